@@ -5,3 +5,6 @@
 export enum QueueName {
   Grading = 'epoch-grading',
 }
+
+/** Redis key prefix under which each live grader worker keeps a short-lived heartbeat (backend, threads). */
+export const WORKER_HEARTBEAT_PREFIX = 'epoch:worker:';

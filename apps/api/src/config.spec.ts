@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { loadApiConfig } from './config';
+
+const ok = { DATABASE_URL: 'postgres://u@127.0.0.1:5432/epoch', REDIS_URL: 'redis://127.0.0.1:6379' };
+
+describe('api config', () => {
+  it('accepts the required URLs and fills defaults', () => {
+    const c = loadApiConfig(ok);
+    expect(c.EPOCH_API_PORT).toBe(3001);
+    expect(c.EPOCH_API_HOST).toBe('127.0.0.1');
+  });
+  it('names each bad variable in one message', () => {
+    expect(() => loadApiConfig({ ...ok, EPOCH_API_PORT: '99999' })).toThrow(/EPOCH_API_PORT/);
+    expect(() => loadApiConfig({ REDIS_URL: ok.REDIS_URL })).toThrow(/DATABASE_URL/);
+    expect(() => loadApiConfig({ ...ok, DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL/);
+  });
+});

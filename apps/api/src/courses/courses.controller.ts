@@ -1,0 +1,51 @@
+import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
+import type { EpochPrismaClient } from '@epoch/db';
+import type { TCourseList, TCourseOutline, TLessonStepView } from '@epoch/contracts';
+import { PRISMA } from '../config';
+
+/** Read-only course content (the walking skeleton; accounts and roles come with the API issue). */
+@Controller('api/courses')
+export class CoursesController {
+  constructor(@Inject(PRISMA) private readonly prisma: EpochPrismaClient) {}
+
+  @Get()
+  async list(): Promise<TCourseList> {
+    const courses = await this.prisma.course.findMany({ orderBy: { title: 'asc' }, select: { slug: true, title: true, description: true } });
+    return { items: courses };
+  }
+
+  @Get(':slug')
+  async outline(@Param('slug') slug: string): Promise<TCourseOutline> {
+    const course = await this.prisma.course.findUnique({
+      where: { slug },
+      include: {
+        lessons: { orderBy: { position: 'asc' }, include: { steps: { orderBy: { position: 'asc' }, select: { slug: true, title: true, position: true } } } },
+        exercises: { orderBy: { position: 'asc' }, select: { slug: true, title: true, position: true } },
+      },
+    });
+    if (!course) throw new NotFoundException({ error: { code: 'not_found', message: `no course "${slug}"` } });
+    return {
+      slug: course.slug,
+      title: course.title,
+      description: course.description,
+      lessons: course.lessons.map((l) => ({ slug: l.slug, title: l.title, position: l.position, steps: l.steps })),
+      exercises: course.exercises,
+    };
+  }
+
+  @Get(':slug/lessons/:lesson/steps/:step')
+  async step(@Param('slug') slug: string, @Param('lesson') lessonSlug: string, @Param('step') stepSlug: string): Promise<TLessonStepView> {
+    const lesson = await this.prisma.lesson.findFirst({
+      where: { slug: lessonSlug, course: { slug } },
+      include: { steps: { orderBy: { position: 'asc' } } },
+    });
+    const index = lesson?.steps.findIndex((s) => s.slug === stepSlug) ?? -1;
+    const step = lesson?.steps[index];
+    if (!lesson || !step) throw new NotFoundException({ error: { code: 'not_found', message: `no step "${stepSlug}" in ${slug}/${lessonSlug}` } });
+    const ref = (s: { slug: string; title: string; position: number } | undefined) => (s ? { slug: s.slug, title: s.title, position: s.position } : null);
+    return {
+      courseSlug: slug, lessonSlug, slug: step.slug, title: step.title, position: step.position, body: step.body,
+      prev: ref(lesson.steps[index - 1]), next: ref(lesson.steps[index + 1]),
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import { join } from 'node:path';
+import { applyMigrations, createMigration, createPrismaClient, resetDatabase, seedDemo, type SeedReport } from '@epoch/db';
+import { loadCliEnv } from '../config';
+import type { CommandIo } from '../io';
+import { dataDir, repoRoot } from '../paths';
+import { ensureServices, stopServices } from '../services';
+
+function prismaPaths() {
+  const root = repoRoot();
+  return { migrationsDir: join(root, 'prisma/migrations'), schemaPath: join(root, 'prisma/schema.prisma'), exercisesDir: join(root, 'exercises') };
+}
+
+export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
+  return applyMigrations({ databaseUrl, ...prismaPaths() });
+}
+
+export async function seedDatabase(databaseUrl: string): Promise<SeedReport> {
+  const prisma = createPrismaClient(databaseUrl);
+  try {
+    return await seedDemo(prisma, { exercisesDir: prismaPaths().exercisesDir });
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+/** `./epoch db migrate [--create NAME] | seed | reset` against DATABASE_URL or Epoch's own Postgres. */
+export async function runDbCommand(opts: { action: 'migrate' | 'seed' | 'reset'; create?: string }, io: CommandIo): Promise<number> {
+  const env = loadCliEnv();
+  const data = dataDir();
+  const services = await ensureServices(env, data, io.err);
+  try {
+    const url = services.databaseUrl;
+    switch (opts.action) {
+      case 'migrate': {
+        if (opts.create !== undefined) {
+          if (!/^[a-z0-9_]{1,60}$/.test(opts.create)) {
+            io.err('epoch db migrate --create: NAME must be lower-case letters, digits and underscores');
+            return 2;
+          }
+          const created = await createMigration({ name: opts.create, databaseUrl: url, ...prismaPaths() });
+          io.out(created ? `created ${created}` : 'the schema matches the migrations: nothing to create');
+          return 0;
+        }
+        const applied = await migrateDatabase(url);
+        io.out(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database is up to date');
+        return 0;
+      }
+      case 'seed': {
+        const report = await seedDatabase(url);
+        io.out(`seeded course "${report.courseSlug}": ${report.steps} steps, ${report.exercises} exercises, ${report.accounts.length} demo accounts`);
+        return 0;
+      }
+      case 'reset': {
+        await resetDatabase({ databaseUrl: url, ...prismaPaths() });
+        const report = await seedDatabase(url);
+        io.out(`database reset, migrated and seeded (${report.courseSlug})`);
+        return 0;
+      }
+    }
+  } finally {
+    stopServices(data, services.started);
+  }
+}

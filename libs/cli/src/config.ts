@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+/** The CLI's environment, validated once. Every variable is documented in the README's configuration table. */
+export const ZCliEnv = z.object({
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  EPOCH_DATA_DIR: z.string().min(1).optional(),
+  EPOCH_CIFAR10: z.string().min(1).optional(),
+  EPOCH_PG_PORT: port.default(54329),
+  EPOCH_REDIS_PORT: port.default(63799),
+  EPOCH_WEB_PORT: port.default(3000),
+  EPOCH_API_PORT: port.default(3001),
+});
+export type TCliEnv = z.infer<typeof ZCliEnv>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; a bad value becomes one readable message per variable (never a stack trace). */
+export function loadCliEnv(env: NodeJS.ProcessEnv = process.env): TCliEnv {
+  const r = ZCliEnv.safeParse(env);
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}

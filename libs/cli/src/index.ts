@@ -1,0 +1,4 @@
+export { main } from './main';
+export { loadCliEnv, ZCliEnv, type TCliEnv, ConfigError } from './config';
+export { dataDir, repoRoot } from './paths';
+export * from './services';

@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from './config';
+import { processIo, type CommandIo } from './io';
+import { ServiceError } from './services/debian';
+
+const USAGE = `Usage: ./epoch <command> [options]
+
+  up                      start everything (Postgres, Redis, migrations, seed, data, web, API, grader); Ctrl-C stops
+  down                    stop the services that \`up\` or \`test\` started under .data/
+  test                    the whole test suite (typecheck, lint, unit, integration, browser)
+  db migrate              apply pending migrations          db migrate --create NAME   new migration from the schema
+  db seed                 seed the demo course (idempotent)  db reset                   drop everything, migrate, seed
+  data prepare            decode CIFAR-10 into the cache and report counts (source: EPOCH_CIFAR10)
+  check FILE [--exercise SLUG] [--json]
+                          check a submission's model without running it
+  grade FILE [--exercise SLUG] [--epochs N] [--limit-train N] [--limit-test N] [--out DIR]
+                          grade a submission locally: check, train, evaluate, write plot data
+  bench check|train|epoch [--compare-torch]
+                          benchmarks that print numbers
+
+Configuration comes from environment variables: see README.md.`;
+
+type Handler = (args: string[], io: CommandIo) => Promise<number>;
+
+function intOption(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got "${v}"`);
+  return n;
+}
+
+export class UsageError extends Error {}
+
+const commands: Record<string, Handler> = {
+  up: async (args, io) => {
+    parseArgs({ args, options: {}, strict: true });
+    const { runUpCommand } = await import('./commands/up.command');
+    return runUpCommand(io);
+  },
+  down: async (args, io) => {
+    parseArgs({ args, options: {}, strict: true });
+    const { runDownCommand } = await import('./commands/down.command');
+    return runDownCommand(io);
+  },
+  test: async (args, io) => {
+    const { values } = parseArgs({ args, options: { target: { type: 'string', multiple: true }, project: { type: 'string', multiple: true } }, strict: true });
+    const { runTestCommand } = await import('./commands/test.command');
+    return runTestCommand({ targets: values.target, projects: values.project }, io);
+  },
+  db: async (args, io) => {
+    const { values, positionals } = parseArgs({ args, options: { create: { type: 'string' } }, allowPositionals: true, strict: true });
+    const sub = positionals[0];
+    if (sub !== 'migrate' && sub !== 'seed' && sub !== 'reset') throw new UsageError('db needs one of: migrate, seed, reset');
+    if (values.create !== undefined && sub !== 'migrate') throw new UsageError('--create only goes with `db migrate`');
+    const { runDbCommand } = await import('./commands/db.command');
+    return runDbCommand({ action: sub, create: values.create }, io);
+  },
+  data: async (args, io) => {
+    const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });
+    if (positionals[0] !== 'prepare') throw new UsageError('data needs: prepare');
+    const { runDataPrepareCli } = await import('./commands/data.command');
+    return runDataPrepareCli(io);
+  },
+};
+
+export async function main(argv: string[], io: CommandIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.out(USAGE);
+    return name ? 0 : 2;
+  }
+  const handler = commands[name];
+  if (!handler) {
+    io.err(`epoch: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await handler(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+      io.err(`epoch ${name}: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof ConfigError || e instanceof ServiceError) {
+      io.err(`epoch ${name}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+export { intOption };
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
+    process.stderr.write(`epoch: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,24 @@
+import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { pingRedis } from './redis';
+
+describe('pingRedis', () => {
+  it('is false when nothing listens', async () => {
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const port = (srv.address() as { port: number }).port;
+    await new Promise<void>((r) => srv.close(() => r()));
+    expect(await pingRedis(port)).toBe(false);
+  });
+  it('is true only for a +PONG answer', async () => {
+    const answers = ['+PONG\r\n', '-ERR nope\r\n'];
+    const results: boolean[] = [];
+    for (const answer of answers) {
+      const srv = createServer((s) => s.on('data', () => s.end(answer)));
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+      results.push(await pingRedis((srv.address() as { port: number }).port));
+      await new Promise<void>((r) => srv.close(() => r()));
+    }
+    expect(results).toEqual([true, false]);
+  });
+});
