@@ -39,6 +39,17 @@ describe('API walking skeleton (real process, Postgres, Redis)', () => {
     expect(first.body.length).toBeGreaterThan(200);
   });
 
+  it('serves lesson figures with their content type, and nothing outside the figures folder', async () => {
+    const ok = await fetch(`${base}/api/courses/cifar10-intro/figures/simple-cnn.svg`);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    expect(await ok.text()).toMatch(/<svg[\s>]/);
+    for (const bad of ['..%2Fcourse.yaml', 'missing.svg', 'course.yaml']) {
+      expect((await fetch(`${base}/api/courses/cifar10-intro/figures/${bad}`)).status).toBe(404);
+    }
+    expect((await fetch(`${base}/api/courses/no-such-course/figures/simple-cnn.svg`)).status).toBe(404);
+  });
+
   it('answers 404 with the error format for an unknown course', async () => {
     const res = await fetch(`${base}/api/courses/no-such-course`);
     expect(res.status).toBe(404);

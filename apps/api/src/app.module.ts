@@ -21,7 +21,15 @@ export class AppModule {
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: PRISMA, useFactory: () => createPrismaClient(config.DATABASE_URL) },
-        { provide: REDIS, useFactory: () => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: false }) },
+        {
+          provide: REDIS,
+          useFactory: () => {
+            const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
+            // Connection errors surface in /api/health; without a listener ioredis prints each retry to stderr.
+            redis.on('error', () => undefined);
+            return redis;
+          },
+        },
         Shutdown,
       ],
     };

@@ -1,4 +1,14 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/** The repository's `exercises/` folder, found upwards from this file (works from src/ and from dist/). */
+function defaultContentDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (dirname(dir) !== dir && !existsSync(join(dir, 'exercises'))) dir = dirname(dir);
+  return join(dir, 'exercises');
+}
 
 /** The API's environment, validated once at boot (see the README's configuration table). */
 export const ZApiConfig = z.object({
@@ -6,6 +16,8 @@ export const ZApiConfig = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   EPOCH_API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
   EPOCH_API_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Course content folder (figures referenced by lesson steps are served from here). */
+  EPOCH_CONTENT_DIR: z.string().min(1).default(defaultContentDir),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type TApiConfig = z.infer<typeof ZApiConfig>;

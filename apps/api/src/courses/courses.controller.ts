@@ -1,12 +1,17 @@
-import { Controller, Get, Inject, NotFoundException, Param } from '@nestjs/common';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Controller, Get, Header, Inject, NotFoundException, Param, StreamableFile } from '@nestjs/common';
 import type { EpochPrismaClient } from '@epoch/db';
 import type { TCourseList, TCourseOutline, TLessonStepView } from '@epoch/contracts';
-import { PRISMA } from '../config';
+import { API_CONFIG, PRISMA, type TApiConfig } from '../config';
+
+/** Figure files a lesson step may reference: `figures/<name>.svg|png`, nothing with a path in it. */
+const FIGURE = /^[a-z0-9][a-z0-9-]*\.(svg|png)$/;
 
 /** Read-only course content (the walking skeleton; accounts and roles come with the API issue). */
 @Controller('api/courses')
 export class CoursesController {
-  constructor(@Inject(PRISMA) private readonly prisma: EpochPrismaClient) {}
+  constructor(@Inject(PRISMA) private readonly prisma: EpochPrismaClient, @Inject(API_CONFIG) private readonly config: TApiConfig) {}
 
   @Get()
   async list(): Promise<TCourseList> {
@@ -47,5 +52,18 @@ export class CoursesController {
       courseSlug: slug, lessonSlug, slug: step.slug, title: step.title, position: step.position, body: step.body,
       prev: ref(lesson.steps[index - 1]), next: ref(lesson.steps[index + 1]),
     };
+  }
+
+  /** A course's figure (lesson illustrations live with the content files, not in the database). */
+  @Get(':slug/figures/:file')
+  @Header('Cache-Control', 'public, max-age=3600')
+  async figure(@Param('slug') slug: string, @Param('file') file: string): Promise<StreamableFile> {
+    const notFound = () => new NotFoundException({ error: { code: 'not_found', message: `no figure "${file}" in course "${slug}"` } });
+    if (!FIGURE.test(file) || !/^[a-z0-9-]+$/.test(slug)) throw notFound();
+    const exists = await this.prisma.course.count({ where: { slug } });
+    if (!exists) throw notFound();
+    const bytes = await readFile(join(this.config.EPOCH_CONTENT_DIR, slug, 'figures', file)).catch(() => null);
+    if (!bytes) throw notFound();
+    return new StreamableFile(bytes, { type: file.endsWith('.svg') ? 'image/svg+xml' : 'image/png' });
   }
 }

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import Markdown from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import { api, ApiError } from '../../../../../lib/api-client';
+import { expandDirectives, figureUrl } from '../../../../../lib/lesson-markdown';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,7 +18,7 @@ export default async function StepPage({ params }: { params: Promise<{ slug: str
     <article>
       <p className="muted"><Link href={`/courses/${slug}`}>Course</Link> · step {view.position}</p>
       <h1>{view.title}</h1>
-      <Markdown remarkPlugins={[remarkGfm]}>{view.body}</Markdown>
+      <Markdown remarkPlugins={[remarkGfm]} urlTransform={(url) => figureUrl(slug, url)}>{expandDirectives(view.body)}</Markdown>
       <nav className="step-nav">
         {view.prev ? <Link href={`${base}/${view.prev.slug}`}>← {view.prev.title}</Link> : <span />}
         {view.next ? <Link href={`${base}/${view.next.slug}`}>{view.next.title} →</Link> : <span />}

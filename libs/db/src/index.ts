@@ -1,0 +1,43 @@
+// @epoch/db: the Prisma client factory and the migration runner. The only importer of the generated client.
+export { createPrismaClient, type EpochPrismaClient, type TPrismaClientOptions } from './client';
+export {
+  applyMigrations,
+  createMigration,
+  markMigrationRolledBack,
+  migrationStatus,
+  resetDatabase,
+  type TCreateMigrationOptions,
+  type TMigrateOptions,
+  type TMigrationStatus,
+} from './migrate';
+export { checkDatabaseConnection, describeDatabaseUrl, parseDatabaseUrl, type TDatabaseTarget } from './connection';
+export { DatabaseUnreachableError, DatabaseUrlError, MigrationFailedError, MigrationsDirectoryError, SchemaEngineError } from './errors';
+export { migrationChecksum } from './migrations-dir';
+
+// Course content loading and the demo seed (src/seed, written by the content work).
+export * from './seed';
+
+// The generated client's model types, enums and the Prisma namespace (errors, JSON types, input types).
+export { Prisma } from './generated/client';
+export type {
+  Artifact,
+  AuditLog,
+  Course,
+  Enrollment,
+  EpochMetric,
+  Exercise,
+  GradingPolicy,
+  GradingPolicyChange,
+  Lesson,
+  LessonStep,
+  Result,
+  Session,
+  Submission,
+  User,
+} from './generated/client';
+export * from './generated/enums';
+/** The client handed to `$transaction(async (tx) => ...)` callbacks. */
+export type EpochTransactionClient = import('./generated/client').Prisma.TransactionClient;
+
+// Course content loading and the demo seed (importable, so tests seed the same way `./epoch db seed` does).
+export * from './seed';

@@ -1,0 +1,196 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+import { ZCourseFile, ZExerciseFile, type TCourseContent, type TCourseFile, type TExerciseFile } from '@epoch/contracts';
+
+/**
+ * Loads a course written as files (see exercises/README.md) and checks everything the database cannot:
+ * that every listed file exists, that titles and slugs are present and unique, and that references resolve.
+ */
+
+/** Bad course content. The message names the file (and the field path inside it) and what is wrong. */
+export class ContentError extends Error {
+  override readonly name = 'ContentError';
+  constructor(message: string, readonly file: string) {
+    super(message);
+  }
+}
+
+/** Placeholders the web app renders from real data; any other `::name` line is a typo. */
+export const STEP_DIRECTIVES = ['::training-grid', '::accuracy-curve{model="dense"}', '::prediction-grid', '::feature-maps'] as const;
+
+const COURSE_FILE = 'course.yaml';
+const EXERCISE_FILE = 'exercise.yaml';
+const STEPS_DIR = 'steps';
+
+/** Folders directly under `exercisesDir` that hold a course.yaml, sorted by name. */
+export async function listCourseDirs(exercisesDir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(exercisesDir);
+  } catch (error) {
+    throw new ContentError(`${exercisesDir}: cannot read the exercises folder (${reason(error)})`, exercisesDir);
+  }
+  const dirs: string[] = [];
+  // Any entry may be a course folder (a symlink too); isFile() on its course.yaml settles it.
+  for (const name of names.sort((a, b) => a.localeCompare(b))) {
+    const dir = path.join(exercisesDir, name);
+    if (await isFile(path.join(dir, COURSE_FILE))) dirs.push(dir);
+  }
+  return dirs;
+}
+
+export async function loadCourseContent(courseDir: string): Promise<TCourseContent> {
+  // Messages show paths from the folder above the course (e.g. `exercises/cifar10-intro/...`), which is how
+  // authors know them, wherever the loader runs from; ContentError.file keeps the full path.
+  const shown = (file: string) => path.relative(path.dirname(path.dirname(path.resolve(courseDir))), file) || file;
+  const ctx: TContext = { courseDir: path.resolve(courseDir), shown };
+
+  const courseFile = path.join(ctx.courseDir, COURSE_FILE);
+  const course = validate(ZCourseFile, await readYaml(ctx, courseFile), ctx, courseFile);
+
+  const lessonSlugs = new Set<string>();
+  const stepFiles = new Set<string>();
+  const lessons: TCourseContent['lessons'] = [];
+  for (const [i, lesson] of course.lessons.entries()) {
+    if (lessonSlugs.has(lesson.slug)) fail(ctx, courseFile, `lessons.${i}.slug: duplicate lesson slug "${lesson.slug}"`);
+    lessonSlugs.add(lesson.slug);
+    lessons.push({ slug: lesson.slug, title: lesson.title, position: i + 1, steps: await loadSteps(ctx, courseFile, lesson, i) });
+    for (const step of lesson.steps) stepFiles.add(step);
+  }
+
+  const exercises: TCourseContent['exercises'] = [];
+  const exerciseSlugs = new Set<string>();
+  for (const [i, slug] of course.exercises.entries()) {
+    if (exerciseSlugs.has(slug)) fail(ctx, courseFile, `exercises.${i}: duplicate exercise slug "${slug}"`);
+    exerciseSlugs.add(slug);
+    exercises.push({ ...(await loadExercise(ctx, courseFile, slug, i, stepFiles)), position: i + 1 });
+  }
+
+  return { course, lessons, exercises };
+}
+
+interface TContext {
+  courseDir: string;
+  shown: (file: string) => string;
+}
+
+type TLesson = TCourseFile['lessons'][number];
+
+async function loadSteps(ctx: TContext, courseFile: string, lesson: TLesson, lessonIndex: number) {
+  const slugs = new Map<string, string>();
+  const steps: TCourseContent['lessons'][number]['steps'] = [];
+  for (const [i, fileName] of lesson.steps.entries()) {
+    const field = `lessons.${lessonIndex}.steps.${i}`;
+    const file = path.join(ctx.courseDir, STEPS_DIR, fileName);
+    if (!(await isFile(file))) fail(ctx, courseFile, `${field}: step file ${ctx.shown(file)} does not exist`);
+    const slug = stepSlug(fileName);
+    const clash = slugs.get(slug);
+    if (clash !== undefined) fail(ctx, courseFile, `${field}: duplicate step slug "${slug}" (also from ${clash})`);
+    slugs.set(slug, fileName);
+    const { title, body } = await readStep(ctx, file);
+    steps.push({ slug, title, position: i + 1, body });
+  }
+  return steps;
+}
+
+/** `04-dense-network.md` → `dense-network`: the number only orders the files. */
+export function stepSlug(fileName: string): string {
+  return fileName.replace(/\.md$/, '').replace(/^\d+-/, '');
+}
+
+async function readStep(ctx: TContext, file: string): Promise<{ title: string; body: string }> {
+  const lines = (await readText(ctx, file)).split(/\r?\n/);
+  const first = lines.findIndex((l) => l.trim() !== '');
+  const heading = first >= 0 ? /^# (.*\S.*)$/.exec(lines[first]) : null;
+  if (!heading) fail(ctx, file, `line ${first + 1 || 1}: a step must start with a "# Title" line`);
+  const bodyLines = lines.slice(first + 1);
+  for (const [i, line] of bodyLines.entries()) {
+    const lineNo = first + 2 + i;
+    if (/^::[a-z]/.test(line) && !(STEP_DIRECTIVES as readonly string[]).includes(line.trim())) {
+      fail(ctx, file, `line ${lineNo}: unknown directive "${line.trim()}" (known: ${STEP_DIRECTIVES.join(', ')})`);
+    }
+    for (const image of line.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)) {
+      const target = image[1];
+      if (/^[a-z]+:/i.test(target)) continue;
+      // The web app serves a course's figures/ folder and nothing else of it, so local images must live there.
+      if (!/^figures\/[A-Za-z0-9_.-]+$/.test(target) || target.includes('..')) {
+        fail(ctx, file, `line ${lineNo}: image ${target} must be a file in the course's figures/ folder (figures/<name>)`);
+      }
+      if (!(await isFile(path.join(ctx.courseDir, target)))) {
+        fail(ctx, file, `line ${lineNo}: image ${target} not found (looked for ${ctx.shown(path.join(ctx.courseDir, target))})`);
+      }
+    }
+  }
+  return { title: heading[1].trim(), body: bodyLines.join('\n').replace(/^\s*\n/, '').trimEnd() + '\n' };
+}
+
+async function loadExercise(ctx: TContext, courseFile: string, slug: string, index: number, stepFiles: Set<string>) {
+  const dir = path.join(ctx.courseDir, slug);
+  const file = path.join(dir, EXERCISE_FILE);
+  if (!(await isFile(file))) {
+    fail(ctx, courseFile, `exercises.${index}: exercise "${slug}" is listed but ${ctx.shown(file)} does not exist`);
+  }
+  const exercise: TExerciseFile = validate(ZExerciseFile, await readYaml(ctx, file), ctx, file);
+  if (exercise.slug !== slug) fail(ctx, file, `slug: "${exercise.slug}" must match its folder name "${slug}"`);
+  if (exercise.afterStep !== undefined && !stepFiles.has(exercise.afterStep)) {
+    fail(ctx, file, `afterStep: "${exercise.afterStep}" is not a step of this course`);
+  }
+  const code = async (field: 'starter' | 'solution') => {
+    if (path.basename(exercise[field]) !== exercise[field]) {
+      fail(ctx, file, `${field}: "${exercise[field]}" must be a file name in the exercise folder, without a path`);
+    }
+    const codeFile = path.join(dir, exercise[field]);
+    if (!(await isFile(codeFile))) fail(ctx, file, `${field}: ${ctx.shown(codeFile)} does not exist`);
+    const text = await readText(ctx, codeFile);
+    if (text.trim() === '') fail(ctx, codeFile, 'the file is empty');
+    return text;
+  };
+  return { ...exercise, starterCode: await code('starter'), solutionCode: await code('solution') };
+}
+
+async function readYaml(ctx: TContext, file: string): Promise<unknown> {
+  if (!(await isFile(file))) fail(ctx, file, 'file not found');
+  const text = await readText(ctx, file);
+  try {
+    return parse(text, { prettyErrors: true });
+  } catch (error) {
+    fail(ctx, file, `invalid YAML: ${reason(error)}`);
+  }
+}
+
+function validate<S extends z.ZodType>(schema: S, data: unknown, ctx: TContext, file: string): z.output<S> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const where = issue.path.map(String).join('.');
+    return where ? `${where}: ${issue.message}` : issue.message;
+  });
+  const shown = ctx.shown(file);
+  throw new ContentError(lines.map((l) => `${shown}: ${l}`).join('\n'), file);
+}
+
+async function readText(ctx: TContext, file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    fail(ctx, file, `cannot read the file (${reason(error)})`);
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function fail(ctx: TContext, file: string, what: string): never {
+  throw new ContentError(`${ctx.shown(file)}: ${what}`, file);
+}
+
+function reason(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).trim();
+}
