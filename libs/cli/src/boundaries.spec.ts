@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ESLint, type Linter } from 'eslint';
@@ -10,6 +11,8 @@ import { repoRoot } from './paths';
  * written in the projects' sources, and expect the boundary rule to refuse them (and to allow the permitted ones).
  */
 const root = repoRoot();
+// The rule reads Nx's cached project graph and silently skips itself without one: make sure it exists.
+execFileSync('npx', ['nx', 'show', 'projects'], { cwd: root, env: { ...process.env, NX_DAEMON: 'false' }, stdio: 'ignore' });
 // The project's real config, with type-aware parsing switched off: the probes are virtual files that no tsconfig
 // lists, and the boundary rule needs no types.
 const projectConfig = ((await import(pathToFileURL(join(root, 'eslint.config.mjs')).href)) as { default: Linter.Config[] }).default;

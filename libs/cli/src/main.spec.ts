@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from './main';
+import { repoRoot } from './paths';
 
 function capture() {
   const out: string[] = [];
@@ -32,5 +36,26 @@ describe('epoch CLI', () => {
     const e = capture();
     expect(await main(['up', '--bogus'], e.io)).toBe(2);
     expect(e.err.join('')).toMatch(/bogus/);
+  });
+
+  it('checks a file against an exercise\'s rules with --exercise, and names unknown exercises', async () => {
+    const solution = readFileSync(join(repoRoot(), 'exercises/cifar10-intro/cifar10-model3/solution.py'), 'utf8');
+    const file = join(mkdtempSync(join(tmpdir(), 'epoch-check-')), 'model3.py');
+    writeFileSync(file, solution);
+    const ok = capture();
+    expect(await main(['check', file, '--exercise', 'cifar10-model3', '--json'], ok.io)).toBe(0);
+    expect(JSON.parse(ok.out.join(''))).toMatchObject({ ok: true, model: { totalParams: 94_890 }, training: { epochs: 30 } });
+
+    writeFileSync(file, solution.replace(/epochs\s*=\s*30/, 'epochs=20'));
+    const wrong = capture();
+    expect(await main(['check', file, '--exercise', 'cifar10-model3', '--json'], wrong.io)).toBe(1);
+    const result = JSON.parse(wrong.out.join('')) as { errors: { message: string }[] };
+    expect(result.errors.map((e) => e.message).join(' ')).toMatch(/30 epochs/);
+    // Without the exercise, 20 epochs is fine.
+    expect(await main(['check', file, '--json'], capture().io)).toBe(0);
+
+    const unknown = capture();
+    expect(await main(['check', file, '--exercise', 'nope'], unknown.io)).toBe(2);
+    expect(unknown.err.join('')).toMatch(/no exercise "nope"; known exercises: cifar10-dense, cifar10-cnn, cifar10-model3/);
   });
 });

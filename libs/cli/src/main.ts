@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from './config';
 import { processIo, type CommandIo } from './io';
+import { exerciseRules, UnknownExerciseError } from './exercises';
 import { ServiceError } from './services/debian';
 
 const USAGE = `Usage: ./epoch <command> [options]
@@ -33,6 +34,24 @@ function intOption(v: string | undefined, name: string): number | undefined {
 export class UsageError extends Error {}
 
 const commands: Record<string, Handler> = {
+  check: async (args, io) => {
+    const { values, positionals } = parseArgs({ args, options: { exercise: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+    if (positionals.length !== 1) throw new UsageError('check needs exactly one FILE');
+    const { runCheckCommand } = await import('./commands/check.command');
+    return runCheckCommand({ file: positionals[0]!, json: values.json, rules: await exerciseRules(values.exercise) }, io);
+  },
+  bench: async (args, io) => {
+    const { positionals, values } = parseArgs({ args, options: { 'compare-torch': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+    switch (positionals[0]) {
+      case 'check': {
+        const { runBenchCheckCommand } = await import('./commands/bench-check.command');
+        return runBenchCheckCommand({}, io);
+      }
+      default:
+        void values;
+        throw new UsageError('bench needs one of: check, train, epoch');
+    }
+  },
   up: async (args, io) => {
     parseArgs({ args, options: {}, strict: true });
     const { runUpCommand } = await import('./commands/up.command');
@@ -80,6 +99,10 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
       io.err(`epoch ${name}: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof UnknownExerciseError) {
+      io.err(`epoch ${name}: ${e.message}`);
       return 2;
     }
     if (e instanceof ConfigError || e instanceof ServiceError) {

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { loadCliEnv } from '../config';
 import type { CommandIo } from '../io';
 import { dataDir, repoRoot } from '../paths';
@@ -28,6 +29,8 @@ export async function runTestCommand(opts: TestOptions, io: CommandIo): Promise<
     NX_DAEMON: 'false',
     NX_NO_CLOUD: 'true',
     NX_TUI: 'false',
+    // Keep Nx's cache inside the checkout (its default is under $HOME, shared by every checkout).
+    NX_CACHE_DIRECTORY: process.env['NX_CACHE_DIRECTORY'] ?? join(root, '.nx/cache'),
     EPOCH_TEST_DATABASE_URL: services.databaseUrl,
     EPOCH_TEST_REDIS_URL: services.redisUrl,
   };

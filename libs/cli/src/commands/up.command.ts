@@ -50,7 +50,8 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
 
     io.err('epoch up: building web, API and grader…');
     const buildCode = await runInherit('npx', ['nx', 'run-many', '-t', 'build', '-p', '@epoch/web', '@epoch/api', '@epoch/grader', '--outputStyle=stream'], {
-      cwd: root, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NEXT_TELEMETRY_DISABLED: '1' },
+      cwd: root,
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NEXT_TELEMETRY_DISABLED: '1', NX_CACHE_DIRECTORY: process.env['NX_CACHE_DIRECTORY'] ?? join(root, '.nx/cache') },
     });
     if (buildCode !== 0) throw new Error(`the build failed (exit ${buildCode})`);
 

@@ -1,0 +1,18 @@
+import type { TGradingPolicy } from './grading-policy';
+import type { TModelRulesInput } from './model-rules';
+
+/** What every CIFAR-10 exercise requires of a model, whatever its policy: 32×32 RGB in, 10 softmax classes out. */
+export const CIFAR10_MODEL_RULES = { inputShape: [32, 32, 3], outputUnits: 10, outputActivation: 'softmax' } as const satisfies TModelRulesInput;
+
+/** The model rules an exercise's grading policy implies (used by `./epoch check --exercise`, the API and the grader). */
+export function modelRulesFromPolicy(policy: TGradingPolicy): TModelRulesInput {
+  return {
+    ...CIFAR10_MODEL_RULES,
+    inputShape: [...CIFAR10_MODEL_RULES.inputShape],
+    ...(policy.requiredEpochs !== null ? { requiredEpochs: policy.requiredEpochs } : {}),
+    maxEpochs: policy.maxEpochs,
+    maxParams: policy.maxParams,
+    ...(policy.allowedLayers ? { allowedLayers: policy.allowedLayers } : {}),
+    ...(policy.allowedOptimizers ? { allowedOptimizers: policy.allowedOptimizers } : {}),
+  };
+}

@@ -1,0 +1,34 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { WORKER_HEARTBEAT_PREFIX } from '@epoch/contracts';
+import { startTs, waitFor } from './helpers';
+
+describe('grader walking skeleton (real process and Redis)', () => {
+  let redis: Redis;
+  beforeAll(() => { redis = new Redis(inject('redisUrl')); });
+  afterAll(async () => { await redis.quit(); });
+
+  it('selects its backend, joins the queue, advertises a heartbeat, and removes it on SIGTERM', async () => {
+    const workerId = `${inject('redisPrefix')}-grader`;
+    const grader = startTs('apps/grader/src/main.ts', {
+      DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), EPOCH_WORKER_ID: workerId, EPOCH_BACKEND: 'cpu', LOG_LEVEL: 'info',
+    });
+    const key = `${WORKER_HEARTBEAT_PREFIX}${workerId}`;
+    const raw = await waitFor(async () => (await redis.get(key)) ?? undefined, 60_000, `the grader's heartbeat\n${grader.output()}`);
+    const beat = JSON.parse(raw) as { backend: { name: string } };
+    expect(beat.backend.name).toBe('cpu');
+    expect(await redis.ttl(key)).toBeGreaterThan(0);
+    expect(grader.output()).toMatch(/training backend selected/);
+    expect(grader.output()).toMatch(/connected to the grading queue/);
+
+    expect(await grader.stop()).toBe(0);
+    expect(await redis.exists(key)).toBe(0);
+  });
+
+  it('exits 1 with a readable message on invalid configuration', async () => {
+    const bad = startTs('apps/grader/src/main.ts', { DATABASE_URL: inject('databaseUrl'), REDIS_URL: 'http://nope', EPOCH_BACKEND: 'cpu' });
+    const code = await new Promise<number | null>((r) => bad.child.once('exit', r));
+    expect(code).toBe(1);
+    expect(bad.output()).toMatch(/grader: invalid configuration[\s\S]*REDIS_URL/);
+  });
+});
