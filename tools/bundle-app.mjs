@@ -1,10 +1,14 @@
 // Bundles a Node app (api, grader) into dist/main.js: Epoch's own workspace code (@epoch/*, TypeScript sources)
 // is compiled in; every other package stays an import resolved from node_modules at run time.
+// Plain-JS worker scripts that bundled code starts with `new Worker(new URL('./x.mjs', import.meta.url))` are
+// copied beside the bundle, where that URL then points.
+import { copyFileSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 const [entry = 'src/main.ts', outfile = 'dist/main.js'] = process.argv.slice(2);
 
-await build({
+const result = await build({
   entryPoints: [entry],
   outfile,
   bundle: true,
@@ -12,6 +16,7 @@ await build({
   target: 'node20',
   format: 'esm',
   sourcemap: true,
+  metafile: true,
   logLevel: 'warning',
   plugins: [{
     name: 'externalize-packages',
@@ -20,3 +25,13 @@ await build({
     },
   }],
 });
+
+const sourceDirs = new Set(Object.keys(result.metafile.inputs).map((f) => dirname(resolve(f))));
+const copied = new Set();
+for (const dir of sourceDirs) {
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.mjs'))) {
+    if (copied.has(name)) throw new Error(`two worker scripts named ${name}: rename one`);
+    copied.add(name);
+    copyFileSync(join(dir, name), join(dirname(outfile), basename(name)));
+  }
+}

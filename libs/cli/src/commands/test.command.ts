@@ -3,7 +3,7 @@ import { loadCliEnv } from '../config';
 import type { CommandIo } from '../io';
 import { dataDir, repoRoot } from '../paths';
 import { runInherit } from '../run';
-import { ensureServices, stopServices } from '../services';
+import { ensureDebianPackages, ensureServices, stopServices } from '../services';
 
 export interface TestOptions {
   /** Nx targets to run on every project, in this order of importance. */
@@ -19,6 +19,8 @@ export interface TestOptions {
 export async function runTestCommand(opts: TestOptions, io: CommandIo): Promise<number> {
   const env = loadCliEnv();
   const data = dataDir();
+  // The browser tests drive Debian's Chromium (never a downloaded browser).
+  ensureDebianPackages(['chromium'], io.err);
   const services = await ensureServices(env, data, io.err);
   const root = repoRoot();
   const targets = opts.targets ?? ['typecheck', 'lint', 'test'];

@@ -1,0 +1,10 @@
+export { CIFAR10_CLASS_NAMES, IMAGE_BYTES, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_WIDTH } from './classes';
+export { CIFAR10_ENV_VAR, CIFAR10_EXPECTED_LAYOUTS, DatasetError } from './dataset-error';
+export { countPerClass, makeImageSet, subsetImageSet, type ImageSet } from './image-set';
+export { seededPermutation } from './seeded-permutation';
+export { isValidationIndex, lessonSplitIndices } from './lesson-split';
+export { defaultCifar10CacheDir } from './cache-dir';
+export { CIFAR10_BINARY_MD5, CIFAR10_BINARY_URL, type DownloadOptions } from './download';
+export { CACHE_FORMAT_VERSION, type TCacheManifest } from './cache';
+export type { TSourceKind } from './source-reader';
+export { loadCifar10, prepareCifar10, type Cifar10Options, type Cifar10Split, type PrepareResult, type SplitCounts } from './cifar10';
