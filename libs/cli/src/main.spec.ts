@@ -57,5 +57,8 @@ describe('epoch CLI', () => {
     const unknown = capture();
     expect(await main(['check', file, '--exercise', 'nope'], unknown.io)).toBe(2);
     expect(unknown.err.join('')).toMatch(/no exercise "nope"; known exercises: cifar10-dense, cifar10-cnn, cifar10-model3/);
+    const unknownJson = capture();
+    expect(await main(['check', file, '--exercise', 'nope', '--json'], unknownJson.io)).toBe(1);
+    expect(JSON.parse(unknownJson.out.join(''))).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(/no exercise "nope"/) as unknown }] });
   });
 });

@@ -38,7 +38,16 @@ const commands: Record<string, Handler> = {
     const { values, positionals } = parseArgs({ args, options: { exercise: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
     if (positionals.length !== 1) throw new UsageError('check needs exactly one FILE');
     const { runCheckCommand } = await import('./commands/check.command');
-    return runCheckCommand({ file: positionals[0]!, json: values.json, rules: await exerciseRules(values.exercise) }, io);
+    let rules;
+    try {
+      rules = await exerciseRules(values.exercise);
+    } catch (e) {
+      // With --json the answer is always exactly one JSON object, even for an unknown exercise.
+      if (!(e instanceof UnknownExerciseError) || !values.json) throw e;
+      io.out(JSON.stringify({ ok: false, errors: [{ line: 1, column: 1, message: e.message }], warnings: [], model: null, training: null, hash: null }));
+      return 1;
+    }
+    return runCheckCommand({ file: positionals[0]!, json: values.json, rules }, io);
   },
   bench: async (args, io) => {
     const { positionals, values } = parseArgs({ args, options: { 'compare-torch': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { ZSubmissionStatus } from './api-submissions';
+
+export const ZEpochView = z.object({
+  attempt: z.number().int(),
+  epoch: z.number().int(),
+  loss: z.number(),
+  accuracy: z.number(),
+  valLoss: z.number().nullable(),
+  valAccuracy: z.number().nullable(),
+  seconds: z.number(),
+});
+export type TEpochView = z.infer<typeof ZEpochView>;
+
+/** GET /api/submissions/:id/progress, and the `status` event of the SSE stream. */
+export const ZProgressView = z.object({
+  submissionId: z.string(),
+  status: ZSubmissionStatus,
+  /** 1 = next to be taken by a grader; null when not waiting. */
+  queuePosition: z.number().int().nullable(),
+  /** Estimated seconds until the result (null when unknown or finished). */
+  etaSeconds: z.number().int().nullable(),
+  /** Epochs of the current (or last) training attempt. */
+  epochs: z.array(ZEpochView),
+  /** Test accuracy and pass/fail are hidden until the deadline under an AFTER_DEADLINE policy. */
+  resultHidden: z.boolean(),
+});
+export type TProgressView = z.infer<typeof ZProgressView>;
+
+export const ZArtifactRef = z.object({ name: z.string(), kind: z.string(), contentType: z.string(), url: z.string() });
+
+/** GET /api/submissions/:id/result. */
+export const ZResultView = z.object({
+  submissionId: z.string(),
+  status: ZSubmissionStatus,
+  /** Null while hidden (AFTER_DEADLINE policy, before the deadline, for the student). */
+  passed: z.boolean().nullable(),
+  testAccuracy: z.number().nullable(),
+  testLoss: z.number().nullable(),
+  perClassAccuracy: z.unknown().nullable(),
+  confusionMatrix: z.unknown().nullable(),
+  resultHidden: z.boolean(),
+  visibleFrom: z.string().nullable(),
+  history: z.array(ZEpochView),
+  backend: z.string(),
+  backendVersions: z.unknown(),
+  seed: z.number().int(),
+  durations: z.object({ queueWaitMs: z.number().int(), trainingMs: z.number().int(), evaluationMs: z.number().int() }),
+  reusedFrom: z.string().nullable(),
+  artifacts: z.array(ZArtifactRef),
+});
+export type TResultView = z.infer<typeof ZResultView>;
+
+/** GET /api/exercises/:slug/results: one row per student of the course. */
+export const ZClassResultRow = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  attempts: z.number().int(),
+  bestTestAccuracy: z.number().nullable(),
+  latestTestAccuracy: z.number().nullable(),
+  passed: z.boolean(),
+  lastSubmissionAt: z.string().nullable(),
+  /** The latest submission came after the deadline. */
+  late: z.boolean(),
+  latestSubmissionId: z.string().nullable(),
+});
+export type TClassResultRow = z.infer<typeof ZClassResultRow>;
+
+export const ZClassResults = z.object({
+  exercise: z.string(),
+  minTestAccuracy: z.number(),
+  summary: z.object({
+    students: z.number().int(),
+    withResult: z.number().int(),
+    passed: z.number().int(),
+    /** Passed / students (0 when there are none). */
+    passRate: z.number(),
+    /** Median of the students' best test accuracy (null without results). */
+    medianBest: z.number().nullable(),
+    /** Best test accuracies in ten 0.1-wide bins ([0, 0.1), ..., [0.9, 1.0]). */
+    distribution: z.array(z.object({ from: z.number(), to: z.number(), count: z.number().int() })),
+  }),
+  rows: z.array(ZClassResultRow),
+});
+export type TClassResults = z.infer<typeof ZClassResults>;
+
+export const ZRegradeRequest = z.object({
+  /** redecide: PASSED/FAILED again from the stored test accuracy; retrain: queue the submissions again. */
+  mode: z.enum(['redecide', 'retrain']),
+  submissionIds: z.array(z.string().min(1).max(64)).min(1).max(500),
+}).strict();
+export type TRegradeRequest = z.infer<typeof ZRegradeRequest>;
+export const ZRegradeResult = z.object({ mode: z.enum(['redecide', 'retrain']), changed: z.array(z.string()), skipped: z.array(z.object({ id: z.string(), reason: z.string() })) });
+export type TRegradeResult = z.infer<typeof ZRegradeResult>;

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { ZCheckResult } from './check-result';
+import { ZDiagnostic } from './diagnostics';
+
+/** Largest accepted source, in UTF-8 bytes. */
+export const MAX_SOURCE_BYTES = 64 * 1024;
+
+export const ZSubmissionRequest = z.object({
+  /** The exercise's slug. */
+  exercise: z.string().min(1).max(100),
+  source: z.string(),
+}).strict();
+export type TSubmissionRequest = z.infer<typeof ZSubmissionRequest>;
+
+/** Header `Idempotency-Key`: a retried POST with the same key returns the first submission instead of a new one. */
+export const ZIdempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,200}$/, '8–200 letters, digits or . _ : -');
+
+/** A submission's status as the API shows it: GRADED stands for PASSED/FAILED while the result is hidden (AFTER_DEADLINE). */
+export const ZSubmissionStatus = z.enum(['RECEIVED', 'QUEUED', 'RUNNING', 'PASSED', 'FAILED', 'GRADED', 'REJECTED', 'ERROR', 'CANCELLED']);
+export type TSubmissionStatus = z.infer<typeof ZSubmissionStatus>;
+
+export const ZSubmissionView = z.object({
+  id: z.string(),
+  exercise: z.string(),
+  userId: z.string(),
+  status: ZSubmissionStatus,
+  late: z.boolean(),
+  infraError: z.boolean(),
+  policyVersion: z.number().int(),
+  diagnostics: z.array(ZDiagnostic),
+  errorMessage: z.string().nullable(),
+  createdAt: z.string(),
+  queuedAt: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type TSubmissionView = z.infer<typeof ZSubmissionView>;
+
+/** POST /api/submissions: the stored submission and, for a fresh one, the instant check's answer. */
+export const ZSubmissionCreated = ZSubmissionView.extend({ check: ZCheckResult.nullable() });
+export type TSubmissionCreated = z.infer<typeof ZSubmissionCreated>;
+
+/** GET /api/submissions/:id (owner and course staff): with the source. */
+export const ZSubmissionDetail = ZSubmissionView.extend({ source: z.string() });
+export type TSubmissionDetail = z.infer<typeof ZSubmissionDetail>;
+
+/** POST /api/submissions/check: only checks (nothing stored, no quota). */
+export const ZCheckResponse = z.object({ check: ZCheckResult, diagnostics: z.array(ZDiagnostic) });
+export type TCheckResponse = z.infer<typeof ZCheckResponse>;
+
+export const ZSubmissionListQuery = z.object({
+  exercise: z.string().min(1).max(100).optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type TSubmissionListQuery = z.infer<typeof ZSubmissionListQuery>;

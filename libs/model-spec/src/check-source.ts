@@ -1,0 +1,213 @@
+import {
+  ZModelRules, ZModelSpec, type TCheckResult, type TDiagnostic, type TLayerSpec, type TModelRulesInput,
+  type TModelSpec, type TModelRules,
+} from '@epoch/contracts';
+import { canonicalHash } from './canonical';
+import { DiagnosticSink, type TSpan } from './diagnostic-sink';
+import { Interpreter, MAX_EXPRESSION_DEPTH } from './interpreter';
+import { snakeCase } from './keras-symbols';
+import { blankMagics, excessiveNesting, parsePython, reportSyntaxErrors } from './python-syntax';
+import { checkRules } from './rules-check';
+import { scanForbidden } from './safety-scan';
+import { inferShapes, type TShapeResult } from './shape-inference';
+import { LineIndex, utf8Length } from './source-text';
+import type { TLayerInstance, TModelState } from './values';
+
+/** One row of the summary table, with the layer's name as Keras shows it. */
+export interface TSummaryRow { name: string; type: string; outputShape: number[]; params: number; trainableParams: number }
+
+/** checkSource's answer: the `./epoch check --json` object plus everything behind it. */
+export interface TCheckReport extends TCheckResult {
+  /** Every diagnostic, including info notes, with ranges and codes. */
+  diagnostics: TDiagnostic[];
+  /** The resolved ModelSpec, when the source yields a complete one. */
+  spec?: TModelSpec;
+  /** The chosen model's variable name and rows for formatSummaryTable. */
+  summary?: { modelName: string; rows: TSummaryRow[]; totalParams: number; trainableParams: number };
+}
+
+export interface TCheckOptions { rules?: TModelRulesInput }
+
+const DEFAULT_INPUT_SHAPE = [32, 32, 3];
+
+/**
+ * Checks a student's Keras-style source without running it: parses, interprets the safe subset, infers shapes and
+ * parameters, applies the exercise's rules. Never throws, for any input.
+ */
+export function checkSource(source: string, options: TCheckOptions = {}): TCheckReport {
+  const lines = new LineIndex(typeof source === 'string' ? source : '');
+  const sink = new DiagnosticSink(lines);
+  try {
+    return run(String(source), options, sink);
+  } catch (e) {
+    // A bug in the checker must still give the student an answer, never a crash.
+    sink.error('internal-error', { from: 0, to: 0 }, `The checker failed on this input (a bug in Epoch, please report it): ${e instanceof Error ? e.message : String(e)}`);
+    return finish(sink, {});
+  }
+}
+
+function run(source: string, options: TCheckOptions, sink: DiagnosticSink): TCheckReport {
+  const parsedRules = ZModelRules.safeParse(options.rules ?? {});
+  if (!parsedRules.success) {
+    sink.error('invalid-rules', { from: 0, to: 0 }, `The exercise's rules are invalid: ${parsedRules.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    return finish(sink, {});
+  }
+  const rules = parsedRules.data;
+  // Size first: nothing else is looked at, let alone allocated, for an oversized input.
+  // Every character is at least one byte, so a too-long string is refused without measuring it.
+  const tooLong = source.length > rules.maxSourceBytes;
+  const bytes = tooLong ? source.length : utf8Length(source);
+  if (bytes > rules.maxSourceBytes) {
+    sink.error('limit-exceeded', { from: 0, to: 0 }, `The source is ${tooLong ? 'over ' : ''}${bytes.toLocaleString('en-US')} bytes; the limit is ${rules.maxSourceBytes.toLocaleString('en-US')} bytes (${Math.round(rules.maxSourceBytes / 1024)} KiB).`);
+    return finish(sink, {});
+  }
+  const text = blankMagics(source, sink);
+  const nesting = excessiveNesting(text, MAX_EXPRESSION_DEPTH);
+  if (nesting) {
+    sink.error('limit-exceeded', { from: nesting.at, to: nesting.at + 1 }, nesting.message);
+    return finish(sink, {});
+  }
+  const parsed = parsePython(text);
+  scanForbidden(parsed.tree, text, sink);
+  if (reportSyntaxErrors(parsed, sink)) return finish(sink, {});
+
+  const interp = new Interpreter(text, sink, { maxLayers: rules.maxLayers });
+  interp.run(parsed.tree.topNode);
+
+  const model = chooseModel(interp.models, sink);
+  if (!model) return finish(sink, {});
+  return finishModel(model, rules, sink);
+}
+
+function chooseModel(models: TModelState[], sink: DiagnosticSink): TModelState | undefined {
+  const candidates = models.filter((m) => m.layers.length > 0 || m.compiles.length > 0 || m.fits.length > 0 || m.compileFailed || m.fitFailed);
+  if (candidates.length === 0) {
+    sink.error('no-model', { from: 0, to: 0 }, 'No model found. Build one with model = Sequential([...]) (or Sequential() and model.add(...)), then call model.compile(...) and model.fit(...).');
+    return undefined;
+  }
+  const trained = (m: TModelState) => (m.compiles.length > 0 || !!m.compileFailed) && (m.fits.length > 0 || !!m.fitFailed);
+  const complete = candidates.filter(trained);
+  const lastFit = (m: TModelState) => Math.max(-1, ...m.fits.map((f) => f.span.from));
+  const pool = complete.length > 0 ? complete : candidates.filter((m) => m.compiles.length > 0 || m.compileFailed);
+  const chosen = (pool.length > 0 ? pool : candidates).reduce((a, b) => (lastFit(b) > lastFit(a) || (lastFit(b) === lastFit(a) && b.span.from > a.span.from) ? b : a));
+  const name = (m: TModelState) => m.varName ?? `the model on line ${sink.position(m.span.from).line}`;
+  if (candidates.length > 1) {
+    const others = candidates.filter((m) => m !== chosen).map(name);
+    const why = complete.length > 1 ? 'the last one that is compiled and fitted' : complete.length === 1 ? 'the one that is compiled and fitted' : 'the last one defined';
+    sink.warning('several-models', chosen.span, `Several models are defined (${[name(chosen), ...others].join(', ')}); checking ${name(chosen)}, ${why}.`);
+  }
+  const nm = chosen.varName ?? 'model';
+  if (chosen.compiles.length === 0 && !chosen.compileFailed) {
+    sink.error('no-compile', chosen.span, `${nm} is never compiled: add ${nm}.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy']).`);
+  }
+  if (chosen.fits.length === 0 && !chosen.fitFailed) {
+    sink.error('no-fit', chosen.span, `${nm} is never trained: add history = ${nm}.fit(train_data, validation_data=validation_data, epochs=10).`);
+  }
+  if (chosen.fitBeforeCompile && (chosen.compiles.length > 0 || chosen.compileFailed)) {
+    sink.error('fit-before-compile', chosen.fitBeforeCompile, `${nm}.fit() is called before ${nm}.compile(); Keras needs compile() first.`);
+  }
+  return chosen;
+}
+
+function finishModel(model: TModelState, rules: TModelRules, sink: DiagnosticSink): TCheckReport {
+  const nm = model.varName ?? 'model';
+  if (model.layers.length === 0) {
+    if (model.incomplete) return finish(sink, {});
+    sink.error('empty-model', model.span, `${nm} has no layers.`);
+    return finish(sink, {});
+  }
+  let inputShape = model.inputShape?.shape;
+  let inputSpan: TSpan = model.inputShape?.span ?? model.span;
+  model.layers.forEach((l, i) => {
+    if (!l.inputShape) return;
+    if (i === 0 && !inputShape) {
+      inputShape = l.inputShape;
+      inputSpan = l.span;
+    } else sink.warning('input-shape-ignored', l.span, `input_shape= is ignored here: only the model's first layer (or an Input) sets the input shape.`);
+  });
+  if (!inputShape) {
+    inputShape = rules.inputShape ?? DEFAULT_INPUT_SHAPE;
+    sink.info('default-input-shape', model.span, `${nm} has no Input, so its input shape comes from the data: (${inputShape.join(', ')}). Add Input(INPUT_SHAPE) as the first layer to make it explicit.`);
+  }
+  const layers = nameLayers(model.layers, sink);
+  const shapes = layers && !model.incomplete ? inferShapes(inputShape, model.layers.map((l, i) => ({ spec: layers[i] as TLayerSpec, span: l.span })), sink) : null;
+  const compile = model.compiles[model.compiles.length - 1];
+  const fit = model.fits[model.fits.length - 1];
+  checkRules({ rules, modelSpan: model.span, inputShape, inputSpan, layers: model.layers, shapes, compile, fit }, sink);
+
+  const summary = shapes && layers ? {
+    modelName: nm,
+    rows: layers.map((l, i) => ({ name: l.name, type: l.type, ...pick(shapes, i) })),
+    totalParams: shapes.totalParams,
+    trainableParams: shapes.trainableParams,
+  } : undefined;
+  let spec: TModelSpec | undefined;
+  if (layers && shapes && compile && fit) {
+    const candidate = {
+      inputShape, layers: layers.map((l, i) => ({ ...l, source: sink.position(model.layers[i]?.span.from ?? 0) })),
+      optimizer: compile.optimizer, loss: compile.loss, metrics: compile.metrics, epochs: fit.epochs, batchSize: fit.batchSize,
+    };
+    const checked = ZModelSpec.safeParse(candidate);
+    if (checked.success) spec = checked.data;
+    else sink.error('internal-error', model.span, `The extracted model does not match the ModelSpec schema (a bug in Epoch): ${checked.error.issues[0]?.message ?? ''}`);
+  }
+  return finish(sink, { spec, summary, compile, fit, shapes });
+}
+
+function pick(shapes: TShapeResult, i: number): { outputShape: number[]; params: number; trainableParams: number } {
+  const s = shapes.layers[i];
+  return { outputShape: s?.outputShape ?? [], params: s?.params ?? 0, trainableParams: s?.trainableParams ?? 0 };
+}
+
+/** Keras names layers it names itself per class: conv2d, conv2d_1, ...; explicit names must be unique. */
+function nameLayers(layers: TLayerInstance[], sink: DiagnosticSink): TLayerSpec[] | null {
+  const counts = new Map<string, number>();
+  const used = new Set<string>();
+  let ok = true;
+  const out = layers.map((l) => {
+    let name = l.spec.name;
+    if (!l.nameGiven) {
+      const prefix = snakeCase(l.spec.type);
+      do {
+        const n = counts.get(prefix) ?? 0;
+        counts.set(prefix, n + 1);
+        name = n === 0 ? prefix : `${prefix}_${n}`;
+      } while (used.has(name));
+    } else if (used.has(name)) {
+      sink.error('duplicate-layer-name', l.span, `Two layers are named '${name}'; layer names must be unique.`);
+      ok = false;
+    }
+    used.add(name);
+    return { ...l.spec, name };
+  });
+  return ok ? out : null;
+}
+
+interface TFinishParts {
+  spec?: TModelSpec;
+  summary?: TCheckReport['summary'];
+  compile?: { optimizer: { name: string; learningRate: number }; loss: { name: string } };
+  fit?: { epochs: number; batchSize: number };
+  shapes?: TShapeResult | null;
+}
+
+function finish(sink: DiagnosticSink, parts: TFinishParts): TCheckReport {
+  const diagnostics = [...sink.items].sort((a, b) => a.line - b.line || a.column - b.column);
+  const msg = (d: TDiagnostic) => ({ line: d.line, column: d.column, message: d.message });
+  const errors = diagnostics.filter((d) => d.severity === 'error').map(msg);
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').map(msg);
+  const { spec, summary, compile, fit } = parts;
+  const ok = errors.length === 0 && spec !== undefined;
+  return {
+    ok,
+    errors,
+    warnings,
+    model: summary ? { layers: summary.rows.map((r) => ({ type: r.type, outputShape: r.outputShape, params: r.params })), totalParams: summary.totalParams, trainableParams: summary.trainableParams } : null,
+    training: compile && fit ? { epochs: fit.epochs, batchSize: fit.batchSize, optimizer: compile.optimizer.name, learningRate: compile.optimizer.learningRate, loss: compile.loss.name } : null,
+    hash: spec ? canonicalHash(spec) : null,
+    diagnostics,
+    ...(spec ? { spec } : {}),
+    ...(summary ? { summary } : {}),
+  };
+}
+

@@ -1,0 +1,7 @@
+export { checkSource, type TCheckOptions, type TCheckReport, type TSummaryRow } from './check-source';
+export { formatDiagnostic, formatReport, formatSummaryTable } from './summary-format';
+export { canonicalForm, canonicalHash, canonicalJson, isAutoLayerName } from './canonical';
+export { sha256Hex } from './sha256';
+export { benchCheck, makeLargeSource, type TBenchResult } from './bench';
+export { SUPPORTED_LAYERS } from './keras-symbols';
+export { inferShapes, type TShapeResult } from './shape-inference';

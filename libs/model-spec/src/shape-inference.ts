@@ -1,0 +1,113 @@
+import type { TLayerSpec } from '@epoch/contracts';
+import type { TSpan } from './diagnostic-sink';
+import type { TDiagnosticSink } from './diagnostic-types';
+
+export interface TLayerShape { outputShape: number[]; params: number; trainableParams: number }
+export interface TShapeResult { layers: TLayerShape[]; totalParams: number; trainableParams: number }
+
+const fmt = (s: readonly number[]): string => `(${['None', ...s].join(', ')})`;
+
+/** Keras's conv_output_length: 'same' is ceil(n / s); 'valid' is floor((n - dilated_k) / s) + 1. */
+function outLength(n: number, k: number, stride: number, padding: 'valid' | 'same', dilation = 1): number {
+  if (padding === 'same') return Math.ceil(n / stride);
+  const dk = k + (k - 1) * (dilation - 1);
+  return Math.floor((n - dk) / stride) + 1;
+}
+
+/**
+ * Output shapes and parameter counts exactly as Keras's model.summary() computes them (channels_last, batch dim
+ * omitted). Returns null after reporting the first layer whose input it cannot take; shapes never reach zero.
+ */
+export function inferShapes(inputShape: readonly number[], layers: readonly { spec: TLayerSpec; span: TSpan }[], sink: TDiagnosticSink): TShapeResult | null {
+  let shape = [...inputShape];
+  const out: TLayerShape[] = [];
+  for (const { spec, span } of layers) {
+    const fail = (msg: string, code = 'invalid-shape'): null => {
+      sink.error(code, span, `${spec.type} '${spec.name}': ${msg}`);
+      return null;
+    };
+    const needImage = (): boolean => shape.length === 3;
+    let params = 0;
+    let trainable = 0;
+    let next: number[];
+    switch (spec.type) {
+      case 'Conv2D': {
+        if (!needImage()) return fail(`expects an image input (height, width, channels) but gets ${fmt(shape)}. Conv2D must come before Flatten, and the model needs a 3-D input shape.`);
+        const [h = 0, w = 0, c = 0] = shape;
+        const oh = outLength(h, spec.kernelSize[0], spec.strides[0], spec.padding, spec.dilationRate[0]);
+        const ow = outLength(w, spec.kernelSize[1], spec.strides[1], spec.padding, spec.dilationRate[1]);
+        if (oh < 1 || ow < 1) return fail(`the ${spec.kernelSize.join('×')} kernel does not fit in its ${h}×${w} input with padding='valid': the output would be ${oh}×${ow}. Use padding='same' or fewer downsampling layers before it.`, 'shape-collapse');
+        params = spec.kernelSize[0] * spec.kernelSize[1] * c * spec.filters + (spec.useBias ? spec.filters : 0);
+        trainable = params;
+        next = [oh, ow, spec.filters];
+        break;
+      }
+      case 'MaxPooling2D':
+      case 'AveragePooling2D': {
+        if (!needImage()) return fail(`expects an image input (height, width, channels) but gets ${fmt(shape)}.`);
+        const [h = 0, w = 0, c = 0] = shape;
+        const oh = outLength(h, spec.poolSize[0], spec.strides[0], spec.padding);
+        const ow = outLength(w, spec.poolSize[1], spec.strides[1], spec.padding);
+        if (oh < 1 || ow < 1) return fail(`the ${spec.poolSize.join('×')} pool does not fit in its ${h}×${w} input: the output would be ${oh}×${ow}. Remove a pooling layer or use padding='same'.`, 'shape-collapse');
+        next = [oh, ow, c];
+        break;
+      }
+      case 'GlobalAveragePooling2D':
+      case 'GlobalMaxPooling2D':
+        if (!needImage()) return fail(`expects an image input (height, width, channels) but gets ${fmt(shape)}.`);
+        next = [shape[2] ?? 0];
+        break;
+      case 'ZeroPadding2D': {
+        if (!needImage()) return fail(`expects an image input (height, width, channels) but gets ${fmt(shape)}.`);
+        const [h = 0, w = 0, c = 0] = shape;
+        next = [h + spec.padding[0][0] + spec.padding[0][1], w + spec.padding[1][0] + spec.padding[1][1], c];
+        break;
+      }
+      case 'SpatialDropout2D':
+        if (!needImage()) return fail(`expects an image input (height, width, channels) but gets ${fmt(shape)}.`);
+        next = shape;
+        break;
+      case 'Flatten':
+        next = [shape.reduce((a, b) => a * b, 1)];
+        break;
+      case 'Dense': {
+        const last = shape[shape.length - 1] ?? 0;
+        params = last * spec.units + (spec.useBias ? spec.units : 0);
+        trainable = params;
+        next = [...shape.slice(0, -1), spec.units];
+        break;
+      }
+      case 'BatchNormalization': {
+        const axis = spec.axis < 0 ? shape.length + 1 + spec.axis : spec.axis;
+        // Keras counts the batch axis as 0, so axis -1 and axis=len(shape) both mean the last feature axis.
+        if (axis < 1 || axis > shape.length) return fail(`axis=${spec.axis} is outside its input ${fmt(shape)}.`);
+        const ch = shape[axis - 1] ?? 0;
+        trainable = (spec.center ? ch : 0) + (spec.scale ? ch : 0);
+        params = trainable + 2 * ch;
+        next = shape;
+        break;
+      }
+      case 'Reshape': {
+        const total = shape.reduce((a, b) => a * b, 1);
+        const known = spec.targetShape.filter((x) => x !== -1).reduce((a, b) => a * b, 1);
+        const dims = spec.targetShape.map((x) => (x === -1 ? total / known : x));
+        if (dims.some((x) => !Number.isInteger(x) || x < 1) || dims.reduce((a, b) => a * b, 1) !== total) {
+          return fail(`cannot reshape ${fmt(shape)} (${total} values) into (${spec.targetShape.join(', ')}).`);
+        }
+        next = dims;
+        break;
+      }
+      case 'Dropout':
+      case 'Activation':
+      case 'ReLU':
+      case 'LeakyReLU':
+        next = shape;
+        break;
+    }
+    if (!Number.isSafeInteger(params) || next.some((x) => !Number.isSafeInteger(x))) return fail('the layer is far too large.', 'limit-exceeded');
+    out.push({ outputShape: next, params, trainableParams: trainable });
+    shape = next;
+  }
+  const totalParams = out.reduce((a, l) => a + l.params, 0);
+  return { layers: out, totalParams, trainableParams: out.reduce((a, l) => a + l.trainableParams, 0) };
+}
