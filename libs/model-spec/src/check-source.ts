@@ -74,12 +74,12 @@ function run(source: string, options: TCheckOptions, sink: DiagnosticSink): TChe
   const interp = new Interpreter(text, sink, { maxLayers: rules.maxLayers });
   interp.run(parsed.tree.topNode);
 
-  const model = chooseModel(interp.models, sink);
+  const model = chooseModel(interp.models, sink, rules.requiredEpochs);
   if (!model) return finish(sink, {});
   return finishModel(model, rules, sink);
 }
 
-function chooseModel(models: TModelState[], sink: DiagnosticSink): TModelState | undefined {
+function chooseModel(models: TModelState[], sink: DiagnosticSink, requiredEpochs?: number): TModelState | undefined {
   const candidates = models.filter((m) => m.layers.length > 0 || m.compiles.length > 0 || m.fits.length > 0 || m.compileFailed || m.fitFailed);
   if (candidates.length === 0) {
     sink.error('no-model', { from: 0, to: 0 }, 'No model found. Build one with model = Sequential([...]) (or Sequential() and model.add(...)), then call model.compile(...) and model.fit(...).');
@@ -101,7 +101,7 @@ function chooseModel(models: TModelState[], sink: DiagnosticSink): TModelState |
     sink.error('no-compile', chosen.span, `${nm} is never compiled: add ${nm}.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy']).`);
   }
   if (chosen.fits.length === 0 && !chosen.fitFailed) {
-    sink.error('no-fit', chosen.span, `${nm} is never trained: add history = ${nm}.fit(train_data, validation_data=validation_data, epochs=10).`);
+    sink.error('no-fit', chosen.span, `${nm} is never trained: add history = ${nm}.fit(train_data, validation_data=validation_data, epochs=${requiredEpochs ?? 10}).`);
   }
   if (chosen.fitBeforeCompile && (chosen.compiles.length > 0 || chosen.compileFailed)) {
     sink.error('fit-before-compile', chosen.fitBeforeCompile, `${nm}.fit() is called before ${nm}.compile(); Keras needs compile() first.`);

@@ -125,6 +125,9 @@ describe('shapes, models and limits', () => {
     expect(first("print('hello')\n")).toMatchObject({ line: 1, column: 1, message: expect.stringMatching(/^No model found/) });
     expect(diags(check("model = Sequential([Dense(3)])\nmodel.fit(train_data)\n"), 'no-compile')[0]?.message).toMatch(/model is never compiled/);
     expect(diags(check("model = Sequential([Dense(3)])\nmodel.compile('adam', 'mse')\n"), 'no-fit')[0]?.message).toMatch(/model is never trained/);
+    // The hint suggests the exercise's own epoch count when the rules require one.
+    const required = checkSource("model = Sequential([Dense(3)])\nmodel.compile('adam', 'mse')\n", { rules: { requiredEpochs: 30 } });
+    expect(required.errors.find((e) => /never trained/.test(e.message))?.message).toMatch(/epochs=30\)/);
     expect(diags(check("model = Sequential([Dense(3)])\nmodel.fit(train_data)\nmodel.compile('adam', 'mse')\n"), 'fit-before-compile')).toHaveLength(1);
   });
 
