@@ -1,7 +1,7 @@
 import type { NextConfig } from 'next';
 
 const config: NextConfig = {
-  transpilePackages: ['@epoch/contracts'],
+  transpilePackages: ['@epoch/contracts', '@epoch/model-spec'],
   poweredByHeader: false,
   reactStrictMode: true,
 };

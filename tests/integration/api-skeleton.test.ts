@@ -13,7 +13,7 @@ describe('API walking skeleton (real process, Postgres, Redis)', () => {
     await prisma.$disconnect();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    api = startTs('apps/api/src/main.ts', { DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), EPOCH_API_PORT: String(port), LOG_LEVEL: 'warn' });
+    api = startTs('apps/api/src/main.ts', { DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), EPOCH_QUEUE_PREFIX: inject('redisPrefix'), EPOCH_RECONCILE_SECONDS: '0', EPOCH_API_PORT: String(port), LOG_LEVEL: 'warn' });
     await waitFor(async () => (await fetch(`${base}/api/health`)).status === 200 || undefined, 60_000, `the API on ${base}\n${api.output()}`);
   });
   afterAll(async () => { await api?.stop(); });

@@ -1,35 +1,81 @@
 import { Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
 import { createPrismaClient, type EpochPrismaClient } from '@epoch/db';
-import { API_CONFIG, PRISMA, REDIS, type TApiConfig } from './config';
+import { QueueName, type TGradingJobPayload } from '@epoch/contracts';
+import { API_CONFIG, GRADING_QUEUE, LOGGER, METRICS, PRISMA, REDIS, type TApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { CoursesController } from './courses/courses.controller';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { SessionService } from './auth/session.service';
+import { LoginLimiter } from './auth/login-limiter';
+import { AdminController } from './admin/admin.controller';
+import { AccessService } from './access/access.service';
+import { ExercisesController } from './exercises/exercises.controller';
+import { SubmissionsController } from './submissions/submissions.controller';
+import { SubmissionsService } from './submissions/submissions.service';
+import { ResultsController } from './submissions/results.controller';
+import { ProgressService } from './submissions/progress.service';
+import { ClassResultsController } from './class-results/class-results.controller';
+import { OpenApiController } from './openapi/openapi.controller';
+import { ReconcilerService } from './submissions/reconciler.service';
+import { MetricsController } from './http/metrics.controller';
+import { ApiMetrics } from './http/metrics';
+
+export type GradingQueue = Queue<TGradingJobPayload>;
 
 class Shutdown implements OnApplicationShutdown {
-  constructor(@Inject(PRISMA) private readonly prisma: EpochPrismaClient, @Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(GRADING_QUEUE) private readonly queue: GradingQueue,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.prisma.$disconnect(), this.redis.quit()]);
+    await Promise.allSettled([this.queue.close(), this.prisma.$disconnect(), this.redis.quit()]);
   }
+}
+
+function quietRedis(url: string): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  // Connection errors surface in /api/health; without a listener ioredis prints each retry to stderr.
+  redis.on('error', () => undefined);
+  return redis;
 }
 
 @Module({})
 export class AppModule {
-  static forConfig(config: TApiConfig): DynamicModule {
+  static forConfig(config: TApiConfig, log: Logger = pino({ name: 'api', level: config.LOG_LEVEL })): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, CoursesController],
+      controllers: [HealthController, CoursesController, AuthController, AdminController, ExercisesController, SubmissionsController, ResultsController, ClassResultsController, OpenApiController, MetricsController],
       providers: [
         { provide: API_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: log },
         { provide: PRISMA, useFactory: () => createPrismaClient(config.DATABASE_URL) },
+        { provide: REDIS, useFactory: () => quietRedis(config.REDIS_URL) },
         {
-          provide: REDIS,
-          useFactory: () => {
-            const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
-            // Connection errors surface in /api/health; without a listener ioredis prints each retry to stderr.
-            redis.on('error', () => undefined);
-            return redis;
+          provide: GRADING_QUEUE,
+          useFactory: (): GradingQueue => {
+            const queue = new Queue<TGradingJobPayload>(QueueName.Grading, { connection: quietRedis(config.REDIS_URL), prefix: config.EPOCH_QUEUE_PREFIX });
+            queue.on('error', (e) => log.warn({ err: e }, 'grading queue connection error'));
+            return queue;
           },
         },
+        {
+          provide: METRICS,
+          inject: [GRADING_QUEUE],
+          useFactory: (queue: GradingQueue) => new ApiMetrics(() => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed')),
+        },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        SessionService,
+        LoginLimiter,
+        AccessService,
+        SubmissionsService,
+        ProgressService,
+        ReconcilerService,
         Shutdown,
       ],
     };

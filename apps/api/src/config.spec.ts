@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from './config';
 
@@ -13,5 +15,14 @@ describe('api config', () => {
     expect(() => loadApiConfig({ ...ok, EPOCH_API_PORT: '99999' })).toThrow(/EPOCH_API_PORT/);
     expect(() => loadApiConfig({ REDIS_URL: ok.REDIS_URL })).toThrow(/DATABASE_URL/);
     expect(() => loadApiConfig({ ...ok, DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL/);
+  });
+});
+
+describe('content folder default', () => {
+  it('is the repository\'s exercises/ folder, not a source folder of the same name', () => {
+    const c = loadApiConfig(ok);
+    expect(c.EPOCH_CONTENT_DIR).toMatch(/[\\/]exercises$/);
+    expect(existsSync(join(c.EPOCH_CONTENT_DIR, '..', 'nx.json'))).toBe(true);
+    expect(existsSync(join(c.EPOCH_CONTENT_DIR, 'cifar10-intro', 'course.yaml'))).toBe(true);
   });
 });

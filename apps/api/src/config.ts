@@ -3,10 +3,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
-/** The repository's `exercises/` folder, found upwards from this file (works from src/ and from dist/). */
+/**
+ * The repository's `exercises/` folder, found upwards from this file (works from src/ and from dist/). The root is
+ * recognised by nx.json beside it, so a source folder that happens to be named `exercises` is not taken for it.
+ */
 function defaultContentDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
-  while (dirname(dir) !== dir && !existsSync(join(dir, 'exercises'))) dir = dirname(dir);
+  while (dirname(dir) !== dir && !(existsSync(join(dir, 'exercises')) && existsSync(join(dir, 'nx.json')))) dir = dirname(dir);
   return join(dir, 'exercises');
 }
 
@@ -19,6 +22,23 @@ export const ZApiConfig = z.object({
   /** Course content folder (figures referenced by lesson steps are served from here). */
   EPOCH_CONTENT_DIR: z.string().min(1).default(defaultContentDir),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** BullMQ key prefix (the grader must use the same one). */
+  EPOCH_QUEUE_PREFIX: z.string().min(1).default('bull'),
+  /** Mark the session cookie Secure (set it when the API is served over HTTPS). */
+  EPOCH_COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  EPOCH_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  /** Consecutive failed sign-ins before an account is locked, and for how long. */
+  EPOCH_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  EPOCH_LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(15 * 60),
+  /** Sign-in attempts allowed per client address per window (against password spraying across accounts). */
+  EPOCH_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  EPOCH_LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** How often an SSE stream looks for new status and epochs, in milliseconds. */
+  EPOCH_SSE_POLL_MS: z.coerce.number().int().min(50).max(10_000).default(500),
+  /** How often QUEUED submissions without a queue job are re-enqueued, in seconds (0: never). */
+  EPOCH_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Largest accepted request body (JSON), in bytes. */
+  EPOCH_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
 });
 export type TApiConfig = z.infer<typeof ZApiConfig>;
 
@@ -34,3 +54,6 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): TApiConfig 
 export const API_CONFIG = Symbol('API_CONFIG');
 export const PRISMA = Symbol('PRISMA');
 export const REDIS = Symbol('REDIS');
+export const GRADING_QUEUE = Symbol('GRADING_QUEUE');
+export const LOGGER = Symbol('LOGGER');
+export const METRICS = Symbol('METRICS');

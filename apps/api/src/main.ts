@@ -1,13 +1,37 @@
 import 'reflect-metadata';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import { pino } from 'pino';
 import { AppModule } from './app.module';
-import { ApiConfigError, loadApiConfig } from './config';
+import { ApiConfigError, loadApiConfig, METRICS } from './config';
+import { ErrorFilter, errorBody } from './http/error.filter';
+import { requestLog } from './http/request-log';
+import type { ApiMetrics } from './http/metrics';
+
+/** Swagger UI's static files, served by the API itself (the docs page works offline). */
+const SWAGGER_UI_DIR = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
 async function bootstrap(): Promise<void> {
   const config = loadApiConfig();
   const log = pino({ name: 'api', level: config.LOG_LEVEL });
-  const app = await NestFactory.create(AppModule.forConfig(config), { logger: ['error', 'warn'] });
+  // Nest's own body parser has no error formatting; ours is registered below with the size limit.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, log), { logger: ['error', 'warn'], bodyParser: false });
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(helmet());
+  app.use(requestLog(log, app.get<ApiMetrics>(METRICS)));
+  app.use('/api/docs/assets', express.static(SWAGGER_UI_DIR, { index: false, maxAge: '1d' }));
+  app.use(express.json({ limit: config.EPOCH_BODY_LIMIT_BYTES }));
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const { status, body } = errorBody(err);
+    res.status(status).json(body);
+  });
+  app.useGlobalFilters(new ErrorFilter(log));
   app.enableShutdownHooks();
   await app.listen(config.EPOCH_API_PORT, config.EPOCH_API_HOST);
   log.info({ port: config.EPOCH_API_PORT, host: config.EPOCH_API_HOST }, 'api listening');

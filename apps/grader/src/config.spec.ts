@@ -8,10 +8,31 @@ describe('grader config', () => {
     const c = loadGraderConfig(ok);
     expect(c.LOG_LEVEL).toBe('info');
     expect(c.EPOCH_WORKER_ID).toMatch(/-\d+$/);
+    expect(c.EPOCH_GRADER_METRICS_PORT).toBeUndefined();
+  });
+  it('accepts a data folder and rejects an empty one by name', () => {
+    expect(loadGraderConfig({ ...ok, EPOCH_DATA_DIR: '/data' }).EPOCH_DATA_DIR).toBe('/data');
+    expect(() => loadGraderConfig({ ...ok, EPOCH_DATA_DIR: '' })).toThrow(/EPOCH_DATA_DIR/);
+  });
+  it('reads the metrics port as a number and rejects a bad one by name', () => {
+    expect(loadGraderConfig({ ...ok, EPOCH_GRADER_METRICS_PORT: '9464' }).EPOCH_GRADER_METRICS_PORT).toBe(9464);
+    expect(() => loadGraderConfig({ ...ok, EPOCH_GRADER_METRICS_PORT: '70000' })).toThrow(/EPOCH_GRADER_METRICS_PORT/);
+    expect(() => loadGraderConfig({ ...ok, EPOCH_GRADER_METRICS_PORT: 'nine' })).toThrow(/EPOCH_GRADER_METRICS_PORT/);
+  });
+  it('reads the queue and fault-handling settings with their defaults', () => {
+    const c = loadGraderConfig(ok);
+    expect(c.EPOCH_QUEUE_PREFIX).toBe('bull');
+    expect(c.EPOCH_GRADER_CONCURRENCY).toBe(1);
+    expect([c.EPOCH_GRADER_LOCK_MS, c.EPOCH_GRADER_STALLED_MS, c.EPOCH_GRADER_RECONCILE_MS]).toEqual([30_000, 30_000, 60_000]);
+    const t = loadGraderConfig({ ...ok, EPOCH_QUEUE_PREFIX: 'run-1', EPOCH_GRADER_LOCK_MS: '4000', EPOCH_GRADER_RECONCILE_MS: '0', EPOCH_CIFAR10: '/data/cifar' });
+    expect([t.EPOCH_QUEUE_PREFIX, t.EPOCH_GRADER_LOCK_MS, t.EPOCH_GRADER_RECONCILE_MS, t.EPOCH_CIFAR10]).toEqual(['run-1', 4000, 0, '/data/cifar']);
+    expect(() => loadGraderConfig({ ...ok, EPOCH_GRADER_LOCK_MS: '10' })).toThrow(/EPOCH_GRADER_LOCK_MS/);
+    expect(() => loadGraderConfig({ ...ok, EPOCH_GRADER_CONCURRENCY: '0' })).toThrow(/EPOCH_GRADER_CONCURRENCY/);
+    expect(() => loadGraderConfig({ ...ok, EPOCH_QUEUE_PREFIX: '' })).toThrow(/EPOCH_QUEUE_PREFIX/);
   });
   it('names each bad variable', () => {
     expect(() => loadGraderConfig({ ...ok, REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
     expect(() => loadGraderConfig({ REDIS_URL: ok.REDIS_URL })).toThrow(/DATABASE_URL/);
-    expect(() => loadGraderConfig({ ...ok, EPOCH_TRAINING_BACKEND: 'tpu' })).toThrow(/EPOCH_TRAINING_BACKEND/);
+    expect(() => loadGraderConfig({ ...ok, EPOCH_BACKEND: 'tpu' })).toThrow(/EPOCH_BACKEND/);
   });
 });

@@ -1,13 +1,39 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { BACKEND_ORDER } from '@epoch/trainer';
 
 /** The grader's environment, validated once at boot (see the README's configuration table). */
 export const ZGraderConfig = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   EPOCH_WORKER_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
-  EPOCH_TRAINING_BACKEND: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+  /** Force a training backend instead of the first that works (see libs/trainer). */
+  EPOCH_BACKEND: z.enum(BACKEND_ORDER).optional(),
+  /** wasm threads (default: the number of CPU cores; 1 = single-threaded binary). */
+  EPOCH_WASM_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Where the CIFAR-10 cache lives (`$EPOCH_DATA_DIR/cifar10`); read by @epoch/datasets, validated here at boot. */
+  EPOCH_DATA_DIR: z.string().min(1).optional(),
+  /** Port of the Prometheus `/metrics` (and `/healthz`) endpoint; unset: no metrics server. */
+  EPOCH_GRADER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** CIFAR-10 source (archive or folder); unset: the cache under EPOCH_DATA_DIR, else the official download. */
+  EPOCH_CIFAR10: z.string().min(1).optional(),
+  /** BullMQ key prefix; the API must use the same one. */
+  EPOCH_QUEUE_PREFIX: z.string().min(1).default('bull'),
+  /** Training jobs at once in this process (tfjs trains one model at a time well; scale with more processes). */
+  EPOCH_GRADER_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  /** BullMQ lock of a running job; a worker killed mid-job loses it after this long and its job is taken over. */
+  EPOCH_GRADER_LOCK_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+  /** How often BullMQ looks for stalled jobs (jobs whose worker died). */
+  EPOCH_GRADER_STALLED_MS: z.coerce.number().int().min(500).max(3_600_000).default(30_000),
+  /** How often the reconciler re-enqueues QUEUED submissions missing from the queue; 0 turns it off. */
+  EPOCH_GRADER_RECONCILE_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  /** A QUEUED submission younger than this is left to its producer (which may be enqueueing it right now). */
+  EPOCH_GRADER_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  /** How often a running job looks whether its submission was cancelled. */
+  EPOCH_GRADER_CANCEL_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** Job progress is reported every this many batches (and after every epoch). */
+  EPOCH_GRADER_PROGRESS_BATCHES: z.coerce.number().int().min(1).max(100_000).default(200),
 });
 export type TGraderConfig = z.infer<typeof ZGraderConfig>;
 

@@ -1,37 +1,66 @@
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { QueueName, WORKER_HEARTBEAT_PREFIX } from '@epoch/contracts';
+import { WORKER_HEARTBEAT_PREFIX } from '@epoch/contracts';
+import { createPrismaClient } from '@epoch/db';
 import { selectBackend } from '@epoch/trainer';
 import { GraderConfigError, loadGraderConfig } from './config';
+import { createGraderMetrics, QUEUE_STATES, startMetricsServer, type MetricsServer } from './metrics';
+import { startReconciler } from './reconciler';
+import { createGradingWorker, type TGradingWorker } from './worker';
 
 /**
- * The grader worker's boot: validate config, choose the training backend (tried for real), connect to the
- * grading queue, and advertise itself with a heartbeat key (backend, threads, versions) that the API's
- * readiness check reads. Job processing is added by the grading-pipeline issue.
+ * The grader worker: validate config, choose the training backend (tried for real), take grading jobs from the queue,
+ * advertise itself with a heartbeat key (backend, threads, versions), re-enqueue lost submissions (reconciler) and,
+ * on SIGTERM/SIGINT, stop taking jobs and hand a running one back to the queue.
  */
 async function boot(): Promise<void> {
   const config = loadGraderConfig();
   const log = pino({ name: 'grader', level: config.LOG_LEVEL });
-  const backend = await selectBackend({ force: config.EPOCH_TRAINING_BACKEND });
+  const backend = await selectBackend({ backend: config.EPOCH_BACKEND, threads: config.EPOCH_WASM_THREADS, log: (line) => log.info(line) });
   log.info({ backend: backend.name, threads: backend.threads, versions: backend.versions }, 'training backend selected');
 
   const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  const queue = new Queue(QueueName.Grading, { connection });
-  await queue.waitUntilReady();
-  log.info({ queue: QueueName.Grading, worker: config.EPOCH_WORKER_ID }, 'connected to the grading queue');
+  const prisma = createPrismaClient(config.DATABASE_URL);
+  let queue: TGradingWorker['queue'] | null = null;
+  const metrics = createGraderMetrics({
+    defaultLabels: { worker: config.EPOCH_WORKER_ID },
+    queueDepth: () => (queue ? queue.getJobCounts(...QUEUE_STATES) : Promise.resolve({})),
+  });
+  const grading = createGradingWorker({ config, prisma, connection, backend, log, metrics });
+  queue = grading.queue;
+  await grading.queue.waitUntilReady();
+  let metricsServer: MetricsServer | null = null;
+  if (config.EPOCH_GRADER_METRICS_PORT !== undefined) {
+    metricsServer = await startMetricsServer(config.EPOCH_GRADER_METRICS_PORT, metrics.registry);
+    log.info({ port: metricsServer.port }, 'metrics on /metrics');
+  }
 
   const key = `${WORKER_HEARTBEAT_PREFIX}${config.EPOCH_WORKER_ID}`;
   const beat = () => connection.set(key, JSON.stringify({ backend, since: Date.now() }), 'EX', 30);
   await beat();
   const timer = setInterval(() => { beat().catch((e: unknown) => log.warn({ err: e }, 'heartbeat failed')); }, 10_000);
+  const stopReconciler = config.EPOCH_GRADER_RECONCILE_MS > 0
+    ? startReconciler(prisma, grading.queue, config.EPOCH_GRADER_RECONCILE_MS, { graceMs: config.EPOCH_GRADER_RECONCILE_GRACE_MS, log })
+    : () => undefined;
 
+  grading.worker.run().catch((e: unknown) => log.error({ err: e }, 'worker stopped'));
+  log.info({ queue: grading.queue.name, prefix: config.EPOCH_QUEUE_PREFIX, worker: config.EPOCH_WORKER_ID }, 'connected to the grading queue');
+
+  let stopping = false;
   const stop = (signal: string) => {
-    log.info({ signal }, 'shutting down');
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down: no new jobs; a running job goes back to the queue');
     clearInterval(timer);
-    void connection.del(key).finally(() => {
-      void queue.close().finally(() => { connection.disconnect(); process.exit(0); });
-    });
+    stopReconciler();
+    const forced = setTimeout(() => { log.error('shutdown took too long; exiting'); process.exit(1); }, 20_000);
+    forced.unref();
+    grading.close()
+      .then(() => connection.del(key))
+      .then(() => metricsServer?.close())
+      .then(() => prisma.$disconnect())
+      .then(() => { connection.disconnect(); process.exit(0); })
+      .catch((e: unknown) => { log.error({ err: e }, 'shutdown failed'); process.exit(1); });
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -1,18 +1,18 @@
-import type { Metadata } from 'next';
-import Link from 'next/link';
+import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { SiteHeader } from '../components/site-header';
 import './globals.css';
 
 export const metadata: Metadata = { title: 'Epoch', description: 'Hands-on deep learning, graded' };
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <header className="site-header">
-          <Link href="/" className="brand">Epoch</Link>
-        </header>
-        <main className="page">{children}</main>
+        <a href="#main" className="skip-link">Skip to content</a>
+        <SiteHeader />
+        <main id="main" className="page">{children}</main>
       </body>
     </html>
   );

@@ -1,24 +1,53 @@
+import { headers } from 'next/headers';
 import { z } from 'zod';
-import { ZCourseList, ZCourseOutline, ZLessonStepView } from '@epoch/contracts';
+import {
+  ZClassResults, ZCourseList, ZCourseOutline, ZExerciseView, ZLessonStepView, ZMe, ZPolicyView, ZProgressView, ZResultView, ZSubmissionDetail, ZSubmissionView, ZUserView, ZPage,
+} from '@epoch/contracts';
 import { loadWebConfig } from './config';
 
-/** Typed client for the API: every response is validated against the shared contract. */
+/** Typed client for the API (server components): every response is validated against the shared contract. */
 export class ApiError extends Error {
   constructor(readonly status: number, message: string) { super(message); }
 }
 
-async function get<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+/** The signed-in user's cookie header of the request being rendered, so the API sees the same session. */
+async function incomingCookie(): Promise<string | undefined> {
+  return (await headers()).get('cookie') ?? undefined;
+}
+
+async function get<T>(path: string, schema: z.ZodType<T>, withUser = false): Promise<T> {
   const { EPOCH_API_URL } = loadWebConfig();
-  const res = await fetch(new URL(path, EPOCH_API_URL), { cache: 'no-store', headers: { accept: 'application/json' } });
-  if (!res.ok) throw new ApiError(res.status, `API ${path}: HTTP ${res.status}`);
+  const cookie = withUser ? await incomingCookie() : undefined;
+  const res = await fetch(new URL(path, EPOCH_API_URL), { cache: 'no-store', headers: { accept: 'application/json', ...(cookie ? { cookie } : {}) } });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { message?: unknown } } | null;
+    const message = body?.error?.message;
+    throw new ApiError(res.status, typeof message === 'string' ? message : `API ${path}: HTTP ${res.status}`);
+  }
   const parsed = schema.safeParse(await res.json());
   if (!parsed.success) throw new ApiError(502, `API ${path}: unexpected response shape`);
   return parsed.data;
 }
 
+const enc = encodeURIComponent;
+const ZSubmissionPage = z.object({ items: z.array(ZSubmissionView), page: z.number(), pageSize: z.number(), total: z.number() });
+
 export const api = {
   courses: () => get('/api/courses', ZCourseList),
-  course: (slug: string) => get(`/api/courses/${encodeURIComponent(slug)}`, ZCourseOutline),
+  course: (slug: string) => get(`/api/courses/${enc(slug)}`, ZCourseOutline),
   step: (course: string, lesson: string, step: string) =>
-    get(`/api/courses/${encodeURIComponent(course)}/lessons/${encodeURIComponent(lesson)}/steps/${encodeURIComponent(step)}`, ZLessonStepView),
+    get(`/api/courses/${enc(course)}/lessons/${enc(lesson)}/steps/${enc(step)}`, ZLessonStepView),
+  /** The signed-in user, or null when the request has no valid session. */
+  me: () => get('/api/me', ZMe, true).catch((e: unknown) => {
+    if (e instanceof ApiError && e.status === 401) return null;
+    throw e;
+  }),
+  exercise: (slug: string) => get(`/api/exercises/${enc(slug)}`, ZExerciseView, true),
+  submissions: (exercise: string) => get(`/api/submissions?exercise=${enc(exercise)}&pageSize=50`, ZSubmissionPage, true),
+  submission: (id: string) => get(`/api/submissions/${enc(id)}`, ZSubmissionDetail, true),
+  progress: (id: string) => get(`/api/submissions/${enc(id)}/progress`, ZProgressView, true),
+  classResults: (exercise: string) => get(`/api/exercises/${enc(exercise)}/results`, ZClassResults, true),
+  policy: (exercise: string) => get(`/api/exercises/${enc(exercise)}/policy`, ZPolicyView, true),
+  users: () => get('/api/admin/users?pageSize=100', ZPage(ZUserView), true),
+  result: (id: string) => get(`/api/submissions/${enc(id)}/result`, ZResultView, true),
 };

@@ -36,6 +36,12 @@ describe('epoch CLI', () => {
     const e = capture();
     expect(await main(['up', '--bogus'], e.io)).toBe(2);
     expect(e.err.join('')).toMatch(/bogus/);
+    const f = capture();
+    expect(await main(['grade', 'x.py', '--epochs', 'two'], f.io)).toBe(2);
+    expect(f.err.join('')).toMatch(/--epochs must be a positive integer, got "two"/);
+    const g = capture();
+    expect(await main(['bench', 'nothing'], g.io)).toBe(2);
+    expect(g.err.join('')).toMatch(/bench needs one of: check, train, epoch/);
   });
 
   it('checks a file against an exercise\'s rules with --exercise, and names unknown exercises', async () => {

@@ -49,6 +49,24 @@ const commands: Record<string, Handler> = {
     }
     return runCheckCommand({ file: positionals[0]!, json: values.json, rules }, io);
   },
+  grade: async (args, io) => {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { exercise: { type: 'string' }, epochs: { type: 'string' }, 'limit-train': { type: 'string' }, 'limit-test': { type: 'string' }, out: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length !== 1) throw new UsageError('grade needs exactly one FILE');
+    const { runGradeCommand } = await import('./commands/grade.command');
+    return runGradeCommand({
+      file: positionals[0]!,
+      exercise: values.exercise,
+      epochs: intOption(values.epochs, 'epochs'),
+      limitTrain: intOption(values['limit-train'], 'limit-train'),
+      limitTest: intOption(values['limit-test'], 'limit-test'),
+      out: values.out,
+    }, io);
+  },
   bench: async (args, io) => {
     const { positionals, values } = parseArgs({ args, options: { 'compare-torch': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
     switch (positionals[0]) {
@@ -56,8 +74,15 @@ const commands: Record<string, Handler> = {
         const { runBenchCheckCommand } = await import('./commands/bench-check.command');
         return runBenchCheckCommand({}, io);
       }
+      case 'train': {
+        const { runBenchTrainCommand } = await import('./commands/bench-train.command');
+        return runBenchTrainCommand({ compareTorch: values['compare-torch'] }, io);
+      }
+      case 'epoch': {
+        const { runBenchEpochCommand } = await import('./commands/bench-train.command');
+        return runBenchEpochCommand({}, io);
+      }
       default:
-        void values;
         throw new UsageError('bench needs one of: check, train, epoch');
     }
   },

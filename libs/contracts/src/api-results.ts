@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZSubmissionStatus } from './api-submissions';
+import { ZGradingProgress } from './grading-progress';
 
 export const ZEpochView = z.object({
   attempt: z.number().int(),
@@ -22,6 +23,8 @@ export const ZProgressView = z.object({
   etaSeconds: z.number().int().nullable(),
   /** Epochs of the current (or last) training attempt. */
   epochs: z.array(ZEpochView),
+  /** The grader's live report while RUNNING (phase, batch, running loss/accuracy, its ETA); null otherwise. */
+  live: ZGradingProgress.nullable(),
   /** Test accuracy and pass/fail are hidden until the deadline under an AFTER_DEADLINE policy. */
   resultHidden: z.boolean(),
 });

@@ -14,3 +14,4 @@ export * from './api-exercises';
 export * from './policy-rules';
 export * from './api-submissions';
 export * from './api-results';
+export * from './grading-progress';

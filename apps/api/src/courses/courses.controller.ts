@@ -4,11 +4,13 @@ import { Controller, Get, Header, Inject, NotFoundException, Param, StreamableFi
 import type { EpochPrismaClient } from '@epoch/db';
 import type { TCourseList, TCourseOutline, TLessonStepView } from '@epoch/contracts';
 import { API_CONFIG, PRISMA, type TApiConfig } from '../config';
+import { Public } from '../auth/auth-context';
 
 /** Figure files a lesson step may reference: `figures/<name>.svg|png`, nothing with a path in it. */
 const FIGURE = /^[a-z0-9][a-z0-9-]*\.(svg|png)$/;
 
-/** Read-only course content (the walking skeleton; accounts and roles come with the API issue). */
+/** The public lesson: course list, outline and steps, figures (exercises, policies and submissions need a session). */
+@Public()
 @Controller('api/courses')
 export class CoursesController {
   constructor(@Inject(PRISMA) private readonly prisma: EpochPrismaClient, @Inject(API_CONFIG) private readonly config: TApiConfig) {}

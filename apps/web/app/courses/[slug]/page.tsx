@@ -6,10 +6,11 @@ export const dynamic = 'force-dynamic';
 
 export default async function CoursePage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const course = await api.course(slug).catch((e: unknown) => {
+  const [me, course] = await Promise.all([api.me().catch(() => null), api.course(slug).catch((e: unknown) => {
     if (e instanceof ApiError && e.status === 404) notFound();
     throw e;
-  });
+  })]);
+  const staff = me !== null && (me.role === 'ADMIN' || me.courses.some((c) => c.slug === slug && c.role === 'INSTRUCTOR'));
   return (
     <>
       <h1>{course.title}</h1>
@@ -27,7 +28,11 @@ export default async function CoursePage({ params }: { params: Promise<{ slug: s
       <section className="card">
         <h2>Exercises</h2>
         <ol className="steps">
-          {course.exercises.map((e) => <li key={e.slug}>{e.title}</li>)}
+          {course.exercises.map((e) => <li key={e.slug}>
+              <Link href={`/exercises/${e.slug}`}>{e.title}</Link>
+              {staff && <> · <Link href={`/exercises/${e.slug}/results`}>class results</Link></>}
+              {me?.role === 'ADMIN' && <> · <Link href={`/exercises/${e.slug}/policy`}>policy</Link></>}
+            </li>)}
         </ol>
       </section>
     </>

@@ -9,14 +9,19 @@ export const dynamic = 'force-dynamic';
 
 export default async function StepPage({ params }: { params: Promise<{ slug: string; lesson: string; step: string }> }) {
   const { slug, lesson, step } = await params;
-  const view = await api.step(slug, lesson, step).catch((e: unknown) => {
+  const missing = (e: unknown): never => {
     if (e instanceof ApiError && e.status === 404) notFound();
     throw e;
-  });
+  };
+  const [view, course] = await Promise.all([api.step(slug, lesson, step).catch(missing), api.course(slug).catch(missing)]);
+  const total = course.lessons.find((l) => l.slug === lesson)?.steps.length ?? view.position;
   const base = `/courses/${slug}/${lesson}`;
   return (
     <article>
-      <p className="muted"><Link href={`/courses/${slug}`}>Course</Link> · step {view.position}</p>
+      <p className="muted"><Link href={`/courses/${slug}`}>{course.title}</Link> · step {view.position} of {total}</p>
+      <div className="progress lesson-progress" role="progressbar" aria-label="Lesson progress" aria-valuemin={1} aria-valuemax={total} aria-valuenow={view.position}>
+        <div className="progress-fill" style={{ width: `${(view.position / total) * 100}%` }} />
+      </div>
       <h1>{view.title}</h1>
       <Markdown remarkPlugins={[remarkGfm]} urlTransform={(url) => figureUrl(slug, url)}>{expandDirectives(view.body)}</Markdown>
       <nav className="step-nav">

@@ -1,0 +1,58 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EpochPrismaClient, UserRole } from '@epoch/db';
+import { API_CONFIG, PRISMA, type TApiConfig } from '../config';
+import type { AuthContext } from './auth-context';
+
+export const SESSION_COOKIE = 'epoch_session';
+
+export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** Server-side sessions: the cookie holds a random token, the database only its SHA-256 (a leak yields no sessions). */
+@Injectable()
+export class SessionService {
+  constructor(@Inject(PRISMA) private readonly prisma: EpochPrismaClient, @Inject(API_CONFIG) private readonly config: TApiConfig) {}
+
+  async create(userId: string, meta: { userAgent?: string; ip?: string }): Promise<{ token: string; expiresAt: Date; csrfSecret: string }> {
+    const token = randomBytes(32).toString('base64url');
+    const csrfSecret = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.config.EPOCH_SESSION_TTL_HOURS * 3600_000);
+    await this.prisma.session.create({
+      data: { tokenHash: sha256(token), userId, csrfSecret, expiresAt, userAgent: meta.userAgent?.slice(0, 500) ?? null, ip: meta.ip ?? null },
+    });
+    return { token, expiresAt, csrfSecret };
+  }
+
+  /** The live session of a cookie token (not revoked, not expired), with its user. */
+  async resolve(token: string): Promise<AuthContext | null> {
+    if (token.length < 16 || token.length > 128) return null;
+    // One round trip on every authenticated request (the relation include would take two).
+    const rows = await this.prisma.$queryRaw<{ id: string; csrfSecret: string; userId: string; email: string; name: string; role: UserRole }[]>`
+      select s.id, s."csrfSecret", u.id as "userId", u.email, u.name, u.role::text as role
+      from sessions s join users u on u.id = s."userId"
+      where s."tokenHash" = ${sha256(token)} and s."revokedAt" is null and s."expiresAt" > now()`;
+    const s = rows[0];
+    return s ? { userId: s.userId, email: s.email, name: s.name, role: s.role, sessionId: s.id, csrfSecret: s.csrfSecret } : null;
+  }
+
+  async revoke(sessionId: string): Promise<void> {
+    await this.prisma.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+  }
+
+  /** Revokes every live session of a user, optionally keeping one (the caller's, after a password change). */
+  async revokeAll(userId: string, keepSessionId?: string): Promise<number> {
+    const r = await this.prisma.session.updateMany({
+      where: { userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
+      data: { revokedAt: new Date() },
+    });
+    return r.count;
+  }
+
+  cookie(token: string, expiresAt: Date): string {
+    return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Expires=${expiresAt.toUTCString()}${this.config.EPOCH_COOKIE_SECURE ? '; Secure' : ''}`;
+  }
+
+  clearCookie(): string {
+    return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${this.config.EPOCH_COOKIE_SECURE ? '; Secure' : ''}`;
+  }
+}

@@ -1,0 +1,174 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { createPrismaClient, hashPassword, seedDemo } from '@epoch/db';
+import { QueueName } from '@epoch/contracts';
+import { Latency } from './latency';
+
+export interface TApiLoadOptions {
+  databaseUrl: string;
+  redisUrl: string;
+  repoRoot: string;
+  students?: number;
+  submissionsPerStudent?: number;
+  pollsPerSubmission?: number;
+  /** A student's pause between polls (and before the next submission), like a browser polling. */
+  pollIntervalMs?: number;
+  log?: (line: string) => void;
+  /** Write a V8 CPU profile of the API process here (to see where its time goes). */
+  cpuProfileDir?: string;
+}
+
+export interface TApiLoadReport {
+  students: number;
+  postSubmission: ReturnType<Latency['summary']>;
+  getResult: ReturnType<Latency['summary']>;
+  errors: number;
+  errorSamples: string[];
+  submitted: number;
+  lost: number;
+  seconds: number;
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as { port: number };
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+/**
+ * `./epoch bench api`: the real API process on loopback against real Postgres and Redis. N students sign in, then all
+ * at once post valid submissions and poll their results (the grader is simulated by writing each result straight to
+ * the database, untimed). Reports p50/p99 latency, errors, and submissions lost between the API, Postgres and the queue.
+ * Everything it creates (users, course, jobs) is removed afterwards.
+ */
+export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadReport> {
+  const log = o.log ?? ((l: string) => process.stdout.write(`${l}\n`));
+  const students = o.students ?? 50;
+  const perStudent = o.submissionsPerStudent ?? 4;
+  const polls = o.pollsPerSubmission ?? 5;
+  const interval = o.pollIntervalMs ?? 500;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const t = randomBytes(4).toString('hex');
+  const prefix = `epoch-bench-${t}`;
+  const prisma = createPrismaClient(o.databaseUrl, { maxConnections: 5 });
+  const queue = new Queue(QueueName.Grading, { connection: { url: o.redisUrl }, prefix });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const api = spawn(process.execPath, [...(o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : []), '--import', 'tsx', join(o.repoRoot, 'apps/api/src/main.ts')], {
+    cwd: o.repoRoot, stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, DATABASE_URL: o.databaseUrl, REDIS_URL: o.redisUrl, EPOCH_API_PORT: String(port), EPOCH_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', EPOCH_LOGIN_RATE_LIMIT: '100000' },
+  });
+  let apiErr = '';
+  api.stderr.on('data', (d: Buffer) => { apiErr += d.toString(); });
+  const userIds: string[] = [];
+  let courseId: string | undefined;
+  try {
+    await seedDemo(prisma, { exercisesDir: join(o.repoRoot, 'exercises') });
+    const demo = await prisma.exercise.findUniqueOrThrow({ where: { slug: 'cifar10-dense' } });
+    const course = await prisma.course.create({ data: { slug: `bench-${t}`, title: 'Bench', description: '', enrollmentCode: `BENCH-${t.toUpperCase()}` } });
+    courseId = course.id;
+    const exercise = await prisma.exercise.create({ data: { courseId: course.id, slug: `bench-${t}`, title: 'Bench', position: 1, instructions: '', starterCode: '', solutionCode: demo.solutionCode } });
+    await prisma.gradingPolicy.create({ data: { exerciseId: exercise.id, minTestAccuracy: 0.3, requiredEpochs: 10, maxEpochs: 10, batchSize: 64, seed: 42, maxParams: 20_000_000, timeLimitSeconds: 600, dailyQuota: null } });
+    const password = 'bench-password-1234';
+    const passwordHash = await hashPassword(password);
+    for (let i = 0; i < students; i++) {
+      const u = await prisma.user.create({ data: { email: `bench-${t}-${i}@bench.epoch`, name: `Bench ${i}`, passwordHash, enrollments: { create: { courseId: course.id } } } });
+      userIds.push(u.id);
+    }
+
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (api.exitCode !== null) throw new Error(`the API exited: ${apiErr}`);
+      const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (Date.now() > deadline) throw new Error(`the API did not start: ${apiErr}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const sessions: { cookie: string; csrf: string }[] = [];
+    for (let i = 0; i < students; i++) {
+      const r = await fetch(`${base}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `bench-${t}-${i}@bench.epoch`, password }) });
+      if (!r.ok) throw new Error(`sign-in failed: ${r.status} ${await r.text()}`);
+      sessions.push({ cookie: (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: ((await r.json()) as { csrfToken: string }).csrfToken });
+    }
+    log(`bench api: ${students} concurrent students, each posting ${perStudent} valid submissions and polling each result ${polls} times every ${interval} ms`);
+
+    const post = new Latency();
+    const get = new Latency();
+    let errors = 0;
+    const errorSamples: string[] = [];
+    const submittedIds: string[] = [];
+    const fail = (what: string) => { errors++; if (errorSamples.length < 5) errorSamples.push(what); };
+    const source = demo.solutionCode;
+    // Warm-up (JIT, query plans, connection pools): a few of every measured request, not measured and then removed.
+    for (const [j, s] of sessions.slice(0, 5).entries()) {
+      const w = await fetch(`${base}/api/submissions`, {
+        method: 'POST', headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf, 'idempotency-key': `bench-${t}-warmup-${j}` },
+        body: JSON.stringify({ exercise: exercise.slug, source }),
+      });
+      const { id } = (await w.json()) as { id: string };
+      await fetch(`${base}/api/submissions/${id}/result`, { headers: { cookie: s.cookie } }).then((r) => r.arrayBuffer());
+      await queue.remove(id);
+      await prisma.submission.delete({ where: { id } });
+    }
+    const started = performance.now();
+    await Promise.all(sessions.map(async (s, i) => {
+      // Students do not all click in the same millisecond: spread the starts over one poll interval.
+      await sleep(Math.random() * interval);
+      for (let k = 0; k < perStudent; k++) {
+        const t0 = performance.now();
+        const r = await fetch(`${base}/api/submissions`, {
+          method: 'POST', headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf, 'idempotency-key': `bench-${t}-${i}-${k}` },
+          body: JSON.stringify({ exercise: exercise.slug, source }),
+        });
+        const body = (await r.json()) as { id?: string; status?: string };
+        post.add(performance.now() - t0);
+        if (r.status !== 201 || body.status !== 'QUEUED' || !body.id) { fail(`POST ${r.status} ${JSON.stringify(body).slice(0, 200)}`); continue; }
+        submittedIds.push(body.id);
+        // The simulated grader (untimed): the result a real grader would store.
+        await prisma.submission.update({
+          where: { id: body.id },
+          data: { status: 'PASSED', finishedAt: new Date(), result: { create: { testAccuracy: 0.5, testLoss: 1.4, perClassAccuracy: [], confusionMatrix: [], history: [], backend: 'bench', backendVersions: {}, seed: 42, queueWaitMs: 0, trainingMs: 1000, evaluationMs: 10 } } },
+        });
+        for (let p = 0; p < polls; p++) {
+          await sleep(interval);
+          const g0 = performance.now();
+          const g = await fetch(`${base}/api/submissions/${body.id}/result`, { headers: { cookie: s.cookie } });
+          await g.arrayBuffer();
+          get.add(performance.now() - g0);
+          if (g.status !== 200) fail(`GET result ${g.status}`);
+        }
+      }
+    }));
+    const seconds = (performance.now() - started) / 1000;
+
+    const stored = await prisma.submission.findMany({ where: { exerciseId: exercise.id }, select: { id: true } });
+    const storedIds = new Set(stored.map((s) => s.id));
+    let lost = 0;
+    for (const id of submittedIds) {
+      if (!storedIds.has(id) || !(await queue.getJob(id))) lost++;
+    }
+    const report: TApiLoadReport = { students, postSubmission: post.summary(), getResult: get.summary(), errors, errorSamples, submitted: submittedIds.length, lost, seconds };
+    const line = (name: string, l: TApiLoadReport['postSubmission'], target: number) =>
+      `${name.padEnd(22)} n=${String(l.count).padStart(5)}  p50 ${l.p50.toFixed(1).padStart(6)} ms  p99 ${l.p99.toFixed(1).padStart(6)} ms  max ${l.max.toFixed(1).padStart(6)} ms  (target p99 < ${target} ms)`;
+    log(line('POST /api/submissions', report.postSubmission, 150));
+    log(line('GET  …/result', report.getResult, 50));
+    log(`errors ${errors}, submissions ${report.submitted} stored and queued, lost ${lost}, ${((post.count + get.count) / seconds).toFixed(0)} requests/s over ${seconds.toFixed(1)} s`);
+    for (const e of errorSamples) log(`  error: ${e}`);
+    return report;
+  } finally {
+    api.kill('SIGTERM');
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    if (courseId) {
+      await prisma.submission.deleteMany({ where: { exercise: { courseId } } });
+      await prisma.course.delete({ where: { id: courseId } });
+    }
+    await prisma.user.deleteMany({ where: { id: { in: userIds } } });
+    await prisma.$disconnect();
+  }
+}

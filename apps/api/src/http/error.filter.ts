@@ -1,0 +1,47 @@
+import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { ZApiError } from '@epoch/contracts';
+
+const CODES: Record<number, string> = {
+  400: 'invalid_request', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
+  409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests',
+};
+
+/** Turns any error into the API's one error format; unexpected errors are logged and answered without details. */
+export function errorBody(e: unknown): { status: number; body: unknown; unexpected: boolean } {
+  if (e instanceof HttpException) {
+    const status = e.getStatus();
+    const response = e.getResponse();
+    // Bodies already in the error format (ApiError, health's report) pass through unchanged.
+    if (ZApiError.safeParse(response).success || (typeof response === 'object' && response !== null && 'status' in response && 'checks' in response)) {
+      return { status, body: response, unexpected: false };
+    }
+    const message = typeof response === 'string' ? response : e.message;
+    return { status, body: { error: { code: CODES[status] ?? 'error', message } }, unexpected: false };
+  }
+  // body-parser's errors (too large, malformed JSON) carry an HTTP status and a type.
+  if (typeof e === 'object' && e !== null && 'status' in e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    const type = 'type' in e ? String(e.type) : '';
+    if (type === 'entity.too.large') return { status: 413, body: { error: { code: 'payload_too_large', message: 'the request body is too large' } }, unexpected: false };
+    if (type === 'entity.parse.failed') return { status: 400, body: { error: { code: 'malformed_json', message: 'the request body is not valid JSON' } }, unexpected: false };
+    return { status: e.status, body: { error: { code: CODES[e.status] ?? 'invalid_request', message: e instanceof Error ? e.message : 'bad request' } }, unexpected: false };
+  }
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: { code: 'internal', message: 'internal error; it has been logged' } }, unexpected: true };
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  constructor(private readonly log: Logger) {}
+  catch(e: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request & { id?: string }>();
+    const { status, body, unexpected } = errorBody(e);
+    if (unexpected) this.log.error({ reqId: req.id, err: e }, 'unhandled error');
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(status).json(body);
+  }
+}

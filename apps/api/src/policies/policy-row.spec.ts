@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { GradingPolicy } from '@epoch/db';
+import { ZGradingPolicy } from '@epoch/contracts';
+import { Prisma } from '@epoch/db';
+import { policyFromRow, policyToColumns, samePolicy, studentPolicyView } from './policy-row';
+
+const row = {
+  id: 'p1', exerciseId: 'e1', minTestAccuracy: 0.5, requiredEpochs: 10, maxEpochs: 10, batchSize: 64, seed: 42, maxParams: 1000,
+  allowedLayers: ['Dense', 'Flatten'], allowedOptimizers: null, timeLimitSeconds: 600, dailyQuota: 3, totalQuota: null,
+  deadline: new Date('2030-01-01T12:00:00Z'), latePolicy: 'REFUSE', resultVisibility: 'AFTER_DEADLINE', limitTrain: 500, limitTest: null,
+  reuseCachedResults: true, version: 4, createdAt: new Date(), updatedAt: new Date(),
+} as GradingPolicy;
+
+describe('policy rows', () => {
+  it('reads a row back into the contract form', () => {
+    expect(policyFromRow(row)).toEqual({
+      minTestAccuracy: 0.5, requiredEpochs: 10, maxEpochs: 10, batchSize: 64, seed: 42, maxParams: 1000,
+      allowedLayers: ['Dense', 'Flatten'], allowedOptimizers: null, timeLimitSeconds: 600, dailyQuota: 3, totalQuota: null,
+      deadline: '2030-01-01T12:00:00.000Z', latePolicy: 'REFUSE', resultVisibility: 'AFTER_DEADLINE', limitTrain: 500, limitTest: null,
+      reuseCachedResults: true,
+    });
+  });
+  it('shows students everything but the reuse switch, with the version', () => {
+    const v = studentPolicyView(row);
+    expect(v).not.toHaveProperty('reuseCachedResults');
+    expect(v).toMatchObject({ version: 4, dailyQuota: 3, deadline: '2030-01-01T12:00:00.000Z' });
+  });
+  it('compares policies by value, with deadlines in any offset', () => {
+    const p = policyFromRow(row);
+    expect(samePolicy(p, { ...p, deadline: '2030-01-01T13:00:00+01:00' })).toBe(true);
+    expect(samePolicy(p, { ...p, minTestAccuracy: 0.6 })).toBe(false);
+    expect(samePolicy(p, ZGradingPolicy.parse({ ...p }))).toBe(true);
+  });
+  it('writes the contract form back as columns (JSON null for no restriction, dates as Date)', () => {
+    const p = policyFromRow(row);
+    const cols = policyToColumns({ ...p, allowedOptimizers: null });
+    expect(cols.allowedLayers).toEqual(['Dense', 'Flatten']);
+    expect(cols.allowedOptimizers).toBe(Prisma.DbNull);
+    expect(cols.deadline).toEqual(new Date('2030-01-01T12:00:00Z'));
+    expect(policyFromRow({ ...row, ...cols, allowedOptimizers: null } as GradingPolicy)).toEqual({ ...p, allowedOptimizers: null });
+  });
+});

@@ -1,0 +1,138 @@
+import { Controller, Get, Inject, Param, Req, Res, StreamableFile } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { EpochPrismaClient } from '@epoch/db';
+import { ZEpochView, type TProgressView, type TResultView } from '@epoch/contracts';
+import { API_CONFIG, PRISMA, type TApiConfig } from '../config';
+import { AccessService } from '../access/access.service';
+import { Caller, type AuthContext } from '../auth/auth-context';
+import { ApiError, notFound } from '../http/api-error';
+import { ProgressService, TERMINAL } from './progress.service';
+import { resultHidden } from './visibility';
+
+const historyOf = (v: unknown) => (Array.isArray(v) ? v.flatMap((e) => { const r = ZEpochView.safeParse(e); return r.success ? [r.data] : []; }) : []);
+
+/** Parses an SSE `Last-Event-ID` (`attempt.epoch`); anything else starts from the beginning. */
+export function parseEventId(id: string | undefined): { attempt: number; epoch: number } | undefined {
+  const m = id ? /^(\d{1,6})\.(\d{1,6})$/.exec(id) : null;
+  return m ? { attempt: Number(m[1]), epoch: Number(m[2]) } : undefined;
+}
+
+@Controller('api/submissions')
+export class ResultsController {
+  constructor(
+    @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
+    @Inject(API_CONFIG) private readonly config: TApiConfig,
+    @Inject(AccessService) private readonly access: AccessService,
+    @Inject(ProgressService) private readonly progress: ProgressService,
+  ) {}
+
+  private async visible(caller: AuthContext, id: string) {
+    const { submission, role } = await this.access.submission(caller, id);
+    return { submission, hidden: resultHidden(submission.exercise.policy, role === 'OWNER' ? 'OWNER' : 'STAFF') };
+  }
+
+  /** Polling: status, queue position, ETA and the epochs so far. */
+  @Get(':id/progress')
+  async poll(@Caller() caller: AuthContext, @Param('id') id: string): Promise<TProgressView> {
+    const { submission, hidden } = await this.visible(caller, id);
+    return this.progress.progress(submission, submission.exercise.policy, hidden);
+  }
+
+  /**
+   * Server-sent events: `status` (status, queue position, ETA) whenever it changes, `epoch` for every trained epoch
+   * (id `attempt.epoch`, so a reconnect with Last-Event-ID resumes after the last one received), `end` when final.
+   */
+  @Get(':id/events')
+  async events(@Caller() caller: AuthContext, @Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const { submission, hidden } = await this.visible(caller, id);
+    res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.flushHeaders();
+    let closed = false;
+    // The response's close (not the request's, which ends once its empty body is read) means the client went away.
+    res.on('close', () => { closed = true; });
+    let last = parseEventId(req.header('last-event-id') ?? (typeof req.query['lastEventId'] === 'string' ? req.query['lastEventId'] : undefined));
+    let lastStatus = '';
+    let lastBeat = Date.now();
+    const send = (event: string, data: unknown, eventId?: string) => {
+      res.write(`${eventId ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    res.write('retry: 2000\n\n');
+    try {
+      for (let s = submission; !closed; ) {
+        // Status first, then epochs: the grader stores an attempt's epochs before its final status, so reading in this
+        // order never ends the stream with an epoch missing.
+        const p = await this.progress.progress(s, submission.exercise.policy, hidden, false);
+        const key = JSON.stringify([p.status, p.queuePosition, p.etaSeconds, p.live]);
+        if (key !== lastStatus) {
+          lastStatus = key;
+          const { epochs: _none, ...status } = p;
+          send('status', status, last ? `${last.attempt}.${last.epoch}` : undefined);
+        }
+        for (const e of await this.progress.epochs(s.id, last)) {
+          last = { attempt: e.attempt, epoch: e.epoch };
+          send('epoch', e, `${e.attempt}.${e.epoch}`);
+        }
+        if (TERMINAL.has(s.status)) {
+          send('end', { status: p.status });
+          break;
+        }
+        if (Date.now() - lastBeat > 15_000) {
+          res.write(': keep-alive\n\n');
+          lastBeat = Date.now();
+        }
+        await new Promise((r) => setTimeout(r, this.config.EPOCH_SSE_POLL_MS));
+        const next = await this.prisma.submission.findUnique({ where: { id } });
+        if (!next) break;
+        s = { ...submission, ...next };
+      }
+    } finally {
+      res.end();
+    }
+  }
+
+  /** The result: metrics, pass/fail, history, backend, durations and the artifacts' addresses. */
+  @Get(':id/result')
+  async result(@Caller() caller: AuthContext, @Param('id') id: string): Promise<TResultView> {
+    const { submission, hidden } = await this.visible(caller, id);
+    const [r, artifacts] = await Promise.all([
+      this.prisma.result.findUnique({ where: { submissionId: id } }),
+      hidden ? [] : this.prisma.artifact.findMany({ where: { submissionId: id }, select: { name: true, kind: true, contentType: true }, orderBy: { name: 'asc' } }),
+    ]);
+    if (!r) throw new ApiError(404, 'no_result', `submission ${id} has no result (status ${submission.status})`);
+    const passed = submission.status === 'PASSED' ? true : submission.status === 'FAILED' ? false : null;
+    return {
+      submissionId: id,
+      status: hidden && passed !== null ? 'GRADED' : submission.status,
+      passed: hidden ? null : passed,
+      testAccuracy: hidden ? null : r.testAccuracy,
+      testLoss: hidden ? null : r.testLoss,
+      perClassAccuracy: hidden ? null : r.perClassAccuracy,
+      confusionMatrix: hidden ? null : r.confusionMatrix,
+      resultHidden: hidden,
+      visibleFrom: hidden ? (submission.exercise.policy?.deadline?.toISOString() ?? null) : null,
+      history: historyOf(r.history),
+      backend: r.backend,
+      backendVersions: r.backendVersions,
+      seed: r.seed,
+      durations: { queueWaitMs: r.queueWaitMs, trainingMs: r.trainingMs, evaluationMs: r.evaluationMs },
+      reusedFrom: submission.reusedFromId,
+      artifacts: artifacts.map((a) => ({ ...a, url: `/api/submissions/${id}/artifacts/${encodeURIComponent(a.name)}` })),
+    };
+  }
+
+  /** A plot (PNG) or its data (JSON), with its content type; immutable once stored, so cacheable by the browser. */
+  @Get(':id/artifacts/:name')
+  async artifact(@Caller() caller: AuthContext, @Param('id') id: string, @Param('name') name: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<StreamableFile | undefined> {
+    const { hidden } = await this.visible(caller, id);
+    if (hidden) throw new ApiError(403, 'result_hidden', 'plots are shown after the deadline');
+    const a = await this.prisma.artifact.findUnique({ where: { submissionId_name: { submissionId: id, name } } });
+    if (!a) throw notFound(`no artifact "${name}" for submission ${id}`);
+    const etag = `"${a.id}"`;
+    res.set({ ETag: etag, 'Cache-Control': 'private, max-age=86400' });
+    if (req.header('if-none-match') === etag) {
+      res.status(304);
+      return undefined;
+    }
+    return new StreamableFile(Buffer.from(a.bytes), { type: a.contentType, length: a.bytes.length });
+  }
+}

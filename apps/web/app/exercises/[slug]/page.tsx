@@ -1,0 +1,48 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import Markdown from 'react-markdown';
+import remarkGfm from 'remark-gfm';
+import { ExerciseEditor } from '../../../components/exercise-editor';
+import { SubmissionHistory } from '../../../components/submission-history';
+import { api, ApiError } from '../../../lib/api-client';
+import { rulesFromStudentPolicy } from '../../../lib/exercise-rules';
+import { policyRows, quotaAllows } from '../../../lib/policy-text';
+import { signInOn401 } from '../../../lib/require-user';
+
+export const dynamic = 'force-dynamic';
+
+export default async function ExercisePage({ params }: { params: Promise<{ slug: string }> }) {
+  const { slug } = await params;
+  const back = `/exercises/${slug}`;
+  const me = await api.me();
+  if (!me) signInOn401(back)(new ApiError(401, 'sign in'));
+  const exercise = await api.exercise(slug).catch((e: unknown) => {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 403)) notFound();
+    return signInOn401(back)(e);
+  });
+  const history = await api.submissions(slug).catch(signInOn401(back));
+  const allowed = quotaAllows(exercise.quota);
+  return (
+    <article className="wide">
+      <p className="muted"><Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · exercise {exercise.position}</p>
+      <h1>{exercise.title}</h1>
+      <div className="exercise-top">
+        <section className="card task" aria-labelledby="task-title">
+          <h2 id="task-title">Task</h2>
+          <Markdown remarkPlugins={[remarkGfm]}>{exercise.instructions}</Markdown>
+        </section>
+        <section className="card policy" aria-labelledby="policy-title" data-testid="policy">
+          <h2 id="policy-title">What you need</h2>
+          <dl className="policy-list">
+            {policyRows(exercise.policy, exercise.quota).map(([k, v]) => (
+              <div key={k}><dt>{k}</dt><dd>{v}</dd></div>
+            ))}
+          </dl>
+          {!allowed && <p role="alert" className="error-text">You have no submissions left for now.</p>}
+        </section>
+      </div>
+      <ExerciseEditor exercise={slug} starterCode={exercise.starterCode} rules={rulesFromStudentPolicy(exercise.policy)} csrfToken={me?.csrfToken ?? ''} canSubmit={allowed} />
+      <SubmissionHistory items={history.items} />
+    </article>
+  );
+}

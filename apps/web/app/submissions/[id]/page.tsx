@@ -1,0 +1,55 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { LiveTraining } from '../../../components/live-training';
+import { ResultView } from '../../../components/result-view';
+import { SubmissionHistory } from '../../../components/submission-history';
+import { api, ApiError } from '../../../lib/api-client';
+import { isFinal, statusLabel } from '../../../lib/status-text';
+import { signInOn401 } from '../../../lib/require-user';
+
+export const dynamic = 'force-dynamic';
+
+export default async function SubmissionPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const back = `/submissions/${id}`;
+  const me = await api.me();
+  if (!me) signInOn401(back)(new ApiError(401, 'sign in'));
+  // Someone else's submission answers 403/404: shown as "not found", so its existence is not revealed.
+  const hide = (e: unknown) => {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 403)) notFound();
+    return signInOn401(back)(e);
+  };
+  const submission = await api.submission(id).catch(hide);
+  const isOwner = submission.userId === me?.id;
+  const [exercise, progress, history] = await Promise.all([
+    api.exercise(submission.exercise).catch(hide),
+    api.progress(id).catch(hide),
+    isOwner ? api.submissions(submission.exercise).then((p) => p.items).catch(() => []) : Promise.resolve([]),
+  ]);
+  const final = isFinal(submission.status);
+  const result = final ? await api.result(id).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : hide(e))) : null;
+  const totalEpochs = exercise.policy.requiredEpochs ?? exercise.policy.maxEpochs;
+  const label = statusLabel(submission.status);
+  const problems = submission.diagnostics.filter((d) => d.severity !== 'info');
+  return (
+    <article className="wide">
+      <p className="muted"><Link href={`/exercises/${exercise.slug}`}>{exercise.title}</Link> · submitted {new Date(submission.createdAt).toUTCString()}{submission.late ? ' (late)' : ''}</p>
+      {/* While unfinished, the live section shows the status as it changes; a badge here would go stale. */}
+      <h1>Submission {final && <span className={`status status-${label.tone}`}>{label.text}</span>}</h1>
+      {submission.errorMessage && <p role="alert" className="error-text">{submission.errorMessage}</p>}
+      {problems.length > 0 && (
+        <ul className="diagnostics">
+          {problems.map((d, i) => <li key={i} className={`diag-${d.severity}`}><span className="diag-pos">Line {d.line}, column {d.column}</span> {d.message}</li>)}
+        </ul>
+      )}
+      {result ? <ResultView result={result} threshold={exercise.policy.minTestAccuracy} /> : (
+        <LiveTraining key={submission.status} submissionId={id} initial={progress} totalEpochs={totalEpochs} csrfToken={me?.csrfToken ?? ''} isOwner={isOwner} />
+      )}
+      <details className="card">
+        <summary>Submitted code</summary>
+        <pre data-testid="submitted-code"><code>{submission.source}</code></pre>
+      </details>
+      {isOwner && <SubmissionHistory items={history} current={id} />}
+    </article>
+  );
+}

@@ -1,0 +1,81 @@
+'use client';
+import Link from 'next/link';
+import { useMemo, useState } from 'react';
+import { useRouter } from 'next/navigation';
+import type { TClassResultRow, TRegradeResult } from '@epoch/contracts';
+import { postJson } from '../lib/browser-api';
+import { classView, type TFilter, type TSortKey } from '../lib/class-table';
+import { percent } from '../lib/policy-text';
+
+const COLUMNS: [TSortKey, string][] = [
+  ['name', 'Student'], ['bestTestAccuracy', 'Best'], ['latestTestAccuracy', 'Latest'], ['passed', 'Passed'], ['attempts', 'Attempts'], ['lastSubmissionAt', 'Last submission'],
+];
+
+export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClassResultRow[]; exercise: string; csrfToken: string }) {
+  const router = useRouter();
+  const [regrade, setRegrade] = useState<{ ok: boolean; text: string } | null>(null);
+  const graded = rows.flatMap((r) => (r.latestSubmissionId && r.bestTestAccuracy !== null ? [r.latestSubmissionId] : []));
+  const redecideAll = async () => {
+    setRegrade(null);
+    try {
+      const r = await postJson<TRegradeResult>(`/api/exercises/${encodeURIComponent(exercise)}/regrade`, { mode: 'redecide', submissionIds: graded }, { csrfToken });
+      const reasons = [...new Set(r.skipped.map((x) => x.reason))].join('; ');
+      setRegrade({ ok: true, text: `Re-decided against the current pass mark: ${r.changed.length} changed, ${r.skipped.length} unchanged${reasons ? ` (${reasons})` : ''}.` });
+      router.refresh();
+    } catch (e) {
+      setRegrade({ ok: false, text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const [query, setQuery] = useState('');
+  const [filter, setFilter] = useState<TFilter>('all');
+  const [sort, setSort] = useState<TSortKey>('name');
+  const [desc, setDesc] = useState(false);
+  const shown = useMemo(() => classView(rows, { query, filter, sort, desc }), [rows, query, filter, sort, desc]);
+  const sortBy = (key: TSortKey) => {
+    if (key === sort) setDesc(!desc);
+    else { setSort(key); setDesc(key !== 'name'); }
+  };
+  return (
+    <>
+      <div className="filters">
+        <label>Search <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="name or email" /></label>
+        <label>Show{' '}
+          <select value={filter} onChange={(e) => setFilter(e.target.value as TFilter)}>
+            <option value="all">everyone</option><option value="passed">passed</option><option value="not-passed">not passed</option>
+            <option value="late">late</option><option value="no-attempt">no attempt</option>
+          </select>
+        </label>
+        <span className="muted" role="status">{shown.length} of {rows.length} students</span>
+        <button type="button" disabled={graded.length === 0} onClick={() => { redecideAll().catch(() => undefined); }}>Re-decide latest results</button>
+      </div>
+      {regrade && <p role="status" className={regrade.ok ? 'ok-text' : 'error-text'} data-testid="regrade-message">{regrade.text}</p>}
+      <div className="table-scroll">
+        <table className="class-table" data-testid="class-table">
+          <thead>
+            <tr>
+              {COLUMNS.map(([key, label]) => (
+                <th key={key} scope="col" aria-sort={sort === key ? (desc ? 'descending' : 'ascending') : 'none'}>
+                  <button type="button" className="sort-button" onClick={() => sortBy(key)}>{label}{sort === key ? (desc ? ' ▼' : ' ▲') : ''}</button>
+                </th>
+              ))}
+              <th scope="col">Result</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((r) => (
+              <tr key={r.userId}>
+                <td>{r.name}<br /><span className="muted small">{r.email}</span></td>
+                <td className="num">{r.bestTestAccuracy !== null ? percent(r.bestTestAccuracy) : '—'}</td>
+                <td className="num">{r.latestTestAccuracy !== null ? percent(r.latestTestAccuracy) : '—'}</td>
+                <td><span className={`status status-${r.passed ? 'pass' : r.attempts ? 'fail' : 'neutral'}`}>{r.passed ? 'yes' : 'no'}</span></td>
+                <td className="num">{r.attempts}</td>
+                <td>{r.lastSubmissionAt ? new Date(r.lastSubmissionAt).toUTCString() : '—'}{r.late ? ' (late)' : ''}</td>
+                <td>{r.latestSubmissionId ? <Link href={`/submissions/${r.latestSubmissionId}`}>latest</Link> : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,170 @@
+'use client';
+import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
+import { python } from '@codemirror/lang-python';
+import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
+import { EditorState, type Text } from '@codemirror/state';
+import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
+import type { TModelRulesInput, TSubmissionCreated } from '@epoch/contracts';
+import { checkSource, type TCheckReport } from '@epoch/model-spec';
+import { useRouter } from 'next/navigation';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { postJson } from '../lib/browser-api';
+import { formatShape, offsetOf } from '../lib/exercise-rules';
+
+const CHECK_DELAY_MS = 250;
+
+function lineStarts(doc: Text): number[] {
+  const starts: number[] = [];
+  for (let i = 1; i <= doc.lines; i++) starts.push(doc.line(i).from);
+  return starts;
+}
+
+function toCmDiagnostics(report: TCheckReport, doc: Text): Diagnostic[] {
+  const starts = lineStarts(doc);
+  return report.diagnostics.map((d) => {
+    const from = offsetOf(starts, doc.length, d.line, d.column);
+    const end = d.endLine !== undefined ? offsetOf(starts, doc.length, d.endLine, d.endColumn ?? d.column + 1) : from;
+    // An empty range would be invisible; underline at least one character (or the line's end).
+    const to = end > from ? end : Math.min(from + 1, doc.length);
+    return { from, to, severity: d.severity, message: d.message, source: d.code };
+  });
+}
+
+const newKey = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `k${Date.now()}${Math.random().toString(36).slice(2)}`);
+
+export function ExerciseEditor({ exercise, starterCode, rules, csrfToken, canSubmit }: {
+  exercise: string; starterCode: string; rules: TModelRulesInput; csrfToken: string; canSubmit: boolean;
+}) {
+  const router = useRouter();
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<EditorView | null>(null);
+  const source = useRef(starterCode);
+  // One key per version of the source: a double click (or a retry) of the same code is one submission.
+  const idemKey = useRef(newKey());
+  const [report, setReport] = useState<TCheckReport | null>(null);
+  // While the code cannot be built, the last table that could be stays visible (dimmed) rather than vanishing.
+  const [lastSummary, setLastSummary] = useState<TCheckReport['summary']>(undefined);
+  const [checking, setChecking] = useState(true);
+  const [submitting, setSubmitting] = useState(false);
+  const [submitError, setSubmitError] = useState<string | null>(null);
+  const draftKey = `epoch:draft:${exercise}`;
+
+  const runCheck = useCallback((v: EditorView) => {
+    const text = v.state.doc.toString();
+    const r = checkSource(text, { rules });
+    v.dispatch(setDiagnostics(v.state, toCmDiagnostics(r, v.state.doc)));
+    setReport(r);
+    if (r.summary) setLastSummary(r.summary);
+    setChecking(false);
+  }, [rules]);
+
+  useEffect(() => {
+    if (!host.current) return;
+    let draft: string | null = null;
+    try { draft = window.localStorage.getItem(draftKey); } catch { draft = null; }
+    const initial = draft ?? starterCode;
+    source.current = initial;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const v = new EditorView({
+      parent: host.current,
+      state: EditorState.create({
+        doc: initial,
+        extensions: [
+          lineNumbers(), history(), indentOnInput(), bracketMatching(), highlightActiveLine(),
+          syntaxHighlighting(defaultHighlightStyle, { fallback: true }), python(), lintGutter(),
+          keymap.of([...defaultKeymap, ...historyKeymap]),
+          EditorView.contentAttributes.of({ 'aria-label': 'Model code (Python)' }),
+          EditorView.updateListener.of((u) => {
+            if (!u.docChanged) return;
+            source.current = u.state.doc.toString();
+            idemKey.current = newKey();
+            setChecking(true);
+            clearTimeout(timer);
+            timer = setTimeout(() => {
+              try { window.localStorage.setItem(draftKey, source.current); } catch { /* storage full or disabled: the draft is only a convenience */ }
+              runCheck(u.view);
+            }, CHECK_DELAY_MS);
+          }),
+        ],
+      }),
+    });
+    view.current = v;
+    runCheck(v);
+    return () => { clearTimeout(timer); v.destroy(); view.current = null; };
+  }, [draftKey, starterCode, runCheck]);
+
+  const resetToStarter = () => {
+    const v = view.current;
+    if (!v) return;
+    v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: starterCode } });
+  };
+
+  const submit = async () => {
+    setSubmitting(true);
+    setSubmitError(null);
+    try {
+      const created = await postJson<TSubmissionCreated>('/api/submissions', { exercise, source: source.current }, { csrfToken, headers: { 'idempotency-key': idemKey.current } });
+      router.push(`/submissions/${encodeURIComponent(created.id)}`);
+    } catch (e) {
+      setSubmitError(e instanceof Error ? e.message : String(e));
+      setSubmitting(false);
+    }
+  };
+
+  const errors = report?.errors.length ?? 0;
+  const warnings = report?.warnings.length ?? 0;
+  const summary = report?.summary ?? lastSummary;
+  const stale = !report?.summary && summary !== undefined;
+  const disabled = !canSubmit || checking || !report?.ok || submitting;
+  return (
+    <div className="editor-layout">
+      <div className="editor-pane">
+        <div ref={host} className="code-editor" data-testid="code-editor" />
+        <div className="editor-bar">
+          <p className={`check-status ${errors ? 'bad' : 'good'}`} role="status" aria-live="polite" data-testid="check-status">
+            {checking && !report ? 'Checking…'
+              : errors ? `${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}: fix ${errors === 1 ? 'it' : 'them'} to submit`
+                : `No errors${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}`}
+          </p>
+          <div className="actions">
+            <button type="button" onClick={resetToStarter}>Reset to starter code</button>
+            <button type="button" className="primary" disabled={disabled} onClick={() => { submit().catch(() => undefined); }} data-testid="submit">
+              {submitting ? 'Submitting…' : 'Submit'}
+            </button>
+          </div>
+        </div>
+        {submitError && <p role="alert" className="error-text">{submitError}</p>}
+        {report && report.diagnostics.length > 0 && (
+          <ul className="diagnostics" data-testid="diagnostics">
+            {report.diagnostics.map((d, i) => (
+              <li key={i} className={`diag-${d.severity}`}>
+                <span className="diag-pos">Line {d.line}, column {d.column}</span> {d.message}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+      <section className="summary-pane" aria-labelledby="summary-title">
+        <h2 id="summary-title">model.summary()</h2>
+        {summary ? (
+          <table className={`summary-table${stale ? ' stale' : ''}`} data-testid="summary-table" data-stale={stale ? 'true' : undefined}>
+            <caption className="muted">{stale ? 'The code cannot be built now; this is its last version that could.' : `Model “${summary.modelName}”`}</caption>
+            <thead><tr><th scope="col">Layer (type)</th><th scope="col">Output shape</th><th scope="col" className="num">Params</th></tr></thead>
+            <tbody>
+              {summary.rows.map((r) => (
+                <tr key={r.name}><td>{r.name} ({r.type})</td><td><code>{formatShape(r.outputShape)}</code></td><td className="num">{r.params.toLocaleString('en-US')}</td></tr>
+              ))}
+            </tbody>
+            <tfoot>
+              <tr><th scope="row" colSpan={2}>Total params</th><td className="num" data-testid="total-params">{summary.totalParams.toLocaleString('en-US')}</td></tr>
+              <tr><th scope="row" colSpan={2}>Trainable params</th><td className="num">{summary.trainableParams.toLocaleString('en-US')}</td></tr>
+            </tfoot>
+          </table>
+        ) : (
+          <p className="muted">The summary appears once the model can be built from the code.</p>
+        )}
+      </section>
+    </div>
+  );
+}

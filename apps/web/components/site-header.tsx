@@ -1,0 +1,26 @@
+import Link from 'next/link';
+import { api } from '../lib/api-client';
+import { SignOutButton } from './sign-out-button';
+
+const ROLE_LABEL = { STUDENT: 'Student', INSTRUCTOR: 'Instructor', ADMIN: 'Admin' } as const;
+
+export async function SiteHeader() {
+  const me = await api.me().catch(() => null);
+  return (
+    <header className="site-header">
+      <Link href="/" className="brand">Epoch</Link>
+      <nav className="user-nav" aria-label="Account">
+        {me ? (
+          <>
+            {me.role === 'ADMIN' && <Link href="/admin/users">Users</Link>}
+            <span className="user-name" data-testid="current-user">{me.name}</span>
+            <span className={`role-badge role-${me.role.toLowerCase()}`}>{ROLE_LABEL[me.role]}</span>
+            <SignOutButton csrfToken={me.csrfToken} />
+          </>
+        ) : (
+          <Link href="/sign-in">Sign in</Link>
+        )}
+      </nav>
+    </header>
+  );
+}

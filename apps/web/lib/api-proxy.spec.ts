@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { proxyRequestHeaders, proxyResponseHeaders, upstreamUrl } from './api-proxy';
+
+describe('api proxy headers', () => {
+  it('forwards cookies, CSRF and idempotency headers but drops hop-by-hop and host headers', () => {
+    const h = proxyRequestHeaders(new Headers({
+      cookie: 'epoch_session=abc', 'x-csrf-token': 't0k', 'idempotency-key': 'key-12345', 'content-type': 'application/json',
+      host: 'web.example', connection: 'keep-alive', 'content-length': '12',
+    }));
+    expect(h.get('cookie')).toBe('epoch_session=abc');
+    expect(h.get('x-csrf-token')).toBe('t0k');
+    expect(h.get('idempotency-key')).toBe('key-12345');
+    expect(h.get('content-type')).toBe('application/json');
+    expect(h.get('host')).toBeNull();
+    expect(h.get('connection')).toBeNull();
+    expect(h.get('content-length')).toBeNull();
+  });
+
+  it('keeps every Set-Cookie of the response separate', () => {
+    const up = new Headers({ 'content-type': 'text/event-stream', server: 'x' });
+    up.append('set-cookie', 'a=1; Path=/; HttpOnly');
+    up.append('set-cookie', 'b=2; Path=/');
+    const h = proxyResponseHeaders(up);
+    expect(h.getSetCookie()).toEqual(['a=1; Path=/; HttpOnly', 'b=2; Path=/']);
+    expect(h.get('content-type')).toBe('text/event-stream');
+    expect(h.get('server')).toBeNull();
+  });
+
+  it('builds the API address under /api with the query, encoding each segment', () => {
+    expect(upstreamUrl('http://127.0.0.1:3001', ['submissions', 'abc', 'artifacts', 'a b.png'], '?x=1')?.href)
+      .toBe('http://127.0.0.1:3001/api/submissions/abc/artifacts/a%20b.png?x=1');
+  });
+
+  it('refuses dot segments that would reach outside /api', () => {
+    expect(upstreamUrl('http://127.0.0.1:3001', ['..', 'metrics'], '')).toBeNull();
+    expect(upstreamUrl('http://127.0.0.1:3001', ['me', '.'], '')).toBeNull();
+  });
+});

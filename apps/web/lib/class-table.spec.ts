@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import type { TClassResultRow } from '@epoch/contracts';
+import { classView } from './class-table';
+
+const row = (name: string, best: number | null, passed: boolean, attempts: number, late = false): TClassResultRow => ({
+  userId: name, email: `${name.toLowerCase()}@x.test`, name, attempts, bestTestAccuracy: best, latestTestAccuracy: best, passed,
+  lastSubmissionAt: attempts ? '2026-01-01T00:00:00.000Z' : null, late, latestSubmissionId: attempts ? `s-${name}` : null,
+});
+const rows = [row('Cleo', 0.72, true, 2), row('Abe', null, false, 0), row('Bo', 0.55, false, 1, true)];
+const names = (r: TClassResultRow[]) => r.map((x) => x.name);
+
+describe('classView', () => {
+  it('sorts either way with students without a result last', () => {
+    expect(names(classView(rows, { query: '', filter: 'all', sort: 'bestTestAccuracy', desc: true }))).toEqual(['Cleo', 'Bo', 'Abe']);
+    expect(names(classView(rows, { query: '', filter: 'all', sort: 'bestTestAccuracy', desc: false }))).toEqual(['Bo', 'Cleo', 'Abe']);
+    expect(names(classView(rows, { query: '', filter: 'all', sort: 'name', desc: false }))).toEqual(['Abe', 'Bo', 'Cleo']);
+  });
+  it('filters by state and by name or email', () => {
+    expect(names(classView(rows, { query: '', filter: 'passed', sort: 'name', desc: false }))).toEqual(['Cleo']);
+    expect(names(classView(rows, { query: '', filter: 'late', sort: 'name', desc: false }))).toEqual(['Bo']);
+    expect(names(classView(rows, { query: '', filter: 'no-attempt', sort: 'name', desc: false }))).toEqual(['Abe']);
+    expect(names(classView(rows, { query: 'BO@', filter: 'all', sort: 'name', desc: false }))).toEqual(['Bo']);
+  });
+});

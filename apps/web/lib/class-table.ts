@@ -1,0 +1,36 @@
+import type { TClassResultRow } from '@epoch/contracts';
+
+export type TSortKey = 'name' | 'attempts' | 'bestTestAccuracy' | 'latestTestAccuracy' | 'passed' | 'lastSubmissionAt';
+export type TFilter = 'all' | 'passed' | 'not-passed' | 'late' | 'no-attempt';
+
+/** Filters by text (name or email) and state, then sorts; missing values always go last, whatever the direction. */
+export function classView(rows: readonly TClassResultRow[], opts: { query: string; filter: TFilter; sort: TSortKey; desc: boolean }): TClassResultRow[] {
+  const q = opts.query.trim().toLowerCase();
+  const keep = (r: TClassResultRow): boolean => {
+    if (q && !r.name.toLowerCase().includes(q) && !r.email.toLowerCase().includes(q)) return false;
+    switch (opts.filter) {
+      case 'all': return true;
+      case 'passed': return r.passed;
+      case 'not-passed': return !r.passed;
+      case 'late': return r.late;
+      case 'no-attempt': return r.attempts === 0;
+    }
+  };
+  const value = (r: TClassResultRow): string | number | null => {
+    switch (opts.sort) {
+      case 'name': return r.name.toLowerCase();
+      case 'attempts': return r.attempts;
+      case 'bestTestAccuracy': return r.bestTestAccuracy;
+      case 'latestTestAccuracy': return r.latestTestAccuracy;
+      case 'passed': return r.passed ? 1 : 0;
+      case 'lastSubmissionAt': return r.lastSubmissionAt;
+    }
+  };
+  return rows.filter(keep).sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+    const c = x < y ? -1 : x > y ? 1 : 0;
+    return opts.desc ? -c : c;
+  });
+}

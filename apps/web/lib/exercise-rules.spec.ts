@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { checkSource } from '@epoch/model-spec';
+import { formatShape, offsetOf, rulesFromStudentPolicy } from './exercise-rules';
+
+const policy = {
+  minTestAccuracy: 0.6, requiredEpochs: 5, maxEpochs: 10, batchSize: 64, seed: 1, maxParams: 1000, allowedLayers: null, allowedOptimizers: null,
+  timeLimitSeconds: 600, dailyQuota: 10, totalQuota: null, deadline: null, latePolicy: 'ACCEPT' as const, resultVisibility: 'IMMEDIATE' as const,
+  limitTrain: null, limitTest: null, version: 1,
+};
+
+describe('rulesFromStudentPolicy', () => {
+  it('carries the epochs and parameter limit, so the browser check refuses what the grader would', () => {
+    const rules = rulesFromStudentPolicy(policy);
+    expect(rules).toMatchObject({ requiredEpochs: 5, maxEpochs: 10, maxParams: 1000, outputUnits: 10 });
+    const src = [
+      'from tensorflow.keras.layers import *', 'from tensorflow.keras import Sequential',
+      'm = Sequential([Input((32, 32, 3)), Flatten(), Dense(10, activation="softmax")])',
+      "m.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])", 'm.fit(train_data, epochs=5, validation_data=validation_data)',
+    ].join('\n');
+    const r = checkSource(src, { rules });
+    expect(r.errors.map((e) => e.message).join(' ')).toMatch(/the limit is 1,000/);
+    expect(checkSource(src, { rules: { ...rules, maxParams: 1_000_000 } }).ok).toBe(true);
+  });
+});
+
+describe('offsetOf', () => {
+  const doc = 'ab\ncde\nf';
+  const starts = [0, 3, 7];
+  it('maps 1-based line and column to an offset', () => {
+    expect(offsetOf(starts, doc.length, 2, 2)).toBe(4);
+    expect(doc[offsetOf(starts, doc.length, 3, 1)]).toBe('f');
+  });
+  it('clamps positions past a line or the document', () => {
+    expect(offsetOf(starts, doc.length, 1, 99)).toBe(2);
+    expect(offsetOf(starts, doc.length, 9, 9)).toBe(doc.length);
+  });
+});
+
+describe('formatShape', () => {
+  it('shows the batch dimension as None, as Keras does', () => expect(formatShape([16, 16, 32])).toBe('(None, 16, 16, 32)'));
+});

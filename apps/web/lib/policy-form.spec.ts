@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { ZGradingPolicy } from '@epoch/contracts';
+import { policyFromForm, policyToForm } from './policy-form';
+
+const current = ZGradingPolicy.parse({ minTestAccuracy: 0.7, requiredEpochs: 30, maxEpochs: 30, dailyQuota: 10 });
+
+describe('policy form', () => {
+  it('round-trips the current policy and applies a raised pass mark', () => {
+    const form = policyToForm(current);
+    expect(form.minTestAccuracy).toBe('70');
+    expect(form.totalQuota).toBe('');
+    const r = policyFromForm(current, { ...form, minTestAccuracy: '75', dailyQuota: '' });
+    expect(r.errors).toBeNull();
+    expect(r.policy).toEqual({ ...current, minTestAccuracy: 0.75, dailyQuota: null });
+  });
+  it('names the field of each mistake', () => {
+    const form = policyToForm(current);
+    expect(policyFromForm(current, { ...form, maxEpochs: 'ten' }).errors).toEqual({ maxEpochs: 'enter a number' });
+    expect(policyFromForm(current, { ...form, batchSize: '1.5' }).errors).toEqual({ batchSize: 'enter a whole number' });
+    expect(policyFromForm(current, { ...form, minTestAccuracy: '120' }).errors).toEqual({ minTestAccuracy: 'must be between 0 and 100' });
+    expect(policyFromForm(current, { ...form, requiredEpochs: '40' }).errors).toEqual({ requiredEpochs: 'requiredEpochs cannot exceed maxEpochs' });
+    expect(Object.keys(policyFromForm(current, { ...form, deadline: 'tomorrow' }).errors ?? {})).toEqual(['deadline']);
+  });
+});

@@ -1,0 +1,48 @@
+import { ZGradingPolicy, type TGradingPolicy } from '@epoch/contracts';
+
+/** The editable fields of a policy as form text; the rest of the policy is kept as it is. */
+export const POLICY_FIELDS = [
+  { name: 'minTestAccuracy', label: 'Pass mark (% test accuracy)', kind: 'percent' },
+  { name: 'requiredEpochs', label: 'Required epochs (blank: any up to the maximum)', kind: 'int?' },
+  { name: 'maxEpochs', label: 'Maximum epochs', kind: 'int' },
+  { name: 'batchSize', label: 'Batch size', kind: 'int' },
+  { name: 'maxParams', label: 'Largest model (parameters)', kind: 'int' },
+  { name: 'timeLimitSeconds', label: 'Training time limit (seconds)', kind: 'int' },
+  { name: 'dailyQuota', label: 'Submissions per day (blank: unlimited)', kind: 'int?' },
+  { name: 'totalQuota', label: 'Submissions in total (blank: unlimited)', kind: 'int?' },
+  { name: 'deadline', label: 'Deadline (ISO 8601, e.g. 2026-12-01T23:59:00Z; blank: none)', kind: 'text?' },
+] as const;
+export type TPolicyFieldName = (typeof POLICY_FIELDS)[number]['name'];
+
+export function policyToForm(p: TGradingPolicy): Record<TPolicyFieldName, string> {
+  const out = {} as Record<TPolicyFieldName, string>;
+  for (const f of POLICY_FIELDS) {
+    const v = p[f.name];
+    out[f.name] = v === null ? '' : f.kind === 'percent' ? String(Math.round(Number(v) * 100_000) / 1000) : String(v);
+  }
+  return out;
+}
+
+/** The form's text over the current policy, validated by the shared schema: the policy, or a message per field. */
+export function policyFromForm(current: TGradingPolicy, form: Record<string, string>): { policy: TGradingPolicy; errors: null } | { policy: null; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  const next: Record<string, unknown> = { ...current };
+  for (const f of POLICY_FIELDS) {
+    const raw = (form[f.name] ?? '').trim();
+    if (raw === '' && f.kind.endsWith('?')) { next[f.name] = null; continue; }
+    if (f.kind === 'text?') { next[f.name] = raw; continue; }
+    const n = Number(raw);
+    if (raw === '' || !Number.isFinite(n)) { errors[f.name] = 'enter a number'; continue; }
+    if (f.kind === 'percent') next[f.name] = n / 100;
+    else if (!Number.isInteger(n)) errors[f.name] = 'enter a whole number';
+    else next[f.name] = n;
+  }
+  if (Object.keys(errors).length) return { policy: null, errors };
+  const r = ZGradingPolicy.safeParse(next);
+  if (r.success) return { policy: r.data, errors: null };
+  for (const i of r.error.issues) {
+    const key = String(i.path[0] ?? 'form');
+    errors[key] ??= key === 'minTestAccuracy' ? 'must be between 0 and 100' : i.message;
+  }
+  return { policy: null, errors };
+}

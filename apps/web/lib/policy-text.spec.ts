@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { policyRows, quotaAllows } from './policy-text';
+
+const p = {
+  minTestAccuracy: 0.65, requiredEpochs: 30, maxEpochs: 30, batchSize: 64, seed: 1, maxParams: 500000, allowedLayers: null, allowedOptimizers: null,
+  timeLimitSeconds: 900, dailyQuota: 10, totalQuota: null, deadline: '2026-01-01T00:00:00.000Z', latePolicy: 'REFUSE' as const,
+  resultVisibility: 'IMMEDIATE' as const, limitTrain: null, limitTest: null, version: 1,
+};
+
+describe('policyRows', () => {
+  it('states the threshold, epochs, limits, deadline and quota in words', () => {
+    const rows = Object.fromEntries(policyRows(p, { usedToday: 3, dailyLeft: 7, usedTotal: 3, totalLeft: null }, new Date('2026-02-01')));
+    expect(rows['Pass mark']).toBe('test accuracy of at least 65.0%');
+    expect(rows['Epochs']).toBe('exactly 30');
+    expect(rows['Largest model']).toBe('500,000 parameters');
+    expect(rows['Training time limit']).toBe('15 min');
+    expect(rows['Deadline']).toMatch(/passed: submissions are closed/);
+    expect(rows['Submissions']).toBe('7 left today');
+  });
+  it('leaves the quota out for staff', () => {
+    expect(policyRows(p, null).map(([k]) => k)).not.toContain('Submissions');
+  });
+});
+
+describe('quotaAllows', () => {
+  it('refuses when either quota is used up', () => {
+    expect(quotaAllows({ usedToday: 10, dailyLeft: 0, usedTotal: 10, totalLeft: null })).toBe(false);
+    expect(quotaAllows({ usedToday: 1, dailyLeft: 9, usedTotal: 1, totalLeft: 0 })).toBe(false);
+    expect(quotaAllows({ usedToday: 1, dailyLeft: 9, usedTotal: 1, totalLeft: null })).toBe(true);
+    expect(quotaAllows(null)).toBe(true);
+  });
+});

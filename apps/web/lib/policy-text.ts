@@ -1,0 +1,42 @@
+import type { TQuotaView, TStudentPolicyView } from '@epoch/contracts';
+
+export const percent = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
+
+function duration(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+/** The policy as the rows a student reads before submitting: [label, value]. */
+export function policyRows(p: TStudentPolicyView, quota: TQuotaView | null, now = new Date()): [string, string][] {
+  const rows: [string, string][] = [
+    ['Pass mark', `test accuracy of at least ${percent(p.minTestAccuracy)}`],
+    ['Epochs', p.requiredEpochs !== null ? `exactly ${p.requiredEpochs}` : `up to ${p.maxEpochs}`],
+    ['Batch size', String(p.batchSize)],
+    ['Largest model', `${p.maxParams.toLocaleString('en-US')} parameters`],
+    ['Training time limit', duration(p.timeLimitSeconds)],
+  ];
+  if (p.allowedLayers) rows.push(['Allowed layers', p.allowedLayers.join(', ')]);
+  if (p.allowedOptimizers) rows.push(['Allowed optimizers', p.allowedOptimizers.join(', ')]);
+  if (p.deadline) {
+    const d = new Date(p.deadline);
+    const past = d.getTime() < now.getTime();
+    rows.push(['Deadline', `${d.toUTCString()}${past ? (p.latePolicy === 'ACCEPT' ? ' (passed: late submissions are accepted and marked late)' : ' (passed: submissions are closed)') : ''}`]);
+  } else {
+    rows.push(['Deadline', 'none']);
+  }
+  if (p.resultVisibility === 'AFTER_DEADLINE') rows.push(['Results', 'shown after the deadline']);
+  if (quota) {
+    const parts: string[] = [];
+    if (quota.dailyLeft !== null) parts.push(`${quota.dailyLeft} left today`);
+    if (quota.totalLeft !== null) parts.push(`${quota.totalLeft} left in total`);
+    rows.push(['Submissions', parts.length ? parts.join(', ') : 'unlimited']);
+  }
+  return rows;
+}
+
+/** Whether the quota still allows a submission (staff have no quota). */
+export function quotaAllows(quota: TQuotaView | null): boolean {
+  return !quota || ((quota.dailyLeft ?? 1) > 0 && (quota.totalLeft ?? 1) > 0);
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { estimateQueueEtaSeconds, estimateTrainingSeconds, GRADING_JOB_OPTIONS, ZGradingProgress } from './grading-progress';
+
+describe('grading progress', () => {
+  it('accepts a progress report and names a bad field', () => {
+    const p = { phase: 'training', attempt: 1, epoch: 2, epochs: 10, batch: 300, batches: 704, loss: 1.2, accuracy: 0.4, imagesPerSecond: 900, etaSeconds: 60 };
+    expect(ZGradingProgress.parse(p)).toEqual(p);
+    const bad = ZGradingProgress.safeParse({ ...p, attempt: 0 });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.path).toEqual(['attempt']);
+  });
+  it('retries infrastructure failures three times with backoff', () => {
+    expect(GRADING_JOB_OPTIONS.attempts).toBe(3);
+    expect(GRADING_JOB_OPTIONS.backoff.type).toBe('exponential');
+  });
+});
+
+describe('queue ETA', () => {
+  it('spreads the jobs ahead over the workers', () => {
+    expect(estimateQueueEtaSeconds({ position: 1, workers: 1, secondsPerJob: 60 })).toBe(60);
+    expect(estimateQueueEtaSeconds({ position: 3, workers: 1, secondsPerJob: 60 })).toBe(180);
+    expect(estimateQueueEtaSeconds({ position: 3, workers: 2, secondsPerJob: 60 })).toBe(120);
+    expect(estimateQueueEtaSeconds({ position: 2, workers: 2, secondsPerJob: 60, runningSecondsLeft: 15 })).toBe(75);
+    expect(estimateQueueEtaSeconds({ position: 1, workers: 0, secondsPerJob: 10 })).toBe(10);
+  });
+  it('is unknown without a job cost or a position', () => {
+    expect(estimateQueueEtaSeconds({ position: 1, workers: 1, secondsPerJob: 0 })).toBeNull();
+    expect(estimateQueueEtaSeconds({ position: 0, workers: 1, secondsPerJob: 5 })).toBeNull();
+    expect(estimateQueueEtaSeconds({ position: 1, workers: 1, secondsPerJob: Number.NaN })).toBeNull();
+  });
+  it('scales training time with the model size and the work', () => {
+    expect(estimateTrainingSeconds({ params: 1000, images: 45_000, epochs: 10, imagesPerSecond: 1000, referenceParams: 1000 })).toBe(450);
+    expect(estimateTrainingSeconds({ params: 2000, images: 45_000, epochs: 10, imagesPerSecond: 1000, referenceParams: 1000 })).toBe(900);
+    expect(estimateTrainingSeconds({ params: 2000, images: 100, epochs: 1, imagesPerSecond: 0, referenceParams: 1000 })).toBeNull();
+  });
+});

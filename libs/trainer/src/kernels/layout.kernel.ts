@@ -1,0 +1,58 @@
+import { slice_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
+import { heapF32, input, release, run, stock, transpose, wasmBackend, type KernelArgs } from './kernel-utils';
+
+/** BatchMatMul: XNNPACK is fast only without the transpose flags, so transposes are done explicitly first (10-30x). */
+export function batchMatMul(args: KernelArgs): TensorInfo {
+  const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
+  if (!transposeA && !transposeB) return stock('BatchMatMul')(args);
+  const backend = wasmBackend(args);
+  const a = input(args, 'a');
+  const b = input(args, 'b');
+  const swapLast = (t: TensorInfo) => t.shape.map((_, i, s) => (i < s.length - 2 ? i : i === s.length - 2 ? s.length - 1 : s.length - 2));
+  const a2 = transposeA ? transpose(backend, a, swapLast(a)) : a;
+  const b2 = transposeB ? transpose(backend, b, swapLast(b)) : b;
+  const out = stock('BatchMatMul')({ inputs: { a: a2, b: b2 }, backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+  if (a2 !== a) release(backend, a2);
+  if (b2 !== b) release(backend, b2);
+  return out;
+}
+
+/**
+ * Sum over all leading axes (bias gradients, [N,H,W,C] -> [C]) as ones[1,R] @ x[R,C] on XNNPACK: 5-7x faster than a
+ * loop over the heap for model3's first layer (64x32x32x32), and threaded. Other sums: stock.
+ */
+export function sum(args: KernelArgs): TensorInfo {
+  const x = input(args, 'x');
+  const { axis, keepDims } = (args.attrs ?? {}) as { axis?: number | number[] | null; keepDims?: boolean };
+  const rank = x.shape.length;
+  const axes = (axis === null || axis === undefined ? x.shape.map((_, i) => i) : Array.isArray(axis) ? axis : [axis])
+    .map((a) => (a < 0 ? a + rank : a)).sort((p, q) => p - q);
+  if (x.dtype !== 'float32' || rank < 2 || axes.length !== rank - 1 || axes.some((a, i) => a !== i)) {
+    return stock('Sum')(args);
+  }
+  const backend = wasmBackend(args);
+  const C = x.shape[rank - 1];
+  const rows = util.sizeFromShape(x.shape.slice(0, rank - 1));
+  const ones = backend.makeOutput([1, 1, rows], 'float32');
+  heapF32(backend, ones).fill(1);
+  const x3 = run('Reshape', backend, { x }, { shape: [1, rows, C] });
+  const product = stock('BatchMatMul')({ inputs: { a: ones, b: x3 }, backend, attrs: { transposeA: false, transposeB: false } });
+  const out = run('Reshape', backend, { x: product }, { shape: keepDims ? [...x.shape.slice(0, rank - 1).map(() => 1), C] : [C] });
+  release(backend, ones, x3, product);
+  return out;
+}
+
+/** Slice: the stock kernel copies the whole input out of the heap on every call; a contiguous slice is one memcpy. */
+export function slice(args: KernelArgs): TensorInfo {
+  const x = input(args, 'x');
+  const { begin, size } = (args.attrs ?? {}) as unknown as { begin: number | number[]; size: number | number[] };
+  if (x.dtype === 'string') return stock('Slice')(args);
+  const [b, sz] = slice_util.parseSliceParams(x as Parameters<typeof slice_util.parseSliceParams>[0], begin, size);
+  if (!slice_util.isSliceContinous(x.shape, b, sz)) return stock('Slice')(args);
+  const backend = wasmBackend(args);
+  const offset = slice_util.computeFlatOffset(b, util.computeStrides(x.shape));
+  const out = backend.makeOutput(sz, x.dtype);
+  const src = backend.typedArrayFromHeap(x);
+  (backend.typedArrayFromHeap(out) as typeof src).set(src.subarray(offset, offset + util.sizeFromShape(sz)) as never);
+  return out;
+}

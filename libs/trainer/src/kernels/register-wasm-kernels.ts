@@ -1,0 +1,37 @@
+import { getKernel, registerKernel, unregisterKernel, type KernelFunc } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilter } from './conv2d-backprop-filter.kernel';
+import { conv2DBackpropInput } from './conv2d-backprop-input.kernel';
+import { stockKernels, type WasmKernelFunc } from './kernel-utils';
+import { batchMatMul, slice, sum } from './layout.kernel';
+import { avgPoolGrad, maxPoolGrad } from './pool-grad.kernel';
+
+/** Epoch's replacements for (or additions to) the stock tfjs-wasm kernels, by kernel name. */
+export const EPOCH_WASM_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
+  Conv2DBackpropFilter: conv2DBackpropFilter,
+  Conv2DBackpropInput: conv2DBackpropInput,
+  MaxPoolGrad: maxPoolGrad,
+  AvgPoolGrad: avgPoolGrad,
+  BatchMatMul: batchMatMul,
+  Sum: sum,
+  Slice: slice,
+};
+
+let registered = false;
+
+/**
+ * Registers Epoch's kernels for the wasm backend. Must run after the wasm backend package is imported (its stock
+ * kernels are registered on import) and before the backend is initialised: the stock setupFunc, which binds the wasm
+ * export at initialisation, is kept with the replacement so the stock kernel stays callable as the fallback.
+ */
+export function registerEpochWasmKernels(): void {
+  if (registered) return;
+  for (const [name, kernelFunc] of Object.entries(EPOCH_WASM_KERNELS)) {
+    const prev = getKernel(name, 'wasm');
+    if (prev) {
+      stockKernels.set(name, prev.kernelFunc as WasmKernelFunc);
+      unregisterKernel(name, 'wasm');
+    }
+    registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc, setupFunc: prev?.setupFunc });
+  }
+  registered = true;
+}

@@ -1,0 +1,153 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../backend/select-backend';
+import { buildModel } from '../model/build-model';
+import { onBackend, randomFloats, relativeError } from '../testing/compare-backends';
+import { model3Spec } from '../testing/model-specs';
+import { conv2DBackpropFilterDirect, conv2DInfoFromAttrs } from './conv2d-backprop-filter.kernel';
+import { EPOCH_WASM_KERNELS } from './register-wasm-kernels';
+
+type Shape4 = [number, number, number, number];
+const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
+const TOL = 1e-5;
+
+/** Runs one kernel on cpu and on wasm (Epoch's kernel) with the same inputs and returns the relative error. */
+async function compareKernel(name: string, inputs: Record<string, { shape: number[]; data: Float32Array }>, attrs: Record<string, unknown>): Promise<number> {
+  const run = () => {
+    const ts = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.data, v.shape)]));
+    return tf.engine().runKernel(name, ts, attrs as tf.NamedAttrMap) as tf.Tensor;
+  };
+  const want = await onBackend('cpu', run);
+  const got = await onBackend('wasm', run);
+  return relativeError(got, want);
+}
+
+// [x shape, filter shape, strides, padding]: model3's layers, odd sizes, strides, 1x1 and 5x3 kernels, and strided
+// 'valid' windows that leave trailing rows/columns of x unused (where a naive filter gradient is wrong).
+const CONV_CASES: [Shape4, Shape4, [number, number], 'same' | 'valid'][] = [
+  [[4, 32, 32, 3], [3, 3, 3, 32], [1, 1], 'same'],
+  [[4, 16, 16, 32], [3, 3, 32, 32], [1, 1], 'same'],
+  [[4, 8, 8, 32], [3, 3, 32, 64], [1, 1], 'same'],
+  [[3, 11, 9, 5], [3, 3, 5, 7], [1, 1], 'valid'],
+  [[3, 11, 9, 5], [5, 3, 5, 7], [1, 1], 'same'],
+  [[3, 9, 7, 6], [3, 3, 6, 4], [1, 1], 'same'],
+  [[3, 12, 10, 5], [3, 3, 5, 7], [2, 2], 'same'],
+  [[3, 11, 9, 5], [3, 3, 5, 7], [2, 2], 'same'],
+  [[4, 11, 9, 5], [3, 2, 5, 7], [2, 2], 'valid'],
+  [[2, 10, 10, 3], [3, 3, 3, 4], [3, 3], 'valid'],
+  [[2, 9, 8, 4], [2, 3, 4, 6], [2, 1], 'valid'],
+  [[2, 7, 7, 4], [1, 1, 4, 6], [1, 1], 'same'],
+  [[2, 7, 7, 4], [1, 1, 4, 6], [2, 2], 'valid'],
+  // few input channels take the im2col path
+  [[2, 11, 9, 3], [3, 2, 3, 5], [2, 2], 'valid'],
+  [[2, 9, 10, 2], [5, 3, 2, 4], [1, 2], 'same'],
+  [[2, 8, 8, 1], [2, 2, 1, 3], [2, 2], 'same'],
+];
+
+describe('Epoch wasm kernels against the cpu backend', () => {
+  beforeAll(async () => {
+    await selectBackend({ backend: 'wasm', threads: 2 });
+  });
+
+  it('replaces every kernel it claims to', () => {
+    for (const name of Object.keys(EPOCH_WASM_KERNELS)) {
+      expect(tf.getKernel(name, 'wasm')?.kernelFunc).toBe(EPOCH_WASM_KERNELS[name]);
+    }
+  });
+
+  it.each(CONV_CASES)('Conv2DBackpropFilter and Conv2DBackpropInput x%j f%j s%j %s', async (xs, fs, strides, pad) => {
+    const info = tf.backend_util.computeConv2DInfo(xs, fs, strides, 1, pad);
+    const x = { shape: xs, data: randomFloats(size(xs), 1) };
+    const dy = { shape: info.outShape, data: randomFloats(size(info.outShape), 2) };
+    const filter = { shape: fs, data: randomFloats(size(fs), 3) };
+    const attrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+    expect(await compareKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: fs })).toBeLessThan(TOL);
+    expect(await compareKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: xs })).toBeLessThan(TOL);
+  });
+
+  it('the direct filter-gradient fallback matches the cpu backend, trailing columns included', async () => {
+    const xs: Shape4 = [3, 11, 9, 5];
+    const fs: Shape4 = [3, 2, 5, 7];
+    const info = tf.backend_util.computeConv2DInfo(xs, fs, [2, 2], 1, 'valid');
+    const xd = randomFloats(size(xs), 4);
+    const dyd = randomFloats(size(info.outShape), 5);
+    const want = await onBackend('cpu', () => tf.engine().runKernel('Conv2DBackpropFilter',
+      { x: tf.tensor(xd, xs), dy: tf.tensor(dyd, info.outShape) },
+      { strides: [2, 2], pad: 'valid', dataFormat: 'NHWC', filterShape: fs }) as tf.Tensor);
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as Parameters<typeof conv2DBackpropFilterDirect>[0];
+    const x = tf.tensor(xd, xs);
+    const dy = tf.tensor(dyd, info.outShape);
+    const c = conv2DInfoFromAttrs(xs, { strides: [2, 2], pad: 'valid', dataFormat: 'NHWC', filterShape: fs });
+    const out = conv2DBackpropFilterDirect(backend, x, dy, c);
+    const got = backend.typedArrayFromHeap(out).slice() as Float32Array;
+    backend.disposeData(out.dataId);
+    tf.dispose([x, dy]);
+    expect(relativeError(got, want)).toBeLessThan(TOL);
+  });
+
+  // [x shape, window, stride, padding]; relu data has many exact zeros, i.e. ties inside windows
+  const POOL_CASES: [Shape4, number, number, 'same' | 'valid'][] = [
+    [[4, 32, 32, 8], 2, 2, 'valid'], [[4, 8, 8, 16], 2, 2, 'valid'], [[3, 9, 7, 5], 3, 2, 'same'],
+    [[3, 9, 7, 5], 2, 1, 'valid'], [[2, 7, 9, 3], 2, 2, 'valid'], [[2, 6, 6, 3], 3, 3, 'valid'],
+  ];
+  it.each(POOL_CASES)('MaxPoolGrad x%j k%i s%i %s (with ties)', async (xs, k, s, pad) => {
+    const info = tf.backend_util.computePool2DInfo(xs, k, s, 1, pad);
+    const xd = randomFloats(size(xs), 6).map((v) => Math.max(v, 0));
+    const dyd = randomFloats(size(info.outShape), 7);
+    const run = () => {
+      const x = tf.tensor(xd, xs);
+      return tf.engine().runKernel('MaxPoolGrad', { dy: tf.tensor(dyd, info.outShape), input: x, output: tf.maxPool(x as tf.Tensor4D, k, s, pad) },
+        { filterSize: k, strides: s, pad }) as tf.Tensor;
+    };
+    expect(relativeError(await onBackend('wasm', run), await onBackend('cpu', run))).toBeLessThan(TOL);
+  });
+
+  it.each(POOL_CASES.filter((c) => c[3] === 'valid'))('AvgPoolGrad x%j k%i s%i %s', async (xs, k, s, pad) => {
+    const info = tf.backend_util.computePool2DInfo(xs, k, s, 1, pad);
+    expect(await compareKernel('AvgPoolGrad', { dy: { shape: info.outShape, data: randomFloats(size(info.outShape), 8) }, input: { shape: xs, data: randomFloats(size(xs), 9) } },
+      { filterSize: k, strides: s, pad })).toBeLessThan(TOL);
+  });
+
+  it.each([
+    [[64, 1024], [1024, 64], false, false], [[64, 64], [1024, 64], false, true], [[64, 1024], [64, 64], true, false],
+    [[3, 5, 7], [3, 5, 4], true, false], [[3, 7, 5], [3, 4, 5], false, true], [[2, 5, 7], [2, 4, 5], true, true],
+  ] as [number[], number[], boolean, boolean][])('BatchMatMul a%j b%j transposeA=%s transposeB=%s', async (as, bs, ta, tb) => {
+    expect(await compareKernel('BatchMatMul', { a: { shape: as, data: randomFloats(size(as), 10) }, b: { shape: bs, data: randomFloats(size(bs), 11) } },
+      { transposeA: ta, transposeB: tb })).toBeLessThan(TOL);
+  });
+
+  it.each([
+    [[16, 8, 8, 32], [0, 1, 2], false], [[64, 32, 32, 8], [0, 1, 2], false], [[64, 10], [0], false], [[64, 10], 0, true], [[4, 5, 6], [1, 0], false],
+    [[4, 5, 6], [1, 2], false], [[4, 5, 6], null, false], [[4, 5, 6], -1, false],
+  ] as [number[], number | number[] | null, boolean][])('Sum x%j axis=%j keepDims=%s', async (xs, axis, keepDims) => {
+    expect(await compareKernel('Sum', { x: { shape: xs, data: randomFloats(size(xs), 12) } }, { axis, keepDims })).toBeLessThan(TOL);
+  });
+
+  it.each([
+    [[256, 8, 8, 3], [64, 0, 0, 0], [64, 8, 8, 3]], [[10, 6], [3, 0], [4, 6]], [[10, 6], [3, 1], [4, 3]],
+    [[4, 5, 6, 7], [1, 2, 0, 0], [2, 3, 6, 7]], [[4, 5, 6, 7], [1, 2, 1, 0], [2, 3, 4, 7]], [[5, 4], [1, 0], [-1, 4]],
+  ] as [number[], number[], number[]][])('Slice x%j begin %j size %j', async (xs, begin, sz) => {
+    expect(await compareKernel('Slice', { x: { shape: xs, data: randomFloats(size(xs), 13) } }, { begin, size: sz })).toBe(0);
+  });
+
+  it('model3 end to end: every weight gradient matches the cpu backend', async () => {
+    const xd = randomFloats(2 * 32 * 32 * 3, 14, 0, 1);
+    const labels = [3, 7];
+    const gradsOn = async (backend: string) => {
+      await tf.setBackend(backend);
+      const built = buildModel(model3Spec(), 7);
+      const x = tf.tensor4d(xd, [2, 32, 32, 3]);
+      const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
+      const { value, grads } = tf.variableGrads(() => tf.mean(built.loss(y, built.model.apply(x, { training: false }) as tf.Tensor)) as tf.Scalar);
+      const out = await Promise.all(built.model.trainableWeights.map(async (w) => (await grads[w.name]?.data()) as Float32Array));
+      tf.dispose([x, y, value, ...Object.values(grads)]);
+      built.model.dispose();
+      return out;
+    };
+    const cpu = await gradsOn('cpu');
+    const wasm = await gradsOn('wasm');
+    expect(cpu).toHaveLength(10);
+    cpu.forEach((g, i) => expect(relativeError(wasm[i] as Float32Array, g), `weight #${i}`).toBeLessThan(1e-4));
+  });
+});

@@ -1,0 +1,70 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { freePort, root, waitFor, type RunningProcess } from '../integration/helpers';
+
+export const webDir = join(root, 'apps/web');
+export const screenshotDir = join(root, 'test-artifacts/screenshots');
+
+/** Builds the web app as shipped (`next build`), once per test file. */
+export function buildWeb(): void {
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], { cwd: webDir, encoding: 'utf8', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (r.status !== 0) throw new Error(`next build failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** `next start` of the built app on a free port, talking to the API at apiBase. */
+export async function startWeb(apiBase: string): Promise<{ base: string; process: RunningProcess }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: webDir, env: { ...process.env, EPOCH_API_URL: apiBase, NEXT_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  const proc: RunningProcess = {
+    child, output: () => out,
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+      child.kill('SIGTERM');
+    }),
+  };
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => (await fetch(`${base}/sign-in`)).status === 200 || undefined, 60_000, `the web app on ${base}`);
+  } catch (e) {
+    await proc.stop();
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n${out}`);
+  }
+  return { base, process: proc };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}
+
+/** Console errors, uncaught page errors and failed requests of a page (navigation aborts excepted). */
+export function watchProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? '';
+    // Leaving a page aborts its open requests (the SSE stream among them): that is not a failure.
+    if (!why.includes('ERR_ABORTED')) problems.push(`request failed: ${r.url()} ${why}`);
+  });
+  page.on('response', (r) => { if (r.status() >= 500) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  return problems;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** Milliseconds from navigation start to the load event of the page now shown. */
+export function loadTime(page: Page): Promise<number> {
+  // A string, so this Node-typed project needs no DOM types for code that runs in the browser.
+  return page.evaluate<number>(`(() => { const n = performance.getEntriesByType('navigation')[0]; return n ? n.loadEventEnd - n.startTime : NaN; })()`);
+}

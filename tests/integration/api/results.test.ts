@@ -1,0 +1,183 @@
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { QueueName } from '@epoch/contracts';
+import type { EpochPrismaClient } from '@epoch/db';
+import { Client, createCourse, createUsers, enroll, signedIn, startApi, tag, type ApiUnderTest, type TestUser } from './api-harness';
+
+interface SseEvent { id?: string; event: string; data: unknown }
+
+/** Reads an SSE stream until `until` says stop (or the stream ends); returns the events seen. */
+async function readEvents(client: Client, path: string, until: (events: SseEvent[]) => boolean, lastEventId?: string): Promise<SseEvent[]> {
+  const ac = new AbortController();
+  const res = await fetch(client.base + path, { headers: { cookie: client.cookie!, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: ac.signal });
+  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const events: SseEvent[] = [];
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buf = '';
+  try {
+    while (!until(events)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += decoder.decode(value, { stream: true });
+      let i: number;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(': ')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
+        if (fields['event']) events.push({ id: fields['id'], event: fields['event'], data: JSON.parse(fields['data'] ?? 'null') });
+      }
+    }
+  } finally {
+    ac.abort();
+  }
+  return events;
+}
+
+const resultRow = (testAccuracy: number) => ({
+  testAccuracy, testLoss: 1.2, perClassAccuracy: [0.5, 0.6], confusionMatrix: [[1, 0], [0, 1]],
+  history: [{ attempt: 1, epoch: 1, loss: 2, accuracy: 0.3, valLoss: 2.1, valAccuracy: 0.28, seconds: 1.5 }],
+  backend: 'wasm', backendVersions: { tfjs: '4.22.0' }, seed: 42, queueWaitMs: 10, trainingMs: 3000, evaluationMs: 200,
+});
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+
+async function addEpoch(prisma: EpochPrismaClient, submissionId: string, attempt: number, epoch: number): Promise<void> {
+  await prisma.epochMetric.create({ data: { submissionId, attempt, epoch, loss: 2 - epoch / 10, accuracy: 0.1 * epoch, valLoss: null, valAccuracy: null, seconds: 1 } });
+}
+
+describe('API live progress and results', () => {
+  let api: ApiUnderTest;
+  let users: Record<string, TestUser>;
+  let course: Awaited<ReturnType<typeof createCourse>>;
+  let student: Client;
+  let other: Client;
+  let teacher: Client;
+
+  beforeAll(async () => {
+    api = await startApi({ EPOCH_SSE_POLL_MS: '100' });
+    users = await createUsers(api.prisma, [{ key: 'student', role: 'STUDENT' }, { key: 'other', role: 'STUDENT' }, { key: 'teacher', role: 'INSTRUCTOR' }]);
+    course = await createCourse(api.prisma);
+    await enroll(api.prisma, users['student']!.id, course.courseId);
+    await enroll(api.prisma, users['other']!.id, course.courseId);
+    await enroll(api.prisma, users['teacher']!.id, course.courseId, 'INSTRUCTOR');
+    [student, other, teacher] = await Promise.all(['student', 'other', 'teacher'].map((k) => signedIn(api.base, users[k]!)));
+  });
+  afterAll(async () => { await api?.stop(); });
+
+  const submit = async (c: Client, exercise = course.exercise, source = course.solution) => {
+    const r = await c.post('/api/submissions', { exercise, source });
+    expect(r.status).toBe(201);
+    return r.body.id as string;
+  };
+
+  it('polls status, queue position and epochs', async () => {
+    const a = await submit(student);
+    const b = await submit(other);
+    const pa = (await student.get(`/api/submissions/${a}/progress`)).body;
+    const pb = (await other.get(`/api/submissions/${b}/progress`)).body;
+    expect(pa).toMatchObject({ submissionId: a, status: 'QUEUED', epochs: [], resultHidden: false });
+    expect(pb.queuePosition).toBe(pa.queuePosition + 1);
+    await api.prisma.submission.update({ where: { id: a }, data: { status: 'RUNNING', startedAt: new Date() } });
+    await addEpoch(api.prisma, a, 1, 1);
+    await addEpoch(api.prisma, a, 1, 2);
+    const running = (await student.get(`/api/submissions/${a}/progress`)).body;
+    expect(running).toMatchObject({ status: 'RUNNING', queuePosition: null, etaSeconds: 8 });
+    expect(running.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([1, 2]);
+    expect((await other.get(`/api/submissions/${b}/progress`)).body.queuePosition).toBe(pb.queuePosition - 1);
+    expect((await other.get(`/api/submissions/${a}/progress`)).status).toBe(404);
+  });
+
+  it('streams status changes and epochs over SSE, resumes after Last-Event-ID, and ends when final', async () => {
+    const id = await submit(student);
+    const first = await readEvents(student, `/api/submissions/${id}/events`, (ev) => ev.some((e) => e.event === 'status'));
+    expect(first[0]).toMatchObject({ event: 'status', data: { status: 'QUEUED', queuePosition: expect.any(Number) } });
+
+    const stream = readEvents(student, `/api/submissions/${id}/events`, (ev) => ev.filter((e) => e.event === 'epoch').length >= 2 && ev.some((e) => e.event === 'status' && (e.data as { status: string }).status === 'RUNNING'));
+    await new Promise((r) => setTimeout(r, 300));
+    await api.prisma.submission.update({ where: { id }, data: { status: 'RUNNING', startedAt: new Date() } });
+    await addEpoch(api.prisma, id, 1, 1);
+    await addEpoch(api.prisma, id, 1, 2);
+    const seen = await stream;
+    expect(seen.map((e) => e.event)).toContain('status');
+    expect(seen.some((e) => e.event === 'status' && (e.data as { status: string }).status === 'RUNNING')).toBe(true);
+    const epochs = seen.filter((e) => e.event === 'epoch');
+    expect(epochs.map((e) => e.id)).toEqual(['1.1', '1.2']);
+
+    await addEpoch(api.prisma, id, 1, 3);
+    await api.prisma.submission.update({ where: { id }, data: { status: 'PASSED', finishedAt: new Date(), result: { create: resultRow(0.6) } } });
+    const resumed = await readEvents(student, `/api/submissions/${id}/events`, (ev) => ev.some((e) => e.event === 'end'), '1.2');
+    expect(resumed.filter((e) => e.event === 'epoch').map((e) => e.id)).toEqual(['1.3']);
+    expect(resumed.find((e) => e.event === 'status')?.data).toMatchObject({ status: 'PASSED' });
+    expect(resumed.at(-1)).toMatchObject({ event: 'end', data: { status: 'PASSED' } });
+    const other404 = await fetch(`${api.base}/api/submissions/${id}/events`, { headers: { cookie: other.cookie! } });
+    expect(other404.status).toBe(404);
+  });
+
+  it('returns the result with metrics, history, backend, durations and artifacts', async () => {
+    const id = await submit(student);
+    const pending = await student.get(`/api/submissions/${id}/result`);
+    expect(pending.status).toBe(404);
+    expect(pending.body.error.code).toBe('no_result');
+    await api.prisma.submission.update({ where: { id }, data: { status: 'PASSED', finishedAt: new Date(), result: { create: resultRow(0.61) } } });
+    await api.prisma.artifact.create({ data: { submissionId: id, kind: 'ACCURACY_PLOT', name: 'accuracy.png', contentType: 'image/png', bytes: PNG } });
+    await api.prisma.artifact.create({ data: { submissionId: id, kind: 'DATA_JSON', name: 'accuracy.json', contentType: 'application/json', bytes: Buffer.from('{"acc":[0.3]}') } });
+    const r = await student.get(`/api/submissions/${id}/result`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({
+      submissionId: id, status: 'PASSED', passed: true, testAccuracy: 0.61, resultHidden: false, backend: 'wasm', seed: 42,
+      durations: { queueWaitMs: 10, trainingMs: 3000, evaluationMs: 200 }, history: [{ epoch: 1, accuracy: 0.3 }],
+    });
+    expect(r.body.artifacts.map((a: { name: string }) => a.name)).toEqual(['accuracy.json', 'accuracy.png']);
+    const png = await fetch(api.base + r.body.artifacts[1].url, { headers: { cookie: student.cookie! } });
+    expect(png.status).toBe(200);
+    expect(png.headers.get('content-type')).toBe('image/png');
+    expect(png.headers.get('cache-control')).toBe('private, max-age=86400');
+    expect(Buffer.from(await png.arrayBuffer()).equals(PNG)).toBe(true);
+    const again = await fetch(api.base + r.body.artifacts[1].url, { headers: { cookie: student.cookie!, 'if-none-match': png.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+    const json = await student.get(r.body.artifacts[0].url);
+    expect(json.body).toEqual({ acc: [0.3] });
+    expect((await student.get(`/api/submissions/${id}/artifacts/missing.png`)).status).toBe(404);
+    expect((await other.get(`/api/submissions/${id}/result`)).status).toBe(404);
+    expect((await other.get(r.body.artifacts[1].url)).status).toBe(404);
+    expect((await teacher.get(`/api/submissions/${id}/result`)).body.testAccuracy).toBe(0.61);
+  });
+
+  it('hides test accuracy, pass/fail and plots from the student until the deadline under AFTER_DEADLINE', async () => {
+    const c = await createCourse(api.prisma, { resultVisibility: 'AFTER_DEADLINE', deadline: new Date(Date.now() + 86_400_000) });
+    await enroll(api.prisma, users['student']!.id, c.courseId);
+    await enroll(api.prisma, users['teacher']!.id, c.courseId, 'INSTRUCTOR');
+    const id = await submit(student, c.exercise, c.solution);
+    await api.prisma.submission.update({ where: { id }, data: { status: 'FAILED', finishedAt: new Date(), result: { create: resultRow(0.2) } } });
+    await api.prisma.artifact.create({ data: { submissionId: id, kind: 'ACCURACY_PLOT', name: `acc-${tag()}.png`, contentType: 'image/png', bytes: PNG } });
+    const r = await student.get(`/api/submissions/${id}/result`);
+    expect(r.body).toMatchObject({ status: 'GRADED', passed: null, testAccuracy: null, resultHidden: true, artifacts: [] });
+    expect((await student.get(`/api/submissions/${id}`)).body.status).toBe('GRADED');
+    expect((await student.get(`/api/submissions?exercise=${c.exercise}`)).body.items[0].status).toBe('GRADED');
+    expect((await student.get(`/api/submissions/${id}/progress`)).body).toMatchObject({ status: 'GRADED', resultHidden: true });
+    const staff = await teacher.get(`/api/submissions/${id}/result`);
+    expect(staff.body).toMatchObject({ status: 'FAILED', passed: false, testAccuracy: 0.2, resultHidden: false });
+    // After the deadline everything shows.
+    await api.prisma.gradingPolicy.update({ where: { exerciseId: c.exerciseId }, data: { deadline: new Date(Date.now() - 1000) } });
+    expect((await student.get(`/api/submissions/${id}/result`)).body).toMatchObject({ status: 'FAILED', testAccuracy: 0.2, resultHidden: false });
+  });
+
+  it('includes the grader\'s live report (job progress) while running, with its ETA, in polling and SSE', async () => {
+    const id = await submit(student);
+    await api.prisma.submission.update({ where: { id }, data: { status: 'RUNNING', startedAt: new Date() } });
+    const queue = new Queue(QueueName.Grading, { connection: { url: inject('redisUrl') }, prefix: api.prefix });
+    try {
+      const job = await queue.getJob(id);
+      const live = { phase: 'training', attempt: 1, epoch: 3, epochs: 10, batch: 120, batches: 704, loss: 1.7, accuracy: 0.38, imagesPerSecond: 2100, etaSeconds: 123.4 };
+      await job!.updateProgress(live);
+      const p = (await student.get(`/api/submissions/${id}/progress`)).body;
+      expect(p).toMatchObject({ status: 'RUNNING', live, etaSeconds: 123 });
+      const events = await readEvents(student, `/api/submissions/${id}/events`, (ev) => ev.some((e) => e.event === 'status'));
+      expect(events.find((e) => e.event === 'status')?.data).toMatchObject({ live: { batch: 120 }, etaSeconds: 123 });
+      await job!.updateProgress({ not: 'a report' });
+      expect((await student.get(`/api/submissions/${id}/progress`)).body.live).toBeNull();
+    } finally {
+      await queue.close();
+    }
+  });
+});
