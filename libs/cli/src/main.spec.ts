@@ -41,7 +41,7 @@ describe('epoch CLI', () => {
     expect(f.err.join('')).toMatch(/--epochs must be a positive integer, got "two"/);
     const g = capture();
     expect(await main(['bench', 'nothing'], g.io)).toBe(2);
-    expect(g.err.join('')).toMatch(/bench needs one of: check, train, epoch/);
+    expect(g.err.join('')).toMatch(/bench needs one of: check, train, epoch, api, queue/);
   });
 
   it('checks a file against an exercise\'s rules with --exercise, and names unknown exercises', async () => {

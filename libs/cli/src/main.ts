@@ -17,7 +17,7 @@ const USAGE = `Usage: ./epoch <command> [options]
                           check a submission's model without running it
   grade FILE [--exercise SLUG] [--epochs N] [--limit-train N] [--limit-test N] [--out DIR]
                           grade a submission locally: check, train, evaluate, write plot data
-  bench check|train|epoch [--compare-torch]
+  bench check|train|epoch|api|queue [--compare-torch]
                           benchmarks that print numbers
 
 Configuration comes from environment variables: see README.md.`;
@@ -68,6 +68,12 @@ const commands: Record<string, Handler> = {
     }, io);
   },
   bench: async (args, io) => {
+    const [kind, ...rest] = args;
+    if (kind === 'api' || kind === 'queue') {
+      // These drive the real API / grader processes and take their own options (passed through).
+      const { runAppBench } = await import('./commands/bench-apps.command');
+      return runAppBench(kind, rest, io);
+    }
     const { positionals, values } = parseArgs({ args, options: { 'compare-torch': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
     switch (positionals[0]) {
       case 'check': {
@@ -83,7 +89,7 @@ const commands: Record<string, Handler> = {
         return runBenchEpochCommand({}, io);
       }
       default:
-        throw new UsageError('bench needs one of: check, train, epoch');
+        throw new UsageError('bench needs one of: check, train, epoch, api, queue');
     }
   },
   up: async (args, io) => {
