@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { DatasetError, describeError } from './dataset-error';
 
 export const CIFAR10_BINARY_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
@@ -64,7 +65,8 @@ export async function downloadCifar10Binary(dir: string, opts: DownloadOptions =
     let received = 0;
     let nextReport = 0.1;
     try {
-      for await (const chunk of response.body) {
+      // Through node:stream, so the loop type-checks the same whether or not a project also loads the DOM types.
+      for await (const chunk of Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>) as AsyncIterable<Buffer>) {
         poke();
         hash.update(chunk);
         await file.write(chunk);
