@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** The processes `./epoch up` runs, recorded so that `./epoch down` (or a second `up`) can find them. */
 export interface UpState { pid: number; children: Record<string, number>; startedAt: string }
@@ -30,7 +30,11 @@ export function readUpState(dataDir: string): UpState | null {
 
 export function writeUpState(dataDir: string, state: UpState | null): void {
   const p = upStatePath(dataDir);
-  if (state) writeFileSync(p, JSON.stringify(state, null, 2));
+  if (state) {
+    // With DATABASE_URL/REDIS_URL set, no service of ours created the run folder.
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, JSON.stringify(state, null, 2));
+  }
   else rmSync(p, { force: true });
 }
 
