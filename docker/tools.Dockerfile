@@ -17,6 +17,7 @@ COPY libs/cli/package.json libs/cli/
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/datasets/package.json libs/datasets/
 COPY libs/db/package.json libs/db/
+COPY libs/grading/package.json libs/grading/
 COPY libs/model-spec/package.json libs/model-spec/
 COPY libs/plots/package.json libs/plots/
 COPY libs/trainer/package.json libs/trainer/

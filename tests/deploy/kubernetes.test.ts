@@ -181,15 +181,15 @@ describe(`${DIR}: how the pieces fit`, () => {
     }
   });
 
-  it('scales graders with KEDA on the grading queue\'s wait list', () => {
+  it('scales graders with KEDA on the grading queues\' wait lists (GPU graders on both)', () => {
     const prefix = byKind('ConfigMap')[0]!.data!['EPOCH_QUEUE_PREFIX'];
     const scaled = byKind('ScaledObject');
     expect(scaled.map((s) => (s.spec!['scaleTargetRef'] as { name: string }).name).sort()).toEqual(['epoch-grader-cpu', 'epoch-grader-gpu']);
     for (const s of scaled) {
       const triggers = s.spec!['triggers'] as { type: string; metadata: Record<string, string>; authenticationRef: { name: string } }[];
-      expect(triggers).toHaveLength(1);
-      expect(triggers[0]!.type).toBe('redis');
-      expect(triggers[0]!.metadata['listName']).toBe(`${prefix}:${QueueName.Grading}:wait`);
+      const gpu = (s.spec!['scaleTargetRef'] as { name: string }).name === 'epoch-grader-gpu';
+      expect(triggers.map((t) => t.metadata['listName'])).toEqual([`${prefix}:${QueueName.Grading}:wait`, ...(gpu ? [`${prefix}:${QueueName.GradingGpu}:wait`] : [])]);
+      expect(triggers.every((t) => t.type === 'redis')).toBe(true);
       expect(Number(triggers[0]!.metadata['listLength'])).toBeGreaterThan(0);
       const auth = named('TriggerAuthentication', triggers[0]!.authenticationRef.name);
       const refs = auth.spec!['secretTargetRef'] as { parameter: string; name: string; key: string }[];

@@ -13,10 +13,10 @@ describe('grader walking skeleton (real process and Redis)', () => {
     const grader = startTs('apps/grader/src/main.ts', {
       DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), EPOCH_WORKER_ID: workerId, EPOCH_BACKEND: 'cpu', LOG_LEVEL: 'info',
     });
-    const key = `${WORKER_HEARTBEAT_PREFIX}${workerId}`;
+    const key = `bull:${WORKER_HEARTBEAT_PREFIX}${workerId}`;
     const raw = await waitFor(async () => (await redis.get(key)) ?? undefined, 60_000, `the grader's heartbeat\n${grader.output()}`);
-    const beat = JSON.parse(raw) as { backend: { name: string } };
-    expect(beat.backend.name).toBe('cpu');
+    // Under the queue prefix (the default `bull`): its backend and the queues it serves (a cpu grader: the general one).
+    expect(JSON.parse(raw)).toMatchObject({ worker: workerId, backend: 'cpu', queues: ['general'] });
     expect(await redis.ttl(key)).toBeGreaterThan(0);
     expect(grader.output()).toMatch(/training backend selected/);
     expect(grader.output()).toMatch(/connected to the grading queue/);

@@ -1,13 +1,14 @@
 import { Module, type DynamicModule, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { createPrismaClient, type EpochPrismaClient } from '@epoch/db';
-import { QueueName, type TGradingJobPayload } from '@epoch/contracts';
+import { closeGradingQueues, gradingJobCounts, openGradingQueues, type TGradingQueues } from '@epoch/grading';
 import { API_CONFIG, GRADING_QUEUE, LOGGER, METRICS, PRISMA, REDIS, type TApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { CoursesController } from './courses/courses.controller';
+import { LessonFiguresController } from './courses/lesson-figures.controller';
+import { LessonFiguresService } from './courses/lesson-figures.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { SessionService } from './auth/session.service';
@@ -24,17 +25,17 @@ import { OpenApiController } from './openapi/openapi.controller';
 import { ReconcilerService } from './submissions/reconciler.service';
 import { MetricsController } from './http/metrics.controller';
 import { ApiMetrics } from './http/metrics';
+import { withTimeout } from './http/with-timeout';
 
-export type GradingQueue = Queue<TGradingJobPayload>;
 
 class Shutdown implements OnApplicationShutdown {
   constructor(
     @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(GRADING_QUEUE) private readonly queue: GradingQueue,
+    @Inject(GRADING_QUEUE) private readonly queues: TGradingQueues,
   ) {}
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.queue.close(), this.prisma.$disconnect(), this.redis.quit()]);
+    await Promise.allSettled([closeGradingQueues(this.queues), this.prisma.$disconnect(), this.redis.quit()]);
   }
 }
 
@@ -50,7 +51,7 @@ export class AppModule {
   static forConfig(config: TApiConfig, log: Logger = pino({ name: 'api', level: config.LOG_LEVEL })): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, CoursesController, AuthController, AdminController, ExercisesController, SubmissionsController, ResultsController, ClassResultsController, OpenApiController, MetricsController],
+      controllers: [HealthController, CoursesController, LessonFiguresController, AuthController, AdminController, ExercisesController, SubmissionsController, ResultsController, ClassResultsController, OpenApiController, MetricsController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: LOGGER, useValue: log },
@@ -58,16 +59,17 @@ export class AppModule {
         { provide: REDIS, useFactory: () => quietRedis(config.REDIS_URL) },
         {
           provide: GRADING_QUEUE,
-          useFactory: (): GradingQueue => {
-            const queue = new Queue<TGradingJobPayload>(QueueName.Grading, { connection: quietRedis(config.REDIS_URL), prefix: config.EPOCH_QUEUE_PREFIX });
-            queue.on('error', (e) => log.warn({ err: e }, 'grading queue connection error'));
-            return queue;
+          useFactory: (): TGradingQueues => {
+            const queues = openGradingQueues(quietRedis(config.REDIS_URL), config.EPOCH_QUEUE_PREFIX);
+            for (const q of Object.values(queues)) q.on('error', (e) => log.warn({ err: e, queue: q.name }, 'grading queue connection error'));
+            return queues;
           },
         },
         {
           provide: METRICS,
           inject: [GRADING_QUEUE],
-          useFactory: (queue: GradingQueue) => new ApiMetrics(() => queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed')),
+          // With Redis down BullMQ waits for the connection indefinitely: /metrics answers without the queue gauge instead.
+          useFactory: (queues: TGradingQueues) => new ApiMetrics(() => withTimeout(gradingJobCounts(queues, 'waiting', 'active', 'delayed', 'failed', 'completed'), 1000)),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
         SessionService,
@@ -76,6 +78,7 @@ export class AppModule {
         SubmissionsService,
         ProgressService,
         ReconcilerService,
+        LessonFiguresService,
         Shutdown,
       ],
     };

@@ -18,6 +18,18 @@ describe('api config', () => {
   });
 });
 
+describe('trusted proxies', () => {
+  it('defaults to loopback and parses hop counts, lists and false', () => {
+    expect(loadApiConfig(ok).EPOCH_TRUST_PROXY).toEqual(['loopback']);
+    expect(loadApiConfig({ ...ok, EPOCH_TRUST_PROXY: '1' }).EPOCH_TRUST_PROXY).toBe(1);
+    expect(loadApiConfig({ ...ok, EPOCH_TRUST_PROXY: 'false' }).EPOCH_TRUST_PROXY).toBe(false);
+    expect(loadApiConfig({ ...ok, EPOCH_TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }).EPOCH_TRUST_PROXY).toEqual(['loopback', '10.0.0.0/8', 'fd00::1']);
+  });
+  it('names the entry it does not understand', () => {
+    expect(() => loadApiConfig({ ...ok, EPOCH_TRUST_PROXY: 'loopback,everyone' })).toThrow(/EPOCH_TRUST_PROXY[\s\S]*"everyone"/);
+  });
+});
+
 describe('content folder default', () => {
   it('is the repository\'s exercises/ folder, not a source folder of the same name', () => {
     const c = loadApiConfig(ok);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,8 @@ export const ZApiConfig = z.object({
   EPOCH_API_HOST: z.string().min(1).default('127.0.0.1'),
   /** Course content folder (figures referenced by lesson steps are served from here). */
   EPOCH_CONTENT_DIR: z.string().min(1).default(defaultContentDir),
+  /** Where the prepared CIFAR-10 cache is (`<dir>/cifar10`), read for the lesson's data figures; default: the repository's `.data`. */
+  EPOCH_DATA_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** BullMQ key prefix (the grader must use the same one). */
   EPOCH_QUEUE_PREFIX: z.string().min(1).default('bull'),
@@ -37,6 +40,24 @@ export const ZApiConfig = z.object({
   EPOCH_SSE_POLL_MS: z.coerce.number().int().min(50).max(10_000).default(500),
   /** How often QUEUED submissions without a queue job are re-enqueued, in seconds (0: never). */
   EPOCH_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /**
+   * Which hops may set X-Forwarded-For (Express's `trust proxy`): `loopback` (the web's proxy on the same machine),
+   * a hop count, or comma-separated addresses/subnets/`linklocal`/`uniquelocal` (e.g. the web pods' network).
+   * The client address it yields keys the sign-in rate limit; `false` ignores the header.
+   */
+  EPOCH_TRUST_PROXY: z.string().min(1).default('loopback').transform((v, ctx) => {
+    if (v === 'false') return false;
+    if (/^\d{1,2}$/.test(v)) return Number(v);
+    const parts = v.split(',').map((p) => p.trim());
+    const bad = parts.find((p) => !['loopback', 'linklocal', 'uniquelocal'].includes(p) && isIP(p.split('/')[0] ?? '') === 0);
+    if (bad !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${bad}" is not loopback, linklocal, uniquelocal, an IP address or a subnet` });
+      return z.NEVER;
+    }
+    return parts;
+  }),
+  /** Jobs at least this heavy (estimated multiply-accumulates) go to the GPU queue while a grader serves it; 0: every job. */
+  EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(5e12),
   /** Largest accepted request body (JSON), in bytes. */
   EPOCH_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
 });

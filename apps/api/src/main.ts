@@ -20,7 +20,7 @@ async function bootstrap(): Promise<void> {
   const log = pino({ name: 'api', level: config.LOG_LEVEL });
   // Nest's own body parser has no error formatting; ours is registered below with the size limit.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forConfig(config, log), { logger: ['error', 'warn'], bodyParser: false });
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.EPOCH_TRUST_PROXY);
   app.disable('x-powered-by');
   app.use(helmet());
   app.use(requestLog(log, app.get<ApiMetrics>(METRICS)));

@@ -32,6 +32,13 @@ export const ZGraderConfig = z.object({
   EPOCH_GRADER_RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   /** How often a running job looks whether its submission was cancelled. */
   EPOCH_GRADER_CANCEL_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /**
+   * Queues this grader takes jobs from: `auto` (GPU queue first, then the general one, on a GPU backend; the general
+   * queue elsewhere), or `gpu`, `general`, `gpu,general`. With two, a job from either pauses the other.
+   */
+  EPOCH_GRADER_QUEUES: z.string().regex(/^(auto|(gpu|general)(\s*,\s*(gpu|general))?)$/, 'auto, gpu, general, or gpu,general').default('auto'),
+  /** The reconciler routes re-enqueued jobs this heavy (multiply-accumulates) to the GPU queue while a GPU grader is alive. */
+  EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(5e12),
   /** Job progress is reported every this many batches (and after every epoch). */
   EPOCH_GRADER_PROGRESS_BATCHES: z.coerce.number().int().min(1).max(100_000).default(200),
 });

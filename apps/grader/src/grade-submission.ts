@@ -10,7 +10,7 @@ import {
 } from '@epoch/trainer';
 import { HandBack, isOutOfMemory, PermanentInfraFailure, StudentFailure } from './grading-errors';
 import { renderPlotArtifacts, type TArtifactFile } from './plot-artifacts';
-import { policyFromRow } from './policy-row';
+import { policyFromRow } from '@epoch/grading';
 import { reuseEarlierResult } from './result-cache';
 import { checkStoredSpec } from './spec-check';
 

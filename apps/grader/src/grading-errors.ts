@@ -27,10 +27,7 @@ export class HandBack extends Error {
   }
 }
 
-/** The message a student sees for an infrastructure failure. */
-export function notYourFault(detail: string): string {
-  return `Grading failed because of a problem on Epoch's side, not your fault (${detail}). This attempt does not count against your quota; you can submit again.`;
-}
+export { notYourFault } from '@epoch/grading';
 
 /** Out-of-memory errors from tfjs backends (wasm, native) and V8: the model was too large for this worker's memory. */
 export function isOutOfMemory(e: unknown): boolean {

@@ -1,5 +1,2 @@
-// What other parts of Epoch may call (tests, tools; the API through a shared lib once these move there).
-export { reconcileQueue, startReconciler, type TReconcileOptions, type TReconcileReport } from './reconciler';
-export { redecideExercise, type TRedecideReport } from './redecide';
-export { queuePosition, queueEstimate, liveWorkers } from './queue-position';
+// What other parts of Epoch may call (tests, tools). Queue, reconciler and regrade logic live in @epoch/grading.
 export { GRADE_JOB_NAME, parseGradeJob } from './jobs/grade.job';

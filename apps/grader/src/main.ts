@@ -1,11 +1,10 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { WORKER_HEARTBEAT_PREFIX } from '@epoch/contracts';
 import { createPrismaClient } from '@epoch/db';
+import { clearHeartbeat, gradingJobCounts, servedQueues, startReconciler, writeHeartbeat, type TGradingQueues } from '@epoch/grading';
 import { selectBackend } from '@epoch/trainer';
 import { GraderConfigError, loadGraderConfig } from './config';
 import { createGraderMetrics, QUEUE_STATES, startMetricsServer, type MetricsServer } from './metrics';
-import { startReconciler } from './reconciler';
 import { createGradingWorker, type TGradingWorker } from './worker';
 
 /**
@@ -21,30 +20,38 @@ async function boot(): Promise<void> {
 
   const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const prisma = createPrismaClient(config.DATABASE_URL);
-  let queue: TGradingWorker['queue'] | null = null;
+  let queues: TGradingQueues | null = null;
   const metrics = createGraderMetrics({
     defaultLabels: { worker: config.EPOCH_WORKER_ID },
-    queueDepth: () => (queue ? queue.getJobCounts(...QUEUE_STATES) : Promise.resolve({})),
+    queueDepth: () => (queues ? gradingJobCounts(queues, ...QUEUE_STATES) : Promise.resolve({})),
   });
-  const grading = createGradingWorker({ config, prisma, connection, backend, log, metrics });
-  queue = grading.queue;
-  await grading.queue.waitUntilReady();
+  let served: ReturnType<typeof servedQueues>;
+  try {
+    served = servedQueues(config.EPOCH_GRADER_QUEUES, backend.name);
+  } catch (e) {
+    throw new GraderConfigError(`grader: invalid configuration:\n  ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const grading: TGradingWorker = createGradingWorker({ config, prisma, connection, backend, log, metrics, served });
+  queues = grading.queues;
+  await Promise.all(served.map((k) => grading.queues[k].waitUntilReady()));
   let metricsServer: MetricsServer | null = null;
   if (config.EPOCH_GRADER_METRICS_PORT !== undefined) {
     metricsServer = await startMetricsServer(config.EPOCH_GRADER_METRICS_PORT, metrics.registry);
     log.info({ port: metricsServer.port }, 'metrics on /metrics');
   }
 
-  const key = `${WORKER_HEARTBEAT_PREFIX}${config.EPOCH_WORKER_ID}`;
-  const beat = () => connection.set(key, JSON.stringify({ backend, since: Date.now() }), 'EX', 30);
+  const since = Date.now();
+  const beat = () => writeHeartbeat(connection, config.EPOCH_QUEUE_PREFIX, { worker: config.EPOCH_WORKER_ID, backend: backend.name, threads: backend.threads, queues: served, since });
   await beat();
   const timer = setInterval(() => { beat().catch((e: unknown) => log.warn({ err: e }, 'heartbeat failed')); }, 10_000);
   const stopReconciler = config.EPOCH_GRADER_RECONCILE_MS > 0
-    ? startReconciler(prisma, grading.queue, config.EPOCH_GRADER_RECONCILE_MS, { graceMs: config.EPOCH_GRADER_RECONCILE_GRACE_MS, log })
+    ? startReconciler(prisma, grading.queues, config.EPOCH_GRADER_RECONCILE_MS, {
+      graceMs: config.EPOCH_GRADER_RECONCILE_GRACE_MS, log, heartbeats: { redis: connection, prefix: config.EPOCH_QUEUE_PREFIX }, gpuMinWorkMacs: config.EPOCH_GPU_MIN_WORK_MACS,
+    })
     : () => undefined;
 
-  grading.worker.run().catch((e: unknown) => log.error({ err: e }, 'worker stopped'));
-  log.info({ queue: grading.queue.name, prefix: config.EPOCH_QUEUE_PREFIX, worker: config.EPOCH_WORKER_ID }, 'connected to the grading queue');
+  grading.run();
+  log.info({ queues: served, prefix: config.EPOCH_QUEUE_PREFIX, worker: config.EPOCH_WORKER_ID }, 'connected to the grading queues');
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -56,7 +63,7 @@ async function boot(): Promise<void> {
     const forced = setTimeout(() => { log.error('shutdown took too long; exiting'); process.exit(1); }, 20_000);
     forced.unref();
     grading.close()
-      .then(() => connection.del(key))
+      .then(() => clearHeartbeat(connection, config.EPOCH_QUEUE_PREFIX, config.EPOCH_WORKER_ID))
       .then(() => metricsServer?.close())
       .then(() => prisma.$disconnect())
       .then(() => { connection.disconnect(); process.exit(0); })

@@ -1,8 +1,9 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EpochPrismaClient } from '@epoch/db';
-import { QueueName, type TGradingJobPayload } from '@epoch/contracts';
+import type { TGradingJobPayload } from '@epoch/contracts';
+import { closeGradingQueues, openGradingQueues, queueNameOf, type TGradingQueues, type TQueueKind } from '@epoch/grading';
 import { loadCifar10 } from '@epoch/datasets';
 import type { TBackendInfo } from '@epoch/trainer';
 import { join } from 'node:path';
@@ -12,8 +13,12 @@ import { handleGradeJob } from './jobs/grade.job';
 import type { GraderMetrics } from './metrics';
 
 export interface TGradingWorker {
-  worker: Worker<TGradingJobPayload, TGradeOutcome>;
-  queue: Queue<TGradingJobPayload>;
+  /** One BullMQ Worker per served queue, in order of preference. */
+  workers: Worker<TGradingJobPayload, TGradeOutcome>[];
+  queues: TGradingQueues;
+  served: TQueueKind[];
+  /** Starts taking jobs. */
+  run: () => void;
   /** Stops taking jobs, hands a running job back to the queue, and closes the worker. */
   close: () => Promise<void>;
 }
@@ -44,38 +49,65 @@ export interface TWorkerDeps {
   loadData?: () => Promise<TGradeData>;
 }
 
-/** The grading worker: one BullMQ Worker on QueueName.Grading with the config's prefix, lock and stall settings. */
-export function createGradingWorker(deps: TWorkerDeps): TGradingWorker {
-  const { config, prisma, connection, backend, log, metrics } = deps;
+/**
+ * The grading worker: a BullMQ Worker on each queue it serves (config's prefix, lock and stall settings). With two
+ * queues, a job taken from one pauses the other until it ends, so the process trains one job at a time (two workers
+ * may rarely fetch at the same instant; then both jobs run).
+ */
+export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }): TGradingWorker {
+  const { config, prisma, connection, backend, log, metrics, served } = deps;
   const shutdown = new AbortController();
   const loadData = deps.loadData ?? cachedData(config, log);
-  const queue = new Queue<TGradingJobPayload>(QueueName.Grading, { connection, prefix: config.EPOCH_QUEUE_PREFIX });
+  const queues = openGradingQueues(connection, config.EPOCH_QUEUE_PREFIX);
   const graderDeps = {
     prisma, backend, log, loadData, cancelPollMs: config.EPOCH_GRADER_CANCEL_POLL_MS, progressEveryBatches: config.EPOCH_GRADER_PROGRESS_BATCHES,
     onThroughput: (ips: number) => metrics?.imagesPerSecond.set({ backend: backend.name }, ips),
   };
-  const worker = new Worker<TGradingJobPayload, TGradeOutcome>(
-    QueueName.Grading,
-    (job: Job<TGradingJobPayload, TGradeOutcome>, token?: string) => handleGradeJob(graderDeps, {
-      shutdown: shutdown.signal,
-      onFinished: (outcome, seconds) => metrics?.jobDuration.observe({ outcome, backend: backend.name }, seconds),
-      onFailure: (kind) => metrics?.failures.inc({ kind }),
-    }, job, token),
-    {
-      connection, prefix: config.EPOCH_QUEUE_PREFIX, concurrency: config.EPOCH_GRADER_CONCURRENCY,
-      lockDuration: config.EPOCH_GRADER_LOCK_MS, stalledInterval: config.EPOCH_GRADER_STALLED_MS, maxStalledCount: 2,
-      autorun: false,
-    },
-  );
-  worker.on('error', (e) => log.warn({ err: e }, 'worker error'));
-  worker.on('failed', (job, e) => log.info({ submissionId: job?.id, attemptsMade: job?.attemptsMade, reason: e.message }, 'job failed'));
+  const workers = served.map((kind) => {
+    const worker = new Worker<TGradingJobPayload, TGradeOutcome>(
+      queueNameOf(kind),
+      (job: Job<TGradingJobPayload, TGradeOutcome>, token?: string) => handleGradeJob(graderDeps, {
+        shutdown: shutdown.signal,
+        onFinished: (outcome, seconds) => metrics?.jobDuration.observe({ outcome, backend: backend.name }, seconds),
+        onFailure: (kind) => metrics?.failures.inc({ kind }),
+      }, job, token),
+      {
+        connection, prefix: config.EPOCH_QUEUE_PREFIX, concurrency: config.EPOCH_GRADER_CONCURRENCY,
+        lockDuration: config.EPOCH_GRADER_LOCK_MS, stalledInterval: config.EPOCH_GRADER_STALLED_MS, maxStalledCount: 2,
+        autorun: false,
+      },
+    );
+    worker.on('error', (e) => log.warn({ err: e }, 'worker error'));
+    worker.on('failed', (job, e) => log.info({ submissionId: job?.id, queue: kind, attemptsMade: job?.attemptsMade, reason: e.message }, 'job failed'));
+    return worker;
+  });
+  if (workers.length > 1) {
+    let busy = 0;
+    for (const w of workers) {
+      const others = workers.filter((o) => o !== w);
+      w.on('active', () => {
+        busy += 1;
+        for (const o of others) o.pause(true).catch((e: unknown) => log.warn({ err: e }, 'could not pause a queue'));
+      });
+      const done = () => {
+        busy = Math.max(0, busy - 1);
+        if (busy === 0 && !shutdown.signal.aborted) for (const o of workers) Promise.resolve(o.resume()).catch((e: unknown) => log.warn({ err: e }, 'could not resume a queue'));
+      };
+      w.on('completed', done);
+      w.on('failed', done);
+    }
+  }
   return {
-    worker,
-    queue,
+    workers,
+    queues,
+    served,
+    run: () => {
+      for (const w of workers) w.run().catch((e: unknown) => log.error({ err: e }, 'worker stopped'));
+    },
     close: async () => {
       shutdown.abort();
-      await worker.close();
-      await queue.close();
+      await Promise.all(workers.map((w) => w.close()));
+      await closeGradingQueues(queues);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
+import { NavigationProgress } from '../components/navigation-progress';
 import { SiteHeader } from '../components/site-header';
 import './globals.css';
 
@@ -11,6 +12,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body>
         <a href="#main" className="skip-link">Skip to content</a>
+        <NavigationProgress />
         <SiteHeader />
         <main id="main" className="page">{children}</main>
       </body>

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import type { TClassResultRow, TRegradeResult } from '@epoch/contracts';
 import { postJson } from '../lib/browser-api';
-import { classView, type TFilter, type TSortKey } from '../lib/class-table';
+import { classView, retrainMessage, type TFilter, type TSortKey } from '../lib/class-table';
 import { percent } from '../lib/policy-text';
 
 const COLUMNS: [TSortKey, string][] = [
@@ -21,6 +21,22 @@ export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClas
       const r = await postJson<TRegradeResult>(`/api/exercises/${encodeURIComponent(exercise)}/regrade`, { mode: 'redecide', submissionIds: graded }, { csrfToken });
       const reasons = [...new Set(r.skipped.map((x) => x.reason))].join('; ');
       setRegrade({ ok: true, text: `Re-decided against the current pass mark: ${r.changed.length} changed, ${r.skipped.length} unchanged${reasons ? ` (${reasons})` : ''}.` });
+      router.refresh();
+    } catch (e) {
+      setRegrade({ ok: false, text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  // Latest submissions chosen for re-training (by submission id).
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string, on: boolean) => setSelected((s) => { const next = new Set(s); if (on) next.add(id); else next.delete(id); return next; });
+  const retrainSelected = async () => {
+    const ids = [...selected];
+    setRegrade(null);
+    if (!window.confirm(`Train ${ids.length === 1 ? 'this submission' : `these ${ids.length} submissions`} again from scratch? The stored result is discarded and replaced by the new one.`)) return;
+    try {
+      const r = await postJson<TRegradeResult>(`/api/exercises/${encodeURIComponent(exercise)}/regrade`, { mode: 'retrain', submissionIds: ids }, { csrfToken });
+      setRegrade({ ok: r.changed.length > 0, text: retrainMessage(r) });
+      setSelected(new Set());
       router.refresh();
     } catch (e) {
       setRegrade({ ok: false, text: e instanceof Error ? e.message : String(e) });
@@ -47,12 +63,14 @@ export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClas
         </label>
         <span className="muted" role="status">{shown.length} of {rows.length} students</span>
         <button type="button" disabled={graded.length === 0} onClick={() => { redecideAll().catch(() => undefined); }}>Re-decide latest results</button>
+        <button type="button" disabled={selected.size === 0} onClick={() => { retrainSelected().catch(() => undefined); }}>Re-train selected ({selected.size})</button>
       </div>
       {regrade && <p role="status" className={regrade.ok ? 'ok-text' : 'error-text'} data-testid="regrade-message">{regrade.text}</p>}
       <div className="table-scroll">
         <table className="class-table" data-testid="class-table">
           <thead>
             <tr>
+              <th scope="col"><span className="visually-hidden">Select for re-training</span></th>
               {COLUMNS.map(([key, label]) => (
                 <th key={key} scope="col" aria-sort={sort === key ? (desc ? 'descending' : 'ascending') : 'none'}>
                   <button type="button" className="sort-button" onClick={() => sortBy(key)}>{label}{sort === key ? (desc ? ' ▼' : ' ▲') : ''}</button>
@@ -64,6 +82,10 @@ export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClas
           <tbody>
             {shown.map((r) => (
               <tr key={r.userId}>
+                <td>{r.latestSubmissionId && (
+                  <input type="checkbox" aria-label={`Select ${r.name}'s latest submission for re-training`} checked={selected.has(r.latestSubmissionId)}
+                    onChange={(e) => toggle(r.latestSubmissionId!, e.target.checked)} />
+                )}</td>
                 <td>{r.name}<br /><span className="muted small">{r.email}</span></td>
                 <td className="num">{r.bestTestAccuracy !== null ? percent(r.bestTestAccuracy) : '—'}</td>
                 <td className="num">{r.latestTestAccuracy !== null ? percent(r.latestTestAccuracy) : '—'}</td>

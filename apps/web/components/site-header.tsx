@@ -12,7 +12,7 @@ export async function SiteHeader() {
       <nav className="user-nav" aria-label="Account">
         {me ? (
           <>
-            {me.role === 'ADMIN' && <Link href="/admin/users">Users</Link>}
+            {me.role === 'ADMIN' && <><Link href="/admin/courses">Courses</Link><Link href="/admin/users">Users</Link></>}
             <span className="user-name" data-testid="current-user">{me.name}</span>
             <span className={`role-badge role-${me.role.toLowerCase()}`}>{ROLE_LABEL[me.role]}</span>
             <SignOutButton csrfToken={me.csrfToken} />

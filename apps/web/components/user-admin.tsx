@@ -2,24 +2,8 @@
 import { useRouter } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import type { TCreatedUser, TRosterImportResult } from '@epoch/contracts';
-import { BrowserApiError, postJson } from '../lib/browser-api';
-
-type TOutcome = { ok: boolean; text: string; lines: string[] } | null;
-
-function failure(e: unknown): TOutcome {
-  const text = e instanceof BrowserApiError && e.details.length > 0 ? `${e.summary}:` : e instanceof Error ? e.message : String(e);
-  return { ok: false, text, lines: e instanceof BrowserApiError ? e.details.map((d) => `${d.path}: ${d.message}`) : [] };
-}
-
-function Outcome({ outcome, id }: { outcome: TOutcome; id: string }) {
-  if (!outcome) return null;
-  return (
-    <div role="status" data-testid={id} className={outcome.ok ? 'ok-text' : 'error-text'}>
-      <p>{outcome.text}</p>
-      {outcome.lines.length > 0 && <ul>{outcome.lines.map((l) => <li key={l}>{l}</li>)}</ul>}
-    </div>
-  );
-}
+import { postJson } from '../lib/browser-api';
+import { failure, Outcome, type TOutcome } from './form-outcome';
 
 export function CreateUserForm({ csrfToken }: { csrfToken: string }) {
   const router = useRouter();

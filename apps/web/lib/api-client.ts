@@ -1,7 +1,8 @@
 import { headers } from 'next/headers';
 import { z } from 'zod';
 import {
-  ZClassResults, ZCourseList, ZCourseOutline, ZExerciseView, ZLessonStepView, ZMe, ZPolicyView, ZProgressView, ZResultView, ZSubmissionDetail, ZSubmissionView, ZUserView, ZPage,
+  ZClassResults, ZCourseAdminDetail, ZCourseAdminList, ZCourseList, ZCourseOutline, ZExerciseView, ZLessonFigureView, ZLessonStepView, ZMe, ZPolicyHistory, ZPolicyView,
+  ZProgressView, ZResultView, ZSubmissionDetail, ZSubmissionView, ZUserView, ZPage, type TLessonFigureName, type TUserRole,
 } from '@epoch/contracts';
 import { loadWebConfig } from './config';
 
@@ -48,6 +49,11 @@ export const api = {
   progress: (id: string) => get(`/api/submissions/${enc(id)}/progress`, ZProgressView, true),
   classResults: (exercise: string) => get(`/api/exercises/${enc(exercise)}/results`, ZClassResults, true),
   policy: (exercise: string) => get(`/api/exercises/${enc(exercise)}/policy`, ZPolicyView, true),
-  users: () => get('/api/admin/users?pageSize=100', ZPage(ZUserView), true),
+  policyHistory: (exercise: string) => get(`/api/exercises/${enc(exercise)}/policy/history`, ZPolicyHistory, true),
+  users: (role?: TUserRole) => get(`/api/admin/users?pageSize=100${role ? `&role=${role}` : ''}`, ZPage(ZUserView), true),
+  adminCourses: () => get('/api/admin/courses', ZCourseAdminList, true),
+  adminCourse: (slug: string) => get(`/api/admin/courses/${enc(slug)}`, ZCourseAdminDetail, true),
+  lessonFigure: (course: string, name: TLessonFigureName, model: string | null) =>
+    get(`/api/courses/${enc(course)}/data-figures/${name}${model ? `?model=${enc(model)}` : ''}`, ZLessonFigureView),
   result: (id: string) => get(`/api/submissions/${enc(id)}/result`, ZResultView, true),
 };

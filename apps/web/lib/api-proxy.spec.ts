@@ -16,6 +16,10 @@ describe('api proxy headers', () => {
     expect(h.get('content-length')).toBeNull();
   });
 
+  it('forwards X-Forwarded-For, so the API can tell browsers apart', () => {
+    expect(proxyRequestHeaders(new Headers({ 'x-forwarded-for': '203.0.113.7' })).get('x-forwarded-for')).toBe('203.0.113.7');
+  });
+
   it('keeps every Set-Cookie of the response separate', () => {
     const up = new Headers({ 'content-type': 'text/event-stream', server: 'x' });
     up.append('set-cookie', 'a=1; Path=/; HttpOnly');

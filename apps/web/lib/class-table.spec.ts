@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TClassResultRow } from '@epoch/contracts';
-import { classView } from './class-table';
+import { classView, retrainMessage } from './class-table';
 
 const row = (name: string, best: number | null, passed: boolean, attempts: number, late = false): TClassResultRow => ({
   userId: name, email: `${name.toLowerCase()}@x.test`, name, attempts, bestTestAccuracy: best, latestTestAccuracy: best, passed,
@@ -20,5 +20,14 @@ describe('classView', () => {
     expect(names(classView(rows, { query: '', filter: 'late', sort: 'name', desc: false }))).toEqual(['Bo']);
     expect(names(classView(rows, { query: '', filter: 'no-attempt', sort: 'name', desc: false }))).toEqual(['Abe']);
     expect(names(classView(rows, { query: 'BO@', filter: 'all', sort: 'name', desc: false }))).toEqual(['Bo']);
+  });
+});
+
+describe('retrainMessage', () => {
+  it('says how many were queued and why the others were not', () => {
+    expect(retrainMessage({ changed: ['a'], skipped: [] })).toBe('Queued 1 submission for re-training; its old result is replaced when the grader finishes.');
+    expect(retrainMessage({ changed: ['a', 'b'], skipped: [{ id: 'c', reason: 'cannot retrain a QUEUED submission' }, { id: 'd', reason: 'cannot retrain a QUEUED submission' }] }))
+      .toBe('Queued 2 submissions for re-training; their old results are replaced when the grader finishes. 2 not queued (cannot retrain a QUEUED submission).');
+    expect(retrainMessage({ changed: [], skipped: [{ id: 'c', reason: 'not a submission of this exercise' }] })).toBe('Nothing was queued for re-training. 1 not queued (not a submission of this exercise).');
   });
 });

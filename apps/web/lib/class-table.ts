@@ -34,3 +34,11 @@ export function classView(rows: readonly TClassResultRow[], opts: { query: strin
     return opts.desc ? -c : c;
   });
 }
+
+/** What a re-train request did, in words: how many were queued, and why others were not. */
+export function retrainMessage(r: { changed: readonly string[]; skipped: readonly { id: string; reason: string }[] }): string {
+  const n = r.changed.length;
+  const queued = n === 0 ? 'Nothing was queued for re-training' : `Queued ${n} submission${n === 1 ? '' : 's'} for re-training; ${n === 1 ? 'its' : 'their'} old result${n === 1 ? ' is' : 's are'} replaced when the grader finishes`;
+  const reasons = [...new Set(r.skipped.map((x) => x.reason))];
+  return `${queued}.${r.skipped.length ? ` ${r.skipped.length} not queued (${reasons.join('; ')}).` : ''}`;
+}

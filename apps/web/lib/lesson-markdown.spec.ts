@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandDirectives, figureUrl } from './lesson-markdown';
+import { figureUrl, splitLesson } from './lesson-markdown';
 
 describe('lesson markdown', () => {
   it('maps figure files to the course figure route and leaves other URLs alone', () => {
@@ -7,12 +7,31 @@ describe('lesson markdown', () => {
     expect(figureUrl('cifar10-intro', 'figures/../secret.svg')).toBe('figures/../secret.svg');
     expect(figureUrl('cifar10-intro', 'https://example.org/x.png')).toBe('https://example.org/x.png');
   });
-  it('replaces known directive lines and keeps unknown ones', () => {
-    const md = 'Intro\n::training-grid\n::accuracy-curve{model="dense"}\n::unknown\ntext ::training-grid';
-    const out = expandDirectives(md).split('\n');
-    expect(out[1]).toMatch(/5×5 grid of training images/);
-    expect(out[2]).toMatch(/Training and validation accuracy/);
-    expect(out[3]).toBe('::unknown');
-    expect(out[4]).toBe('text ::training-grid');
+
+  it('splits a step at known directive lines into markdown and figures, with the model attribute', () => {
+    const md = 'Intro\n\n::training-grid\n\nMiddle\n::accuracy-curve{model="dense"}\n::feature-maps  \nEnd';
+    expect(splitLesson(md)).toEqual([
+      { kind: 'markdown', text: 'Intro\n' },
+      { kind: 'figure', name: 'training-grid', model: null },
+      { kind: 'markdown', text: '\nMiddle' },
+      { kind: 'figure', name: 'accuracy-curve', model: 'dense' },
+      { kind: 'figure', name: 'feature-maps', model: null },
+      { kind: 'markdown', text: 'End' },
+    ]);
+  });
+
+  it('keeps unknown directives, directives inside text or code blocks, and odd attributes as they are', () => {
+    const md = '::unknown\ntext ::training-grid\n```python\n::training-grid\n```\n::prediction-grid{model="../x"}';
+    expect(splitLesson(md)).toEqual([
+      { kind: 'markdown', text: '::unknown\ntext ::training-grid\n```python\n::training-grid\n```' },
+      { kind: 'figure', name: 'prediction-grid', model: null },
+    ]);
+  });
+
+  it('finds every directive of the demo course where its steps put them', async () => {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const dir = new URL('../../../exercises/cifar10-intro/steps/', import.meta.url);
+    const found = readdirSync(dir).sort().flatMap((f) => splitLesson(readFileSync(new URL(f, dir), 'utf8')).flatMap((p) => (p.kind === 'figure' ? [`${f.slice(0, 2)} ${p.name} ${p.model ?? '-'}`] : [])));
+    expect(found).toEqual(['03 training-grid -', '05 accuracy-curve dense', '06 prediction-grid -', '14 feature-maps -']);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZPageQuery } from './api-common';
 import { ZPassword, ZUserRole } from './api-auth';
 
 export const ZCreateUserRequest = z.object({
@@ -38,3 +39,37 @@ export type TCourseAdminView = z.infer<typeof ZCourseAdminView>;
 
 export const ZAssignInstructorRequest = z.object({ userId: z.string().min(1).max(64) }).strict();
 export type TAssignInstructorRequest = z.infer<typeof ZAssignInstructorRequest>;
+
+/** GET /api/admin/users: `?role=` narrows the list to one role. */
+export const ZUserListQuery = ZPageQuery.extend({ role: ZUserRole.optional() });
+export type TUserListQuery = z.infer<typeof ZUserListQuery>;
+
+/** A course in the admins' list: its code and how many people and exercises it has. */
+export const ZCourseAdminSummary = ZCourseAdminView.extend({
+  createdAt: z.string(),
+  students: z.number().int(),
+  instructors: z.number().int(),
+  exercises: z.number().int(),
+});
+export type TCourseAdminSummary = z.infer<typeof ZCourseAdminSummary>;
+export const ZCourseAdminList = z.object({ items: z.array(ZCourseAdminSummary) });
+export type TCourseAdminList = z.infer<typeof ZCourseAdminList>;
+
+export const ZEnrollmentView = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  /** The account's role, and the role in this course. */
+  userRole: ZUserRole,
+  courseRole: z.enum(['STUDENT', 'INSTRUCTOR']),
+  enrolledAt: z.string(),
+});
+export type TEnrollmentView = z.infer<typeof ZEnrollmentView>;
+
+/** GET /api/admin/courses/:slug: the course with everyone enrolled (instructors first, then students, by email). */
+export const ZCourseAdminDetail = ZCourseAdminSummary.extend({ enrollments: z.array(ZEnrollmentView) });
+export type TCourseAdminDetail = z.infer<typeof ZCourseAdminDetail>;
+
+/** POST /api/admin/courses/:slug/students: enrolls an existing student account. */
+export const ZEnrollStudentRequest = z.object({ userId: z.string().min(1).max(64) }).strict();
+export type TEnrollStudentRequest = z.infer<typeof ZEnrollStudentRequest>;

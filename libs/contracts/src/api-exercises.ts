@@ -55,3 +55,22 @@ export const ZPolicyUpdateResult = ZPolicyView.extend({
   redecided: z.object({ passedToFailed: z.number().int(), failedToPassed: z.number().int() }),
 });
 export type TPolicyUpdateResult = z.infer<typeof ZPolicyUpdateResult>;
+
+/** A value of a policy field as stored in its history (numbers, texts, lists of names, switches, null). */
+export const ZPolicyValue = z.union([z.number(), z.string(), z.boolean(), z.array(z.string()), z.null()]);
+
+/** One version of an exercise's policy: who made it, when, and which fields it changed (old -> new). */
+export const ZPolicyChangeView = z.object({
+  version: z.number().int(),
+  changedAt: z.string(),
+  /** Null for the system (the seed's first version) or a user since deleted. */
+  changedBy: z.object({ id: z.string(), name: z.string(), email: z.string() }).nullable(),
+  /** `initial`: the first version (every field is listed with old = null); `change`: a later edit. */
+  kind: z.enum(['initial', 'change']),
+  changes: z.array(z.object({ field: z.string(), old: ZPolicyValue, new: ZPolicyValue })),
+});
+export type TPolicyChangeView = z.infer<typeof ZPolicyChangeView>;
+
+/** GET /api/exercises/:slug/policy/history (staff): every version, newest first. */
+export const ZPolicyHistory = z.object({ exerciseSlug: z.string(), items: z.array(ZPolicyChangeView) });
+export type TPolicyHistory = z.infer<typeof ZPolicyHistory>;

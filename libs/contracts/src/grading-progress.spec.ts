@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateQueueEtaSeconds, estimateTrainingSeconds, GRADING_JOB_OPTIONS, ZGradingProgress } from './grading-progress';
+import { estimateEtaFromWork, estimateQueueEtaSeconds, gradingWork, GRADING_JOB_OPTIONS, ZGradingProgress } from './grading-progress';
 
 describe('grading progress', () => {
   it('accepts a progress report and names a bad field', () => {
@@ -28,9 +28,15 @@ describe('queue ETA', () => {
     expect(estimateQueueEtaSeconds({ position: 0, workers: 1, secondsPerJob: 5 })).toBeNull();
     expect(estimateQueueEtaSeconds({ position: 1, workers: 1, secondsPerJob: Number.NaN })).toBeNull();
   });
-  it('scales training time with the model size and the work', () => {
-    expect(estimateTrainingSeconds({ params: 1000, images: 45_000, epochs: 10, imagesPerSecond: 1000, referenceParams: 1000 })).toBe(450);
-    expect(estimateTrainingSeconds({ params: 2000, images: 45_000, epochs: 10, imagesPerSecond: 1000, referenceParams: 1000 })).toBe(900);
-    expect(estimateTrainingSeconds({ params: 2000, images: 100, epochs: 1, imagesPerSecond: 0, referenceParams: 1000 })).toBeNull();
+  it('estimates from the work ahead, spread over the workers, plus its own, at the recent throughput', () => {
+    expect(estimateEtaFromWork({ workAhead: 0, ownWork: 1e9, workers: 1, macsPerSecond: 1e8 })).toBe(10);
+    expect(estimateEtaFromWork({ workAhead: 4e9, ownWork: 1e9, workers: 2, macsPerSecond: 1e8 })).toBe(30);
+    expect(estimateEtaFromWork({ workAhead: 4e9, ownWork: 1e9, workers: 0, macsPerSecond: 1e8 })).toBe(50);
+    expect(estimateEtaFromWork({ workAhead: 0, ownWork: 1e9, workers: 1, macsPerSecond: 0 })).toBeNull();
+  });
+  it('counts the work of grading: training (×3) and validation every epoch, then the test images', () => {
+    expect(gradingWork({ forwardMacs: 10, epochs: 2 })).toBe(10 * (2 * (3 * 45_000 + 5_000) + 10_000));
+    expect(gradingWork({ forwardMacs: 10, epochs: 1, limitTrain: 1000, limitTest: 500 })).toBe(10 * (3 * 1000 + 500 + 500));
+    expect(gradingWork({ forwardMacs: 10, epochs: 1, limitTrain: 1e9, limitTest: null })).toBe(10 * (3 * 45_000 + 5_000 + 10_000));
   });
 });

@@ -37,7 +37,7 @@ export interface TQueueEtaInput {
   position: number;
   /** Live graders (at least 1 is assumed). */
   workers: number;
-  /** Seconds one grading job takes (e.g. the mean of recent jobs, or estimateTrainingSeconds). */
+  /** Seconds one grading job takes (e.g. the mean of recent jobs). */
   secondsPerJob: number;
   /** Seconds the running jobs still need (0 when unknown). */
   runningSecondsLeft?: number;
@@ -55,13 +55,27 @@ export function estimateQueueEtaSeconds(input: TQueueEtaInput): number | null {
   return Math.round(Math.max(0, input.runningSecondsLeft ?? 0) + (rounds + 1) * secondsPerJob);
 }
 
+/** The lesson's CIFAR-10 split: 45,000 training and 5,000 validation images (every 10th), 10,000 test images. */
+export const CIFAR10_SPLIT = { train: 45_000, validation: 5_000, test: 10_000 } as const;
+
 /**
- * Seconds a model's training will take from its cost: images × epochs at the throughput recently measured for a model
- * of `referenceParams` parameters, scaled by the parameter ratio (training cost grows about linearly with the
- * parameter count for the dense and small convolutional models of the course). Null without a throughput.
+ * The work of grading a model, in multiply-accumulates: every epoch trains on the (limited) training images, about
+ * three forward passes' worth each (forward, input and weight gradients), and measures the validation images; then
+ * the test images are evaluated once. The grader limits validation and test images by the same `limitTest`. `forwardMacs` is one image's forward pass (model-spec's forwardMacs).
  */
-export function estimateTrainingSeconds(opts: { params: number; images: number; epochs: number; imagesPerSecond: number; referenceParams: number }): number | null {
-  const { params, images, epochs, imagesPerSecond, referenceParams } = opts;
-  if (!(imagesPerSecond > 0) || !(referenceParams > 0) || !(params > 0) || images < 0 || epochs < 0) return null;
-  return (images * epochs) / (imagesPerSecond * (referenceParams / params));
+export function gradingWork(o: { forwardMacs: number; epochs: number; limitTrain?: number | null; limitTest?: number | null }): number {
+  const train = Math.min(CIFAR10_SPLIT.train, o.limitTrain ?? CIFAR10_SPLIT.train);
+  const test = Math.min(CIFAR10_SPLIT.test, o.limitTest ?? CIFAR10_SPLIT.test);
+  const validation = Math.min(CIFAR10_SPLIT.validation, o.limitTest ?? CIFAR10_SPLIT.validation);
+  return o.forwardMacs * (o.epochs * (3 * train + validation) + test);
+}
+
+/**
+ * Seconds until a queued job's result from the work of the jobs ahead of it (spread over the workers) and its own,
+ * at the throughput (multiply-accumulates per second) recent jobs achieved. Null without a throughput or a work.
+ */
+export function estimateEtaFromWork(o: { workAhead: number; ownWork: number; workers: number; macsPerSecond: number }): number | null {
+  if (!(o.macsPerSecond > 0) || !(o.ownWork > 0) || !Number.isFinite(o.workAhead) || o.workAhead < 0) return null;
+  const workers = Math.max(1, Math.floor(o.workers) || 1);
+  return Math.round((o.workAhead / workers + o.ownWork) / o.macsPerSecond);
 }

@@ -15,3 +15,4 @@ export * from './policy-rules';
 export * from './api-submissions';
 export * from './api-results';
 export * from './grading-progress';
+export * from './lesson-figures';

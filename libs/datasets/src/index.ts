@@ -8,3 +8,4 @@ export { CIFAR10_BINARY_MD5, CIFAR10_BINARY_URL, type DownloadOptions } from './
 export { CACHE_FORMAT_VERSION, type TCacheManifest } from './cache';
 export type { TSourceKind } from './source-reader';
 export { loadCifar10, prepareCifar10, type Cifar10Options, type Cifar10Split, type PrepareResult, type SplitCounts } from './cifar10';
+export { readCacheSample, type TCacheSample, type TCacheSampleRead, type TCacheSplitName } from './cache-sample';

@@ -5,3 +5,4 @@ export { sha256Hex } from './sha256';
 export { benchCheck, makeLargeSource, type TBenchResult } from './bench';
 export { SUPPORTED_LAYERS } from './keras-symbols';
 export { inferShapes, type TShapeResult } from './shape-inference';
+export { forwardMacs } from './model-cost';

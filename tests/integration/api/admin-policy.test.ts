@@ -66,11 +66,55 @@ describe('API administration: users, roster, courses, instructors, grading polic
     expect((await student.post('/api/enrollments', { enrollmentCode: r.body.enrollmentCode })).body.slug).toBe(slug);
   });
 
+  it('lists courses with codes and counts, shows one with its enrollments, and enrolls students', async () => {
+    const c = await createCourse(api.prisma);
+    const t = tag();
+    const made = await admin.post('/api/admin/users/import', { csv: `email,name,role,password\nsa-${t}@test.epoch,Stu A,,a-long-password-a\nsb-${t}@test.epoch,Stu B,,a-long-password-b\n` });
+    const [a, b] = made.body.created as { id: string; email: string }[];
+    await enroll(api.prisma, a!.id, c.courseId);
+    expect((await admin.post(`/api/admin/courses/${c.courseSlug}/instructors`, { userId: users['teacher']!.id })).status).toBe(200);
+
+    const list = await admin.get('/api/admin/courses');
+    expect(list.status).toBe(200);
+    expect(list.body.items.find((x: { slug: string }) => x.slug === c.courseSlug)).toEqual({
+      id: c.courseId, slug: c.courseSlug, title: expect.any(String), description: '', enrollmentCode: c.enrollmentCode, createdAt: expect.any(String),
+      students: 1, instructors: 1, exercises: 1,
+    });
+    expect(list.body.items.find((x: { slug: string }) => x.slug === 'cifar10-intro')).toMatchObject({ enrollmentCode: 'CIFAR10-DEMO', exercises: 3 });
+
+    const enrolled = await admin.post(`/api/admin/courses/${c.courseSlug}/students`, { userId: b!.id });
+    expect(enrolled.status).toBe(200);
+    expect(enrolled.body).toEqual({ userId: b!.id, email: b!.email, name: 'Stu B', userRole: 'STUDENT', courseRole: 'STUDENT', enrolledAt: expect.any(String) });
+    expect((await admin.post(`/api/admin/courses/${c.courseSlug}/students`, { userId: b!.id })).status).toBe(200); // again: harmless
+    expect(await api.prisma.auditLog.count({ where: { action: 'course.enroll-student', entityId: c.courseId } })).toBe(2);
+
+    const detail = await admin.get(`/api/admin/courses/${c.courseSlug}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ slug: c.courseSlug, enrollmentCode: c.enrollmentCode, students: 2, instructors: 1, exercises: 1 });
+    expect(detail.body.enrollments.map((e: { email: string; courseRole: string }) => [e.email, e.courseRole])).toEqual([
+      [users['teacher']!.email, 'INSTRUCTOR'], [a!.email, 'STUDENT'], [b!.email, 'STUDENT'],
+    ]);
+
+    const teacherAsStudent = await admin.post(`/api/admin/courses/${c.courseSlug}/students`, { userId: users['teacher']!.id });
+    expect(teacherAsStudent.status).toBe(400);
+    expect(teacherAsStudent.body.error.message).toBe(`${users['teacher']!.email} is a INSTRUCTOR, not a STUDENT`);
+    expect((await admin.post(`/api/admin/courses/${c.courseSlug}/students`, { userId: 'nobody' })).body.error.details).toEqual([{ path: 'userId', message: 'unknown user' }]);
+    expect((await admin.post(`/api/admin/courses/${c.courseSlug}/students`, {})).body.error.details).toEqual([{ path: 'userId', message: expect.any(String) }]);
+    expect((await admin.post('/api/admin/courses/no-such/students', { userId: b!.id })).status).toBe(404);
+    expect((await admin.get('/api/admin/courses/no-such')).status).toBe(404);
+  });
+
   it('lists users with pagination', async () => {
     const r = await admin.get('/api/admin/users?pageSize=2&page=1');
     expect(r.body).toMatchObject({ page: 1, pageSize: 2, total: expect.any(Number) });
     expect(r.body.items).toHaveLength(2);
     expect(r.body.total).toBeGreaterThanOrEqual(3);
+    const instructors = await admin.get('/api/admin/users?role=INSTRUCTOR&pageSize=100');
+    expect(instructors.body.items.length).toBeGreaterThan(0);
+    expect(instructors.body.items.every((u: { role: string }) => u.role === 'INSTRUCTOR')).toBe(true);
+    expect(instructors.body.items.map((u: { id: string }) => u.id)).toContain(users['teacher']!.id);
+    expect(instructors.body.total).toBe(await api.prisma.user.count({ where: { role: 'INSTRUCTOR' } }));
+    expect((await admin.get('/api/admin/users?role=ROOT')).body.error.details.map((d: { path: string }) => d.path)).toEqual(['role']);
   });
 
   it('shows students the policy\'s visible parts and their quota on the exercise', async () => {
@@ -122,6 +166,28 @@ describe('API administration: users, roster, courses, instructors, grading polic
     const same = await admin.put(`/api/exercises/${c.exercise}/policy`, lower.body.policy);
     expect(same.body.version).toBe(3);
     expect(ZGradingPolicy.safeParse(same.body.policy).success).toBe(true);
+
+    // The history: newest first, who and what, old -> new; staff may read it, students may not.
+    const history = await teacher.get(`/api/exercises/${c.exercise}/policy/history`);
+    expect(history.status).toBe(200);
+    const adminRef = { id: users['admin']!.id, name: 'admin', email: users['admin']!.email };
+    expect(history.body).toEqual({
+      exerciseSlug: c.exercise,
+      items: [
+        { version: 3, changedAt: expect.any(String), changedBy: adminRef, kind: 'change', changes: [{ field: 'minTestAccuracy', old: 0.6, new: 0.4 }] },
+        { version: 2, changedAt: expect.any(String), changedBy: adminRef, kind: 'change', changes: [{ field: 'minTestAccuracy', old: 0.5, new: 0.6 }] },
+      ],
+    });
+    expect(new Date(history.body.items[0].changedAt).getTime()).toBeGreaterThanOrEqual(new Date(history.body.items[1].changedAt).getTime());
+    expect((await student.get(`/api/exercises/${c.exercise}/policy/history`)).status).toBe(403);
+  });
+
+  it("shows the seeded first version of a demo exercise's policy as its initial version", async () => {
+    const r = await admin.get('/api/exercises/cifar10-dense/policy/history');
+    expect(r.status).toBe(200);
+    const first = r.body.items.at(-1);
+    expect(first).toMatchObject({ version: 1, changedBy: null, kind: 'initial' });
+    expect(first.changes).toContainEqual({ field: 'requiredEpochs', old: null, new: 10 });
   });
 
   it('refuses an invalid policy with every field path, changing nothing', async () => {

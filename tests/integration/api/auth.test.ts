@@ -137,16 +137,24 @@ describe('API accounts and sessions', () => {
     expect((await teacher.post('/api/enrollments', { enrollmentCode: 'CIFAR10-DEMO' })).status).toBe(403);
   });
 
-  it('rate-limits sign-in attempts per client address with Retry-After', async () => {
+  it('rate-limits sign-in attempts per client address with Retry-After; behind the web proxy, per browser address', async () => {
     const c = new Client(api.base);
+    // The web's proxy (on loopback, trusted by default) forwards each browser's address in X-Forwarded-For.
+    const from = (ip: string) => ({ 'x-forwarded-for': ip });
     let last = 0;
     let retryAfter: string | null = null;
     for (let i = 0; i < 45 && last !== 429; i++) {
-      const r = await c.post('/api/auth/sign-in', { email: `nobody-${i}@test.epoch`, password: 'x' });
+      const r = await c.post('/api/auth/sign-in', { email: `nobody-${i}@test.epoch`, password: 'x' }, from('203.0.113.10'));
       last = r.status;
       retryAfter = r.headers.get('retry-after');
     }
     expect(last).toBe(429);
     expect(Number(retryAfter)).toBeGreaterThan(0);
+    // Another browser behind the same proxy still signs in.
+    const u = users['student']!;
+    expect((await c.post('/api/auth/sign-in', { email: u.email, password: u.password }, from('203.0.113.11'))).status).toBe(200);
+    // The address is recorded with the session.
+    const session = await api.prisma.session.findFirstOrThrow({ where: { userId: u.id }, orderBy: { createdAt: 'desc' } });
+    expect(session.ip).toBe('203.0.113.11');
   });
 });

@@ -53,11 +53,12 @@ describe('API conventions: errors, request ids and logs, security headers, metri
   it('reports readiness with queue depth and live graders', async () => {
     const before = (await (await fetch(`${api.base}/api/health/ready`)).json()) as { status: string; workers: number; queue: Record<string, number> };
     expect(before).toMatchObject({ status: 'ok', queue: { waiting: expect.any(Number), active: expect.any(Number) } });
-    const key = `${WORKER_HEARTBEAT_PREFIX}test-${tag()}`;
-    await redis.set(key, '{}', 'EX', 30);
+    const key = `${api.prefix}:${WORKER_HEARTBEAT_PREFIX}test-${tag()}`;
+    await redis.set(key, JSON.stringify({ worker: 'w', backend: 'node-gpu', threads: 1, queues: ['gpu', 'general'], since: Date.now() }), 'EX', 30);
     try {
-      const after = (await (await fetch(`${api.base}/api/health/ready`)).json()) as { workers: number };
+      const after = (await (await fetch(`${api.base}/api/health/ready`)).json()) as { workers: number; gpuWorkers: number };
       expect(after.workers).toBe(before.workers + 1);
+      expect(after.gpuWorkers).toBe(1);
     } finally {
       await redis.del(key);
     }

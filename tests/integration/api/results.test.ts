@@ -87,6 +87,30 @@ describe('API live progress and results', () => {
     expect((await other.get(`/api/submissions/${a}/progress`)).status).toBe(404);
   });
 
+  it('estimates a queued job\'s ETA from its model\'s cost and the throughput of recent jobs', async () => {
+    // Twenty just-graded jobs of 1e9 multiply-accumulates in 10 s each: a recent throughput of 1e8 per second.
+    for (let i = 0; i < 20; i++) {
+      await api.prisma.submission.create({
+        data: {
+          userId: users['teacher']!.id, exerciseId: course.exerciseId, source: '#', idempotencyKey: `eta-${tag()}-${i}`, policyVersion: 1, status: 'PASSED', workMacs: 1e9, finishedAt: new Date(),
+          result: { create: { ...resultRow(0.5), trainingMs: 9_000, evaluationMs: 1_000 } },
+        },
+      });
+    }
+    const x = await submit(student);
+    const y = await submit(other);
+    const row = await api.prisma.submission.findUniqueOrThrow({ where: { id: x } });
+    // The dense network, 10 epochs on the full data: its own work alone is ~1.1e12 multiply-accumulates.
+    const dense = 3072 + 3072 * 256 + 256 * 10;
+    expect(row.workMacs).toBe(dense * (10 * (3 * 45_000 + 5_000) + 10_000));
+    const own = row.workMacs! / 1e8;
+    const px = (await student.get(`/api/submissions/${x}/progress`)).body;
+    const py = (await other.get(`/api/submissions/${y}/progress`)).body;
+    expect(px.etaSeconds).toBeGreaterThanOrEqual(Math.floor(own));
+    expect(py.etaSeconds).toBeGreaterThan(px.etaSeconds);
+    for (const id of [x, y]) await api.prisma.submission.update({ where: { id }, data: { status: 'CANCELLED' } });
+  });
+
   it('streams status changes and epochs over SSE, resumes after Last-Event-ID, and ends when final', async () => {
     const id = await submit(student);
     const first = await readEvents(student, `/api/submissions/${id}/events`, (ev) => ev.some((e) => e.event === 'status'));

@@ -1,6 +1,8 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { QueueName } from '@epoch/contracts';
+import { QueueName, WORKER_HEARTBEAT_PREFIX } from '@epoch/contracts';
+import { closeGradingQueues, findGradingJob, openGradingQueues } from '@epoch/grading';
+import { Redis } from 'ioredis';
 import { waitFor } from '../helpers';
 import { Client, createCourse, createUsers, enroll, signedIn, startApi, tag, type ApiUnderTest, type TestUser } from './api-harness';
 
@@ -17,7 +19,8 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
   let outsider: Client;
 
   beforeAll(async () => {
-    api = await startApi({ EPOCH_RECONCILE_SECONDS: '1' });
+    // The dense solution (10 epochs, full data: ~1.1e12 multiply-accumulates) counts as heavy here.
+    api = await startApi({ EPOCH_RECONCILE_SECONDS: '1', EPOCH_GPU_MIN_WORK_MACS: '1e12' });
     queue = new Queue(QueueName.Grading, { connection: { url: inject('redisUrl') }, prefix: api.prefix });
     users = await createUsers(api.prisma, [
       { key: 'student', role: 'STUDENT' }, { key: 'other', role: 'STUDENT' }, { key: 'teacher', role: 'INSTRUCTOR' },
@@ -44,6 +47,28 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     const job = await queue.getJob(r.body.id);
     expect(job?.data).toEqual({ submissionId: r.body.id });
     expect(await job?.getState()).toBe('waiting');
+  });
+
+  it('routes a heavy submission to the GPU queue while a grader serves it, and to the general queue otherwise', async () => {
+    const queues = openGradingQueues({ url: inject('redisUrl') }, api.prefix);
+    const redis = new Redis(inject('redisUrl'));
+    const key = `${api.prefix}:${WORKER_HEARTBEAT_PREFIX}gpu-${tag()}`;
+    try {
+      const before = await student.post('/api/submissions', { exercise: course.exercise, source: course.solution });
+      expect((await findGradingJob(queues, before.body.id))?.kind).toBe('general');
+      await redis.set(key, JSON.stringify({ worker: 'gpu-box', backend: 'node-gpu', threads: 1, queues: ['gpu', 'general'], since: Date.now() }), 'EX', 30);
+      const heavy = await student.post('/api/submissions', { exercise: course.exercise, source: course.solution });
+      expect((await findGradingJob(queues, heavy.body.id))?.kind).toBe('gpu');
+      // Its progress and cancellation work wherever the job waits.
+      expect((await student.get(`/api/submissions/${heavy.body.id}/progress`)).body.status).toBe('QUEUED');
+      expect((await student.post(`/api/submissions/${heavy.body.id}/cancel`)).status).toBe(200);
+      expect(await findGradingJob(queues, heavy.body.id)).toBeNull();
+      await student.post(`/api/submissions/${before.body.id}/cancel`);
+    } finally {
+      await redis.del(key);
+      await redis.quit();
+      await closeGradingQueues(queues);
+    }
   });
 
   it('stores a rejected submission with its diagnostics, answers at once and enqueues nothing', async () => {
@@ -120,6 +145,21 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     // Cancelled ones do not count.
     expect((await q.post(`/api/submissions/${fourth.body.id}/cancel`)).status).toBe(200);
     expect((await submit()).status).toBe(201);
+  });
+
+  it('answers a retry of the request that used the last quota slot with its submission, not a 429', async () => {
+    const c = await createCourse(api.prisma, { totalQuota: 1 });
+    await enroll(api.prisma, users['quota']!.id, c.courseId);
+    const q = await signedIn(api.base, users['quota']!);
+    const key = `key-${tag()}-last-slot`;
+    const first = await q.post('/api/submissions', { exercise: c.exercise, source: c.solution }, { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    const retry = await q.post('/api/submissions', { exercise: c.exercise, source: c.solution }, { 'idempotency-key': key });
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body.id).toBe(first.body.id);
+    // A new request (another key) is refused: the quota is used up.
+    expect((await q.post('/api/submissions', { exercise: c.exercise, source: c.solution }, { 'idempotency-key': `${key}-new` })).status).toBe(429);
   });
 
   it('refuses late submissions or marks them late, per policy', async () => {

@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { inject } from 'vitest';
 import {
-  GRADE_JOB_NAME, GRADING_JOB_OPTIONS, modelRulesFromPolicy, QueueName, ZGradingPolicy, type TGradingJobPayload, type TGradingPolicyInput,
+  GRADE_JOB_NAME, GRADING_JOB_OPTIONS, modelRulesFromPolicy, ZGradingPolicy, type TGradingJobPayload, type TGradingPolicyInput,
 } from '@epoch/contracts';
 import { CIFAR10_CLASS_NAMES, prepareCifar10 } from '@epoch/datasets';
 import { createPrismaClient, policyColumns, type EpochPrismaClient } from '@epoch/db';
+import { closeGradingQueues, openGradingQueues, type TGradingQueues } from '@epoch/grading';
 import { checkSource } from '@epoch/model-spec';
 import { startTs, waitFor, type RunningProcess } from '../helpers';
 
@@ -47,7 +48,9 @@ export interface GraderEnv {
   cifar: string;
   prefix: string;
   prisma: EpochPrismaClient;
+  /** The general queue (`queues.general`). */
   queue: Queue<TGradingJobPayload>;
+  queues: TGradingQueues;
   userId: string;
   courseId: string;
   /** Environment of a grader process for this test file. */
@@ -69,7 +72,8 @@ export async function setUpGraderEnv(name: string, opts: { data?: boolean } = {}
   const t = randomBytes(4).toString('hex');
   const user = await prisma.user.create({ data: { email: `grader-${name}-${t}@test.epoch`, name: 'Grader Test', passwordHash: 'x' } });
   const course = await prisma.course.create({ data: { slug: `grader-${name}-${t}`, title: 'Grader test', description: 'tests', enrollmentCode: `G${t}` } });
-  const queue = new Queue<TGradingJobPayload>(QueueName.Grading, { connection: { url: inject('redisUrl') }, prefix });
+  const queues = openGradingQueues({ url: inject('redisUrl') }, prefix);
+  const queue = queues.general;
   // The reconciler leaves submissions younger than 5 s alone: tests that use a queue of their own (another prefix) claim
   // theirs sooner, so this file's main grader never re-enqueues them on its queue.
   const env = {
@@ -79,10 +83,10 @@ export async function setUpGraderEnv(name: string, opts: { data?: boolean } = {}
     EPOCH_WORKER_ID: `${prefix}-worker`,
   };
   return {
-    dataDir, cifar, prefix, prisma, queue, userId: user.id, courseId: course.id, env,
+    dataDir, cifar, prefix, prisma, queue, queues, userId: user.id, courseId: course.id, env,
     cleanup: async () => {
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
+      for (const q of Object.values(queues)) await q.obliterate({ force: true }).catch(() => undefined);
+      await closeGradingQueues(queues);
       await prisma.$disconnect();
       rmSync(dataDir, { recursive: true, force: true });
     },

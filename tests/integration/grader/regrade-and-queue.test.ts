@@ -1,10 +1,7 @@
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-// The grader's shared helpers are tested here against real Postgres and Redis; they belong in a server lib the API can
-// use too (see the grader's src/index.ts) and this exception goes with the move.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { queueEstimate, queuePosition, reconcileQueue, redecideExercise } from '@epoch/grader';
+import { openGradingQueues, queueEstimate, queuePosition, reconcileQueue, redecideExercise, closeGradingQueues } from '@epoch/grading';
 import { GRADE_JOB_NAME, QueueName, type TGradingJobPayload } from '@epoch/contracts';
 import { waitFor } from '../helpers';
 import { createExercise, createSubmission, enqueue, setUpGraderEnv, source, type GraderEnv } from './grader-harness';
@@ -67,7 +64,7 @@ describe('regrading from stored results, queue position and the reconciler (no w
     }
     expect(await Promise.all(ids.map((id) => queuePosition(g.queue, id)))).toEqual([1, 2, 3]);
     expect(await queuePosition(g.queue, 'no-such-job')).toBeNull();
-    const est = await queueEstimate(g.queue, redis, ids[2]!, 30);
+    const est = await queueEstimate(g.queue, redis, g.prefix, ids[2]!, 30);
     expect(est.position).toBe(3);
     expect(est.etaSeconds).toBeGreaterThan(0);
     expect(est.etaSeconds! % 30).toBe(0);
@@ -78,13 +75,13 @@ describe('regrading from stored results, queue position and the reconciler (no w
     const lost = await createSubmission(g, ex, source({ epochs: 1 }));
     const fresh = await createSubmission(g, ex, source({ epochs: 1 }));
     await g.prisma.submission.update({ where: { id: lost }, data: { queuedAt: new Date(Date.now() - 60_000) } });
-    const first = await reconcileQueue(g.prisma, g.queue, { graceMs: 30_000 });
+    const first = await reconcileQueue(g.prisma, g.queues, { graceMs: 30_000 });
     expect(first.enqueued).toContain(lost);
     expect(first.enqueued).not.toContain(fresh);
     const job = await g.queue.getJob(lost);
     expect(job?.data).toEqual({ submissionId: lost });
     expect(job?.opts.attempts).toBe(3);
-    const again = await reconcileQueue(g.prisma, g.queue, { graceMs: 30_000 });
+    const again = await reconcileQueue(g.prisma, g.queues, { graceMs: 30_000 });
     expect(again.enqueued).not.toContain(lost);
     expect((await g.queue.getJobs(['wait'])).filter((j) => j.id === lost)).toHaveLength(1);
   });
@@ -92,7 +89,8 @@ describe('regrading from stored results, queue position and the reconciler (no w
   it('ends a pending submission ERROR when BullMQ gave up on its job, and re-enqueues a RUNNING one whose job is gone', async () => {
     const connection = { url: inject('redisUrl') };
     const prefix = `${g.prefix}-dead`;
-    const queue = new Queue<TGradingJobPayload>(QueueName.Grading, { connection, prefix });
+    const queues = openGradingQueues(connection, prefix);
+    const queue = queues.general;
     try {
       const ex = await createExercise(g, { minTestAccuracy: 0 });
       const dead = await createSubmission(g, ex, source({ epochs: 1 }));
@@ -104,7 +102,7 @@ describe('regrading from stored results, queue position and the reconciler (no w
       await waitFor(async () => ((await (await queue.getJob(dead))?.getState()) === 'failed' ? true : undefined), 10_000, 'the job to fail');
       await worker.close();
 
-      const r = await reconcileQueue(g.prisma, queue, { graceMs: 30_000 });
+      const r = await reconcileQueue(g.prisma, queues, { graceMs: 30_000 });
       expect(r.errored).toContain(dead);
       expect(r.enqueued).toContain(orphan);
       const d = await g.prisma.submission.findUniqueOrThrow({ where: { id: dead } });
@@ -113,7 +111,7 @@ describe('regrading from stored results, queue position and the reconciler (no w
       expect(await (await queue.getJob(orphan))?.getState()).toBe('waiting');
     } finally {
       await queue.obliterate({ force: true });
-      await queue.close();
+      await closeGradingQueues(queues);
     }
   });
 });

@@ -1,10 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EpochPrismaClient } from '@epoch/db';
+import type { EpochPrismaClient, Prisma } from '@epoch/db';
 import { PRISMA } from '../config';
 import type { AuthContext } from '../auth/auth-context';
 import { forbidden, notFound } from '../http/api-error';
 
 export type TCourseRole = 'ADMIN' | 'INSTRUCTOR' | 'STUDENT';
+
+/** The caller's enrollment in a course, loaded in the same query as the resource (one round trip per check). */
+const membership = (caller: AuthContext) => ({ enrollments: { where: { userId: caller.userId }, select: { role: true }, take: 1 } }) satisfies Prisma.CourseInclude;
+
+function roleOf(caller: AuthContext, enrollments: { role: TCourseRole }[]): TCourseRole | null {
+  return caller.role === 'ADMIN' ? 'ADMIN' : (enrollments[0]?.role ?? null);
+}
 
 /**
  * The one place that decides who may see what. Resources outside the caller's courses answer 404 (not 403), so
@@ -22,21 +29,34 @@ export class AccessService {
 
   /** The exercise with its course and policy, if the caller is a member of its course (staff: `need = 'staff'`). */
   async exercise(caller: AuthContext, slug: string, need: 'member' | 'staff' = 'member') {
-    const exercise = await this.prisma.exercise.findUnique({ where: { slug }, include: { course: true, policy: true } });
-    const role = exercise ? await this.courseRole(caller, exercise.courseId) : null;
-    if (!exercise || !role) throw notFound(`no exercise "${slug}" in your courses`);
+    const found = await this.prisma.exercise.findUnique({ where: { slug }, include: { course: { include: membership(caller) }, policy: true } });
+    const role = found ? roleOf(caller, found.course.enrollments) : null;
+    if (!found || !role) throw notFound(`no exercise "${slug}" in your courses`);
     if (need === 'staff' && role === 'STUDENT') throw forbidden('only the course\'s instructors and admins may do this');
-    return { exercise, role };
+    const { enrollments: _mine, ...course } = found.course;
+    return { exercise: { ...found, course }, role };
+  }
+
+  /**
+   * What a submission query must include for `decide` (its exercise's id, slug, course and policy, and the caller's
+   * enrollment in that course): callers that need more of the submission add to it and still make one query.
+   */
+  submissionInclude(caller: AuthContext) {
+    return { exercise: { select: { id: true, slug: true, courseId: true, policy: true, course: { select: membership(caller) } } } } satisfies Prisma.SubmissionInclude;
+  }
+
+  /** The caller's relation to a loaded submission: their own, or one in a course they teach (admins: all); else 404. */
+  decide<S extends { userId: string; exercise: { course: { enrollments: { role: TCourseRole }[] } } }>(caller: AuthContext, s: S | null, id: string): { submission: S; role: 'OWNER' | 'ADMIN' | 'INSTRUCTOR' } {
+    if (!s) throw notFound(`no submission "${id}"`);
+    if (s.userId === caller.userId) return { submission: s, role: 'OWNER' };
+    const role = roleOf(caller, s.exercise.course.enrollments);
+    if (role === 'ADMIN' || role === 'INSTRUCTOR') return { submission: s, role };
+    throw notFound(`no submission "${id}"`);
   }
 
   /** A submission the caller may see: their own, or any in a course they teach (admins: all). */
   async submission(caller: AuthContext, id: string) {
     // Only the exercise fields the callers use: its texts (instructions, code) are large and not needed here.
-    const s = await this.prisma.submission.findUnique({ where: { id }, include: { exercise: { select: { id: true, slug: true, courseId: true, policy: true } } } });
-    if (!s) throw notFound(`no submission "${id}"`);
-    if (s.userId === caller.userId) return { submission: s, role: 'OWNER' as const };
-    const role = await this.courseRole(caller, s.exercise.courseId);
-    if (role === 'ADMIN' || role === 'INSTRUCTOR') return { submission: s, role };
-    throw notFound(`no submission "${id}"`);
+    return this.decide(caller, await this.prisma.submission.findUnique({ where: { id }, include: this.submissionInclude(caller) }), id);
   }
 }

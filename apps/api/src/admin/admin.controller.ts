@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { hashPassword, Prisma, type EpochPrismaClient, type User } from '@epoch/db';
+import { hashPassword, Prisma, type Course, type Enrollment, type EpochPrismaClient, type User } from '@epoch/db';
 import {
-  ZAssignInstructorRequest, ZCreateCourseRequest, ZCreateUserRequest, ZPageQuery, ZRosterImportRequest,
-  type TAssignInstructorRequest, type TCourseAdminView, type TCreateCourseRequest, type TCreatedUser, type TCreateUserRequest,
-  type TPage, type TPageQuery, type TRosterImportRequest, type TRosterImportResult, type TUserView,
+  ZAssignInstructorRequest, ZCreateCourseRequest, ZCreateUserRequest, ZEnrollStudentRequest, ZRosterImportRequest, ZUserListQuery,
+  type TAssignInstructorRequest, type TCourseAdminDetail, type TCourseAdminList, type TCourseAdminView, type TCreateCourseRequest, type TCreatedUser,
+  type TCreateUserRequest, type TEnrollmentView, type TEnrollStudentRequest, type TPage, type TRosterImportRequest, type TRosterImportResult,
+  type TUserListQuery, type TUserView,
 } from '@epoch/contracts';
 import { PRISMA } from '../config';
 import { Caller, Roles, type AuthContext } from '../auth/auth-context';
@@ -15,6 +16,10 @@ import { parseRoster } from './roster';
 const newPassword = () => randomBytes(12).toString('base64url');
 const userView = (u: User): TUserView => ({ id: u.id, email: u.email, name: u.name, role: u.role, createdAt: u.createdAt.toISOString() });
 const newEnrollmentCode = () => randomBytes(6).toString('hex').toUpperCase();
+const courseView = (c: Course): TCourseAdminView => ({ id: c.id, slug: c.slug, title: c.title, description: c.description, enrollmentCode: c.enrollmentCode });
+const enrollmentView = (e: Enrollment & { user: User }): TEnrollmentView => ({
+  userId: e.userId, email: e.user.email, name: e.user.name, userRole: e.user.role, courseRole: e.role, enrolledAt: e.createdAt.toISOString(),
+});
 const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
 
 /** Users and courses: admins only. */
@@ -24,10 +29,11 @@ export class AdminController {
   constructor(@Inject(PRISMA) private readonly prisma: EpochPrismaClient) {}
 
   @Get('users')
-  async users(@Query(new ZodPipe(ZPageQuery, 'query')) q: TPageQuery): Promise<TPage<TUserView>> {
+  async users(@Query(new ZodPipe(ZUserListQuery, 'query')) q: TUserListQuery): Promise<TPage<TUserView>> {
+    const where = q.role ? { role: q.role } : {};
     const [rows, total] = await Promise.all([
-      this.prisma.user.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
-      this.prisma.user.count(),
+      this.prisma.user.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], skip: (q.page - 1) * q.pageSize, take: q.pageSize }),
+      this.prisma.user.count({ where }),
     ]);
     return { items: rows.map(userView), page: q.page, pageSize: q.pageSize, total };
   }
@@ -89,6 +95,32 @@ export class AdminController {
     }
   }
 
+  /** Every course with its enrollment code and how many students, instructors and exercises it has. */
+  @Get('courses')
+  async courses(): Promise<TCourseAdminList> {
+    const [courses, counts] = await Promise.all([
+      this.prisma.course.findMany({ orderBy: [{ title: 'asc' }, { slug: 'asc' }], include: { _count: { select: { exercises: true } } } }),
+      this.prisma.enrollment.groupBy({ by: ['courseId', 'role'], _count: { _all: true } }),
+    ]);
+    const count = (courseId: string, role: 'STUDENT' | 'INSTRUCTOR') => counts.find((c) => c.courseId === courseId && c.role === role)?._count._all ?? 0;
+    return { items: courses.map((c) => ({ ...courseView(c), createdAt: c.createdAt.toISOString(), students: count(c.id, 'STUDENT'), instructors: count(c.id, 'INSTRUCTOR'), exercises: c._count.exercises })) };
+  }
+
+  /** One course with everyone enrolled: instructors first, then students, each by email. */
+  @Get('courses/:slug')
+  async course(@Param('slug') slug: string): Promise<TCourseAdminDetail> {
+    const course = await this.prisma.course.findUnique({
+      where: { slug },
+      include: { _count: { select: { exercises: true } }, enrollments: { include: { user: true }, orderBy: [{ role: 'desc' }, { user: { email: 'asc' } }] } },
+    });
+    if (!course) throw notFound(`no course "${slug}"`);
+    const enrollments = course.enrollments.map(enrollmentView);
+    return {
+      ...courseView(course), createdAt: course.createdAt.toISOString(), exercises: course._count.exercises, enrollments,
+      students: enrollments.filter((e) => e.courseRole === 'STUDENT').length, instructors: enrollments.filter((e) => e.courseRole === 'INSTRUCTOR').length,
+    };
+  }
+
   @Post('courses')
   async createCourse(@Caller() caller: AuthContext, @Body(new ZodPipe(ZCreateCourseRequest)) body: TCreateCourseRequest): Promise<TCourseAdminView> {
     try {
@@ -97,7 +129,7 @@ export class AdminController {
         await tx.auditLog.create({ data: { actorId: caller.userId, action: 'course.create', entityType: 'Course', entityId: c.id, data: { slug: c.slug } } });
         return c;
       });
-      return { id: course.id, slug: course.slug, title: course.title, description: course.description, enrollmentCode: course.enrollmentCode };
+      return courseView(course);
     } catch (e) {
       if (isUniqueViolation(e)) throw conflict('course_exists', `a course with this slug or enrollment code already exists`);
       throw e;
@@ -122,5 +154,26 @@ export class AdminController {
       this.prisma.auditLog.create({ data: { actorId: caller.userId, action: 'course.assign-instructor', entityType: 'Course', entityId: course.id, data: { userId: user.id } } }),
     ]);
     return { courseSlug: course.slug, userId: user.id, role: 'INSTRUCTOR' };
+  }
+
+  /** Enrolls an existing student account in the course; repeating it is harmless. Instructors are assigned above. */
+  @Post('courses/:slug/students')
+  @HttpCode(200)
+  async enrollStudent(@Caller() caller: AuthContext, @Param('slug') slug: string, @Body(new ZodPipe(ZEnrollStudentRequest)) body: TEnrollStudentRequest): Promise<TEnrollmentView> {
+    const course = await this.prisma.course.findUnique({ where: { slug } });
+    if (!course) throw notFound(`no course "${slug}"`);
+    const user = await this.prisma.user.findUnique({ where: { id: body.userId } });
+    if (!user) throw badRequest(`no user "${body.userId}"`, [{ path: 'userId', message: 'unknown user' }]);
+    if (user.role !== 'STUDENT') throw badRequest(`${user.email} is a ${user.role}, not a STUDENT`, [{ path: 'userId', message: 'not a student' }]);
+    const [enrollment] = await this.prisma.$transaction([
+      this.prisma.enrollment.upsert({
+        where: { userId_courseId: { userId: user.id, courseId: course.id } },
+        create: { userId: user.id, courseId: course.id, role: 'STUDENT' },
+        update: {},
+        include: { user: true },
+      }),
+      this.prisma.auditLog.create({ data: { actorId: caller.userId, action: 'course.enroll-student', entityType: 'Course', entityId: course.id, data: { userId: user.id } } }),
+    ]);
+    return enrollmentView(enrollment);
   }
 }

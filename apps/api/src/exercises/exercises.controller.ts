@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
 import type { EpochPrismaClient } from '@epoch/db';
-import { ZGradingPolicy, type TExerciseView, type TGradingPolicyInput, type TPolicyUpdateResult, type TPolicyView } from '@epoch/contracts';
+import { redecideInTransaction } from '@epoch/grading';
+import { ZGradingPolicy, type TExerciseView, type TGradingPolicyInput, type TPolicyHistory, type TPolicyUpdateResult, type TPolicyView } from '@epoch/contracts';
 import { PRISMA } from '../config';
 import { AccessService } from '../access/access.service';
 import { Caller, Roles, type AuthContext } from '../auth/auth-context';
 import { ApiError, conflict } from '../http/api-error';
 import { ZodPipe } from '../http/zod.pipe';
-import { policyFromRow, policyToColumns, samePolicy, studentPolicyView } from '../policies/policy-row';
+import { policyChanges, policyFromRow, policyToColumns, samePolicy, studentPolicyView } from '../policies/policy-row';
 import { quotaUsage } from '../submissions/quota';
 
 const noPolicy = (slug: string) => new ApiError(409, 'no_policy', `exercise "${slug}" has no grading policy yet`);
@@ -36,6 +37,19 @@ export class ExercisesController {
     return { exerciseSlug: slug, version: exercise.policy.version, policy: policyFromRow(exercise.policy), updatedAt: exercise.policy.updatedAt.toISOString() };
   }
 
+  /** Every version of the policy, newest first: who changed it, when, and each field's old and new value. */
+  @Get(':slug/policy/history')
+  async policyHistory(@Caller() caller: AuthContext, @Param('slug') slug: string): Promise<TPolicyHistory> {
+    const { exercise } = await this.access.exercise(caller, slug, 'staff');
+    const rows = await this.prisma.gradingPolicyChange.findMany({
+      where: { exerciseId: exercise.id }, orderBy: { version: 'desc' }, include: { changedBy: { select: { id: true, name: true, email: true } } },
+    });
+    return {
+      exerciseSlug: slug,
+      items: rows.map((r) => ({ version: r.version, changedAt: r.changedAt.toISOString(), changedBy: r.changedBy, ...policyChanges(r.oldValues, r.newValues) })),
+    };
+  }
+
   /**
    * Replaces the policy (admins only). In one transaction: the new version, its history row (who, when, old -> new),
    * an audit entry, and the re-decision of stored PASSED/FAILED results against a changed threshold.
@@ -60,16 +74,13 @@ export class ExercisesController {
       let redecided = { passedToFailed: 0, failedToPassed: 0 };
       if (oldPolicy.minTestAccuracy !== newPolicy.minTestAccuracy) {
         const min = newPolicy.minTestAccuracy;
-        const toFailed = await tx.submission.findMany({ where: { exerciseId: exercise.id, status: 'PASSED', result: { testAccuracy: { lt: min } } }, select: { id: true } });
-        const toPassed = await tx.submission.findMany({ where: { exerciseId: exercise.id, status: 'FAILED', result: { testAccuracy: { gte: min } } }, select: { id: true } });
-        await tx.submission.updateMany({ where: { id: { in: toFailed.map((s) => s.id) } }, data: { status: 'FAILED' } });
-        await tx.submission.updateMany({ where: { id: { in: toPassed.map((s) => s.id) } }, data: { status: 'PASSED' } });
+        const { toFailed, toPassed } = await redecideInTransaction(tx, exercise.id, min);
         redecided = { passedToFailed: toFailed.length, failedToPassed: toPassed.length };
         if (toFailed.length + toPassed.length > 0) {
           await tx.auditLog.create({
             data: {
               actorId: caller.userId, action: 'submission.redecide', entityType: 'Exercise', entityId: exercise.id,
-              data: { policyVersion: version, minTestAccuracy: { old: oldPolicy.minTestAccuracy, new: min }, toFailed: toFailed.map((s) => s.id), toPassed: toPassed.map((s) => s.id) },
+              data: { policyVersion: version, minTestAccuracy: { old: oldPolicy.minTestAccuracy, new: min }, toFailed, toPassed },
             },
           });
         }

@@ -2,9 +2,10 @@ import { Controller, Get, HttpException, HttpStatus, Inject } from '@nestjs/comm
 import type { Redis } from 'ioredis';
 import type { EpochPrismaClient } from '@epoch/db';
 import { GRADING_QUEUE, PRISMA, REDIS } from '../config';
-import type { GradingQueue } from '../app.module';
+import { gradingJobCounts, type TGradingQueues } from '@epoch/grading';
 import { ProgressService } from '../submissions/progress.service';
 import { Public } from '../auth/auth-context';
+import { withTimeout } from '../http/with-timeout';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';
@@ -22,16 +23,12 @@ async function timed(fn: () => Promise<unknown>): Promise<CheckResult> {
   }
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
-}
-
 @Controller('api/health')
 export class HealthController {
   constructor(
     @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
     @Inject(REDIS) private readonly redis: Redis,
-    @Inject(GRADING_QUEUE) private readonly queue: GradingQueue,
+    @Inject(GRADING_QUEUE) private readonly queues: TGradingQueues,
     @Inject(ProgressService) private readonly progress: ProgressService,
   ) {}
 
@@ -49,20 +46,21 @@ export class HealthController {
   }
 
   /**
-   * Readiness: health plus the grading queue's depth and the graders alive. Ready (200) when Postgres and Redis
+   * Readiness: health plus the grading queues' depth and the graders alive (and how many serve the GPU queue). Ready (200) when Postgres and Redis
    * answer; submissions are accepted without a live grader (they wait in the queue), so `workers: 0` is a warning.
    */
   @Public()
   @Get('ready')
-  async ready(): Promise<HealthReport & { queue: Record<string, number> | null; workers: number | null; warnings: string[] }> {
+  async ready(): Promise<HealthReport & { queue: Record<string, number> | null; workers: number | null; gpuWorkers: number | null; warnings: string[] }> {
     const [postgres, redis] = await Promise.all([
       timed(() => withTimeout(this.prisma.$queryRaw`select 1`, 2000)),
       timed(() => withTimeout(this.redis.ping(), 2000)),
     ]);
-    const queue = redis.ok ? await withTimeout(this.queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), 2000).catch(() => null) : null;
-    const workers = redis.ok ? await withTimeout(this.progress.workers(), 2000).catch(() => null) : null;
+    const queue = redis.ok ? await withTimeout(gradingJobCounts(this.queues, 'waiting', 'active', 'delayed', 'failed'), 2000).catch(() => null) : null;
+    const live = redis.ok ? await withTimeout(this.progress.liveWorkers(), 2000).catch(() => null) : null;
+    const workers = live?.total ?? null;
     const warnings = workers === 0 ? ['no grader is alive: submissions wait in the queue'] : [];
-    const report = { status: postgres.ok && redis.ok ? 'ok' as const : 'degraded' as const, checks: { postgres, redis }, queue, workers, warnings };
+    const report = { status: postgres.ok && redis.ok ? 'ok' as const : 'degraded' as const, checks: { postgres, redis }, queue, workers, gpuWorkers: live?.gpu ?? null, warnings };
     if (report.status !== 'ok') throw new HttpException(report, HttpStatus.SERVICE_UNAVAILABLE);
     return report;
   }

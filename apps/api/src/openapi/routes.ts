@@ -2,8 +2,9 @@ import { z } from 'zod';
 import {
   ZApiError, ZAssignInstructorRequest, ZChangePasswordRequest, ZCheckResponse, ZClassResults, ZCourseAdminView, ZCourseList, ZCourseOutline,
   ZCreateCourseRequest, ZCreatedUser, ZCreateUserRequest, ZExerciseView, ZGradingPolicy, ZJoinCourseRequest, ZLessonStepView, ZMe, ZPage,
-  ZPageQuery, ZPolicyUpdateResult, ZPolicyView, ZProgressView, ZRegradeRequest, ZRegradeResult, ZResultView, ZRosterImportRequest,
+  ZPolicyUpdateResult, ZPolicyView, ZProgressView, ZRegradeRequest, ZRegradeResult, ZResultView, ZRosterImportRequest,
   ZRosterImportResult, ZSignInRequest, ZSubmissionCreated, ZSubmissionDetail, ZSubmissionListQuery, ZSubmissionRequest, ZSubmissionView, ZUserView,
+  ZCourseAdminDetail, ZCourseAdminList, ZEnrollmentView, ZEnrollStudentRequest, ZLessonFigureQuery, ZLessonFigureView, ZPolicyHistory, ZUserListQuery,
 } from '@epoch/contracts';
 
 /** Who may call a route: everyone, any signed-in user, or a narrower group (enforced by the guard and AccessService). */
@@ -42,19 +43,25 @@ export const ROUTES: TRouteDoc[] = [
   { method: 'get', path: '/api/me', tag: 'accounts', summary: 'The caller, their courses and the CSRF token', access: 'session', response: ZMe },
   { method: 'post', path: '/api/enrollments', tag: 'accounts', summary: 'Join a course with its enrollment code', access: 'student', body: ZJoinCourseRequest, response: z.object({ slug: z.string(), title: z.string(), role: z.enum(['STUDENT', 'INSTRUCTOR']) }), status: 200 },
 
-  { method: 'get', path: '/api/admin/users', tag: 'admin', summary: 'List users', access: 'admin', query: ZPageQuery, response: ZPage(ZUserView) },
+  { method: 'get', path: '/api/admin/users', tag: 'admin', summary: 'List users (`role` narrows to one role)', access: 'admin', query: ZUserListQuery, response: ZPage(ZUserView) },
   { method: 'post', path: '/api/admin/users', tag: 'admin', summary: 'Create a user (a random password is generated and returned once when none is given)', access: 'admin', body: ZCreateUserRequest, response: ZCreatedUser, status: 201 },
   { method: 'post', path: '/api/admin/users/import', tag: 'admin', summary: 'Import a CSV roster (email,name[,role,password,course]); all rows or none', access: 'admin', body: ZRosterImportRequest, response: ZRosterImportResult, status: 201 },
+  { method: 'get', path: '/api/admin/courses', tag: 'admin', summary: 'Courses with enrollment codes and counts of students, instructors and exercises', access: 'admin', response: ZCourseAdminList },
+  { method: 'get', path: '/api/admin/courses/:slug', tag: 'admin', summary: 'A course with everyone enrolled', access: 'admin', response: ZCourseAdminDetail },
+  { method: 'post', path: '/api/admin/courses/:slug/students', tag: 'admin', summary: 'Enroll an existing student in a course', access: 'admin', body: ZEnrollStudentRequest, response: ZEnrollmentView, status: 200 },
   { method: 'post', path: '/api/admin/courses', tag: 'admin', summary: 'Create a course', access: 'admin', body: ZCreateCourseRequest, response: ZCourseAdminView, status: 201 },
   { method: 'post', path: '/api/admin/courses/:slug/instructors', tag: 'admin', summary: 'Assign an instructor to a course', access: 'admin', body: ZAssignInstructorRequest, response: z.object({ courseSlug: z.string(), userId: z.string(), role: z.literal('INSTRUCTOR') }), status: 200 },
 
   { method: 'get', path: '/api/courses', tag: 'courses', summary: 'Courses', access: 'public', response: ZCourseList },
   { method: 'get', path: '/api/courses/:slug', tag: 'courses', summary: 'A course outline: lessons, steps, exercises', access: 'public', response: ZCourseOutline },
   { method: 'get', path: '/api/courses/:slug/lessons/:lesson/steps/:step', tag: 'courses', summary: 'A lesson step (markdown)', access: 'public', response: ZLessonStepView },
+  { method: 'get', path: '/api/courses/:slug/data-figures/:name', tag: 'courses', summary: 'A lesson figure drawn from data (training-grid, accuracy-curve, prediction-grid, feature-maps): pictures, chart data and caption, or why it is unavailable', access: 'public', query: ZLessonFigureQuery, response: ZLessonFigureView },
+  { method: 'get', path: '/api/courses/:slug/data-figures/:name/:file', tag: 'courses', summary: 'A picture of a lesson data figure (PNG)', access: 'public', query: ZLessonFigureQuery, response: 'binary' },
   { method: 'get', path: '/api/courses/:slug/figures/:file', tag: 'courses', summary: 'A lesson figure (SVG or PNG)', access: 'public', response: 'binary' },
 
   { method: 'get', path: '/api/exercises/:slug', tag: 'exercises', summary: 'An exercise with the policy\'s student-visible parts and the quota left', access: 'course member', response: ZExerciseView },
   { method: 'get', path: '/api/exercises/:slug/policy', tag: 'exercises', summary: 'The live grading policy', access: 'course staff', response: ZPolicyView },
+  { method: 'get', path: '/api/exercises/:slug/policy/history', tag: 'exercises', summary: 'Every version of the grading policy, newest first: who, when, each changed field old -> new', access: 'course staff', response: ZPolicyHistory },
   { method: 'put', path: '/api/exercises/:slug/policy', tag: 'exercises', summary: 'Replace the grading policy: new version, history row, audit entry, re-decision of stored results', access: 'admin', body: ZGradingPolicy, response: ZPolicyUpdateResult },
   { method: 'get', path: '/api/exercises/:slug/results', tag: 'class results', summary: 'Per student: best/latest accuracy, passed, attempts, last submission, late; summary', access: 'course staff', response: ZClassResults },
   { method: 'get', path: '/api/exercises/:slug/results.csv', tag: 'class results', summary: 'The class results as CSV (one row per student, stable columns)', access: 'course staff', response: 'text/csv' },

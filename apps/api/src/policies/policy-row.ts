@@ -1,30 +1,9 @@
 import { Prisma, type GradingPolicy } from '@epoch/db';
-import { ZGradingPolicy, type TGradingPolicy, type TStudentPolicyView } from '@epoch/contracts';
+import { policyFromRow } from '@epoch/grading';
+import { ZGradingPolicy, type TGradingPolicy, type TPolicyChangeView, type TStudentPolicyView } from '@epoch/contracts';
 
-const stringList = (v: unknown): string[] | null => (Array.isArray(v) ? v.map(String) : null);
-
-/** The database row of a policy in its contract form (the inverse of @epoch/db's policyColumns). */
-export function policyFromRow(row: GradingPolicy): TGradingPolicy {
-  return ZGradingPolicy.parse({
-    minTestAccuracy: row.minTestAccuracy,
-    requiredEpochs: row.requiredEpochs,
-    maxEpochs: row.maxEpochs,
-    batchSize: row.batchSize,
-    seed: row.seed,
-    maxParams: row.maxParams,
-    allowedLayers: stringList(row.allowedLayers),
-    allowedOptimizers: stringList(row.allowedOptimizers),
-    timeLimitSeconds: row.timeLimitSeconds,
-    dailyQuota: row.dailyQuota,
-    totalQuota: row.totalQuota,
-    deadline: row.deadline?.toISOString() ?? null,
-    latePolicy: row.latePolicy,
-    resultVisibility: row.resultVisibility,
-    limitTrain: row.limitTrain,
-    limitTest: row.limitTest,
-    reuseCachedResults: row.reuseCachedResults,
-  });
-}
+/** The database row of a policy in its contract form (shared with the grader). */
+export { policyFromRow };
 
 /**
  * The contract form as database columns. (The seed's policyColumns does the same; importing it would pull the seed's
@@ -49,4 +28,42 @@ export function studentPolicyView(row: GradingPolicy): TStudentPolicyView {
 export function samePolicy(a: TGradingPolicy, b: TGradingPolicy): boolean {
   const norm = (p: TGradingPolicy) => JSON.stringify({ ...p, deadline: p.deadline === null ? null : new Date(p.deadline).toISOString() }, Object.keys(p).sort());
   return norm(a) === norm(b);
+}
+
+/** The policy's fields in the contract's order (history lists changes in this order). */
+const POLICY_FIELDS = Object.keys(ZGradingPolicy.shape) as (keyof TGradingPolicy)[];
+
+type TPolicyValue = TPolicyChangeView['changes'][number]['old'];
+
+/** A stored history value as the contract carries it (anything unexpected becomes its JSON text). */
+function historyValue(v: unknown): TPolicyValue {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+  return JSON.stringify(v);
+}
+
+const sameValue = (field: string, a: TPolicyValue, b: TPolicyValue) => {
+  if (field === 'deadline' && typeof a === 'string' && typeof b === 'string') return new Date(a).getTime() === new Date(b).getTime();
+  return JSON.stringify(a) === JSON.stringify(b);
+};
+
+/**
+ * What one history row (`oldValues` -> `newValues`, as stored) changed, field by field. The first version has no old
+ * values: it is `initial` and lists every field it set.
+ */
+export function policyChanges(oldValues: unknown, newValues: unknown): Pick<TPolicyChangeView, 'kind' | 'changes'> {
+  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const before = obj(oldValues);
+  const after = obj(newValues);
+  const initial = Object.keys(before).length === 0;
+  const known = new Set<string>(POLICY_FIELDS);
+  const fields = [...POLICY_FIELDS, ...Object.keys({ ...before, ...after }).filter((k) => !known.has(k)).sort()];
+  const changes = fields.flatMap((field) => {
+    if (!(field in before) && !(field in after)) return [];
+    const old = initial ? null : historyValue(before[field]);
+    const now = historyValue(after[field]);
+    return !initial && sameValue(field, old, now) ? [] : [{ field, old, new: now }];
+  });
+  return { kind: initial ? 'initial' : 'change', changes };
 }

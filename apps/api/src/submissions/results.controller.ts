@@ -93,11 +93,14 @@ export class ResultsController {
   /** The result: metrics, pass/fail, history, backend, durations and the artifacts' addresses. */
   @Get(':id/result')
   async result(@Caller() caller: AuthContext, @Param('id') id: string): Promise<TResultView> {
-    const { submission, hidden } = await this.visible(caller, id);
-    const [r, artifacts] = await Promise.all([
-      this.prisma.result.findUnique({ where: { submissionId: id } }),
-      hidden ? [] : this.prisma.artifact.findMany({ where: { submissionId: id }, select: { name: true, kind: true, contentType: true }, orderBy: { name: 'asc' } }),
-    ]);
+    // The submission, the caller's right to it, its result and artifact names: one query (polled often).
+    const { submission, role } = this.access.decide(caller, await this.prisma.submission.findUnique({
+      where: { id },
+      include: { ...this.access.submissionInclude(caller), result: true, artifacts: { select: { name: true, kind: true, contentType: true }, orderBy: { name: 'asc' } } },
+    }), id);
+    const hidden = resultHidden(submission.exercise.policy, role === 'OWNER' ? 'OWNER' : 'STAFF');
+    const r = submission.result;
+    const artifacts = hidden ? [] : submission.artifacts;
     if (!r) throw new ApiError(404, 'no_result', `submission ${id} has no result (status ${submission.status})`);
     const passed = submission.status === 'PASSED' ? true : submission.status === 'FAILED' ? false : null;
     return {

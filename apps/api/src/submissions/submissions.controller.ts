@@ -40,14 +40,19 @@ export class SubmissionsController {
       key = k.data;
     }
     const { exercise, role } = await this.access.exercise(caller, body.exercise);
-    const earlier = keyHeader === undefined ? null : await this.submissions.replay(caller, key, exercise.id, body.source);
-    if (earlier) {
-      res.status(200).setHeader('Idempotent-Replayed', 'true');
-      return { ...submissionView(earlier), check: null };
+    let outcome: { created: TSubmissionCreated; replayed: boolean };
+    try {
+      outcome = await this.submissions.submit(caller, role, exercise, body.source, key);
+    } catch (e) {
+      // A retry of an accepted request answers with its submission even if a new one would now be refused (the first
+      // used the last quota slot, or the deadline passed in between).
+      const earlier = keyHeader !== undefined && e instanceof ApiError ? await this.submissions.replay(caller, key, exercise.id, body.source) : null;
+      if (!earlier) throw e;
+      outcome = { created: { ...submissionView(earlier), check: null }, replayed: true };
     }
-    const created = await this.submissions.submit(caller, role, exercise, body.source, key);
-    res.status(201);
-    return created;
+    if (outcome.replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
+    else res.status(201);
+    return outcome.created;
   }
 
   /** Checks a source against the exercise's rules; nothing is stored and no quota is used. */

@@ -34,7 +34,8 @@ export interface TGradeCommandOptions {
   backend?: TSelectBackendOptions;
 }
 
-const PREDICTION_IMAGES = 16;
+/** The lesson's prediction grid is 5×5. */
+const PREDICTION_IMAGES = 25;
 const DEFAULT_SEED = 42;
 
 function bar(done: number, total: number, width = 20): string {

@@ -28,6 +28,19 @@ function ownedDir(path: string): void {
   }
 }
 
+/** Unix socket paths longer than this do not fit in sockaddr_un (108 bytes with the `.s.PGSQL.<port>` file name). */
+const MAX_SOCKET_DIR = 90;
+
+/**
+ * The superuser URL of Epoch's own cluster: over its Unix socket in `.data/run` (a local query costs less than half
+ * of one over loopback TCP), or TCP on 127.0.0.1 when the folder's path is too long for a socket.
+ */
+export function postgresAdminUrl(socketDir: string, port: number): string {
+  return socketDir.length <= MAX_SOCKET_DIR
+    ? `postgres://postgres@localhost:${port}/postgres?host=${encodeURIComponent(socketDir)}`
+    : `postgres://postgres@127.0.0.1:${port}/postgres`;
+}
+
 export function postgresPaths(dataDir: string) {
   return { cluster: join(dataDir, 'postgres'), run: join(dataDir, 'run'), log: join(dataDir, 'run', 'postgres.log') };
 }
@@ -40,7 +53,7 @@ export async function ensurePostgres(dataDir: string, port: number, log: (s: str
   const p = postgresPaths(dataDir);
   mkdirSync(dataDir, { recursive: true });
   ownedDir(p.run);
-  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const adminUrl = postgresAdminUrl(p.run, port);
 
   if (!existsSync(join(p.cluster, 'PG_VERSION'))) {
     log(`initialising a PostgreSQL cluster in ${p.cluster}…`);

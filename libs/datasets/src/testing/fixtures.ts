@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { create as createTar } from 'tar';
+import { CACHE_FORMAT_VERSION, CACHE_LAYOUT, writeCache, type TCacheManifest } from '../cache';
 import { BINARY_FOLDER, BINARY_META_FILE, BINARY_TEST_FILE, BINARY_TRAIN_FILES, encodeBinaryBatch } from '../binary-format';
 import { CIFAR10_CLASS_NAMES, IMAGE_BYTES } from '../classes';
 import { mulberry32 } from '../seeded-permutation';
@@ -128,4 +129,28 @@ export async function writeImageFolder(dir: string, opts: ImageFolderOptions): P
 export async function packFolder(dir: string, file: string, gzip = true): Promise<string> {
   await createTar({ gzip, file, cwd: dir, portable: true }, await readdir(dir));
   return file;
+}
+
+/**
+ * Writes a prepared cache directly (no source to decode): `train`, `validation` and `test` images in that order, as
+ * `prepare` lays them out. For tests that need a cache with chosen labels (e.g. the lesson's data figures).
+ */
+export async function writeCacheFixture(cacheDir: string, splits: { train: RawImages; validation: RawImages; test: RawImages }): Promise<TCacheManifest> {
+  const { train, validation, test } = splits;
+  const images = new Uint8Array([...train.images, ...validation.images, ...test.images]);
+  const labels = new Uint8Array([...train.labels, ...validation.labels, ...test.labels]);
+  const range = (offset: number, set: RawImages) => ({
+    offset,
+    count: set.labels.length,
+    perClass: CIFAR10_CLASS_NAMES.map((_, c) => set.labels.filter((l) => l === c).length),
+  });
+  return writeCache(cacheDir, images, labels, {
+    formatVersion: CACHE_FORMAT_VERSION,
+    createdAt: new Date().toISOString(),
+    source: { path: 'fixture', size: labels.length, mtimeMs: 0, fingerprint: 'fixture', kind: 'images-folder' },
+    classNames: [...CIFAR10_CLASS_NAMES],
+    layout: CACHE_LAYOUT,
+    order: 'fixture: as given',
+    splits: { train: range(0, train), validation: range(train.labels.length, validation), test: range(train.labels.length + validation.labels.length, test) },
+  });
 }

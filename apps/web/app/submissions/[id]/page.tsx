@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { LiveTraining } from '../../../components/live-training';
+import { RetrainButton } from '../../../components/retrain-button';
 import { ResultView } from '../../../components/result-view';
 import { SubmissionHistory } from '../../../components/submission-history';
 import { api, ApiError } from '../../../lib/api-client';
@@ -31,11 +32,14 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const totalEpochs = exercise.policy.requiredEpochs ?? exercise.policy.maxEpochs;
   const label = statusLabel(submission.status);
   const problems = submission.diagnostics.filter((d) => d.severity !== 'info');
+  // Course staff (this page answers "not found" to other students) may train a finished submission again.
+  const canRetrain = me?.role !== 'STUDENT' && ['PASSED', 'FAILED', 'ERROR'].includes(submission.status);
   return (
     <article className="wide">
       <p className="muted"><Link href={`/exercises/${exercise.slug}`}>{exercise.title}</Link> · submitted {new Date(submission.createdAt).toUTCString()}{submission.late ? ' (late)' : ''}</p>
       {/* While unfinished, the live section shows the status as it changes; a badge here would go stale. */}
       <h1>Submission {final && <span className={`status status-${label.tone}`}>{label.text}</span>}</h1>
+      {canRetrain && <RetrainButton exercise={submission.exercise} submissionId={id} csrfToken={me?.csrfToken ?? ''} />}
       {submission.errorMessage && <p role="alert" className="error-text">{submission.errorMessage}</p>}
       {problems.length > 0 && (
         <ul className="diagnostics">

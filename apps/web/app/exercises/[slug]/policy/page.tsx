@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { PolicyEditor } from '../../../../components/policy-editor';
+import { PolicyHistory } from '../../../../components/policy-history';
 import { api, ApiError } from '../../../../lib/api-client';
 import { signInOn401 } from '../../../../lib/require-user';
 
@@ -17,13 +18,14 @@ export default async function PolicyPage({ params }: { params: Promise<{ slug: s
     if (e instanceof ApiError && (e.status === 404 || e.status === 403)) notFound();
     return signInOn401(back)(e);
   };
-  const [view, exercise] = await Promise.all([api.policy(slug).catch(hide), api.exercise(slug).catch(hide)]);
+  const [view, exercise, history] = await Promise.all([api.policy(slug).catch(hide), api.exercise(slug).catch(hide), api.policyHistory(slug).catch(hide)]);
   return (
     <article>
       <p className="muted"><Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · <Link href={`/exercises/${slug}`}>{exercise.title}</Link> · <Link href={`/exercises/${slug}/results`}>class results</Link></p>
       <h1>Grading policy</h1>
       <p className="muted">Version {view.version}, last changed {new Date(view.updatedAt).toUTCString()}. A new pass mark re-decides stored results at once, without retraining.</p>
-      <PolicyEditor key={view.version} slug={slug} view={view} csrfToken={me.csrfToken} />
+      <PolicyEditor slug={slug} view={view} csrfToken={me.csrfToken} />
+      <PolicyHistory history={history} />
     </article>
   );
 }

@@ -2,8 +2,9 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import Markdown from 'react-markdown';
 import remarkGfm from 'remark-gfm';
+import { LessonFigure } from '../../../../../components/lesson-figure';
 import { api, ApiError } from '../../../../../lib/api-client';
-import { expandDirectives, figureUrl } from '../../../../../lib/lesson-markdown';
+import { figureUrl, splitLesson } from '../../../../../lib/lesson-markdown';
 
 export const dynamic = 'force-dynamic';
 
@@ -23,7 +24,9 @@ export default async function StepPage({ params }: { params: Promise<{ slug: str
         <div className="progress-fill" style={{ width: `${(view.position / total) * 100}%` }} />
       </div>
       <h1>{view.title}</h1>
-      <Markdown remarkPlugins={[remarkGfm]} urlTransform={(url) => figureUrl(slug, url)}>{expandDirectives(view.body)}</Markdown>
+      {splitLesson(view.body).map((part, i) => (part.kind === 'figure'
+        ? <LessonFigure key={i} course={slug} name={part.name} model={part.model} />
+        : <Markdown key={i} remarkPlugins={[remarkGfm]} urlTransform={(url) => figureUrl(slug, url)}>{part.text}</Markdown>))}
       <nav className="step-nav">
         {view.prev ? <Link href={`${base}/${view.prev.slug}`}>← {view.prev.title}</Link> : <span />}
         {view.next ? <Link href={`${base}/${view.next.slug}`}>{view.next.title} →</Link> : <span />}

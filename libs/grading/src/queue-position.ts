@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { estimateQueueEtaSeconds, WORKER_HEARTBEAT_PREFIX, type TGradingJobPayload } from '@epoch/contracts';
+import { estimateQueueEtaSeconds, type TGradingJobPayload } from '@epoch/contracts';
+import { liveWorkers } from './workers';
 
 /**
  * 1-based position of a submission's job in the order graders will take it (waiting jobs oldest first, then
@@ -30,21 +31,9 @@ async function countBefore(queue: Queue<TGradingJobPayload>, state: 'wait' | 'pr
   }
 }
 
-/** Live graders, counted from their heartbeat keys in Redis (at least 1 is assumed by the ETA). */
-export async function liveWorkers(redis: Redis): Promise<number> {
-  let cursor = '0';
-  let n = 0;
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${WORKER_HEARTBEAT_PREFIX}*`, 'COUNT', 100);
-    cursor = next;
-    n += keys.length;
-  } while (cursor !== '0');
-  return n;
-}
-
 /** Position and ETA of a queued submission, given the seconds one job takes (e.g. the mean of recent results). */
-export async function queueEstimate(queue: Queue<TGradingJobPayload>, redis: Redis, submissionId: string, secondsPerJob: number): Promise<{ position: number | null; etaSeconds: number | null }> {
+export async function queueEstimate(queue: Queue<TGradingJobPayload>, redis: Redis, prefix: string, submissionId: string, secondsPerJob: number): Promise<{ position: number | null; etaSeconds: number | null }> {
   const position = await queuePosition(queue, submissionId);
   if (position === null) return { position, etaSeconds: null };
-  return { position, etaSeconds: estimateQueueEtaSeconds({ position, workers: await liveWorkers(redis), secondsPerJob }) };
+  return { position, etaSeconds: estimateQueueEtaSeconds({ position, workers: (await liveWorkers(redis, prefix)).total, secondsPerJob }) };
 }

@@ -1,0 +1,193 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import {
+  ZReferenceRunFeatureMaps, ZReferenceRunHistory, ZReferenceRunPredictions, ZReferenceRunResult,
+  type TLessonFigureName, type TLessonFigureView, type TReferenceRunFeatureMaps, type TReferenceRunHistory,
+  type TReferenceRunPredictions, type TReferenceRunResult,
+} from '@epoch/contracts';
+import type { TCacheSample, TCacheSampleRead, TCacheSplitName } from '@epoch/datasets';
+import { featureMapsPlot, imageGrid, predictionGrid } from '@epoch/plots';
+
+/**
+ * The lesson's data figures: what each directive shows, drawn from this server's prepared CIFAR-10 and the course's
+ * reference runs (`exercises/<course>/reference-runs/<model>/`, the output of `./epoch grade`). Pure apart from reading
+ * files: the service around it memoises the rendered pictures.
+ */
+
+/** The reference run a figure shows when the directive names none (null: the figure needs no run). */
+export const DEFAULT_MODEL: Record<TLessonFigureName, string | null> = {
+  'training-grid': null,
+  'accuracy-curve': 'dense',
+  'prediction-grid': 'dense',
+  'feature-maps': 'model3',
+};
+
+const GRID = 25;
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+const count = (n: number) => n.toLocaleString('en-US');
+
+export const NOT_PREPARED =
+  'This figure is drawn from CIFAR-10, which is not prepared on this server yet. An administrator can prepare it with `./epoch data prepare`; the figure then appears here.';
+
+/** A figure's reference run is missing (404), as opposed to unavailable right now. */
+export class FigureNotFoundError extends Error {}
+
+export interface TReferenceRun {
+  model: string;
+  result: TReferenceRunResult;
+  history: TReferenceRunHistory | null;
+  predictions: TReferenceRunPredictions | null;
+  featureMaps: TReferenceRunFeatureMaps | null;
+}
+
+async function readJson<T>(dir: string, file: string, schema: z.ZodType<T>, required: boolean): Promise<T | null> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, file), 'utf8');
+  } catch {
+    if (required) throw new FigureNotFoundError(file);
+    return null;
+  }
+  const parsed = schema.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`reference run ${join(dir, file)} is invalid: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'schema mismatch'}`);
+  }
+  return parsed.data;
+}
+
+/** Reads `reference-runs/<model>/` of a course; FigureNotFoundError when the run does not exist. */
+export async function loadReferenceRun(contentDir: string, course: string, model: string): Promise<TReferenceRun> {
+  const dir = join(contentDir, course, 'reference-runs', model);
+  try {
+    const result = await readJson(dir, 'result.json', ZReferenceRunResult, true);
+    const [history, predictions, featureMaps] = await Promise.all([
+      readJson(dir, 'history.json', ZReferenceRunHistory, false),
+      readJson(dir, 'predictions.json', ZReferenceRunPredictions, false),
+      readJson(dir, 'feature-maps.json', ZReferenceRunFeatureMaps, false),
+    ]);
+    return { model, result: result!, history, predictions, featureMaps };
+  } catch (e) {
+    if (e instanceof FigureNotFoundError) throw new FigureNotFoundError(`course "${course}" has no reference run "${model}"`);
+    throw e;
+  }
+}
+
+/** The test images a figure needs from the dataset, and the labels the run saw at those positions. */
+export function neededImages(name: TLessonFigureName, run: TReferenceRun | null): { split: TCacheSplitName; indices: number[]; labels: (number | null)[] } | null {
+  switch (name) {
+    case 'training-grid':
+      return { split: 'train', indices: Array.from({ length: GRID }, (_, i) => i), labels: Array.from({ length: GRID }, () => null) };
+    case 'accuracy-curve':
+      return null;
+    case 'prediction-grid': {
+      const p = run?.predictions?.slice(0, GRID) ?? [];
+      return { split: 'test', indices: p.map((x) => x.index), labels: p.map((x) => x.label) };
+    }
+    case 'feature-maps': {
+      const at = run?.featureMaps?.testImage ?? 0;
+      return { split: 'test', indices: [at], labels: [run?.predictions?.find((x) => x.index === at)?.label ?? null] };
+    }
+  }
+}
+
+/** The PNG's pixel size, from its IHDR chunk. */
+export function pngSize(png: Uint8Array): { width: number; height: number } {
+  const v = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  return { width: v.getUint32(16), height: v.getUint32(20) };
+}
+
+export interface TRenderedFigure {
+  view: TLessonFigureView;
+  /** The figure's pictures by file name (what `view.images[].src` ends with). */
+  files: Map<string, Uint8Array>;
+}
+
+const unavailable = (name: TLessonFigureName, model: string | null, title: string, message: string): TRenderedFigure => ({
+  view: { status: 'unavailable', name, model, title, message }, files: new Map(),
+});
+
+function title(name: TLessonFigureName, run: TReferenceRun | null): string {
+  const what = run ? (run.model === 'dense' ? 'the dense network' : run.model) : '';
+  switch (name) {
+    case 'training-grid': return '25 training images with their labels';
+    case 'accuracy-curve': return `Training and validation accuracy of ${what}`;
+    case 'prediction-grid': return `Predictions of ${what} on 25 test images`;
+    case 'feature-maps': return `Feature maps of ${what} for one test image`;
+  }
+}
+
+/** Where the run came from, in words: solution, epochs, data, settings, backend. */
+function provenance(run: TReferenceRun): string {
+  const r = run.result;
+  const data = r.limitTrain ? `${count(r.limitTrain)} training images` : 'the full training data';
+  return `Epoch's reference run of ${r.file.replace(/^exercises\/[^/]+\//, '')}: ${r.epochs} epochs on ${data} (batch ${r.batchSize}, seed ${r.seed}, ${r.backend.name} backend), `
+    + `${pct(r.testAccuracy)} on the ${count(r.testImages)} test images.`;
+}
+
+/**
+ * Draws one figure. `sample` is the dataset read for `neededImages` (null when the figure needs none); `src` makes the
+ * API path of a picture from its file name.
+ */
+export function renderLessonFigure(
+  name: TLessonFigureName, run: TReferenceRun | null, sample: TCacheSampleRead | null, src: (file: string) => string,
+): TRenderedFigure {
+  const model = run?.model ?? null;
+  const heading = title(name, run);
+  const need = neededImages(name, run);
+  let data: TCacheSample | null = null;
+  if (need) {
+    if (need.indices.length === 0) return unavailable(name, model, heading, `The reference run "${model}" has no ${name === 'feature-maps' ? 'feature maps' : 'predictions'} to show.`);
+    if (!sample || !sample.ok) {
+      return unavailable(name, model, heading, sample && sample.reason !== 'no cache yet'
+        ? `This figure is drawn from CIFAR-10, but this server's prepared copy cannot be read (${sample.reason}). An administrator can prepare it again with \`./epoch data prepare\`.`
+        : NOT_PREPARED);
+    }
+    data = sample.sample;
+    if (need.labels.some((l, i) => l !== null && l !== data!.labels[i])) {
+      return unavailable(name, model, heading,
+        'This server\'s copy of CIFAR-10 holds other test images at these positions than the copy the reference run used (it was prepared from another source), so the run\'s results cannot be shown on them.');
+    }
+  }
+  const files = new Map<string, Uint8Array>();
+  const images: { src: string; alt: string; width: number; height: number }[] = [];
+  const add = (file: string, png: Uint8Array, alt: string) => {
+    files.set(file, png);
+    images.push({ src: src(file), alt, ...pngSize(png) });
+  };
+  switch (name) {
+    case 'training-grid': {
+      const grid = imageGrid({ images: data!.images, labels: data!.labels, classNames: data!.classNames, title: 'The first 25 training images' });
+      add('training-grid.png', grid.png, `25 CIFAR-10 training images: ${grid.data.tiles.map((t) => t.labelName).join(', ')}`);
+      const prepared = data!.manifest.createdAt.slice(0, 10);
+      return { files, view: { status: 'ready', name, model, title: heading, images, history: null,
+        caption: `The first 25 images of the lesson's training split, read from this server's copy of CIFAR-10 (prepared ${prepared} from ${data!.manifest.source.kind.replace('-', ' ')}), each titled with its class.` } };
+    }
+    case 'accuracy-curve': {
+      if (!run?.history) return unavailable(name, model, heading, `The reference run "${model}" has no per-epoch history.`);
+      const last = run.history[run.history.length - 1]!;
+      const history = run.history.map((h) => ({ attempt: 1, epoch: h.epoch, loss: h.loss, accuracy: h.accuracy, valLoss: h.valLoss, valAccuracy: h.valAccuracy, seconds: h.seconds }));
+      return { files, view: { status: 'ready', name, model, title: heading, images, history,
+        caption: `${provenance(run)} After the last epoch: ${pct(last.accuracy)} on the training data, ${last.valAccuracy === null ? 'no validation score' : `${pct(last.valAccuracy)} on the validation data`}.` } };
+    }
+    case 'prediction-grid': {
+      const preds = run!.predictions!.slice(0, GRID);
+      const grid = predictionGrid({ images: data!.images, actual: data!.labels, predicted: preds.map((p) => p.predicted), classNames: data!.classNames });
+      add('prediction-grid.png', grid.png, `${grid.data.shown} test images with predicted (P) and actual (A) classes; ${grid.data.correct} right`);
+      return { files, view: { status: 'ready', name, model, title: heading, images, history: null,
+        caption: `P: the predicted class, A: the actual class; green when right, red when wrong. ${grid.data.correct} of these ${grid.data.shown} are right. ${provenance(run!)}` } };
+    }
+    case 'feature-maps': {
+      const maps = run!.featureMaps!;
+      for (const layer of maps.layers) {
+        const [height, width, channels] = layer.shape;
+        const plot = featureMapsPlot({ layerName: layer.layerName, maps: Float32Array.from(layer.values), height, width, channels, image: data!.images });
+        add(`${layer.layerName}.png`, plot.png, `The ${channels} feature maps (${height}×${width}) of layer ${layer.layerName} for the test image shown beside its title`);
+      }
+      const shapes = maps.layers.map((l) => `${l.layerName}: ${l.shape[2]} maps of ${l.shape[0]}×${l.shape[1]}`).join('; ');
+      return { files, view: { status: 'ready', name, model, title: heading, images, history: null,
+        caption: `Test image ${maps.testImage} (a ${data!.classNames[data!.labels[0]!]}) and what each convolution layer makes of it (${shapes}); each map is scaled to its own range, dark for low and yellow for high. ${provenance(run!)}` } };
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { Queue, type ConnectionOptions, type Job, type JobType } from 'bullmq';
+import { GRADE_JOB_NAME, GRADING_JOB_OPTIONS, QueueName, type TGradingJobPayload } from '@epoch/contracts';
+
+/** The two grading queues: `general` (every grader) and `gpu` (graders serving the GPU queue; see routing.ts). */
+export type TQueueKind = 'general' | 'gpu';
+export const QUEUE_KINDS: readonly TQueueKind[] = ['general', 'gpu'];
+export const queueNameOf = (kind: TQueueKind): QueueName => (kind === 'gpu' ? QueueName.GradingGpu : QueueName.Grading);
+
+export type GradingQueue = Queue<TGradingJobPayload>;
+export type TGradingQueues = Record<TQueueKind, GradingQueue>;
+
+/** Both grading queues on one connection (a Redis client or options) and key prefix. */
+export function openGradingQueues(connection: ConnectionOptions, prefix: string): TGradingQueues {
+  return {
+    general: new Queue<TGradingJobPayload>(queueNameOf('general'), { connection, prefix }),
+    gpu: new Queue<TGradingJobPayload>(queueNameOf('gpu'), { connection, prefix }),
+  };
+}
+
+export async function closeGradingQueues(q: TGradingQueues): Promise<void> {
+  await Promise.all(QUEUE_KINDS.map((k) => q[k].close()));
+}
+
+/** Adds a submission's job (jobId = submission id, so adding it twice makes one job). */
+export async function enqueueGrading(q: TGradingQueues, submissionId: string, kind: TQueueKind): Promise<void> {
+  await q[kind].add(GRADE_JOB_NAME, { submissionId }, { ...GRADING_JOB_OPTIONS, jobId: submissionId });
+}
+
+/** A submission's job in whichever queue holds it. */
+export async function findGradingJob(q: TGradingQueues, submissionId: string): Promise<{ job: Job<TGradingJobPayload>; kind: TQueueKind } | null> {
+  for (const kind of QUEUE_KINDS) {
+    const job = await q[kind].getJob(submissionId);
+    if (job) return { job, kind };
+  }
+  return null;
+}
+
+/** Removes a submission's job from both queues (a job that is running is left to its grader). */
+export async function removeGradingJob(q: TGradingQueues, submissionId: string): Promise<void> {
+  await Promise.all(QUEUE_KINDS.map((k) => q[k].remove(submissionId)));
+}
+
+/** Job counts per state, summed over both queues. */
+export async function gradingJobCounts(q: TGradingQueues, ...states: JobType[]): Promise<Record<string, number>> {
+  const counts = await Promise.all(QUEUE_KINDS.map((k) => q[k].getJobCounts(...states)));
+  const sum: Record<string, number> = {};
+  for (const c of counts) for (const [state, n] of Object.entries(c)) sum[state] = (sum[state] ?? 0) + n;
+  return sum;
+}

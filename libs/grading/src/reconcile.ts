@@ -1,0 +1,91 @@
+import type { Redis } from 'ioredis';
+import type { EpochPrismaClient } from '@epoch/db';
+import { notYourFault } from './not-your-fault';
+import { enqueueGrading, findGradingJob, type TGradingQueues } from './queues';
+import { chooseQueue, DEFAULT_GPU_MIN_WORK_MACS } from './routing';
+import { liveWorkers } from './workers';
+
+export interface TReconcileOptions {
+  /** Submissions queued more recently than this are left alone (their producer may be enqueueing them right now). */
+  graceMs: number;
+  /** At most this many submissions per pass (oldest first). */
+  batch?: number;
+  /** Redis and key prefix of the graders' heartbeats: with them, jobs waiting for a GPU grader that is gone move to the general queue. */
+  heartbeats?: { redis: Redis; prefix: string };
+  gpuMinWorkMacs?: number;
+  log?: { warn: (obj: object, msg?: string) => void };
+  now?: () => number;
+}
+
+export interface TReconcileReport {
+  checked: number;
+  /** QUEUED or RUNNING submissions that had no job: enqueued again. */
+  enqueued: string[];
+  /** Submissions whose job had failed for good without the failure being recorded (e.g. its worker died too often): ended ERROR. */
+  errored: string[];
+  /** Jobs that waited in the GPU queue while no grader served it: moved to the general queue. */
+  movedToGeneral: string[];
+}
+
+/**
+ * Makes the queues agree with Postgres, which is the source of truth: every QUEUED or RUNNING submission must have a
+ * live job. A missing job (Redis restarted or flushed, enqueue failed after the row was written) is added again with
+ * jobId = submission id, so several reconcilers at once cannot duplicate it. A job that failed for good while its
+ * submission still looks pending (BullMQ gave up on a job whose workers kept dying) ends the submission ERROR, so
+ * nothing stays RUNNING forever. A job waiting in the GPU queue while no GPU grader is alive goes to the general queue.
+ */
+export async function reconcileQueue(prisma: EpochPrismaClient, queues: TGradingQueues, opts: TReconcileOptions): Promise<TReconcileReport> {
+  const now = opts.now?.() ?? Date.now();
+  const cutoff = new Date(now - opts.graceMs);
+  const rows = await prisma.submission.findMany({
+    where: {
+      OR: [
+        { status: 'QUEUED', OR: [{ queuedAt: { lte: cutoff } }, { queuedAt: null, createdAt: { lte: cutoff } }] },
+        { status: 'RUNNING', startedAt: { lte: cutoff } },
+      ],
+    },
+    select: { id: true, status: true, workMacs: true },
+    orderBy: [{ queuedAt: 'asc' }, { id: 'asc' }],
+    take: opts.batch ?? 1000,
+  });
+  const report: TReconcileReport = { checked: rows.length, enqueued: [], errored: [], movedToGeneral: [] };
+  const gpuWorkers = opts.heartbeats ? (await liveWorkers(opts.heartbeats.redis, opts.heartbeats.prefix)).gpu : 0;
+  for (const { id, status, workMacs } of rows) {
+    const found = await findGradingJob(queues, id);
+    const state = found ? await found.job.getState() : 'unknown';
+    if (state === 'unknown') {
+      await enqueueGrading(queues, id, chooseQueue({ workMacs, gpuWorkers, gpuMinWorkMacs: opts.gpuMinWorkMacs ?? DEFAULT_GPU_MIN_WORK_MACS }));
+      report.enqueued.push(id);
+    } else if (state === 'failed') {
+      const updated = await prisma.submission.updateMany({
+        where: { id, status },
+        data: { status: 'ERROR', infraError: true, finishedAt: new Date(), errorMessage: notYourFault(`the grading job failed: ${found?.job.failedReason ?? 'unknown reason'}`) },
+      });
+      if (updated.count === 1) report.errored.push(id);
+    } else if (found?.kind === 'gpu' && opts.heartbeats && gpuWorkers === 0 && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) {
+      // Removing a waiting job succeeds only while no grader has taken it; if one just did, it stays where it is.
+      if ((await queues.gpu.remove(id)) === 1) {
+        await enqueueGrading(queues, id, 'general');
+        report.movedToGeneral.push(id);
+      }
+    }
+  }
+  if (report.enqueued.length || report.errored.length || report.movedToGeneral.length) opts.log?.warn(report, 'reconciler repaired the grading queues');
+  return report;
+}
+
+/** Runs reconcileQueue every `intervalMs` (first pass at once); returns a stop function. Passes never overlap. */
+export function startReconciler(prisma: EpochPrismaClient, queues: TGradingQueues, intervalMs: number, opts: TReconcileOptions): () => void {
+  let running = false;
+  const pass = () => {
+    if (running) return;
+    running = true;
+    reconcileQueue(prisma, queues, opts)
+      .catch((e: unknown) => opts.log?.warn({ err: e }, 'reconciler pass failed'))
+      .finally(() => { running = false; });
+  };
+  pass();
+  const timer = setInterval(pass, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
