@@ -60,11 +60,14 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const api = spawn(process.execPath, [...(o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : []), '--import', 'tsx', join(o.repoRoot, 'apps/api/src/main.ts')], {
-    cwd: o.repoRoot, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: o.repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DATABASE_URL: o.databaseUrl, REDIS_URL: o.redisUrl, EPOCH_API_PORT: String(port), EPOCH_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', EPOCH_LOGIN_RATE_LIMIT: '100000' },
   });
   let apiErr = '';
-  api.stderr.on('data', (d: Buffer) => { apiErr += d.toString(); });
+  // Its log (warnings and errors only) and stderr, the last 20 kB, for the error messages below.
+  const collect = (d: Buffer) => { apiErr = (apiErr + d.toString()).slice(-20_000); };
+  api.stdout.on('data', collect);
+  api.stderr.on('data', collect);
   const userIds: string[] = [];
   let courseId: string | undefined;
   try {
@@ -110,7 +113,8 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
         method: 'POST', headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf, 'idempotency-key': `bench-${t}-warmup-${j}` },
         body: JSON.stringify({ exercise: exercise.slug, source }),
       });
-      const { id } = (await w.json()) as { id: string };
+      const { id } = (await w.json()) as { id?: string };
+      if (w.status !== 201 || !id) throw new Error(`the warm-up submission failed: HTTP ${w.status} (see the API's log)\n${apiErr.slice(-2000)}`);
       await fetch(`${base}/api/submissions/${id}/result`, { headers: { cookie: s.cookie } }).then((r) => r.arrayBuffer());
       await queue.remove(id);
       await prisma.submission.delete({ where: { id } });
