@@ -17,9 +17,10 @@ import { startTs, waitFor, type RunningProcess } from '../helpers';
 
 /**
  * A tiny CIFAR-style image folder: `train` per-class images (the lesson split keeps every 10th as validation) and
- * `test` per-class images. Each class has its own colour and stripe direction plus noise, so a tiny model learns it.
+ * `test` per-class images. Each class has its own colour and stripe direction plus noise, so a tiny model learns it
+ * (with `signal: false` the images are noise only: a model stays near chance, so its accuracy is never 100%).
  */
-export function tinyCifarFolder(dir: string, train = 20, test = 10): void {
+export function tinyCifarFolder(dir: string, train = 20, test = 10, { signal = true } = {}): void {
   let seed = 12345;
   const rand = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
   for (const [split, count] of [['train', train], ['test', test]] as const) {
@@ -30,10 +31,11 @@ export function tinyCifarFolder(dir: string, train = 20, test = 10): void {
         for (let y = 0; y < 32; y++) {
           for (let x = 0; x < 32; x++) {
             const o = (y * 32 + x) * 4;
-            const stripe = ((c < 5 ? x : y) >> (1 + (c % 3))) % 2 === 0 ? 1 : 0.4;
-            data[o] = Math.min(255, (c * 25 + 20) * stripe + rand() * 50);
-            data[o + 1] = Math.min(255, ((9 - c) * 25 + 20) * stripe + rand() * 50);
-            data[o + 2] = Math.min(255, ((c * 70) % 255) * stripe + rand() * 50);
+            const stripe = !signal ? 0 : ((c < 5 ? x : y) >> (1 + (c % 3))) % 2 === 0 ? 1 : 0.4;
+            const noise = signal ? 50 : 255;
+            data[o] = Math.min(255, (c * 25 + 20) * stripe + rand() * noise);
+            data[o + 1] = Math.min(255, ((9 - c) * 25 + 20) * stripe + rand() * noise);
+            data[o + 2] = Math.min(255, ((c * 70) % 255) * stripe + rand() * noise);
             data[o + 3] = 255;
           }
         }
