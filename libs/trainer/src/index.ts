@@ -1,5 +1,6 @@
 export { selectBackend, BackendUnavailableError, BACKEND_ORDER, type TBackendInfo, type TBackendName, type TBackendAttempt, type TSelectBackendOptions } from './backend/select-backend';
 export { registerEpochWasmKernels, EPOCH_WASM_KERNELS } from './kernels/register-wasm-kernels';
+export { setNativeKernelsEnabled, nativeKernelFailures } from './kernels/native/native-kernels';
 export { buildModel, disposeModel, type TBuiltModel } from './model/build-model';
 export { NonFiniteLossError, TrainingCancelledError, TrainerSpecError } from './model/errors';
 export { deriveSeed } from './model/seeds';
@@ -11,5 +12,6 @@ export { featureMaps, type TFeatureMaps } from './evaluate/feature-maps';
 export { saveModel, loadModel } from './io/weights-io';
 export { model3Spec, denseSpec, tinyCnnSpec } from './testing/model-specs';
 export { measureThroughput, randomImageSet, median, type TThroughput, type TThroughputOptions } from './bench/throughput';
+export { profileTrainingStep, type TStepProfile, type TKernelTime } from './bench/kernel-profile';
 export { runTorchBench, findTorchPython, pythonCandidates, TORCH_BENCH_SCRIPT, type TTorchResult } from './bench/torch-compare';
 export { syntheticImages } from './testing/synthetic-images';

@@ -1,6 +1,7 @@
-import { backend_util, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, util, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapF32, input, release, run, stock, transpose, wasmBackend, type KernelArgs } from './kernel-utils';
+import { heapOffset, nativeKernels, type TNativeKernels } from './native/native-kernels';
 
 /**
  * With this few input channels (an image CNN's first layer) XNNPACK's convolution has an output of only Ci columns and
@@ -23,6 +24,8 @@ export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   if (info.dataFormat !== 'channelsLast' || info.dilationHeight !== 1 || info.dilationWidth !== 1) {
     return conv2DBackpropFilterDirect(backend, x, dy, info);
   }
+  const native = nativeKernels(backend);
+  if (native) return viaNative(backend, native, x, dy, info);
   if (info.inChannels <= IM2COL_MAX_IN_CHANNELS) return viaIm2col(backend, x, dy, info);
   const fast = info.strideHeight === 1 && info.strideWidth === 1 && info.inChannels < info.outChannels
     ? viaInputAsFilter(backend, x, dy, info) : null;
@@ -37,6 +40,49 @@ export function conv2DInfoFromAttrs(xShape: number[], attrs: NamedAttrMap): Conv
   return backend_util.computeConv2DInfo(
     xShape as [number, number, number, number], filterShape, strides, 1, pad as 'same', dimRoundingMode, false,
     backend_util.convertConv2DDataFormat(dataFormat ?? 'NHWC'));
+}
+
+/**
+ * Epoch's native SIMD kernel (native/epoch-kernels.c): dW = patches^T @ dy without materialising the patches. It reads
+ * x through a zero-padded copy in which every window lies inside (rows/columns no window reaches are left out; no copy
+ * at all when x already is one, as with 'valid' padding).
+ */
+function viaNative(backend: BackendWasm, k: TNativeKernels, x: TensorInfo, dy: TensorInfo, c: Conv2DInfo): TensorInfo {
+  const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outHeight: OH, outWidth: OW, outChannels: Co } = c;
+  const top = c.padInfo.top;
+  const left = c.padInfo.left;
+  const needH = (OH - 1) * c.strideHeight + c.filterHeight;
+  const needW = (OW - 1) * c.strideWidth + c.filterWidth;
+  let xp = x;
+  let Hp = H;
+  let Wp = W;
+  if (top > 0 || left > 0 || needH > H || needW > W) {
+    Hp = needH;
+    Wp = needW;
+    xp = backend.makeOutput([N, Hp, Wp, Ci], 'float32');
+    const dst = heapF32(backend, xp);
+    const src = heapF32(backend, x);
+    dst.fill(0);
+    const rows = Math.min(H, Hp - top);
+    const cols = Math.min(W, Wp - left) * Ci;
+    for (let n = 0; n < N; n++) {
+      for (let h = 0; h < rows; h++) {
+        const s = (n * H + h) * W * Ci;
+        dst.set(src.subarray(s, s + cols), ((n * Hp + h + top) * Wp + left) * Ci);
+      }
+    }
+  }
+  const out = backend.makeOutput(c.filterShape, 'float32');
+  k.conv2dFilterGrad({
+    xp: heapOffset(backend, xp), n: N, hp: Hp, wp: Wp, ci: Ci, dy: heapOffset(backend, dy), oh: OH, ow: OW, co: Co,
+    kh: c.filterHeight, kw: c.filterWidth, sh: c.strideHeight, sw: c.strideWidth, dw: heapOffset(backend, out),
+    scratch: () => {
+      const t = backend.makeOutput([(k.threads - 1) * util.sizeFromShape(c.filterShape)], 'float32');
+      return { offset: heapOffset(backend, t), release: () => release(backend, t) };
+    },
+  });
+  if (xp !== x) release(backend, xp);
+  return out;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
-import { input, release, run, stock, transpose, wasmBackend, type KernelArgs } from './kernel-utils';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapF32, input, release, run, stock, wasmBackend, type KernelArgs } from './kernel-utils';
 
 /**
  * Conv2DBackpropInput: with stride 1 the input gradient is a plain convolution of dy with the filter rotated by 180°
@@ -23,11 +24,28 @@ export function conv2DBackpropInput(args: KernelArgs): TensorInfo {
       || top < 0 || left < 0 || bottom < 0 || right < 0) {
     return stock('Conv2DBackpropInput')(args);
   }
-  const flipped = run('Reverse', backend, { x: filter }, { dims: [0, 1] });
-  const swapped = transpose(backend, flipped, [0, 1, 3, 2]);
-  const out = run('Conv2D', backend, { x: dy, filter: swapped }, {
+  const rotated = rotateFilter(backend, filter);
+  const out = run('Conv2D', backend, { x: dy, filter: rotated }, {
     strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1],
   });
-  release(backend, flipped, swapped);
+  release(backend, rotated);
+  return out;
+}
+
+/** w[KH,KW,Ci,Co] -> r[KH,KW,Co,Ci] with r[i,j,o,c] = w[KH-1-i, KW-1-j, c, o]: one pass (stock Reverse + Transpose: two, slow). */
+function rotateFilter(backend: BackendWasm, filter: TensorInfo): TensorInfo {
+  const [KH = 0, KW = 0, Ci = 0, Co = 0] = filter.shape;
+  const out = backend.makeOutput([KH, KW, Co, Ci], 'float32');
+  const w = heapF32(backend, filter);
+  const r = heapF32(backend, out);
+  for (let i = 0; i < KH; i++) {
+    for (let j = 0; j < KW; j++) {
+      const src = ((KH - 1 - i) * KW + (KW - 1 - j)) * Ci * Co;
+      const dst = (i * KW + j) * Co * Ci;
+      for (let c = 0; c < Ci; c++) {
+        for (let o = 0; o < Co; o++) r[dst + o * Ci + c] = w[src + c * Co + o] as number;
+      }
+    }
+  }
   return out;
 }

@@ -1,5 +1,6 @@
 import { slice_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, input, release, run, stock, transpose, wasmBackend, type KernelArgs } from './kernel-utils';
+import { heapOffset, nativeKernels } from './native/native-kernels';
 
 /** BatchMatMul: XNNPACK is fast only without the transpose flags, so transposes are done explicitly first (10-30x). */
 export function batchMatMul(args: KernelArgs): TensorInfo {
@@ -18,8 +19,8 @@ export function batchMatMul(args: KernelArgs): TensorInfo {
 }
 
 /**
- * Sum over all leading axes (bias gradients, [N,H,W,C] -> [C]) as ones[1,R] @ x[R,C] on XNNPACK: 5-7x faster than a
- * loop over the heap for model3's first layer (64x32x32x32), and threaded. Other sums: stock.
+ * Sum over all leading axes (bias gradients, [N,H,W,C] -> [C]): Epoch's native SIMD column sum, else ones[1,R] @ x[R,C]
+ * on XNNPACK (5-7x faster than a JS loop over the heap for model3's first layer, 64x32x32x32). Other sums: stock.
  */
 export function sum(args: KernelArgs): TensorInfo {
   const x = input(args, 'x');
@@ -33,11 +34,18 @@ export function sum(args: KernelArgs): TensorInfo {
   const backend = wasmBackend(args);
   const C = x.shape[rank - 1];
   const rows = util.sizeFromShape(x.shape.slice(0, rank - 1));
+  const outShape = keepDims ? [...x.shape.slice(0, rank - 1).map(() => 1), C] : [C];
+  const native = nativeKernels(backend);
+  if (native) {
+    const out = backend.makeOutput(outShape, 'float32');
+    native.sumRows(heapOffset(backend, x), rows, C, heapOffset(backend, out));
+    return out;
+  }
   const ones = backend.makeOutput([1, 1, rows], 'float32');
   heapF32(backend, ones).fill(1);
   const x3 = run('Reshape', backend, { x }, { shape: [1, rows, C] });
   const product = stock('BatchMatMul')({ inputs: { a: ones, b: x3 }, backend, attrs: { transposeA: false, transposeB: false } });
-  const out = run('Reshape', backend, { x: product }, { shape: keepDims ? [...x.shape.slice(0, rank - 1).map(() => 1), C] : [C] });
+  const out = run('Reshape', backend, { x: product }, { shape: outShape });
   release(backend, ones, x3, product);
   return out;
 }
@@ -55,4 +63,21 @@ export function slice(args: KernelArgs): TensorInfo {
   const src = backend.typedArrayFromHeap(x);
   (backend.typedArrayFromHeap(out) as typeof src).set(src.subarray(offset, offset + util.sizeFromShape(sz)) as never);
   return out;
+}
+
+/** Identity: the stock kernel copies; the data is shared instead (reference counted), as the cpu backend does. */
+export function identity(args: KernelArgs): TensorInfo {
+  const x = input(args, 'x');
+  if (x.dtype === 'string') return stock('Identity')(args);
+  wasmBackend(args).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+/** Cast to the dtype a tensor already has (ReLU's gradient casts its float mask) shares the data; others: stock. */
+export function cast(args: KernelArgs): TensorInfo {
+  const x = input(args, 'x');
+  const { dtype } = (args.attrs ?? {}) as { dtype?: string };
+  if (dtype !== x.dtype || x.dtype === 'string') return stock('Cast')(args);
+  wasmBackend(args).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }

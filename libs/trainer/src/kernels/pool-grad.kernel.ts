@@ -1,5 +1,6 @@
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, input, wasmBackend, type KernelArgs } from './kernel-utils';
+import { heapOffset, nativeKernels } from './native/native-kernels';
 
 type PoolAttrs = { filterSize: [number, number] | number; strides: [number, number] | number; pad: 'same' | 'valid' | number;
   dimRoundingMode?: 'floor' | 'round' | 'ceil' };
@@ -24,6 +25,12 @@ export function maxPoolGrad(args: KernelArgs): TensorInfo {
   const dx = heapF32(backend, out);
   if (c.filterHeight === 2 && c.filterWidth === 2 && c.strideHeight === 2 && c.strideWidth === 2
       && c.padInfo.top === 0 && c.padInfo.left === 0 && c.inHeight === 2 * c.outHeight && c.inWidth === 2 * c.outWidth) {
+    const native = nativeKernels(backend);
+    if (native) {
+      native.maxPoolGrad2x2(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), c.outWidth, c.inChannels,
+        c.batchSize * c.outHeight);
+      return out;
+    }
     maxPoolGrad2x2(xv, dyv, dx, c);
   } else {
     maxPoolGradGeneral(xv, dyv, dx, c);

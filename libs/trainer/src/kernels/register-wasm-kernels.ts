@@ -2,7 +2,7 @@ import { getKernel, registerKernel, unregisterKernel, type KernelFunc } from '@t
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.kernel';
 import { conv2DBackpropInput } from './conv2d-backprop-input.kernel';
 import { stockKernels, type WasmKernelFunc } from './kernel-utils';
-import { batchMatMul, slice, sum } from './layout.kernel';
+import { batchMatMul, cast, identity, slice, sum } from './layout.kernel';
 import { avgPoolGrad, maxPoolGrad } from './pool-grad.kernel';
 
 /** Epoch's replacements for (or additions to) the stock tfjs-wasm kernels, by kernel name. */
@@ -14,6 +14,8 @@ export const EPOCH_WASM_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
   BatchMatMul: batchMatMul,
   Sum: sum,
   Slice: slice,
+  Identity: identity,
+  Cast: cast,
 };
 
 let registered = false;

@@ -6,20 +6,50 @@ import { onBackend, randomFloats, relativeError } from '../testing/compare-backe
 import { model3Spec } from '../testing/model-specs';
 import { conv2DBackpropFilterDirect, conv2DInfoFromAttrs } from './conv2d-backprop-filter.kernel';
 import { EPOCH_WASM_KERNELS } from './register-wasm-kernels';
+import {
+  nativeKernelFailures, nativeKernels, nativeTeamStats, setNativeHelpersEnabled, setNativeHelpersFirst, setNativeKernelsEnabled,
+} from './native/native-kernels';
 
 type Shape4 = [number, number, number, number];
 const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
 const TOL = 1e-5;
 
+type Inputs = Record<string, { shape: number[]; data: Float32Array }>;
+
+const kernelRun = (name: string, inputs: Inputs, attrs: Record<string, unknown>) => () => {
+  const ts = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.data, v.shape)]));
+  return tf.engine().runKernel(name, ts, attrs as tf.NamedAttrMap) as tf.Tensor;
+};
+
 /** Runs one kernel on cpu and on wasm (Epoch's kernel) with the same inputs and returns the relative error. */
-async function compareKernel(name: string, inputs: Record<string, { shape: number[]; data: Float32Array }>, attrs: Record<string, unknown>): Promise<number> {
-  const run = () => {
-    const ts = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, tf.tensor(v.data, v.shape)]));
-    return tf.engine().runKernel(name, ts, attrs as tf.NamedAttrMap) as tf.Tensor;
-  };
+async function compareKernel(name: string, inputs: Inputs, attrs: Record<string, unknown>): Promise<number> {
+  const run = kernelRun(name, inputs, attrs);
   const want = await onBackend('cpu', run);
   const got = await onBackend('wasm', run);
   return relativeError(got, want);
+}
+
+/**
+ * Epoch's wasm kernels take one of several paths: the native SIMD module split over the helper threads (made to run
+ * on the helpers here), the native module on the calling thread alone, or the XNNPACK/JS paths when the native module
+ * is unavailable. Runs `f` once per path; `compare` gets each path's name and result.
+ */
+const PATHS = ['native, helper threads', 'native, one thread', 'without the native module'] as const;
+async function onEveryPath(f: () => Promise<Float32Array>, compare: (path: string, got: Float32Array) => void): Promise<void> {
+  for (const path of PATHS) {
+    setNativeKernelsEnabled(path !== 'without the native module');
+    setNativeHelpersEnabled(path === 'native, helper threads');
+    setNativeHelpersFirst(path === 'native, helper threads');
+    try {
+      const joined = nativeTeamStats.joined;
+      compare(path, await f());
+      if (path === 'native, helper threads') expect(nativeTeamStats.joined, 'a helper thread took part').toBeGreaterThan(joined);
+    } finally {
+      setNativeKernelsEnabled(true);
+      setNativeHelpersEnabled(true);
+      setNativeHelpersFirst(false);
+    }
+  }
 }
 
 // [x shape, filter shape, strides, padding]: model3's layers, odd sizes, strides, 1x1 and 5x3 kernels, and strided
@@ -47,6 +77,23 @@ const CONV_CASES: [Shape4, Shape4, [number, number], 'same' | 'valid'][] = [
 describe('Epoch wasm kernels against the cpu backend', () => {
   beforeAll(async () => {
     await selectBackend({ backend: 'wasm', threads: 2 });
+    // the helper threads start asynchronously: wait until one has joined a job
+    const k = nativeKernels(tf.backend() as Parameters<typeof nativeKernels>[0]);
+    expect(k, `native kernels: ${nativeKernelFailures().join('; ')}`).not.toBeNull();
+    expect(k?.threads).toBe(2);
+    const x = tf.randomUniform([8, 8, 8, 4]);
+    const dy = tf.randomUniform([8, 8, 8, 4]);
+    setNativeHelpersFirst(true);
+    try {
+      for (let i = 0; i < 200 && nativeTeamStats.joined === 0; i++) {
+        tf.dispose(tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 4, 4] }));
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      setNativeHelpersFirst(false);
+      tf.dispose([x, dy]);
+    }
+    expect(nativeTeamStats.joined, 'the helper thread started').toBeGreaterThan(0);
   });
 
   it('replaces every kernel it claims to', () => {
@@ -61,7 +108,9 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     const dy = { shape: info.outShape, data: randomFloats(size(info.outShape), 2) };
     const filter = { shape: fs, data: randomFloats(size(fs), 3) };
     const attrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
-    expect(await compareKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: fs })).toBeLessThan(TOL);
+    const filterGrad = kernelRun('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: fs });
+    const want = await onBackend('cpu', filterGrad);
+    await onEveryPath(() => onBackend('wasm', filterGrad), (path, got) => expect(relativeError(got, want), path).toBeLessThan(TOL));
     expect(await compareKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: xs })).toBeLessThan(TOL);
   });
 
@@ -90,6 +139,8 @@ describe('Epoch wasm kernels against the cpu backend', () => {
   const POOL_CASES: [Shape4, number, number, 'same' | 'valid'][] = [
     [[4, 32, 32, 8], 2, 2, 'valid'], [[4, 8, 8, 16], 2, 2, 'valid'], [[3, 9, 7, 5], 3, 2, 'same'],
     [[3, 9, 7, 5], 2, 1, 'valid'], [[2, 7, 9, 3], 2, 2, 'valid'], [[2, 6, 6, 3], 3, 3, 'valid'],
+    // 2x2/2 windows with channel counts that leave a SIMD tail, and more rows than the helpers' minimum
+    [[3, 8, 10, 5], 2, 2, 'valid'], [[2, 12, 6, 7], 2, 2, 'same'], [[16, 4, 4, 2], 2, 2, 'valid'],
   ];
   it.each(POOL_CASES)('MaxPoolGrad x%j k%i s%i %s (with ties)', async (xs, k, s, pad) => {
     const info = tf.backend_util.computePool2DInfo(xs, k, s, 1, pad);
@@ -100,7 +151,12 @@ describe('Epoch wasm kernels against the cpu backend', () => {
       return tf.engine().runKernel('MaxPoolGrad', { dy: tf.tensor(dyd, info.outShape), input: x, output: tf.maxPool(x as tf.Tensor4D, k, s, pad) },
         { filterSize: k, strides: s, pad }) as tf.Tensor;
     };
-    expect(relativeError(await onBackend('wasm', run), await onBackend('cpu', run))).toBeLessThan(TOL);
+    const want = await onBackend('cpu', run);
+    const split = k === 2 && s === 2 && (xs[0] as number) * info.outHeight >= 16;
+    await onEveryPath(() => onBackend('wasm', run), (path, got) => {
+      if (path === 'native, helper threads' && !split) nativeTeamStats.joined++; // too small to be split
+      expect(relativeError(got, want), path).toBeLessThan(TOL);
+    });
   });
 
   it.each(POOL_CASES.filter((c) => c[3] === 'valid'))('AvgPoolGrad x%j k%i s%i %s', async (xs, k, s, pad) => {
@@ -120,8 +176,39 @@ describe('Epoch wasm kernels against the cpu backend', () => {
   it.each([
     [[16, 8, 8, 32], [0, 1, 2], false], [[64, 32, 32, 8], [0, 1, 2], false], [[64, 10], [0], false], [[64, 10], 0, true], [[4, 5, 6], [1, 0], false],
     [[4, 5, 6], [1, 2], false], [[4, 5, 6], null, false], [[4, 5, 6], -1, false],
+    [[3, 7, 5, 37], [0, 1, 2], true], [[2, 300, 21], [0, 1], false],
   ] as [number[], number | number[] | null, boolean][])('Sum x%j axis=%j keepDims=%s', async (xs, axis, keepDims) => {
-    expect(await compareKernel('Sum', { x: { shape: xs, data: randomFloats(size(xs), 12) } }, { axis, keepDims })).toBeLessThan(TOL);
+    const run = kernelRun('Sum', { x: { shape: xs, data: randomFloats(size(xs), 12) } }, { axis, keepDims });
+    const want = await onBackend('cpu', run);
+    setNativeKernelsEnabled(false);
+    try {
+      expect(relativeError(await onBackend('wasm', run), want), 'without the native module').toBeLessThan(TOL);
+    } finally {
+      setNativeKernelsEnabled(true);
+    }
+    expect(relativeError(await onBackend('wasm', run), want), 'native').toBeLessThan(TOL);
+  });
+
+  it('Identity and same-dtype Cast share the data; other casts convert', async () => {
+    const xd = randomFloats(24, 15, -3, 3);
+    for (const [name, attrs] of [['Identity', {}], ['Cast', { dtype: 'float32' }], ['Cast', { dtype: 'int32' }]] as const) {
+      const run = () => {
+        const x = tf.tensor(xd, [2, 3, 4]);
+        const y = tf.engine().runKernel(name, { x }, attrs) as tf.Tensor;
+        x.dispose(); // the output must stay valid after its input is gone
+        return tf.cast(tf.add(y, y), 'float32');
+      };
+      expect(relativeError(await onBackend('wasm', run), await onBackend('cpu', run)), `${name} ${JSON.stringify(attrs)}`).toBe(0);
+    }
+    await tf.setBackend('wasm');
+    const start = tf.memory().numDataBuffers;
+    const x = tf.ones([64, 64]);
+    const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
+    expect(tf.memory().numDataBuffers, 'no copy').toBe(start + 1);
+    x.dispose();
+    expect(Array.from(await y.data()).every((v) => v === 1)).toBe(true);
+    y.dispose();
+    expect(tf.memory().numDataBuffers, 'released with its last user').toBe(start);
   });
 
   it.each([

@@ -1,0 +1,25 @@
+/**
+ * Where one training step of model3 spends its time, kernel by kernel, on the wasm backend.
+ *   npx tsx libs/trainer/bench/profile-step.ts [--threads 2] [--steps 20] [--by-shape] [--cpu-time] [--no-native]
+ * --cpu-time measures process CPU time instead of wall time (steadier on a shared machine; with one thread it is the
+ * kernel's own time). --no-native turns Epoch's native SIMD kernels off, for comparison.
+ */
+import { parseArgs } from 'node:util';
+import { model3Spec, profileTrainingStep, selectBackend, setNativeKernelsEnabled } from '../src/index';
+
+const { values } = parseArgs({
+  options: {
+    threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '20' }, 'by-shape': { type: 'boolean', default: false },
+    'cpu-time': { type: 'boolean', default: false }, 'no-native': { type: 'boolean', default: false },
+  },
+});
+const info = await selectBackend({ backend: 'wasm', threads: Number(values.threads) });
+setNativeKernelsEnabled(!values['no-native']);
+const p = await profileTrainingStep(model3Spec(), { steps: Number(values.steps), byShape: values['by-shape'], cpuTime: values['cpu-time'] });
+const ms = (v: number) => v.toFixed(2).padStart(7);
+console.log(`wasm, ${info.threads} threads, batch 64, ${values['cpu-time'] ? 'CPU' : 'wall'} time per step (median of ${p.steps}): `
+  + `${p.stepMs.toFixed(1)} ms = ${(64_000 / p.stepMs).toFixed(0)} img/s; batch creation ${p.batchMs.toFixed(1)} ms, kernels ${p.kernelMs.toFixed(1)} ms`);
+for (const k of p.kernels) if (k.msPerStep >= 0.05) console.log(`  ${k.name.padEnd(60)} ${ms(k.msPerStep)} ms  x${k.callsPerStep}`);
+console.log('of which, run from inside other kernels:');
+for (const k of p.nested) if (k.msPerStep >= 0.05) console.log(`  ${k.name.padEnd(60)} ${ms(k.msPerStep)} ms  x${k.callsPerStep}`);
+process.exit(0);
