@@ -1,4 +1,4 @@
-import { backend_util, util, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapF32, input, release, run, stock, transpose, wasmBackend, type KernelArgs } from './kernel-utils';
 import { heapOffset, nativeKernels, type TNativeKernels } from './native/native-kernels';
@@ -76,8 +76,8 @@ function viaNative(backend: BackendWasm, k: TNativeKernels, x: TensorInfo, dy: T
   k.conv2dFilterGrad({
     xp: heapOffset(backend, xp), n: N, hp: Hp, wp: Wp, ci: Ci, dy: heapOffset(backend, dy), oh: OH, ow: OW, co: Co,
     kh: c.filterHeight, kw: c.filterWidth, sh: c.strideHeight, sw: c.strideWidth, dw: heapOffset(backend, out),
-    scratch: () => {
-      const t = backend.makeOutput([(k.threads - 1) * util.sizeFromShape(c.filterShape)], 'float32');
+    scratch: (floats: number) => {
+      const t = backend.makeOutput([floats], 'float32');
       return { offset: heapOffset(backend, t), release: () => release(backend, t) };
     },
   });

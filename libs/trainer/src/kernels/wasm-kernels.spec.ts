@@ -114,6 +114,29 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     expect(await compareKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: xs })).toBeLessThan(TOL);
   });
 
+  it('gives the same bits for a filter gradient whichever threads ran its chunks (seeded training repeats exactly)', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor(randomFloats(64 * 16 * 16 * 32, 11), [64, 16, 16, 32]);
+    const dy = tf.tensor(randomFloats(64 * 16 * 16 * 32, 12), [64, 16, 16, 32]);
+    const grad = () => {
+      const t = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 32, 32] }) as tf.Tensor;
+      const bits = Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
+      t.dispose();
+      return bits;
+    };
+    try {
+      const mainOnly = grad();
+      setNativeHelpersFirst(true);
+      const before = nativeTeamStats.helperChunks;
+      const helpersFirst = grad();
+      expect(nativeTeamStats.helperChunks, 'the helper ran chunks').toBeGreaterThan(before);
+      expect(helpersFirst).toEqual(mainOnly);
+    } finally {
+      setNativeHelpersFirst(false);
+      tf.dispose([x, dy]);
+    }
+  });
+
   it('the direct filter-gradient fallback matches the cpu backend, trailing columns included', async () => {
     const xs: Shape4 = [3, 11, 9, 5];
     const fs: Shape4 = [3, 2, 5, 7];

@@ -26,8 +26,8 @@ export interface TNativeKernels {
 export interface TFilterGradArgs {
   xp: number; n: number; hp: number; wp: number; ci: number; dy: number; oh: number; ow: number; co: number;
   kh: number; kw: number; sh: number; sw: number; dw: number;
-  /** Scratch space for the helpers' partial sums: (threads - 1) * kh*kw*ci*co floats (ignored with one thread). */
-  scratch: () => { offset: number; release: () => void };
+  /** Scratch space of `floats` floats for the chunks' partial sums (used only when the work is split). */
+  scratch: (floats: number) => { offset: number; release: () => void };
 }
 
 // The project's TypeScript libs have no WebAssembly JS API typings (no DOM lib); the little used here:
@@ -134,8 +134,10 @@ const CHUNKS_PER_THREAD = 16;
 const RUN_CHUNK_BODY = `
   const a = (i) => ctrl[${ARGS} + i];
   if (ctrl[${FN}] === ${FN_FILTER_GRAD}) {
+    // Each chunk into its own slot of the scratch (a(14) + chunk * a(15) bytes): the sum over chunks is then made in
+    // chunk order whichever thread ran which chunk, so training stays deterministic.
     const per = a(12), n0 = c * per, n1 = Math.min(a(13), n0 + per);
-    e.conv2d_filter_grad(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9), a(10), a(11), own, n0, n1);
+    e.conv2d_filter_grad(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9), a(10), a(11), (a(14) >>> 0) + c * a(15), n0, n1);
   } else if (ctrl[${FN}] === ${FN_MAX_POOL_GRAD}) {
     const per = a(6), r0 = c * per;
     e.max_pool_grad_2x2(a(0), a(1), a(2), a(3), a(4), r0, Math.min(a(5), r0 + per));
@@ -279,19 +281,15 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
         filterGrad(...shape, a.dw, 0, a.n);
         return;
       }
-      const scratch = a.scratch();
+      // The chunking depends only on the batch and the thread count, and every chunk has its own partial sum, summed
+      // in chunk order: the result is the same bits whichever threads ran the chunks (seeded runs repeat exactly).
+      const per = Math.max(1, Math.ceil(a.n / (CHUNKS_PER_THREAD * (team.helpers + 1))));
+      const chunks = Math.ceil(a.n / per);
+      const scratch = a.scratch(chunks * size);
       try {
-        f32().fill(0, scratch.offset / 4, scratch.offset / 4 + team.helpers * size);
-        const per = Math.max(1, Math.ceil(a.n / (CHUNKS_PER_THREAD * (team.helpers + 1))));
-        const own = (h: number) => scratch.offset + 4 * size * h;
-        const ran = team.run(FN_FILTER_GRAD, [...shape, per, a.n], Math.ceil(a.n / per), own, a.dw);
-        const heap = f32();
-        ran.forEach((r, h) => {
-          if (!r) return;
-          const src = own(h) / 4;
-          const dst = a.dw / 4;
-          for (let i = 0; i < size; i++) heap[dst + i] = (heap[dst + i] as number) + (heap[src + i] as number);
-        });
+        f32().fill(0, scratch.offset / 4, scratch.offset / 4 + chunks * size);
+        team.run(FN_FILTER_GRAD, [...shape, per, a.n, scratch.offset, 4 * size], chunks, () => 0, 0);
+        sumRows(scratch.offset, chunks, size, a.dw, 0, size);
       } finally {
         scratch.release();
       }
