@@ -30,6 +30,8 @@ export const ZApiConfig = z.object({
   /** Mark the session cookie Secure (set it when the API is served over HTTPS). */
   EPOCH_COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   EPOCH_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  /** How long a resolved session is remembered in one API process, in ms (0: ask Postgres on every request). */
+  EPOCH_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   /** Consecutive failed sign-ins before an account is locked, and for how long. */
   EPOCH_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   EPOCH_LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(15 * 60),

@@ -80,6 +80,19 @@ describe('API accounts and sessions', () => {
     expect((await copy.get('/api/me')).status).toBe(401);
   });
 
+  it('remembers a resolved session for EPOCH_SESSION_CACHE_MS at most, and forgets it at sign-out', async () => {
+    const c = await signedIn(api.base, users['multi']!);
+    expect((await c.get('/api/me')).status).toBe(200);
+    // Revoked behind the API's back (as another API process would): this process answers from memory for up to 2 s.
+    const session = await api.prisma.session.findFirstOrThrow({ where: { userId: users['multi']!.id, revokedAt: null }, orderBy: { createdAt: 'desc' } });
+    await api.prisma.session.update({ where: { id: session.id }, data: { revokedAt: new Date() } });
+    const revokedAt = Date.now();
+    const soon = await c.get('/api/me');
+    if (Date.now() - revokedAt < 1500) expect(soon.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 2100));
+    expect((await c.get('/api/me')).status).toBe(401);
+  });
+
   it('signs out everywhere: every session of the user is revoked', async () => {
     const a = await signedIn(api.base, users['multi']!);
     const b = await signedIn(api.base, users['multi']!);

@@ -95,7 +95,7 @@ export class AuthController {
       this.prisma.user.update({ where: { id: user.id }, data: { passwordHash } }),
       this.prisma.session.updateMany({ where: { userId: user.id, revokedAt: null, id: { not: caller.sessionId } }, data: { revokedAt: new Date() } }),
       this.prisma.auditLog.create({ data: { actorId: user.id, action: 'user.password-change', entityType: 'User', entityId: user.id } }),
-    ]);
+    ]);    this.sessions.forget({ userId: user.id, keepSessionId: caller.sessionId });
   }
 
   @Get('me')
