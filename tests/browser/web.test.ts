@@ -198,6 +198,31 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await expect(page.locator('.role-badge').textContent()).resolves.toBe('Student');
   });
 
+  it('can be used with the keyboard alone: a skip link, a visible focus ring, and sign-in by Tab and Enter', async () => {
+    const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = await other.newPage();
+    await p.goto(`${web.base}/sign-in`);
+    const focused = () => p.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      return { tag: el?.tagName ?? '', name: el?.getAttribute('name') ?? el?.textContent?.trim() ?? '', outline: el ? getComputedStyle(el).outlineStyle : 'none' };
+    });
+    await p.keyboard.press('Tab');
+    expect(await focused()).toMatchObject({ tag: 'A', name: expect.stringMatching(/skip/i) });
+    // Tab on to the email field, typing as a person would.
+    for (let i = 0; i < 10 && (await focused()).name !== 'email'; i++) await p.keyboard.press('Tab');
+    const email = await focused();
+    expect(email).toMatchObject({ tag: 'INPUT', name: 'email' });
+    expect(email.outline).not.toBe('none');
+    await p.keyboard.type(student.email);
+    await p.keyboard.press('Tab');
+    expect(await focused()).toMatchObject({ tag: 'INPUT', name: 'password' });
+    await p.keyboard.type(student.password);
+    await p.keyboard.press('Enter');
+    await p.getByTestId('current-user').waitFor();
+    await expect(p.getByTestId('current-user').textContent()).resolves.toBe(student.name);
+    await other.close();
+  });
+
   it('sends an exercise page to sign-in when signed out, and back afterwards', async () => {
     const other = await browser.newContext();
     const p = await other.newPage();
@@ -266,6 +291,8 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await page.getByTestId('status').filter({ hasText: 'Training' }).waitFor({ timeout: 90_000 });
     // Live: the page shows epochs while the run is still going (some, not yet all 30).
     await page.getByTestId('epoch-count').filter({ hasText: /^([1-9]|1\d|2\d) of 30 epochs/ }).waitFor({ timeout: 90_000 });
+    // The attempts table follows the live status too.
+    await page.getByTestId('history').locator('tr[aria-current="true"] .status').filter({ hasText: 'Training' }).waitFor({ timeout: 10_000 });
     expect(await page.locator('.chart polyline').count()).toBeGreaterThan(0);
     await screenshot(page, 'submission-running');
     await page.getByTestId('verdict').waitFor({ timeout: 120_000 });

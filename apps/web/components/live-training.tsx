@@ -1,7 +1,7 @@
 'use client';
 import { ZEpochView, ZProgressView, type TEpochView, type TProgressView } from '@epoch/contracts';
 import { useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { curveSeries, mergeEpochs } from '../lib/curves';
 import { postJson } from '../lib/browser-api';
 import { isFinal, statusLabel } from '../lib/status-text';
@@ -22,13 +22,22 @@ export function LiveTraining({ submissionId, initial, totalEpochs, csrfToken, is
   const [connection, setConnection] = useState<'live' | 'reconnecting'>('live');
   const [cancelError, setCancelError] = useState<string | null>(null);
   const final = isFinal(status.status);
+  const initiallyFinal = isFinal(initial.status);
+  const shown = useRef(initial.status);
 
   useEffect(() => {
-    if (isFinal(initial.status)) return;
+    if (initiallyFinal) return;
     const es = new EventSource(`/api/submissions/${encodeURIComponent(submissionId)}/events`);
     es.addEventListener('status', (ev) => {
       const r = ZProgressView.omit({ epochs: true }).safeParse(JSON.parse((ev as MessageEvent<string>).data));
-      if (r.success) setStatus(r.data);
+      if (r.success) {
+        setStatus(r.data);
+        // The rest of the page (the attempts table) is rendered on the server: bring it up to date with the new status.
+        if (r.data.status !== shown.current) {
+          shown.current = r.data.status;
+          router.refresh();
+        }
+      }
       setConnection('live');
     });
     es.addEventListener('epoch', (ev) => {
@@ -42,7 +51,7 @@ export function LiveTraining({ submissionId, initial, totalEpochs, csrfToken, is
     });
     es.onerror = () => setConnection('reconnecting');
     return () => es.close();
-  }, [submissionId, initial.status, router]);
+  }, [submissionId, initiallyFinal, router]);
 
   const cancel = async () => {
     setCancelError(null);
