@@ -202,9 +202,13 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const p = await other.newPage();
     await p.goto(`${web.base}/sign-in`);
+    // Runs in the page (the tests are compiled without the DOM's types).
+    type TFocusable = { tagName: string; textContent: string | null; getAttribute: (n: string) => string | null };
+    type TPage = { document: { activeElement: TFocusable | null }; getComputedStyle: (el: TFocusable) => { outlineStyle: string } };
     const focused = () => p.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
-      return { tag: el?.tagName ?? '', name: el?.getAttribute('name') ?? el?.textContent?.trim() ?? '', outline: el ? getComputedStyle(el).outlineStyle : 'none' };
+      const w = globalThis as unknown as TPage;
+      const el = w.document.activeElement;
+      return { tag: el?.tagName ?? '', name: el?.getAttribute('name') ?? el?.textContent?.trim() ?? '', outline: el ? w.getComputedStyle(el).outlineStyle : 'none' };
     });
     await p.keyboard.press('Tab');
     expect(await focused()).toMatchObject({ tag: 'A', name: expect.stringMatching(/skip/i) });
