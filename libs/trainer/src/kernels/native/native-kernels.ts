@@ -111,7 +111,7 @@ export function heapOffset(backend: BackendWasm, t: TensorInfo): number {
 
 // ---- jobs shared by the calling thread and the helpers ---------------------------------------------------------------
 // Control block (Int32Array on a SharedArrayBuffer): [SEQ] bumped per job (helpers wait on it), [NEXT] next chunk,
-// [CHUNKS] chunk count, [FN] job kind, ARGS.. its arguments; per helper h at HELPER + 4h: state, chunks done, own output.
+// [CHUNKS] chunk count, [FN] job kind, ARGS.. its arguments; per helper h at HELPER + 4h: state, chunks done.
 const SEQ = 0;
 const NEXT = 1;
 const CHUNKS = 2;
@@ -128,8 +128,8 @@ const FN_MAX_POOL_GRAD = 2;
 const CHUNKS_PER_THREAD = 16;
 
 /**
- * Body of `runChunk(e, ctrl, c, own)`: runs chunk `c` of the current job with the module's exports `e`, writing partial
- * sums (where a job has them) at `own`. Plain JS source, because the helpers run the very same code.
+ * Body of `runChunk(e, ctrl, c)`: runs chunk `c` of the current job with the module's exports `e`. Plain JS source,
+ * because the helpers run the very same code.
  */
 const RUN_CHUNK_BODY = `
   const a = (i) => ctrl[${ARGS} + i];
@@ -143,16 +143,16 @@ const RUN_CHUNK_BODY = `
     e.max_pool_grad_2x2(a(0), a(1), a(2), a(3), a(4), r0, Math.min(a(5), r0 + per));
   }
 `;
-type TRunChunk = (e: TExports, ctrl: Int32Array, c: number, own: number) => void;
+type TRunChunk = (e: TExports, ctrl: Int32Array, c: number) => void;
 // Built from our own constant source (above), the same text the helpers run.
-const runChunk = new Function('e', 'ctrl', 'c', 'own', RUN_CHUNK_BODY) as TRunChunk;
+const runChunk = new Function('e', 'ctrl', 'c', RUN_CHUNK_BODY) as TRunChunk;
 
 const HELPER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, control, helper } = workerData;
 const e = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const ctrl = new Int32Array(control);
-const runChunk = (e, ctrl, c, own) => {${RUN_CHUNK_BODY}};
+const runChunk = (e, ctrl, c) => {${RUN_CHUNK_BODY}};
 const base = ${HELPER} + 4 * helper;
 let seen = Atomics.load(ctrl, ${SEQ});
 Atomics.store(ctrl, base, ${IDLE});
@@ -160,11 +160,10 @@ for (;;) {
   if (Atomics.wait(ctrl, ${SEQ}, seen, 10000) === 'timed-out') continue;
   seen = Atomics.load(ctrl, ${SEQ});
   if (Atomics.compareExchange(ctrl, base, ${POSTED}, ${TAKEN}) !== ${POSTED}) continue;
-  const own = ctrl[base + 2] >>> 0;
   let done = 0;
   try {
     for (let c = Atomics.add(ctrl, ${NEXT}, 1); c < ctrl[${CHUNKS}]; c = Atomics.add(ctrl, ${NEXT}, 1)) {
-      runChunk(e, ctrl, c, own);
+      runChunk(e, ctrl, c);
       done++;
     }
   } catch {
@@ -196,10 +195,10 @@ class ThreadTeam {
   }
 
   /**
-   * Runs `chunks` chunks of job `fn` on this thread and any helper that joins in time; `own(h)` is where helper h
-   * writes partial sums. Returns, per helper, whether it ran any chunk.
+   * Runs `chunks` chunks of job `fn` on this thread and any helper that joins in time (each chunk writes its own part
+   * of the output, so who ran it does not change the result).
    */
-  run(fn: number, args: number[], chunks: number, own: (helper: number) => number, mainOwn: number): boolean[] {
+  run(fn: number, args: number[], chunks: number): void {
     const { ctrl } = this;
     ctrl[FN] = fn;
     args.forEach((v, i) => { ctrl[ARGS + i] = v; });
@@ -209,7 +208,6 @@ class ThreadTeam {
     for (let h = 0; h < this.helpers; h++) {
       const base = HELPER + 4 * h;
       ctrl[base + 1] = 0;
-      ctrl[base + 2] = own(h);
       posted.push(Atomics.compareExchange(ctrl, base, IDLE, POSTED) === IDLE);
     }
     Atomics.add(ctrl, SEQ, 1);
@@ -222,24 +220,22 @@ class ThreadTeam {
         while (Atomics.load(ctrl, base) === TAKEN) Atomics.wait(ctrl, base, TAKEN, 1000);
       });
     }
-    for (let c = Atomics.add(ctrl, NEXT, 1); c < chunks; c = Atomics.add(ctrl, NEXT, 1)) runChunk(this.e, ctrl, c, mainOwn);
+    for (let c = Atomics.add(ctrl, NEXT, 1); c < chunks; c = Atomics.add(ctrl, NEXT, 1)) runChunk(this.e, ctrl, c);
     nativeTeamStats.jobs++;
     nativeTeamStats.chunks += chunks;
     let failed = -1;
-    const ran = posted.map((p, h) => {
-      if (!p) return false;
+    posted.forEach((p, h) => {
+      if (!p) return;
       const base = HELPER + 4 * h;
-      if (Atomics.compareExchange(ctrl, base, POSTED, IDLE) === POSTED) return false; // never started: withdrawn
+      if (Atomics.compareExchange(ctrl, base, POSTED, IDLE) === POSTED) return; // never started: withdrawn
       while (Atomics.load(ctrl, base) !== DONE) Atomics.wait(ctrl, base, TAKEN, 1000);
       Atomics.store(ctrl, base, IDLE);
       const done = ctrl[base + 1] as number;
       if (done < 0) failed = h;
       if (done > 0) nativeTeamStats.joined++;
       nativeTeamStats.helperChunks += Math.max(0, done);
-      return done > 0;
     });
     if (failed >= 0) throw new Error(`native kernel helper ${failed} failed in job ${fn}`);
-    return ran;
   }
 }
 
@@ -288,7 +284,7 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
       const scratch = a.scratch(chunks * size);
       try {
         f32().fill(0, scratch.offset / 4, scratch.offset / 4 + chunks * size);
-        team.run(FN_FILTER_GRAD, [...shape, per, a.n, scratch.offset, 4 * size], chunks, () => 0, 0);
+        team.run(FN_FILTER_GRAD, [...shape, per, a.n, scratch.offset, 4 * size], chunks);
         sumRows(scratch.offset, chunks, size, a.dw, 0, size);
       } finally {
         scratch.release();
@@ -303,7 +299,7 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
         return;
       }
       const per = Math.max(1, Math.ceil(rows / (CHUNKS_PER_THREAD * (team.helpers + 1))));
-      team.run(FN_MAX_POOL_GRAD, [x, dy, dx, ow, c, rows, per], Math.ceil(rows / per), () => 0, 0);
+      team.run(FN_MAX_POOL_GRAD, [x, dy, dx, ow, c, rows, per], Math.ceil(rows / per));
     },
   };
 }
