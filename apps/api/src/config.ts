@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_GPU_MIN_WORK_MACS } from '@epoch/grading';
 
 /**
  * The repository's `exercises/` folder, found upwards from this file (works from src/ and from dist/). The root is
@@ -59,7 +60,7 @@ export const ZApiConfig = z.object({
     return parts;
   }),
   /** Jobs at least this heavy (estimated multiply-accumulates) go to the GPU queue while a grader serves it; 0: every job. */
-  EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(5e12),
+  EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(DEFAULT_GPU_MIN_WORK_MACS),
   /** Largest accepted request body (JSON), in bytes. */
   EPOCH_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
 });

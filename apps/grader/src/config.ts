@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_GPU_MIN_WORK_MACS } from '@epoch/grading';
 import { BACKEND_ORDER } from '@epoch/trainer';
 
 /** The grader's environment, validated once at boot (see the README's configuration table). */
@@ -38,7 +39,7 @@ export const ZGraderConfig = z.object({
    */
   EPOCH_GRADER_QUEUES: z.string().regex(/^(auto|(gpu|general)(\s*,\s*(gpu|general))?)$/, 'auto, gpu, general, or gpu,general').default('auto'),
   /** The reconciler routes re-enqueued jobs this heavy (multiply-accumulates) to the GPU queue while a GPU grader is alive. */
-  EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(5e12),
+  EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(DEFAULT_GPU_MIN_WORK_MACS),
   /** Job progress is reported every this many batches (and after every epoch). */
   EPOCH_GRADER_PROGRESS_BATCHES: z.coerce.number().int().min(1).max(100_000).default(200),
 });
