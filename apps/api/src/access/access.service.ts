@@ -21,12 +21,6 @@ function roleOf(caller: AuthContext, enrollments: { role: TCourseRole }[]): TCou
 export class AccessService {
   constructor(@Inject(PRISMA) private readonly prisma: EpochPrismaClient) {}
 
-  async courseRole(caller: AuthContext, courseId: string): Promise<TCourseRole | null> {
-    if (caller.role === 'ADMIN') return 'ADMIN';
-    const e = await this.prisma.enrollment.findUnique({ where: { userId_courseId: { userId: caller.userId, courseId } }, select: { role: true } });
-    return e?.role ?? null;
-  }
-
   /** The exercise with its course and policy, if the caller is a member of its course (staff: `need = 'staff'`). */
   async exercise(caller: AuthContext, slug: string, need: 'member' | 'staff' = 'member') {
     const found = await this.prisma.exercise.findUnique({ where: { slug }, include: { course: { include: membership(caller) }, policy: true } });
