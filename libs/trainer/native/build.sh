@@ -4,8 +4,9 @@
 # and exits 1 when the committed output differs from what the committed C source builds to.
 #
 # Needs Debian 12's clang and lld (apt-get install clang-16 lld-16; CLANG / WASM_LD override the commands).
-# Two variants of the same code: one importing a shared memory (tfjs-wasm's threaded build) and one importing a plain
-# memory (its single-threaded build); a module must declare the kind of memory it imports.
+# Four variants of the same code: importing a shared memory (tfjs-wasm's threaded build) or a plain memory (its
+# single-threaded build), since a module must declare the kind of memory it imports; each with SIMD128 alone and with
+# relaxed SIMD (fused multiply-add; used where the engine accepts it, see native-kernels.ts).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 CLANG="${CLANG:-clang-16}"
@@ -14,15 +15,25 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 cflags=(--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -ffreestanding -fno-builtin -Wall -Wextra -Werror)
 
-"$CLANG" "${cflags[@]}" -S "$here/epoch-kernels.c" -o "$tmp/epoch-kernels.s"
-# The module works inside tfjs-wasm's heap: it must not use a shadow stack or carry data of its own.
-if grep -q '__stack_pointer' "$tmp/epoch-kernels.s"; then echo "build.sh: the kernels use the shadow stack" >&2; exit 1; fi
-if grep -qE '^\s*\.(data|bss|rodata)' "$tmp/epoch-kernels.s"; then echo "build.sh: the kernels have static data" >&2; exit 1; fi
+for relaxed in "" "-mrelaxed-simd -DEPOCH_RELAXED_SIMD"; do
+  # shellcheck disable=SC2086
+  "$CLANG" "${cflags[@]}" $relaxed -S "$here/epoch-kernels.c" -o "$tmp/epoch-kernels.s"
+  # The module works inside tfjs-wasm's heap: it must not use a shadow stack or carry data of its own.
+  if grep -q '__stack_pointer' "$tmp/epoch-kernels.s"; then echo "build.sh: the kernels use the shadow stack" >&2; exit 1; fi
+  if grep -qE '^\s*\.(data|bss|rodata)' "$tmp/epoch-kernels.s"; then echo "build.sh: the kernels have static data" >&2; exit 1; fi
+done
 
-"$CLANG" "${cflags[@]}" -c "$here/epoch-kernels.c" -o "$tmp/plain.o"
-"$WASM_LD" --no-entry --import-memory --strip-all "$tmp/plain.o" -o "$tmp/plain.wasm"
-"$CLANG" "${cflags[@]}" -matomics -c "$here/epoch-kernels.c" -o "$tmp/shared.o"
-"$WASM_LD" --no-entry --import-memory --shared-memory --max-memory=4294967296 --strip-all "$tmp/shared.o" -o "$tmp/shared.wasm"
+build() { # $1: output name, $2: extra clang flags, $3: extra wasm-ld flags
+  # shellcheck disable=SC2086
+  "$CLANG" "${cflags[@]}" $2 -c "$here/epoch-kernels.c" -o "$tmp/$1.o"
+  # shellcheck disable=SC2086
+  "$WASM_LD" --no-entry --import-memory $3 --strip-all "$tmp/$1.o" -o "$tmp/$1.wasm"
+}
+shared_ld="--shared-memory --max-memory=4294967296"
+build plain "" ""
+build shared "-matomics" "$shared_ld"
+build plain-relaxed "-mrelaxed-simd -DEPOCH_RELAXED_SIMD" ""
+build shared-relaxed "-matomics -mrelaxed-simd -DEPOCH_RELAXED_SIMD" "$shared_ld"
 
 committed="$here/../src/kernels/native/epoch-kernels.wasm.ts"
 check=false
@@ -33,9 +44,13 @@ if [ "${1:-}" = "--check" ]; then check=true; out="$tmp/check.ts"; else out="${1
   echo "export const EPOCH_KERNELS_WASM_PLAIN = '$(base64 -w0 "$tmp/plain.wasm")';"
   echo "/** The same module importing a shared memory (tfjs-wasm's threaded build), base64. */"
   echo "export const EPOCH_KERNELS_WASM_SHARED = '$(base64 -w0 "$tmp/shared.wasm")';"
+  echo "/** The plain-memory module with relaxed SIMD (fused multiply-add), base64. */"
+  echo "export const EPOCH_KERNELS_WASM_PLAIN_RELAXED = '$(base64 -w0 "$tmp/plain-relaxed.wasm")';"
+  echo "/** The shared-memory module with relaxed SIMD (fused multiply-add), base64. */"
+  echo "export const EPOCH_KERNELS_WASM_SHARED_RELAXED = '$(base64 -w0 "$tmp/shared-relaxed.wasm")';"
 } > "$out"
 if $check; then
   if cmp -s "$out" "$committed"; then echo "build.sh --check: $committed is up to date"; else echo "build.sh --check: $committed differs from what epoch-kernels.c builds to; run build.sh" >&2; exit 1; fi
 else
-  echo "wrote $out ($(stat -c %s "$tmp/plain.wasm") + $(stat -c %s "$tmp/shared.wasm") bytes of wasm)"
+  echo "wrote $out ($(stat -c %s "$tmp/plain.wasm"), $(stat -c %s "$tmp/shared.wasm"), $(stat -c %s "$tmp/plain-relaxed.wasm") and $(stat -c %s "$tmp/shared-relaxed.wasm") bytes of wasm)"
 fi

@@ -13,97 +13,121 @@
 typedef float f32;
 
 /*
- * Weight gradient of a 2-D convolution (NHWC, dilation 1), ADDED into dw[I][Co], I = KH*KW*Ci, for images
- * [n_begin, n_end) (callers split the batch between threads, each into its own dw, and add those up):
- *   dw[(kh*KW+kw)*Ci+ci][co] += sum over n,oh,ow of xp[n][oh*sh+kh][ow*sw+kw][ci] * dy[n][oh][ow][co]
- * where xp is x already padded (Hp x Wp) so that every window lies inside it. It is a matrix product whose
- * contraction axis is (n,oh,ow); blocks of 4 rows x 8 columns of dw stay in registers while one image's pixels
- * stream past (splat of 4 x values times 2 vectors of dy per pixel).
+ * acc + a*b. build.sh makes two builds: plain SIMD128 (a multiply and an add) and one with relaxed SIMD, where it is
+ * f32x4.relaxed_madd, which V8 compiles to a fused multiply-add on CPUs that have one (rounded once instead of twice;
+ * the same on every call on one machine, so seeded runs still repeat exactly there).
+ */
+#ifdef EPOCH_RELAXED_SIMD
+typedef float f32x4 __attribute__((__vector_size__(16), __aligned__(16)));
+#define MADD(acc, a, b) ((v128_t)__builtin_wasm_relaxed_madd_f32x4((f32x4)(a), (f32x4)(b), (f32x4)(acc)))
+#else
+#define MADD(acc, a, b) wasm_f32x4_add(acc, wasm_f32x4_mul(a, b))
+#endif
+
+/*
+ * Weight gradient of a 2-D convolution (NHWC, dilation 1) over images [n_begin, n_end), STORED into dw[I][Co],
+ * I = KH*KW*Ci (callers split the batch between threads, each into its own dw, and add those up):
+ *   dw[(kh*KW+kw)*Ci+ci][co] = sum over n,oh,ow of x[n][oh*sh-pt+kh][ow*sw-pl+kw][ci] * dy[n][oh][ow][co]
+ * (taps in the padding count as 0). A matrix product whose contraction axis is (n,oh,ow): blocks of 4 rows x 8
+ * columns of dw stay in registers while the images' pixels stream past (splat of 4 x values times 2 vectors of dy).
+ * When Ci is a multiple of 4, the 4 rows of a block are 4 channels of one tap, and only the output pixels whose tap
+ * lies inside x are visited. Otherwise a block can span two taps: then x must come padded (pt = pl = 0, every window
+ * inside x, as the caller arranges) and each row reads at its own offset.
  */
 EXPORT(conv2d_filter_grad)
-void conv2d_filter_grad(const f32* xp, int Hp, int Wp, int Ci, const f32* dy, int OH, int OW, int Co,
-                        int KH, int KW, int sh, int sw, f32* dw, int n_begin, int n_end) {
-  const int img = Hp * Wp * Ci;
-  const int rowStep = sh * Wp * Ci;
-  const int colStep = sw * Ci;
+void conv2d_filter_grad(const f32* x, int H, int W, int Ci, const f32* dy, int OH, int OW, int Co,
+                        int KH, int KW, int sh, int sw, int pt, int pl, f32* dw, int n_begin, int n_end) {
+  const int img = H * W * Ci;
   const int dyImg = OH * OW * Co;
-  const int i_begin = 0, i_end = KH * KW * Ci;
-  for (int n = n_begin; n < n_end; n++) {
-    const f32* xn = xp + n * img;
-    const f32* dyn = dy + n * dyImg;
-    for (int i0 = i_begin; i0 < i_end; i0 += 4) {
-      const int rows = i_end - i0 < 4 ? i_end - i0 : 4;
-      /* x offset of each of the 4 rows (a missing row reuses the first; its sums are not stored) */
-      int o[4];
-      for (int r = 0; r < 4; r++) {
-        const int i = i0 + (r < rows ? r : 0);
-        const int tap = i / Ci;
-        o[r] = ((tap / KW) * Wp + tap % KW) * Ci + i % Ci;
-      }
-      const int o0 = o[0], o1 = o[1], o2 = o[2], o3 = o[3];
-      f32* d0 = dw + i0 * Co;
-      f32* d1 = d0 + (rows > 1 ? Co : 0);
-      f32* d2 = d0 + (rows > 2 ? 2 * Co : 0);
-      f32* d3 = d0 + (rows > 3 ? 3 * Co : 0);
-      int co = 0;
-      for (; co + 8 <= Co; co += 8) {
-        v128_t a00 = wasm_v128_load(d0 + co), a01 = wasm_v128_load(d0 + co + 4);
-        v128_t a10 = wasm_v128_load(d1 + co), a11 = wasm_v128_load(d1 + co + 4);
-        v128_t a20 = wasm_v128_load(d2 + co), a21 = wasm_v128_load(d2 + co + 4);
-        v128_t a30 = wasm_v128_load(d3 + co), a31 = wasm_v128_load(d3 + co + 4);
-        for (int oh = 0; oh < OH; oh++) {
-          const f32* px = xn + oh * rowStep;
-          const f32* g = dyn + (oh * OW) * Co + co;
-          for (int ow = 0; ow < OW; ow++, px += colStep, g += Co) {
+  const int I = KH * KW * Ci;
+  const int oneTap = Ci % 4 == 0;
+  for (int i0 = 0; i0 < I; i0 += 4) {
+    const int rows = I - i0 < 4 ? I - i0 : 4;
+    const int tap = i0 / Ci, kh = tap / KW, kw = tap % KW;
+    /* x offset of each row from the block's pixel, and the output pixels whose taps lie inside x */
+    int o0, o1, o2, o3, dh = 0, dwc = 0, oh0 = 0, oh1 = OH, ow0 = 0, ow1 = OW;
+    if (oneTap) {
+      o0 = 0; o1 = 1; o2 = 2; o3 = 3;
+      dh = kh - pt; dwc = kw - pl;
+      while (oh0 < OH && oh0 * sh + dh < 0) oh0++;
+      while (oh1 > oh0 && (oh1 - 1) * sh + dh >= H) oh1--;
+      while (ow0 < OW && ow0 * sw + dwc < 0) ow0++;
+      while (ow1 > ow0 && (ow1 - 1) * sw + dwc >= W) ow1--;
+    } else {
+      /* a missing row (past I) reuses the first; its sums are not stored */
+      const int t1 = (i0 + (rows > 1 ? 1 : 0)) / Ci, t2 = (i0 + (rows > 2 ? 2 : 0)) / Ci, t3 = (i0 + (rows > 3 ? 3 : 0)) / Ci;
+      o0 = ((tap / KW) * W + tap % KW) * Ci + i0 % Ci;
+      o1 = ((t1 / KW) * W + t1 % KW) * Ci + (i0 + (rows > 1 ? 1 : 0)) % Ci;
+      o2 = ((t2 / KW) * W + t2 % KW) * Ci + (i0 + (rows > 2 ? 2 : 0)) % Ci;
+      o3 = ((t3 / KW) * W + t3 % KW) * Ci + (i0 + (rows > 3 ? 3 : 0)) % Ci;
+    }
+    const int base = oneTap ? i0 % Ci : 0;
+    f32* d0 = dw + i0 * Co;
+    f32* d1 = d0 + (rows > 1 ? Co : 0);
+    f32* d2 = d0 + (rows > 2 ? 2 * Co : 0);
+    f32* d3 = d0 + (rows > 3 ? 3 * Co : 0);
+    int co = 0;
+    for (; co + 8 <= Co; co += 8) {
+      v128_t a00 = wasm_f32x4_splat(0.f), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+      for (int n = n_begin; n < n_end; n++) {
+        const f32* xn = x + n * img + base;
+        const f32* dyn = dy + n * dyImg + co;
+        for (int oh = oh0; oh < oh1; oh++) {
+          const f32* px = xn + ((oh * sh + dh) * W + ow0 * sw + dwc) * Ci;
+          const f32* g = dyn + (oh * OW + ow0) * Co;
+          for (int ow = ow0; ow < ow1; ow++, px += sw * Ci, g += Co) {
             const v128_t b0 = wasm_v128_load(g), b1 = wasm_v128_load(g + 4);
             v128_t s = wasm_v128_load32_splat(px + o0);
-            a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s, b0));
-            a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s, b1));
+            a00 = MADD(a00, s, b0); a01 = MADD(a01, s, b1);
             s = wasm_v128_load32_splat(px + o1);
-            a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s, b0));
-            a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s, b1));
+            a10 = MADD(a10, s, b0); a11 = MADD(a11, s, b1);
             s = wasm_v128_load32_splat(px + o2);
-            a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s, b0));
-            a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s, b1));
+            a20 = MADD(a20, s, b0); a21 = MADD(a21, s, b1);
             s = wasm_v128_load32_splat(px + o3);
-            a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s, b0));
-            a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s, b1));
+            a30 = MADD(a30, s, b0); a31 = MADD(a31, s, b1);
           }
         }
-        /* rows that are missing store into row 0 first, and row 0 is stored last */
-        wasm_v128_store(d3 + co, a30); wasm_v128_store(d3 + co + 4, a31);
-        wasm_v128_store(d2 + co, a20); wasm_v128_store(d2 + co + 4, a21);
-        wasm_v128_store(d1 + co, a10); wasm_v128_store(d1 + co + 4, a11);
-        wasm_v128_store(d0 + co, a00); wasm_v128_store(d0 + co + 4, a01);
       }
-      for (; co + 4 <= Co; co += 4) {
-        v128_t a0 = wasm_v128_load(d0 + co), a1 = wasm_v128_load(d1 + co);
-        v128_t a2 = wasm_v128_load(d2 + co), a3 = wasm_v128_load(d3 + co);
-        for (int oh = 0; oh < OH; oh++) {
-          const f32* px = xn + oh * rowStep;
-          const f32* g = dyn + (oh * OW) * Co + co;
-          for (int ow = 0; ow < OW; ow++, px += colStep, g += Co) {
+      /* rows that are missing store into row 0 first, and row 0 is stored last */
+      wasm_v128_store(d3 + co, a30); wasm_v128_store(d3 + co + 4, a31);
+      wasm_v128_store(d2 + co, a20); wasm_v128_store(d2 + co + 4, a21);
+      wasm_v128_store(d1 + co, a10); wasm_v128_store(d1 + co + 4, a11);
+      wasm_v128_store(d0 + co, a00); wasm_v128_store(d0 + co + 4, a01);
+    }
+    for (; co + 4 <= Co; co += 4) {
+      v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
+      for (int n = n_begin; n < n_end; n++) {
+        const f32* xn = x + n * img + base;
+        const f32* dyn = dy + n * dyImg + co;
+        for (int oh = oh0; oh < oh1; oh++) {
+          const f32* px = xn + ((oh * sh + dh) * W + ow0 * sw + dwc) * Ci;
+          const f32* g = dyn + (oh * OW + ow0) * Co;
+          for (int ow = ow0; ow < ow1; ow++, px += sw * Ci, g += Co) {
             const v128_t b = wasm_v128_load(g);
-            a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(px + o0), b));
-            a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load32_splat(px + o1), b));
-            a2 = wasm_f32x4_add(a2, wasm_f32x4_mul(wasm_v128_load32_splat(px + o2), b));
-            a3 = wasm_f32x4_add(a3, wasm_f32x4_mul(wasm_v128_load32_splat(px + o3), b));
+            a0 = MADD(a0, wasm_v128_load32_splat(px + o0), b);
+            a1 = MADD(a1, wasm_v128_load32_splat(px + o1), b);
+            a2 = MADD(a2, wasm_v128_load32_splat(px + o2), b);
+            a3 = MADD(a3, wasm_v128_load32_splat(px + o3), b);
           }
         }
-        wasm_v128_store(d3 + co, a3); wasm_v128_store(d2 + co, a2);
-        wasm_v128_store(d1 + co, a1); wasm_v128_store(d0 + co, a0);
       }
-      for (; co < Co; co++) {
-        f32 s0 = d0[co], s1 = d1[co], s2 = d2[co], s3 = d3[co];
-        for (int oh = 0; oh < OH; oh++) {
-          const f32* px = xn + oh * rowStep;
-          const f32* g = dyn + (oh * OW) * Co + co;
-          for (int ow = 0; ow < OW; ow++, px += colStep, g += Co) {
+      wasm_v128_store(d3 + co, a3); wasm_v128_store(d2 + co, a2);
+      wasm_v128_store(d1 + co, a1); wasm_v128_store(d0 + co, a0);
+    }
+    for (; co < Co; co++) {
+      f32 s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
+      for (int n = n_begin; n < n_end; n++) {
+        const f32* xn = x + n * img + base;
+        const f32* dyn = dy + n * dyImg + co;
+        for (int oh = oh0; oh < oh1; oh++) {
+          const f32* px = xn + ((oh * sh + dh) * W + ow0 * sw + dwc) * Ci;
+          const f32* g = dyn + (oh * OW + ow0) * Co;
+          for (int ow = ow0; ow < ow1; ow++, px += sw * Ci, g += Co) {
             s0 += px[o0] * *g; s1 += px[o1] * *g; s2 += px[o2] * *g; s3 += px[o3] * *g;
           }
         }
-        d3[co] = s3; d2[co] = s2; d1[co] = s1; d0[co] = s0;
       }
+      d3[co] = s3; d2[co] = s2; d1[co] = s1; d0[co] = s0;
     }
   }
 }
@@ -197,6 +221,192 @@ void max_pool_grad_2x2(const f32* x, const f32* dy, f32* dx, int OW, int C, int 
         y0[p + C + c] = k == 1 ? *g : 0.f;
         y1[p + c] = k == 2 ? *g : 0.f;
         y1[p + C + c] = k == 3 ? *g : 0.f;
+      }
+    }
+  }
+}
+
+/* Address of input pixel column iw of row xrow, or of `zero` (Ci zeros) when iw lies in the padding. */
+static inline const f32* pixel(const f32* xrow, const f32* zero, int iw, int W, int Ci) {
+  return iw < 0 || iw >= W ? zero : xrow + iw * Ci;
+}
+
+/* The fused epilogue: + bias[co..] (when there is one), then max(., 0) when relu is set (NaN stays NaN). */
+static inline v128_t epilogue(v128_t v, const f32* bias, int co, int relu) {
+  if (bias) v = wasm_f32x4_add(v, wasm_v128_load(bias + co));
+  return relu ? wasm_f32x4_max(v, wasm_f32x4_splat(0.f)) : v;
+}
+
+static inline f32 scalar_epilogue(f32 v, const f32* bias, f32 b, int relu) {
+  if (bias) v += b;
+  return relu && v < 0.f ? 0.f : v;
+}
+
+/*
+ * 2-D convolution (NHWC, dilation 1), optionally with a bias and a ReLU fused in:
+ *   y[n][oh][ow][co] = act(bias[co] + sum over kh,kw,ci of x[n][oh*sh-pt+kh][ow*sw-pl+kw][ci] * w[kh][kw][ci][co])
+ * for output rows r = n*OH+oh in [r_begin, r_end); taps in the padding read `zero` (at least Ci zeros). bias may be 0
+ * (none). Blocks of 4 output pixels x 8 channels stay in registers over the whole contraction (4 splats of x times 2
+ * vectors of w per input channel); every output is written once, by the thread that owns its row.
+ */
+EXPORT(conv2d)
+void conv2d(const f32* x, int H, int W, int Ci, const f32* w, int KH, int KW, int Co, int sh, int sw, int pt, int pl,
+            f32* y, int OH, int OW, const f32* zero, const f32* bias, int relu, int r_begin, int r_end) {
+  const int tapStride = Ci * Co;
+  for (int r = r_begin; r < r_end; r++) {
+    const int n = r / OH, oh = r % OH;
+    const f32* xn = x + n * H * W * Ci;
+    f32* yr = y + r * OW * Co;
+    const int ih0 = oh * sh - pt;
+    const int kh0 = ih0 < 0 ? -ih0 : 0;
+    const int kh1 = H - ih0 < KH ? H - ih0 : KH;
+    for (int ow0 = 0; ow0 < OW; ow0 += 4) {
+      const int np = OW - ow0 < 4 ? OW - ow0 : 4;
+      /* first input column of each of the 4 pixels (a missing pixel repeats the first; it is not stored) */
+      const int c0 = ow0 * sw - pl;
+      const int c1 = (np > 1 ? ow0 + 1 : ow0) * sw - pl;
+      const int c2 = (np > 2 ? ow0 + 2 : ow0) * sw - pl;
+      const int c3 = (np > 3 ? ow0 + 3 : ow0) * sw - pl;
+      f32* o = yr + ow0 * Co;
+      int co = 0;
+      for (; co + 8 <= Co; co += 8) {
+        v128_t a00 = wasm_f32x4_splat(0.f), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        for (int kh = kh0; kh < kh1; kh++) {
+          const f32* xrow = xn + (ih0 + kh) * W * Ci;
+          for (int kw = 0; kw < KW; kw++) {
+            const f32* p0 = pixel(xrow, zero, c0 + kw, W, Ci);
+            const f32* p1 = pixel(xrow, zero, c1 + kw, W, Ci);
+            const f32* p2 = pixel(xrow, zero, c2 + kw, W, Ci);
+            const f32* p3 = pixel(xrow, zero, c3 + kw, W, Ci);
+            const f32* wp = w + (kh * KW + kw) * tapStride + co;
+            for (int ci = 0; ci < Ci; ci++, wp += Co) {
+              const v128_t b0 = wasm_v128_load(wp), b1 = wasm_v128_load(wp + 4);
+              v128_t s = wasm_v128_load32_splat(p0 + ci);
+              a00 = MADD(a00, s, b0); a01 = MADD(a01, s, b1);
+              s = wasm_v128_load32_splat(p1 + ci);
+              a10 = MADD(a10, s, b0); a11 = MADD(a11, s, b1);
+              s = wasm_v128_load32_splat(p2 + ci);
+              a20 = MADD(a20, s, b0); a21 = MADD(a21, s, b1);
+              s = wasm_v128_load32_splat(p3 + ci);
+              a30 = MADD(a30, s, b0); a31 = MADD(a31, s, b1);
+            }
+          }
+        }
+        wasm_v128_store(o + co, epilogue(a00, bias, co, relu));
+        wasm_v128_store(o + co + 4, epilogue(a01, bias, co + 4, relu));
+        if (np > 1) { wasm_v128_store(o + Co + co, epilogue(a10, bias, co, relu)); wasm_v128_store(o + Co + co + 4, epilogue(a11, bias, co + 4, relu)); }
+        if (np > 2) { wasm_v128_store(o + 2 * Co + co, epilogue(a20, bias, co, relu)); wasm_v128_store(o + 2 * Co + co + 4, epilogue(a21, bias, co + 4, relu)); }
+        if (np > 3) { wasm_v128_store(o + 3 * Co + co, epilogue(a30, bias, co, relu)); wasm_v128_store(o + 3 * Co + co + 4, epilogue(a31, bias, co + 4, relu)); }
+      }
+      for (; co + 4 <= Co; co += 4) {
+        v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
+        for (int kh = kh0; kh < kh1; kh++) {
+          const f32* xrow = xn + (ih0 + kh) * W * Ci;
+          for (int kw = 0; kw < KW; kw++) {
+            const f32* p0 = pixel(xrow, zero, c0 + kw, W, Ci);
+            const f32* p1 = pixel(xrow, zero, c1 + kw, W, Ci);
+            const f32* p2 = pixel(xrow, zero, c2 + kw, W, Ci);
+            const f32* p3 = pixel(xrow, zero, c3 + kw, W, Ci);
+            const f32* wp = w + (kh * KW + kw) * tapStride + co;
+            for (int ci = 0; ci < Ci; ci++, wp += Co) {
+              const v128_t b = wasm_v128_load(wp);
+              a0 = MADD(a0, wasm_v128_load32_splat(p0 + ci), b);
+              a1 = MADD(a1, wasm_v128_load32_splat(p1 + ci), b);
+              a2 = MADD(a2, wasm_v128_load32_splat(p2 + ci), b);
+              a3 = MADD(a3, wasm_v128_load32_splat(p3 + ci), b);
+            }
+          }
+        }
+        wasm_v128_store(o + co, epilogue(a0, bias, co, relu));
+        if (np > 1) wasm_v128_store(o + Co + co, epilogue(a1, bias, co, relu));
+        if (np > 2) wasm_v128_store(o + 2 * Co + co, epilogue(a2, bias, co, relu));
+        if (np > 3) wasm_v128_store(o + 3 * Co + co, epilogue(a3, bias, co, relu));
+      }
+      for (; co < Co; co++) {
+        f32 s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
+        for (int kh = kh0; kh < kh1; kh++) {
+          const f32* xrow = xn + (ih0 + kh) * W * Ci;
+          for (int kw = 0; kw < KW; kw++) {
+            const f32* p0 = pixel(xrow, zero, c0 + kw, W, Ci);
+            const f32* p1 = pixel(xrow, zero, c1 + kw, W, Ci);
+            const f32* p2 = pixel(xrow, zero, c2 + kw, W, Ci);
+            const f32* p3 = pixel(xrow, zero, c3 + kw, W, Ci);
+            const f32* wp = w + (kh * KW + kw) * tapStride + co;
+            for (int ci = 0; ci < Ci; ci++, wp += Co) {
+              s0 += p0[ci] * *wp; s1 += p1[ci] * *wp; s2 += p2[ci] * *wp; s3 += p3[ci] * *wp;
+            }
+          }
+        }
+        const f32 b = bias ? bias[co] : 0.f;
+        o[co] = scalar_epilogue(s0, bias, b, relu);
+        if (np > 1) o[Co + co] = scalar_epilogue(s1, bias, b, relu);
+        if (np > 2) o[2 * Co + co] = scalar_epilogue(s2, bias, b, relu);
+        if (np > 3) o[3 * Co + co] = scalar_epilogue(s3, bias, b, relu);
+      }
+    }
+  }
+}
+
+/* ReLU's gradient, dx = dy where x > 0, else 0 (NaN where x is NaN, as dy * step(x)), for elements [begin, end). */
+EXPORT(relu_grad)
+void relu_grad(const f32* dy, const f32* x, f32* dx, int begin, int end) {
+  int i = begin;
+  const v128_t z = wasm_f32x4_splat(0.f);
+  for (; i + 4 <= end; i += 4) {
+    const v128_t xv = wasm_v128_load(x + i);
+    const v128_t g = wasm_v128_and(wasm_v128_load(dy + i), wasm_f32x4_gt(xv, z));
+    wasm_v128_store(dx + i, wasm_v128_bitselect(xv, g, wasm_f32x4_ne(xv, xv)));
+  }
+  for (; i < end; i++) dx[i] = x[i] > 0.f ? dy[i] : (x[i] != x[i] ? x[i] : 0.f);
+}
+
+/* y[r][c] = x[r][c] + b[c] for rows [r_begin, r_end) of C columns (a bias added over all leading axes). */
+EXPORT(add_bias)
+void add_bias(const f32* x, const f32* b, f32* y, int C, int r_begin, int r_end) {
+  for (int r = r_begin; r < r_end; r++) {
+    const f32* xr = x + r * C;
+    f32* yr = y + r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) wasm_v128_store(yr + c, wasm_f32x4_add(wasm_v128_load(xr + c), wasm_v128_load(b + c)));
+    for (; c < C; c++) yr[c] = xr[c] + b[c];
+  }
+}
+
+/* y = max(x, 0) for elements [begin, end) (NaN stays NaN). */
+EXPORT(relu)
+void relu(const f32* x, f32* y, int begin, int end) {
+  int i = begin;
+  const v128_t z = wasm_f32x4_splat(0.f);
+  for (; i + 4 <= end; i += 4) wasm_v128_store(y + i, wasm_f32x4_max(wasm_v128_load(x + i), z));
+  for (; i < end; i++) y[i] = x[i] < 0.f ? 0.f : x[i];
+}
+
+/*
+ * MaxPool with 2x2 windows, stride 2 and no padding: y[n][oh][ow][c] = max of x[n][2oh..2oh+1][2ow..2ow+1][c], for
+ * output rows r = n*OH+oh in [r_begin, r_end); x is [N][H][W][C] (an odd last row/column is left out). NaN propagates.
+ */
+EXPORT(max_pool_2x2)
+void max_pool_2x2(const f32* x, f32* y, int H, int W, int C, int OH, int OW, int r_begin, int r_end) {
+  for (int r = r_begin; r < r_end; r++) {
+    const int n = r / OH, oh = r % OH;
+    const f32* x0 = x + ((n * H + 2 * oh) * W) * C;
+    const f32* x1 = x0 + W * C;
+    f32* yr = y + r * OW * C;
+    for (int ow = 0; ow < OW; ow++) {
+      const int p = 2 * ow * C;
+      int c = 0;
+      for (; c + 4 <= C; c += 4) {
+        const v128_t m0 = wasm_f32x4_max(wasm_v128_load(x0 + p + c), wasm_v128_load(x0 + p + C + c));
+        const v128_t m1 = wasm_f32x4_max(wasm_v128_load(x1 + p + c), wasm_v128_load(x1 + p + C + c));
+        wasm_v128_store(yr + ow * C + c, wasm_f32x4_max(m0, m1));
+      }
+      for (; c < C; c++) {
+        f32 m = x0[p + c];
+        const f32 v1 = x0[p + C + c], v2 = x1[p + c], v3 = x1[p + C + c];
+        if (v1 > m || v1 != v1) m = v1;
+        if (v2 > m || v2 != v2) m = v2;
+        if (v3 > m || v3 != v3) m = v3;
+        yr[ow * C + c] = m;
       }
     }
   }

@@ -9,7 +9,7 @@ describe('selectBackend', () => {
     expect(info.name).toBe('wasm');
     expect(tf.getBackend()).toBe('wasm');
     expect(info.threads).toBe(2);
-    expect(info.versions['tfjs-backend-wasm']).toBe('4.22.0 (threaded-simd)');
+    expect(info.versions['tfjs-backend-wasm']).toBe('4.22.0 (threaded-simd; Epoch kernels (relaxed-simd) on 2 threads, XNNPACK on 1)');
     expect(info.versions['tfjs-core']).toBe('4.22.0');
     expect(info.attempts.map((a) => [a.name, a.ok])).toEqual([['node-gpu', false], ['node', false], ['wasm', true]]);
     expect(info.attempts[1]?.reason).toMatch(/tfjs-node/);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { version_layers } from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
+import { nativeModuleCompiles, preferredVariant, setNativeThreads } from '../kernels/native/native-kernels';
 import { registerEpochWasmKernels } from '../kernels/register-wasm-kernels';
 import { installPthreadWorkerBridge, withDoubledCoreCount } from './wasm-threads';
 
@@ -75,10 +76,18 @@ async function tryWasm(threads: number, log: (l: string) => void): Promise<WasmR
   if (threads > 1) {
     if (installPthreadWorkerBridge()) {
       tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
-      wasm.setThreadsCount(threads);
-      if (await withDoubledCoreCount(() => tf.setBackend('wasm'))) {
+      // With Epoch's native kernels (convolutions, their gradients, pooling, dense products), those split their work
+      // over `threads` threads of their own and XNNPACK's pool is kept to one thread: its workers spin for a while
+      // after every job and took cores from Epoch's (model3 step 44 -> 40 ms). The threaded binary is still needed for
+      // its shared memory.
+      const native = nativeModuleCompiles(true);
+      setNativeThreads(threads);
+      wasm.setThreadsCount(native ? 1 : threads);
+      if (await (native ? tf.setBackend('wasm') : withDoubledCoreCount(() => tf.setBackend('wasm')))) {
         probe();
-        return { threads: wasm.getThreadsCount(), version: wasm.version_wasm, note: 'threaded-simd' };
+        return native
+          ? { threads, version: wasm.version_wasm, note: `threaded-simd; Epoch kernels (${preferredVariant()}) on ${threads} threads, XNNPACK on ${wasm.getThreadsCount()}` }
+          : { threads: wasm.getThreadsCount(), version: wasm.version_wasm, note: 'threaded-simd' };
       }
       note = `threaded wasm failed to start; using 1 thread`;
     } else {
@@ -87,6 +96,7 @@ async function tryWasm(threads: number, log: (l: string) => void): Promise<WasmR
     log(`backend: ${note}`);
   }
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  setNativeThreads(1);
   wasm.setThreadsCount(1);
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
   probe();

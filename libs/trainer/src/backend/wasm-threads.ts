@@ -13,8 +13,9 @@ import { Worker as NodeWorker, type WorkerOptions } from 'node:worker_threads';
  *    which under Node reads a file. The bootstrap holds messages in order while it reads the Blob's text, and serves
  *    it to importScripts with the rollup aliases (require$$N, commonjsGlobal) the factory's source refers to.
  * 3. The `WASM_HAS_MULTITHREAD_SUPPORT` flag is hard-wired false under Node; `env().set()` overrides it (caller).
- * 4. The C++ side caps XNNPACK's pool at half the logical cores (1 on a 2-core machine); `os.cpus()` is doubled only
- *    while the backend initialises (see `withDoubledCoreCount`).
+ * 4. The C++ side caps XNNPACK's pool at half the logical cores (1 on a 2-core machine). Where Epoch's native kernels
+ *    run, XNNPACK keeps one thread on purpose (they have their own; see select-backend.ts); without them, `os.cpus()`
+ *    is doubled only while the backend initialises (see `withDoubledCoreCount`).
  * The workers never keep the process alive (see PthreadWorker.ref).
  * Any failure is caught by the caller, which falls back to the single-threaded SIMD binary.
  */

@@ -43,20 +43,21 @@ export function conv2DInfoFromAttrs(xShape: number[], attrs: NamedAttrMap): Conv
 }
 
 /**
- * Epoch's native SIMD kernel (native/epoch-kernels.c): dW = patches^T @ dy without materialising the patches. It reads
- * x through a zero-padded copy in which every window lies inside (rows/columns no window reaches are left out; no copy
- * at all when x already is one, as with 'valid' padding).
+ * Epoch's native SIMD kernel (native/epoch-kernels.c): dW = patches^T @ dy without materialising the patches. With a
+ * multiple of 4 input channels it reads x in place and skips the taps in the padding; otherwise (an image's 3 colour
+ * channels) through a zero-padded copy in which every window lies inside (rows/columns no window reaches are left out;
+ * no copy at all when x already is one, as with 'valid' padding).
  */
 function viaNative(backend: BackendWasm, k: TNativeKernels, x: TensorInfo, dy: TensorInfo, c: Conv2DInfo): TensorInfo {
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outHeight: OH, outWidth: OW, outChannels: Co } = c;
-  const top = c.padInfo.top;
-  const left = c.padInfo.left;
+  let top = c.padInfo.top;
+  let left = c.padInfo.left;
   const needH = (OH - 1) * c.strideHeight + c.filterHeight;
   const needW = (OW - 1) * c.strideWidth + c.filterWidth;
   let xp = x;
   let Hp = H;
   let Wp = W;
-  if (top > 0 || left > 0 || needH > H || needW > W) {
+  if (Ci % 4 !== 0 && (top > 0 || left > 0 || needH > H || needW > W)) {
     Hp = needH;
     Wp = needW;
     xp = backend.makeOutput([N, Hp, Wp, Ci], 'float32');
@@ -71,11 +72,14 @@ function viaNative(backend: BackendWasm, k: TNativeKernels, x: TensorInfo, dy: T
         dst.set(src.subarray(s, s + cols), ((n * Hp + h + top) * Wp + left) * Ci);
       }
     }
+    top = 0;
+    left = 0;
   }
   const out = backend.makeOutput(c.filterShape, 'float32');
   k.conv2dFilterGrad({
-    xp: heapOffset(backend, xp), n: N, hp: Hp, wp: Wp, ci: Ci, dy: heapOffset(backend, dy), oh: OH, ow: OW, co: Co,
-    kh: c.filterHeight, kw: c.filterWidth, sh: c.strideHeight, sw: c.strideWidth, dw: heapOffset(backend, out),
+    x: heapOffset(backend, xp), n: N, h: Hp, w: Wp, ci: Ci, dy: heapOffset(backend, dy), oh: OH, ow: OW, co: Co,
+    kh: c.filterHeight, kw: c.filterWidth, sh: c.strideHeight, sw: c.strideWidth, padTop: top, padLeft: left,
+    dw: heapOffset(backend, out),
     scratch: (floats: number) => {
       const t = backend.makeOutput([floats], 'float32');
       return { offset: heapOffset(backend, t), release: () => release(backend, t) };

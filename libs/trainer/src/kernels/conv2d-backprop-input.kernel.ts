@@ -1,6 +1,8 @@
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { runNativeConv } from './conv2d.kernel';
 import { heapF32, input, release, run, stock, wasmBackend, type KernelArgs } from './kernel-utils';
+import { heapOffset, nativeKernels } from './native/native-kernels';
 
 /**
  * Conv2DBackpropInput: with stride 1 the input gradient is a plain convolution of dy with the filter rotated by 180°
@@ -25,6 +27,16 @@ export function conv2DBackpropInput(args: KernelArgs): TensorInfo {
     return stock('Conv2DBackpropInput')(args);
   }
   const rotated = rotateFilter(backend, filter);
+  const k = filter.dtype === 'float32' && dy.dtype === 'float32' ? nativeKernels(backend) : null;
+  if (k) {
+    // the same convolution on the native kernel: dy [N,OH,OW,Co] is its input, the output has x's shape
+    const conv = backend_util.computeConv2DInfo(dy.shape as [number, number, number, number],
+      rotated.shape as [number, number, number, number], 1, 1, [[0, 0], [top, bottom], [left, right], [0, 0]], undefined, false,
+      'channelsLast');
+    const out = runNativeConv(backend, k, dy, heapOffset(backend, rotated), conv, 0, false);
+    release(backend, rotated);
+    return out;
+  }
   const out = run('Conv2D', backend, { x: dy, filter: rotated }, {
     strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1],
   });

@@ -1,20 +1,49 @@
 import { slice_util, util, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapF32, input, release, run, stock, transpose, wasmBackend, type KernelArgs } from './kernel-utils';
 import { heapOffset, nativeKernels } from './native/native-kernels';
 
-/** BatchMatMul: XNNPACK is fast only without the transpose flags, so transposes are done explicitly first (10-30x). */
+/**
+ * BatchMatMul: one product (batch 1, as in Dense layers) runs on the native convolution kernel as a 1x1 convolution,
+ * split over the threads; others on XNNPACK, which is fast only without the transpose flags, so transposes are done
+ * explicitly first (10-30x).
+ */
 export function batchMatMul(args: KernelArgs): TensorInfo {
   const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
-  if (!transposeA && !transposeB) return stock('BatchMatMul')(args);
   const backend = wasmBackend(args);
   const a = input(args, 'a');
   const b = input(args, 'b');
+  if (!transposeA && !transposeB) return nativeMatMul(backend, a, b) ?? stock('BatchMatMul')(args);
   const swapLast = (t: TensorInfo) => t.shape.map((_, i, s) => (i < s.length - 2 ? i : i === s.length - 2 ? s.length - 1 : s.length - 2));
   const a2 = transposeA ? transpose(backend, a, swapLast(a)) : a;
   const b2 = transposeB ? transpose(backend, b, swapLast(b)) : b;
-  const out = stock('BatchMatMul')({ inputs: { a: a2, b: b2 }, backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+  const out = nativeMatMul(backend, a2, b2)
+    ?? stock('BatchMatMul')({ inputs: { a: a2, b: b2 }, backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
   if (a2 !== a) release(backend, a2);
   if (b2 !== b) release(backend, b2);
+  return out;
+}
+
+/**
+ * a [1,M,K] @ b [1,K,N] (or [M,K] @ [K,N]) as a 1x1 convolution of a seen as M/4 rows of 4 pixels with K channels (M/4 rows for the
+ * threads to share, 4 pixels for the kernel's register block), or 1 row of M pixels when M is not a multiple of 4.
+ * Null where the native kernel does not apply (batches, other dtypes, no native module).
+ */
+function nativeMatMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo | null {
+  const rank = a.shape.length;
+  if (rank < 2 || rank > 3 || b.shape.length !== rank || (rank === 3 && (a.shape[0] !== 1 || b.shape[0] !== 1))) return null;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  const k = nativeKernels(backend);
+  if (!k) return null;
+  const [M = 0, K = 0] = a.shape.slice(-2);
+  const N = b.shape[rank - 1] ?? 0;
+  const out = backend.makeOutput(rank === 3 ? [1, M, N] : [M, N], 'float32');
+  if (M === 0 || N === 0) return out;
+  const pixels = M % 4 === 0 ? 4 : M;
+  k.conv2d({
+    x: heapOffset(backend, a), n: M / pixels, h: 1, w: pixels, ci: K, filter: heapOffset(backend, b), kh: 1, kw: 1, co: N,
+    sh: 1, sw: 1, padTop: 0, padLeft: 0, y: heapOffset(backend, out), oh: 1, ow: pixels, zero: 0, bias: 0, relu: false,
+  });
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
-import { heapF32, input, wasmBackend, type KernelArgs } from './kernel-utils';
+import { heapF32, input, stock, wasmBackend, type KernelArgs } from './kernel-utils';
 import { heapOffset, nativeKernels } from './native/native-kernels';
 
 type PoolAttrs = { filterSize: [number, number] | number; strides: [number, number] | number; pad: 'same' | 'valid' | number;
@@ -8,6 +8,26 @@ type PoolAttrs = { filterSize: [number, number] | number; strides: [number, numb
 function poolInfo(args: KernelArgs, shape: number[]): backend_util.Conv2DInfo {
   const { filterSize, strides, pad, dimRoundingMode } = (args.attrs ?? {}) as unknown as PoolAttrs;
   return backend_util.computePool2DInfo(shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+}
+
+/** 2x2 windows with stride 2 and no padding (an odd last row or column is left out, as 'valid' does). */
+function is2x2(c: backend_util.Conv2DInfo): boolean {
+  return c.filterHeight === 2 && c.filterWidth === 2 && c.strideHeight === 2 && c.strideWidth === 2
+    && c.padInfo.top === 0 && c.padInfo.left === 0 && c.dilationHeight === 1 && c.dilationWidth === 1
+    && 2 * c.outHeight <= c.inHeight && 2 * c.outWidth <= c.inWidth;
+}
+
+/** MaxPool: the 2x2/2 windows of every CNN in the lesson on the native kernel, split over the threads; others stock. */
+export function maxPool(args: KernelArgs): TensorInfo {
+  const backend = wasmBackend(args);
+  const x = input(args, 'x');
+  const c = poolInfo(args, x.shape);
+  const k = x.dtype === 'float32' && is2x2(c) ? nativeKernels(backend) : null;
+  if (!k) return stock('MaxPool')(args);
+  const out = backend.makeOutput(c.outShape, 'float32');
+  k.maxPool2x2(heapOffset(backend, x), heapOffset(backend, out), c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight,
+    c.outWidth);
+  return out;
 }
 
 /**

@@ -1,12 +1,20 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelFunc } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.kernel';
 import { conv2DBackpropInput } from './conv2d-backprop-input.kernel';
+import { conv2D, fusedConv2D } from './conv2d.kernel';
+import { add, registerReluGradient, relu, RELU_GRAD_KERNEL, reluGrad } from './elementwise.kernel';
 import { stockKernels, type WasmKernelFunc } from './kernel-utils';
 import { batchMatMul, cast, identity, slice, sum } from './layout.kernel';
-import { avgPoolGrad, maxPoolGrad } from './pool-grad.kernel';
+import { avgPoolGrad, maxPool, maxPoolGrad } from './pool-grad.kernel';
 
 /** Epoch's replacements for (or additions to) the stock tfjs-wasm kernels, by kernel name. */
 export const EPOCH_WASM_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
+  Conv2D: conv2D,
+  FusedConv2D: fusedConv2D,
+  Add: add,
+  Relu: relu,
+  MaxPool: maxPool,
+  [RELU_GRAD_KERNEL]: reluGrad,
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
   MaxPoolGrad: maxPoolGrad,
@@ -35,5 +43,6 @@ export function registerEpochWasmKernels(): void {
     }
     registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc, setupFunc: prev?.setupFunc });
   }
+  registerReluGradient();
   registered = true;
 }

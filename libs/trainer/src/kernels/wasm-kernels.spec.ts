@@ -68,6 +68,10 @@ const CONV_CASES: [Shape4, Shape4, [number, number], 'same' | 'valid'][] = [
   [[2, 9, 8, 4], [2, 3, 4, 6], [2, 1], 'valid'],
   [[2, 7, 7, 4], [1, 1, 4, 6], [1, 1], 'same'],
   [[2, 7, 7, 4], [1, 1, 4, 6], [2, 2], 'valid'],
+  // multiples of 4 input channels: the filter gradient reads x in place and skips taps in the padding
+  [[3, 11, 9, 8], [3, 3, 8, 12], [2, 2], 'same'],
+  [[2, 10, 9, 8], [5, 3, 8, 6], [1, 1], 'same'],
+  [[2, 11, 9, 4], [3, 3, 4, 5], [2, 2], 'valid'],
   // few input channels take the im2col path
   [[2, 11, 9, 3], [3, 2, 3, 5], [2, 2], 'valid'],
   [[2, 9, 10, 2], [5, 3, 2, 4], [1, 2], 'same'],
@@ -102,16 +106,31 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     }
   });
 
-  it.each(CONV_CASES)('Conv2DBackpropFilter and Conv2DBackpropInput x%j f%j s%j %s', async (xs, fs, strides, pad) => {
+  it.each(CONV_CASES)('Conv2D, FusedConv2D, Conv2DBackpropFilter and Conv2DBackpropInput x%j f%j s%j %s', async (xs, fs, strides, pad) => {
     const info = tf.backend_util.computeConv2DInfo(xs, fs, strides, 1, pad);
     const x = { shape: xs, data: randomFloats(size(xs), 1) };
     const dy = { shape: info.outShape, data: randomFloats(size(info.outShape), 2) };
     const filter = { shape: fs, data: randomFloats(size(fs), 3) };
-    const attrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
-    const filterGrad = kernelRun('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: fs });
-    const want = await onBackend('cpu', filterGrad);
-    await onEveryPath(() => onBackend('wasm', filterGrad), (path, got) => expect(relativeError(got, want), path).toBeLessThan(TOL));
-    expect(await compareKernel('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: xs })).toBeLessThan(TOL);
+    const bias = { shape: [fs[3]], data: randomFloats(fs[3], 4) };
+    const attrs = { strides, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, dilations: [1, 1] };
+    const runs: [string, () => tf.Tensor][] = [
+      ['Conv2D', kernelRun('Conv2D', { x, filter }, attrs)],
+      ['FusedConv2D + bias + relu', kernelRun('FusedConv2D', { x, filter, bias }, { ...attrs, activation: 'relu' })],
+      ['FusedConv2D, linear, no bias', kernelRun('FusedConv2D', { x, filter }, { ...attrs, activation: 'linear' })],
+      ['FusedConv2D + bias + elu (stock)', kernelRun('FusedConv2D', { x, filter, bias }, { ...attrs, activation: 'elu' })],
+      ['Conv2DBackpropFilter', kernelRun('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: fs })],
+      ['Conv2DBackpropInput', kernelRun('Conv2DBackpropInput', { dy, filter }, { ...attrs, inputShape: xs })],
+    ];
+    for (const [name, run] of runs) {
+      const want = await onBackend('cpu', run);
+      await onEveryPath(() => onBackend('wasm', run), (path, got) => {
+        // the stock elu and strided input gradients do not use the native module: nothing for a helper to join
+        if (path === 'native, helper threads' && (name.includes('(stock)') || (name === 'Conv2DBackpropInput' && (strides[0] > 1 || strides[1] > 1)))) {
+          nativeTeamStats.joined++;
+        }
+        expect(relativeError(got, want), `${name}, ${path}`).toBeLessThan(TOL);
+      });
+    }
   });
 
   it('gives the same bits for a filter gradient whichever threads ran its chunks (seeded training repeats exactly)', async () => {
@@ -182,6 +201,18 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     });
   });
 
+  it.each(POOL_CASES)('MaxPool x%j k%i s%i %s', async (xs, k, s, pad) => {
+    const xd = randomFloats(size(xs), 20);
+    const run = () => tf.maxPool(tf.tensor(xd, xs) as tf.Tensor4D, k, s, pad);
+    const want = await onBackend('cpu', run);
+    const info = tf.backend_util.computePool2DInfo(xs, k, s, 1, pad);
+    const native = k === 2 && s === 2 && info.padInfo.top === 0 && info.padInfo.left === 0;
+    await onEveryPath(() => onBackend('wasm', run), (path, got) => {
+      if (path === 'native, helper threads' && !native) nativeTeamStats.joined++; // the stock kernel
+      expect(relativeError(got, want), path).toBe(0);
+    });
+  });
+
   it.each(POOL_CASES.filter((c) => c[3] === 'valid'))('AvgPoolGrad x%j k%i s%i %s', async (xs, k, s, pad) => {
     const info = tf.backend_util.computePool2DInfo(xs, k, s, 1, pad);
     expect(await compareKernel('AvgPoolGrad', { dy: { shape: info.outShape, data: randomFloats(size(info.outShape), 8) }, input: { shape: xs, data: randomFloats(size(xs), 9) } },
@@ -191,9 +222,17 @@ describe('Epoch wasm kernels against the cpu backend', () => {
   it.each([
     [[64, 1024], [1024, 64], false, false], [[64, 64], [1024, 64], false, true], [[64, 1024], [64, 64], true, false],
     [[3, 5, 7], [3, 5, 4], true, false], [[3, 7, 5], [3, 4, 5], false, true], [[2, 5, 7], [2, 4, 5], true, true],
+    [[7, 13], [13, 10], false, false], [[12, 3], [3, 9], false, false], [[5, 6], [5, 11], true, false],
   ] as [number[], number[], boolean, boolean][])('BatchMatMul a%j b%j transposeA=%s transposeB=%s', async (as, bs, ta, tb) => {
-    expect(await compareKernel('BatchMatMul', { a: { shape: as, data: randomFloats(size(as), 10) }, b: { shape: bs, data: randomFloats(size(bs), 11) } },
-      { transposeA: ta, transposeB: tb })).toBeLessThan(TOL);
+    const run = kernelRun('BatchMatMul', { a: { shape: as, data: randomFloats(size(as), 10) }, b: { shape: bs, data: randomFloats(size(bs), 11) } },
+      { transposeA: ta, transposeB: tb });
+    const want = await onBackend('cpu', run);
+    await onEveryPath(() => onBackend('wasm', run), (path, got) => {
+      // batches run on XNNPACK, and products whose row count is not a multiple of 4 on the calling thread
+      const m = ta ? as[as.length - 1] as number : as[as.length - 2] as number;
+      if (path === 'native, helper threads' && (as.length === 3 || m % 4 !== 0)) nativeTeamStats.joined++;
+      expect(relativeError(got, want), path).toBeLessThan(TOL);
+    });
   });
 
   it.each([
@@ -239,6 +278,49 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     [[4, 5, 6, 7], [1, 2, 0, 0], [2, 3, 6, 7]], [[4, 5, 6, 7], [1, 2, 1, 0], [2, 3, 4, 7]], [[5, 4], [1, 0], [-1, 4]],
   ] as [number[], number[], number[]][])('Slice x%j begin %j size %j', async (xs, begin, sz) => {
     expect(await compareKernel('Slice', { x: { shape: xs, data: randomFloats(size(xs), 13) } }, { begin, size: sz })).toBe(0);
+  });
+
+  // [a shape, b shape, native]: a per-channel vector on either side takes the native kernel (split over the threads
+  // when large); other broadcasts keep the stock kernel
+  it.each([
+    [[64, 16, 16, 32], [32], true], [[32], [64, 8, 8, 32], true], [[7, 5, 37], [1, 1, 37], true], [[300, 21], [21], true],
+    [[4, 6], [4, 6], false], [[4, 6], [1], false], [[6], [6], false], [[2, 3, 4], [3, 4], false],
+  ] as [number[], number[], boolean][])('Add a%j + b%j (native: %s)', async (as, bs, native) => {
+    const run = kernelRun('Add', { a: { shape: as, data: randomFloats(size(as), 16) }, b: { shape: bs, data: randomFloats(size(bs), 17) } }, {});
+    const want = await onBackend('cpu', run);
+    const split = native; // in helpers-first mode every native job is split
+    await onEveryPath(() => onBackend('wasm', run), (path, got) => {
+      if (path === 'native, helper threads' && !split) nativeTeamStats.joined++; // nothing to split
+      expect(relativeError(got, want), path).toBe(0);
+    });
+  });
+
+  it.each([[64 * 32 * 32 * 32], [4099], [7]])('ReLU and its gradient, %i elements (zeros, negatives, positives)', async (n) => {
+    const xd = randomFloats(n, 18);
+    for (let i = 0; i < n; i += 5) xd[i] = 0;
+    const dyd = randomFloats(n, 19);
+    for (const [name, run] of [
+      ['Relu', () => tf.relu(tf.tensor(xd))],
+      ['gradient', () => tf.grad((x: tf.Tensor) => tf.relu(x))(tf.tensor(xd), tf.tensor(dyd))],
+    ] as const) {
+      const want = await onBackend('cpu', run);
+      await onEveryPath(() => onBackend('wasm', run), (path, got) => expect(relativeError(got, want), `${name}, ${path}`).toBe(0));
+    }
+  });
+
+  it('ReLU gradient on wasm is one kernel, and NaN in x stays NaN as with dy * step(x)', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor([NaN, -1, 0, 2, 3]);
+    const dy = tf.tensor([5, 5, 5, 5, -4]);
+    const profile = await tf.profile(() => tf.grad((t: tf.Tensor) => tf.relu(t))(x, dy));
+    const names = profile.kernels.map((k) => k.name);
+    expect(names).toContain('EpochReluGrad');
+    expect(names).not.toContain('Step');
+    const g = tf.grad((t: tf.Tensor) => tf.relu(t))(x, dy);
+    const got = Array.from(await g.data());
+    expect(got[0]).toBeNaN();
+    expect(got.slice(1)).toEqual([0, 0, 5, -4]);
+    tf.dispose([x, dy, g, profile.result as tf.Tensor]);
   });
 
   it('model3 end to end: every weight gradient matches the cpu backend', async () => {

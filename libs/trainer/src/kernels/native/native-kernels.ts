@@ -1,7 +1,10 @@
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { getThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { EPOCH_KERNELS_WASM_PLAIN, EPOCH_KERNELS_WASM_SHARED } from './epoch-kernels.wasm';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import {
+  EPOCH_KERNELS_WASM_PLAIN, EPOCH_KERNELS_WASM_PLAIN_RELAXED, EPOCH_KERNELS_WASM_SHARED, EPOCH_KERNELS_WASM_SHARED_RELAXED,
+} from './epoch-kernels.wasm';
 
 /**
  * Epoch's native WebAssembly SIMD kernels (native/epoch-kernels.c), instantiated on tfjs-wasm's own memory so they read
@@ -19,13 +22,38 @@ export interface TNativeKernels {
   sumRows(x: number, rows: number, c: number, out: number): void;
   /** MaxPoolGrad 2x2/2 without padding of `rows` (= N*OH) output rows, split over the threads. */
   maxPoolGrad2x2(x: number, dy: number, dx: number, ow: number, c: number, rows: number): void;
+  /** Convolution with optional fused bias and ReLU (see epoch-kernels.c), its output rows split over the threads. */
+  conv2d(a: TConv2DArgs): void;
+  /** dx = dy where x > 0, else 0, for `n` elements, split over the threads. */
+  reluGrad(dy: number, x: number, dx: number, n: number): void;
+  /** y[r][c] = x[r][c] + b[c] for `rows` rows of `c` columns, split over the threads. */
+  addBias(x: number, b: number, y: number, rows: number, c: number): void;
+  /** y = max(x, 0) for `n` elements, split over the threads. */
+  relu(x: number, y: number, n: number): void;
+  /** MaxPool 2x2/2 without padding of x [n,h,w,c] into y [n,oh,ow,c], split over the threads. */
+  maxPool2x2(x: number, y: number, n: number, h: number, w: number, c: number, oh: number, ow: number): void;
   /** Threads working on a job, the calling one included. */
   readonly threads: number;
+  /** 'relaxed-simd' when the module with fused multiply-add runs, else 'simd'. */
+  readonly variant: TNativeVariant;
+}
+
+export type TNativeVariant = 'relaxed-simd' | 'simd';
+
+export interface TConv2DArgs {
+  x: number; n: number; h: number; w: number; ci: number; filter: number; kh: number; kw: number; co: number;
+  sh: number; sw: number; padTop: number; padLeft: number; y: number; oh: number; ow: number;
+  /** At least `ci` zeros (read for taps in the padding). */
+  zero: number;
+  /** Offset of `co` biases, or 0 for none. */
+  bias: number;
+  relu: boolean;
 }
 
 export interface TFilterGradArgs {
-  xp: number; n: number; hp: number; wp: number; ci: number; dy: number; oh: number; ow: number; co: number;
-  kh: number; kw: number; sh: number; sw: number; dw: number;
+  /** x [n,h,w,ci]; where ci is not a multiple of 4 it must come padded: padTop = padLeft = 0, every window inside. */
+  x: number; n: number; h: number; w: number; ci: number; dy: number; oh: number; ow: number; co: number;
+  kh: number; kw: number; sh: number; sw: number; padTop: number; padLeft: number; dw: number;
   /** Scratch space of `floats` floats for the chunks' partial sums (used only when the work is split). */
   scratch: (floats: number) => { offset: number; release: () => void };
 }
@@ -34,6 +62,7 @@ export interface TFilterGradArgs {
 interface TWasmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer }
 type TWasmModule = object;
 interface TWasmApi {
+  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => TWasmModule;
   Instance: new (module: TWasmModule, imports: object) => { exports: unknown };
 }
@@ -47,6 +76,7 @@ interface TEmscriptenModule {
 type TExports = Record<string, (...args: number[]) => number | undefined>;
 
 let enabled = true;
+let nativeThreads = 1;
 let helpersEnabled = true;
 let helpersFirst = false;
 const instances = new WeakMap<TWasmMemory, TNativeKernels | null>();
@@ -59,6 +89,24 @@ export function setNativeKernelsEnabled(on: boolean): boolean {
   const was = enabled;
   enabled = on;
   return was;
+}
+
+/**
+ * How many threads the native kernels split their work over on a shared memory (the calling one and helpers), for
+ * backends initialised from now on. Set by the backend selection.
+ */
+export function setNativeThreads(n: number): void {
+  nativeThreads = Math.max(1, Math.floor(n));
+}
+
+/** Whether the native module (the variant that would run) compiles here, for a shared or a plain memory. */
+export function nativeModuleCompiles(shared: boolean): boolean {
+  if (!enabled) return false;
+  try {
+    return wasmApi.validate(nativeModuleBytes(shared));
+  } catch {
+    return false;
+  }
 }
 
 /** Lets the native kernels use their helper threads (default) or only the calling thread; returns the previous setting. */
@@ -124,8 +172,17 @@ const TAKEN = 2;
 const DONE = 3;
 const FN_FILTER_GRAD = 1;
 const FN_MAX_POOL_GRAD = 2;
+const FN_CONV2D = 3;
+const FN_RELU_GRAD = 4;
+const FN_ADD_BIAS = 5;
+const FN_RELU = 6;
+const FN_MAX_POOL = 7;
 /** Jobs are cut into this many chunks per thread: small enough that a helper joining late still gets its share. */
 const CHUNKS_PER_THREAD = 16;
+/** Jobs of fewer elements (or multiply-adds) run on the calling thread alone: waking a helper would cost more. */
+const MIN_SPLIT_ELEMENTS = 1 << 16;
+/** In the tests' helpers-first mode every job is split, so that small cases run the helpers' path too. */
+const tooSmallToSplit = (n: number) => !helpersFirst && n < MIN_SPLIT_ELEMENTS;
 
 /**
  * Body of `runChunk(e, ctrl, c)`: runs chunk `c` of the current job with the module's exports `e`. Plain JS source,
@@ -134,13 +191,28 @@ const CHUNKS_PER_THREAD = 16;
 const RUN_CHUNK_BODY = `
   const a = (i) => ctrl[${ARGS} + i];
   if (ctrl[${FN}] === ${FN_FILTER_GRAD}) {
-    // Each chunk into its own slot of the scratch (a(14) + chunk * a(15) bytes): the sum over chunks is then made in
+    // Each chunk into its own slot of the scratch (a(16) + chunk * a(17) bytes): the sum over chunks is then made in
     // chunk order whichever thread ran which chunk, so training stays deterministic.
-    const per = a(12), n0 = c * per, n1 = Math.min(a(13), n0 + per);
-    e.conv2d_filter_grad(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9), a(10), a(11), (a(14) >>> 0) + c * a(15), n0, n1);
+    const per = a(14), n0 = c * per, n1 = Math.min(a(15), n0 + per);
+    e.conv2d_filter_grad(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9), a(10), a(11), a(12), a(13), (a(16) >>> 0) + c * a(17), n0, n1);
   } else if (ctrl[${FN}] === ${FN_MAX_POOL_GRAD}) {
     const per = a(6), r0 = c * per;
     e.max_pool_grad_2x2(a(0), a(1), a(2), a(3), a(4), r0, Math.min(a(5), r0 + per));
+  } else if (ctrl[${FN}] === ${FN_CONV2D}) {
+    const per = a(18), r0 = c * per;
+    e.conv2d(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9), a(10), a(11), a(12), a(13), a(14), a(15), a(16), a(17), r0, Math.min(a(19), r0 + per));
+  } else if (ctrl[${FN}] === ${FN_RELU_GRAD}) {
+    const per = a(4), i0 = c * per;
+    e.relu_grad(a(0), a(1), a(2), i0, Math.min(a(3), i0 + per));
+  } else if (ctrl[${FN}] === ${FN_ADD_BIAS}) {
+    const per = a(4), r0 = c * per;
+    e.add_bias(a(0), a(1), a(2), a(3), r0, Math.min(a(5), r0 + per));
+  } else if (ctrl[${FN}] === ${FN_RELU}) {
+    const per = a(3), i0 = c * per;
+    e.relu(a(0), a(1), i0, Math.min(a(2), i0 + per));
+  } else if (ctrl[${FN}] === ${FN_MAX_POOL}) {
+    const per = a(7), r0 = c * per;
+    e.max_pool_2x2(a(0), a(1), a(2), a(3), a(4), a(5), a(6), r0, Math.min(a(8), r0 + per));
   }
 `;
 type TRunChunk = (e: TExports, ctrl: Int32Array, c: number) => void;
@@ -239,14 +311,53 @@ class ThreadTeam {
   }
 }
 
+const EXPORTS = ['conv2d_filter_grad', 'sum_rows', 'max_pool_grad_2x2', 'conv2d', 'relu_grad', 'add_bias', 'relu', 'max_pool_2x2'];
+
+/**
+ * The module's bytes for this kind of memory: the relaxed-SIMD build (fused multiply-add) where the engine accepts it,
+ * else plain SIMD128. Node 20's V8 has relaxed SIMD behind a flag, which is turned on here (it only adds instructions
+ * to the ones wasm modules may use; later V8 versions have them on by default). EPOCH_WASM_RELAXED_SIMD=0 keeps to the
+ * plain build.
+ */
+export function nativeModuleBytes(shared: boolean, variant: TNativeVariant = preferredVariant()): Uint8Array {
+  const b64 = variant === 'relaxed-simd'
+    ? shared ? EPOCH_KERNELS_WASM_SHARED_RELAXED : EPOCH_KERNELS_WASM_PLAIN_RELAXED
+    : shared ? EPOCH_KERNELS_WASM_SHARED : EPOCH_KERNELS_WASM_PLAIN;
+  return Buffer.from(b64, 'base64');
+}
+
+let relaxedSupport: boolean | undefined;
+/** Whether this engine runs relaxed SIMD (turning Node 20's flag on if needed). */
+export function relaxedSimdSupported(): boolean {
+  if (relaxedSupport === undefined) {
+    const probe = Buffer.from(EPOCH_KERNELS_WASM_PLAIN_RELAXED, 'base64');
+    relaxedSupport = wasmApi.validate(probe);
+    if (!relaxedSupport) {
+      try {
+        setFlagsFromString('--experimental-wasm-relaxed-simd');
+        relaxedSupport = wasmApi.validate(probe);
+      } catch {
+        relaxedSupport = false;
+      }
+    }
+  }
+  return relaxedSupport;
+}
+
+/** The native module build that runs here. */
+export function preferredVariant(): TNativeVariant {
+  return process.env['EPOCH_WASM_RELAXED_SIMD'] !== '0' && relaxedSimdSupported() ? 'relaxed-simd' : 'simd';
+}
+
 function instantiate(memory: TWasmMemory): TNativeKernels | null {
   let e: TExports;
   let module: TWasmModule;
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+  const variant = preferredVariant();
   try {
-    module = new wasmApi.Module(Buffer.from(shared ? EPOCH_KERNELS_WASM_SHARED : EPOCH_KERNELS_WASM_PLAIN, 'base64'));
+    module = new wasmApi.Module(nativeModuleBytes(shared, variant));
     e = new wasmApi.Instance(module, { env: { memory } }).exports as TExports;
-    for (const name of ['conv2d_filter_grad', 'sum_rows', 'max_pool_grad_2x2']) {
+    for (const name of EXPORTS) {
       if (typeof e[name] !== 'function') throw new Error(`the native module has no ${name}`);
     }
   } catch (err) {
@@ -257,8 +368,13 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
   const filterGrad = fn('conv2d_filter_grad');
   const sumRows = fn('sum_rows');
   const maxPoolGrad = fn('max_pool_grad_2x2');
+  const conv2d = fn('conv2d');
+  const reluGrad = fn('relu_grad');
+  const addBias = fn('add_bias');
+  const relu = fn('relu');
+  const maxPool = fn('max_pool_2x2');
   let team: ThreadTeam | null = null;
-  const helpers = shared ? Math.max(0, getThreadsCount() - 1) : 0;
+  const helpers = shared ? Math.max(0, nativeThreads - 1) : 0;
   if (helpers > 0) {
     try {
       team = new ThreadTeam(e, module, memory, helpers);
@@ -266,24 +382,40 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
       failures.push(`native kernel helpers: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  const f32 = () => new Float32Array(memory.buffer);
+  /** Element-wise job over n elements: on this thread alone when small, else in chunks of whole vectors. */
+  const elementwise = (job: number, args: number[], n: number, alone: () => void) => {
+    if (!team || !helpersEnabled || tooSmallToSplit(n)) {
+      alone();
+      return;
+    }
+    const per = 16 * Math.ceil(n / (16 * CHUNKS_PER_THREAD * (team.helpers + 1)));
+    team.run(job, [...args, n, per], Math.ceil(n / per));
+  };
+  /** Job over `rows` rows of `elementsPerRow` elements each. */
+  const byRows = (job: number, args: number[], rows: number, elementsPerRow: number, alone: () => void) => {
+    if (!team || !helpersEnabled || rows < 2 || tooSmallToSplit(rows * elementsPerRow)) {
+      alone();
+      return;
+    }
+    const per = Math.max(1, Math.ceil(rows / (CHUNKS_PER_THREAD * (team.helpers + 1))));
+    team.run(job, [...args, per, rows], Math.ceil(rows / per));
+  };
   return {
     get threads() { return helpersEnabled && team ? 1 + team.helpers : 1; },
+    variant,
     conv2dFilterGrad(a) {
       const size = a.kh * a.kw * a.ci * a.co;
-      f32().fill(0, a.dw / 4, a.dw / 4 + size);
-      const shape = [a.xp, a.hp, a.wp, a.ci, a.dy, a.oh, a.ow, a.co, a.kh, a.kw, a.sh, a.sw];
+      const shape = [a.x, a.h, a.w, a.ci, a.dy, a.oh, a.ow, a.co, a.kh, a.kw, a.sh, a.sw, a.padTop, a.padLeft];
       if (!team || !helpersEnabled || a.n < 2) {
         filterGrad(...shape, a.dw, 0, a.n);
         return;
       }
-      // The chunking depends only on the batch and the thread count, and every chunk has its own partial sum, summed
+      // The chunking depends only on the batch and the thread count, and every chunk stores its own partial sum, summed
       // in chunk order: the result is the same bits whichever threads ran the chunks (seeded runs repeat exactly).
       const per = Math.max(1, Math.ceil(a.n / (CHUNKS_PER_THREAD * (team.helpers + 1))));
       const chunks = Math.ceil(a.n / per);
       const scratch = a.scratch(chunks * size);
       try {
-        f32().fill(0, scratch.offset / 4, scratch.offset / 4 + chunks * size);
         team.run(FN_FILTER_GRAD, [...shape, per, a.n, scratch.offset, 4 * size], chunks);
         sumRows(scratch.offset, chunks, size, a.dw, 0, size);
       } finally {
@@ -294,12 +426,30 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
       sumRows(x, rows, c, out, 0, c);
     },
     maxPoolGrad2x2(x, dy, dx, ow, c, rows) {
-      if (!team || !helpersEnabled || rows < 16) {
+      if (!team || !helpersEnabled || rows < 2 || tooSmallToSplit(rows * ow * c * 4)) {
         maxPoolGrad(x, dy, dx, ow, c, 0, rows);
         return;
       }
       const per = Math.max(1, Math.ceil(rows / (CHUNKS_PER_THREAD * (team.helpers + 1))));
       team.run(FN_MAX_POOL_GRAD, [x, dy, dx, ow, c, rows, per], Math.ceil(rows / per));
+    },
+    conv2d(a) {
+      const rows = a.n * a.oh;
+      const args = [a.x, a.h, a.w, a.ci, a.filter, a.kh, a.kw, a.co, a.sh, a.sw, a.padTop, a.padLeft, a.y, a.oh, a.ow, a.zero,
+        a.bias, a.relu ? 1 : 0];
+      byRows(FN_CONV2D, args, rows, a.ow * a.co * a.kh * a.kw * a.ci, () => conv2d(...args, 0, rows));
+    },
+    reluGrad(dy, x, dx, n) {
+      elementwise(FN_RELU_GRAD, [dy, x, dx], n, () => reluGrad(dy, x, dx, 0, n));
+    },
+    addBias(x, b, y, rows, c) {
+      byRows(FN_ADD_BIAS, [x, b, y, c], rows, c, () => addBias(x, b, y, c, 0, rows));
+    },
+    relu(x, y, n) {
+      elementwise(FN_RELU, [x, y], n, () => relu(x, y, 0, n));
+    },
+    maxPool2x2(x, y, n, h, w, c, oh, ow) {
+      byRows(FN_MAX_POOL, [x, y, h, w, c, oh, ow], n * oh, ow * c * 4, () => maxPool(x, y, h, w, c, oh, ow, 0, n * oh));
     },
   };
 }
