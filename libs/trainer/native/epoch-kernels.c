@@ -28,8 +28,9 @@ typedef float f32x4 __attribute__((__vector_size__(16), __aligned__(16)));
  * Weight gradient of a 2-D convolution (NHWC, dilation 1) over images [n_begin, n_end), STORED into dw[I][Co],
  * I = KH*KW*Ci (callers split the batch between threads, each into its own dw, and add those up):
  *   dw[(kh*KW+kw)*Ci+ci][co] = sum over n,oh,ow of x[n][oh*sh-pt+kh][ow*sw-pl+kw][ci] * dy[n][oh][ow][co]
- * (taps in the padding count as 0). A matrix product whose contraction axis is (n,oh,ow): blocks of 4 rows x 8
- * columns of dw stay in registers while the images' pixels stream past (splat of 4 x values times 2 vectors of dy).
+ * (taps in the padding count as 0). A matrix product whose contraction axis is (n,oh,ow), taken one output row at a
+ * time so that the row's dy and the input rows under it stay in L1 while every block of dw passes over them: blocks
+ * of 4 rows x 8 columns of dw stay in registers along the row (splat of 4 x values times 2 vectors of dy per pixel).
  * When Ci is a multiple of 4, the 4 rows of a block are 4 channels of one tap, and only the output pixels whose tap
  * lies inside x are visited. Otherwise a block can span two taps: then x must come padded (pt = pl = 0, every window
  * inside x, as the caller arranges) and each row reads at its own offset.
@@ -37,47 +38,59 @@ typedef float f32x4 __attribute__((__vector_size__(16), __aligned__(16)));
 EXPORT(conv2d_filter_grad)
 void conv2d_filter_grad(const f32* x, int H, int W, int Ci, const f32* dy, int OH, int OW, int Co,
                         int KH, int KW, int sh, int sw, int pt, int pl, f32* dw, int n_begin, int n_end) {
-  const int img = H * W * Ci;
-  const int dyImg = OH * OW * Co;
   const int I = KH * KW * Ci;
   const int oneTap = Ci % 4 == 0;
-  for (int i0 = 0; i0 < I; i0 += 4) {
-    const int rows = I - i0 < 4 ? I - i0 : 4;
-    const int tap = i0 / Ci, kh = tap / KW, kw = tap % KW;
-    /* x offset of each row from the block's pixel, and the output pixels whose taps lie inside x */
-    int o0, o1, o2, o3, dh = 0, dwc = 0, oh0 = 0, oh1 = OH, ow0 = 0, ow1 = OW;
-    if (oneTap) {
-      o0 = 0; o1 = 1; o2 = 2; o3 = 3;
-      dh = kh - pt; dwc = kw - pl;
-      while (oh0 < OH && oh0 * sh + dh < 0) oh0++;
-      while (oh1 > oh0 && (oh1 - 1) * sh + dh >= H) oh1--;
-      while (ow0 < OW && ow0 * sw + dwc < 0) ow0++;
-      while (ow1 > ow0 && (ow1 - 1) * sw + dwc >= W) ow1--;
-    } else {
-      /* a missing row (past I) reuses the first; its sums are not stored */
-      const int t1 = (i0 + (rows > 1 ? 1 : 0)) / Ci, t2 = (i0 + (rows > 2 ? 2 : 0)) / Ci, t3 = (i0 + (rows > 3 ? 3 : 0)) / Ci;
-      o0 = ((tap / KW) * W + tap % KW) * Ci + i0 % Ci;
-      o1 = ((t1 / KW) * W + t1 % KW) * Ci + (i0 + (rows > 1 ? 1 : 0)) % Ci;
-      o2 = ((t2 / KW) * W + t2 % KW) * Ci + (i0 + (rows > 2 ? 2 : 0)) % Ci;
-      o3 = ((t3 / KW) * W + t3 % KW) * Ci + (i0 + (rows > 3 ? 3 : 0)) % Ci;
-    }
-    const int base = oneTap ? i0 % Ci : 0;
-    f32* d0 = dw + i0 * Co;
-    f32* d1 = d0 + (rows > 1 ? Co : 0);
-    f32* d2 = d0 + (rows > 2 ? 2 * Co : 0);
-    f32* d3 = d0 + (rows > 3 ? 3 * Co : 0);
-    int co = 0;
-    for (; co + 8 <= Co; co += 8) {
-      v128_t a00 = wasm_f32x4_splat(0.f), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-      for (int n = n_begin; n < n_end; n++) {
-        const f32* xn = x + n * img + base;
-        const f32* dyn = dy + n * dyImg + co;
-        for (int oh = oh0; oh < oh1; oh++) {
-          const f32* px = xn + ((oh * sh + dh) * W + ow0 * sw + dwc) * Ci;
-          const f32* g = dyn + (oh * OW + ow0) * Co;
-          for (int ow = ow0; ow < ow1; ow++, px += sw * Ci, g += Co) {
+  {
+    int i = 0;
+    for (; i + 4 <= I * Co; i += 4) wasm_v128_store(dw + i, wasm_f32x4_splat(0.f));
+    for (; i < I * Co; i++) dw[i] = 0.f;
+  }
+  for (int n = n_begin; n < n_end; n++) {
+    const f32* xn = x + n * H * W * Ci;
+    for (int oh = 0; oh < OH; oh++) {
+      const f32* g0 = dy + ((n * OH + oh) * OW) * Co;
+      for (int i0 = 0; i0 < I; i0 += 4) {
+        const int rows = I - i0 < 4 ? I - i0 : 4;
+        const int tap = i0 / Ci, kh = tap / KW, kw = tap % KW;
+        /* x of the block's row 0 at output pixel ow = px0 + ow * sw * Ci; the other rows at offsets o1..o3 from it */
+        const f32* px0;
+        int o1, o2, o3, ow0 = 0, ow1 = OW;
+        if (oneTap) {
+          const int ih = oh * sh + kh - pt;
+          if (ih < 0 || ih >= H) continue;
+          const int c = kw - pl; /* input column of output pixel 0 */
+          if (c < 0) ow0 = (-c + sw - 1) / sw;
+          ow1 = W - 1 - c < 0 ? 0 : (W - 1 - c) / sw + 1;
+          if (ow1 > OW) ow1 = OW;
+          if (ow0 >= ow1) continue;
+          px0 = xn + (ih * W + c) * Ci + i0 % Ci;
+          o1 = 1; o2 = 2; o3 = 3;
+        } else {
+          /* a missing row (past I) reuses row 0; its sums are stored before row 0's and so overwritten */
+          const int r1 = i0 + (rows > 1 ? 1 : 0), r2 = i0 + (rows > 2 ? 2 : 0), r3 = i0 + (rows > 3 ? 3 : 0);
+          const int t1 = r1 / Ci, t2 = r2 / Ci, t3 = r3 / Ci;
+          const int at0 = (kh * W + kw) * Ci + i0 % Ci;
+          px0 = xn + oh * sh * W * Ci + at0;
+          o1 = ((t1 / KW) * W + t1 % KW) * Ci + r1 % Ci - at0;
+          o2 = ((t2 / KW) * W + t2 % KW) * Ci + r2 % Ci - at0;
+          o3 = ((t3 / KW) * W + t3 % KW) * Ci + r3 % Ci - at0;
+        }
+        f32* d0 = dw + i0 * Co;
+        f32* d1 = d0 + (rows > 1 ? Co : 0);
+        f32* d2 = d0 + (rows > 2 ? 2 * Co : 0);
+        f32* d3 = d0 + (rows > 3 ? 3 * Co : 0);
+        const int step = sw * Ci;
+        int co = 0;
+        for (; co + 8 <= Co; co += 8) {
+          v128_t a00 = wasm_v128_load(d0 + co), a01 = wasm_v128_load(d0 + co + 4);
+          v128_t a10 = wasm_v128_load(d1 + co), a11 = wasm_v128_load(d1 + co + 4);
+          v128_t a20 = wasm_v128_load(d2 + co), a21 = wasm_v128_load(d2 + co + 4);
+          v128_t a30 = wasm_v128_load(d3 + co), a31 = wasm_v128_load(d3 + co + 4);
+          const f32* px = px0 + ow0 * step;
+          const f32* g = g0 + ow0 * Co + co;
+          for (int ow = ow0; ow < ow1; ow++, px += step, g += Co) {
             const v128_t b0 = wasm_v128_load(g), b1 = wasm_v128_load(g + 4);
-            v128_t s = wasm_v128_load32_splat(px + o0);
+            v128_t s = wasm_v128_load32_splat(px);
             a00 = MADD(a00, s, b0); a01 = MADD(a01, s, b1);
             s = wasm_v128_load32_splat(px + o1);
             a10 = MADD(a10, s, b0); a11 = MADD(a11, s, b1);
@@ -86,48 +99,36 @@ void conv2d_filter_grad(const f32* x, int H, int W, int Ci, const f32* dy, int O
             s = wasm_v128_load32_splat(px + o3);
             a30 = MADD(a30, s, b0); a31 = MADD(a31, s, b1);
           }
+          wasm_v128_store(d3 + co, a30); wasm_v128_store(d3 + co + 4, a31);
+          wasm_v128_store(d2 + co, a20); wasm_v128_store(d2 + co + 4, a21);
+          wasm_v128_store(d1 + co, a10); wasm_v128_store(d1 + co + 4, a11);
+          wasm_v128_store(d0 + co, a00); wasm_v128_store(d0 + co + 4, a01);
         }
-      }
-      /* rows that are missing store into row 0 first, and row 0 is stored last */
-      wasm_v128_store(d3 + co, a30); wasm_v128_store(d3 + co + 4, a31);
-      wasm_v128_store(d2 + co, a20); wasm_v128_store(d2 + co + 4, a21);
-      wasm_v128_store(d1 + co, a10); wasm_v128_store(d1 + co + 4, a11);
-      wasm_v128_store(d0 + co, a00); wasm_v128_store(d0 + co + 4, a01);
-    }
-    for (; co + 4 <= Co; co += 4) {
-      v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
-      for (int n = n_begin; n < n_end; n++) {
-        const f32* xn = x + n * img + base;
-        const f32* dyn = dy + n * dyImg + co;
-        for (int oh = oh0; oh < oh1; oh++) {
-          const f32* px = xn + ((oh * sh + dh) * W + ow0 * sw + dwc) * Ci;
-          const f32* g = dyn + (oh * OW + ow0) * Co;
-          for (int ow = ow0; ow < ow1; ow++, px += sw * Ci, g += Co) {
+        for (; co + 4 <= Co; co += 4) {
+          v128_t a0 = wasm_v128_load(d0 + co), a1 = wasm_v128_load(d1 + co);
+          v128_t a2 = wasm_v128_load(d2 + co), a3 = wasm_v128_load(d3 + co);
+          const f32* px = px0 + ow0 * step;
+          const f32* g = g0 + ow0 * Co + co;
+          for (int ow = ow0; ow < ow1; ow++, px += step, g += Co) {
             const v128_t b = wasm_v128_load(g);
-            a0 = MADD(a0, wasm_v128_load32_splat(px + o0), b);
+            a0 = MADD(a0, wasm_v128_load32_splat(px), b);
             a1 = MADD(a1, wasm_v128_load32_splat(px + o1), b);
             a2 = MADD(a2, wasm_v128_load32_splat(px + o2), b);
             a3 = MADD(a3, wasm_v128_load32_splat(px + o3), b);
           }
+          wasm_v128_store(d3 + co, a3); wasm_v128_store(d2 + co, a2);
+          wasm_v128_store(d1 + co, a1); wasm_v128_store(d0 + co, a0);
         }
-      }
-      wasm_v128_store(d3 + co, a3); wasm_v128_store(d2 + co, a2);
-      wasm_v128_store(d1 + co, a1); wasm_v128_store(d0 + co, a0);
-    }
-    for (; co < Co; co++) {
-      f32 s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
-      for (int n = n_begin; n < n_end; n++) {
-        const f32* xn = x + n * img + base;
-        const f32* dyn = dy + n * dyImg + co;
-        for (int oh = oh0; oh < oh1; oh++) {
-          const f32* px = xn + ((oh * sh + dh) * W + ow0 * sw + dwc) * Ci;
-          const f32* g = dyn + (oh * OW + ow0) * Co;
-          for (int ow = ow0; ow < ow1; ow++, px += sw * Ci, g += Co) {
-            s0 += px[o0] * *g; s1 += px[o1] * *g; s2 += px[o2] * *g; s3 += px[o3] * *g;
+        for (; co < Co; co++) {
+          f32 s0 = d0[co], s1 = d1[co], s2 = d2[co], s3 = d3[co];
+          const f32* px = px0 + ow0 * step;
+          const f32* g = g0 + ow0 * Co + co;
+          for (int ow = ow0; ow < ow1; ow++, px += step, g += Co) {
+            s0 += px[0] * *g; s1 += px[o1] * *g; s2 += px[o2] * *g; s3 += px[o3] * *g;
           }
+          d3[co] = s3; d2[co] = s2; d1[co] = s1; d0[co] = s0;
         }
       }
-      d3[co] = s3; d2[co] = s2; d1[co] = s1; d0[co] = s0;
     }
   }
 }
@@ -267,19 +268,23 @@ void conv2d(const f32* x, int H, int W, int Ci, const f32* w, int KH, int KW, in
       const int c1 = (np > 1 ? ow0 + 1 : ow0) * sw - pl;
       const int c2 = (np > 2 ? ow0 + 2 : ow0) * sw - pl;
       const int c3 = (np > 3 ? ow0 + 3 : ow0) * sw - pl;
+      const int last = (ow0 + np - 1) * sw - pl; /* first input column of the last real pixel */
       f32* o = yr + ow0 * Co;
       int co = 0;
       for (; co + 8 <= Co; co += 8) {
         v128_t a00 = wasm_f32x4_splat(0.f), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
         for (int kh = kh0; kh < kh1; kh++) {
           const f32* xrow = xn + (ih0 + kh) * W * Ci;
-          for (int kw = 0; kw < KW; kw++) {
+          /* all KW taps of the 4 pixels inside the row: each pixel's taps are KW*Ci consecutive floats, one run */
+          const int inside = c0 >= 0 && last + KW <= W;
+          for (int kw = 0; kw < (inside ? 1 : KW); kw++) {
             const f32* p0 = pixel(xrow, zero, c0 + kw, W, Ci);
             const f32* p1 = pixel(xrow, zero, c1 + kw, W, Ci);
             const f32* p2 = pixel(xrow, zero, c2 + kw, W, Ci);
             const f32* p3 = pixel(xrow, zero, c3 + kw, W, Ci);
             const f32* wp = w + (kh * KW + kw) * tapStride + co;
-            for (int ci = 0; ci < Ci; ci++, wp += Co) {
+            const int run = inside ? KW * Ci : Ci;
+            for (int ci = 0; ci < run; ci++, wp += Co) {
               const v128_t b0 = wasm_v128_load(wp), b1 = wasm_v128_load(wp + 4);
               v128_t s = wasm_v128_load32_splat(p0 + ci);
               a00 = MADD(a00, s, b0); a01 = MADD(a01, s, b1);
@@ -302,13 +307,15 @@ void conv2d(const f32* x, int H, int W, int Ci, const f32* w, int KH, int KW, in
         v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
         for (int kh = kh0; kh < kh1; kh++) {
           const f32* xrow = xn + (ih0 + kh) * W * Ci;
-          for (int kw = 0; kw < KW; kw++) {
+          const int inside = c0 >= 0 && last + KW <= W;
+          for (int kw = 0; kw < (inside ? 1 : KW); kw++) {
             const f32* p0 = pixel(xrow, zero, c0 + kw, W, Ci);
             const f32* p1 = pixel(xrow, zero, c1 + kw, W, Ci);
             const f32* p2 = pixel(xrow, zero, c2 + kw, W, Ci);
             const f32* p3 = pixel(xrow, zero, c3 + kw, W, Ci);
             const f32* wp = w + (kh * KW + kw) * tapStride + co;
-            for (int ci = 0; ci < Ci; ci++, wp += Co) {
+            const int run = inside ? KW * Ci : Ci;
+            for (int ci = 0; ci < run; ci++, wp += Co) {
               const v128_t b = wasm_v128_load(wp);
               a0 = MADD(a0, wasm_v128_load32_splat(p0 + ci), b);
               a1 = MADD(a1, wasm_v128_load32_splat(p1 + ci), b);
