@@ -40,6 +40,15 @@ describe('epoch CLI', () => {
     expect(await main(['grade', 'x.py', '--epochs', 'two'], f.io)).toBe(2);
     expect(f.err.join('')).toMatch(/--epochs must be a positive integer, got "two"/);
     const g = capture();
+    const t = capture();
+    expect(await main(['bench', 'train', '--backend', 'tpu'], t.io)).toBe(2);
+    expect(t.err.join('')).toMatch(/--backend must be one of: node-gpu, node, wasm, cpu/);
+    const h = capture();
+    expect(await main(['bench', 'train', '--runs', '2'], h.io)).toBe(2);
+    expect(h.err.join('')).toMatch(/--runs must be at least 3/);
+    const i = capture();
+    expect(await main(['bench', 'check', '--backend', 'wasm'], i.io)).toBe(2);
+    expect(i.err.join('')).toMatch(/--backend and --runs only go with `bench train`/);
     expect(await main(['bench', 'nothing'], g.io)).toBe(2);
     expect(g.err.join('')).toMatch(/bench needs one of: check, train, epoch, api, queue/);
   });

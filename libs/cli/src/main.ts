@@ -18,7 +18,7 @@ const USAGE = `Usage: ./epoch <command> [options]
   grade FILE [--exercise SLUG] [--epochs N] [--limit-train N] [--limit-test N] [--out DIR]
                           grade a submission locally: check, train, evaluate, write plot data
   bench check|train|epoch|api|queue [--compare-torch]
-                          benchmarks that print numbers
+                          benchmarks that print numbers (train: [--backend NAME] [--runs N])
 
 Configuration comes from environment variables: see README.md.`;
 
@@ -74,7 +74,13 @@ const commands: Record<string, Handler> = {
       const { runAppBench } = await import('./commands/bench-apps.command');
       return runAppBench(kind, rest, io);
     }
-    const { positionals, values } = parseArgs({ args, options: { 'compare-torch': { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+    const { positionals, values } = parseArgs({
+      args, allowPositionals: true, strict: true,
+      options: { 'compare-torch': { type: 'boolean', default: false }, backend: { type: 'string' }, runs: { type: 'string' } },
+    });
+    if (positionals[0] !== 'train' && (values.backend !== undefined || values.runs !== undefined)) {
+      throw new UsageError('--backend and --runs only go with `bench train`');
+    }
     switch (positionals[0]) {
       case 'check': {
         const { runBenchCheckCommand } = await import('./commands/bench-check.command');
@@ -82,7 +88,16 @@ const commands: Record<string, Handler> = {
       }
       case 'train': {
         const { runBenchTrainCommand } = await import('./commands/bench-train.command');
-        return runBenchTrainCommand({ compareTorch: values['compare-torch'] }, io);
+        const { BACKEND_ORDER } = await import('@epoch/trainer');
+        const backend = values.backend;
+        if (backend !== undefined && !(BACKEND_ORDER as readonly string[]).includes(backend)) {
+          throw new UsageError(`--backend must be one of: ${BACKEND_ORDER.join(', ')}`);
+        }
+        const runs = intOption(values.runs, 'runs');
+        if (runs !== undefined && runs < 3) throw new UsageError('--runs must be at least 3 (the median of 3 or more runs)');
+        return runBenchTrainCommand({
+          compareTorch: values['compare-torch'], runs, backends: backend ? [backend as (typeof BACKEND_ORDER)[number]] : undefined,
+        }, io);
       }
       case 'epoch': {
         const { runBenchEpochCommand } = await import('./commands/bench-train.command');

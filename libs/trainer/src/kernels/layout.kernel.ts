@@ -5,23 +5,30 @@ import { heapOffset, nativeKernels } from './native/native-kernels';
 
 /**
  * BatchMatMul: one product (batch 1, as in Dense layers) runs on the native convolution kernel as a 1x1 convolution,
- * split over the threads; others on XNNPACK, which is fast only without the transpose flags, so transposes are done
- * explicitly first (10-30x).
+ * split over the threads; others on XNNPACK, which is fast only without the transpose flags. Transposes are done
+ * explicitly first either way (for XNNPACK 10-30x faster).
  */
 export function batchMatMul(args: KernelArgs): TensorInfo {
+  return withoutTransposes(args, (backend, a, b, attrs) => nativeMatMul(backend, a, b)
+    ?? stock('BatchMatMul')({ inputs: { a, b }, backend, attrs }));
+}
+
+/** Runs `f` on a and b with their transpose flags applied by explicit transposes (released afterwards). */
+function withoutTransposes(args: KernelArgs,
+  f: (backend: BackendWasm, a: TensorInfo, b: TensorInfo, attrs: KernelArgs['attrs']) => TensorInfo): TensorInfo {
   const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
   const backend = wasmBackend(args);
   const a = input(args, 'a');
   const b = input(args, 'b');
-  if (!transposeA && !transposeB) return nativeMatMul(backend, a, b) ?? stock('BatchMatMul')(args);
   const swapLast = (t: TensorInfo) => t.shape.map((_, i, s) => (i < s.length - 2 ? i : i === s.length - 2 ? s.length - 1 : s.length - 2));
   const a2 = transposeA ? transpose(backend, a, swapLast(a)) : a;
   const b2 = transposeB ? transpose(backend, b, swapLast(b)) : b;
-  const out = nativeMatMul(backend, a2, b2)
-    ?? stock('BatchMatMul')({ inputs: { a: a2, b: b2 }, backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
-  if (a2 !== a) release(backend, a2);
-  if (b2 !== b) release(backend, b2);
-  return out;
+  try {
+    return f(backend, a2, b2, { ...args.attrs, transposeA: false, transposeB: false });
+  } finally {
+    if (a2 !== a) release(backend, a2);
+    if (b2 !== b) release(backend, b2);
+  }
 }
 
 /**
@@ -29,10 +36,11 @@ export function batchMatMul(args: KernelArgs): TensorInfo {
  * threads to share, 4 pixels for the kernel's register block), or 1 row of M pixels when M is not a multiple of 4.
  * Null where the native kernel does not apply (batches, other dtypes, no native module).
  */
-function nativeMatMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo): TensorInfo | null {
+function nativeMatMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo, bias?: TensorInfo, relu = false): TensorInfo | null {
   const rank = a.shape.length;
   if (rank < 2 || rank > 3 || b.shape.length !== rank || (rank === 3 && (a.shape[0] !== 1 || b.shape[0] !== 1))) return null;
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  if (bias && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== b.shape[rank - 1])) return null;
   const k = nativeKernels(backend);
   if (!k) return null;
   const [M = 0, K = 0] = a.shape.slice(-2);
@@ -42,9 +50,24 @@ function nativeMatMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo): Tenso
   const pixels = M % 4 === 0 ? 4 : M;
   k.conv2d({
     x: heapOffset(backend, a), n: M / pixels, h: 1, w: pixels, ci: K, filter: heapOffset(backend, b), kh: 1, kw: 1, co: N,
-    sh: 1, sw: 1, padTop: 0, padLeft: 0, y: heapOffset(backend, out), oh: 1, ow: pixels, zero: 0, bias: 0, relu: false,
+    sh: 1, sw: 1, padTop: 0, padLeft: 0, y: heapOffset(backend, out), oh: 1, ow: pixels, zero: 0,
+    bias: bias ? heapOffset(backend, bias) : 0, relu,
   });
   return out;
+}
+
+/**
+ * _FusedMatMul (a Dense layer at inference: product + bias + activation in one pass) on the native kernel for a linear
+ * or ReLU activation and a per-column bias; otherwise the stock kernel. Transposes are always done explicitly first:
+ * the stock kernel gives wrong results with transposeB (tfjs-backend-wasm 4.22; see the kernel tests).
+ */
+export function fusedMatMul(args: KernelArgs): TensorInfo {
+  const act = ((args.attrs ?? {}) as { activation?: string }).activation ?? 'linear';
+  const bias = args.inputs['bias'];
+  const prelu = args.inputs['preluActivationWeights'];
+  return withoutTransposes(args, (backend, a, b, attrs) => ((act === 'linear' || act === 'relu') && !prelu
+    ? nativeMatMul(backend, a, b, bias, act === 'relu') : null)
+    ?? stock('_FusedMatMul')({ inputs: { a, b, ...(bias ? { bias } : {}), ...(prelu ? { preluActivationWeights: prelu } : {}) }, backend, attrs }));
 }
 
 /**

@@ -4,7 +4,7 @@ import { conv2DBackpropInput } from './conv2d-backprop-input.kernel';
 import { conv2D, fusedConv2D } from './conv2d.kernel';
 import { add, registerReluGradient, relu, RELU_GRAD_KERNEL, reluGrad } from './elementwise.kernel';
 import { stockKernels, type WasmKernelFunc } from './kernel-utils';
-import { batchMatMul, cast, identity, slice, sum } from './layout.kernel';
+import { batchMatMul, cast, fusedMatMul, identity, slice, sum } from './layout.kernel';
 import { avgPoolGrad, maxPool, maxPoolGrad } from './pool-grad.kernel';
 
 /** Epoch's replacements for (or additions to) the stock tfjs-wasm kernels, by kernel name. */
@@ -20,6 +20,7 @@ export const EPOCH_WASM_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
   MaxPoolGrad: maxPoolGrad,
   AvgPoolGrad: avgPoolGrad,
   BatchMatMul: batchMatMul,
+  _FusedMatMul: fusedMatMul,
   Sum: sum,
   Slice: slice,
   Identity: identity,

@@ -236,6 +236,22 @@ describe('Epoch wasm kernels against the cpu backend', () => {
   });
 
   it.each([
+    [[1, 64, 1024], [1, 1024, 64], 'relu', true, false], [[1, 12, 5], [1, 5, 9], 'linear', true, false],
+    [[1, 7, 5], [1, 5, 3], 'relu', false, false], [[1, 8, 5], [1, 5, 3], 'elu', true, false], [[1, 8, 5], [1, 3, 5], 'relu', true, true],
+  ] as [number[], number[], string, boolean, boolean][])('_FusedMatMul a%j b%j %s bias=%s transposeB=%s', async (as, bs, activation, withBias, tb) => {
+    const n = tb ? bs[1] as number : bs[2] as number;
+    const inputs: Inputs = { a: { shape: as, data: randomFloats(size(as), 21) }, b: { shape: bs, data: randomFloats(size(bs), 22) } };
+    if (withBias) inputs['bias'] = { shape: [n], data: randomFloats(n, 23) };
+    const run = kernelRun('_FusedMatMul', inputs, { transposeA: false, transposeB: tb, activation });
+    const want = await onBackend('cpu', run);
+    const native = (activation === 'relu' || activation === 'linear') && (as[1] as number) % 4 === 0;
+    await onEveryPath(() => onBackend('wasm', run), (path, got) => {
+      if (path === 'native, helper threads' && !native) nativeTeamStats.joined++; // stock, or one row of pixels
+      expect(relativeError(got, want), path).toBeLessThan(TOL);
+    });
+  });
+
+  it.each([
     [[16, 8, 8, 32], [0, 1, 2], false], [[64, 32, 32, 8], [0, 1, 2], false], [[64, 10], [0], false], [[64, 10], 0, true], [[4, 5, 6], [1, 0], false],
     [[4, 5, 6], [1, 2], false], [[4, 5, 6], null, false], [[4, 5, 6], -1, false],
     [[3, 7, 5, 37], [0, 1, 2], true], [[2, 300, 21], [0, 1], false],
