@@ -13,7 +13,7 @@ CLANG="${CLANG:-clang-16}"
 WASM_LD="${WASM_LD:-wasm-ld-16}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-cflags=(--target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -ffreestanding -fno-builtin -Wall -Wextra -Werror)
+cflags=(--target=wasm32 -O3 -msimd128 -mbulk-memory -ffp-contract=off -nostdlib -ffreestanding -fno-builtin -Wall -Wextra -Werror)
 
 for relaxed in "" "-mrelaxed-simd -DEPOCH_RELAXED_SIMD"; do
   # shellcheck disable=SC2086

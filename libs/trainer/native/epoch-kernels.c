@@ -418,3 +418,36 @@ void max_pool_2x2(const f32* x, f32* y, int H, int W, int C, int OH, int OW, int
     }
   }
 }
+
+/*
+ * One Adam step for elements [begin, end), in float32 and in the very order of tfjs's AdamOptimizer (so the result is
+ * the same bits as its dozen separate kernels):
+ *   m' = m*b1 + g*omb1;  v' = v*b2 + (g*g)*omb2;  w' = ((m'/omab1) / (sqrt(v'/omab2) + eps)) * neglr + w
+ * where omb = 1 - beta, omab = 1 - beta^t and neglr = -learning rate.
+ */
+EXPORT(adam_update)
+void adam_update(const f32* w, const f32* m, const f32* v, const f32* g, f32* w_out, f32* m_out, f32* v_out,
+                 f32 b1, f32 omb1, f32 b2, f32 omb2, f32 omab1, f32 omab2, f32 eps, f32 neglr, int begin, int end) {
+  int i = begin;
+  const v128_t B1 = wasm_f32x4_splat(b1), OMB1 = wasm_f32x4_splat(omb1), B2 = wasm_f32x4_splat(b2);
+  const v128_t OMB2 = wasm_f32x4_splat(omb2), OMAB1 = wasm_f32x4_splat(omab1), OMAB2 = wasm_f32x4_splat(omab2);
+  const v128_t EPS = wasm_f32x4_splat(eps), NEGLR = wasm_f32x4_splat(neglr);
+  for (; i + 4 <= end; i += 4) {
+    const v128_t gv = wasm_v128_load(g + i);
+    const v128_t mn = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), B1), wasm_f32x4_mul(gv, OMB1));
+    const v128_t vn = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), B2), wasm_f32x4_mul(wasm_f32x4_mul(gv, gv), OMB2));
+    const v128_t den = wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(vn, OMAB2)), EPS);
+    const v128_t step = wasm_f32x4_mul(wasm_f32x4_div(wasm_f32x4_div(mn, OMAB1), den), NEGLR);
+    wasm_v128_store(m_out + i, mn);
+    wasm_v128_store(v_out + i, vn);
+    wasm_v128_store(w_out + i, wasm_f32x4_add(step, wasm_v128_load(w + i)));
+  }
+  for (; i < end; i++) {
+    const f32 mn = m[i] * b1 + g[i] * omb1;
+    const f32 vn = v[i] * b2 + (g[i] * g[i]) * omb2;
+    const f32 den = __builtin_sqrtf(vn / omab2) + eps;
+    m_out[i] = mn;
+    v_out[i] = vn;
+    w_out[i] = ((mn / omab1) / den) * neglr + w[i];
+  }
+}

@@ -1,20 +1,22 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelFunc } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { ADAM_UPDATE_KERNEL, adamUpdate } from './adam.kernel';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.kernel';
 import { conv2DBackpropInput } from './conv2d-backprop-input.kernel';
 import { conv2D, fusedConv2D } from './conv2d.kernel';
 import { add, registerReluGradient, relu, RELU_GRAD_KERNEL, reluGrad } from './elementwise.kernel';
-import { stockKernels, type WasmKernelFunc } from './kernel-utils';
+import { stockKernels, type KernelArgs, type WasmKernelFunc } from './kernel-utils';
 import { batchMatMul, cast, fusedMatMul, identity, slice, sum } from './layout.kernel';
 import { avgPoolGrad, maxPool, maxPoolGrad } from './pool-grad.kernel';
 
 /** Epoch's replacements for (or additions to) the stock tfjs-wasm kernels, by kernel name. */
-export const EPOCH_WASM_KERNELS: Readonly<Record<string, WasmKernelFunc>> = {
+export const EPOCH_WASM_KERNELS: Readonly<Record<string, WasmKernelFunc | ((args: KernelArgs) => TensorInfo[])>> = {
   Conv2D: conv2D,
   FusedConv2D: fusedConv2D,
   Add: add,
   Relu: relu,
   MaxPool: maxPool,
   [RELU_GRAD_KERNEL]: reluGrad,
+  [ADAM_UPDATE_KERNEL]: adamUpdate,
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
   MaxPoolGrad: maxPoolGrad,

@@ -6,6 +6,7 @@ import { onBackend, randomFloats, relativeError } from '../testing/compare-backe
 import { model3Spec } from '../testing/model-specs';
 import { conv2DBackpropFilterDirect, conv2DInfoFromAttrs } from './conv2d-backprop-filter.kernel';
 import { EPOCH_WASM_KERNELS } from './register-wasm-kernels';
+import { EpochAdamOptimizer } from '../model/optimizers';
 import {
   nativeKernelFailures, nativeKernels, nativeTeamStats, setNativeHelpersEnabled, setNativeHelpersFirst, setNativeKernelsEnabled,
 } from './native/native-kernels';
@@ -337,6 +338,36 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     expect(got[0]).toBeNaN();
     expect(got.slice(1)).toEqual([0, 0, 5, -4]);
     tf.dispose([x, dy, g, profile.result as tf.Tensor]);
+  });
+
+  it('Epoch\'s fused Adam step gives the same bits as tfjs\'s Adam, natively and in JS, with one kernel per variable', async () => {
+    await tf.setBackend('wasm');
+    const shapes = [[33], [4, 5], [3, 3, 2, 8]];
+    const init = shapes.map((sh, i) => randomFloats(size(sh), 30 + i));
+    const grads = [0, 1, 2].map((step) => shapes.map((sh, i) => randomFloats(size(sh), 40 + 3 * step + i)));
+    const stepsOf = async (opt: tf.Optimizer) => {
+      const vars = shapes.map((sh, i) => tf.variable(tf.tensor(init[i] as Float32Array, sh), true, `adam_check_${i}_${Math.random()}`));
+      for (const g of grads) opt.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(g[i] as Float32Array, shapes[i])])));
+      const weights = await Promise.all(vars.map(async (v) => Array.from(new Uint32Array((await v.data() as Float32Array).buffer))));
+      const moments = await Promise.all((await opt.getWeights()).map(async (w) => Array.from(new Uint32Array((await w.tensor.data() as Float32Array).buffer))));
+      tf.dispose(vars);
+      opt.dispose();
+      return { weights, moments };
+    };
+    const want = await stepsOf(tf.train.adam(0.01, 0.9, 0.999, 1e-7));
+    for (const native of [true, false]) {
+      setNativeKernelsEnabled(native);
+      try {
+        const profile = await tf.profile(async () => stepsOf(new EpochAdamOptimizer(0.01, 0.9, 0.999, 1e-7)));
+        const got = await (profile.result as unknown as Promise<typeof want>);
+        expect(got.weights, native ? 'native' : 'JS').toEqual(want.weights);
+        expect(got.moments, native ? 'native' : 'JS').toEqual(want.moments);
+        expect(profile.kernels.filter((k) => k.name === 'EpochAdamUpdate')).toHaveLength(grads.length * shapes.length);
+        expect(profile.kernels.some((k) => k.name === 'Sqrt')).toBe(false);
+      } finally {
+        setNativeKernelsEnabled(true);
+      }
+    }
   });
 
   it('model3 end to end: every weight gradient matches the cpu backend', async () => {

@@ -1,5 +1,6 @@
 import type { TOptimizerSpec } from '@epoch/contracts';
 import * as tf from '@tensorflow/tfjs-core';
+import { ADAM_UPDATE_KERNEL, type TAdamUpdateAttrs } from '../kernels/adam.kernel';
 import { TrainerSpecError } from './errors';
 
 function num(spec: TOptimizerSpec, names: string[], fallback: number): number {
@@ -25,8 +26,54 @@ function variableNames(vg: TOptimizerGradients | TAdamGradients): string[] {
   return Array.isArray(vg) ? vg.map((v) => v.name) : Object.keys(vg);
 }
 
+/** What tfjs's AdamOptimizer keeps (private in its typings). */
+interface TAdamState {
+  accBeta1: tf.Variable; accBeta2: tf.Variable;
+  accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
+  accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
+}
+
+/**
+ * tfjs's Adam (same state, weights, serialization and class name), whose step runs as one kernel per variable on the
+ * wasm backend (Epoch's EpochAdamUpdate: the same float32 arithmetic in the same order, so the same bits, instead of a
+ * dozen kernels per variable); on other backends it is tfjs's own.
+ */
+export class EpochAdamOptimizer extends tf.AdamOptimizer {
+  override applyGradients(variableGradients: TAdamGradients): void {
+    if (tf.getBackend() !== 'wasm' || !tf.getKernel(ADAM_UPDATE_KERNEL, 'wasm')) {
+      super.applyGradients(variableGradients);
+      return;
+    }
+    const st = this as unknown as TAdamState;
+    const names = variableNames(variableGradients);
+    const attrs: TAdamUpdateAttrs = { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, learningRate: this.learningRate };
+    tf.tidy(() => {
+      const oneMinusAccBeta1 = tf.sub(1, st.accBeta1);
+      const oneMinusAccBeta2 = tf.sub(1, st.accBeta2);
+      names.forEach((name, i) => {
+        const value = tf.engine().registeredVariables[name];
+        if (!value) return;
+        st.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        st.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        const gradient = Array.isArray(variableGradients) ? variableGradients[i]?.tensor : variableGradients[name];
+        if (!gradient) return;
+        const m = st.accumulatedFirstMoment[i].variable;
+        const v = st.accumulatedSecondMoment[i].variable;
+        const [w2, m2, v2] = tf.engine().runKernel(ADAM_UPDATE_KERNEL,
+          { value, m, v, gradient, oneMinusAccBeta1, oneMinusAccBeta2 }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        m.assign(m2 as tf.Tensor);
+        v.assign(v2 as tf.Tensor);
+        value.assign(w2 as tf.Tensor);
+      });
+      st.accBeta1.assign(tf.mul(st.accBeta1, this.beta1));
+      st.accBeta2.assign(tf.mul(st.accBeta2, this.beta2));
+    });
+    this.incrementIterations();
+  }
+}
+
 /** Keras AdamW: Adam with decoupled weight decay, w -= lr * wd * w before each Adam step. */
-export class AdamWOptimizer extends tf.AdamOptimizer {
+export class AdamWOptimizer extends EpochAdamOptimizer {
   static override get className(): string { return 'EpochAdamW'; }
   constructor(learningRate: number, beta1: number, beta2: number, epsilon: number, private readonly weightDecay: number) {
     super(learningRate, beta1, beta2, epsilon);
@@ -113,7 +160,7 @@ export function toOptimizer(spec: TOptimizerSpec): tf.Optimizer {
       const nesterov = bool(spec, ['nesterov'], false);
       return momentum > 0 || nesterov ? tf.train.momentum(lr, momentum, nesterov) : tf.train.sgd(lr);
     }
-    case 'adam': return tf.train.adam(lr, b1, b2, eps);
+    case 'adam': return new EpochAdamOptimizer(lr, b1, b2, eps);
     case 'adamw': return new AdamWOptimizer(lr, b1, b2, eps, num(spec, ['weight_decay', 'weightDecay'], 0.004));
     case 'rmsprop':
       return tf.train.rmsprop(lr, num(spec, ['rho', 'decay'], 0.9), num(spec, ['momentum'], 0), eps, bool(spec, ['centered'], false));

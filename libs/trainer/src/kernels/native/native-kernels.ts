@@ -32,6 +32,8 @@ export interface TNativeKernels {
   relu(x: number, y: number, n: number): void;
   /** MaxPool 2x2/2 without padding of x [n,h,w,c] into y [n,oh,ow,c], split over the threads. */
   maxPool2x2(x: number, y: number, n: number, h: number, w: number, c: number, oh: number, ow: number): void;
+  /** One Adam step of `n` elements (see epoch-kernels.c), on the calling thread. */
+  adamUpdate(a: TAdamArgs): void;
   /** Threads working on a job, the calling one included. */
   readonly threads: number;
   /** 'relaxed-simd' when the module with fused multiply-add runs, else 'simd'. */
@@ -39,6 +41,13 @@ export interface TNativeKernels {
 }
 
 export type TNativeVariant = 'relaxed-simd' | 'simd';
+
+/** Heap offsets of the weights, moments and gradient, the outputs, and Adam's float32 constants. */
+export interface TAdamArgs {
+  w: number; m: number; v: number; g: number; wOut: number; mOut: number; vOut: number; n: number;
+  beta1: number; oneMinusBeta1: number; beta2: number; oneMinusBeta2: number;
+  oneMinusAccBeta1: number; oneMinusAccBeta2: number; epsilon: number; negLearningRate: number;
+}
 
 export interface TConv2DArgs {
   x: number; n: number; h: number; w: number; ci: number; filter: number; kh: number; kw: number; co: number;
@@ -311,7 +320,9 @@ class ThreadTeam {
   }
 }
 
-const EXPORTS = ['conv2d_filter_grad', 'sum_rows', 'max_pool_grad_2x2', 'conv2d', 'relu_grad', 'add_bias', 'relu', 'max_pool_2x2'];
+const EXPORTS = [
+  'conv2d_filter_grad', 'sum_rows', 'max_pool_grad_2x2', 'conv2d', 'relu_grad', 'add_bias', 'relu', 'max_pool_2x2', 'adam_update',
+];
 
 /**
  * The module's bytes for this kind of memory: the relaxed-SIMD build (fused multiply-add) where the engine accepts it,
@@ -373,6 +384,7 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
   const addBias = fn('add_bias');
   const relu = fn('relu');
   const maxPool = fn('max_pool_2x2');
+  const adam = fn('adam_update');
   let team: ThreadTeam | null = null;
   const helpers = shared ? Math.max(0, nativeThreads - 1) : 0;
   if (helpers > 0) {
@@ -447,6 +459,10 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
     },
     relu(x, y, n) {
       elementwise(FN_RELU, [x, y], n, () => relu(x, y, 0, n));
+    },
+    adamUpdate(a) {
+      adam(a.w, a.m, a.v, a.g, a.wOut, a.mOut, a.vOut, a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.oneMinusAccBeta1,
+        a.oneMinusAccBeta2, a.epsilon, a.negLearningRate, 0, a.n);
     },
     maxPool2x2(x, y, n, h, w, c, oh, ow) {
       byRows(FN_MAX_POOL, [x, y, h, w, c, oh, ow], n * oh, ow * c * 4, () => maxPool(x, y, h, w, c, oh, ow, 0, n * oh));
