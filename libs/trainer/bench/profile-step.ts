@@ -1,20 +1,23 @@
 /**
  * Where one training step of model3 spends its time, kernel by kernel, on the wasm backend.
- *   npx tsx libs/trainer/bench/profile-step.ts [--threads 2] [--steps 20] [--by-shape] [--cpu-time] [--no-native]
+ *   npx tsx libs/trainer/bench/profile-step.ts [--threads 2] [--steps 20] [--by-shape] [--cpu-time] [--no-native] [--no-fused]
  * --cpu-time measures process CPU time instead of wall time (steadier on a shared machine; with one thread it is the
- * kernel's own time). --no-native turns Epoch's native SIMD kernels off, for comparison.
+ * kernel's own time). --no-native turns Epoch's native SIMD kernels off, --no-fused its fused convolution + bias + ReLU
+ * (the layers then run Conv2D, Add and Relu), for comparison.
  */
 import { parseArgs } from 'node:util';
-import { model3Spec, profileTrainingStep, selectBackend, setNativeKernelsEnabled } from '../src/index';
+import { model3Spec, profileTrainingStep, selectBackend, setFusedConvEnabled, setNativeKernelsEnabled } from '../src/index';
 
 const { values } = parseArgs({
   options: {
     threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '20' }, 'by-shape': { type: 'boolean', default: false },
     'cpu-time': { type: 'boolean', default: false }, 'no-native': { type: 'boolean', default: false },
+    'no-fused': { type: 'boolean', default: false },
   },
 });
 const info = await selectBackend({ backend: 'wasm', threads: Number(values.threads) });
 setNativeKernelsEnabled(!values['no-native']);
+setFusedConvEnabled(!values['no-fused']);
 const p = await profileTrainingStep(model3Spec(), { steps: Number(values.steps), byShape: values['by-shape'], cpuTime: values['cpu-time'] });
 const ms = (v: number) => v.toFixed(2).padStart(7);
 console.log(`wasm, ${info.threads} threads, batch 64, ${values['cpu-time'] ? 'CPU' : 'wall'} time per step (median of ${p.steps}): `

@@ -1,6 +1,7 @@
 export { selectBackend, BackendUnavailableError, BACKEND_ORDER, type TBackendInfo, type TBackendName, type TBackendAttempt, type TSelectBackendOptions } from './backend/select-backend';
 export { registerEpochWasmKernels, EPOCH_WASM_KERNELS } from './kernels/register-wasm-kernels';
 export { setNativeKernelsEnabled, nativeKernelFailures } from './kernels/native/native-kernels';
+export { setFusedConvEnabled } from './model/fused-conv';
 export { buildModel, disposeModel, type TBuiltModel } from './model/build-model';
 export { NonFiniteLossError, TrainingCancelledError, TrainerSpecError } from './model/errors';
 export { deriveSeed } from './model/seeds';

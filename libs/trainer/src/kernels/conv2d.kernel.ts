@@ -1,4 +1,5 @@
-import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
+import { backend_util, engine, sum, type GradConfig, type NamedAttrMap, type Tensor, type TensorInfo } from '@tensorflow/tfjs-core';
+import { RELU_GRAD_KERNEL } from './elementwise.kernel';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapF32, input, release, stock, wasmBackend, type KernelArgs } from './kernel-utils';
 import { heapOffset, nativeKernels, type TNativeKernels } from './native/native-kernels';
@@ -55,6 +56,35 @@ export function fusedConv2D(args: KernelArgs): TensorInfo {
   if (!k) return stock('FusedConv2D')(args);
   return runNativeConv(backend, k, x, heapOffset(backend, filter), c, bias ? heapOffset(backend, bias) : 0, activation === 'relu');
 }
+
+/** Kernel name of Epoch's convolution + bias + ReLU for training (inputs x, filter, bias; Conv2D's attributes). */
+export const CONV_BIAS_RELU_KERNEL = 'EpochConvBiasRelu';
+
+/** Forward: FusedConv2D with a ReLU (the native kernel adds the bias and applies the ReLU in its epilogue). */
+export function convBiasRelu(args: KernelArgs): TensorInfo {
+  return fusedConv2D({ ...args, attrs: { ...args.attrs, activation: 'relu' } });
+}
+
+/**
+ * Its gradient, as tfjs differentiates its own fused conv2d (which it only runs without gradients when there is a
+ * ReLU): dz = dy where y > 0 (y > 0 exactly where the pre-activation is), then the input, filter and bias gradients of
+ * dz, each computed only if asked for. The same float32 operations in the same order as Conv2D + Add + Relu.
+ */
+export const convBiasReluGradConfig: GradConfig = {
+  kernelName: CONV_BIAS_RELU_KERNEL,
+  inputsToSave: ['x', 'filter'],
+  outputsToSave: [true],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, filter, y] = saved as [Tensor, Tensor, Tensor];
+    const dz = engine().runKernel(RELU_GRAD_KERNEL, { dy: dy as Tensor, x: y }) as Tensor;
+    const a = attrs as NamedAttrMap;
+    return {
+      x: () => engine().runKernel('Conv2DBackpropInput', { dy: dz, filter }, { ...a, inputShape: x.shape }) as Tensor,
+      filter: () => engine().runKernel('Conv2DBackpropFilter', { x, dy: dz }, { ...a, filterShape: filter.shape }) as Tensor,
+      bias: () => sum(dz, [0, 1, 2]),
+    };
+  },
+};
 
 /**
  * Runs the native convolution of x with the filter at `filterOffset` (layout [KH,KW,Ci,Co]) into a new tensor of

@@ -1,8 +1,8 @@
-import { getKernel, registerKernel, unregisterKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, registerGradient, registerKernel, unregisterKernel, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { ADAM_UPDATE_KERNEL, adamUpdate } from './adam.kernel';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.kernel';
 import { conv2DBackpropInput } from './conv2d-backprop-input.kernel';
-import { conv2D, fusedConv2D } from './conv2d.kernel';
+import { CONV_BIAS_RELU_KERNEL, conv2D, convBiasRelu, convBiasReluGradConfig, fusedConv2D } from './conv2d.kernel';
 import { add, registerReluGradient, relu, RELU_GRAD_KERNEL, reluGrad } from './elementwise.kernel';
 import { stockKernels, type KernelArgs, type WasmKernelFunc } from './kernel-utils';
 import { batchMatMul, cast, fusedMatMul, identity, slice, sum } from './layout.kernel';
@@ -12,6 +12,7 @@ import { avgPoolGrad, maxPool, maxPoolGrad } from './pool-grad.kernel';
 export const EPOCH_WASM_KERNELS: Readonly<Record<string, WasmKernelFunc | ((args: KernelArgs) => TensorInfo[])>> = {
   Conv2D: conv2D,
   FusedConv2D: fusedConv2D,
+  [CONV_BIAS_RELU_KERNEL]: convBiasRelu,
   Add: add,
   Relu: relu,
   MaxPool: maxPool,
@@ -47,5 +48,6 @@ export function registerEpochWasmKernels(): void {
     registerKernel({ kernelName: name, backendName: 'wasm', kernelFunc: kernelFunc as unknown as KernelFunc, setupFunc: prev?.setupFunc });
   }
   registerReluGradient();
+  registerGradient(convBiasReluGradConfig);
   registered = true;
 }

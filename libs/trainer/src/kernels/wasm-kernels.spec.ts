@@ -7,6 +7,7 @@ import { model3Spec } from '../testing/model-specs';
 import { conv2DBackpropFilterDirect, conv2DInfoFromAttrs } from './conv2d-backprop-filter.kernel';
 import { EPOCH_WASM_KERNELS } from './register-wasm-kernels';
 import { EpochAdamOptimizer } from '../model/optimizers';
+import { setFusedConvEnabled } from '../model/fused-conv';
 import {
   nativeKernelFailures, nativeKernels, nativeTeamStats, setNativeHelpersEnabled, setNativeHelpersFirst, setNativeKernelsEnabled,
 } from './native/native-kernels';
@@ -368,6 +369,38 @@ describe('Epoch wasm kernels against the cpu backend', () => {
         setNativeKernelsEnabled(true);
       }
     }
+  });
+
+  it('model3\'s fused convolution + bias + ReLU gives the same bits as the three separate layers\' ops, with fewer kernels', async () => {
+    await tf.setBackend('wasm');
+    const xd = randomFloats(4 * 32 * 32 * 3, 24, 0, 1);
+    const run = async (fused: boolean) => {
+      const was = setFusedConvEnabled(fused);
+      try {
+        const built = buildModel(model3Spec(), 9);
+        const x = tf.tensor4d(xd, [4, 32, 32, 3]);
+        const y = tf.oneHot(tf.tensor1d([1, 2, 3, 4], 'int32'), 10);
+        const profile = await tf.profile(() => tf.variableGrads(() => tf.mean(built.loss(y, built.model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar));
+        const { value, grads } = profile.result as unknown as { value: tf.Scalar; grads: Record<string, tf.Tensor> };
+        const bits = async (t: tf.Tensor) => Array.from(new Uint32Array((await t.data() as Float32Array).buffer));
+        const out = { loss: await bits(value), grads: await Promise.all(built.model.trainableWeights.map((w) => bits(grads[w.name] as tf.Tensor))),
+          kernels: profile.kernels.map((k) => k.name) };
+        tf.dispose([x, y, value, ...Object.values(grads)]);
+        built.model.dispose();
+        return out;
+      } finally {
+        setFusedConvEnabled(was);
+      }
+    };
+    const fused = await run(true);
+    const separate = await run(false);
+    expect(fused.loss).toEqual(separate.loss);
+    expect(fused.grads).toEqual(separate.grads);
+    expect(fused.kernels.filter((k) => k === 'EpochConvBiasRelu')).toHaveLength(3);
+    expect(separate.kernels.filter((k) => k === 'EpochConvBiasRelu')).toHaveLength(0);
+    // no input gradient for the first layer, whose input is the data
+    expect(fused.kernels.filter((k) => k === 'Conv2DBackpropInput')).toHaveLength(2);
+    expect(fused.kernels.length).toBeLessThan(separate.kernels.length);
   });
 
   it('model3 end to end: every weight gradient matches the cpu backend', async () => {

@@ -1,6 +1,7 @@
 import type { TActivation, TLayerSpec, TModelSpec } from '@epoch/contracts';
 import { layers, sequential, type LayersModel, type Sequential } from '@tensorflow/tfjs-layers';
 import { KerasReLU, SeededDropout } from './custom-layers';
+import { fuseConvBiasRelu } from './fused-conv';
 import { TrainerSpecError } from './errors';
 import { toInitializer, toRegularizer } from './initializers';
 import { accuracy, toLoss, type TLossFn } from './losses';
@@ -46,12 +47,12 @@ function layersFor(spec: TLayerSpec, index: number, seed: number, inputRank: num
       if (spec.dilationRate[0] !== 1 || spec.dilationRate[1] !== 1) {
         throw new TrainerSpecError(`${at}: dilation_rate ${spec.dilationRate.join('x')} cannot be trained (TensorFlow.js has no gradient for dilated convolutions); use dilation_rate=1`);
       }
-      return leakyAfter(layers.conv2d({
+      return leakyAfter(fuseConvBiasRelu(layers.conv2d({
         name, filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides, padding: spec.padding,
         activation: splitActivation(spec.activation).tfjs, useBias: spec.useBias,
         kernelInitializer: toInitializer(spec.kernelInitializer, s(0), at), biasInitializer: toInitializer(spec.biasInitializer, s(1), at),
         kernelRegularizer: toRegularizer(spec.kernelRegularizer), biasRegularizer: toRegularizer(spec.biasRegularizer),
-      }), spec.activation);
+      })), spec.activation);
     }
     case 'Dense':
       return leakyAfter(layers.dense({
