@@ -87,17 +87,12 @@ const commands: Record<string, Handler> = {
         return runBenchCheckCommand({}, io);
       }
       case 'train': {
-        const { runBenchTrainCommand } = await import('./commands/bench-train.command');
-        const { BACKEND_ORDER } = await import('@epoch/trainer');
-        const backend = values.backend;
-        if (backend !== undefined && !(BACKEND_ORDER as readonly string[]).includes(backend)) {
-          throw new UsageError(`--backend must be one of: ${BACKEND_ORDER.join(', ')}`);
-        }
+        const { BACKEND_NAMES, isBackendName, runBenchTrainCommand } = await import('./commands/bench-train.command');
         const runs = intOption(values.runs, 'runs');
         if (runs !== undefined && runs < 3) throw new UsageError('--runs must be at least 3 (the median of 3 or more runs)');
-        return runBenchTrainCommand({
-          compareTorch: values['compare-torch'], runs, backends: backend ? [backend as (typeof BACKEND_ORDER)[number]] : undefined,
-        }, io);
+        const backend = values.backend;
+        if (backend !== undefined && !isBackendName(backend)) throw new UsageError(`--backend must be one of: ${BACKEND_NAMES.join(', ')}`);
+        return runBenchTrainCommand({ compareTorch: values['compare-torch'], runs, backends: backend ? [backend] : undefined }, io);
       }
       case 'epoch': {
         const { runBenchEpochCommand } = await import('./commands/bench-train.command');

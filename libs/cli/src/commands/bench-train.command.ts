@@ -24,6 +24,12 @@ const runsText = (xs: number[]) => xs.map((v) => v.toFixed(0)).join(', ');
  * `./epoch bench train [--compare-torch]`: model3 training and inference images/second (batch 64, warm-up, median of
  * the runs) on every backend that starts here; with --compare-torch also PyTorch CPU with the wasm run's thread count, and ratios.
  */
+/** The backends `--backend` accepts. */
+export const BACKEND_NAMES: readonly TBackendName[] = BACKEND_ORDER;
+export function isBackendName(v: string): v is TBackendName {
+  return (BACKEND_ORDER as readonly string[]).includes(v);
+}
+
 export async function runBenchTrainCommand(opts: TBenchTrainOptions, io: CommandIo): Promise<number> {
   const images = opts.images ?? 1024;
   const runs = opts.runs ?? 3;
