@@ -1,20 +1,24 @@
 /**
  * Where one training step of model3 spends its time, kernel by kernel, on the wasm backend.
- *   npx tsx libs/trainer/bench/profile-step.ts [--threads 2] [--steps 20] [--by-shape] [--cpu-time] [--no-native] [--no-fused]
+ *   npx tsx libs/trainer/bench/profile-step.ts [--threads 2] [--steps 20] [--by-shape] [--cpu-time] [--no-native] [--no-fused] [--no-relaxed-simd]
  * --cpu-time measures process CPU time instead of wall time (steadier on a shared machine; with one thread it is the
  * kernel's own time). --no-native turns Epoch's native SIMD kernels off, --no-fused its fused convolution + bias + ReLU
- * (the layers then run Conv2D, Add and Relu), for comparison.
+ * (the layers then run Conv2D, Add and Relu), --no-relaxed-simd the fused multiply-add build of the native module, for
+ * comparison.
  */
 import { parseArgs } from 'node:util';
-import { model3Spec, profileTrainingStep, selectBackend, setFusedConvEnabled, setNativeKernelsEnabled } from '../src/index';
+import {
+  model3Spec, profileTrainingStep, selectBackend, setFusedConvEnabled, setNativeKernelsEnabled, setRelaxedSimdEnabled,
+} from '../src/index';
 
 const { values } = parseArgs({
   options: {
     threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '20' }, 'by-shape': { type: 'boolean', default: false },
     'cpu-time': { type: 'boolean', default: false }, 'no-native': { type: 'boolean', default: false },
-    'no-fused': { type: 'boolean', default: false },
+    'no-fused': { type: 'boolean', default: false }, 'no-relaxed-simd': { type: 'boolean', default: false },
   },
 });
+setRelaxedSimdEnabled(!values['no-relaxed-simd']);
 const info = await selectBackend({ backend: 'wasm', threads: Number(values.threads) });
 setNativeKernelsEnabled(!values['no-native']);
 setFusedConvEnabled(!values['no-fused']);

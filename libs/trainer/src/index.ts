@@ -1,6 +1,6 @@
 export { selectBackend, BackendUnavailableError, BACKEND_ORDER, type TBackendInfo, type TBackendName, type TBackendAttempt, type TSelectBackendOptions } from './backend/select-backend';
 export { registerEpochWasmKernels, EPOCH_WASM_KERNELS } from './kernels/register-wasm-kernels';
-export { setNativeKernelsEnabled, nativeKernelFailures } from './kernels/native/native-kernels';
+export { setNativeKernelsEnabled, setRelaxedSimdEnabled, nativeKernelFailures } from './kernels/native/native-kernels';
 export { setFusedConvEnabled } from './model/fused-conv';
 export { buildModel, disposeModel, type TBuiltModel } from './model/build-model';
 export { NonFiniteLossError, TrainingCancelledError, TrainerSpecError } from './model/errors';

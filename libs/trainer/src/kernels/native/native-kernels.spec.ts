@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   EPOCH_KERNELS_WASM_PLAIN, EPOCH_KERNELS_WASM_PLAIN_RELAXED, EPOCH_KERNELS_WASM_SHARED, EPOCH_KERNELS_WASM_SHARED_RELAXED,
 } from './epoch-kernels.wasm';
-import { nativeModuleBytes, relaxedSimdSupported } from './native-kernels';
+import { nativeModuleBytes, relaxedSimdSupported, setRelaxedSimdEnabled } from './native-kernels';
 import { randomFloats } from '../../testing/compare-backends';
 
 // That the committed module is what epoch-kernels.c builds to is checked by `libs/trainer/native/build.sh --check`
@@ -52,7 +52,7 @@ function load(bytes: Uint8Array) {
 
 describe('the native kernel module', () => {
   afterEach(() => {
-    delete process.env['EPOCH_WASM_RELAXED_SIMD'];
+    setRelaxedSimdEnabled(true);
   });
 
   it.each([
@@ -67,11 +67,11 @@ describe('the native kernel module', () => {
     expect(ids).not.toContain(11); // no data segments
   });
 
-  it('runs the relaxed-SIMD build on this Node (flag turned on where needed), unless EPOCH_WASM_RELAXED_SIMD=0', () => {
+  it('runs the relaxed-SIMD build on this Node (flag turned on where needed), unless told not to', () => {
     expect(relaxedSimdSupported()).toBe(true);
     expect(nativeModuleBytes(false)).toEqual(Buffer.from(EPOCH_KERNELS_WASM_PLAIN_RELAXED, 'base64'));
     expect(nativeModuleBytes(true)).toEqual(Buffer.from(EPOCH_KERNELS_WASM_SHARED_RELAXED, 'base64'));
-    process.env['EPOCH_WASM_RELAXED_SIMD'] = '0';
+    expect(setRelaxedSimdEnabled(false)).toBe(true);
     expect(nativeModuleBytes(false)).toEqual(Buffer.from(EPOCH_KERNELS_WASM_PLAIN, 'base64'));
   });
 

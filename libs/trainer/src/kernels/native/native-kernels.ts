@@ -327,8 +327,8 @@ const EXPORTS = [
 /**
  * The module's bytes for this kind of memory: the relaxed-SIMD build (fused multiply-add) where the engine accepts it,
  * else plain SIMD128. Node 20's V8 has relaxed SIMD behind a flag, which is turned on here (it only adds instructions
- * to the ones wasm modules may use; later V8 versions have them on by default). EPOCH_WASM_RELAXED_SIMD=0 keeps to the
- * plain build.
+ * to the ones wasm modules may use; later V8 versions have them on by default). `setRelaxedSimdEnabled(false)` keeps to
+ * the plain build.
  */
 export function nativeModuleBytes(shared: boolean, variant: TNativeVariant = preferredVariant()): Uint8Array {
   const b64 = variant === 'relaxed-simd'
@@ -355,9 +355,20 @@ export function relaxedSimdSupported(): boolean {
   return relaxedSupport;
 }
 
+let relaxedEnabled = true;
+/**
+ * Lets the native kernels use the relaxed-SIMD build where it runs (default), or keeps them to plain SIMD128, for
+ * backends initialised from now on (for comparisons); returns the previous setting.
+ */
+export function setRelaxedSimdEnabled(on: boolean): boolean {
+  const was = relaxedEnabled;
+  relaxedEnabled = on;
+  return was;
+}
+
 /** The native module build that runs here. */
 export function preferredVariant(): TNativeVariant {
-  return process.env['EPOCH_WASM_RELAXED_SIMD'] !== '0' && relaxedSimdSupported() ? 'relaxed-simd' : 'simd';
+  return relaxedEnabled && relaxedSimdSupported() ? 'relaxed-simd' : 'simd';
 }
 
 function instantiate(memory: TWasmMemory): TNativeKernels | null {
