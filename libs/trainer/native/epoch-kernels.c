@@ -244,6 +244,27 @@ static inline f32 scalar_epilogue(f32 v, const f32* bias, f32 b, int relu) {
 }
 
 /*
+ * For conv2d below: runs the statement(s) given for every step of the contraction of a block of 4 output pixels at
+ * output columns c0..c3 (first input column of each), with p0..p3 pointing at each pixel's input for the current tap
+ * (or at `zero` in the padding), wp at the filter row (channel co) and ci the step. Where all KW taps of the 4 pixels
+ * lie inside the row, each pixel's taps are KW*Ci consecutive floats and are taken as one run.
+ */
+#define FOR_EACH_TAP(...)                                                       \
+  for (int kh = kh0; kh < kh1; kh++) {                                          \
+    const f32* xrow = xn + (ih0 + kh) * W * Ci;                                 \
+    const int inside = c0 >= 0 && last + KW <= W;                               \
+    for (int kw = 0; kw < (inside ? 1 : KW); kw++) {                            \
+      const f32* p0 = pixel(xrow, zero, c0 + kw, W, Ci);                        \
+      const f32* p1 = pixel(xrow, zero, c1 + kw, W, Ci);                        \
+      const f32* p2 = pixel(xrow, zero, c2 + kw, W, Ci);                        \
+      const f32* p3 = pixel(xrow, zero, c3 + kw, W, Ci);                        \
+      const f32* wp = w + (kh * KW + kw) * tapStride + co;                      \
+      const int run = inside ? KW * Ci : Ci;                                    \
+      for (int ci = 0; ci < run; ci++, wp += Co) { __VA_ARGS__ }                \
+    }                                                                           \
+  }
+
+/*
  * 2-D convolution (NHWC, dilation 1), optionally with a bias and a ReLU fused in:
  *   y[n][oh][ow][co] = act(bias[co] + sum over kh,kw,ci of x[n][oh*sh-pt+kh][ow*sw-pl+kw][ci] * w[kh][kw][ci][co])
  * for output rows r = n*OH+oh in [r_begin, r_end); taps in the padding read `zero` (at least Ci zeros). bias may be 0
@@ -273,30 +294,17 @@ void conv2d(const f32* x, int H, int W, int Ci, const f32* w, int KH, int KW, in
       int co = 0;
       for (; co + 8 <= Co; co += 8) {
         v128_t a00 = wasm_f32x4_splat(0.f), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-        for (int kh = kh0; kh < kh1; kh++) {
-          const f32* xrow = xn + (ih0 + kh) * W * Ci;
-          /* all KW taps of the 4 pixels inside the row: each pixel's taps are KW*Ci consecutive floats, one run */
-          const int inside = c0 >= 0 && last + KW <= W;
-          for (int kw = 0; kw < (inside ? 1 : KW); kw++) {
-            const f32* p0 = pixel(xrow, zero, c0 + kw, W, Ci);
-            const f32* p1 = pixel(xrow, zero, c1 + kw, W, Ci);
-            const f32* p2 = pixel(xrow, zero, c2 + kw, W, Ci);
-            const f32* p3 = pixel(xrow, zero, c3 + kw, W, Ci);
-            const f32* wp = w + (kh * KW + kw) * tapStride + co;
-            const int run = inside ? KW * Ci : Ci;
-            for (int ci = 0; ci < run; ci++, wp += Co) {
-              const v128_t b0 = wasm_v128_load(wp), b1 = wasm_v128_load(wp + 4);
-              v128_t s = wasm_v128_load32_splat(p0 + ci);
-              a00 = MADD(a00, s, b0); a01 = MADD(a01, s, b1);
-              s = wasm_v128_load32_splat(p1 + ci);
-              a10 = MADD(a10, s, b0); a11 = MADD(a11, s, b1);
-              s = wasm_v128_load32_splat(p2 + ci);
-              a20 = MADD(a20, s, b0); a21 = MADD(a21, s, b1);
-              s = wasm_v128_load32_splat(p3 + ci);
-              a30 = MADD(a30, s, b0); a31 = MADD(a31, s, b1);
-            }
-          }
-        }
+        FOR_EACH_TAP(
+          const v128_t b0 = wasm_v128_load(wp), b1 = wasm_v128_load(wp + 4);
+          v128_t s = wasm_v128_load32_splat(p0 + ci);
+          a00 = MADD(a00, s, b0); a01 = MADD(a01, s, b1);
+          s = wasm_v128_load32_splat(p1 + ci);
+          a10 = MADD(a10, s, b0); a11 = MADD(a11, s, b1);
+          s = wasm_v128_load32_splat(p2 + ci);
+          a20 = MADD(a20, s, b0); a21 = MADD(a21, s, b1);
+          s = wasm_v128_load32_splat(p3 + ci);
+          a30 = MADD(a30, s, b0); a31 = MADD(a31, s, b1);
+        )
         wasm_v128_store(o + co, epilogue(a00, bias, co, relu));
         wasm_v128_store(o + co + 4, epilogue(a01, bias, co + 4, relu));
         if (np > 1) { wasm_v128_store(o + Co + co, epilogue(a10, bias, co, relu)); wasm_v128_store(o + Co + co + 4, epilogue(a11, bias, co + 4, relu)); }
@@ -305,25 +313,13 @@ void conv2d(const f32* x, int H, int W, int Ci, const f32* w, int KH, int KW, in
       }
       for (; co + 4 <= Co; co += 4) {
         v128_t a0 = wasm_f32x4_splat(0.f), a1 = a0, a2 = a0, a3 = a0;
-        for (int kh = kh0; kh < kh1; kh++) {
-          const f32* xrow = xn + (ih0 + kh) * W * Ci;
-          const int inside = c0 >= 0 && last + KW <= W;
-          for (int kw = 0; kw < (inside ? 1 : KW); kw++) {
-            const f32* p0 = pixel(xrow, zero, c0 + kw, W, Ci);
-            const f32* p1 = pixel(xrow, zero, c1 + kw, W, Ci);
-            const f32* p2 = pixel(xrow, zero, c2 + kw, W, Ci);
-            const f32* p3 = pixel(xrow, zero, c3 + kw, W, Ci);
-            const f32* wp = w + (kh * KW + kw) * tapStride + co;
-            const int run = inside ? KW * Ci : Ci;
-            for (int ci = 0; ci < run; ci++, wp += Co) {
-              const v128_t b = wasm_v128_load(wp);
-              a0 = MADD(a0, wasm_v128_load32_splat(p0 + ci), b);
-              a1 = MADD(a1, wasm_v128_load32_splat(p1 + ci), b);
-              a2 = MADD(a2, wasm_v128_load32_splat(p2 + ci), b);
-              a3 = MADD(a3, wasm_v128_load32_splat(p3 + ci), b);
-            }
-          }
-        }
+        FOR_EACH_TAP(
+          const v128_t b = wasm_v128_load(wp);
+          a0 = MADD(a0, wasm_v128_load32_splat(p0 + ci), b);
+          a1 = MADD(a1, wasm_v128_load32_splat(p1 + ci), b);
+          a2 = MADD(a2, wasm_v128_load32_splat(p2 + ci), b);
+          a3 = MADD(a3, wasm_v128_load32_splat(p3 + ci), b);
+        )
         wasm_v128_store(o + co, epilogue(a0, bias, co, relu));
         if (np > 1) wasm_v128_store(o + Co + co, epilogue(a1, bias, co, relu));
         if (np > 2) wasm_v128_store(o + 2 * Co + co, epilogue(a2, bias, co, relu));
@@ -331,19 +327,7 @@ void conv2d(const f32* x, int H, int W, int Ci, const f32* w, int KH, int KW, in
       }
       for (; co < Co; co++) {
         f32 s0 = 0.f, s1 = 0.f, s2 = 0.f, s3 = 0.f;
-        for (int kh = kh0; kh < kh1; kh++) {
-          const f32* xrow = xn + (ih0 + kh) * W * Ci;
-          for (int kw = 0; kw < KW; kw++) {
-            const f32* p0 = pixel(xrow, zero, c0 + kw, W, Ci);
-            const f32* p1 = pixel(xrow, zero, c1 + kw, W, Ci);
-            const f32* p2 = pixel(xrow, zero, c2 + kw, W, Ci);
-            const f32* p3 = pixel(xrow, zero, c3 + kw, W, Ci);
-            const f32* wp = w + (kh * KW + kw) * tapStride + co;
-            for (int ci = 0; ci < Ci; ci++, wp += Co) {
-              s0 += p0[ci] * *wp; s1 += p1[ci] * *wp; s2 += p2[ci] * *wp; s3 += p3[ci] * *wp;
-            }
-          }
-        }
+        FOR_EACH_TAP(s0 += p0[ci] * *wp; s1 += p1[ci] * *wp; s2 += p2[ci] * *wp; s3 += p3[ci] * *wp;)
         const f32 b = bias ? bias[co] : 0.f;
         o[co] = scalar_epilogue(s0, bias, b, relu);
         if (np > 1) o[Co + co] = scalar_epilogue(s1, bias, b, relu);
