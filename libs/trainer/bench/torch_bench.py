@@ -2,10 +2,14 @@
 ReLU + 2x2 max-pool three times, Dense(64) + Dropout(0.5), Dense(10)), Adam, batch 64, on random data.
 
 Prints one JSON line: {"torch": version, "threads": n, "train": [img/s per run], "infer": [img/s per run]}.
-Usage: python3 torch_bench.py [--threads 2] [--batch 64] [--images 1024] [--runs 3]
+Usage: python3 torch_bench.py [--threads 2] [--batch 64] [--images 1024] [--runs 3] [--rounds]
+With --rounds it warms up, prints {"torch": version, "threads": n}, then for every line read from stdin runs one
+training and one inference pass and prints {"train": img/s, "infer": img/s} (so that another engine can be timed in
+between, under the same machine load), until stdin closes.
 """
 import argparse
 import json
+import sys
 import time
 
 import torch
@@ -37,6 +41,7 @@ def main():
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--images", type=int, default=1024)
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--rounds", action="store_true")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -60,13 +65,26 @@ def main():
             for i in range(0, n, a.batch):
                 model(x_all[i:i + a.batch])
 
-    train_pass(min(a.images, 2 * a.batch))  # warm-up
+    def timed(f):
+        t = time.perf_counter()
+        f(a.images)
+        return a.images / (time.perf_counter() - t)
+
+    if a.rounds:
+        train_pass(a.images)  # warm-up: a whole pass of each, as the tfjs side does
+        infer_pass(a.images)
+        print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+        for _ in sys.stdin:
+            print(json.dumps({"train": timed(train_pass), "infer": timed(infer_pass)}), flush=True)
+        return
+
+    train_pass(a.images)  # warm-up
     train = []
     for _ in range(a.runs):
         t = time.perf_counter()
         train_pass(a.images)
         train.append(a.images / (time.perf_counter() - t))
-    infer_pass(min(a.images, 4 * a.batch))  # warm-up
+    infer_pass(a.images)  # warm-up
     infer = []
     for _ in range(a.runs):
         t = time.perf_counter()

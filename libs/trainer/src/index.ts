@@ -14,5 +14,7 @@ export { saveModel, loadModel } from './io/weights-io';
 export { model3Spec, denseSpec, tinyCnnSpec } from './testing/model-specs';
 export { measureThroughput, randomImageSet, median, type TThroughput, type TThroughputOptions } from './bench/throughput';
 export { profileTrainingStep, type TStepProfile, type TKernelTime } from './bench/kernel-profile';
-export { runTorchBench, findTorchPython, pythonCandidates, TORCH_BENCH_SCRIPT, type TTorchResult } from './bench/torch-compare';
+export {
+  runTorchBench, startTorchRounds, findTorchPython, pythonCandidates, TORCH_BENCH_SCRIPT, type TTorchResult, type TTorchRounds,
+} from './bench/torch-compare';
 export { syntheticImages } from './testing/synthetic-images';

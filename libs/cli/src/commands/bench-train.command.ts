@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { loadCifar10 } from '@epoch/datasets';
 import {
-  BACKEND_ORDER, buildModel, disposeModel, measureThroughput, model3Spec, runTorchBench, selectBackend, train,
-  type TBackendName, type TImageSet, type TThroughput,
+  BACKEND_ORDER, buildModel, disposeModel, measureThroughput, median, model3Spec, runTorchBench, selectBackend, startTorchRounds, train,
+  type TBackendName, type TImageSet, type TThroughput, type TTorchRounds,
 } from '@epoch/trainer';
 import type { CommandIo } from '../io';
 
@@ -20,22 +20,28 @@ export interface TBenchTrainOptions {
 const CPU_MAX_IMAGES = 64;
 const runsText = (xs: number[]) => xs.map((v) => v.toFixed(0)).join(', ');
 
-/**
- * `./epoch bench train [--compare-torch]`: model3 training and inference images/second (batch 64, warm-up, median of
- * the runs) on every backend that starts here; with --compare-torch also PyTorch CPU with the wasm run's thread count, and ratios.
- */
 /** The backends `--backend` accepts. */
 export const BACKEND_NAMES: readonly TBackendName[] = BACKEND_ORDER;
 export function isBackendName(v: string): v is TBackendName {
   return (BACKEND_ORDER as readonly string[]).includes(v);
 }
 
+const ratiosText = (xs: number[]) => xs.map((v) => v.toFixed(2)).join(', ');
+
+/**
+ * `./epoch bench train [--compare-torch]`: model3 training and inference images/second (batch 64, warm-up, median of
+ * the runs) on every backend that starts here. With --compare-torch also PyTorch CPU with the wasm backend's thread
+ * count: its runs alternate with the wasm runs (one PyTorch process, warmed up, timing a training and an inference pass
+ * after each wasm run), so both see the same machine load, and the ratio is the median of the per-run ratios.
+ */
 export async function runBenchTrainCommand(opts: TBenchTrainOptions, io: CommandIo): Promise<number> {
   const images = opts.images ?? 1024;
   const runs = opts.runs ?? 3;
   const batchSize = opts.batchSize ?? 64;
   const spec = model3Spec();
   const results: { name: TBackendName; threads: number; r: TThroughput }[] = [];
+  let torchRounds: { torch: TTorchRounds; runs: { train: number; infer: number }[]; against: TThroughput } | null = null;
+  let torchMissing: string | null = null;
   io.out(`model3 (94,890 parameters), batch ${batchSize}, ${runs} timed runs after a warm-up, random data`);
   for (const name of opts.backends ?? BACKEND_ORDER) {
     let info;
@@ -46,24 +52,67 @@ export async function runBenchTrainCommand(opts: TBenchTrainOptions, io: Command
       continue;
     }
     const n = name === 'cpu' ? Math.min(images, CPU_MAX_IMAGES) : images;
-    const r = await measureThroughput(spec, { images: n, runs, batchSize });
+    let torch: TTorchRounds | null = null;
+    if (opts.compareTorch && name === 'wasm') {
+      const started = await startTorchRounds({ images, batchSize, threads: info.threads, candidates: opts.pythonCandidates });
+      if ('reason' in started) torchMissing = started.reason;
+      else torch = started;
+    }
+    const torchRuns: { train: number; infer: number }[] = [];
+    let r: TThroughput;
+    try {
+      r = await measureThroughput(spec, {
+        images: n, runs, batchSize,
+        afterRun: torch ? async () => { torchRuns.push(await (torch as TTorchRounds).round()); } : undefined,
+      });
+    } finally {
+      torch?.close();
+    }
+    if (torch) torchRounds = { torch, runs: torchRuns, against: r };
     results.push({ name, threads: info.threads, r });
     io.out(`${name.padEnd(8)} threads ${info.threads}: train ${r.train.toFixed(1)} img/s (runs ${runsText(r.trainRuns)}), `
       + `infer ${r.infer.toFixed(1)} img/s (runs ${runsText(r.inferRuns)}), ${n} images; `
       + `one 45,000-image epoch ~${(45_000 / r.train / 60).toFixed(1)} min`);
   }
   if (!opts.compareTorch) return results.length > 0 ? 0 : 1;
-  // Same thread count as the tfjs wasm run (EPOCH_WASM_THREADS), so the comparison is like for like.
-  const threads = results.find((r) => r.name === 'wasm')?.threads ?? Math.max(1, availableParallelism());
-  const torch = await runTorchBench({ images, batchSize, runs, threads, candidates: opts.pythonCandidates });
-  if (!torch.available) {
-    io.out(`PyTorch not available (${torch.reason}); install Debian's python3-torch to compare`);
-    return results.length > 0 ? 0 : 1;
+  let torchTrain = NaN;
+  let torchInfer = NaN;
+  if (torchRounds) {
+    const { torch, runs: tr } = torchRounds;
+    torchTrain = median(tr.map((t) => t.train));
+    torchInfer = median(tr.map((t) => t.infer));
+    io.out(`pytorch  threads ${torch.threads}: train ${torchTrain.toFixed(1)} img/s (runs ${runsText(tr.map((t) => t.train))}), `
+      + `infer ${torchInfer.toFixed(1)} img/s (runs ${runsText(tr.map((t) => t.infer))}), torch ${torch.version} (${torch.python}), `
+      + 'each run right after the wasm run');
+  } else {
+    if (torchMissing === null) {
+      // no wasm run to alternate with: PyTorch's runs on their own, with the machine's core count
+      const threads = Math.max(1, availableParallelism());
+      const t = await runTorchBench({ images, batchSize, runs, threads, candidates: opts.pythonCandidates });
+      if (t.available) {
+        torchTrain = t.train;
+        torchInfer = t.infer;
+        io.out(`pytorch  threads ${t.threads}: train ${t.train.toFixed(1)} img/s (runs ${runsText(t.trainRuns)}), `
+          + `infer ${t.infer.toFixed(1)} img/s (runs ${runsText(t.inferRuns)}), torch ${t.version} (${t.python})`);
+      } else {
+        torchMissing = t.reason;
+      }
+    }
+    if (torchMissing !== null) {
+      io.out(`PyTorch not available (${torchMissing}); install Debian's python3-torch to compare`);
+      return results.length > 0 ? 0 : 1;
+    }
   }
-  io.out(`pytorch  threads ${torch.threads}: train ${torch.train.toFixed(1)} img/s (runs ${runsText(torch.trainRuns)}), `
-    + `infer ${torch.infer.toFixed(1)} img/s (runs ${runsText(torch.inferRuns)}), torch ${torch.version} (${torch.python})`);
   for (const { name, r } of results) {
-    io.out(`ratio ${name}/pytorch: train ${(r.train / torch.train).toFixed(2)}x, infer ${(r.infer / torch.infer).toFixed(2)}x`);
+    if (torchRounds && r === torchRounds.against) {
+      const tr = torchRounds.runs;
+      const trainRatios = r.trainRuns.map((v, i) => v / (tr[i]?.train ?? NaN));
+      const inferRatios = r.inferRuns.map((v, i) => v / (tr[i]?.infer ?? NaN));
+      io.out(`ratio ${name}/pytorch: train ${median(trainRatios).toFixed(2)}x, infer ${median(inferRatios).toFixed(2)}x `
+        + `(medians of the per-run ratios: train ${ratiosText(trainRatios)}; infer ${ratiosText(inferRatios)})`);
+    } else {
+      io.out(`ratio ${name}/pytorch: train ${(r.train / torchTrain).toFixed(2)}x, infer ${(r.infer / torchInfer).toFixed(2)}x`);
+    }
   }
   return results.length > 0 ? 0 : 1;
 }

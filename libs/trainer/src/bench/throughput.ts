@@ -10,6 +10,8 @@ export interface TThroughputOptions {
   batchSize?: number;
   runs?: number;
   seed?: number;
+  /** Called after each run's training and inference passes (e.g. to time another engine in between). */
+  afterRun?: (run: number) => Promise<void>;
 }
 
 export interface TThroughput {
@@ -38,7 +40,8 @@ export function randomImageSet(spec: TModelSpec, count: number, seed: number, cl
 
 /**
  * Training and inference images/second of a spec on the current backend, through the real training loop (batches
- * made from uint8 on the fly, trainOnBatch) and the real evaluation path: a warm-up, then the median of `runs` passes.
+ * made from uint8 on the fly, trainOnBatch) and the real evaluation path: a warm-up, then the median of `runs` runs of
+ * one training and one inference pass each.
  */
 export async function measureThroughput(spec: TModelSpec, opts: TThroughputOptions = {}): Promise<TThroughput> {
   const images = opts.images ?? 1024;
@@ -48,20 +51,21 @@ export async function measureThroughput(spec: TModelSpec, opts: TThroughputOptio
   const set = randomImageSet(spec, images, seed);
   const built = buildModel(spec, seed);
   try {
-    await train(built, { train: set }, { epochs: 1, batchSize, seed, limitTrain: Math.min(images, 2 * batchSize) });
-    const trainRuns: number[] = [];
-    for (let r = 0; r < runs; r++) {
-      const t0 = performance.now();
-      await train(built, { train: set }, { epochs: 1, batchSize, seed: seed + r });
-      trainRuns.push(images / ((performance.now() - t0) / 1000));
-    }
     const noop = () => undefined;
-    await predictInBatches(built, { ...set, count: Math.min(images, 4 * batchSize) }, batchSize, noop);
+    // Warm-up: a whole pass of each, so that the engine's JIT has tiered up the wasm kernels (the first pass of the
+    // native kernels runs 20-25% slower on V8's baseline code).
+    await train(built, { train: set }, { epochs: 1, batchSize, seed });
+    await predictInBatches(built, set, batchSize, noop);
+    const trainRuns: number[] = [];
     const inferRuns: number[] = [];
     for (let r = 0; r < runs; r++) {
-      const t0 = performance.now();
+      let t0 = performance.now();
+      await train(built, { train: set }, { epochs: 1, batchSize, seed: seed + r });
+      trainRuns.push(images / ((performance.now() - t0) / 1000));
+      t0 = performance.now();
       await predictInBatches(built, set, batchSize, noop);
       inferRuns.push(images / ((performance.now() - t0) / 1000));
+      await opts.afterRun?.(r);
     }
     return { images, batchSize, train: median(trainRuns), infer: median(inferRuns), trainRuns, inferRuns };
   } finally {

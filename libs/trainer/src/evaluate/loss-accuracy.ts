@@ -18,7 +18,8 @@ export async function predictInBatches(
     const end = Math.min(set.count, start + batchSize);
     const { x, y } = makeBatch(set, indices, start, end, built.numClasses);
     const [out, loss] = tf.tidy(() => {
-      const p = built.model.predict(x) as tf.Tensor;
+      // the whole batch at once (predict's default would split it into batches of 32 and concatenate them)
+      const p = built.model.predict(x, { batchSize: end - start }) as tf.Tensor;
       return [p, built.loss(y, p)];
     });
     x.dispose();
