@@ -435,3 +435,27 @@ void adam_update(const f32* w, const f32* m, const f32* v, const f32* g, f32* w_
     w_out[i] = ((mn / omab1) / den) * neglr + w[i];
   }
 }
+
+/*
+ * Zero-padded copy of images [n_begin, n_end) of x [N][H][W][C] into xp [N][Hp][Wp][C] at (top, left); rows and
+ * columns of x beyond Hp - top / Wp - left are left out.
+ */
+EXPORT(pad_images)
+void pad_images(const f32* x, int H, int W, int C, f32* xp, int Hp, int Wp, int top, int left, int n_begin, int n_end) {
+  const int rows = H < Hp - top ? H : Hp - top;
+  const int cols = (W < Wp - left ? W : Wp - left) * C;
+  const int row = Wp * C;
+  for (int n = n_begin; n < n_end; n++) {
+    const f32* s = x + n * H * W * C;
+    f32* d = xp + n * Hp * row;
+    for (int h = 0; h < Hp; h++, d += row) {
+      if (h < top || h >= top + rows) {
+        __builtin_memset(d, 0, row * sizeof(f32));
+        continue;
+      }
+      __builtin_memset(d, 0, left * C * sizeof(f32));
+      __builtin_memcpy(d + left * C, s + (h - top) * W * C, cols * sizeof(f32));
+      __builtin_memset(d + left * C + cols, 0, (row - left * C - cols) * sizeof(f32));
+    }
+  }
+}

@@ -45,8 +45,8 @@ export function conv2DInfoFromAttrs(xShape: number[], attrs: NamedAttrMap): Conv
 /**
  * Epoch's native SIMD kernel (native/epoch-kernels.c): dW = patches^T @ dy without materialising the patches. With a
  * multiple of 4 input channels it reads x in place and skips the taps in the padding; otherwise (an image's 3 colour
- * channels) through a zero-padded copy in which every window lies inside (rows/columns no window reaches are left out;
- * no copy at all when x already is one, as with 'valid' padding).
+ * channels) through a zero-padded copy (made natively, split over the threads) in which every window lies inside
+ * (rows/columns no window reaches are left out; no copy at all when x already is one, as with 'valid' padding).
  */
 function viaNative(backend: BackendWasm, k: TNativeKernels, x: TensorInfo, dy: TensorInfo, c: Conv2DInfo): TensorInfo {
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: Ci, outHeight: OH, outWidth: OW, outChannels: Co } = c;
@@ -61,17 +61,7 @@ function viaNative(backend: BackendWasm, k: TNativeKernels, x: TensorInfo, dy: T
     Hp = needH;
     Wp = needW;
     xp = backend.makeOutput([N, Hp, Wp, Ci], 'float32');
-    const dst = heapF32(backend, xp);
-    const src = heapF32(backend, x);
-    dst.fill(0);
-    const rows = Math.min(H, Hp - top);
-    const cols = Math.min(W, Wp - left) * Ci;
-    for (let n = 0; n < N; n++) {
-      for (let h = 0; h < rows; h++) {
-        const s = (n * H + h) * W * Ci;
-        dst.set(src.subarray(s, s + cols), ((n * Hp + h + top) * Wp + left) * Ci);
-      }
-    }
+    k.padImages(heapOffset(backend, x), N, H, W, Ci, heapOffset(backend, xp), Hp, Wp, top, left);
     top = 0;
     left = 0;
   }

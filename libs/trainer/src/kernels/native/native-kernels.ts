@@ -32,6 +32,8 @@ export interface TNativeKernels {
   relu(x: number, y: number, n: number): void;
   /** MaxPool 2x2/2 without padding of x [n,h,w,c] into y [n,oh,ow,c], split over the threads. */
   maxPool2x2(x: number, y: number, n: number, h: number, w: number, c: number, oh: number, ow: number): void;
+  /** Zero-padded copy of x [n,h,w,c] into xp [n,hp,wp,c] at (top, left), split over the threads. */
+  padImages(x: number, n: number, h: number, w: number, c: number, xp: number, hp: number, wp: number, top: number, left: number): void;
   /** One Adam step of `n` elements (see epoch-kernels.c), on the calling thread. */
   adamUpdate(a: TAdamArgs): void;
   /** Threads working on a job, the calling one included. */
@@ -186,6 +188,7 @@ const FN_RELU_GRAD = 4;
 const FN_ADD_BIAS = 5;
 const FN_RELU = 6;
 const FN_MAX_POOL = 7;
+const FN_PAD_IMAGES = 8;
 /** Jobs are cut into this many chunks per thread: small enough that a helper joining late still gets its share. */
 const CHUNKS_PER_THREAD = 16;
 /** Jobs of fewer elements (or multiply-adds) run on the calling thread alone: waking a helper would cost more. */
@@ -219,6 +222,9 @@ const RUN_CHUNK_BODY = `
   } else if (ctrl[${FN}] === ${FN_RELU}) {
     const per = a(3), i0 = c * per;
     e.relu(a(0), a(1), i0, Math.min(a(2), i0 + per));
+  } else if (ctrl[${FN}] === ${FN_PAD_IMAGES}) {
+    const per = a(9), n0 = c * per;
+    e.pad_images(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), n0, Math.min(a(10), n0 + per));
   } else if (ctrl[${FN}] === ${FN_MAX_POOL}) {
     const per = a(7), r0 = c * per;
     e.max_pool_2x2(a(0), a(1), a(2), a(3), a(4), a(5), a(6), r0, Math.min(a(8), r0 + per));
@@ -322,6 +328,7 @@ class ThreadTeam {
 
 const EXPORTS = [
   'conv2d_filter_grad', 'sum_rows', 'max_pool_grad_2x2', 'conv2d', 'relu_grad', 'add_bias', 'relu', 'max_pool_2x2', 'adam_update',
+  'pad_images',
 ];
 
 /**
@@ -396,6 +403,7 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
   const relu = fn('relu');
   const maxPool = fn('max_pool_2x2');
   const adam = fn('adam_update');
+  const pad = fn('pad_images');
   let team: ThreadTeam | null = null;
   const helpers = shared ? Math.max(0, nativeThreads - 1) : 0;
   if (helpers > 0) {
@@ -470,6 +478,10 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
     },
     relu(x, y, n) {
       elementwise(FN_RELU, [x, y], n, () => relu(x, y, 0, n));
+    },
+    padImages(x, n, h, w, c, xp, hp, wp, top, left) {
+      const args = [x, h, w, c, xp, hp, wp, top, left];
+      byRows(FN_PAD_IMAGES, args, n, hp * wp * c, () => pad(...args, 0, n));
     },
     adamUpdate(a) {
       adam(a.w, a.m, a.v, a.g, a.wOut, a.mOut, a.vOut, a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.oneMinusAccBeta1,
