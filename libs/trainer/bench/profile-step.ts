@@ -18,9 +18,10 @@ const { values } = parseArgs({
     'no-fused': { type: 'boolean', default: false }, 'no-relaxed-simd': { type: 'boolean', default: false },
   },
 });
+// before the backend starts: without the native module XNNPACK's pool gets all the threads, as on a machine without it
 setRelaxedSimdEnabled(!values['no-relaxed-simd']);
-const info = await selectBackend({ backend: 'wasm', threads: Number(values.threads) });
 setNativeKernelsEnabled(!values['no-native']);
+const info = await selectBackend({ backend: 'wasm', threads: Number(values.threads) });
 setFusedConvEnabled(!values['no-fused']);
 const p = await profileTrainingStep(model3Spec(), { steps: Number(values.steps), byShape: values['by-shape'], cpuTime: values['cpu-time'] });
 const ms = (v: number) => v.toFixed(2).padStart(7);
