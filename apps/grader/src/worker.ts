@@ -51,8 +51,9 @@ export interface TWorkerDeps {
 
 /**
  * The grading worker: a BullMQ Worker on each queue it serves (config's prefix, lock and stall settings). With two
- * queues, a job taken from one pauses the other until it ends, so the process trains one job at a time (two workers
- * may rarely fetch at the same instant; then both jobs run).
+ * queues, a job taken from one pauses the other until it ends, and the jobs are graded one after the other: a worker
+ * already waiting for a job when the other queue's job started can still fetch one, which then waits its turn (its
+ * lock is kept alive meanwhile), so the process trains one model at a time.
  */
 export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }): TGradingWorker {
   const { config, prisma, connection, backend, log, metrics, served } = deps;
@@ -63,14 +64,22 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
     prisma, backend, log, loadData, cancelPollMs: config.EPOCH_GRADER_CANCEL_POLL_MS, progressEveryBatches: config.EPOCH_GRADER_PROGRESS_BATCHES,
     onThroughput: (ips: number) => metrics?.imagesPerSecond.set({ backend: backend.name }, ips),
   };
+  // One grading at a time across the queues (see above); with one queue BullMQ's concurrency setting governs.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(f: () => Promise<T>): Promise<T> => {
+    if (served.length < 2) return f();
+    const mine = turn.then(f, f);
+    turn = mine.catch(() => undefined);
+    return mine;
+  };
   const workers = served.map((kind) => {
     const worker = new Worker<TGradingJobPayload, TGradeOutcome>(
       queueNameOf(kind),
-      (job: Job<TGradingJobPayload, TGradeOutcome>, token?: string) => handleGradeJob(graderDeps, {
+      (job: Job<TGradingJobPayload, TGradeOutcome>, token?: string) => inTurn(() => handleGradeJob(graderDeps, {
         shutdown: shutdown.signal,
         onFinished: (outcome, seconds) => metrics?.jobDuration.observe({ outcome, backend: backend.name }, seconds),
         onFailure: (kind) => metrics?.failures.inc({ kind }),
-      }, job, token),
+      }, job, token)),
       {
         connection, prefix: config.EPOCH_QUEUE_PREFIX, concurrency: config.EPOCH_GRADER_CONCURRENCY,
         lockDuration: config.EPOCH_GRADER_LOCK_MS, stalledInterval: config.EPOCH_GRADER_STALLED_MS, maxStalledCount: 2,

@@ -65,14 +65,16 @@ describe('GPU queue routing (real grader process, Postgres, Redis, tiny data)', 
   it('a grader serving both queues advertises them and grades jobs from each, one at a time', async () => {
     let grader: RunningProcess | undefined;
     try {
-      grader = await startGrader(g, { EPOCH_GRADER_QUEUES: 'gpu,general', EPOCH_GRADER_RECONCILE_MS: '0' });
-      const beat = JSON.parse((await redis.get(`${g.prefix}:epoch:worker:${g.env['EPOCH_WORKER_ID']}`)) ?? '{}') as { queues?: string[] };
-      expect(beat.queues).toEqual(['gpu', 'general']);
       const ex = await createExercise(g, { minTestAccuracy: 0, batchSize: 32 });
       const onGpu = await createSubmission(g, ex, source({ layers: TINY_CNN, epochs: 1 }));
       const onGeneral = await createSubmission(g, ex, source({ layers: TINY_CNN, epochs: 1 }));
+      // Both jobs wait before the grader starts, so its two workers fetch one each at once (pausing the other queue
+      // comes too late for that): they must still be graded one after the other.
       await enqueueGrading(g.queues, onGpu, 'gpu');
       await enqueueGrading(g.queues, onGeneral, 'general');
+      grader = await startGrader(g, { EPOCH_GRADER_QUEUES: 'gpu,general', EPOCH_GRADER_RECONCILE_MS: '0' });
+      const beat = JSON.parse((await redis.get(`${g.prefix}:epoch:worker:${g.env['EPOCH_WORKER_ID']}`)) ?? '{}') as { queues?: string[] };
+      expect(beat.queues).toEqual(['gpu', 'general']);
       const a = await waitForStatus(g, onGpu, 90_000, undefined, grader);
       const b = await waitForStatus(g, onGeneral, 90_000, undefined, grader);
       expect([a.status, b.status]).toEqual(['PASSED', 'PASSED']);
