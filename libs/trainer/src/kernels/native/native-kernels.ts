@@ -169,26 +169,32 @@ export function heapOffset(backend: BackendWasm, t: TensorInfo): number {
 }
 
 // ---- jobs shared by the calling thread and the helpers ---------------------------------------------------------------
+// Every job calls one export whose last two parameters are the range [begin, end) of a chunk (rows, images or
+// elements): f(...fixed arguments, [the chunk's own output,] begin, end).
 // Control block (Int32Array on a SharedArrayBuffer): [SEQ] bumped per job (helpers wait on it), [NEXT] next chunk,
-// [CHUNKS] chunk count, [FN] job kind, ARGS.. its arguments; per helper h at HELPER + 4h: state, chunks done.
+// [CHUNKS] chunk count, [FN] the export (index in JOB_EXPORTS), [PER] range per chunk, [TOTAL] end of the whole range,
+// [SLOT_BASE]/[SLOT_STRIDE] chunk c's own output at SLOT_BASE + c * SLOT_STRIDE (bytes), ARGS.. the fixed arguments;
+// per helper h at HELPER + 4h: state, chunks done.
 const SEQ = 0;
 const NEXT = 1;
 const CHUNKS = 2;
 const FN = 3;
-const ARGS = 4;
+const PER = 4;
+const TOTAL = 5;
+const SLOT_BASE = 6;
+const SLOT_STRIDE = 7;
+const ARGS = 8;
 const HELPER = 32;
 const IDLE = 0;
 const POSTED = 1;
 const TAKEN = 2;
 const DONE = 3;
-const FN_FILTER_GRAD = 1;
-const FN_MAX_POOL_GRAD = 2;
-const FN_CONV2D = 3;
-const FN_RELU_GRAD = 4;
-const FN_ADD_BIAS = 5;
-const FN_RELU = 6;
-const FN_MAX_POOL = 7;
-const FN_PAD_IMAGES = 8;
+/** The exports the threads split: name, count of fixed arguments, whether each chunk has its own output. */
+const JOB_EXPORTS = [
+  ['conv2d_filter_grad', 14, true], ['max_pool_grad_2x2', 5, false], ['conv2d', 18, false], ['relu_grad', 3, false],
+  ['add_bias', 4, false], ['relu', 2, false], ['max_pool_2x2', 7, false], ['pad_images', 9, false],
+] as const;
+type TJobExport = (typeof JOB_EXPORTS)[number][0];
 /** Jobs are cut into this many chunks per thread: small enough that a helper joining late still gets its share. */
 const CHUNKS_PER_THREAD = 16;
 /** Jobs of fewer elements (or multiply-adds) run on the calling thread alone: waking a helper would cost more. */
@@ -198,36 +204,16 @@ const tooSmallToSplit = (n: number) => !helpersFirst && n < MIN_SPLIT_ELEMENTS;
 
 /**
  * Body of `runChunk(e, ctrl, c)`: runs chunk `c` of the current job with the module's exports `e`. Plain JS source,
- * because the helpers run the very same code.
+ * because the helpers run the very same code; a direct call per export (generated from JOB_EXPORTS), no spread call.
  */
 const RUN_CHUNK_BODY = `
   const a = (i) => ctrl[${ARGS} + i];
-  if (ctrl[${FN}] === ${FN_FILTER_GRAD}) {
-    // Each chunk into its own slot of the scratch (a(16) + chunk * a(17) bytes): the sum over chunks is then made in
-    // chunk order whichever thread ran which chunk, so training stays deterministic.
-    const per = a(14), n0 = c * per, n1 = Math.min(a(15), n0 + per);
-    e.conv2d_filter_grad(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9), a(10), a(11), a(12), a(13), (a(16) >>> 0) + c * a(17), n0, n1);
-  } else if (ctrl[${FN}] === ${FN_MAX_POOL_GRAD}) {
-    const per = a(6), r0 = c * per;
-    e.max_pool_grad_2x2(a(0), a(1), a(2), a(3), a(4), r0, Math.min(a(5), r0 + per));
-  } else if (ctrl[${FN}] === ${FN_CONV2D}) {
-    const per = a(18), r0 = c * per;
-    e.conv2d(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9), a(10), a(11), a(12), a(13), a(14), a(15), a(16), a(17), r0, Math.min(a(19), r0 + per));
-  } else if (ctrl[${FN}] === ${FN_RELU_GRAD}) {
-    const per = a(4), i0 = c * per;
-    e.relu_grad(a(0), a(1), a(2), i0, Math.min(a(3), i0 + per));
-  } else if (ctrl[${FN}] === ${FN_ADD_BIAS}) {
-    const per = a(4), r0 = c * per;
-    e.add_bias(a(0), a(1), a(2), a(3), r0, Math.min(a(5), r0 + per));
-  } else if (ctrl[${FN}] === ${FN_RELU}) {
-    const per = a(3), i0 = c * per;
-    e.relu(a(0), a(1), i0, Math.min(a(2), i0 + per));
-  } else if (ctrl[${FN}] === ${FN_PAD_IMAGES}) {
-    const per = a(9), n0 = c * per;
-    e.pad_images(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), n0, Math.min(a(10), n0 + per));
-  } else if (ctrl[${FN}] === ${FN_MAX_POOL}) {
-    const per = a(7), r0 = c * per;
-    e.max_pool_2x2(a(0), a(1), a(2), a(3), a(4), a(5), a(6), r0, Math.min(a(8), r0 + per));
+  const begin = c * ctrl[${PER}], end = Math.min(ctrl[${TOTAL}], begin + ctrl[${PER}]);
+  // a chunk's own output (the filter gradient's partial sums) is summed afterwards in chunk order, whichever thread
+  // ran which chunk, so training stays deterministic
+  const slot = (ctrl[${SLOT_BASE}] >>> 0) + c * ctrl[${SLOT_STRIDE}];
+  switch (ctrl[${FN}]) {
+${JOB_EXPORTS.map(([name, fixed, hasSlot], i) => `    case ${i}: e.${name}(${Array.from({ length: fixed }, (_, k) => `a(${k})`).join(', ')}${hasSlot ? ', slot' : ''}, begin, end); break;`).join('\n')}
   }
 `;
 type TRunChunk = (e: TExports, ctrl: Int32Array, c: number) => void;
@@ -262,6 +248,12 @@ for (;;) {
 }
 `;
 
+interface TJob {
+  fn: TJobExport; fixed: number[]; per: number; total: number;
+  /** Each chunk's own output, at base + chunk * stride (bytes), passed after the fixed arguments. */
+  slot?: { base: number; stride: number };
+}
+
 class ThreadTeam {
   readonly ctrl: Int32Array;
   private readonly workers: Worker[] = [];
@@ -282,13 +274,20 @@ class ThreadTeam {
   }
 
   /**
-   * Runs `chunks` chunks of job `fn` on this thread and any helper that joins in time (each chunk writes its own part
-   * of the output, so who ran it does not change the result).
+   * Runs `job` in chunks of `per` of its range [0, total) on this thread and any helper that joins in time (each chunk
+   * writes its own part of the output, so who ran it does not change the result).
    */
-  run(fn: number, args: number[], chunks: number): void {
+  run(job: TJob): void {
     const { ctrl } = this;
+    const chunks = Math.ceil(job.total / job.per);
+    const fn = JOB_EXPORTS.findIndex(([name]) => name === job.fn);
+    if (JOB_EXPORTS[fn]?.[1] !== job.fixed.length) throw new Error(`native job ${job.fn}: ${job.fixed.length} arguments, expected ${JOB_EXPORTS[fn]?.[1]}`);
     ctrl[FN] = fn;
-    args.forEach((v, i) => { ctrl[ARGS + i] = v; });
+    job.fixed.forEach((v, i) => { ctrl[ARGS + i] = v; });
+    ctrl[PER] = job.per;
+    ctrl[TOTAL] = job.total;
+    ctrl[SLOT_BASE] = job.slot?.base ?? 0;
+    ctrl[SLOT_STRIDE] = job.slot?.stride ?? 0;
     ctrl[CHUNKS] = chunks;
     Atomics.store(ctrl, NEXT, 0);
     const posted: boolean[] = [];
@@ -322,7 +321,7 @@ class ThreadTeam {
       if (done > 0) nativeTeamStats.joined++;
       nativeTeamStats.helperChunks += Math.max(0, done);
     });
-    if (failed >= 0) throw new Error(`native kernel helper ${failed} failed in job ${fn}`);
+    if (failed >= 0) throw new Error(`native kernel helper ${failed} failed in ${job.fn}`);
   }
 }
 
@@ -394,16 +393,8 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
     return null;
   }
   const fn = (name: string) => e[name] as (...args: number[]) => void;
-  const filterGrad = fn('conv2d_filter_grad');
   const sumRows = fn('sum_rows');
-  const maxPoolGrad = fn('max_pool_grad_2x2');
-  const conv2d = fn('conv2d');
-  const reluGrad = fn('relu_grad');
-  const addBias = fn('add_bias');
-  const relu = fn('relu');
-  const maxPool = fn('max_pool_2x2');
   const adam = fn('adam_update');
-  const pad = fn('pad_images');
   let team: ThreadTeam | null = null;
   const helpers = shared ? Math.max(0, nativeThreads - 1) : 0;
   if (helpers > 0) {
@@ -413,23 +404,19 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
       failures.push(`native kernel helpers: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
-  /** Element-wise job over n elements: on this thread alone when small, else in chunks of whole vectors. */
-  const elementwise = (job: number, args: number[], n: number, alone: () => void) => {
-    if (!team || !helpersEnabled || tooSmallToSplit(n)) {
-      alone();
+  /** Chunks of the range per thread: `per`, rounded up to a multiple of `multiple`. */
+  const perChunk = (t: ThreadTeam, total: number, multiple = 1) =>
+    multiple * Math.max(1, Math.ceil(total / (multiple * CHUNKS_PER_THREAD * (t.helpers + 1))));
+  /**
+   * `name` over `total` rows of `work` elements (or multiply-adds) each: on this thread alone when small, else split
+   * in chunks of `multiple` rows (element-wise jobs: whole vectors).
+   */
+  const split = (name: TJobExport, fixed: number[], total: number, work: number, multiple = 1) => {
+    if (!team || !helpersEnabled || total < 2 || tooSmallToSplit(total * work)) {
+      fn(name)(...fixed, 0, total);
       return;
     }
-    const per = 16 * Math.ceil(n / (16 * CHUNKS_PER_THREAD * (team.helpers + 1)));
-    team.run(job, [...args, n, per], Math.ceil(n / per));
-  };
-  /** Job over `rows` rows of `elementsPerRow` elements each. */
-  const byRows = (job: number, args: number[], rows: number, elementsPerRow: number, alone: () => void) => {
-    if (!team || !helpersEnabled || rows < 2 || tooSmallToSplit(rows * elementsPerRow)) {
-      alone();
-      return;
-    }
-    const per = Math.max(1, Math.ceil(rows / (CHUNKS_PER_THREAD * (team.helpers + 1))));
-    team.run(job, [...args, per, rows], Math.ceil(rows / per));
+    team.run({ fn: name, fixed, per: perChunk(team, total, multiple), total });
   };
   return {
     get threads() { return helpersEnabled && team ? 1 + team.helpers : 1; },
@@ -438,16 +425,16 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
       const size = a.kh * a.kw * a.ci * a.co;
       const shape = [a.x, a.h, a.w, a.ci, a.dy, a.oh, a.ow, a.co, a.kh, a.kw, a.sh, a.sw, a.padTop, a.padLeft];
       if (!team || !helpersEnabled || a.n < 2) {
-        filterGrad(...shape, a.dw, 0, a.n);
+        fn('conv2d_filter_grad')(...shape, a.dw, 0, a.n);
         return;
       }
       // The chunking depends only on the batch and the thread count, and every chunk stores its own partial sum, summed
       // in chunk order: the result is the same bits whichever threads ran the chunks (seeded runs repeat exactly).
-      const per = Math.max(1, Math.ceil(a.n / (CHUNKS_PER_THREAD * (team.helpers + 1))));
+      const per = perChunk(team, a.n);
       const chunks = Math.ceil(a.n / per);
       const scratch = a.scratch(chunks * size);
       try {
-        team.run(FN_FILTER_GRAD, [...shape, per, a.n, scratch.offset, 4 * size], chunks);
+        team.run({ fn: 'conv2d_filter_grad', fixed: shape, per, total: a.n, slot: { base: scratch.offset, stride: 4 * size } });
         sumRows(scratch.offset, chunks, size, a.dw, 0, size);
       } finally {
         scratch.release();
@@ -457,38 +444,30 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
       sumRows(x, rows, c, out, 0, c);
     },
     maxPoolGrad2x2(x, dy, dx, ow, c, rows) {
-      if (!team || !helpersEnabled || rows < 2 || tooSmallToSplit(rows * ow * c * 4)) {
-        maxPoolGrad(x, dy, dx, ow, c, 0, rows);
-        return;
-      }
-      const per = Math.max(1, Math.ceil(rows / (CHUNKS_PER_THREAD * (team.helpers + 1))));
-      team.run(FN_MAX_POOL_GRAD, [x, dy, dx, ow, c, rows, per], Math.ceil(rows / per));
+      split('max_pool_grad_2x2', [x, dy, dx, ow, c], rows, ow * c * 4);
     },
     conv2d(a) {
-      const rows = a.n * a.oh;
-      const args = [a.x, a.h, a.w, a.ci, a.filter, a.kh, a.kw, a.co, a.sh, a.sw, a.padTop, a.padLeft, a.y, a.oh, a.ow, a.zero,
-        a.bias, a.relu ? 1 : 0];
-      byRows(FN_CONV2D, args, rows, a.ow * a.co * a.kh * a.kw * a.ci, () => conv2d(...args, 0, rows));
+      split('conv2d', [a.x, a.h, a.w, a.ci, a.filter, a.kh, a.kw, a.co, a.sh, a.sw, a.padTop, a.padLeft, a.y, a.oh, a.ow, a.zero,
+        a.bias, a.relu ? 1 : 0], a.n * a.oh, a.ow * a.co * a.kh * a.kw * a.ci);
     },
     reluGrad(dy, x, dx, n) {
-      elementwise(FN_RELU_GRAD, [dy, x, dx], n, () => reluGrad(dy, x, dx, 0, n));
+      split('relu_grad', [dy, x, dx], n, 1, 16);
     },
     addBias(x, b, y, rows, c) {
-      byRows(FN_ADD_BIAS, [x, b, y, c], rows, c, () => addBias(x, b, y, c, 0, rows));
+      split('add_bias', [x, b, y, c], rows, c);
     },
     relu(x, y, n) {
-      elementwise(FN_RELU, [x, y], n, () => relu(x, y, 0, n));
+      split('relu', [x, y], n, 1, 16);
     },
     padImages(x, n, h, w, c, xp, hp, wp, top, left) {
-      const args = [x, h, w, c, xp, hp, wp, top, left];
-      byRows(FN_PAD_IMAGES, args, n, hp * wp * c, () => pad(...args, 0, n));
+      split('pad_images', [x, h, w, c, xp, hp, wp, top, left], n, hp * wp * c);
     },
     adamUpdate(a) {
       adam(a.w, a.m, a.v, a.g, a.wOut, a.mOut, a.vOut, a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.oneMinusAccBeta1,
         a.oneMinusAccBeta2, a.epsilon, a.negLearningRate, 0, a.n);
     },
     maxPool2x2(x, y, n, h, w, c, oh, ow) {
-      byRows(FN_MAX_POOL, [x, y, h, w, c, oh, ow], n * oh, ow * c * 4, () => maxPool(x, y, h, w, c, oh, ow, 0, n * oh));
+      split('max_pool_2x2', [x, y, h, w, c, oh, ow], n * oh, ow * c * 4);
     },
   };
 }
