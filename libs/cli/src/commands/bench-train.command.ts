@@ -40,7 +40,8 @@ export async function runBenchTrainCommand(opts: TBenchTrainOptions, io: Command
   const batchSize = opts.batchSize ?? 64;
   const spec = model3Spec();
   const results: { name: TBackendName; threads: number; r: TThroughput }[] = [];
-  let torchRounds: { torch: TTorchRounds; runs: { train: number; infer: number }[]; against: TThroughput } | null = null;
+  /** PyTorch's runs, alternating with the wasm runs. */
+  let torchRounds: { torch: TTorchRounds; runs: { train: number; infer: number }[] } | null = null;
   let torchMissing: string | null = null;
   io.out(`model3 (94,890 parameters), batch ${batchSize}, ${runs} timed runs after a warm-up, random data`);
   for (const name of opts.backends ?? BACKEND_ORDER) {
@@ -68,7 +69,7 @@ export async function runBenchTrainCommand(opts: TBenchTrainOptions, io: Command
     } finally {
       torch?.close();
     }
-    if (torch) torchRounds = { torch, runs: torchRuns, against: r };
+    if (torch) torchRounds = { torch, runs: torchRuns };
     results.push({ name, threads: info.threads, r });
     io.out(`${name.padEnd(8)} threads ${info.threads}: train ${r.train.toFixed(1)} img/s (runs ${runsText(r.trainRuns)}), `
       + `infer ${r.infer.toFixed(1)} img/s (runs ${runsText(r.inferRuns)}), ${n} images; `
@@ -104,7 +105,7 @@ export async function runBenchTrainCommand(opts: TBenchTrainOptions, io: Command
     }
   }
   for (const { name, r } of results) {
-    if (torchRounds && r === torchRounds.against) {
+    if (torchRounds && name === 'wasm') {
       const tr = torchRounds.runs;
       const trainRatios = r.trainRuns.map((v, i) => v / (tr[i]?.train ?? NaN));
       const inferRatios = r.inferRuns.map((v, i) => v / (tr[i]?.infer ?? NaN));
