@@ -1,10 +1,20 @@
-// Lint for promise safety and module boundaries (see docs/ARCHITECTURE.md).
+// Lint for promise safety, module boundaries (see docs/ARCHITECTURE.md) and formatting (Prettier, .prettierrc.json).
 import nx from '@nx/eslint-plugin';
+import prettierRecommended from 'eslint-plugin-prettier/recommended';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', '**/generated/**', '**/.data/**', '**/next-env.d.ts', '**/*.mjs', '**/*.cjs', '**/*.js'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '**/.next/**',
+      '**/generated/**',
+      '**/.data/**',
+      '**/next-env.d.ts',
+      '**/test-artifacts/**',
+      '**/epoch-kernels.wasm.ts',
+    ],
   },
   ...tseslint.configs.recommended,
   {
@@ -42,4 +52,12 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Plain JavaScript (build helpers, worker entry points, this file): the same rules that need no type information.
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' } },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, eqeqeq: ['error', 'always'], 'no-undef': 'error' },
+  },
+  prettierRecommended,
 );
