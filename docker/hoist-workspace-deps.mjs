@@ -19,7 +19,11 @@ function workspaceDirs(root) {
   const byName = new Map();
   for (const pattern of readJson(join(root, 'package.json')).workspaces ?? []) {
     const base = pattern.endsWith('/*') ? [pattern.slice(0, -2)] : null;
-    const dirs = base ? readdirSync(join(root, base[0]), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(base[0], d.name)) : [pattern];
+    const dirs = base
+      ? readdirSync(join(root, base[0]), { withFileTypes: true })
+          .filter((d) => d.isDirectory())
+          .map((d) => join(base[0], d.name))
+      : [pattern];
     for (const dir of dirs) {
       const manifest = join(root, dir, 'package.json');
       if (existsSync(manifest)) byName.set(readJson(manifest).name, dir);
@@ -74,7 +78,9 @@ export function hoistWorkspaceDeps(root, appDir) {
       const version = existsSync(manifest) ? readJson(manifest).version : undefined;
       const previous = chosen.get(name);
       if (previous && previous.version !== version) {
-        throw new Error(`hoist-workspace-deps: ${previous.lib} and ${lib} need different versions of ${name} (${previous.version} and ${version}); the bundle of ${appDir} can load only one`);
+        throw new Error(
+          `hoist-workspace-deps: ${previous.lib} and ${lib} need different versions of ${name} (${previous.version} and ${version}); the bundle of ${appDir} can load only one`,
+        );
       }
       if (!previous) chosen.set(name, { lib, version });
     }
@@ -90,7 +96,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(2);
   }
   try {
-    for (const h of hoistWorkspaceDeps(root, appDir)) process.stdout.write(`hoisted ${h.name}@${h.version ?? '?'} from ${h.from} into ${appDir}/node_modules\n`);
+    for (const h of hoistWorkspaceDeps(root, appDir))
+      process.stdout.write(`hoisted ${h.name}@${h.version ?? '?'} from ${h.from} into ${appDir}/node_modules\n`);
   } catch (e) {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
     process.exit(1);

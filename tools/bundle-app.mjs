@@ -18,12 +18,14 @@ const result = await build({
   sourcemap: true,
   metafile: true,
   logLevel: 'warning',
-  plugins: [{
-    name: 'externalize-packages',
-    setup(b) {
-      b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@epoch/') ? undefined : { path: args.path, external: true }));
+  plugins: [
+    {
+      name: 'externalize-packages',
+      setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@epoch/') ? undefined : { path: args.path, external: true }));
+      },
     },
-  }],
+  ],
 });
 
 const sourceDirs = new Set(Object.keys(result.metafile.inputs).map((f) => dirname(resolve(f))));

@@ -9,7 +9,11 @@ export const screenshotDir = join(root, 'test-artifacts/screenshots');
 
 /** Builds the web app as shipped (`next build`), once per test file. */
 export function buildWeb(): void {
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], { cwd: webDir, encoding: 'utf8', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+    cwd: webDir,
+    encoding: 'utf8',
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   if (r.status !== 0) throw new Error(`next build failed:\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -17,18 +21,26 @@ export function buildWeb(): void {
 export async function startWeb(apiBase: string): Promise<{ base: string; process: RunningProcess }> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: webDir, env: { ...process.env, EPOCH_API_URL: apiBase, NEXT_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: webDir,
+    env: { ...process.env, EPOCH_API_URL: apiBase, NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   const proc: RunningProcess = {
-    child, output: () => out,
-    stop: () => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve(child.exitCode);
-      child.once('exit', (code) => resolve(code));
-      child.kill('SIGTERM');
-    }),
+    child,
+    output: () => out,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill('SIGTERM');
+      }),
   };
   const base = `http://127.0.0.1:${port}`;
   try {
@@ -47,14 +59,18 @@ export function launchChromium(): Promise<Browser> {
 /** Console errors, uncaught page errors and failed requests of a page (navigation aborts excepted). */
 export function watchProblems(page: Page): string[] {
   const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('requestfailed', (r) => {
     const why = r.failure()?.errorText ?? '';
     // Leaving a page aborts its open requests (the SSE stream among them): that is not a failure.
     if (!why.includes('ERR_ABORTED')) problems.push(`request failed: ${r.url()} ${why}`);
   });
-  page.on('response', (r) => { if (r.status() >= 500) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
+  page.on('response', (r) => {
+    if (r.status() >= 500) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   return problems;
 }
 

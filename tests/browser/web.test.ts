@@ -31,7 +31,10 @@ function patternImages(labels: readonly number[]): { images: Uint8Array; labels:
     for (let y = 0; y < 32; y++) {
       for (let x = 0; x < 32; x++) {
         const shade = ((x + y + n) >> 2) % 2 === 0 ? 1 : 0.75 - y / 128;
-        images.set([r * shade, g * shade, b * shade].map((v) => Math.round(Math.min(255, v))), (n * 1024 + y * 32 + x) * 3);
+        images.set(
+          [r * shade, g * shade, b * shade].map((v) => Math.round(Math.min(255, v))),
+          (n * 1024 + y * 32 + x) * 3,
+        );
       }
     }
   });
@@ -39,7 +42,9 @@ function patternImages(labels: readonly number[]): { images: Uint8Array; labels:
 }
 
 /** The test labels the course's reference runs saw at positions 0..24: the fixture dataset matches them, so predictions show. */
-const referenceLabels = (JSON.parse(readFileSync(join(root, 'exercises', COURSE, 'reference-runs', 'dense', 'predictions.json'), 'utf8')) as { label: number }[]).map((p) => p.label);
+const referenceLabels = (
+  JSON.parse(readFileSync(join(root, 'exercises', COURSE, 'reference-runs', 'dense', 'predictions.json'), 'utf8')) as { label: number }[]
+).map((p) => p.label);
 
 async function signIn(page: Page, base: string, who: { email: string; password: string }): Promise<void> {
   await page.goto(`${base}/sign-in`);
@@ -53,7 +58,10 @@ async function signIn(page: Page, base: string, who: { email: string; password: 
 async function figuresLoaded(page: Page): Promise<void> {
   for (const img of await page.locator('[data-testid^="figure-"] img').all()) {
     await img.scrollIntoViewIfNeeded();
-    await page.waitForFunction((el) => (el as unknown as { complete: boolean; naturalWidth: number }).complete && (el as unknown as { naturalWidth: number }).naturalWidth > 0, await img.elementHandle());
+    await page.waitForFunction(
+      (el) => (el as unknown as { complete: boolean; naturalWidth: number }).complete && (el as unknown as { naturalWidth: number }).naturalWidth > 0,
+      await img.elementHandle(),
+    );
   }
   await page.evaluate('window.scrollTo(0, 0)');
 }
@@ -90,7 +98,11 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     // A small prepared CIFAR-10 of the API's own, so the lesson's data figures do not depend on this machine's data.
     dataDir = mkdtempSync(join(tmpdir(), 'epoch-web-data-'));
     const classes = (n: number, from: number) => Array.from({ length: n }, (_, i) => (i * 3 + from) % 10);
-    await writeCacheFixture(join(dataDir, 'cifar10'), { train: patternImages(classes(30, 0)), validation: patternImages(classes(5, 1)), test: patternImages(referenceLabels) });
+    await writeCacheFixture(join(dataDir, 'cifar10'), {
+      train: patternImages(classes(30, 0)),
+      validation: patternImages(classes(5, 1)),
+      test: patternImages(referenceLabels),
+    });
     api = await startApi({ EPOCH_SSE_POLL_MS: '100', EPOCH_DATA_DIR: dataDir });
     // The run's database is shared by every test file: start from a known state of the demo exercise.
     await resetDemoExercise();
@@ -119,7 +131,10 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
   });
 
   it('renders the course page and a lesson step from the database, each under 2 s', async () => {
-    const course = await api.prisma.course.findUniqueOrThrow({ where: { slug: COURSE }, include: { lessons: { include: { steps: { orderBy: { position: 'asc' } } } } } });
+    const course = await api.prisma.course.findUniqueOrThrow({
+      where: { slug: COURSE },
+      include: { lessons: { include: { steps: { orderBy: { position: 'asc' } } } } },
+    });
     await page.goto(`${web.base}/courses/${COURSE}`);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(course.title);
     expect(await loadTime(page)).toBeLessThan(2000);
@@ -145,7 +160,9 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     const img = grid.locator('img');
     expect(await img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBe(Number(await img.getAttribute('width')));
     await expect(img.getAttribute('alt')).resolves.toMatch(/^25 CIFAR-10 training images: airplane, cat, frog, truck, bird/);
-    await expect(grid.locator('figcaption').textContent()).resolves.toMatch(/^25 training images with their labels\. The first 25 images of the lesson's training split, read from this server's copy of CIFAR-10/);
+    await expect(grid.locator('figcaption').textContent()).resolves.toMatch(
+      /^25 training images with their labels\. The first 25 images of the lesson's training split, read from this server's copy of CIFAR-10/,
+    );
     expect(await loadTime(page)).toBeLessThan(2000);
     await screenshot(page, 'lesson-training-grid');
 
@@ -153,7 +170,9 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     const curve = page.getByTestId('figure-accuracy-curve');
     expect(await curve.getAttribute('data-status')).toBe('ready');
     expect(await curve.locator('.chart polyline').count()).toBe(2);
-    await expect(curve.locator('figcaption').last().textContent()).resolves.toMatch(/cifar10-dense\/solution\.py: 10 epochs .* 37\.4% on the 10,000 test images/);
+    await expect(curve.locator('figcaption').last().textContent()).resolves.toMatch(
+      /cifar10-dense\/solution\.py: 10 epochs .* 37\.4% on the 10,000 test images/,
+    );
     await screenshot(page, 'lesson-accuracy-curve');
 
     await page.goto(step('predictions'));
@@ -205,11 +224,16 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     // Runs in the page (the tests are compiled without the DOM's types).
     type TFocusable = { tagName: string; textContent: string | null; getAttribute: (n: string) => string | null };
     type TPage = { document: { activeElement: TFocusable | null }; getComputedStyle: (el: TFocusable) => { outlineStyle: string } };
-    const focused = () => p.evaluate(() => {
-      const w = globalThis as unknown as TPage;
-      const el = w.document.activeElement;
-      return { tag: el?.tagName ?? '', name: el?.getAttribute('name') ?? el?.textContent?.trim() ?? '', outline: el ? w.getComputedStyle(el).outlineStyle : 'none' };
-    });
+    const focused = () =>
+      p.evaluate(() => {
+        const w = globalThis as unknown as TPage;
+        const el = w.document.activeElement;
+        return {
+          tag: el?.tagName ?? '',
+          name: el?.getAttribute('name') ?? el?.textContent?.trim() ?? '',
+          outline: el ? w.getComputedStyle(el).outlineStyle : 'none',
+        };
+      });
     await p.keyboard.press('Tab');
     expect(await focused()).toMatchObject({ tag: 'A', name: expect.stringMatching(/skip/i) });
     // Tab on to the email field, typing as a person would.
@@ -288,13 +312,28 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
   it('draws epochs as they arrive from the real grader and shows pass/fail with every plot when graded', async () => {
     // The grader starts only now, so the page above saw the submission queued.
     grader = startTs('apps/grader/src/main.ts', {
-      DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), EPOCH_QUEUE_PREFIX: api.prefix, EPOCH_BACKEND: 'wasm', LOG_LEVEL: 'info',
-      EPOCH_CIFAR10: join(graderDir, 'images'), EPOCH_DATA_DIR: graderDir, EPOCH_GRADER_PROGRESS_BATCHES: '1', EPOCH_WORKER_ID: `${api.prefix}-web-grader`,
+      DATABASE_URL: inject('databaseUrl'),
+      REDIS_URL: inject('redisUrl'),
+      EPOCH_QUEUE_PREFIX: api.prefix,
+      EPOCH_BACKEND: 'wasm',
+      LOG_LEVEL: 'info',
+      EPOCH_CIFAR10: join(graderDir, 'images'),
+      EPOCH_DATA_DIR: graderDir,
+      EPOCH_GRADER_PROGRESS_BATCHES: '1',
+      EPOCH_WORKER_ID: `${api.prefix}-web-grader`,
     });
-    await waitFor(async () => (/connected to the grading queue/.test(grader!.output()) ? true : grader!.child.exitCode !== null ? Promise.reject(new Error('exited')) : undefined), 60_000, 'the grader to start');
+    await waitFor(
+      async () =>
+        /connected to the grading queue/.test(grader!.output()) ? true : grader!.child.exitCode !== null ? Promise.reject(new Error('exited')) : undefined,
+      60_000,
+      'the grader to start',
+    );
     await page.getByTestId('status').filter({ hasText: 'Training' }).waitFor({ timeout: 90_000 });
     // Live: the page shows epochs while the run is still going (some, not yet all 30).
-    await page.getByTestId('epoch-count').filter({ hasText: /^([1-9]|1\d|2\d) of 30 epochs/ }).waitFor({ timeout: 90_000 });
+    await page
+      .getByTestId('epoch-count')
+      .filter({ hasText: /^([1-9]|1\d|2\d) of 30 epochs/ })
+      .waitFor({ timeout: 90_000 });
     // The attempts table follows the live status too.
     await page.getByTestId('history').locator('tr[aria-current="true"] .status').filter({ hasText: 'Training' }).waitFor({ timeout: 10_000 });
     expect(await page.locator('.chart polyline').count()).toBeGreaterThan(0);
@@ -313,7 +352,15 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await expect.poll(() => imgs.count(), { timeout: 10_000 }).toBe(stored);
     for (const img of await imgs.all()) {
       await img.scrollIntoViewIfNeeded();
-      await expect.poll(() => img.evaluate((el) => (el as unknown as { complete: boolean; naturalWidth: number }).complete && (el as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(100);
+      await expect
+        .poll(
+          () =>
+            img.evaluate(
+              (el) => (el as unknown as { complete: boolean; naturalWidth: number }).complete && (el as unknown as { naturalWidth: number }).naturalWidth,
+            ),
+          { timeout: 10_000 },
+        )
+        .toBeGreaterThan(100);
     }
     await screenshot(page, 'submission-result');
     // The grader is not needed further down (re-training is only queued there).
@@ -350,7 +397,12 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await p.getByRole('button', { name: 'Re-decide latest results' }).click();
     await expect(p.getByTestId('regrade-message').textContent()).resolves.toMatch(/0 changed, 1 unchanged \(already PASSED\)/);
     await screenshot(p, 'class-results');
-    const csv = await p.request.get(await p.getByRole('link', { name: 'Export CSV' }).getAttribute('href').then((h) => `${web.base}${h}`));
+    const csv = await p.request.get(
+      await p
+        .getByRole('link', { name: 'Export CSV' })
+        .getAttribute('href')
+        .then((h) => `${web.base}${h}`),
+    );
     expect(csv.status()).toBe(200);
     expect(csv.headers()['content-disposition']).toMatch(/attachment/);
     expect(await csv.text()).toContain(student.email);
@@ -392,7 +444,9 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await other.close();
 
     await page.reload();
-    await expect(page.getByTestId('verdict').textContent()).resolves.toMatch(new RegExp(`^Not passed: test accuracy ${shownAccuracy.replace('.', '\\.')}, the pass mark is 75\\.0%`));
+    await expect(page.getByTestId('verdict').textContent()).resolves.toMatch(
+      new RegExp(`^Not passed: test accuracy ${shownAccuracy.replace('.', '\\.')}, the pass mark is 75\\.0%`),
+    );
     await screenshot(page, 'submission-failed');
   });
 
@@ -408,7 +462,9 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await p.getByLabel('Name', { exact: true }).fill('Nia New');
     await p.getByLabel('Role', { exact: true }).selectOption('INSTRUCTOR');
     await p.getByRole('button', { name: 'Create user' }).click();
-    await expect(p.getByTestId('create-user-outcome').textContent()).resolves.toMatch(new RegExp(`Created ${email} \\(instructor\\)\\. Initial password, shown only now: \\S{10,}`));
+    await expect(p.getByTestId('create-user-outcome').textContent()).resolves.toMatch(
+      new RegExp(`Created ${email} \\(instructor\\)\\. Initial password, shown only now: \\S{10,}`),
+    );
     await p.getByTestId('users-table').locator('tr', { hasText: email }).waitFor();
     expect((await api.prisma.user.findUniqueOrThrow({ where: { email } })).role).toBe('INSTRUCTOR');
 
@@ -443,8 +499,13 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await p.getByLabel(/^Slug/).fill(slug);
     await p.getByLabel(/^Enrollment code/).fill(`SPRING-${Date.now().toString(36).toUpperCase()}`);
     await p.getByRole('button', { name: 'Create course' }).click();
-    await p.getByTestId('create-course-outcome').filter({ hasText: /^Created/ }).waitFor();
-    await expect(p.getByTestId('create-course-outcome').textContent()).resolves.toMatch(new RegExp(`^Created Deep learning, spring term \\(${slug}\\)\\. Students join with the code SPRING-`));
+    await p
+      .getByTestId('create-course-outcome')
+      .filter({ hasText: /^Created/ })
+      .waitFor();
+    await expect(p.getByTestId('create-course-outcome').textContent()).resolves.toMatch(
+      new RegExp(`^Created Deep learning, spring term \\(${slug}\\)\\. Students join with the code SPRING-`),
+    );
     await p.getByTestId('courses-table').getByRole('link', { name: 'Deep learning, spring term' }).waitFor();
     await screenshot(p, 'admin-courses');
     await p.getByTestId('courses-table').getByRole('link', { name: 'Deep learning, spring term' }).click();
@@ -461,7 +522,10 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await p.getByTestId('enrollments-table').locator('tr', { hasText: otherStudent.email }).waitFor();
     expect(await p.getByLabel('Student', { exact: true }).inputValue()).toBe('');
     const enrolled = await api.prisma.enrollment.findMany({ where: { courseId: course.id }, include: { user: true } });
-    expect(enrolled.map((e) => [e.user.email, e.role]).sort()).toEqual([[instructor.email, 'INSTRUCTOR'], [otherStudent.email, 'STUDENT']]);
+    expect(enrolled.map((e) => [e.user.email, e.role]).sort()).toEqual([
+      [instructor.email, 'INSTRUCTOR'],
+      [otherStudent.email, 'STUDENT'],
+    ]);
     // Whoever is in the course is no longer offered.
     expect(await p.getByLabel('Student', { exact: true }).locator('option', { hasText: otherStudent.email }).count()).toBe(0);
     await expect(p.getByTestId('course-summary').textContent()).resolves.toMatch(/1students1instructors0exercises/);
@@ -473,25 +537,57 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
 
   it('lets staff train a finished submission again, from its result page and from the class table', async () => {
     // A second finished submission (another student's) for the result page's button.
-    const [exercise, kim] = await Promise.all([api.prisma.exercise.findUniqueOrThrow({ where: { slug: EXERCISE } }), api.prisma.user.findUniqueOrThrow({ where: { email: otherStudent.email } })]);
+    const [exercise, kim] = await Promise.all([
+      api.prisma.exercise.findUniqueOrThrow({ where: { slug: EXERCISE } }),
+      api.prisma.user.findUniqueOrThrow({ where: { email: otherStudent.email } }),
+    ]);
     const spec = checkSource(solution).spec!;
     const policy = await api.prisma.gradingPolicy.findUniqueOrThrow({ where: { exerciseId: exercise.id } });
     const kims = await api.prisma.submission.create({
       data: {
-        userId: kim.id, exerciseId: exercise.id, source: solution, idempotencyKey: `web-${Date.now()}`, policyVersion: policy.version, status: 'FAILED', modelSpec: spec, finishedAt: new Date(),
-        result: { create: { testAccuracy: 0.52, testLoss: 1.3, perClassAccuracy: [], confusionMatrix: [], history: [], backend: 'wasm', backendVersions: {}, seed: 42, queueWaitMs: 0, trainingMs: 1000, evaluationMs: 100 } },
+        userId: kim.id,
+        exerciseId: exercise.id,
+        source: solution,
+        idempotencyKey: `web-${Date.now()}`,
+        policyVersion: policy.version,
+        status: 'FAILED',
+        modelSpec: spec,
+        finishedAt: new Date(),
+        result: {
+          create: {
+            testAccuracy: 0.52,
+            testLoss: 1.3,
+            perClassAccuracy: [],
+            confusionMatrix: [],
+            history: [],
+            backend: 'wasm',
+            backendVersions: {},
+            seed: 42,
+            queueWaitMs: 0,
+            trainingMs: 1000,
+            evaluationMs: 100,
+          },
+        },
       },
     });
     const other = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const p = await other.newPage();
     const seen = watchProblems(p);
-    p.on('dialog', (d) => { void d.accept(); });
+    p.on('dialog', (d) => {
+      void d.accept();
+    });
     await signIn(p, web.base, instructor);
     await p.goto(`${web.base}/submissions/${kims.id}`);
     await screenshot(p, 'submission-staff');
     await p.getByRole('button', { name: 'Re-train this submission' }).click();
-    await p.getByTestId('status').filter({ hasText: /Queued/ }).waitFor();
-    expect((await api.prisma.submission.findUniqueOrThrow({ where: { id: kims.id }, include: { result: true } }))).toMatchObject({ status: 'QUEUED', result: null });
+    await p
+      .getByTestId('status')
+      .filter({ hasText: /Queued/ })
+      .waitFor();
+    expect(await api.prisma.submission.findUniqueOrThrow({ where: { id: kims.id }, include: { result: true } })).toMatchObject({
+      status: 'QUEUED',
+      result: null,
+    });
     expect(await p.getByRole('button', { name: 'Re-train this submission' }).count()).toBe(0);
 
     await p.goto(`${web.base}/exercises/${EXERCISE}/results`);
@@ -500,7 +596,9 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await p.getByLabel(`Select ${student.name}'s latest submission for re-training`).check();
     await expect(retrain.textContent()).resolves.toBe('Re-train selected (1)');
     await retrain.click();
-    await expect(p.getByTestId('regrade-message').textContent()).resolves.toBe('Queued 1 submission for re-training; its old result is replaced when the grader finishes.');
+    await expect(p.getByTestId('regrade-message').textContent()).resolves.toBe(
+      'Queued 1 submission for re-training; its old result is replaced when the grader finishes.',
+    );
     expect((await api.prisma.submission.findUniqueOrThrow({ where: { id: submissionId } })).status).toBe('QUEUED');
     expect(await api.prisma.epochMetric.count({ where: { submissionId } })).toBe(30);
     expect(await api.prisma.auditLog.count({ where: { action: 'submission.regrade.retrain', entityId: exercise.id } })).toBe(2);
@@ -511,7 +609,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await other.close();
   });
 
-  it('answers HTTP 404 (with the not-found page) for addresses that do not exist or are not the reader\'s', async () => {
+  it("answers HTTP 404 (with the not-found page) for addresses that do not exist or are not the reader's", async () => {
     const other = await browser.newContext();
     const p = await other.newPage();
     for (const path of [`/courses/no-such-course`, `/courses/${COURSE}/image-classification/no-such-step`, '/no/such/page']) {
@@ -555,7 +653,9 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await page.getByTestId('summary-table').waitFor();
     await screenshot(page, 'exercise-phone');
     // Anything wider than the screen, named, so a failure says what to fix.
-    const tooWide = await page.evaluate<string[]>(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll, .cm-scroller, .summary-pane, pre')).map((e) => e.tagName + '.' + e.className).slice(0, 5)`);
+    const tooWide = await page.evaluate<string[]>(
+      `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.table-scroll, .cm-scroller, .summary-pane, pre')).map((e) => e.tagName + '.' + e.className).slice(0, 5)`,
+    );
     expect(tooWide).toEqual([]);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in' }).waitFor();

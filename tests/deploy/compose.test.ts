@@ -3,7 +3,17 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { composeVariables, interpolate, InterpolationError, isRecord, loadConfigSchema, readRepoFile, readYamlDocuments, repoRoot, type AppName } from './support';
+import {
+  composeVariables,
+  interpolate,
+  InterpolationError,
+  isRecord,
+  loadConfigSchema,
+  readRepoFile,
+  readYamlDocuments,
+  repoRoot,
+  type AppName,
+} from './support';
 
 const COMPOSE = 'docker/compose.yaml';
 type Service = Record<string, unknown> & { environment?: Record<string, unknown>; depends_on?: Record<string, { condition: string }> };
@@ -98,7 +108,7 @@ describe(COMPOSE, () => {
   it('offers a GPU grader under the gpu profile with an NVIDIA device reservation', () => {
     const gpu = services['grader-gpu']!;
     expect(gpu['profiles']).toEqual(['gpu']);
-    const devices = ((gpu['deploy'] as { resources: { reservations: { devices: Record<string, unknown>[] } } }).resources.reservations.devices);
+    const devices = (gpu['deploy'] as { resources: { reservations: { devices: Record<string, unknown>[] } } }).resources.reservations.devices;
     expect(devices).toEqual([{ driver: 'nvidia', count: 1, capabilities: ['gpu'] }]);
     expect(gpu.environment?.['EPOCH_BACKEND']).toBe('node-gpu');
     for (const [name, s] of Object.entries(services)) if (name !== 'grader-gpu') expect(s['profiles'], name).toBeUndefined();

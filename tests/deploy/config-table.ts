@@ -11,7 +11,12 @@ export interface VariableRow {
 const APPS: readonly AppName[] = ['api', 'grader', 'web', 'cli'];
 
 function cells(line: string): string[] {
-  return line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  return line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/\|$/, '')
+    .split('|')
+    .map((c) => c.trim());
 }
 
 /**
@@ -28,7 +33,8 @@ export function parseVariablesTable(markdown: string, heading: string): Variable
     i += 1;
   }
   const header = cells(lines[i] ?? '').map((c) => c.toLowerCase());
-  if (header.join('|') !== 'variable|used by|default|meaning') throw new Error(`line ${i + 1}: the table header must be | variable | used by | default | meaning |, got | ${header.join(' | ')} |`);
+  if (header.join('|') !== 'variable|used by|default|meaning')
+    throw new Error(`line ${i + 1}: the table header must be | variable | used by | default | meaning |, got | ${header.join(' | ')} |`);
   i += 2; // header and separator
   const rows: VariableRow[] = [];
   for (; i < lines.length && lines[i]!.trim().startsWith('|'); i += 1) {
@@ -37,7 +43,10 @@ export function parseVariablesTable(markdown: string, heading: string): Variable
     if (rest.length > 0) throw new Error(`line ${line}: expected 4 cells, got ${4 + rest.length}`);
     const m = /^`([A-Z][A-Z0-9_]*)`$/.exec(name);
     if (!m) throw new Error(`line ${line}: the variable must be one upper-case name in backticks, got "${name}"`);
-    const apps = usedBy.split(',').map((a) => a.trim()).filter((a) => a !== '');
+    const apps = usedBy
+      .split(',')
+      .map((a) => a.trim())
+      .filter((a) => a !== '');
     const unknown = apps.filter((a) => !(APPS as readonly string[]).includes(a));
     if (apps.length === 0 || unknown.length > 0) throw new Error(`line ${line}: "used by" must list apps among ${APPS.join(', ')}, got "${usedBy}"`);
     if (meaning === '') throw new Error(`line ${line}: ${m[1]} has no meaning`);

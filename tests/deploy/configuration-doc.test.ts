@@ -15,8 +15,12 @@ describe('the variables table parser', () => {
   });
 
   it('names the line of a malformed row', () => {
-    expect(() => parseVariablesTable(table('| A_B | api | | x |'), HEADING)).toThrow('line 7: the variable must be one upper-case name in backticks, got "A_B"');
-    expect(() => parseVariablesTable(table('| `A` | apii | | x |'), HEADING)).toThrow('line 7: "used by" must list apps among api, grader, web, cli, got "apii"');
+    expect(() => parseVariablesTable(table('| A_B | api | | x |'), HEADING)).toThrow(
+      'line 7: the variable must be one upper-case name in backticks, got "A_B"',
+    );
+    expect(() => parseVariablesTable(table('| `A` | apii | | x |'), HEADING)).toThrow(
+      'line 7: "used by" must list apps among api, grader, web, cli, got "apii"',
+    );
     expect(() => parseVariablesTable(table('| `A` | api | | x |\n| `A` | web | | y |'), HEADING)).toThrow('line 8: A appears twice');
     expect(() => parseVariablesTable(table('| `A` | api | | |'), HEADING)).toThrow('line 7: A has no meaning');
     expect(() => parseVariablesTable('## Other\n', HEADING)).toThrow(`no "${HEADING}" heading`);

@@ -29,7 +29,10 @@ const lineOf = (i: Instruction) => i.getRange().start.line + 1;
 
 /** .dockerignore semantics (last matching pattern wins, `!` re-includes, a pattern also covers what is below it). */
 function ignored(path: string): boolean {
-  const patterns = readRepoFile('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+  const patterns = readRepoFile('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
   let out = false;
   for (const raw of patterns) {
     const negate = raw.startsWith('!');
@@ -44,15 +47,42 @@ function ignored(path: string): boolean {
 /** Every workspace folder (from the root package.json's `dir/*` globs) that has a package.json. */
 function workspaces(): string[] {
   const globs = (JSON.parse(readRepoFile('package.json')) as { workspaces: string[] }).workspaces;
-  return globs.flatMap((g) => (g.endsWith('/*')
-    ? readdirSync(join(repoRoot, g.slice(0, -2)), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => `${g.slice(0, -2)}/${d.name}`)
-    : [g])).filter((d) => existsSync(join(repoRoot, d, 'package.json'))).sort();
+  return globs
+    .flatMap((g) =>
+      g.endsWith('/*')
+        ? readdirSync(join(repoRoot, g.slice(0, -2)), { withFileTypes: true })
+            .filter((d) => d.isDirectory())
+            .map((d) => `${g.slice(0, -2)}/${d.name}`)
+        : [g],
+    )
+    .filter((d) => existsSync(join(repoRoot, d, 'package.json')))
+    .sort();
 }
 
 describe('.dockerignore', () => {
   it('keeps local state and generated files out of the build context, and the sources in', () => {
-    for (const p of ['node_modules/x', 'apps/api/node_modules/x', '.data/postgres', 'apps/web/.next/x', 'apps/api/dist/main.js', 'libs/db/src/generated/client.ts', '.git/HEAD', '.env']) expect(ignored(p), p).toBe(true);
-    for (const p of ['package.json', 'package-lock.json', 'apps/api/src/main.ts', 'prisma/schema.prisma', 'exercises/README.md', 'exercises/cifar10-intro/steps/01-neural-networks.md', 'docker/hoist-workspace-deps.mjs', 'tools/bundle-app.mjs']) expect(ignored(p), p).toBe(false);
+    for (const p of [
+      'node_modules/x',
+      'apps/api/node_modules/x',
+      '.data/postgres',
+      'apps/web/.next/x',
+      'apps/api/dist/main.js',
+      'libs/db/src/generated/client.ts',
+      '.git/HEAD',
+      '.env',
+    ])
+      expect(ignored(p), p).toBe(true);
+    for (const p of [
+      'package.json',
+      'package-lock.json',
+      'apps/api/src/main.ts',
+      'prisma/schema.prisma',
+      'exercises/README.md',
+      'exercises/cifar10-intro/steps/01-neural-networks.md',
+      'docker/hoist-workspace-deps.mjs',
+      'tools/bundle-app.mjs',
+    ])
+      expect(ignored(p), p).toBe(false);
   });
 });
 
@@ -67,7 +97,10 @@ for (const image of IMAGES) {
         const ref = words(from)[0]!;
         const resolved = ref.replace(/^\$\{(\w+)\}$/, (_, n: string) => df.args.get(n) ?? df.stages.find((s) => s === n) ?? ref);
         const isStage = df.stages.includes(ref);
-        expect(isStage || /^[\w./-]+:[\w.-]*\d[\w.-]*(@sha256:[0-9a-f]{64})?$/.test(resolved), `line ${lineOf(from)}: ${ref} -> ${resolved} must be a stage or a pinned image`).toBe(true);
+        expect(
+          isStage || /^[\w./-]+:[\w.-]*\d[\w.-]*(@sha256:[0-9a-f]{64})?$/.test(resolved),
+          `line ${lineOf(from)}: ${ref} -> ${resolved} must be a stage or a pinned image`,
+        ).toBe(true);
         expect(resolved, `line ${lineOf(from)}`).not.toMatch(/:latest$/);
       }
     });
@@ -100,16 +133,22 @@ for (const image of IMAGES) {
 
     it('runs as a non-root user in its final stage', () => {
       const lastFrom = df.instructions.map((i) => i.getKeyword()).lastIndexOf('FROM');
-      const users = df.instructions.slice(lastFrom).filter((i) => i.getKeyword() === 'USER').map((i) => words(i)[0]);
+      const users = df.instructions
+        .slice(lastFrom)
+        .filter((i) => i.getKeyword() === 'USER')
+        .map((i) => words(i)[0]);
       expect(users.length, 'USER in the final stage').toBeGreaterThan(0);
       expect(['root', '0', '0:0']).not.toContain(users.at(-1));
     });
 
     it('runs only npm scripts, nx targets and files that exist', () => {
-      const text = df.instructions.filter((i) => ['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(i.getKeyword())).map((i) => i.getArgumentsContent() ?? '').join('\n');
+      const text = df.instructions
+        .filter((i) => ['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(i.getKeyword()))
+        .map((i) => i.getArgumentsContent() ?? '')
+        .join('\n');
       for (const m of text.matchAll(/npm run (?:--silent )?(\S+) -w (@epoch\/[\w-]+)/g)) {
         const dir = workspaces().find((w) => (JSON.parse(readRepoFile(`${w}/package.json`)) as { name: string }).name === m[2]);
-        const scripts = dir ? (JSON.parse(readRepoFile(`${dir}/package.json`)) as { scripts?: Record<string, string> }).scripts ?? {} : {};
+        const scripts = dir ? ((JSON.parse(readRepoFile(`${dir}/package.json`)) as { scripts?: Record<string, string> }).scripts ?? {}) : {};
         expect(Object.keys(scripts), `${m[2]} has no script ${m[1]}`).toContain(m[1]);
       }
       for (const m of text.matchAll(/nx run (@epoch\/([\w-]+)):(\w+)/g)) {

@@ -32,7 +32,9 @@ interface PodSpec {
   nodeSelector?: Record<string, string>;
   tolerations?: { key?: string; effect?: string }[];
 }
-interface Workload extends Manifest { spec: { selector?: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } } }
+interface Workload extends Manifest {
+  spec: { selector?: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: PodSpec } };
+}
 
 /**
  * Validates a manifest with the Kubernetes models (and their JSON-schema validators) of its apiVersion and kind:
@@ -69,14 +71,21 @@ const matches = (selector: Record<string, string>, labels: Record<string, string
 
 describe(`${DIR}/kustomization.yaml`, () => {
   it('lists every manifest of the folder, and only existing ones', () => {
-    const files = readdirSync(join(repoRoot, DIR)).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml').sort();
+    const files = readdirSync(join(repoRoot, DIR))
+      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+      .sort();
     const listed = (readYamlDocuments(`${DIR}/kustomization.yaml`)[0] as { resources: string[] }).resources;
     expect([...listed].sort()).toEqual(files);
   });
 
   it('maps every image the manifests use to a registry and tag', () => {
     const images = (readYamlDocuments(`${DIR}/kustomization.yaml`)[0] as { images: { name: string; newTag: string }[] }).images;
-    const used = new Set(byKind<Workload>('Deployment').concat(byKind<Workload>('Job')).flatMap((w) => [...w.spec.template.spec.containers, ...(w.spec.template.spec.initContainers ?? [])]).map((c) => c.image.split(':')[0]!));
+    const used = new Set(
+      byKind<Workload>('Deployment')
+        .concat(byKind<Workload>('Job'))
+        .flatMap((w) => [...w.spec.template.spec.containers, ...(w.spec.template.spec.initContainers ?? [])])
+        .map((c) => c.image.split(':')[0]!),
+    );
     expect([...used].sort()).toEqual(images.map((i) => i.name).sort());
     for (const i of images) expect(i.newTag, i.name).not.toBe('latest');
   });
@@ -97,7 +106,9 @@ describe(`${DIR}: every manifest against its Kubernetes schema`, () => {
     const so = structuredClone(named('ScaledObject', 'epoch-grader-cpu')) as unknown as Record<string, unknown>;
     delete (so['spec'] as Record<string, unknown>)['scaleTargetRef'];
     await expect(validateManifest(so)).rejects.toThrow(/scaleTargetRef/);
-    await expect(validateManifest({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).rejects.toThrow('no schema for example.com/v1 Widget');
+    await expect(validateManifest({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).rejects.toThrow(
+      'no schema for example.com/v1 Widget',
+    );
   });
 });
 
@@ -109,12 +120,14 @@ describe(`${DIR}: how the pieces fit`, () => {
     expect(named<Workload>('Job', 'epoch-migrate').spec.template.spec.containers[0]!).toMatchObject({ image: 'epoch-tools:latest' });
     expect((named<Workload>('Job', 'epoch-migrate').spec.template.spec.containers[0] as unknown as { args: string[] }).args).toEqual(['db', 'migrate']);
     for (const d of deployments) {
-      const pdbs = byKind('PodDisruptionBudget').filter((p) => matches((p.spec!['selector'] as { matchLabels: Record<string, string> }).matchLabels, d.spec.template.metadata.labels));
+      const pdbs = byKind('PodDisruptionBudget').filter((p) =>
+        matches((p.spec!['selector'] as { matchLabels: Record<string, string> }).matchLabels, d.spec.template.metadata.labels),
+      );
       expect(pdbs, `${d.metadata.name} has one PodDisruptionBudget`).toHaveLength(1);
     }
   });
 
-  it('selects each Deployment\'s own pods, and Services and the Ingress reach existing pods and ports', () => {
+  it("selects each Deployment's own pods, and Services and the Ingress reach existing pods and ports", () => {
     for (const d of deployments) expect(matches(d.spec.selector!.matchLabels, d.spec.template.metadata.labels), d.metadata.name).toBe(true);
     for (const s of byKind('Service')) {
       const selector = s.spec!['selector'] as Record<string, string>;
@@ -124,8 +137,12 @@ describe(`${DIR}: how the pieces fit`, () => {
       for (const p of s.spec!['ports'] as { targetPort: string }[]) expect(portNames, `Service ${s.metadata.name}`).toContain(p.targetPort);
     }
     const ingress = byKind('Ingress')[0]!;
-    const backends = ((ingress.spec!['rules'] as { http: { paths: { path: string; backend: { service: { name: string; port: { name: string } } } }[] } }[])[0]!.http.paths);
-    expect(backends.map((b) => [b.path, b.backend.service.name])).toEqual([['/api', 'epoch-api'], ['/', 'epoch-web']]);
+    const backends = (ingress.spec!['rules'] as { http: { paths: { path: string; backend: { service: { name: string; port: { name: string } } } }[] } }[])[0]!
+      .http.paths;
+    expect(backends.map((b) => [b.path, b.backend.service.name])).toEqual([
+      ['/api', 'epoch-api'],
+      ['/', 'epoch-web'],
+    ]);
     for (const b of backends) {
       const svc = named('Service', b.backend.service.name);
       expect((svc.spec!['ports'] as { name: string }[]).map((p) => p.name)).toContain(b.backend.service.port.name);
@@ -159,7 +176,11 @@ describe(`${DIR}: how the pieces fit`, () => {
   it('keeps the database and Redis URLs in a Secret, not in the ConfigMap', () => {
     const secret = named('Secret', 'epoch-secrets');
     expect(Object.keys(secret.stringData ?? {})).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'REDIS_ADDRESS', 'REDIS_PASSWORD']));
-    for (const cm of byKind('ConfigMap')) expect(Object.keys(cm.data ?? {}).filter((k) => /URL$/.test(k) && k !== 'EPOCH_API_URL'), cm.metadata.name).toEqual([]);
+    for (const cm of byKind('ConfigMap'))
+      expect(
+        Object.keys(cm.data ?? {}).filter((k) => /URL$/.test(k) && k !== 'EPOCH_API_URL'),
+        cm.metadata.name,
+      ).toEqual([]);
   });
 
   it('puts CPU graders on the CPU pool and GPU graders on GPU nodes with a GPU each', () => {
@@ -181,14 +202,17 @@ describe(`${DIR}: how the pieces fit`, () => {
     }
   });
 
-  it('scales graders with KEDA on the grading queues\' wait lists (GPU graders on both)', () => {
+  it("scales graders with KEDA on the grading queues' wait lists (GPU graders on both)", () => {
     const prefix = byKind('ConfigMap')[0]!.data!['EPOCH_QUEUE_PREFIX'];
     const scaled = byKind('ScaledObject');
     expect(scaled.map((s) => (s.spec!['scaleTargetRef'] as { name: string }).name).sort()).toEqual(['epoch-grader-cpu', 'epoch-grader-gpu']);
     for (const s of scaled) {
       const triggers = s.spec!['triggers'] as { type: string; metadata: Record<string, string>; authenticationRef: { name: string } }[];
       const gpu = (s.spec!['scaleTargetRef'] as { name: string }).name === 'epoch-grader-gpu';
-      expect(triggers.map((t) => t.metadata['listName'])).toEqual([`${prefix}:${QueueName.Grading}:wait`, ...(gpu ? [`${prefix}:${QueueName.GradingGpu}:wait`] : [])]);
+      expect(triggers.map((t) => t.metadata['listName'])).toEqual([
+        `${prefix}:${QueueName.Grading}:wait`,
+        ...(gpu ? [`${prefix}:${QueueName.GradingGpu}:wait`] : []),
+      ]);
       expect(triggers.every((t) => t.type === 'redis')).toBe(true);
       expect(Number(triggers[0]!.metadata['listLength'])).toBeGreaterThan(0);
       const auth = named('TriggerAuthentication', triggers[0]!.authenticationRef.name);
@@ -205,11 +229,15 @@ describe(`${DIR}: how the pieces fit`, () => {
       const a = template.metadata.annotations ?? {};
       expect(a['prometheus.io/scrape'], name).toBe('true');
       expect(a['prometheus.io/path'], name).toBe('/metrics');
-      expect(template.spec.containers[0]!.ports!.map((p) => p.containerPort), name).toContain(Number(a['prometheus.io/port']));
+      expect(
+        template.spec.containers[0]!.ports!.map((p) => p.containerPort),
+        name,
+      ).toContain(Number(a['prometheus.io/port']));
     }
   });
 
   it('documents are objects with apiVersion, kind and a name', () => {
-    for (const m of manifests) expect(isRecord(m) && typeof m.apiVersion === 'string' && typeof m.kind === 'string' && typeof m.metadata?.name === 'string', m.file).toBe(true);
+    for (const m of manifests)
+      expect(isRecord(m) && typeof m.apiVersion === 'string' && typeof m.kind === 'string' && typeof m.metadata?.name === 'string', m.file).toBe(true);
   });
 });

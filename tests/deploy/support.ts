@@ -22,10 +22,12 @@ export function readRepoFile(path: string): string {
 export function readYamlDocuments(path: string): unknown[] {
   const docs = parseAllDocuments(readRepoFile(path), { merge: true, prettyErrors: true });
   if (!Array.isArray(docs)) return [];
-  return docs.map((d) => {
-    if (d.errors.length > 0) throw new Error(`${path}: ${d.errors.map((e) => e.message).join('\n')}`);
-    return d.toJS({ maxAliasCount: 1000 }) as unknown;
-  }).filter((d) => d !== null && d !== undefined);
+  return docs
+    .map((d) => {
+      if (d.errors.length > 0) throw new Error(`${path}: ${d.errors.map((e) => e.message).join('\n')}`);
+      return d.toJS({ maxAliasCount: 1000 }) as unknown;
+    })
+    .filter((d) => d !== null && d !== undefined);
 }
 
 export function isRecord(v: unknown): v is Record<string, unknown> {
@@ -54,8 +56,10 @@ function interpolateString(s: string, env: Record<string, string | undefined>, w
     const name = (braced ?? bare)!;
     const value = env[name];
     switch (op) {
-      case ':-': return value === undefined || value === '' ? arg! : value;
-      case '-': return value === undefined ? arg! : value;
+      case ':-':
+        return value === undefined || value === '' ? arg! : value;
+      case '-':
+        return value === undefined ? arg! : value;
       case ':?':
       case '?':
         if (value === undefined || (op === ':?' && value === '')) throw new InterpolationError(`${where}: ${name} is required: ${arg}`);

@@ -13,10 +13,19 @@ describe('API walking skeleton (real process, Postgres, Redis)', () => {
     await prisma.$disconnect();
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    api = startTs('apps/api/src/main.ts', { DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), EPOCH_QUEUE_PREFIX: inject('redisPrefix'), EPOCH_RECONCILE_SECONDS: '0', EPOCH_API_PORT: String(port), LOG_LEVEL: 'warn' });
+    api = startTs('apps/api/src/main.ts', {
+      DATABASE_URL: inject('databaseUrl'),
+      REDIS_URL: inject('redisUrl'),
+      EPOCH_QUEUE_PREFIX: inject('redisPrefix'),
+      EPOCH_RECONCILE_SECONDS: '0',
+      EPOCH_API_PORT: String(port),
+      LOG_LEVEL: 'warn',
+    });
     await waitFor(async () => (await fetch(`${base}/api/health`)).status === 200 || undefined, 60_000, `the API on ${base}\n${api.output()}`);
   });
-  afterAll(async () => { await api?.stop(); });
+  afterAll(async () => {
+    await api?.stop();
+  });
 
   it('reports Postgres and Redis healthy', async () => {
     const res = await fetch(`${base}/api/health`);
@@ -29,11 +38,18 @@ describe('API walking skeleton (real process, Postgres, Redis)', () => {
   it('serves the seeded course outline and a lesson step from the database', async () => {
     const list = (await (await fetch(`${base}/api/courses`)).json()) as { items: { slug: string }[] };
     expect(list.items.map((c) => c.slug)).toContain('cifar10-intro');
-    const course = (await (await fetch(`${base}/api/courses/cifar10-intro`)).json()) as { lessons: { slug: string; steps: { slug: string }[] }[]; exercises: { slug: string }[] };
+    const course = (await (await fetch(`${base}/api/courses/cifar10-intro`)).json()) as {
+      lessons: { slug: string; steps: { slug: string }[] }[];
+      exercises: { slug: string }[];
+    };
     expect(course.exercises.map((e) => e.slug)).toEqual(['cifar10-dense', 'cifar10-cnn', 'cifar10-model3']);
     const lesson = course.lessons[0]!;
     expect(lesson.steps.length).toBeGreaterThanOrEqual(10);
-    const first = (await (await fetch(`${base}/api/courses/cifar10-intro/lessons/${lesson.slug}/steps/${lesson.steps[0]!.slug}`)).json()) as { body: string; prev: unknown; next: { slug: string } };
+    const first = (await (await fetch(`${base}/api/courses/cifar10-intro/lessons/${lesson.slug}/steps/${lesson.steps[0]!.slug}`)).json()) as {
+      body: string;
+      prev: unknown;
+      next: { slug: string };
+    };
     expect(first.prev).toBeNull();
     expect(first.next.slug).toBe(lesson.steps[1]!.slug);
     expect(first.body.length).toBeGreaterThan(200);
@@ -59,9 +75,21 @@ describe('API walking skeleton (real process, Postgres, Redis)', () => {
   it('reports 503 with the failing check when Redis is unreachable', async () => {
     const port = await freePort();
     const deadRedis = `redis://127.0.0.1:${await freePort()}`;
-    const broken = startTs('apps/api/src/main.ts', { DATABASE_URL: inject('databaseUrl'), REDIS_URL: deadRedis, EPOCH_API_PORT: String(port), LOG_LEVEL: 'silent' });
+    const broken = startTs('apps/api/src/main.ts', {
+      DATABASE_URL: inject('databaseUrl'),
+      REDIS_URL: deadRedis,
+      EPOCH_API_PORT: String(port),
+      LOG_LEVEL: 'silent',
+    });
     try {
-      const res = await waitFor(async () => { const r = await fetch(`http://127.0.0.1:${port}/api/health`); return r.status === 503 ? r : undefined; }, 60_000, 'a 503 from the API without Redis');
+      const res = await waitFor(
+        async () => {
+          const r = await fetch(`http://127.0.0.1:${port}/api/health`);
+          return r.status === 503 ? r : undefined;
+        },
+        60_000,
+        'a 503 from the API without Redis',
+      );
       const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean }> };
       expect(body.status).toBe('degraded');
       expect(body.checks['redis']?.ok).toBe(false);

@@ -18,22 +18,37 @@ function tinyImageFolder(dir: string): void {
   }
 }
 
-interface Up { exit: Promise<number | null>; output: () => string; pid: number; exited: () => boolean }
+interface Up {
+  exit: Promise<number | null>;
+  output: () => string;
+  pid: number;
+  exited: () => boolean;
+}
 
 function startUp(env: NodeJS.ProcessEnv): Up {
   const child = spawn(join(root, 'epoch'), ['up'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-  child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
   let exited = false;
-  const exit = new Promise<number | null>((r) => child.once('exit', (code) => { exited = true; r(code); }));
+  const exit = new Promise<number | null>((r) =>
+    child.once('exit', (code) => {
+      exited = true;
+      r(code);
+    }),
+  );
   return { exit, output: () => out, pid: child.pid!, exited: () => exited };
 }
 
 async function waitForOutput(up: Up, pattern: RegExp, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!pattern.test(up.output())) {
-    if (Date.now() > deadline || up.exited()) throw new Error(`${up.exited() ? 'exited' : 'timed out'} before printing ${pattern}; output:\n${up.output().slice(-4000)}`);
+    if (Date.now() > deadline || up.exited())
+      throw new Error(`${up.exited() ? 'exited' : 'timed out'} before printing ${pattern}; output:\n${up.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

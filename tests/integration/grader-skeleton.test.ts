@@ -5,13 +5,21 @@ import { startTs, waitFor } from './helpers';
 
 describe('grader walking skeleton (real process and Redis)', () => {
   let redis: Redis;
-  beforeAll(() => { redis = new Redis(inject('redisUrl')); });
-  afterAll(async () => { await redis.quit(); });
+  beforeAll(() => {
+    redis = new Redis(inject('redisUrl'));
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
 
   it('selects its backend, joins the queue, advertises a heartbeat, and removes it on SIGTERM', async () => {
     const workerId = `${inject('redisPrefix')}-grader`;
     const grader = startTs('apps/grader/src/main.ts', {
-      DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), EPOCH_WORKER_ID: workerId, EPOCH_BACKEND: 'cpu', LOG_LEVEL: 'info',
+      DATABASE_URL: inject('databaseUrl'),
+      REDIS_URL: inject('redisUrl'),
+      EPOCH_WORKER_ID: workerId,
+      EPOCH_BACKEND: 'cpu',
+      LOG_LEVEL: 'info',
     });
     const key = `bull:${WORKER_HEARTBEAT_PREFIX}${workerId}`;
     const raw = await waitFor(async () => (await redis.get(key)) ?? undefined, 60_000, `the grader's heartbeat\n${grader.output()}`);

@@ -23,7 +23,10 @@ describe('demo seed (real Postgres)', () => {
     expect(report.courseSlug).toBe('cifar10-intro');
     expect(report.created).toEqual({ users: DEMO_ACCOUNTS.length, policies: 3 });
 
-    const course = await prisma.course.findUniqueOrThrow({ where: { slug: 'cifar10-intro' }, include: { exercises: { orderBy: { position: 'asc' }, include: { policy: true } }, lessons: { include: { steps: { orderBy: { position: 'asc' } } } } } });
+    const course = await prisma.course.findUniqueOrThrow({
+      where: { slug: 'cifar10-intro' },
+      include: { exercises: { orderBy: { position: 'asc' }, include: { policy: true } }, lessons: { include: { steps: { orderBy: { position: 'asc' } } } } },
+    });
     expect(course.exercises.map((e) => e.slug)).toEqual(['cifar10-dense', 'cifar10-cnn', 'cifar10-model3']);
     const model3 = course.exercises[2]!;
     expect(model3.policy).toMatchObject({ minTestAccuracy: 0.7, requiredEpochs: 30, version: 1 });
@@ -45,7 +48,15 @@ describe('demo seed (real Postgres)', () => {
   it('is idempotent and never overwrites an admin-edited policy', async () => {
     const exercise = await prisma.exercise.findUniqueOrThrow({ where: { slug: 'cifar10-model3' } });
     await prisma.gradingPolicy.update({ where: { exerciseId: exercise.id }, data: { minTestAccuracy: 0.75, version: 2 } });
-    const counts = async () => Promise.all([prisma.user.count(), prisma.lessonStep.count(), prisma.exercise.count(), prisma.enrollment.count(), prisma.gradingPolicy.count(), prisma.gradingPolicyChange.count()]);
+    const counts = async () =>
+      Promise.all([
+        prisma.user.count(),
+        prisma.lessonStep.count(),
+        prisma.exercise.count(),
+        prisma.enrollment.count(),
+        prisma.gradingPolicy.count(),
+        prisma.gradingPolicyChange.count(),
+      ]);
     const before = await counts();
     const again = await seedDemo(prisma, { exercisesDir: join(root, 'exercises') });
     expect(again.created).toEqual({ users: 0, policies: 0 });

@@ -27,7 +27,6 @@ import { MetricsController } from './http/metrics.controller';
 import { ApiMetrics } from './http/metrics';
 import { withTimeout } from './http/with-timeout';
 
-
 class Shutdown implements OnApplicationShutdown {
   constructor(
     @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
@@ -51,7 +50,19 @@ export class AppModule {
   static forConfig(config: TApiConfig, log: Logger = pino({ name: 'api', level: config.LOG_LEVEL })): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, CoursesController, LessonFiguresController, AuthController, AdminController, ExercisesController, SubmissionsController, ResultsController, ClassResultsController, OpenApiController, MetricsController],
+      controllers: [
+        HealthController,
+        CoursesController,
+        LessonFiguresController,
+        AuthController,
+        AdminController,
+        ExercisesController,
+        SubmissionsController,
+        ResultsController,
+        ClassResultsController,
+        OpenApiController,
+        MetricsController,
+      ],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: LOGGER, useValue: log },
@@ -69,7 +80,8 @@ export class AppModule {
           provide: METRICS,
           inject: [GRADING_QUEUE],
           // With Redis down BullMQ waits for the connection indefinitely: /metrics answers without the queue gauge instead.
-          useFactory: (queues: TGradingQueues) => new ApiMetrics(() => withTimeout(gradingJobCounts(queues, 'waiting', 'active', 'delayed', 'failed', 'completed'), 1000)),
+          useFactory: (queues: TGradingQueues) =>
+            new ApiMetrics(() => withTimeout(gradingJobCounts(queues, 'waiting', 'active', 'delayed', 'failed', 'completed'), 1000)),
         },
         { provide: APP_GUARD, useClass: AuthGuard },
         SessionService,

@@ -31,7 +31,7 @@ describe('trusted proxies', () => {
 });
 
 describe('content folder default', () => {
-  it('is the repository\'s exercises/ folder, not a source folder of the same name', () => {
+  it("is the repository's exercises/ folder, not a source folder of the same name", () => {
     const c = loadApiConfig(ok);
     expect(c.EPOCH_CONTENT_DIR).toMatch(/[\\/]exercises$/);
     expect(existsSync(join(c.EPOCH_CONTENT_DIR, '..', 'nx.json'))).toBe(true);

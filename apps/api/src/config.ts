@@ -29,13 +29,26 @@ export const ZApiConfig = z.object({
   /** BullMQ key prefix (the grader must use the same one). */
   EPOCH_QUEUE_PREFIX: z.string().min(1).default('bull'),
   /** Mark the session cookie Secure (set it when the API is served over HTTPS). */
-  EPOCH_COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  EPOCH_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(24 * 7),
+  EPOCH_COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  EPOCH_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
   /** How long a resolved session is remembered in one API process, in ms (0: ask Postgres on every request). */
   EPOCH_SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   /** Consecutive failed sign-ins before an account is locked, and for how long. */
   EPOCH_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
-  EPOCH_LOGIN_LOCK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(15 * 60),
+  EPOCH_LOGIN_LOCK_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400)
+    .default(15 * 60),
   /** Sign-in attempts allowed per client address per window (against password spraying across accounts). */
   EPOCH_LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
   EPOCH_LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
@@ -48,21 +61,30 @@ export const ZApiConfig = z.object({
    * a hop count, or comma-separated addresses/subnets/`linklocal`/`uniquelocal` (e.g. the web pods' network).
    * The client address it yields keys the sign-in rate limit; `false` ignores the header.
    */
-  EPOCH_TRUST_PROXY: z.string().min(1).default('loopback').transform((v, ctx) => {
-    if (v === 'false') return false;
-    if (/^\d{1,2}$/.test(v)) return Number(v);
-    const parts = v.split(',').map((p) => p.trim());
-    const bad = parts.find((p) => !['loopback', 'linklocal', 'uniquelocal'].includes(p) && isIP(p.split('/')[0] ?? '') === 0);
-    if (bad !== undefined) {
-      ctx.addIssue({ code: 'custom', message: `"${bad}" is not loopback, linklocal, uniquelocal, an IP address or a subnet` });
-      return z.NEVER;
-    }
-    return parts;
-  }),
+  EPOCH_TRUST_PROXY: z
+    .string()
+    .min(1)
+    .default('loopback')
+    .transform((v, ctx) => {
+      if (v === 'false') return false;
+      if (/^\d{1,2}$/.test(v)) return Number(v);
+      const parts = v.split(',').map((p) => p.trim());
+      const bad = parts.find((p) => !['loopback', 'linklocal', 'uniquelocal'].includes(p) && isIP(p.split('/')[0] ?? '') === 0);
+      if (bad !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${bad}" is not loopback, linklocal, uniquelocal, an IP address or a subnet` });
+        return z.NEVER;
+      }
+      return parts;
+    }),
   /** Jobs at least this heavy (estimated multiply-accumulates) go to the GPU queue while a grader serves it; 0: every job. */
   EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(DEFAULT_GPU_MIN_WORK_MACS),
   /** Largest accepted request body (JSON), in bytes. */
-  EPOCH_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+  EPOCH_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(1024 * 1024),
 });
 export type TApiConfig = z.infer<typeof ZApiConfig>;
 

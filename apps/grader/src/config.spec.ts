@@ -24,7 +24,13 @@ describe('grader config', () => {
     expect(c.EPOCH_QUEUE_PREFIX).toBe('bull');
     expect(c.EPOCH_GRADER_CONCURRENCY).toBe(1);
     expect([c.EPOCH_GRADER_LOCK_MS, c.EPOCH_GRADER_STALLED_MS, c.EPOCH_GRADER_RECONCILE_MS]).toEqual([30_000, 30_000, 60_000]);
-    const t = loadGraderConfig({ ...ok, EPOCH_QUEUE_PREFIX: 'run-1', EPOCH_GRADER_LOCK_MS: '4000', EPOCH_GRADER_RECONCILE_MS: '0', EPOCH_CIFAR10: '/data/cifar' });
+    const t = loadGraderConfig({
+      ...ok,
+      EPOCH_QUEUE_PREFIX: 'run-1',
+      EPOCH_GRADER_LOCK_MS: '4000',
+      EPOCH_GRADER_RECONCILE_MS: '0',
+      EPOCH_CIFAR10: '/data/cifar',
+    });
     expect([t.EPOCH_QUEUE_PREFIX, t.EPOCH_GRADER_LOCK_MS, t.EPOCH_GRADER_RECONCILE_MS, t.EPOCH_CIFAR10]).toEqual(['run-1', 4000, 0, '/data/cifar']);
     expect(() => loadGraderConfig({ ...ok, EPOCH_GRADER_LOCK_MS: '10' })).toThrow(/EPOCH_GRADER_LOCK_MS/);
     expect(() => loadGraderConfig({ ...ok, EPOCH_GRADER_CONCURRENCY: '0' })).toThrow(/EPOCH_GRADER_CONCURRENCY/);

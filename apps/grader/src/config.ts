@@ -37,7 +37,10 @@ export const ZGraderConfig = z.object({
    * Queues this grader takes jobs from: `auto` (GPU queue first, then the general one, on a GPU backend; the general
    * queue elsewhere), or `gpu`, `general`, `gpu,general`. With two, a job from either pauses the other.
    */
-  EPOCH_GRADER_QUEUES: z.string().regex(/^(auto|(gpu|general)(\s*,\s*(gpu|general))?)$/, 'auto, gpu, general, or gpu,general').default('auto'),
+  EPOCH_GRADER_QUEUES: z
+    .string()
+    .regex(/^(auto|(gpu|general)(\s*,\s*(gpu|general))?)$/, 'auto, gpu, general, or gpu,general')
+    .default('auto'),
   /** The reconciler routes re-enqueued jobs this heavy (multiply-accumulates) to the GPU queue while a GPU grader is alive. */
   EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(DEFAULT_GPU_MIN_WORK_MACS),
   /** Job progress is reported every this many batches (and after every epoch). */

@@ -5,8 +5,21 @@ import type { Logger } from 'pino';
 import type { EpochPrismaClient } from '@epoch/db';
 import type { TGradingPolicy, TGradingProgress } from '@epoch/contracts';
 import {
-  buildModel, disposeModel, evaluate, featureMaps, NonFiniteLossError, saveModel, train, TrainerSpecError, TrainingCancelledError,
-  type TBackendInfo, type TBuiltModel, type TEpochStats, type TFeatureMaps, type TImageSet, type TTrainResult,
+  buildModel,
+  disposeModel,
+  evaluate,
+  featureMaps,
+  NonFiniteLossError,
+  saveModel,
+  train,
+  TrainerSpecError,
+  TrainingCancelledError,
+  type TBackendInfo,
+  type TBuiltModel,
+  type TEpochStats,
+  type TFeatureMaps,
+  type TImageSet,
+  type TTrainResult,
 } from '@epoch/trainer';
 import { HandBack, isOutOfMemory, PermanentInfraFailure, StudentFailure } from './grading-errors';
 import { renderPlotArtifacts, type TArtifactFile } from './plot-artifacts';
@@ -108,12 +121,24 @@ export async function gradeSubmission(deps: TGraderDeps, job: TGradeJob): Promis
 
   const reused = await reuseEarlierResult(prisma, { id: job.submissionId, specHash: submission.specHash, attempt, queueWaitMs }, policy, deps.backend.name);
   if (reused) {
-    log.info({ submissionId: job.submissionId, attempt, status: reused.status, reusedFrom: reused.reusedFromId }, 'graded from an identical earlier submission (result reused)');
+    log.info(
+      { submissionId: job.submissionId, attempt, status: reused.status, reusedFrom: reused.reusedFromId },
+      'graded from an identical earlier submission (result reused)',
+    );
     return { status: reused.status, attempt, testAccuracy: reused.testAccuracy, trainImagesPerSecond: 0 };
   }
 
   const progress: TGradingProgress = {
-    phase: 'loading', attempt, epoch: 0, epochs: spec.epochs, batch: 0, batches: 0, loss: null, accuracy: null, imagesPerSecond: null, etaSeconds: null,
+    phase: 'loading',
+    attempt,
+    epoch: 0,
+    epochs: spec.epochs,
+    batch: 0,
+    batches: 0,
+    loss: null,
+    accuracy: null,
+    imagesPerSecond: null,
+    etaSeconds: null,
   };
   const report = (patch: Partial<TGradingProgress>) => {
     Object.assign(progress, patch);
@@ -127,12 +152,15 @@ export async function gradeSubmission(deps: TGraderDeps, job: TGradeJob): Promis
     built = buildModel(spec, policy.seed);
   } catch (e) {
     if (e instanceof TrainerSpecError) throw new StudentFailure('REJECTED', `The model cannot be built: ${e.message}`);
-    if (isOutOfMemory(e)) throw new StudentFailure('FAILED', 'The model is too large for the grader\'s memory; use fewer units or filters.');
+    if (isOutOfMemory(e)) throw new StudentFailure('FAILED', "The model is too large for the grader's memory; use fewer units or filters.");
     throw e;
   }
   try {
     if (built.paramCount > policy.maxParams) {
-      throw new StudentFailure('REJECTED', `The model has ${built.paramCount.toLocaleString('en-US')} parameters; the limit is ${policy.maxParams.toLocaleString('en-US')}.`);
+      throw new StudentFailure(
+        'REJECTED',
+        `The model has ${built.paramCount.toLocaleString('en-US')} parameters; the limit is ${policy.maxParams.toLocaleString('en-US')}.`,
+      );
     }
     return await trainEvaluateStore(deps, job, { attempt, policy, built, data, progress, report, queueWaitMs, startedAt });
   } finally {
@@ -160,7 +188,9 @@ async function trainEvaluateStore(deps: TGraderDeps, job: TGradeJob, run: TRun):
   const batchSize = policy.batchSize;
 
   const stop = new AbortController();
-  const abort = (reason: TStopReason) => { if (!stop.signal.aborted) stop.abort(reason); };
+  const abort = (reason: TStopReason) => {
+    if (!stop.signal.aborted) stop.abort(reason);
+  };
   const onShutdown = () => abort('shutdown');
   if (job.shutdown.aborted) throw new HandBack();
   job.shutdown.addEventListener('abort', onShutdown);
@@ -168,7 +198,9 @@ async function trainEvaluateStore(deps: TGraderDeps, job: TGradeJob, run: TRun):
   const timeLimit = setTimeout(() => abort('time-limit'), Math.max(0, timeLimitMs - (Date.now() - run.startedAt)));
   const poll = setInterval(() => {
     prisma.submission.findUnique({ where: { id }, select: { status: true } }).then(
-      (s) => { if (!s || s.status === 'CANCELLED') abort('cancelled'); },
+      (s) => {
+        if (!s || s.status === 'CANCELLED') abort('cancelled');
+      },
       (e: unknown) => log.warn({ err: e, submissionId: id }, 'could not look for a cancellation'),
     );
   }, deps.cancelPollMs);
@@ -178,31 +210,50 @@ async function trainEvaluateStore(deps: TGraderDeps, job: TGradeJob, run: TRun):
   const onEpoch = (s: TEpochStats) => {
     deps.onThroughput?.(Math.min(data.train.count, limitTrain ?? Infinity) / Math.max(1e-9, s.seconds));
     const row = { loss: s.loss, accuracy: s.accuracy, valLoss: s.valLoss, valAccuracy: s.valAccuracy, seconds: s.seconds };
-    writes = writes.then(() => prisma.epochMetric.upsert({
-      where: { submissionId_attempt_epoch: { submissionId: id, attempt, epoch: s.epoch } },
-      create: { submissionId: id, attempt, epoch: s.epoch, ...row },
-      update: row,
-    }));
+    writes = writes.then(() =>
+      prisma.epochMetric.upsert({
+        where: { submissionId_attempt_epoch: { submissionId: id, attempt, epoch: s.epoch } },
+        create: { submissionId: id, attempt, epoch: s.epoch, ...row },
+        update: row,
+      }),
+    );
     report({ phase: 'training', epoch: s.epoch, batch: run.progress.batches, loss: s.loss, accuracy: s.accuracy, etaSeconds: s.etaSeconds });
   };
 
   let result: TTrainResult;
   const trainStart = performance.now();
   try {
-    result = await train(built, { train: data.train, validation: data.validation }, {
-      epochs: built.spec.epochs, batchSize, seed: policy.seed, limitTrain, limitValidation: limitTest, signal: stop.signal,
-      everyNBatches: deps.progressEveryBatches, onEpoch,
-      onBatch: (p) => report({
-        phase: 'training', epoch: p.epoch - 1, batch: p.batch, batches: p.batches, loss: p.loss, accuracy: p.accuracy, imagesPerSecond: p.imagesPerSecond,
-        etaSeconds: p.imagesPerSecond > 0 ? ((p.batches - p.batch) + (p.epochs - p.epoch) * p.batches) * batchSize / p.imagesPerSecond : null,
-      }),
-    });
+    result = await train(
+      built,
+      { train: data.train, validation: data.validation },
+      {
+        epochs: built.spec.epochs,
+        batchSize,
+        seed: policy.seed,
+        limitTrain,
+        limitValidation: limitTest,
+        signal: stop.signal,
+        everyNBatches: deps.progressEveryBatches,
+        onEpoch,
+        onBatch: (p) =>
+          report({
+            phase: 'training',
+            epoch: p.epoch - 1,
+            batch: p.batch,
+            batches: p.batches,
+            loss: p.loss,
+            accuracy: p.accuracy,
+            imagesPerSecond: p.imagesPerSecond,
+            etaSeconds: p.imagesPerSecond > 0 ? ((p.batches - p.batch + (p.epochs - p.epoch) * p.batches) * batchSize) / p.imagesPerSecond : null,
+          }),
+      },
+    );
   } catch (e) {
     await writes.catch(() => undefined);
     const reason = stopReason(stop.signal);
     if (e instanceof TrainingCancelledError && reason) return stopped(deps, id, attempt, reason, policy, e);
     if (e instanceof NonFiniteLossError) throw new StudentFailure('FAILED', `Training stopped: ${e.message}.`);
-    if (isOutOfMemory(e)) throw new StudentFailure('FAILED', 'The model is too large for the grader\'s memory; use fewer units or filters.');
+    if (isOutOfMemory(e)) throw new StudentFailure('FAILED', "The model is too large for the grader's memory; use fewer units or filters.");
     throw e;
   } finally {
     clearTimeout(timeLimit);
@@ -225,49 +276,89 @@ async function trainEvaluateStore(deps: TGraderDeps, job: TGradeJob, run: TRun):
 
   report({ phase: 'storing' });
   const files: TArtifactFile[] = renderPlotArtifacts({
-    history: result.history, evaluation, test: data.test, classNames: data.classNames, featureMaps: maps, featureImage: 0,
+    history: result.history,
+    evaluation,
+    test: data.test,
+    classNames: data.classNames,
+    featureMaps: maps,
+    featureImage: 0,
   });
-  files.push(...await weightFiles(built));
+  files.push(...(await weightFiles(built)));
   const passed = evaluation.testAccuracy >= policy.minTestAccuracy;
   const status = passed ? 'PASSED' : 'FAILED';
-  const history = result.history.map((h) => ({ attempt, epoch: h.epoch, loss: h.loss, accuracy: h.accuracy, valLoss: h.valLoss, valAccuracy: h.valAccuracy, seconds: h.seconds }));
+  const history = result.history.map((h) => ({
+    attempt,
+    epoch: h.epoch,
+    loss: h.loss,
+    accuracy: h.accuracy,
+    valLoss: h.valLoss,
+    valAccuracy: h.valAccuracy,
+    seconds: h.seconds,
+  }));
 
-  const stored = await prisma.$transaction(async (tx) => {
-    const owned = await tx.submission.updateMany({
-      where: ownedBy(id, attempt),
-      data: {
-        status, finishedAt: new Date(), infraError: false,
-        errorMessage: passed ? null : `Test accuracy ${(100 * evaluation.testAccuracy).toFixed(1)}% is below the required ${(100 * policy.minTestAccuracy).toFixed(1)}%.`,
-      },
-    });
-    if (owned.count !== 1) return false;
-    await tx.artifact.deleteMany({ where: { submissionId: id } });
-    await tx.result.deleteMany({ where: { submissionId: id } });
-    await tx.result.create({
-      data: {
-        submissionId: id, testAccuracy: evaluation.testAccuracy, testLoss: evaluation.testLoss, perClassAccuracy: evaluation.perClassAccuracy,
-        confusionMatrix: evaluation.confusionMatrix, history, backend: deps.backend.name,
-        backendVersions: { ...deps.backend.versions, threads: String(deps.backend.threads) }, seed: policy.seed,
-        queueWaitMs: run.queueWaitMs, trainingMs, evaluationMs,
-      },
-    });
-    await tx.artifact.createMany({ data: files.map((f) => ({ submissionId: id, kind: f.kind, name: f.name, contentType: f.contentType, bytes: Buffer.from(f.bytes) })) });
-    return true;
-  }, { timeout: 60_000, maxWait: 10_000 });
+  const stored = await prisma.$transaction(
+    async (tx) => {
+      const owned = await tx.submission.updateMany({
+        where: ownedBy(id, attempt),
+        data: {
+          status,
+          finishedAt: new Date(),
+          infraError: false,
+          errorMessage: passed
+            ? null
+            : `Test accuracy ${(100 * evaluation.testAccuracy).toFixed(1)}% is below the required ${(100 * policy.minTestAccuracy).toFixed(1)}%.`,
+        },
+      });
+      if (owned.count !== 1) return false;
+      await tx.artifact.deleteMany({ where: { submissionId: id } });
+      await tx.result.deleteMany({ where: { submissionId: id } });
+      await tx.result.create({
+        data: {
+          submissionId: id,
+          testAccuracy: evaluation.testAccuracy,
+          testLoss: evaluation.testLoss,
+          perClassAccuracy: evaluation.perClassAccuracy,
+          confusionMatrix: evaluation.confusionMatrix,
+          history,
+          backend: deps.backend.name,
+          backendVersions: { ...deps.backend.versions, threads: String(deps.backend.threads) },
+          seed: policy.seed,
+          queueWaitMs: run.queueWaitMs,
+          trainingMs,
+          evaluationMs,
+        },
+      });
+      await tx.artifact.createMany({
+        data: files.map((f) => ({ submissionId: id, kind: f.kind, name: f.name, contentType: f.contentType, bytes: Buffer.from(f.bytes) })),
+      });
+      return true;
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
   if (!stored) return { status: 'SKIPPED', attempt, reason: 'another attempt or a cancellation ended the submission first' };
   log.info({ submissionId: id, attempt, status, testAccuracy: evaluation.testAccuracy, trainingMs, evaluationMs, artifacts: files.length }, 'graded');
   return { status, attempt, testAccuracy: evaluation.testAccuracy, trainImagesPerSecond: result.trainImagesPerSecond };
 }
 
 /** Training was stopped from outside: cancelled (nothing more to do), over the time limit (FAILED) or shutdown (hand back). */
-async function stopped(deps: TGraderDeps, id: string, attempt: number, reason: TStopReason, policy: TGradingPolicy, e: TrainingCancelledError): Promise<TGradeOutcome> {
+async function stopped(
+  deps: TGraderDeps,
+  id: string,
+  attempt: number,
+  reason: TStopReason,
+  policy: TGradingPolicy,
+  e: TrainingCancelledError,
+): Promise<TGradeOutcome> {
   switch (reason) {
     case 'cancelled':
       deps.log.info({ submissionId: id, attempt, epoch: e.epoch, batch: e.batch }, 'training stopped: the submission was cancelled');
       await deps.prisma.submission.updateMany({ where: { id, status: 'CANCELLED', finishedAt: null }, data: { finishedAt: new Date() } });
       return { status: 'CANCELLED', attempt, reason: `cancelled at epoch ${e.epoch}, batch ${e.batch}` };
     case 'time-limit':
-      throw new StudentFailure('FAILED', `Training was stopped at epoch ${e.epoch}, batch ${e.batch}: it exceeded this exercise's time limit of ${policy.timeLimitSeconds} s. Use a smaller model or fewer epochs.`);
+      throw new StudentFailure(
+        'FAILED',
+        `Training was stopped at epoch ${e.epoch}, batch ${e.batch}: it exceeded this exercise's time limit of ${policy.timeLimitSeconds} s. Use a smaller model or fewer epochs.`,
+      );
     case 'shutdown':
       await deps.prisma.submission.updateMany({ where: ownedBy(id, attempt), data: { status: 'QUEUED' } });
       throw new HandBack();

@@ -5,7 +5,10 @@
 
 /** The submission's own problem (diverging loss, too large, over the time limit, no longer within the policy). */
 export class StudentFailure extends Error {
-  constructor(readonly status: 'FAILED' | 'REJECTED', message: string) {
+  constructor(
+    readonly status: 'FAILED' | 'REJECTED',
+    message: string,
+  ) {
     super(message);
     this.name = 'StudentFailure';
   }
@@ -32,5 +35,7 @@ export { notYourFault } from '@epoch/grading';
 /** Out-of-memory errors from tfjs backends (wasm, native) and V8: the model was too large for this worker's memory. */
 export function isOutOfMemory(e: unknown): boolean {
   const m = e instanceof Error ? `${e.name} ${e.message}` : String(e);
-  return /out of memory|\bOOM\b|failed to allocate|Array buffer allocation failed|Invalid typed array length|memory access out of bounds|Cannot allocate/i.test(m);
+  return /out of memory|\bOOM\b|failed to allocate|Array buffer allocation failed|Invalid typed array length|memory access out of bounds|Cannot allocate/i.test(
+    m,
+  );
 }

@@ -41,14 +41,27 @@ async function boot(): Promise<void> {
   }
 
   const since = Date.now();
-  const beat = () => writeHeartbeat(connection, config.EPOCH_QUEUE_PREFIX, { worker: config.EPOCH_WORKER_ID, backend: backend.name, threads: backend.threads, queues: served, since });
+  const beat = () =>
+    writeHeartbeat(connection, config.EPOCH_QUEUE_PREFIX, {
+      worker: config.EPOCH_WORKER_ID,
+      backend: backend.name,
+      threads: backend.threads,
+      queues: served,
+      since,
+    });
   await beat();
-  const timer = setInterval(() => { beat().catch((e: unknown) => log.warn({ err: e }, 'heartbeat failed')); }, 10_000);
-  const stopReconciler = config.EPOCH_GRADER_RECONCILE_MS > 0
-    ? startReconciler(prisma, grading.queues, config.EPOCH_GRADER_RECONCILE_MS, {
-      graceMs: config.EPOCH_GRADER_RECONCILE_GRACE_MS, log, heartbeats: { redis: connection, prefix: config.EPOCH_QUEUE_PREFIX }, gpuMinWorkMacs: config.EPOCH_GPU_MIN_WORK_MACS,
-    })
-    : () => undefined;
+  const timer = setInterval(() => {
+    beat().catch((e: unknown) => log.warn({ err: e }, 'heartbeat failed'));
+  }, 10_000);
+  const stopReconciler =
+    config.EPOCH_GRADER_RECONCILE_MS > 0
+      ? startReconciler(prisma, grading.queues, config.EPOCH_GRADER_RECONCILE_MS, {
+          graceMs: config.EPOCH_GRADER_RECONCILE_GRACE_MS,
+          log,
+          heartbeats: { redis: connection, prefix: config.EPOCH_QUEUE_PREFIX },
+          gpuMinWorkMacs: config.EPOCH_GPU_MIN_WORK_MACS,
+        })
+      : () => undefined;
 
   grading.run();
   log.info({ queues: served, prefix: config.EPOCH_QUEUE_PREFIX, worker: config.EPOCH_WORKER_ID }, 'connected to the grading queues');
@@ -60,14 +73,24 @@ async function boot(): Promise<void> {
     log.info({ signal }, 'shutting down: no new jobs; a running job goes back to the queue');
     clearInterval(timer);
     stopReconciler();
-    const forced = setTimeout(() => { log.error('shutdown took too long; exiting'); process.exit(1); }, 20_000);
+    const forced = setTimeout(() => {
+      log.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 20_000);
     forced.unref();
-    grading.close()
+    grading
+      .close()
       .then(() => clearHeartbeat(connection, config.EPOCH_QUEUE_PREFIX, config.EPOCH_WORKER_ID))
       .then(() => metricsServer?.close())
       .then(() => prisma.$disconnect())
-      .then(() => { connection.disconnect(); process.exit(0); })
-      .catch((e: unknown) => { log.error({ err: e }, 'shutdown failed'); process.exit(1); });
+      .then(() => {
+        connection.disconnect();
+        process.exit(0);
+      })
+      .catch((e: unknown) => {
+        log.error({ err: e }, 'shutdown failed');
+        process.exit(1);
+      });
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

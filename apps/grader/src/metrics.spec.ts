@@ -83,9 +83,16 @@ describe('grader metrics', () => {
 
   it('answers 500 with the reason when collecting fails', async () => {
     const m = createGraderMetrics({ processMetrics: false });
-    m.registry.registerMetric(new (await import('prom-client')).Gauge({
-      name: 'broken', help: 'always fails', registers: [], collect() { throw new Error('sensor unplugged'); },
-    }));
+    m.registry.registerMetric(
+      new (await import('prom-client')).Gauge({
+        name: 'broken',
+        help: 'always fails',
+        registers: [],
+        collect() {
+          throw new Error('sensor unplugged');
+        },
+      }),
+    );
     const res = await fetch(`${await serve(m.registry)}/metrics`);
     expect(res.status).toBe(500);
     expect(await res.text()).toContain('sensor unplugged');

@@ -37,7 +37,9 @@ export interface GraderMetricsOptions {
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -124,7 +126,9 @@ export function startMetricsServer(port: number, registry: Registry, host = '0.0
       return;
     }
     registry.metrics().then(
-      (body) => { res.writeHead(200, { 'content-type': registry.contentType }).end(body); },
+      (body) => {
+        res.writeHead(200, { 'content-type': registry.contentType }).end(body);
+      },
       (e: unknown) => {
         res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`metrics collection failed: ${e instanceof Error ? e.message : String(e)}\n`);
       },
@@ -137,10 +141,11 @@ export function startMetricsServer(port: number, registry: Registry, host = '0.0
     server.listen(port, host, () => {
       resolve({
         port: (server.address() as AddressInfo).port,
-        close: () => new Promise<void>((done, fail) => {
-          server.close((e) => (e ? fail(e) : done()));
-          server.closeAllConnections();
-        }),
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.close((e) => (e ? fail(e) : done()));
+            server.closeAllConnections();
+          }),
       });
     });
   });

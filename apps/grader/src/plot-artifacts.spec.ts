@@ -27,13 +27,29 @@ describe('renderPlotArtifacts', () => {
   it('renders every plot as PNG with its data as JSON, one feature-map figure per convolution layer', () => {
     const set = testSet(40);
     const files = renderPlotArtifacts({
-      history: [{ epoch: 1, loss: 2, accuracy: 0.2, valLoss: 1.9, valAccuracy: 0.25, seconds: 1, etaSeconds: 1 }, { epoch: 2, loss: 1.5, accuracy: 0.4, valLoss: 1.7, valAccuracy: 0.35, seconds: 1, etaSeconds: 0 }],
-      evaluation: evaluation(set), test: set, classNames: CLASSES, featureImage: 0,
+      history: [
+        { epoch: 1, loss: 2, accuracy: 0.2, valLoss: 1.9, valAccuracy: 0.25, seconds: 1, etaSeconds: 1 },
+        { epoch: 2, loss: 1.5, accuracy: 0.4, valLoss: 1.7, valAccuracy: 0.35, seconds: 1, etaSeconds: 0 },
+      ],
+      evaluation: evaluation(set),
+      test: set,
+      classNames: CLASSES,
+      featureImage: 0,
       featureMaps: [{ layerIndex: 0, layerName: 'conv2d', shape: [30, 30, 4], values: new Float32Array(30 * 30 * 4).map((_, i) => i % 13) }],
     });
     expect(files.map((f) => f.name).sort()).toEqual([
-      'accuracy.json', 'accuracy.png', 'confusion-matrix.json', 'confusion-matrix.png', 'feature-maps-00-conv2d.json', 'feature-maps-00-conv2d.png',
-      'loss.json', 'loss.png', 'mistakes.json', 'mistakes.png', 'predictions.json', 'predictions.png',
+      'accuracy.json',
+      'accuracy.png',
+      'confusion-matrix.json',
+      'confusion-matrix.png',
+      'feature-maps-00-conv2d.json',
+      'feature-maps-00-conv2d.png',
+      'loss.json',
+      'loss.png',
+      'mistakes.json',
+      'mistakes.png',
+      'predictions.json',
+      'predictions.png',
     ]);
     for (const f of files.filter((x) => x.contentType === 'image/png')) expect(Array.from(f.bytes.subarray(0, 8))).toEqual(PNG_SIGNATURE);
     const data = (name: string) => JSON.parse(new TextDecoder().decode(files.find((f) => f.name === name)!.bytes)) as Record<string, unknown>;

@@ -2,7 +2,8 @@ import { accuracyPlot, confusionMatrixPlot, featureMapsPlot, lossPlot, mistakesG
 import type { TEpochStats, TEvaluation, TFeatureMaps, TImageSet } from '@epoch/trainer';
 
 /** Artifact kinds, as in the database's ArtifactKind enum. */
-export type TArtifactKind = 'ACCURACY_PLOT' | 'LOSS_PLOT' | 'PREDICTIONS_GRID' | 'FEATURE_MAPS' | 'CONFUSION_MATRIX' | 'MISTAKES_GRID' | 'WEIGHTS' | 'DATA_JSON';
+export type TArtifactKind =
+  'ACCURACY_PLOT' | 'LOSS_PLOT' | 'PREDICTIONS_GRID' | 'FEATURE_MAPS' | 'CONFUSION_MATRIX' | 'MISTAKES_GRID' | 'WEIGHTS' | 'DATA_JSON';
 
 export interface TArtifactFile {
   kind: TArtifactKind;
@@ -55,16 +56,43 @@ export function renderPlotArtifacts(input: TPlotInputs): TArtifactFile[] {
   const preds = ev.predictions;
   const size = { imageHeight: test.height, imageWidth: test.width };
   const first = preds.slice(0, 25);
-  files.push(...pair('PREDICTIONS_GRID', 'predictions', predictionGrid({
-    ...size, images: imagesAt(test, first.map((p) => p.index)), actual: first.map((p) => p.label), predicted: first.map((p) => p.predicted), classNames,
-  }), { testIndices: first.map((p) => p.index) }));
+  files.push(
+    ...pair(
+      'PREDICTIONS_GRID',
+      'predictions',
+      predictionGrid({
+        ...size,
+        images: imagesAt(
+          test,
+          first.map((p) => p.index),
+        ),
+        actual: first.map((p) => p.label),
+        predicted: first.map((p) => p.predicted),
+        classNames,
+      }),
+      { testIndices: first.map((p) => p.index) },
+    ),
+  );
 
   for (const fm of input.featureMaps) {
     const [height = 1, width = 1, channels = 1] = fm.shape;
-    files.push(...pair('FEATURE_MAPS', `feature-maps-${String(fm.layerIndex).padStart(2, '0')}-${slug(fm.layerName)}`, featureMapsPlot({
-      layerName: fm.layerName, maps: fm.values, height, width, channels,
-      image: imagesAt(test, [input.featureImage]), imageHeight: test.height, imageWidth: test.width,
-    }), { layerIndex: fm.layerIndex, testIndex: input.featureImage }));
+    files.push(
+      ...pair(
+        'FEATURE_MAPS',
+        `feature-maps-${String(fm.layerIndex).padStart(2, '0')}-${slug(fm.layerName)}`,
+        featureMapsPlot({
+          layerName: fm.layerName,
+          maps: fm.values,
+          height,
+          width,
+          channels,
+          image: imagesAt(test, [input.featureImage]),
+          imageHeight: test.height,
+          imageWidth: test.width,
+        }),
+        { layerIndex: fm.layerIndex, testIndex: input.featureImage },
+      ),
+    );
   }
 
   files.push(...pair('CONFUSION_MATRIX', 'confusion-matrix', confusionMatrixPlot({ matrix: ev.confusionMatrix, classNames })));
@@ -73,10 +101,25 @@ export function renderPlotArtifacts(input: TPlotInputs): TArtifactFile[] {
   const per = test.height * test.width * test.channels;
   const inOrder = preds.every((p, i) => p.index === i);
   const clamp = (v: number) => (Number.isFinite(v) ? Math.min(1, Math.max(0, v)) : v);
-  files.push(...pair('MISTAKES_GRID', 'mistakes', mistakesGrid({
-    ...size, images: inOrder ? test.images.subarray(0, preds.length * per) : imagesAt(test, preds.map((p) => p.index)),
-    actual: preds.map((p) => p.label), predicted: preds.map((p) => p.predicted),
-    confidence: preds.map((p) => clamp(p.probabilities[p.predicted] ?? 0)), classNames,
-  }), inOrder ? {} : { testIndices: preds.map((p) => p.index) }));
+  files.push(
+    ...pair(
+      'MISTAKES_GRID',
+      'mistakes',
+      mistakesGrid({
+        ...size,
+        images: inOrder
+          ? test.images.subarray(0, preds.length * per)
+          : imagesAt(
+              test,
+              preds.map((p) => p.index),
+            ),
+        actual: preds.map((p) => p.label),
+        predicted: preds.map((p) => p.predicted),
+        confidence: preds.map((p) => clamp(p.probabilities[p.predicted] ?? 0)),
+        classNames,
+      }),
+      inOrder ? {} : { testIndices: preds.map((p) => p.index) },
+    ),
+  );
   return files;
 }

@@ -10,14 +10,17 @@ describe('checkStoredSpec', () => {
     const r = checkStoredSpec(model3Spec(), policy());
     expect(r.ok).toBe(true);
   });
-  it('marks an unreadable stored spec as corrupt (not the student\'s fault), naming the field', () => {
+  it("marks an unreadable stored spec as corrupt (not the student's fault), naming the field", () => {
     const r = checkStoredSpec({ ...model3Spec(), epochs: 'ten' }, policy());
     expect(r).toMatchObject({ ok: false, corrupt: true });
     expect(!r.ok && r.problems[0]).toMatch(/modelSpec\.epochs/);
     expect(checkStoredSpec(null, policy())).toMatchObject({ ok: false, corrupt: true });
   });
   it('reports each limit of the current policy the model breaks', () => {
-    const r = checkStoredSpec({ ...denseSpec(), epochs: 20 }, policy({ requiredEpochs: 10, maxEpochs: 15, allowedLayers: ['Conv2D', 'Dense'], allowedOptimizers: ['sgd'] }));
+    const r = checkStoredSpec(
+      { ...denseSpec(), epochs: 20 },
+      policy({ requiredEpochs: 10, maxEpochs: 15, allowedLayers: ['Conv2D', 'Dense'], allowedOptimizers: ['sgd'] }),
+    );
     expect(r.ok).toBe(false);
     const problems = r.ok ? [] : r.problems;
     expect(problems).toEqual([
@@ -27,7 +30,7 @@ describe('checkStoredSpec', () => {
       'the optimizer adam is not allowed; this exercise allows sgd',
     ]);
   });
-  it('refuses a model for other images than the exercise\'s', () => {
+  it("refuses a model for other images than the exercise's", () => {
     const r = checkStoredSpec({ ...denseSpec(), inputShape: [28, 28, 1] }, policy());
     expect(!r.ok && !r.corrupt && r.problems[0]).toMatch(/input shape is \(28, 28, 1\); this exercise's images are \(32, 32, 3\)/);
   });

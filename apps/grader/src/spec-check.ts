@@ -25,7 +25,8 @@ export function checkStoredSpec(stored: unknown, policy: TGradingPolicy): TSpecC
   if (spec.layers.length > rules.maxLayers) problems.push(`the model has ${spec.layers.length} layers; the limit is ${rules.maxLayers}`);
   if (rules.allowedLayers) {
     const allowed = new Set(rules.allowedLayers);
-    for (const l of spec.layers) if (!allowed.has(l.type)) problems.push(`layer "${l.name}" is a ${l.type}; this exercise allows ${rules.allowedLayers.join(', ')}`);
+    for (const l of spec.layers)
+      if (!allowed.has(l.type)) problems.push(`layer "${l.name}" is a ${l.type}; this exercise allows ${rules.allowedLayers.join(', ')}`);
   }
   if (rules.allowedOptimizers && !rules.allowedOptimizers.includes(spec.optimizer.name)) {
     problems.push(`the optimizer ${spec.optimizer.name} is not allowed; this exercise allows ${rules.allowedOptimizers.join(', ')}`);

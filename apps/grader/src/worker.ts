@@ -61,7 +61,12 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
   const loadData = deps.loadData ?? cachedData(config, log);
   const queues = openGradingQueues(connection, config.EPOCH_QUEUE_PREFIX);
   const graderDeps = {
-    prisma, backend, log, loadData, cancelPollMs: config.EPOCH_GRADER_CANCEL_POLL_MS, progressEveryBatches: config.EPOCH_GRADER_PROGRESS_BATCHES,
+    prisma,
+    backend,
+    log,
+    loadData,
+    cancelPollMs: config.EPOCH_GRADER_CANCEL_POLL_MS,
+    progressEveryBatches: config.EPOCH_GRADER_PROGRESS_BATCHES,
     onThroughput: (ips: number) => metrics?.imagesPerSecond.set({ backend: backend.name }, ips),
   };
   // One grading at a time across the queues (see above); with one queue BullMQ's concurrency setting governs.
@@ -75,14 +80,26 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
   const workers = served.map((kind) => {
     const worker = new Worker<TGradingJobPayload, TGradeOutcome>(
       queueNameOf(kind),
-      (job: Job<TGradingJobPayload, TGradeOutcome>, token?: string) => inTurn(() => handleGradeJob(graderDeps, {
-        shutdown: shutdown.signal,
-        onFinished: (outcome, seconds) => metrics?.jobDuration.observe({ outcome, backend: backend.name }, seconds),
-        onFailure: (kind) => metrics?.failures.inc({ kind }),
-      }, job, token)),
+      (job: Job<TGradingJobPayload, TGradeOutcome>, token?: string) =>
+        inTurn(() =>
+          handleGradeJob(
+            graderDeps,
+            {
+              shutdown: shutdown.signal,
+              onFinished: (outcome, seconds) => metrics?.jobDuration.observe({ outcome, backend: backend.name }, seconds),
+              onFailure: (kind) => metrics?.failures.inc({ kind }),
+            },
+            job,
+            token,
+          ),
+        ),
       {
-        connection, prefix: config.EPOCH_QUEUE_PREFIX, concurrency: config.EPOCH_GRADER_CONCURRENCY,
-        lockDuration: config.EPOCH_GRADER_LOCK_MS, stalledInterval: config.EPOCH_GRADER_STALLED_MS, maxStalledCount: 2,
+        connection,
+        prefix: config.EPOCH_QUEUE_PREFIX,
+        concurrency: config.EPOCH_GRADER_CONCURRENCY,
+        lockDuration: config.EPOCH_GRADER_LOCK_MS,
+        stalledInterval: config.EPOCH_GRADER_STALLED_MS,
+        maxStalledCount: 2,
         autorun: false,
       },
     );
@@ -100,7 +117,8 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
       });
       const done = () => {
         busy = Math.max(0, busy - 1);
-        if (busy === 0 && !shutdown.signal.aborted) for (const o of workers) Promise.resolve(o.resume()).catch((e: unknown) => log.warn({ err: e }, 'could not resume a queue'));
+        if (busy === 0 && !shutdown.signal.aborted)
+          for (const o of workers) Promise.resolve(o.resume()).catch((e: unknown) => log.warn({ err: e }, 'could not resume a queue'));
       };
       w.on('completed', done);
       w.on('failed', done);

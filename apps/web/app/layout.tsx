@@ -11,10 +11,14 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <a href="#main" className="skip-link">Skip to content</a>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
         <NavigationProgress />
         <SiteHeader />
-        <main id="main" className="page">{children}</main>
+        <main id="main" className="page">
+          {children}
+        </main>
       </body>
     </html>
   );

@@ -8,10 +8,16 @@ export default async function Home() {
   return (
     <>
       <h1>Courses</h1>
-      {items.length === 0 && <p className="muted">No courses yet. Run <code>./epoch db seed</code>.</p>}
+      {items.length === 0 && (
+        <p className="muted">
+          No courses yet. Run <code>./epoch db seed</code>.
+        </p>
+      )}
       {items.map((c) => (
         <div key={c.slug} className="card">
-          <h2><Link href={`/courses/${c.slug}`}>{c.title}</Link></h2>
+          <h2>
+            <Link href={`/courses/${c.slug}`}>{c.title}</Link>
+          </h2>
           <p className="muted">{c.description}</p>
         </div>
       ))}

@@ -9,14 +9,24 @@ export function AccuracyHistogram({ bins, threshold }: { bins: TClassResults['su
   return (
     <figure className="chart histogram">
       <figcaption>Best test accuracy: students per 10% band; the dashed red line is the pass mark ({Math.round(threshold * 1000) / 10}%)</figcaption>
-      <svg viewBox={`-10 -18 ${W + 20} ${H + 43}`} role="img" aria-label={bins.map((b) => `${Math.round(b.from * 100)}–${Math.round(b.to * 100)}%: ${b.count}`).join(', ')}>
+      <svg
+        viewBox={`-10 -18 ${W + 20} ${H + 43}`}
+        role="img"
+        aria-label={bins.map((b) => `${Math.round(b.from * 100)}–${Math.round(b.to * 100)}%: ${b.count}`).join(', ')}
+      >
         {bins.map((b, i) => {
           const h = (b.count / max) * H;
           return (
             <g key={b.from}>
               <rect x={i * bw + 2} y={H - h} width={bw - 4} height={h} fill={b.from >= threshold ? '#1b7a3a' : '#9aa3b2'} />
-              {b.count > 0 && <text x={i * bw + bw / 2} y={H - h - 3} textAnchor="middle" className="tick">{b.count}</text>}
-              <text x={i * bw + bw / 2} y={H + 14} textAnchor="middle" className="tick">{Math.round(b.from * 100)}–{Math.round(b.to * 100)}</text>
+              {b.count > 0 && (
+                <text x={i * bw + bw / 2} y={H - h - 3} textAnchor="middle" className="tick">
+                  {b.count}
+                </text>
+              )}
+              <text x={i * bw + bw / 2} y={H + 14} textAnchor="middle" className="tick">
+                {Math.round(b.from * 100)}–{Math.round(b.to * 100)}
+              </text>
             </g>
           );
         })}

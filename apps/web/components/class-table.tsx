@@ -8,7 +8,12 @@ import { classView, retrainMessage, type TFilter, type TSortKey } from '../lib/c
 import { percent } from '../lib/policy-text';
 
 const COLUMNS: [TSortKey, string][] = [
-  ['name', 'Student'], ['bestTestAccuracy', 'Best'], ['latestTestAccuracy', 'Latest'], ['passed', 'Passed'], ['attempts', 'Attempts'], ['lastSubmissionAt', 'Last submission'],
+  ['name', 'Student'],
+  ['bestTestAccuracy', 'Best'],
+  ['latestTestAccuracy', 'Latest'],
+  ['passed', 'Passed'],
+  ['attempts', 'Attempts'],
+  ['lastSubmissionAt', 'Last submission'],
 ];
 
 export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClassResultRow[]; exercise: string; csrfToken: string }) {
@@ -18,9 +23,16 @@ export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClas
   const redecideAll = async () => {
     setRegrade(null);
     try {
-      const r = await postJson<TRegradeResult>(`/api/exercises/${encodeURIComponent(exercise)}/regrade`, { mode: 'redecide', submissionIds: graded }, { csrfToken });
+      const r = await postJson<TRegradeResult>(
+        `/api/exercises/${encodeURIComponent(exercise)}/regrade`,
+        { mode: 'redecide', submissionIds: graded },
+        { csrfToken },
+      );
       const reasons = [...new Set(r.skipped.map((x) => x.reason))].join('; ');
-      setRegrade({ ok: true, text: `Re-decided against the current pass mark: ${r.changed.length} changed, ${r.skipped.length} unchanged${reasons ? ` (${reasons})` : ''}.` });
+      setRegrade({
+        ok: true,
+        text: `Re-decided against the current pass mark: ${r.changed.length} changed, ${r.skipped.length} unchanged${reasons ? ` (${reasons})` : ''}.`,
+      });
       router.refresh();
     } catch (e) {
       setRegrade({ ok: false, text: e instanceof Error ? e.message : String(e) });
@@ -28,13 +40,28 @@ export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClas
   };
   // Latest submissions chosen for re-training (by submission id).
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const toggle = (id: string, on: boolean) => setSelected((s) => { const next = new Set(s); if (on) next.add(id); else next.delete(id); return next; });
+  const toggle = (id: string, on: boolean) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
   const retrainSelected = async () => {
     const ids = [...selected];
     setRegrade(null);
-    if (!window.confirm(`Train ${ids.length === 1 ? 'this submission' : `these ${ids.length} submissions`} again from scratch? The stored result is discarded and replaced by the new one.`)) return;
+    if (
+      !window.confirm(
+        `Train ${ids.length === 1 ? 'this submission' : `these ${ids.length} submissions`} again from scratch? The stored result is discarded and replaced by the new one.`,
+      )
+    )
+      return;
     try {
-      const r = await postJson<TRegradeResult>(`/api/exercises/${encodeURIComponent(exercise)}/regrade`, { mode: 'retrain', submissionIds: ids }, { csrfToken });
+      const r = await postJson<TRegradeResult>(
+        `/api/exercises/${encodeURIComponent(exercise)}/regrade`,
+        { mode: 'retrain', submissionIds: ids },
+        { csrfToken },
+      );
       setRegrade({ ok: r.changed.length > 0, text: retrainMessage(r) });
       setSelected(new Set());
       router.refresh();
@@ -49,31 +76,67 @@ export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClas
   const shown = useMemo(() => classView(rows, { query, filter, sort, desc }), [rows, query, filter, sort, desc]);
   const sortBy = (key: TSortKey) => {
     if (key === sort) setDesc(!desc);
-    else { setSort(key); setDesc(key !== 'name'); }
+    else {
+      setSort(key);
+      setDesc(key !== 'name');
+    }
   };
   return (
     <>
       <div className="filters">
-        <label>Search <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="name or email" /></label>
-        <label>Show{' '}
+        <label>
+          Search <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="name or email" />
+        </label>
+        <label>
+          Show{' '}
           <select value={filter} onChange={(e) => setFilter(e.target.value as TFilter)}>
-            <option value="all">everyone</option><option value="passed">passed</option><option value="not-passed">not passed</option>
-            <option value="late">late</option><option value="no-attempt">no attempt</option>
+            <option value="all">everyone</option>
+            <option value="passed">passed</option>
+            <option value="not-passed">not passed</option>
+            <option value="late">late</option>
+            <option value="no-attempt">no attempt</option>
           </select>
         </label>
-        <span className="muted" role="status">{shown.length} of {rows.length} students</span>
-        <button type="button" disabled={graded.length === 0} onClick={() => { redecideAll().catch(() => undefined); }}>Re-decide latest results</button>
-        <button type="button" disabled={selected.size === 0} onClick={() => { retrainSelected().catch(() => undefined); }}>Re-train selected ({selected.size})</button>
+        <span className="muted" role="status">
+          {shown.length} of {rows.length} students
+        </span>
+        <button
+          type="button"
+          disabled={graded.length === 0}
+          onClick={() => {
+            redecideAll().catch(() => undefined);
+          }}
+        >
+          Re-decide latest results
+        </button>
+        <button
+          type="button"
+          disabled={selected.size === 0}
+          onClick={() => {
+            retrainSelected().catch(() => undefined);
+          }}
+        >
+          Re-train selected ({selected.size})
+        </button>
       </div>
-      {regrade && <p role="status" className={regrade.ok ? 'ok-text' : 'error-text'} data-testid="regrade-message">{regrade.text}</p>}
+      {regrade && (
+        <p role="status" className={regrade.ok ? 'ok-text' : 'error-text'} data-testid="regrade-message">
+          {regrade.text}
+        </p>
+      )}
       <div className="table-scroll">
         <table className="class-table" data-testid="class-table">
           <thead>
             <tr>
-              <th scope="col"><span className="visually-hidden">Select for re-training</span></th>
+              <th scope="col">
+                <span className="visually-hidden">Select for re-training</span>
+              </th>
               {COLUMNS.map(([key, label]) => (
                 <th key={key} scope="col" aria-sort={sort === key ? (desc ? 'descending' : 'ascending') : 'none'}>
-                  <button type="button" className="sort-button" onClick={() => sortBy(key)}>{label}{sort === key ? (desc ? ' ▼' : ' ▲') : ''}</button>
+                  <button type="button" className="sort-button" onClick={() => sortBy(key)}>
+                    {label}
+                    {sort === key ? (desc ? ' ▼' : ' ▲') : ''}
+                  </button>
                 </th>
               ))}
               <th scope="col">Result</th>
@@ -82,16 +145,31 @@ export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClas
           <tbody>
             {shown.map((r) => (
               <tr key={r.userId}>
-                <td>{r.latestSubmissionId && (
-                  <input type="checkbox" aria-label={`Select ${r.name}'s latest submission for re-training`} checked={selected.has(r.latestSubmissionId)}
-                    onChange={(e) => toggle(r.latestSubmissionId!, e.target.checked)} />
-                )}</td>
-                <td>{r.name}<br /><span className="muted small">{r.email}</span></td>
+                <td>
+                  {r.latestSubmissionId && (
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${r.name}'s latest submission for re-training`}
+                      checked={selected.has(r.latestSubmissionId)}
+                      onChange={(e) => toggle(r.latestSubmissionId!, e.target.checked)}
+                    />
+                  )}
+                </td>
+                <td>
+                  {r.name}
+                  <br />
+                  <span className="muted small">{r.email}</span>
+                </td>
                 <td className="num">{r.bestTestAccuracy !== null ? percent(r.bestTestAccuracy) : '—'}</td>
                 <td className="num">{r.latestTestAccuracy !== null ? percent(r.latestTestAccuracy) : '—'}</td>
-                <td><span className={`status status-${r.passed ? 'pass' : r.attempts ? 'fail' : 'neutral'}`}>{r.passed ? 'yes' : 'no'}</span></td>
+                <td>
+                  <span className={`status status-${r.passed ? 'pass' : r.attempts ? 'fail' : 'neutral'}`}>{r.passed ? 'yes' : 'no'}</span>
+                </td>
                 <td className="num">{r.attempts}</td>
-                <td>{r.lastSubmissionAt ? new Date(r.lastSubmissionAt).toUTCString() : '—'}{r.late ? ' (late)' : ''}</td>
+                <td>
+                  {r.lastSubmissionAt ? new Date(r.lastSubmissionAt).toUTCString() : '—'}
+                  {r.late ? ' (late)' : ''}
+                </td>
                 <td>{r.latestSubmissionId ? <Link href={`/submissions/${r.latestSubmissionId}`}>latest</Link> : '—'}</td>
               </tr>
             ))}

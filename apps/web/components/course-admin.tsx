@@ -14,9 +14,16 @@ export function CreateCourseForm({ csrfToken }: { csrfToken: string }) {
     const d = new FormData(form);
     const code = String(d.get('enrollmentCode') ?? '').trim();
     try {
-      const c = await postJson<TCourseAdminView>('/api/admin/courses', {
-        slug: String(d.get('slug') ?? '').trim(), title: String(d.get('title') ?? ''), description: String(d.get('description') ?? ''), ...(code ? { enrollmentCode: code } : {}),
-      }, { csrfToken });
+      const c = await postJson<TCourseAdminView>(
+        '/api/admin/courses',
+        {
+          slug: String(d.get('slug') ?? '').trim(),
+          title: String(d.get('title') ?? ''),
+          description: String(d.get('description') ?? ''),
+          ...(code ? { enrollmentCode: code } : {}),
+        },
+        { csrfToken },
+      );
       setOutcome({ ok: true, text: `Created ${c.title} (${c.slug}). Students join with the code ${c.enrollmentCode}.`, lines: [] });
       form.reset();
       router.refresh();
@@ -25,14 +32,26 @@ export function CreateCourseForm({ csrfToken }: { csrfToken: string }) {
     }
   };
   return (
-    <form className="card form" onSubmit={(e) => { submit(e).catch(() => undefined); }} aria-labelledby="create-course-title">
+    <form
+      className="card form"
+      onSubmit={(e) => {
+        submit(e).catch(() => undefined);
+      }}
+      aria-labelledby="create-course-title"
+    >
       <h2 id="create-course-title">Create a course</h2>
-      <label htmlFor="c-slug">Slug (in the course's address: lower-case letters, digits, dashes)</label><input id="c-slug" name="slug" required />
-      <label htmlFor="c-title">Title</label><input id="c-title" name="title" required />
-      <label htmlFor="c-description">Description</label><textarea id="c-description" name="description" rows={2} />
-      <label htmlFor="c-code">Enrollment code (blank: generate one)</label><input id="c-code" name="enrollmentCode" placeholder="e.g. SPRING-2027" />
+      <label htmlFor="c-slug">Slug (in the course's address: lower-case letters, digits, dashes)</label>
+      <input id="c-slug" name="slug" required />
+      <label htmlFor="c-title">Title</label>
+      <input id="c-title" name="title" required />
+      <label htmlFor="c-description">Description</label>
+      <textarea id="c-description" name="description" rows={2} />
+      <label htmlFor="c-code">Enrollment code (blank: generate one)</label>
+      <input id="c-code" name="enrollmentCode" placeholder="e.g. SPRING-2027" />
       <Outcome outcome={outcome} id="create-course-outcome" />
-      <button type="submit" className="primary">Create course</button>
+      <button type="submit" className="primary">
+        Create course
+      </button>
     </form>
   );
 }
@@ -56,20 +75,38 @@ function AddPersonForm({ course, csrfToken, users, kind }: { course: string; csr
     }
   };
   return (
-    <form className="card form" onSubmit={(e) => { submit(e).catch(() => undefined); }} aria-labelledby={`${id}-title`}>
+    <form
+      className="card form"
+      onSubmit={(e) => {
+        submit(e).catch(() => undefined);
+      }}
+      aria-labelledby={`${id}-title`}
+    >
       <h2 id={`${id}-title`}>{kind === 'instructor' ? 'Assign an instructor' : 'Enroll a student'}</h2>
       {users.length === 0 ? (
-        <p className="muted">{kind === 'instructor' ? 'Every instructor account already teaches this course. Create one on the Users page.' : 'Every student account is already enrolled. Create students on the Users page (or import a roster with a course column).'}</p>
+        <p className="muted">
+          {kind === 'instructor'
+            ? 'Every instructor account already teaches this course. Create one on the Users page.'
+            : 'Every student account is already enrolled. Create students on the Users page (or import a roster with a course column).'}
+        </p>
       ) : (
         <>
           <label htmlFor={`${id}-user`}>{kind === 'instructor' ? 'Instructor' : 'Student'}</label>
           {/* Keyed by the choices: after someone is added the list changes, and the select starts again at "Choose…". */}
           <select key={users.map((u) => u.id).join()} id={`${id}-user`} name="userId" required defaultValue="">
-            <option value="" disabled>Choose…</option>
-            {users.map((u) => <option key={u.id} value={u.id}>{u.name} ({u.email})</option>)}
+            <option value="" disabled>
+              Choose…
+            </option>
+            {users.map((u) => (
+              <option key={u.id} value={u.id}>
+                {u.name} ({u.email})
+              </option>
+            ))}
           </select>
           <Outcome outcome={outcome} id={`${id}-outcome`} />
-          <button type="submit" className="primary">{kind === 'instructor' ? 'Assign instructor' : 'Enroll student'}</button>
+          <button type="submit" className="primary">
+            {kind === 'instructor' ? 'Assign instructor' : 'Enroll student'}
+          </button>
         </>
       )}
     </form>

@@ -33,8 +33,18 @@ function toCmDiagnostics(report: TCheckReport, doc: Text): Diagnostic[] {
 
 const newKey = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `k${Date.now()}${Math.random().toString(36).slice(2)}`);
 
-export function ExerciseEditor({ exercise, starterCode, rules, csrfToken, canSubmit }: {
-  exercise: string; starterCode: string; rules: TModelRulesInput; csrfToken: string; canSubmit: boolean;
+export function ExerciseEditor({
+  exercise,
+  starterCode,
+  rules,
+  csrfToken,
+  canSubmit,
+}: {
+  exercise: string;
+  starterCode: string;
+  rules: TModelRulesInput;
+  csrfToken: string;
+  canSubmit: boolean;
 }) {
   const router = useRouter();
   const host = useRef<HTMLDivElement>(null);
@@ -50,19 +60,26 @@ export function ExerciseEditor({ exercise, starterCode, rules, csrfToken, canSub
   const [submitError, setSubmitError] = useState<string | null>(null);
   const draftKey = `epoch:draft:${exercise}`;
 
-  const runCheck = useCallback((v: EditorView) => {
-    const text = v.state.doc.toString();
-    const r = checkSource(text, { rules });
-    v.dispatch(setDiagnostics(v.state, toCmDiagnostics(r, v.state.doc)));
-    setReport(r);
-    if (r.summary) setLastSummary(r.summary);
-    setChecking(false);
-  }, [rules]);
+  const runCheck = useCallback(
+    (v: EditorView) => {
+      const text = v.state.doc.toString();
+      const r = checkSource(text, { rules });
+      v.dispatch(setDiagnostics(v.state, toCmDiagnostics(r, v.state.doc)));
+      setReport(r);
+      if (r.summary) setLastSummary(r.summary);
+      setChecking(false);
+    },
+    [rules],
+  );
 
   useEffect(() => {
     if (!host.current) return;
     let draft: string | null = null;
-    try { draft = window.localStorage.getItem(draftKey); } catch { draft = null; }
+    try {
+      draft = window.localStorage.getItem(draftKey);
+    } catch {
+      draft = null;
+    }
     const initial = draft ?? starterCode;
     source.current = initial;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -71,8 +88,14 @@ export function ExerciseEditor({ exercise, starterCode, rules, csrfToken, canSub
       state: EditorState.create({
         doc: initial,
         extensions: [
-          lineNumbers(), history(), indentOnInput(), bracketMatching(), highlightActiveLine(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }), python(), lintGutter(),
+          lineNumbers(),
+          history(),
+          indentOnInput(),
+          bracketMatching(),
+          highlightActiveLine(),
+          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          python(),
+          lintGutter(),
           keymap.of([...defaultKeymap, ...historyKeymap]),
           EditorView.contentAttributes.of({ 'aria-label': 'Model code (Python)' }),
           EditorView.updateListener.of((u) => {
@@ -82,7 +105,11 @@ export function ExerciseEditor({ exercise, starterCode, rules, csrfToken, canSub
             setChecking(true);
             clearTimeout(timer);
             timer = setTimeout(() => {
-              try { window.localStorage.setItem(draftKey, source.current); } catch { /* storage full or disabled: the draft is only a convenience */ }
+              try {
+                window.localStorage.setItem(draftKey, source.current);
+              } catch {
+                /* storage full or disabled: the draft is only a convenience */
+              }
               runCheck(u.view);
             }, CHECK_DELAY_MS);
           }),
@@ -91,7 +118,11 @@ export function ExerciseEditor({ exercise, starterCode, rules, csrfToken, canSub
     });
     view.current = v;
     runCheck(v);
-    return () => { clearTimeout(timer); v.destroy(); view.current = null; };
+    return () => {
+      clearTimeout(timer);
+      v.destroy();
+      view.current = null;
+    };
   }, [draftKey, starterCode, runCheck]);
 
   const resetToStarter = () => {
@@ -104,7 +135,11 @@ export function ExerciseEditor({ exercise, starterCode, rules, csrfToken, canSub
     setSubmitting(true);
     setSubmitError(null);
     try {
-      const created = await postJson<TSubmissionCreated>('/api/submissions', { exercise, source: source.current }, { csrfToken, headers: { 'idempotency-key': idemKey.current } });
+      const created = await postJson<TSubmissionCreated>(
+        '/api/submissions',
+        { exercise, source: source.current },
+        { csrfToken, headers: { 'idempotency-key': idemKey.current } },
+      );
       router.push(`/submissions/${encodeURIComponent(created.id)}`);
     } catch (e) {
       setSubmitError(e instanceof Error ? e.message : String(e));
@@ -123,23 +158,42 @@ export function ExerciseEditor({ exercise, starterCode, rules, csrfToken, canSub
         <div ref={host} className="code-editor" data-testid="code-editor" />
         <div className="editor-bar">
           <p className={`check-status ${errors ? 'bad' : 'good'}`} role="status" aria-live="polite" data-testid="check-status">
-            {checking && !report ? 'Checking…'
-              : errors ? `${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}: fix ${errors === 1 ? 'it' : 'them'} to submit`
+            {checking && !report
+              ? 'Checking…'
+              : errors
+                ? `${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''}: fix ${errors === 1 ? 'it' : 'them'} to submit`
                 : `No errors${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : ''}`}
           </p>
           <div className="actions">
-            <button type="button" onClick={resetToStarter}>Reset to starter code</button>
-            <button type="button" className="primary" disabled={disabled} onClick={() => { submit().catch(() => undefined); }} data-testid="submit">
+            <button type="button" onClick={resetToStarter}>
+              Reset to starter code
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={disabled}
+              onClick={() => {
+                submit().catch(() => undefined);
+              }}
+              data-testid="submit"
+            >
               {submitting ? 'Submitting…' : 'Submit'}
             </button>
           </div>
         </div>
-        {submitError && <p role="alert" className="error-text">{submitError}</p>}
+        {submitError && (
+          <p role="alert" className="error-text">
+            {submitError}
+          </p>
+        )}
         {report && report.diagnostics.length > 0 && (
           <ul className="diagnostics" data-testid="diagnostics">
             {report.diagnostics.map((d, i) => (
               <li key={i} className={`diag-${d.severity}`}>
-                <span className="diag-pos">Line {d.line}, column {d.column}</span> {d.message}
+                <span className="diag-pos">
+                  Line {d.line}, column {d.column}
+                </span>{' '}
+                {d.message}
               </li>
             ))}
           </ul>
@@ -150,15 +204,43 @@ export function ExerciseEditor({ exercise, starterCode, rules, csrfToken, canSub
         {summary ? (
           <table className={`summary-table${stale ? ' stale' : ''}`} data-testid="summary-table" data-stale={stale ? 'true' : undefined}>
             <caption className="muted">{stale ? 'The code cannot be built now; this is its last version that could.' : `Model “${summary.modelName}”`}</caption>
-            <thead><tr><th scope="col">Layer (type)</th><th scope="col">Output shape</th><th scope="col" className="num">Params</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Layer (type)</th>
+                <th scope="col">Output shape</th>
+                <th scope="col" className="num">
+                  Params
+                </th>
+              </tr>
+            </thead>
             <tbody>
               {summary.rows.map((r) => (
-                <tr key={r.name}><td>{r.name} ({r.type})</td><td><code>{formatShape(r.outputShape)}</code></td><td className="num">{r.params.toLocaleString('en-US')}</td></tr>
+                <tr key={r.name}>
+                  <td>
+                    {r.name} ({r.type})
+                  </td>
+                  <td>
+                    <code>{formatShape(r.outputShape)}</code>
+                  </td>
+                  <td className="num">{r.params.toLocaleString('en-US')}</td>
+                </tr>
               ))}
             </tbody>
             <tfoot>
-              <tr><th scope="row" colSpan={2}>Total params</th><td className="num" data-testid="total-params">{summary.totalParams.toLocaleString('en-US')}</td></tr>
-              <tr><th scope="row" colSpan={2}>Trainable params</th><td className="num">{summary.trainableParams.toLocaleString('en-US')}</td></tr>
+              <tr>
+                <th scope="row" colSpan={2}>
+                  Total params
+                </th>
+                <td className="num" data-testid="total-params">
+                  {summary.totalParams.toLocaleString('en-US')}
+                </td>
+              </tr>
+              <tr>
+                <th scope="row" colSpan={2}>
+                  Trainable params
+                </th>
+                <td className="num">{summary.trainableParams.toLocaleString('en-US')}</td>
+              </tr>
             </tfoot>
           </table>
         ) : (

@@ -13,7 +13,13 @@ export function Outcome({ outcome, id }: { outcome: TOutcome; id: string }) {
   return (
     <div role="status" data-testid={id} className={outcome.ok ? 'ok-text' : 'error-text'}>
       <p>{outcome.text}</p>
-      {outcome.lines.length > 0 && <ul>{outcome.lines.map((l) => <li key={l}>{l}</li>)}</ul>}
+      {outcome.lines.length > 0 && (
+        <ul>
+          {outcome.lines.map((l) => (
+            <li key={l}>{l}</li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -42,7 +42,9 @@ export async function LessonFigure({ course, name, model }: { course: string; na
       {history.length > 0 && (
         <CurveChart title="Accuracy" series={accuracy} maxEpoch={Math.max(history.length, 2)} yMin={0} yMax={top} format={(v) => `${Math.round(v * 100)}%`} />
       )}
-      <figcaption><strong>{view.title}.</strong> {view.caption}</figcaption>
+      <figcaption>
+        <strong>{view.title}.</strong> {view.caption}
+      </figcaption>
     </figure>
   );
 }

@@ -13,8 +13,18 @@ type TStatus = Omit<TProgressView, 'epochs'>;
  * Status, progress over epochs and the curves, fed by the API's SSE stream (which resumes after a reload from the
  * epochs already stored); when the submission is final the page is refreshed to show the result.
  */
-export function LiveTraining({ submissionId, initial, totalEpochs, csrfToken, isOwner }: {
-  submissionId: string; initial: TProgressView; totalEpochs: number; csrfToken: string; isOwner: boolean;
+export function LiveTraining({
+  submissionId,
+  initial,
+  totalEpochs,
+  csrfToken,
+  isOwner,
+}: {
+  submissionId: string;
+  initial: TProgressView;
+  totalEpochs: number;
+  csrfToken: string;
+  isOwner: boolean;
 }) {
   const router = useRouter();
   const [status, setStatus] = useState<TStatus>(initial);
@@ -72,19 +82,45 @@ export function LiveTraining({ submissionId, initial, totalEpochs, csrfToken, is
     <section className="card" aria-labelledby="progress-title" data-testid="live-training">
       <h2 id="progress-title">Training</h2>
       <p>
-        <span className={`status status-${label.tone}`} data-testid="status">{label.text}</span>
+        <span className={`status status-${label.tone}`} data-testid="status">
+          {label.text}
+        </span>
         {status.status === 'QUEUED' && status.queuePosition !== null && <> · position {status.queuePosition} in the queue</>}
-        {status.etaSeconds !== null && !final && <> · about {status.etaSeconds < 90 ? `${status.etaSeconds} s` : `${Math.round(status.etaSeconds / 60)} min`} left</>}
+        {status.etaSeconds !== null && !final && (
+          <> · about {status.etaSeconds < 90 ? `${status.etaSeconds} s` : `${Math.round(status.etaSeconds / 60)} min`} left</>
+        )}
         {!final && connection === 'reconnecting' && <span className="muted"> · reconnecting…</span>}
       </p>
-      <div className="progress" role="progressbar" aria-label="Epochs trained" aria-valuemin={0} aria-valuemax={totalEpochs} aria-valuenow={Math.min(done, totalEpochs)}>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-label="Epochs trained"
+        aria-valuemin={0}
+        aria-valuemax={totalEpochs}
+        aria-valuenow={Math.min(done, totalEpochs)}
+      >
         <div className="progress-fill" style={{ width: `${totalEpochs ? Math.min(100, (done / totalEpochs) * 100) : 0}%` }} />
       </div>
-      <p className="muted" data-testid="epoch-count">{done} of {totalEpochs} epochs</p>
+      <p className="muted" data-testid="epoch-count">
+        {done} of {totalEpochs} epochs
+      </p>
       {isOwner && (status.status === 'QUEUED' || status.status === 'RECEIVED') && (
-        <p><button type="button" onClick={() => { cancel().catch(() => undefined); }}>Cancel this submission</button></p>
+        <p>
+          <button
+            type="button"
+            onClick={() => {
+              cancel().catch(() => undefined);
+            }}
+          >
+            Cancel this submission
+          </button>
+        </p>
       )}
-      {cancelError && <p role="alert" className="error-text">{cancelError}</p>}
+      {cancelError && (
+        <p role="alert" className="error-text">
+          {cancelError}
+        </p>
+      )}
       {done > 0 && (
         <div className="charts">
           <CurveChart title="Accuracy" series={accuracy} maxEpoch={maxEpoch} yMin={0} yMax={1} format={(v) => `${Math.round(v * 100)}%`} />

@@ -10,13 +10,19 @@ import { isAppNavigation } from '../lib/navigation';
 export function NavigationProgress() {
   const pathname = usePathname();
   const [pending, setPending] = useState(false);
-  useEffect(() => { setPending(false); }, [pathname]);
+  useEffect(() => {
+    setPending(false);
+  }, [pathname]);
   useEffect(() => {
     // Capture phase: Next's <Link> prevents the default action in its own click handler, which runs later.
     const onClick = (e: MouseEvent) => {
       if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
       const a = e.target instanceof Element ? e.target.closest('a[href]') : null;
-      if (a instanceof HTMLAnchorElement && isAppNavigation({ href: a.href, target: a.getAttribute('target'), download: a.hasAttribute('download') }, window.location.href)) setPending(true);
+      if (
+        a instanceof HTMLAnchorElement &&
+        isAppNavigation({ href: a.href, target: a.getAttribute('target'), download: a.hasAttribute('download') }, window.location.href)
+      )
+        setPending(true);
     };
     document.addEventListener('click', onClick, true);
     return () => document.removeEventListener('click', onClick, true);
@@ -27,5 +33,9 @@ export function NavigationProgress() {
     const t = window.setTimeout(() => setPending(false), 15_000);
     return () => window.clearTimeout(t);
   }, [pending]);
-  return pending ? <div className="nav-progress" role="status" aria-live="polite" data-testid="nav-progress">Loading…</div> : null;
+  return pending ? (
+    <div className="nav-progress" role="status" aria-live="polite" data-testid="nav-progress">
+      Loading…
+    </div>
+  ) : null;
 }

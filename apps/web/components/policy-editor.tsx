@@ -7,7 +7,10 @@ import { POLICY_FIELDS, policyFromForm, policyToForm } from '../lib/policy-form'
 
 async function putPolicy(slug: string, body: unknown, csrfToken: string): Promise<TPolicyUpdateResult> {
   const res = await fetch(`/api/exercises/${encodeURIComponent(slug)}/policy`, {
-    method: 'PUT', headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken }, body: JSON.stringify(body), credentials: 'same-origin',
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
+    body: JSON.stringify(body),
+    credentials: 'same-origin',
   });
   const parsed: unknown = await res.json().catch(() => null);
   if (!res.ok) {
@@ -28,13 +31,19 @@ export function PolicyEditor({ slug, view, csrfToken }: { slug: string; view: TP
     const form = Object.fromEntries(POLICY_FIELDS.map((f) => [f.name, String(data.get(f.name) ?? '')]));
     const r = policyFromForm(view.policy, form);
     setMessage(null);
-    if (r.errors) { setErrors(r.errors); return; }
+    if (r.errors) {
+      setErrors(r.errors);
+      return;
+    }
     setErrors({});
     setBusy(true);
     try {
       const done = await putPolicy(slug, r.policy, csrfToken);
       const { passedToFailed: down, failedToPassed: up } = done.redecided;
-      setMessage({ ok: true, text: `Saved as version ${done.version}. ${down} result${down === 1 ? '' : 's'} changed from passed to failed, ${up} from failed to passed.` });
+      setMessage({
+        ok: true,
+        text: `Saved as version ${done.version}. ${down} result${down === 1 ? '' : 's'} changed from passed to failed, ${up} from failed to passed.`,
+      });
       router.refresh();
     } catch (err) {
       setMessage({ ok: false, text: err instanceof Error ? err.message : String(err) });
@@ -43,17 +52,39 @@ export function PolicyEditor({ slug, view, csrfToken }: { slug: string; view: TP
     }
   };
   return (
-    <form className="card form policy-form" onSubmit={(e) => { save(e).catch(() => undefined); }} noValidate>
+    <form
+      className="card form policy-form"
+      onSubmit={(e) => {
+        save(e).catch(() => undefined);
+      }}
+      noValidate
+    >
       {POLICY_FIELDS.map((f) => (
         <div key={f.name} className="field">
           <label htmlFor={`p-${f.name}`}>{f.label}</label>
-          <input id={`p-${f.name}`} name={f.name} defaultValue={initial[f.name]} inputMode={f.kind === 'text?' ? 'text' : 'decimal'}
-            aria-invalid={errors[f.name] ? 'true' : undefined} aria-describedby={errors[f.name] ? `p-${f.name}-error` : undefined} />
-          {errors[f.name] && <p id={`p-${f.name}-error`} className="error-text field-error">{errors[f.name]}</p>}
+          <input
+            id={`p-${f.name}`}
+            name={f.name}
+            defaultValue={initial[f.name]}
+            inputMode={f.kind === 'text?' ? 'text' : 'decimal'}
+            aria-invalid={errors[f.name] ? 'true' : undefined}
+            aria-describedby={errors[f.name] ? `p-${f.name}-error` : undefined}
+          />
+          {errors[f.name] && (
+            <p id={`p-${f.name}-error`} className="error-text field-error">
+              {errors[f.name]}
+            </p>
+          )}
         </div>
       ))}
-      {message && <p role="status" className={message.ok ? 'ok-text' : 'error-text'} data-testid="policy-message">{message.text}</p>}
-      <button type="submit" className="primary" disabled={busy}>{busy ? 'Saving…' : 'Save policy'}</button>
+      {message && (
+        <p role="status" className={message.ok ? 'ok-text' : 'error-text'} data-testid="policy-message">
+          {message.text}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? 'Saving…' : 'Save policy'}
+      </button>
     </form>
   );
 }

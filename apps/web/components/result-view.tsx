@@ -26,17 +26,23 @@ export function ResultView({ result, threshold }: { result: TResultView; thresho
     <section className="card" aria-labelledby="result-title" data-testid="result">
       <h2 id="result-title">Result</h2>
       {result.resultHidden ? (
-        <p className="verdict verdict-neutral">Graded. The result is shown after the deadline{result.visibleFrom ? ` (${new Date(result.visibleFrom).toUTCString()})` : ''}.</p>
+        <p className="verdict verdict-neutral">
+          Graded. The result is shown after the deadline{result.visibleFrom ? ` (${new Date(result.visibleFrom).toUTCString()})` : ''}.
+        </p>
       ) : (
         <p className={`verdict verdict-${result.passed ? 'pass' : 'fail'}`} data-testid="verdict">
-          {result.passed ? 'Passed' : 'Not passed'}: test accuracy {result.testAccuracy !== null ? percent(result.testAccuracy) : '—'}, the pass mark is {percent(threshold)}.
+          {result.passed ? 'Passed' : 'Not passed'}: test accuracy {result.testAccuracy !== null ? percent(result.testAccuracy) : '—'}, the pass mark is{' '}
+          {percent(threshold)}.
         </p>
       )}
       {gap !== null && gap > 0.1 && (
-        <p className="hint" role="note">Training accuracy is {percent(gap)} above validation accuracy: the model is overfitting. Dropout, pooling or fewer epochs may help.</p>
+        <p className="hint" role="note">
+          Training accuracy is {percent(gap)} above validation accuracy: the model is overfitting. Dropout, pooling or fewer epochs may help.
+        </p>
       )}
       <p className="muted">
-        Trained on {result.backend} in {seconds(result.durations.trainingMs)} (evaluation {seconds(result.durations.evaluationMs)}, waited {seconds(result.durations.queueWaitMs)} in the queue), seed {result.seed}.
+        Trained on {result.backend} in {seconds(result.durations.trainingMs)} (evaluation {seconds(result.durations.evaluationMs)}, waited{' '}
+        {seconds(result.durations.queueWaitMs)} in the queue), seed {result.seed}.
         {result.reusedFrom && <> Identical to an earlier submission, so its result was reused.</>}
       </p>
       {result.history.length > 0 && (
@@ -49,8 +55,24 @@ export function ResultView({ result, threshold }: { result: TResultView; thresho
         <div className="table-scroll">
           <table className="per-class">
             <caption>Test accuracy per class</caption>
-            <thead><tr>{classes.map(([c]) => <th key={c} scope="col">{c}</th>)}</tr></thead>
-            <tbody><tr>{classes.map(([c, a]) => <td key={c} className="num">{percent(a, 0)}</td>)}</tr></tbody>
+            <thead>
+              <tr>
+                {classes.map(([c]) => (
+                  <th key={c} scope="col">
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                {classes.map(([c, a]) => (
+                  <td key={c} className="num">
+                    {percent(a, 0)}
+                  </td>
+                ))}
+              </tr>
+            </tbody>
           </table>
         </div>
       )}

@@ -15,7 +15,11 @@ export function RetrainButton({ exercise, submissionId, csrfToken }: { exercise:
     setBusy(true);
     setMessage(null);
     try {
-      const r = await postJson<TRegradeResult>(`/api/exercises/${encodeURIComponent(exercise)}/regrade`, { mode: 'retrain', submissionIds: [submissionId] }, { csrfToken });
+      const r = await postJson<TRegradeResult>(
+        `/api/exercises/${encodeURIComponent(exercise)}/regrade`,
+        { mode: 'retrain', submissionIds: [submissionId] },
+        { csrfToken },
+      );
       setMessage({ ok: r.changed.length > 0, text: retrainMessage(r) });
       router.refresh();
     } catch (e) {
@@ -26,8 +30,20 @@ export function RetrainButton({ exercise, submissionId, csrfToken }: { exercise:
   };
   return (
     <div className="actions staff-actions">
-      <button type="button" disabled={busy} onClick={() => { retrain().catch(() => undefined); }}>{busy ? 'Queuing…' : 'Re-train this submission'}</button>
-      {message && <p role="status" className={message.ok ? 'ok-text' : 'error-text'} data-testid="retrain-message">{message.text}</p>}
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => {
+          retrain().catch(() => undefined);
+        }}
+      >
+        {busy ? 'Queuing…' : 'Re-train this submission'}
+      </button>
+      {message && (
+        <p role="status" className={message.ok ? 'ok-text' : 'error-text'} data-testid="retrain-message">
+          {message.text}
+        </p>
+      )}
     </div>
   );
 }

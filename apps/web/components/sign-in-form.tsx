@@ -27,13 +27,25 @@ export function SignInForm({ next }: { next?: string }) {
     }
   };
   return (
-    <form className="card form" onSubmit={(e) => { submit(e).catch(() => undefined); }} aria-describedby={error ? 'sign-in-error' : undefined}>
+    <form
+      className="card form"
+      onSubmit={(e) => {
+        submit(e).catch(() => undefined);
+      }}
+      aria-describedby={error ? 'sign-in-error' : undefined}
+    >
       <label htmlFor="email">Email</label>
       <input id="email" name="email" type="email" autoComplete="username" required />
       <label htmlFor="password">Password</label>
       <input id="password" name="password" type="password" autoComplete="current-password" required />
-      {error && <p id="sign-in-error" role="alert" className="error-text">{error}</p>}
-      <button type="submit" className="primary" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+      {error && (
+        <p id="sign-in-error" role="alert" className="error-text">
+          {error}
+        </p>
+      )}
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? 'Signing in…' : 'Sign in'}
+      </button>
     </form>
   );
 }

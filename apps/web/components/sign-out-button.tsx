@@ -17,5 +17,16 @@ export function SignOutButton({ csrfToken }: { csrfToken: string }) {
       setBusy(false);
     }
   };
-  return <button type="button" className="link-button" disabled={busy} onClick={() => { signOut().catch(() => undefined); }}>Sign out</button>;
+  return (
+    <button
+      type="button"
+      className="link-button"
+      disabled={busy}
+      onClick={() => {
+        signOut().catch(() => undefined);
+      }}
+    >
+      Sign out
+    </button>
+  );
 }

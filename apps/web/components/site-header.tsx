@@ -8,12 +8,21 @@ export async function SiteHeader() {
   const me = await api.me().catch(() => null);
   return (
     <header className="site-header">
-      <Link href="/" className="brand">Epoch</Link>
+      <Link href="/" className="brand">
+        Epoch
+      </Link>
       <nav className="user-nav" aria-label="Account">
         {me ? (
           <>
-            {me.role === 'ADMIN' && <><Link href="/admin/courses">Courses</Link><Link href="/admin/users">Users</Link></>}
-            <span className="user-name" data-testid="current-user">{me.name}</span>
+            {me.role === 'ADMIN' && (
+              <>
+                <Link href="/admin/courses">Courses</Link>
+                <Link href="/admin/users">Users</Link>
+              </>
+            )}
+            <span className="user-name" data-testid="current-user">
+              {me.name}
+            </span>
             <span className={`role-badge role-${me.role.toLowerCase()}`}>{ROLE_LABEL[me.role]}</span>
             <SignOutButton csrfToken={me.csrfToken} />
           </>

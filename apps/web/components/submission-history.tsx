@@ -6,17 +6,30 @@ export function SubmissionHistory({ items, current }: { items: readonly TSubmiss
   return (
     <section className="card" aria-labelledby="history-title">
       <h2 id="history-title">Your attempts</h2>
-      {items.length === 0 ? <p className="muted">No attempts yet.</p> : (
+      {items.length === 0 ? (
+        <p className="muted">No attempts yet.</p>
+      ) : (
         <div className="table-scroll">
           <table className="history" data-testid="history">
-            <thead><tr><th scope="col">Submitted</th><th scope="col">Status</th><th scope="col">Result</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Submitted</th>
+                <th scope="col">Status</th>
+                <th scope="col">Result</th>
+              </tr>
+            </thead>
             <tbody>
               {items.map((s) => {
                 const label = statusLabel(s.status);
                 return (
                   <tr key={s.id} aria-current={s.id === current ? 'true' : undefined}>
-                    <td><Link href={`/submissions/${s.id}`}>{new Date(s.createdAt).toUTCString()}</Link>{s.late ? ' (late)' : ''}</td>
-                    <td><span className={`status status-${label.tone}`}>{label.text}</span></td>
+                    <td>
+                      <Link href={`/submissions/${s.id}`}>{new Date(s.createdAt).toUTCString()}</Link>
+                      {s.late ? ' (late)' : ''}
+                    </td>
+                    <td>
+                      <span className={`status status-${label.tone}`}>{label.text}</span>
+                    </td>
                     <td>{s.id === current ? 'this attempt' : <Link href={`/submissions/${s.id}`}>open</Link>}</td>
                   </tr>
                 );

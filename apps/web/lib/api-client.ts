@@ -1,14 +1,36 @@
 import { headers } from 'next/headers';
 import { z } from 'zod';
 import {
-  ZClassResults, ZCourseAdminDetail, ZCourseAdminList, ZCourseList, ZCourseOutline, ZExerciseView, ZLessonFigureView, ZLessonStepView, ZMe, ZPolicyHistory, ZPolicyView,
-  ZProgressView, ZResultView, ZSubmissionDetail, ZSubmissionView, ZUserView, ZPage, type TLessonFigureName, type TUserRole,
+  ZClassResults,
+  ZCourseAdminDetail,
+  ZCourseAdminList,
+  ZCourseList,
+  ZCourseOutline,
+  ZExerciseView,
+  ZLessonFigureView,
+  ZLessonStepView,
+  ZMe,
+  ZPolicyHistory,
+  ZPolicyView,
+  ZProgressView,
+  ZResultView,
+  ZSubmissionDetail,
+  ZSubmissionView,
+  ZUserView,
+  ZPage,
+  type TLessonFigureName,
+  type TUserRole,
 } from '@epoch/contracts';
 import { loadWebConfig } from './config';
 
 /** Typed client for the API (server components): every response is validated against the shared contract. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) { super(message); }
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The signed-in user's cookie header of the request being rendered, so the API sees the same session. */
@@ -36,13 +58,13 @@ const ZSubmissionPage = z.object({ items: z.array(ZSubmissionView), page: z.numb
 export const api = {
   courses: () => get('/api/courses', ZCourseList),
   course: (slug: string) => get(`/api/courses/${enc(slug)}`, ZCourseOutline),
-  step: (course: string, lesson: string, step: string) =>
-    get(`/api/courses/${enc(course)}/lessons/${enc(lesson)}/steps/${enc(step)}`, ZLessonStepView),
+  step: (course: string, lesson: string, step: string) => get(`/api/courses/${enc(course)}/lessons/${enc(lesson)}/steps/${enc(step)}`, ZLessonStepView),
   /** The signed-in user, or null when the request has no valid session. */
-  me: () => get('/api/me', ZMe, true).catch((e: unknown) => {
-    if (e instanceof ApiError && e.status === 401) return null;
-    throw e;
-  }),
+  me: () =>
+    get('/api/me', ZMe, true).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 401) return null;
+      throw e;
+    }),
   exercise: (slug: string) => get(`/api/exercises/${enc(slug)}`, ZExerciseView, true),
   submissions: (exercise: string) => get(`/api/submissions?exercise=${enc(exercise)}&pageSize=50`, ZSubmissionPage, true),
   submission: (id: string) => get(`/api/submissions/${enc(id)}`, ZSubmissionDetail, true),

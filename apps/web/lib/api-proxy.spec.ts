@@ -3,10 +3,17 @@ import { proxyRequestHeaders, proxyResponseHeaders, upstreamUrl } from './api-pr
 
 describe('api proxy headers', () => {
   it('forwards cookies, CSRF and idempotency headers but drops hop-by-hop and host headers', () => {
-    const h = proxyRequestHeaders(new Headers({
-      cookie: 'epoch_session=abc', 'x-csrf-token': 't0k', 'idempotency-key': 'key-12345', 'content-type': 'application/json',
-      host: 'web.example', connection: 'keep-alive', 'content-length': '12',
-    }));
+    const h = proxyRequestHeaders(
+      new Headers({
+        cookie: 'epoch_session=abc',
+        'x-csrf-token': 't0k',
+        'idempotency-key': 'key-12345',
+        'content-type': 'application/json',
+        host: 'web.example',
+        connection: 'keep-alive',
+        'content-length': '12',
+      }),
+    );
     expect(h.get('cookie')).toBe('epoch_session=abc');
     expect(h.get('x-csrf-token')).toBe('t0k');
     expect(h.get('idempotency-key')).toBe('key-12345');
@@ -31,8 +38,9 @@ describe('api proxy headers', () => {
   });
 
   it('builds the API address under /api with the query, encoding each segment', () => {
-    expect(upstreamUrl('http://127.0.0.1:3001', ['submissions', 'abc', 'artifacts', 'a b.png'], '?x=1')?.href)
-      .toBe('http://127.0.0.1:3001/api/submissions/abc/artifacts/a%20b.png?x=1');
+    expect(upstreamUrl('http://127.0.0.1:3001', ['submissions', 'abc', 'artifacts', 'a b.png'], '?x=1')?.href).toBe(
+      'http://127.0.0.1:3001/api/submissions/abc/artifacts/a%20b.png?x=1',
+    );
   });
 
   it('refuses dot segments that would reach outside /api', () => {

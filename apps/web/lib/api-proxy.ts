@@ -5,8 +5,27 @@
  * proxy's; Next.js sets it from the socket when the client did not send one. Behind an ingress, the ingress must
  * overwrite it (see docs/OPERATIONS.md), since a browser talking to Next.js directly could send its own.
  */
-const REQUEST_HEADERS = ['accept', 'content-type', 'cookie', 'x-csrf-token', 'idempotency-key', 'last-event-id', 'if-none-match', 'user-agent', 'x-forwarded-for'] as const;
-const RESPONSE_HEADERS = ['content-type', 'cache-control', 'etag', 'retry-after', 'idempotent-replayed', 'content-disposition', 'location', 'x-accel-buffering'] as const;
+const REQUEST_HEADERS = [
+  'accept',
+  'content-type',
+  'cookie',
+  'x-csrf-token',
+  'idempotency-key',
+  'last-event-id',
+  'if-none-match',
+  'user-agent',
+  'x-forwarded-for',
+] as const;
+const RESPONSE_HEADERS = [
+  'content-type',
+  'cache-control',
+  'etag',
+  'retry-after',
+  'idempotent-replayed',
+  'content-disposition',
+  'location',
+  'x-accel-buffering',
+] as const;
 
 export function proxyRequestHeaders(incoming: Headers): Headers {
   const out = new Headers();

@@ -1,15 +1,27 @@
 /** Calls from client components: same origin (through the /api proxy), JSON in and out, errors as readable text. */
 export class BrowserApiError extends Error {
   /** `summary`: the message without its first detail, for pages that list every detail themselves. */
-  constructor(readonly status: number, message: string, readonly details: { path: string; message: string }[] = [], readonly summary = message) { super(message); }
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details: { path: string; message: string }[] = [],
+    readonly summary = message,
+  ) {
+    super(message);
+  }
 }
 
 /** Every `{ path, message }` the API listed for a failed request (e.g. each bad roster line). */
 export function errorDetails(body: unknown): { path: string; message: string }[] {
   const err = body && typeof body === 'object' ? (body as { error?: { details?: unknown } }).error : undefined;
   const d = err && typeof err === 'object' ? err.details : undefined;
-  return Array.isArray(d) ? d.flatMap((x) => (x && typeof x === 'object' && typeof (x as { message?: unknown }).message === 'string'
-    ? [{ path: String((x as { path?: unknown }).path ?? ''), message: (x as { message: string }).message }] : [])) : [];
+  return Array.isArray(d)
+    ? d.flatMap((x) =>
+        x && typeof x === 'object' && typeof (x as { message?: unknown }).message === 'string'
+          ? [{ path: String((x as { path?: unknown }).path ?? ''), message: (x as { message: string }).message }]
+          : [],
+      )
+    : [];
 }
 
 /** The message to show for a failed response: the API's `{ error: { message, details } }` (first detail included) when sent. */
@@ -17,7 +29,8 @@ export function errorMessage(status: number, body: unknown): string {
   const err = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined;
   if (err && typeof err === 'object') {
     const e = err as { message?: unknown; details?: unknown };
-    const d = Array.isArray(e.details) && e.details[0] && typeof e.details[0] === 'object' ? (e.details[0] as { path?: unknown; message?: unknown }) : undefined;
+    const d =
+      Array.isArray(e.details) && e.details[0] && typeof e.details[0] === 'object' ? (e.details[0] as { path?: unknown; message?: unknown }) : undefined;
     if (typeof e.message === 'string') {
       return d && typeof d.message === 'string' ? `${e.message} (${String(d.path ?? '')}: ${d.message})` : e.message;
     }
@@ -36,10 +49,19 @@ export async function postJson<T>(path: string, body: unknown, opts: { csrfToken
   });
   const text = await res.text();
   let parsed: unknown = null;
-  try { parsed = text ? JSON.parse(text) : null; } catch { parsed = null; }
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    parsed = null;
+  }
   if (!res.ok) {
     const apiMessage = (parsed as { error?: { message?: unknown } } | null)?.error?.message;
-    throw new BrowserApiError(res.status, errorMessage(res.status, parsed), errorDetails(parsed), typeof apiMessage === 'string' ? apiMessage : errorMessage(res.status, parsed));
+    throw new BrowserApiError(
+      res.status,
+      errorMessage(res.status, parsed),
+      errorDetails(parsed),
+      typeof apiMessage === 'string' ? apiMessage : errorMessage(res.status, parsed),
+    );
   }
   return parsed as T;
 }

@@ -3,8 +3,16 @@ import type { TClassResultRow } from '@epoch/contracts';
 import { classView, retrainMessage } from './class-table';
 
 const row = (name: string, best: number | null, passed: boolean, attempts: number, late = false): TClassResultRow => ({
-  userId: name, email: `${name.toLowerCase()}@x.test`, name, attempts, bestTestAccuracy: best, latestTestAccuracy: best, passed,
-  lastSubmissionAt: attempts ? '2026-01-01T00:00:00.000Z' : null, late, latestSubmissionId: attempts ? `s-${name}` : null,
+  userId: name,
+  email: `${name.toLowerCase()}@x.test`,
+  name,
+  attempts,
+  bestTestAccuracy: best,
+  latestTestAccuracy: best,
+  passed,
+  lastSubmissionAt: attempts ? '2026-01-01T00:00:00.000Z' : null,
+  late,
+  latestSubmissionId: attempts ? `s-${name}` : null,
 });
 const rows = [row('Cleo', 0.72, true, 2), row('Abe', null, false, 0), row('Bo', 0.55, false, 1, true)];
 const names = (r: TClassResultRow[]) => r.map((x) => x.name);
@@ -26,8 +34,17 @@ describe('classView', () => {
 describe('retrainMessage', () => {
   it('says how many were queued and why the others were not', () => {
     expect(retrainMessage({ changed: ['a'], skipped: [] })).toBe('Queued 1 submission for re-training; its old result is replaced when the grader finishes.');
-    expect(retrainMessage({ changed: ['a', 'b'], skipped: [{ id: 'c', reason: 'cannot retrain a QUEUED submission' }, { id: 'd', reason: 'cannot retrain a QUEUED submission' }] }))
-      .toBe('Queued 2 submissions for re-training; their old results are replaced when the grader finishes. 2 not queued (cannot retrain a QUEUED submission).');
-    expect(retrainMessage({ changed: [], skipped: [{ id: 'c', reason: 'not a submission of this exercise' }] })).toBe('Nothing was queued for re-training. 1 not queued (not a submission of this exercise).');
+    expect(
+      retrainMessage({
+        changed: ['a', 'b'],
+        skipped: [
+          { id: 'c', reason: 'cannot retrain a QUEUED submission' },
+          { id: 'd', reason: 'cannot retrain a QUEUED submission' },
+        ],
+      }),
+    ).toBe('Queued 2 submissions for re-training; their old results are replaced when the grader finishes. 2 not queued (cannot retrain a QUEUED submission).');
+    expect(retrainMessage({ changed: [], skipped: [{ id: 'c', reason: 'not a submission of this exercise' }] })).toBe(
+      'Nothing was queued for re-training. 1 not queued (not a submission of this exercise).',
+    );
   });
 });

@@ -9,21 +9,32 @@ export function classView(rows: readonly TClassResultRow[], opts: { query: strin
   const keep = (r: TClassResultRow): boolean => {
     if (q && !r.name.toLowerCase().includes(q) && !r.email.toLowerCase().includes(q)) return false;
     switch (opts.filter) {
-      case 'all': return true;
-      case 'passed': return r.passed;
-      case 'not-passed': return !r.passed;
-      case 'late': return r.late;
-      case 'no-attempt': return r.attempts === 0;
+      case 'all':
+        return true;
+      case 'passed':
+        return r.passed;
+      case 'not-passed':
+        return !r.passed;
+      case 'late':
+        return r.late;
+      case 'no-attempt':
+        return r.attempts === 0;
     }
   };
   const value = (r: TClassResultRow): string | number | null => {
     switch (opts.sort) {
-      case 'name': return r.name.toLowerCase();
-      case 'attempts': return r.attempts;
-      case 'bestTestAccuracy': return r.bestTestAccuracy;
-      case 'latestTestAccuracy': return r.latestTestAccuracy;
-      case 'passed': return r.passed ? 1 : 0;
-      case 'lastSubmissionAt': return r.lastSubmissionAt;
+      case 'name':
+        return r.name.toLowerCase();
+      case 'attempts':
+        return r.attempts;
+      case 'bestTestAccuracy':
+        return r.bestTestAccuracy;
+      case 'latestTestAccuracy':
+        return r.latestTestAccuracy;
+      case 'passed':
+        return r.passed ? 1 : 0;
+      case 'lastSubmissionAt':
+        return r.lastSubmissionAt;
     }
   };
   return rows.filter(keep).sort((a, b) => {
@@ -38,7 +49,10 @@ export function classView(rows: readonly TClassResultRow[], opts: { query: strin
 /** What a re-train request did, in words: how many were queued, and why others were not. */
 export function retrainMessage(r: { changed: readonly string[]; skipped: readonly { id: string; reason: string }[] }): string {
   const n = r.changed.length;
-  const queued = n === 0 ? 'Nothing was queued for re-training' : `Queued ${n} submission${n === 1 ? '' : 's'} for re-training; ${n === 1 ? 'its' : 'their'} old result${n === 1 ? ' is' : 's are'} replaced when the grader finishes`;
+  const queued =
+    n === 0
+      ? 'Nothing was queued for re-training'
+      : `Queued ${n} submission${n === 1 ? '' : 's'} for re-training; ${n === 1 ? 'its' : 'their'} old result${n === 1 ? ' is' : 's are'} replaced when the grader finishes`;
   const reasons = [...new Set(r.skipped.map((x) => x.reason))];
   return `${queued}.${r.skipped.length ? ` ${r.skipped.length} not queued (${reasons.join('; ')}).` : ''}`;
 }

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { curveSeries, mergeEpochs, polylinePoints } from './curves';
 
-const ep = (attempt: number, epoch: number, accuracy: number, valAccuracy: number | null = null) =>
-  ({ attempt, epoch, loss: 1 - accuracy, accuracy, valLoss: valAccuracy === null ? null : 1 - valAccuracy, valAccuracy, seconds: 1 });
+const ep = (attempt: number, epoch: number, accuracy: number, valAccuracy: number | null = null) => ({
+  attempt,
+  epoch,
+  loss: 1 - accuracy,
+  accuracy,
+  valLoss: valAccuracy === null ? null : 1 - valAccuracy,
+  valAccuracy,
+  seconds: 1,
+});
 
 describe('mergeEpochs', () => {
   it('keeps one entry per epoch of the latest attempt, in order (a retried attempt replaces the failed one)', () => {
@@ -21,6 +28,18 @@ describe('curveSeries', () => {
 
 describe('polylinePoints', () => {
   it('scales the first epoch to the left edge and the top value to the top', () => {
-    expect(polylinePoints([[1, 0], [3, 1]], 3, 0, 1, 100, 50)).toBe('0.0,50.0 100.0,0.0');
+    expect(
+      polylinePoints(
+        [
+          [1, 0],
+          [3, 1],
+        ],
+        3,
+        0,
+        1,
+        100,
+        50,
+      ),
+    ).toBe('0.0,50.0 100.0,0.0');
   });
 });

@@ -1,15 +1,27 @@
 import type { TEpochView } from '@epoch/contracts';
 
-export interface TSeries { label: string; points: [number, number][] }
+export interface TSeries {
+  label: string;
+  points: [number, number][];
+}
 
 /** The accuracy and loss series of one attempt's epochs (validation only where the grader measured it). */
 export function curveSeries(epochs: readonly TEpochView[]): { accuracy: TSeries[]; loss: TSeries[] } {
   const pts = (f: (e: TEpochView) => number | null): [number, number][] =>
-    epochs.flatMap((e) => { const v = f(e); return v === null || !Number.isFinite(v) ? [] : [[e.epoch, v] as [number, number]]; });
+    epochs.flatMap((e) => {
+      const v = f(e);
+      return v === null || !Number.isFinite(v) ? [] : [[e.epoch, v] as [number, number]];
+    });
   const drop = (s: TSeries[]) => s.filter((x) => x.points.length > 0);
   return {
-    accuracy: drop([{ label: 'Training', points: pts((e) => e.accuracy) }, { label: 'Validation', points: pts((e) => e.valAccuracy) }]),
-    loss: drop([{ label: 'Training', points: pts((e) => e.loss) }, { label: 'Validation', points: pts((e) => e.valLoss) }]),
+    accuracy: drop([
+      { label: 'Training', points: pts((e) => e.accuracy) },
+      { label: 'Validation', points: pts((e) => e.valAccuracy) },
+    ]),
+    loss: drop([
+      { label: 'Training', points: pts((e) => e.loss) },
+      { label: 'Validation', points: pts((e) => e.valLoss) },
+    ]),
   };
 }
 

@@ -3,9 +3,23 @@ import { checkSource } from '@epoch/model-spec';
 import { formatShape, offsetOf, rulesFromStudentPolicy } from './exercise-rules';
 
 const policy = {
-  minTestAccuracy: 0.6, requiredEpochs: 5, maxEpochs: 10, batchSize: 64, seed: 1, maxParams: 1000, allowedLayers: null, allowedOptimizers: null,
-  timeLimitSeconds: 600, dailyQuota: 10, totalQuota: null, deadline: null, latePolicy: 'ACCEPT' as const, resultVisibility: 'IMMEDIATE' as const,
-  limitTrain: null, limitTest: null, version: 1,
+  minTestAccuracy: 0.6,
+  requiredEpochs: 5,
+  maxEpochs: 10,
+  batchSize: 64,
+  seed: 1,
+  maxParams: 1000,
+  allowedLayers: null,
+  allowedOptimizers: null,
+  timeLimitSeconds: 600,
+  dailyQuota: 10,
+  totalQuota: null,
+  deadline: null,
+  latePolicy: 'ACCEPT' as const,
+  resultVisibility: 'IMMEDIATE' as const,
+  limitTrain: null,
+  limitTest: null,
+  version: 1,
 };
 
 describe('rulesFromStudentPolicy', () => {
@@ -13,9 +27,11 @@ describe('rulesFromStudentPolicy', () => {
     const rules = rulesFromStudentPolicy(policy);
     expect(rules).toMatchObject({ requiredEpochs: 5, maxEpochs: 10, maxParams: 1000, outputUnits: 10 });
     const src = [
-      'from tensorflow.keras.layers import *', 'from tensorflow.keras import Sequential',
+      'from tensorflow.keras.layers import *',
+      'from tensorflow.keras import Sequential',
       'm = Sequential([Input((32, 32, 3)), Flatten(), Dense(10, activation="softmax")])',
-      "m.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])", 'm.fit(train_data, epochs=5, validation_data=validation_data)',
+      "m.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])",
+      'm.fit(train_data, epochs=5, validation_data=validation_data)',
     ].join('\n');
     const r = checkSource(src, { rules });
     expect(r.errors.map((e) => e.message).join(' ')).toMatch(/the limit is 1,000/);

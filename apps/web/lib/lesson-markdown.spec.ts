@@ -31,7 +31,11 @@ describe('lesson markdown', () => {
   it('finds every directive of the demo course where its steps put them', async () => {
     const { readFileSync, readdirSync } = await import('node:fs');
     const dir = new URL('../../../exercises/cifar10-intro/steps/', import.meta.url);
-    const found = readdirSync(dir).sort().flatMap((f) => splitLesson(readFileSync(new URL(f, dir), 'utf8')).flatMap((p) => (p.kind === 'figure' ? [`${f.slice(0, 2)} ${p.name} ${p.model ?? '-'}`] : [])));
+    const found = readdirSync(dir)
+      .sort()
+      .flatMap((f) =>
+        splitLesson(readFileSync(new URL(f, dir), 'utf8')).flatMap((p) => (p.kind === 'figure' ? [`${f.slice(0, 2)} ${p.name} ${p.model ?? '-'}`] : [])),
+      );
     expect(found).toEqual(['03 training-grid -', '05 accuracy-curve dense', '06 prediction-grid -', '14 feature-maps -']);
   });
 });

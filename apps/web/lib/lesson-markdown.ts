@@ -17,9 +17,7 @@ export function figureUrl(courseSlug: string, src: string): string {
   return m ? `/course-figures/${encodeURIComponent(courseSlug)}/${m[1]}` : src;
 }
 
-export type TLessonPart =
-  | { kind: 'markdown'; text: string }
-  | { kind: 'figure'; name: TLessonFigureName; model: string | null };
+export type TLessonPart = { kind: 'markdown'; text: string } | { kind: 'figure'; name: TLessonFigureName; model: string | null };
 
 const DIRECTIVE = /^::([a-z-]+)(?:\{([^}\n]*)\})?[ \t]*$/;
 const FENCE = /^\s{0,3}(```|~~~)/;

@@ -24,15 +24,27 @@ export function policyToForm(p: TGradingPolicy): Record<TPolicyFieldName, string
 }
 
 /** The form's text over the current policy, validated by the shared schema: the policy, or a message per field. */
-export function policyFromForm(current: TGradingPolicy, form: Record<string, string>): { policy: TGradingPolicy; errors: null } | { policy: null; errors: Record<string, string> } {
+export function policyFromForm(
+  current: TGradingPolicy,
+  form: Record<string, string>,
+): { policy: TGradingPolicy; errors: null } | { policy: null; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const next: Record<string, unknown> = { ...current };
   for (const f of POLICY_FIELDS) {
     const raw = (form[f.name] ?? '').trim();
-    if (raw === '' && f.kind.endsWith('?')) { next[f.name] = null; continue; }
-    if (f.kind === 'text?') { next[f.name] = raw; continue; }
+    if (raw === '' && f.kind.endsWith('?')) {
+      next[f.name] = null;
+      continue;
+    }
+    if (f.kind === 'text?') {
+      next[f.name] = raw;
+      continue;
+    }
     const n = Number(raw);
-    if (raw === '' || !Number.isFinite(n)) { errors[f.name] = 'enter a number'; continue; }
+    if (raw === '' || !Number.isFinite(n)) {
+      errors[f.name] = 'enter a number';
+      continue;
+    }
     if (f.kind === 'percent') next[f.name] = n / 100;
     else if (!Number.isInteger(n)) errors[f.name] = 'enter a whole number';
     else next[f.name] = n;

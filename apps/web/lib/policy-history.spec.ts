@@ -3,14 +3,19 @@ import { changeLines, formatPolicyValue } from './policy-history';
 
 describe('policy history text', () => {
   it('names each changed field with its old and new value in words', () => {
-    expect(changeLines({ kind: 'change', changes: [
-      { field: 'minTestAccuracy', old: 0.7, new: 0.75 },
-      { field: 'dailyQuota', old: 10, new: null },
-      { field: 'allowedLayers', old: null, new: ['Conv2D', 'Dense'] },
-      { field: 'latePolicy', old: 'ACCEPT', new: 'REFUSE' },
-      { field: 'reuseCachedResults', old: false, new: true },
-      { field: 'maxParams', old: 20_000_000, new: 1_000_000 },
-    ] })).toEqual([
+    expect(
+      changeLines({
+        kind: 'change',
+        changes: [
+          { field: 'minTestAccuracy', old: 0.7, new: 0.75 },
+          { field: 'dailyQuota', old: 10, new: null },
+          { field: 'allowedLayers', old: null, new: ['Conv2D', 'Dense'] },
+          { field: 'latePolicy', old: 'ACCEPT', new: 'REFUSE' },
+          { field: 'reuseCachedResults', old: false, new: true },
+          { field: 'maxParams', old: 20_000_000, new: 1_000_000 },
+        ],
+      }),
+    ).toEqual([
       'Pass mark: 70.0% → 75.0%',
       'Submissions per day: 10 → unlimited',
       'Allowed layers: any → Conv2D, Dense',
@@ -21,8 +26,15 @@ describe('policy history text', () => {
   });
 
   it('lists the first version as the values it set, and shows unknown fields by name', () => {
-    expect(changeLines({ kind: 'initial', changes: [{ field: 'minTestAccuracy', old: null, new: 0.3 }, { field: 'retired', old: null, new: 1 }] }))
-      .toEqual(['Pass mark: 30.0%', 'retired: 1']);
+    expect(
+      changeLines({
+        kind: 'initial',
+        changes: [
+          { field: 'minTestAccuracy', old: null, new: 0.3 },
+          { field: 'retired', old: null, new: 1 },
+        ],
+      }),
+    ).toEqual(['Pass mark: 30.0%', 'retired: 1']);
   });
 
   it('shows deadlines as dates and a missing one as none', () => {

@@ -4,17 +4,35 @@ type TValue = TPolicyChangeView['changes'][number]['old'];
 
 /** Short names of the policy's fields for the change history (a field without one shows its own name). */
 const LABELS: Record<string, string> = {
-  minTestAccuracy: 'Pass mark', requiredEpochs: 'Required epochs', maxEpochs: 'Maximum epochs', batchSize: 'Batch size', seed: 'Seed',
-  maxParams: 'Largest model (parameters)', allowedLayers: 'Allowed layers', allowedOptimizers: 'Allowed optimizers',
-  timeLimitSeconds: 'Time limit (seconds)', dailyQuota: 'Submissions per day', totalQuota: 'Submissions in total', deadline: 'Deadline',
-  latePolicy: 'Late submissions', resultVisibility: 'Results shown', limitTrain: 'Training images', limitTest: 'Test images',
+  minTestAccuracy: 'Pass mark',
+  requiredEpochs: 'Required epochs',
+  maxEpochs: 'Maximum epochs',
+  batchSize: 'Batch size',
+  seed: 'Seed',
+  maxParams: 'Largest model (parameters)',
+  allowedLayers: 'Allowed layers',
+  allowedOptimizers: 'Allowed optimizers',
+  timeLimitSeconds: 'Time limit (seconds)',
+  dailyQuota: 'Submissions per day',
+  totalQuota: 'Submissions in total',
+  deadline: 'Deadline',
+  latePolicy: 'Late submissions',
+  resultVisibility: 'Results shown',
+  limitTrain: 'Training images',
+  limitTest: 'Test images',
   reuseCachedResults: 'Reuse identical results',
 };
 
 /** What null means for a field ("no limit" reads better than a dash). */
 const NONE: Record<string, string> = {
-  requiredEpochs: 'any', allowedLayers: 'any', allowedOptimizers: 'any', dailyQuota: 'unlimited', totalQuota: 'unlimited', deadline: 'none',
-  limitTrain: 'all', limitTest: 'all',
+  requiredEpochs: 'any',
+  allowedLayers: 'any',
+  allowedOptimizers: 'any',
+  dailyQuota: 'unlimited',
+  totalQuota: 'unlimited',
+  deadline: 'none',
+  limitTrain: 'all',
+  limitTest: 'all',
 };
 
 export function fieldLabel(field: string): string {
@@ -33,7 +51,9 @@ export function formatPolicyValue(field: string, v: TValue): string {
 
 /** One line per changed field: "Pass mark: 70.0% → 75.0%" (the first version: "Pass mark: 70.0%"). */
 export function changeLines(item: Pick<TPolicyChangeView, 'kind' | 'changes'>): string[] {
-  return item.changes.map((c) => item.kind === 'initial'
-    ? `${fieldLabel(c.field)}: ${formatPolicyValue(c.field, c.new)}`
-    : `${fieldLabel(c.field)}: ${formatPolicyValue(c.field, c.old)} → ${formatPolicyValue(c.field, c.new)}`);
+  return item.changes.map((c) =>
+    item.kind === 'initial'
+      ? `${fieldLabel(c.field)}: ${formatPolicyValue(c.field, c.new)}`
+      : `${fieldLabel(c.field)}: ${formatPolicyValue(c.field, c.old)} → ${formatPolicyValue(c.field, c.new)}`,
+  );
 }

@@ -2,9 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { policyRows, quotaAllows } from './policy-text';
 
 const p = {
-  minTestAccuracy: 0.65, requiredEpochs: 30, maxEpochs: 30, batchSize: 64, seed: 1, maxParams: 500000, allowedLayers: null, allowedOptimizers: null,
-  timeLimitSeconds: 900, dailyQuota: 10, totalQuota: null, deadline: '2026-01-01T00:00:00.000Z', latePolicy: 'REFUSE' as const,
-  resultVisibility: 'IMMEDIATE' as const, limitTrain: null, limitTest: null, version: 1,
+  minTestAccuracy: 0.65,
+  requiredEpochs: 30,
+  maxEpochs: 30,
+  batchSize: 64,
+  seed: 1,
+  maxParams: 500000,
+  allowedLayers: null,
+  allowedOptimizers: null,
+  timeLimitSeconds: 900,
+  dailyQuota: 10,
+  totalQuota: null,
+  deadline: '2026-01-01T00:00:00.000Z',
+  latePolicy: 'REFUSE' as const,
+  resultVisibility: 'IMMEDIATE' as const,
+  limitTrain: null,
+  limitTest: null,
+  version: 1,
 };
 
 describe('policyRows', () => {

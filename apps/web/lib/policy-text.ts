@@ -22,7 +22,10 @@ export function policyRows(p: TStudentPolicyView, quota: TQuotaView | null, now 
   if (p.deadline) {
     const d = new Date(p.deadline);
     const past = d.getTime() < now.getTime();
-    rows.push(['Deadline', `${d.toUTCString()}${past ? (p.latePolicy === 'ACCEPT' ? ' (passed: late submissions are accepted and marked late)' : ' (passed: submissions are closed)') : ''}`]);
+    rows.push([
+      'Deadline',
+      `${d.toUTCString()}${past ? (p.latePolicy === 'ACCEPT' ? ' (passed: late submissions are accepted and marked late)' : ' (passed: submissions are closed)') : ''}`,
+    ]);
   } else {
     rows.push(['Deadline', 'none']);
   }

@@ -5,15 +5,24 @@ export type TTone = 'wait' | 'run' | 'pass' | 'fail' | 'neutral';
 /** A submission's status in words, with the colour family the page shows it in. */
 export function statusLabel(status: TSubmissionStatus): { text: string; tone: TTone } {
   switch (status) {
-    case 'RECEIVED': return { text: 'Received', tone: 'wait' };
-    case 'QUEUED': return { text: 'Queued', tone: 'wait' };
-    case 'RUNNING': return { text: 'Training', tone: 'run' };
-    case 'PASSED': return { text: 'Passed', tone: 'pass' };
-    case 'FAILED': return { text: 'Failed', tone: 'fail' };
-    case 'GRADED': return { text: 'Graded (result shown after the deadline)', tone: 'neutral' };
-    case 'REJECTED': return { text: 'Rejected', tone: 'fail' };
-    case 'ERROR': return { text: 'Error', tone: 'fail' };
-    case 'CANCELLED': return { text: 'Cancelled', tone: 'neutral' };
+    case 'RECEIVED':
+      return { text: 'Received', tone: 'wait' };
+    case 'QUEUED':
+      return { text: 'Queued', tone: 'wait' };
+    case 'RUNNING':
+      return { text: 'Training', tone: 'run' };
+    case 'PASSED':
+      return { text: 'Passed', tone: 'pass' };
+    case 'FAILED':
+      return { text: 'Failed', tone: 'fail' };
+    case 'GRADED':
+      return { text: 'Graded (result shown after the deadline)', tone: 'neutral' };
+    case 'REJECTED':
+      return { text: 'Rejected', tone: 'fail' };
+    case 'ERROR':
+      return { text: 'Error', tone: 'fail' };
+    case 'CANCELLED':
+      return { text: 'Cancelled', tone: 'neutral' };
   }
 }
 

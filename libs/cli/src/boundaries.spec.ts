@@ -25,12 +25,18 @@ async function boundaryErrors(fromFile: string, code: string): Promise<string[]>
 
 describe('module boundaries', () => {
   it('forbids the web from importing the database library', async () => {
-    const errors = await boundaryErrors('apps/web/lib/probe-boundary.ts', "import { createPrismaClient } from '@epoch/db';\nexport const x = createPrismaClient;\n");
+    const errors = await boundaryErrors(
+      'apps/web/lib/probe-boundary.ts',
+      "import { createPrismaClient } from '@epoch/db';\nexport const x = createPrismaClient;\n",
+    );
     expect(errors.join('\n')).toMatch(/scope:web|tags/);
   });
 
   it('forbids shared utilities from importing server or grader code', async () => {
-    const db = await boundaryErrors('libs/model-spec/src/probe-boundary.ts', "import { createPrismaClient } from '@epoch/db';\nexport const x = createPrismaClient;\n");
+    const db = await boundaryErrors(
+      'libs/model-spec/src/probe-boundary.ts',
+      "import { createPrismaClient } from '@epoch/db';\nexport const x = createPrismaClient;\n",
+    );
     expect(db.length).toBeGreaterThan(0);
     const trainer = await boundaryErrors('libs/contracts/src/probe-boundary.ts', "import * as t from '@epoch/trainer';\nexport const x = t;\n");
     expect(trainer.length).toBeGreaterThan(0);
@@ -38,7 +44,11 @@ describe('module boundaries', () => {
 
   it('forbids the API from importing the trainer, and allows what the design permits', async () => {
     expect((await boundaryErrors('apps/api/src/probe-boundary.ts', "import * as t from '@epoch/trainer';\nexport const x = t;\n")).length).toBeGreaterThan(0);
-    expect(await boundaryErrors('apps/api/src/probe-boundary.ts', "import { ZModelSpec } from '@epoch/contracts';\nexport const x = ZModelSpec;\n")).toEqual([]);
-    expect(await boundaryErrors('apps/web/lib/probe-boundary.ts', "import { ZModelSpec } from '@epoch/contracts';\nexport const x = ZModelSpec;\n")).toEqual([]);
+    expect(await boundaryErrors('apps/api/src/probe-boundary.ts', "import { ZModelSpec } from '@epoch/contracts';\nexport const x = ZModelSpec;\n")).toEqual(
+      [],
+    );
+    expect(await boundaryErrors('apps/web/lib/probe-boundary.ts', "import { ZModelSpec } from '@epoch/contracts';\nexport const x = ZModelSpec;\n")).toEqual(
+      [],
+    );
   });
 }, 120_000);

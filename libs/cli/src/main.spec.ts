@@ -53,7 +53,7 @@ describe('epoch CLI', () => {
     expect(g.err.join('')).toMatch(/bench needs one of: check, train, epoch, api, queue/);
   });
 
-  it('checks a file against an exercise\'s rules with --exercise, and names unknown exercises', async () => {
+  it("checks a file against an exercise's rules with --exercise, and names unknown exercises", async () => {
     const solution = readFileSync(join(repoRoot(), 'exercises/cifar10-intro/cifar10-model3/solution.py'), 'utf8');
     const file = join(mkdtempSync(join(tmpdir(), 'epoch-check-')), 'model3.py');
     writeFileSync(file, solution);

@@ -35,7 +35,12 @@ export class UsageError extends Error {}
 
 const commands: Record<string, Handler> = {
   check: async (args, io) => {
-    const { values, positionals } = parseArgs({ args, options: { exercise: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args,
+      options: { exercise: { type: 'string' }, json: { type: 'boolean', default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
     if (positionals.length !== 1) throw new UsageError('check needs exactly one FILE');
     const { runCheckCommand } = await import('./commands/check.command');
     let rules;
@@ -52,20 +57,29 @@ const commands: Record<string, Handler> = {
   grade: async (args, io) => {
     const { values, positionals } = parseArgs({
       args,
-      options: { exercise: { type: 'string' }, epochs: { type: 'string' }, 'limit-train': { type: 'string' }, 'limit-test': { type: 'string' }, out: { type: 'string' } },
+      options: {
+        exercise: { type: 'string' },
+        epochs: { type: 'string' },
+        'limit-train': { type: 'string' },
+        'limit-test': { type: 'string' },
+        out: { type: 'string' },
+      },
       allowPositionals: true,
       strict: true,
     });
     if (positionals.length !== 1) throw new UsageError('grade needs exactly one FILE');
     const { runGradeCommand } = await import('./commands/grade.command');
-    return runGradeCommand({
-      file: positionals[0]!,
-      exercise: values.exercise,
-      epochs: intOption(values.epochs, 'epochs'),
-      limitTrain: intOption(values['limit-train'], 'limit-train'),
-      limitTest: intOption(values['limit-test'], 'limit-test'),
-      out: values.out,
-    }, io);
+    return runGradeCommand(
+      {
+        file: positionals[0]!,
+        exercise: values.exercise,
+        epochs: intOption(values.epochs, 'epochs'),
+        limitTrain: intOption(values['limit-train'], 'limit-train'),
+        limitTest: intOption(values['limit-test'], 'limit-test'),
+        out: values.out,
+      },
+      io,
+    );
   },
   bench: async (args, io) => {
     const [kind, ...rest] = args;
@@ -75,7 +89,9 @@ const commands: Record<string, Handler> = {
       return runAppBench(kind, rest, io);
     }
     const { positionals, values } = parseArgs({
-      args, allowPositionals: true, strict: true,
+      args,
+      allowPositionals: true,
+      strict: true,
       options: { 'compare-torch': { type: 'boolean', default: false }, backend: { type: 'string' }, runs: { type: 'string' } },
     });
     if (positionals[0] !== 'train' && (values.backend !== undefined || values.runs !== undefined)) {
@@ -166,8 +182,13 @@ export async function main(argv: string[], io: CommandIo = processIo): Promise<n
 export { intOption };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
-    process.stderr.write(`epoch: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`epoch: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }

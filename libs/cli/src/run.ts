@@ -1,6 +1,10 @@
 import { spawn, spawnSync, type SpawnOptions } from 'node:child_process';
 
-export interface RunResult { code: number; stdout: string; stderr: string }
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs a command to completion, capturing its output. Never throws for a non-zero exit. */
 export function runCapture(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): RunResult {

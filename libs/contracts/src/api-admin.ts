@@ -2,13 +2,15 @@ import { z } from 'zod';
 import { ZPageQuery } from './api-common';
 import { ZPassword, ZUserRole } from './api-auth';
 
-export const ZCreateUserRequest = z.object({
-  email: z.email().max(320),
-  name: z.string().trim().min(1).max(200),
-  role: ZUserRole.default('STUDENT'),
-  /** Omitted: a random initial password is generated and returned once. */
-  password: ZPassword.optional(),
-}).strict();
+export const ZCreateUserRequest = z
+  .object({
+    email: z.email().max(320),
+    name: z.string().trim().min(1).max(200),
+    role: ZUserRole.default('STUDENT'),
+    /** Omitted: a random initial password is generated and returned once. */
+    password: ZPassword.optional(),
+  })
+  .strict();
 export type TCreateUserRequest = z.infer<typeof ZCreateUserRequest>;
 
 export const ZUserView = z.object({ id: z.string(), email: z.string(), name: z.string(), role: ZUserRole, createdAt: z.string() });
@@ -27,12 +29,17 @@ export const ZRosterImportResult = z.object({ created: z.array(ZCreatedUser.exte
 export type TRosterImportResult = z.infer<typeof ZRosterImportResult>;
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and dashes (2–63)');
-export const ZCreateCourseRequest = z.object({
-  slug,
-  title: z.string().trim().min(1).max(200),
-  description: z.string().max(5000).default(''),
-  enrollmentCode: z.string().regex(/^[A-Z0-9-]{4,32}$/, '4–32 upper-case letters, digits or dashes').optional(),
-}).strict();
+export const ZCreateCourseRequest = z
+  .object({
+    slug,
+    title: z.string().trim().min(1).max(200),
+    description: z.string().max(5000).default(''),
+    enrollmentCode: z
+      .string()
+      .regex(/^[A-Z0-9-]{4,32}$/, '4–32 upper-case letters, digits or dashes')
+      .optional(),
+  })
+  .strict();
 export type TCreateCourseRequest = z.infer<typeof ZCreateCourseRequest>;
 export const ZCourseAdminView = z.object({ id: z.string(), slug: z.string(), title: z.string(), description: z.string(), enrollmentCode: z.string() });
 export type TCourseAdminView = z.infer<typeof ZCourseAdminView>;

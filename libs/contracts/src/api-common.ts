@@ -11,4 +11,9 @@ export type TPageQuery = z.infer<typeof ZPageQuery>;
 export function ZPage<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() });
 }
-export interface TPage<T> { items: T[]; page: number; pageSize: number; total: number }
+export interface TPage<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+}

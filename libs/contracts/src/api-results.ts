@@ -88,11 +88,17 @@ export const ZClassResults = z.object({
 });
 export type TClassResults = z.infer<typeof ZClassResults>;
 
-export const ZRegradeRequest = z.object({
-  /** redecide: PASSED/FAILED again from the stored test accuracy; retrain: queue the submissions again. */
-  mode: z.enum(['redecide', 'retrain']),
-  submissionIds: z.array(z.string().min(1).max(64)).min(1).max(500),
-}).strict();
+export const ZRegradeRequest = z
+  .object({
+    /** redecide: PASSED/FAILED again from the stored test accuracy; retrain: queue the submissions again. */
+    mode: z.enum(['redecide', 'retrain']),
+    submissionIds: z.array(z.string().min(1).max(64)).min(1).max(500),
+  })
+  .strict();
 export type TRegradeRequest = z.infer<typeof ZRegradeRequest>;
-export const ZRegradeResult = z.object({ mode: z.enum(['redecide', 'retrain']), changed: z.array(z.string()), skipped: z.array(z.object({ id: z.string(), reason: z.string() })) });
+export const ZRegradeResult = z.object({
+  mode: z.enum(['redecide', 'retrain']),
+  changed: z.array(z.string()),
+  skipped: z.array(z.object({ id: z.string(), reason: z.string() })),
+});
 export type TRegradeResult = z.infer<typeof ZRegradeResult>;

@@ -5,11 +5,13 @@ import { ZDiagnostic } from './diagnostics';
 /** Largest accepted source, in UTF-8 bytes. */
 export const MAX_SOURCE_BYTES = 64 * 1024;
 
-export const ZSubmissionRequest = z.object({
-  /** The exercise's slug. */
-  exercise: z.string().min(1).max(100),
-  source: z.string(),
-}).strict();
+export const ZSubmissionRequest = z
+  .object({
+    /** The exercise's slug. */
+    exercise: z.string().min(1).max(100),
+    source: z.string(),
+  })
+  .strict();
 export type TSubmissionRequest = z.infer<typeof ZSubmissionRequest>;
 
 /** Header `Idempotency-Key`: a retried POST with the same key returns the first submission instead of a new one. */

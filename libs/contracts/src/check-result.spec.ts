@@ -4,7 +4,9 @@ import { ZDiagnostic } from './diagnostics';
 import { DEFAULT_MODEL_LIMITS, ZModelRules } from './model-rules';
 
 const result = {
-  ok: true, errors: [], warnings: [{ line: 3, column: 1, message: 'compiled twice' }],
+  ok: true,
+  errors: [],
+  warnings: [{ line: 3, column: 1, message: 'compiled twice' }],
   model: { layers: [{ type: 'Dense', outputShape: [10], params: 2570 }], totalParams: 2570, trainableParams: 2570 },
   training: { epochs: 30, batchSize: 64, optimizer: 'adam', learningRate: 0.001, loss: 'categorical_crossentropy' },
   hash: 'a'.repeat(64),
@@ -25,9 +27,14 @@ describe('check result, diagnostics and model rules schemas', () => {
 
   it('ZModelRules: restrictions optional, limits defaulted', () => {
     expect(ZModelRules.parse({})).toEqual({ ...DEFAULT_MODEL_LIMITS });
-    const r = ZModelRules.parse({ inputShape: [32, 32, 3], outputUnits: 10, outputActivation: 'softmax', allowedLayers: ['Dense'], allowedOptimizers: ['adam'] });
+    const r = ZModelRules.parse({
+      inputShape: [32, 32, 3],
+      outputUnits: 10,
+      outputActivation: 'softmax',
+      allowedLayers: ['Dense'],
+      allowedOptimizers: ['adam'],
+    });
     expect(r).toMatchObject({ maxEpochs: 200, maxParams: 20_000_000, maxSourceBytes: 65_536, allowedLayers: ['Dense'] });
     expect(ZModelRules.safeParse({ allowedLayers: ['Lambda'] }).success).toBe(false);
   });
-
 });

@@ -39,13 +39,18 @@ export type TCheckTraining = z.infer<typeof ZCheckTraining>;
  * Exactly the object `./epoch check FILE --json` prints. `model`, `training` and `hash` are null when the source did
  * not yield a complete model (then `ok` is false and `errors` says why).
  */
-export const ZCheckResult = z.object({
-  ok: z.boolean(),
-  errors: z.array(ZCheckMessage),
-  warnings: z.array(ZCheckMessage),
-  model: ZCheckModelSummary.nullable(),
-  training: ZCheckTraining.nullable(),
-  /** sha256 (hex) of the canonical ModelSpec; null without a complete spec. */
-  hash: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
-}).strict();
+export const ZCheckResult = z
+  .object({
+    ok: z.boolean(),
+    errors: z.array(ZCheckMessage),
+    warnings: z.array(ZCheckMessage),
+    model: ZCheckModelSummary.nullable(),
+    training: ZCheckTraining.nullable(),
+    /** sha256 (hex) of the canonical ModelSpec; null without a complete spec. */
+    hash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .nullable(),
+  })
+  .strict();
 export type TCheckResult = z.infer<typeof ZCheckResult>;

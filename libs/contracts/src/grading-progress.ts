@@ -15,21 +15,23 @@ export const GRADING_JOB_OPTIONS = {
 } as const;
 
 /** What a grader reports as BullMQ job progress (`job.progress`), for live progress in the API. */
-export const ZGradingProgress = z.object({
-  phase: z.enum(['loading', 'training', 'evaluating', 'storing']),
-  /** 1 for the first run of the submission, 2 after a retry or a stalled run, ... */
-  attempt: z.number().int().min(1),
-  epoch: z.number().int().min(0),
-  epochs: z.number().int().min(1),
-  batch: z.number().int().min(0),
-  batches: z.number().int().min(0),
-  /** Running training loss and accuracy of the current epoch (null before the first batch). */
-  loss: z.number().nullable(),
-  accuracy: z.number().nullable(),
-  imagesPerSecond: z.number().min(0).nullable(),
-  /** Estimated seconds until training ends (null until it can be estimated). */
-  etaSeconds: z.number().min(0).nullable(),
-}).strict();
+export const ZGradingProgress = z
+  .object({
+    phase: z.enum(['loading', 'training', 'evaluating', 'storing']),
+    /** 1 for the first run of the submission, 2 after a retry or a stalled run, ... */
+    attempt: z.number().int().min(1),
+    epoch: z.number().int().min(0),
+    epochs: z.number().int().min(1),
+    batch: z.number().int().min(0),
+    batches: z.number().int().min(0),
+    /** Running training loss and accuracy of the current epoch (null before the first batch). */
+    loss: z.number().nullable(),
+    accuracy: z.number().nullable(),
+    imagesPerSecond: z.number().min(0).nullable(),
+    /** Estimated seconds until training ends (null until it can be estimated). */
+    etaSeconds: z.number().min(0).nullable(),
+  })
+  .strict();
 export type TGradingProgress = z.infer<typeof ZGradingProgress>;
 
 export interface TQueueEtaInput {

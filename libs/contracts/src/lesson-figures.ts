@@ -42,46 +42,67 @@ export type TLessonFigureView = z.infer<typeof ZLessonFigureView>;
  * `exercises/<course>/reference-runs/<model>/`: what `./epoch grade --out` wrote for a reference solution (see that
  * folder's README). Extra fields are allowed: these are the grader's own outputs, read for what the figures need.
  */
-export const ZReferenceRunResult = z.object({
-  file: z.string(),
-  exercise: z.string().nullable(),
-  hash: z.string().regex(/^[0-9a-f]{64}$/),
-  testAccuracy: z.number().min(0).max(1),
-  testImages: z.number().int().positive(),
-  epochs: z.number().int().positive(),
-  batchSize: z.number().int().positive(),
-  seed: z.number().int(),
-  limitTrain: z.number().int().nullable(),
-  backend: z.object({ name: z.string(), threads: z.number().int() }).loose(),
-}).loose();
+export const ZReferenceRunResult = z
+  .object({
+    file: z.string(),
+    exercise: z.string().nullable(),
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    testAccuracy: z.number().min(0).max(1),
+    testImages: z.number().int().positive(),
+    epochs: z.number().int().positive(),
+    batchSize: z.number().int().positive(),
+    seed: z.number().int(),
+    limitTrain: z.number().int().nullable(),
+    backend: z.object({ name: z.string(), threads: z.number().int() }).loose(),
+  })
+  .loose();
 export type TReferenceRunResult = z.infer<typeof ZReferenceRunResult>;
 
-export const ZReferenceRunHistory = z.array(z.object({
-  epoch: z.number().int().positive(),
-  loss: z.number(),
-  accuracy: z.number(),
-  valLoss: z.number().nullable(),
-  valAccuracy: z.number().nullable(),
-  seconds: z.number(),
-}).loose()).min(1);
+export const ZReferenceRunHistory = z
+  .array(
+    z
+      .object({
+        epoch: z.number().int().positive(),
+        loss: z.number(),
+        accuracy: z.number(),
+        valLoss: z.number().nullable(),
+        valAccuracy: z.number().nullable(),
+        seconds: z.number(),
+      })
+      .loose(),
+  )
+  .min(1);
 export type TReferenceRunHistory = z.infer<typeof ZReferenceRunHistory>;
 
 /** Predictions for test images by their position in the lesson's test split, with the label the run saw there. */
-export const ZReferenceRunPredictions = z.array(z.object({
-  index: z.number().int().nonnegative(),
-  label: z.number().int().min(0).max(9),
-  predicted: z.number().int().min(0).max(9),
-}).loose()).min(1);
+export const ZReferenceRunPredictions = z
+  .array(
+    z
+      .object({
+        index: z.number().int().nonnegative(),
+        label: z.number().int().min(0).max(9),
+        predicted: z.number().int().min(0).max(9),
+      })
+      .loose(),
+  )
+  .min(1);
 export type TReferenceRunPredictions = z.infer<typeof ZReferenceRunPredictions>;
 
 export const ZReferenceRunFeatureMaps = z.object({
   testImage: z.number().int().nonnegative(),
-  layers: z.array(z.object({
-    layerIndex: z.number().int().nonnegative(),
-    layerName: z.string().regex(/^[a-z0-9_]+$/),
-    /** height, width, channels of one image's activations (values are H×W×C, channels last). */
-    shape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
-    values: z.array(z.number()),
-  }).refine((l) => l.values.length === l.shape[0] * l.shape[1] * l.shape[2], { message: 'values must hold height × width × channels numbers', path: ['values'] })),
+  layers: z.array(
+    z
+      .object({
+        layerIndex: z.number().int().nonnegative(),
+        layerName: z.string().regex(/^[a-z0-9_]+$/),
+        /** height, width, channels of one image's activations (values are H×W×C, channels last). */
+        shape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
+        values: z.array(z.number()),
+      })
+      .refine((l) => l.values.length === l.shape[0] * l.shape[1] * l.shape[2], {
+        message: 'values must hold height × width × channels numbers',
+        path: ['values'],
+      }),
+  ),
 });
 export type TReferenceRunFeatureMaps = z.infer<typeof ZReferenceRunFeatureMaps>;

@@ -27,7 +27,12 @@ export const ZModelRules = z.object({
   allowedOptimizers: z.array(ZOptimizerName).min(1).optional(),
   allowedLayers: z.array(ZLayerType).min(1).optional(),
   maxLayers: z.number().int().min(1).max(10_000).default(DEFAULT_MODEL_LIMITS.maxLayers),
-  maxSourceBytes: z.number().int().min(1).max(16 * 1024 * 1024).default(DEFAULT_MODEL_LIMITS.maxSourceBytes),
+  maxSourceBytes: z
+    .number()
+    .int()
+    .min(1)
+    .max(16 * 1024 * 1024)
+    .default(DEFAULT_MODEL_LIMITS.maxSourceBytes),
 });
 export type TModelRules = z.infer<typeof ZModelRules>;
 export type TModelRulesInput = z.input<typeof ZModelRules>;

@@ -15,8 +15,20 @@ export type TActivation = z.infer<typeof ZActivation>;
 /** Keras initializer by its snake_case name, e.g. glorot_uniform, he_normal, zeros; config holds its numeric args and seed. */
 export const ZInitializer = z.object({
   name: z.enum([
-    'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal', 'lecun_uniform', 'lecun_normal',
-    'zeros', 'ones', 'constant', 'random_normal', 'random_uniform', 'truncated_normal', 'orthogonal', 'identity',
+    'glorot_uniform',
+    'glorot_normal',
+    'he_uniform',
+    'he_normal',
+    'lecun_uniform',
+    'lecun_normal',
+    'zeros',
+    'ones',
+    'constant',
+    'random_normal',
+    'random_uniform',
+    'truncated_normal',
+    'orthogonal',
+    'identity',
   ]),
   config: z.record(z.string(), z.union([z.number(), z.null()])).default({}),
 });
@@ -101,8 +113,18 @@ export const ZZeroPadding2DLayer = z.object({
 });
 
 export const ZLayerSpec = z.union([
-  ZConv2DLayer, ZDenseLayer, ZPooling2DLayer, ZGlobalPooling2DLayer, ZFlattenLayer, ZDropoutLayer,
-  ZBatchNormalizationLayer, ZActivationLayer, ZReLULayer, ZLeakyReLULayer, ZReshapeLayer, ZZeroPadding2DLayer,
+  ZConv2DLayer,
+  ZDenseLayer,
+  ZPooling2DLayer,
+  ZGlobalPooling2DLayer,
+  ZFlattenLayer,
+  ZDropoutLayer,
+  ZBatchNormalizationLayer,
+  ZActivationLayer,
+  ZReLULayer,
+  ZLeakyReLULayer,
+  ZReshapeLayer,
+  ZZeroPadding2DLayer,
 ]);
 export type TLayerSpec = z.infer<typeof ZLayerSpec>;
 export type TLayerType = TLayerSpec['type'];

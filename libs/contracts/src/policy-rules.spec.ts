@@ -7,7 +7,15 @@ describe('modelRulesFromPolicy', () => {
   it('carries the policy limits and the CIFAR-10 shape rules', () => {
     const policy = ZGradingPolicy.parse({ minTestAccuracy: 0.7, requiredEpochs: 30, maxEpochs: 30, maxParams: 1_000_000, allowedOptimizers: ['adam'] });
     const rules = ZModelRules.parse(modelRulesFromPolicy(policy));
-    expect(rules).toMatchObject({ inputShape: [32, 32, 3], outputUnits: 10, outputActivation: 'softmax', requiredEpochs: 30, maxEpochs: 30, maxParams: 1_000_000, allowedOptimizers: ['adam'] });
+    expect(rules).toMatchObject({
+      inputShape: [32, 32, 3],
+      outputUnits: 10,
+      outputActivation: 'softmax',
+      requiredEpochs: 30,
+      maxEpochs: 30,
+      maxParams: 1_000_000,
+      allowedOptimizers: ['adam'],
+    });
     expect(rules.allowedLayers).toBeUndefined();
   });
   it('leaves epochs free when the policy requires none', () => {

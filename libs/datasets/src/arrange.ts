@@ -39,7 +39,11 @@ export function arrangeForCache(source: DecodedSource): ArrangedData {
     images.set(from.images.subarray(index * IMAGE_BYTES, (index + 1) * IMAGE_BYTES), k * IMAGE_BYTES);
     labels[k++] = from.labels[index] as number;
   };
-  const range = (offset: number, count: number): TSplitRange => ({ offset, count, perClass: countPerClass(labels.subarray(offset, offset + count), CIFAR10_CLASS_NAMES.length) });
+  const range = (offset: number, count: number): TSplitRange => ({
+    offset,
+    count,
+    perClass: countPerClass(labels.subarray(offset, offset + count), CIFAR10_CLASS_NAMES.length),
+  });
 
   for (const position of split.train) put(source.train, trainOrder[position] as number);
   for (const position of split.validation) put(source.train, trainOrder[position] as number);

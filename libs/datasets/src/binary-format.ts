@@ -50,7 +50,10 @@ export function decodeBinaryBatches(batches: readonly { name: string; bytes: Uin
 
 /** Checks batches.meta.txt (one class name per line) against the canonical class order. */
 export function checkBinaryMeta(text: string, where: string): void {
-  const names = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const names = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   const expected = CIFAR10_CLASS_NAMES.join(', ');
   if (names.join(', ') !== expected) {
     throw new DatasetError(`${where} lists the classes "${names.join(', ')}", expected "${expected}"`);

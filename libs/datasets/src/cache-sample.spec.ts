@@ -35,7 +35,10 @@ describe('readCacheSample', () => {
     await writeCacheFixture(tmp, splits);
     expect(await readCacheSample(tmp, 'test', [5])).toEqual({ ok: false, reason: 'image 5 is outside the 5 test images of the cache' });
     await truncate(join(tmp, IMAGES_FILE), 100);
-    expect(await readCacheSample(tmp, 'test', [0])).toEqual({ ok: false, reason: 'the cache is corrupt: its files do not have the sizes its manifest records' });
+    expect(await readCacheSample(tmp, 'test', [0])).toEqual({
+      ok: false,
+      reason: 'the cache is corrupt: its files do not have the sizes its manifest records',
+    });
     await rm(join(tmp, IMAGES_FILE));
     expect(await readCacheSample(tmp, 'test', [0])).toEqual({ ok: false, reason: 'the cache is incomplete: images.u8 is missing' });
     await rm(join(tmp, MANIFEST_FILE));

@@ -33,7 +33,8 @@ export async function readCacheSample(cacheDir: string, split: TCacheSplitName, 
   const imagesFile = await open(join(cacheDir, manifest.files.images.name)).catch(() => null);
   const labelsFile = await open(join(cacheDir, manifest.files.labels.name)).catch(() => null);
   try {
-    if (!imagesFile || !labelsFile) return { ok: false, reason: `the cache is incomplete: ${!imagesFile ? manifest.files.images.name : manifest.files.labels.name} is missing` };
+    if (!imagesFile || !labelsFile)
+      return { ok: false, reason: `the cache is incomplete: ${!imagesFile ? manifest.files.images.name : manifest.files.labels.name} is missing` };
     const [imagesStat, labelsStat] = await Promise.all([imagesFile.stat(), labelsFile.stat()]);
     if (imagesStat.size !== manifest.files.images.bytes || labelsStat.size !== manifest.files.labels.bytes) {
       return { ok: false, reason: 'the cache is corrupt: its files do not have the sizes its manifest records' };

@@ -94,7 +94,8 @@ export async function readCache(cacheDir: string): Promise<TCacheRead> {
   if (typeof labels === 'string') return { ok: false, reason: `the cache is corrupt: ${labels}`, manifest };
   const { train, validation, test } = manifest.splits;
   const total = labels.length;
-  const contiguous = train.offset === 0 && validation.offset === train.count && test.offset === train.count + validation.count && test.offset + test.count === total;
+  const contiguous =
+    train.offset === 0 && validation.offset === train.count && test.offset === train.count + validation.count && test.offset + test.count === total;
   if (!contiguous || images.length !== total * IMAGE_BYTES) return { ok: false, reason: 'the cache is corrupt: split ranges do not cover the data', manifest };
   return { ok: true, data: { manifest, images, labels } };
 }

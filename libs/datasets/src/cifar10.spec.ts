@@ -234,7 +234,12 @@ describe('bad or missing data', () => {
     expect(message).toContain('train/<class>/*.jpg');
     expect(message).toContain('cifar-10-batches-bin');
     // Nothing half-built is left behind.
-    expect(await stat(join(tmp, 'cache', MANIFEST_FILE)).then(() => true, () => false)).toBe(false);
+    expect(
+      await stat(join(tmp, 'cache', MANIFEST_FILE)).then(
+        () => true,
+        () => false,
+      ),
+    ).toBe(false);
     return error as DatasetError;
   }
 

@@ -1,7 +1,17 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { arrangeForCache } from './arrange';
-import { CACHE_FORMAT_VERSION, CACHE_LAYOUT, readCache, readManifest, removeStaleTempFiles, writeCache, type CacheData, type TCacheManifest, type TSplitRange } from './cache';
+import {
+  CACHE_FORMAT_VERSION,
+  CACHE_LAYOUT,
+  readCache,
+  readManifest,
+  removeStaleTempFiles,
+  writeCache,
+  type CacheData,
+  type TCacheManifest,
+  type TSplitRange,
+} from './cache';
 import { defaultCifar10CacheDir } from './cache-dir';
 import { CIFAR10_CLASS_NAMES, IMAGE_BYTES } from './classes';
 import { CIFAR10_ENV_VAR } from './dataset-error';
@@ -66,7 +76,13 @@ async function ensureCache(opts: Cifar10Options): Promise<Ensured> {
   const cacheDir = resolve(opts.cacheDir ?? defaultCifar10CacheDir(env));
   const requested = opts.source || env[CIFAR10_ENV_VAR] || undefined;
   const progress = opts.onProgress ?? (() => undefined);
-  const done = (data: CacheData, rebuilt: boolean, reason: string): Ensured => ({ data, rebuilt, reason, cacheDir, seconds: (performance.now() - started) / 1000 });
+  const done = (data: CacheData, rebuilt: boolean, reason: string): Ensured => ({
+    data,
+    rebuilt,
+    reason,
+    cacheDir,
+    seconds: (performance.now() - started) / 1000,
+  });
 
   let reason = 'rebuild forced';
   let previous: TCacheManifest | undefined;
@@ -78,7 +94,11 @@ async function ensureCache(opts: Cifar10Options): Promise<Ensured> {
     const stale = previous && current && (previous.source.path !== current.path || previous.source.fingerprint !== current.fingerprint);
     if ('reason' in m) reason = m.reason;
     else if (requested && !current) reason = `${requested} cannot be read`;
-    else if (stale) reason = previous?.source.path === current?.path ? `the source ${current?.path} changed` : `the source is now ${current?.path} (the cache was built from ${previous?.source.path})`;
+    else if (stale)
+      reason =
+        previous?.source.path === current?.path
+          ? `the source ${current?.path} changed`
+          : `the source is now ${current?.path} (the cache was built from ${previous?.source.path})`;
     else {
       const cached = await readCache(cacheDir);
       if (cached.ok) {
@@ -144,7 +164,16 @@ export async function prepareCifar10(opts: Cifar10Options = {}): Promise<Prepare
 export async function loadCifar10(opts: Cifar10Options = {}): Promise<Cifar10Split> {
   const { data } = await ensureCache(opts);
   const view = (range: TSplitRange): ImageSet =>
-    makeImageSet(data.images.subarray(range.offset * IMAGE_BYTES, (range.offset + range.count) * IMAGE_BYTES), data.labels.subarray(range.offset, range.offset + range.count));
+    makeImageSet(
+      data.images.subarray(range.offset * IMAGE_BYTES, (range.offset + range.count) * IMAGE_BYTES),
+      data.labels.subarray(range.offset, range.offset + range.count),
+    );
   const { splits } = data.manifest;
-  return { train: view(splits.train), validation: view(splits.validation), test: view(splits.test), classNames: CIFAR10_CLASS_NAMES, source: data.manifest.source.path };
+  return {
+    train: view(splits.train),
+    validation: view(splits.validation),
+    test: view(splits.test),
+    classNames: CIFAR10_CLASS_NAMES,
+    source: data.manifest.source.path,
+  };
 }

@@ -1,16 +1,5 @@
 /** The ten CIFAR-10 classes in the canonical order of the official distribution (label 0..9). */
-export const CIFAR10_CLASS_NAMES: readonly string[] = Object.freeze([
-  'airplane',
-  'automobile',
-  'bird',
-  'cat',
-  'deer',
-  'dog',
-  'frog',
-  'horse',
-  'ship',
-  'truck',
-]);
+export const CIFAR10_CLASS_NAMES: readonly string[] = Object.freeze(['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']);
 
 export const IMAGE_HEIGHT = 32;
 export const IMAGE_WIDTH = 32;

@@ -9,7 +9,11 @@ parentPort.on('message', ({ id, buffer, offsets, formats }) => {
   const count = offsets.length - 1;
   const pixels = new Uint8Array(count * IMAGE_BYTES);
   for (let i = 0; i < count; i++) {
-    const failure = decodeRgbInto(bytes.subarray(offsets[i], offsets[i + 1]), formats[i] === 1 ? 'png' : 'jpeg', pixels.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES));
+    const failure = decodeRgbInto(
+      bytes.subarray(offsets[i], offsets[i + 1]),
+      formats[i] === 1 ? 'png' : 'jpeg',
+      pixels.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES),
+    );
     if (failure) {
       parentPort.postMessage({ id, failure: { index: i, ...failure } });
       return;

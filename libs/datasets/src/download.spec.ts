@@ -51,7 +51,10 @@ function opts(url: string, checksum: string): Cifar10Options {
 }
 
 async function rejection(p: Promise<unknown>): Promise<DatasetError> {
-  const error = await p.then(() => null, (e: unknown) => e);
+  const error = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(DatasetError);
   return error as DatasetError;
 }
@@ -88,7 +91,9 @@ describe('downloading the official archive when EPOCH_CIFAR10 is unset', () => {
     await new Promise<void>((resolve) => server?.close(() => resolve()));
     server = undefined;
     const error = await rejection(prepareCifar10(opts(url, md5(Buffer.alloc(0)))));
-    expect(error.problem).toMatch(/could not download http:\/\/127\.0\.0\.1:\d+\/cifar-10-binary\.tar\.gz \(fetch failed: .*ECONNREFUSED.*\); this machine may be offline/);
+    expect(error.problem).toMatch(
+      /could not download http:\/\/127\.0\.0\.1:\d+\/cifar-10-binary\.tar\.gz \(fetch failed: .*ECONNREFUSED.*\); this machine may be offline/,
+    );
     expect(error.message).toMatch(/Set EPOCH_CIFAR10 to one of:[\s\S]*cifar-10-binary\.tar\.gz[\s\S]*train\/<class>\/\*\.jpg/);
   });
 

@@ -36,7 +36,12 @@ export async function downloadCifar10Binary(dir: string, opts: DownloadOptions =
   const url = opts.url ?? CIFAR10_BINARY_URL;
   const expected = (opts.md5 ?? CIFAR10_BINARY_MD5).toLowerCase();
   const target = join(dir, DOWNLOAD_FILE_NAME);
-  if (await stat(target).then((s) => s.isFile(), () => false)) {
+  if (
+    await stat(target).then(
+      (s) => s.isFile(),
+      () => false,
+    )
+  ) {
     if ((await md5OfFile(target)) === expected) return target;
     await rm(target, { force: true });
   }

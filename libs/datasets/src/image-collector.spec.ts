@@ -9,12 +9,14 @@ describe('ImageCollector', () => {
     onTestFinished(() => collector.close());
     const add = (split: 'train' | 'test', cls: string, label: number, name: string, index: number) =>
       collector.add(split, cls, name, 'png', encodePng(uniformImage(fixtureColour(label, index))), name);
-    for (const cls of ['truck', 'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship']) add('test', cls, ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'].indexOf(cls), 'a.png', 0);
+    for (const cls of ['truck', 'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship'])
+      add('test', cls, ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'].indexOf(cls), 'a.png', 0);
     add('train', 'cat', 3, 'b10.png', 2);
     add('train', 'airplane', 0, 'x.png', 0);
     add('train', 'cat', 3, 'B.png', 0);
     add('train', 'cat', 3, 'b09.png', 1);
-    for (const [label, cls] of ['automobile', 'bird', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'].entries()) add('train', cls, [1, 2, 4, 5, 6, 7, 8, 9][label] as number, 'z.png', 0);
+    for (const [label, cls] of ['automobile', 'bird', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'].entries())
+      add('train', cls, [1, 2, 4, 5, 6, 7, 8, 9][label] as number, 'z.png', 0);
     const { train, test } = await collector.finish();
     expect(Array.from(test.labels)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(Array.from(train.labels)).toEqual([0, 1, 2, 3, 3, 3, 4, 5, 6, 7, 8, 9]);
@@ -37,7 +39,8 @@ describe('ImageCollector', () => {
     const perClass = 60; // 1,200 images: several 256-image batches spread over both workers
     for (const split of ['train', 'test'] as const) {
       CIFAR10_CLASS_NAMES.forEach((cls, label) => {
-        for (let i = 0; i < perClass; i++) collector.add(split, cls, `${String(i).padStart(3, '0')}.png`, 'png', encodePng(uniformImage(fixtureColour(label, i % 20))), cls);
+        for (let i = 0; i < perClass; i++)
+          collector.add(split, cls, `${String(i).padStart(3, '0')}.png`, 'png', encodePng(uniformImage(fixtureColour(label, i % 20))), cls);
       });
     }
     const { train } = await collector.finish();

@@ -87,7 +87,9 @@ export class ImageCollector {
         this.failure ??= decodeFailureError(result.failure, item.format, item.where);
         return;
       }
-      batch.forEach((item, i) => this.found[item.split][item.label]?.push({ name: item.name, pixels: result.pixels.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES) }));
+      batch.forEach((item, i) =>
+        this.found[item.split][item.label]?.push({ name: item.name, pixels: result.pixels.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES) }),
+      );
       const before = this.decoded;
       this.decoded += batch.length;
       if (Math.floor(this.decoded / 10000) > Math.floor(before / 10000)) this.onProgress?.(`decoded ${Math.floor(this.decoded / 10000) * 10000} images`);

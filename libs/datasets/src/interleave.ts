@@ -20,7 +20,10 @@ export function stratifiedTrainingOrder(labels: Uint8Array, classCount: number, 
   for (let i = 0; i < n; i++) byClass[labels[i] as number]?.push(i);
 
   const validationTotal = Math.floor(n / 10);
-  const quotas = largestRemainderQuotas(byClass.map((c) => c.length), validationTotal);
+  const quotas = largestRemainderQuotas(
+    byClass.map((c) => c.length),
+    validationTotal,
+  );
   const validationPool: number[] = [];
   const trainingPool: number[] = [];
   byClass.forEach((members, c) => {

@@ -31,7 +31,10 @@ export async function fingerprintSource(path: string): Promise<TSourceFingerprin
   let mtimeMs = info.mtimeMs;
   const walk = async (dir: string, dirMtimeMs: number): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
-    const names = entries.filter((e) => !e.isDirectory()).map((e) => e.name).sort();
+    const names = entries
+      .filter((e) => !e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     files += names.length;
     mtimeMs = Math.max(mtimeMs, dirMtimeMs);
     lines.push(`${relative(absolute, dir) || '.'}\t${dirMtimeMs}\t${names.join('/')}`);

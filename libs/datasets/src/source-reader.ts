@@ -88,7 +88,9 @@ async function readArchiveInto(path: string, collector: ImageCollector, onProgre
       if (failed) return;
       failed = true;
       input.destroy();
-      reject(error instanceof DatasetError ? error : new DatasetError(`${path} could not be read as a tar archive (${describeError(error)})`, { cause: error }));
+      reject(
+        error instanceof DatasetError ? error : new DatasetError(`${path} could not be read as a tar archive (${describeError(error)})`, { cause: error }),
+      );
     };
     const handle = (entry: ReadEntry): void => {
       const entryPath = entry.path;
@@ -202,7 +204,10 @@ async function readImageFolderInto(root: string, collector: ImageCollector): Pro
 }
 
 async function isDir(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory(), () => false);
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 async function findBinaryFolder(path: string): Promise<string | null> {
@@ -226,5 +231,7 @@ async function findImageRoot(path: string): Promise<string> {
   if (entries.length === 0) throw new DatasetError(`${path} is an empty folder`);
   const archives = entries.filter((e) => e.isFile() && /\.(tar\.gz|tgz|tar)$/i.test(e.name)).map((e) => join(path, e.name));
   const hint = archives.length > 0 ? `; did you mean the archive ${archives.join(' or ')}?` : '';
-  throw new DatasetError(`${path} has neither ${BINARY_FOLDER}/*.bin batches nor train/ and test/ class folders (directly or inside one top-level folder)${hint}`);
+  throw new DatasetError(
+    `${path} has neither ${BINARY_FOLDER}/*.bin batches nor train/ and test/ class folders (directly or inside one top-level folder)${hint}`,
+  );
 }

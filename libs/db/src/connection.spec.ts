@@ -59,7 +59,10 @@ describe('connection errors', () => {
     await new Promise<void>((r) => srv.close(() => r()));
 
     const target = `postgres://epoch:s3cret-pw@127.0.0.1:${port}/epoch`;
-    const error = await checkDatabaseConnection(target, 2000).then(() => null, (e: unknown) => e);
+    const error = await checkDatabaseConnection(target, 2000).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DatabaseUnreachableError);
     expect((error as DatabaseUnreachableError).message).toContain(`127.0.0.1:${port}`);
     expect((error as DatabaseUnreachableError).message).not.toContain('s3cret-pw');

@@ -49,8 +49,9 @@ function catalogSafePool(connectionString: string): pg.Pool {
 }
 
 function isPgError(e: unknown): e is pg.DatabaseError {
-  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string'
-    && typeof (e as { severity?: unknown }).severity === 'string';
+  return (
+    typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' && typeof (e as { severity?: unknown }).severity === 'string'
+  );
 }
 
 /**

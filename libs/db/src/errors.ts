@@ -7,7 +7,11 @@ export class DatabaseUrlError extends Error {
 /** The server could not be reached or refused us; `target` is `host:port/database` (never the password). */
 export class DatabaseUnreachableError extends Error {
   override readonly name = 'DatabaseUnreachableError';
-  constructor(message: string, readonly target: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly target: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
@@ -20,7 +24,12 @@ export class MigrationsDirectoryError extends Error {
 /** A migration's SQL failed; the database still records it as failed (see markMigrationRolledBack). */
 export class MigrationFailedError extends Error {
   override readonly name = 'MigrationFailedError';
-  constructor(message: string, readonly migrationName: string, readonly sqlError: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly migrationName: string,
+    readonly sqlError: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

@@ -49,10 +49,11 @@ function migrationFailed(error: unknown, failure: TScriptFailure, logs: string[]
   const name = failedMigrationName(error, logs) ?? '(unknown migration)';
   const sqlError = `${failure.message}${failure.code ? ` (SQLSTATE ${failure.code})` : ''}`;
   const extra = [failure.detail && `detail: ${failure.detail}`, failure.hint && `hint: ${failure.hint}`].filter(Boolean).join('; ');
-  const message = `migration ${name} failed: ${sqlError}${failureLocation(failure)}${extra ? ` (${extra})` : ''}.\n`
-    + `File: ${join(migrationsDir, name, 'migration.sql')}. Nothing of it was applied, but the database records it as failed: `
-    + 'fix the SQL (or the data it trips on), mark it rolled back (markMigrationRolledBack), then migrate again; '
-    + 'in development, resetting the database also clears it.';
+  const message =
+    `migration ${name} failed: ${sqlError}${failureLocation(failure)}${extra ? ` (${extra})` : ''}.\n` +
+    `File: ${join(migrationsDir, name, 'migration.sql')}. Nothing of it was applied, but the database records it as failed: ` +
+    'fix the SQL (or the data it trips on), mark it rolled back (markMigrationRolledBack), then migrate again; ' +
+    'in development, resetting the database also clears it.';
   return new MigrationFailedError(message, name, sqlError, { cause: error });
 }
 
@@ -63,7 +64,8 @@ function engineFailure(error: unknown, databaseUrl: string): Error {
     const t = parseDatabaseUrl(databaseUrl);
     return new DatabaseUnreachableError(
       `lost the connection to Postgres at ${t.host}:${t.port} (${describeDatabaseUrl(databaseUrl)}): ${msg}`,
-      `${t.host}:${t.port}/${t.database}`, { cause: error },
+      `${t.host}:${t.port}/${t.database}`,
+      { cause: error },
     );
   }
   return new SchemaEngineError(`Prisma schema engine: ${msg}`, { cause: error });
@@ -109,7 +111,11 @@ export async function createMigration(opts: TCreateMigrationOptions): Promise<st
   parseDatabaseUrl(opts.databaseUrl);
   const schema = await readSchema(opts.schemaPath);
   const local = await readMigrationsDir(opts.migrationsDir, { allowMissing: true });
-  const dirName = nextMigrationDirName(opts.name, opts.now ?? new Date(), local.migrations.map((m) => m.name));
+  const dirName = nextMigrationDirName(
+    opts.name,
+    opts.now ?? new Date(),
+    local.migrations.map((m) => m.name),
+  );
   await checkDatabaseConnection(opts.databaseUrl);
   const sql = await withSchemaEngine(opts.databaseUrl, [schema], async ({ engine, adapter, logs }) => {
     try {
@@ -127,14 +133,16 @@ export async function createMigration(opts: TCreateMigrationOptions): Promise<st
         const failed = migrationFailed(error, adapter.lastScriptFailure, logs, opts.migrationsDir);
         throw new MigrationFailedError(
           `cannot replay the existing migrations into a shadow database: ${failed.message.split('\n')[0]}`,
-          failed.migrationName, failed.sqlError, { cause: error },
+          failed.migrationName,
+          failed.sqlError,
+          { cause: error },
         );
       }
       if (adapter.shadowDbFailure) {
         const t = parseDatabaseUrl(opts.databaseUrl);
         throw new SchemaEngineError(
-          `cannot create a temporary shadow database on the Postgres server at ${t.host}:${t.port} as user "${t.user}" `
-          + `(creating a migration needs the CREATEDB privilege): ${adapter.shadowDbFailure}`,
+          `cannot create a temporary shadow database on the Postgres server at ${t.host}:${t.port} as user "${t.user}" ` +
+            `(creating a migration needs the CREATEDB privilege): ${adapter.shadowDbFailure}`,
           { cause: error },
         );
       }
@@ -230,9 +238,11 @@ export async function migrationStatus(opts: { databaseUrl: string; migrationsDir
     const reg = await client.query<{ t: string | null }>(`SELECT to_regclass('_prisma_migrations')::text AS t`);
     hasMigrationsTable = reg.rows[0]?.t !== null && reg.rows[0]?.t !== undefined;
     if (hasMigrationsTable) {
-      rows = (await client.query<TMigrationRow>(
-        'SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY started_at, migration_name',
-      )).rows;
+      rows = (
+        await client.query<TMigrationRow>(
+          'SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY started_at, migration_name',
+        )
+      ).rows;
     }
   } finally {
     await client.end().catch(() => undefined);
@@ -242,10 +252,12 @@ export async function migrationStatus(opts: { databaseUrl: string; migrationsDir
   const applied = appliedRows.map((r) => r.migration_name);
   const failed = live.filter((r) => r.finished_at === null).map((r) => r.migration_name);
   const localByName = new Map(local.migrations.map((m) => [m.name, m]));
-  const edited = appliedRows.filter((r) => {
-    const m = localByName.get(r.migration_name);
-    return m !== undefined && !checksumMatches(m.sql, r.checksum);
-  }).map((r) => r.migration_name);
+  const edited = appliedRows
+    .filter((r) => {
+      const m = localByName.get(r.migration_name);
+      return m !== undefined && !checksumMatches(m.sql, r.checksum);
+    })
+    .map((r) => r.migration_name);
   const appliedSet = new Set(applied);
   const pending = local.migrations.map((m) => m.name).filter((n) => !appliedSet.has(n) && !failed.includes(n));
   const missingLocally = applied.filter((n) => !localByName.has(n));

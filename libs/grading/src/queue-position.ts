@@ -32,7 +32,13 @@ async function countBefore(queue: Queue<TGradingJobPayload>, state: 'wait' | 'pr
 }
 
 /** Position and ETA of a queued submission, given the seconds one job takes (e.g. the mean of recent results). */
-export async function queueEstimate(queue: Queue<TGradingJobPayload>, redis: Redis, prefix: string, submissionId: string, secondsPerJob: number): Promise<{ position: number | null; etaSeconds: number | null }> {
+export async function queueEstimate(
+  queue: Queue<TGradingJobPayload>,
+  redis: Redis,
+  prefix: string,
+  submissionId: string,
+  secondsPerJob: number,
+): Promise<{ position: number | null; etaSeconds: number | null }> {
   const position = await queuePosition(queue, submissionId);
   if (position === null) return { position, etaSeconds: null };
   return { position, etaSeconds: estimateQueueEtaSeconds({ position, workers: (await liveWorkers(redis, prefix)).total, secondsPerJob }) };

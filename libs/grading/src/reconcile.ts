@@ -59,7 +59,12 @@ export async function reconcileQueue(prisma: EpochPrismaClient, queues: TGrading
     } else if (state === 'failed') {
       const updated = await prisma.submission.updateMany({
         where: { id, status },
-        data: { status: 'ERROR', infraError: true, finishedAt: new Date(), errorMessage: notYourFault(`the grading job failed: ${found?.job.failedReason ?? 'unknown reason'}`) },
+        data: {
+          status: 'ERROR',
+          infraError: true,
+          finishedAt: new Date(),
+          errorMessage: notYourFault(`the grading job failed: ${found?.job.failedReason ?? 'unknown reason'}`),
+        },
       });
       if (updated.count === 1) report.errored.push(id);
     } else if (found?.kind === 'gpu' && opts.heartbeats && gpuWorkers === 0 && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) {
@@ -82,7 +87,9 @@ export function startReconciler(prisma: EpochPrismaClient, queues: TGradingQueue
     running = true;
     reconcileQueue(prisma, queues, opts)
       .catch((e: unknown) => opts.log?.warn({ err: e }, 'reconciler pass failed'))
-      .finally(() => { running = false; });
+      .finally(() => {
+        running = false;
+      });
   };
   pass();
   const timer = setInterval(pass, intervalMs);

@@ -23,7 +23,10 @@ export async function redecideExercise(prisma: EpochPrismaClient, exerciseId: st
     const { toFailed, toPassed } = await redecideInTransaction(tx, exerciseId, min);
     await tx.auditLog.create({
       data: {
-        actorId, action: 'submission.redecide', entityType: 'Exercise', entityId: exerciseId,
+        actorId,
+        action: 'submission.redecide',
+        entityType: 'Exercise',
+        entityId: exerciseId,
         data: { policyVersion: policy.version, minTestAccuracy: min, toFailed, toPassed },
       },
     });
@@ -35,14 +38,25 @@ export async function redecideExercise(prisma: EpochPrismaClient, exerciseId: st
  * The re-decision itself, inside the caller's transaction (the API runs it with a policy change): graded submissions
  * below `minTestAccuracy` become FAILED with the reason, those at or above it PASSED. Returns the ids that changed.
  */
-export async function redecideInTransaction(tx: EpochTransactionClient, exerciseId: string, minTestAccuracy: number): Promise<{ toFailed: string[]; toPassed: string[] }> {
+export async function redecideInTransaction(
+  tx: EpochTransactionClient,
+  exerciseId: string,
+  minTestAccuracy: number,
+): Promise<{ toFailed: string[]; toPassed: string[] }> {
   const min = minTestAccuracy;
-  const toFailed = (await tx.submission.findMany({ where: { exerciseId, status: 'PASSED', result: { testAccuracy: { lt: min } } }, select: { id: true } })).map((s) => s.id);
-  const toPassed = (await tx.submission.findMany({ where: { exerciseId, status: 'FAILED', result: { testAccuracy: { gte: min } } }, select: { id: true } })).map((s) => s.id);
+  const toFailed = (await tx.submission.findMany({ where: { exerciseId, status: 'PASSED', result: { testAccuracy: { lt: min } } }, select: { id: true } })).map(
+    (s) => s.id,
+  );
+  const toPassed = (
+    await tx.submission.findMany({ where: { exerciseId, status: 'FAILED', result: { testAccuracy: { gte: min } } }, select: { id: true } })
+  ).map((s) => s.id);
   const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
   for (const id of toFailed) {
     const r = await tx.result.findUniqueOrThrow({ where: { submissionId: id }, select: { testAccuracy: true } });
-    await tx.submission.update({ where: { id }, data: { status: 'FAILED', errorMessage: `Test accuracy ${pct(r.testAccuracy)} is below the required ${pct(min)} (re-decided after a threshold change).` } });
+    await tx.submission.update({
+      where: { id },
+      data: { status: 'FAILED', errorMessage: `Test accuracy ${pct(r.testAccuracy)} is below the required ${pct(min)} (re-decided after a threshold change).` },
+    });
   }
   if (toPassed.length) await tx.submission.updateMany({ where: { id: { in: toPassed } }, data: { status: 'PASSED', errorMessage: null } });
   return { toFailed, toPassed };

@@ -20,6 +20,7 @@ export function servedQueues(setting: string, backend: string): TQueueKind[] {
   if (setting === 'auto') return backend === 'node-gpu' ? ['gpu', 'general'] : ['general'];
   const kinds = [...new Set(setting.split(',').map((s) => s.trim()))];
   const bad = kinds.find((k) => k !== 'gpu' && k !== 'general');
-  if (bad !== undefined || kinds.length === 0) throw new Error(`EPOCH_GRADER_QUEUES: "${bad ?? setting}" is not auto, gpu, general or a comma-separated list of them`);
+  if (bad !== undefined || kinds.length === 0)
+    throw new Error(`EPOCH_GRADER_QUEUES: "${bad ?? setting}" is not auto, gpu, general or a comma-separated list of them`);
   return kinds as TQueueKind[];
 }

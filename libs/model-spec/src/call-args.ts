@@ -3,8 +3,14 @@ import type { TSpan } from './diagnostic-sink';
 import { closest } from './keras-symbols';
 import { describe, isReported, type TValue } from './values';
 
-export interface TArg { value: TValue; span: TSpan }
-export interface TKeywordArg extends TArg { name: string; nameSpan: TSpan }
+export interface TArg {
+  value: TValue;
+  span: TSpan;
+}
+export interface TKeywordArg extends TArg {
+  name: string;
+  nameSpan: TSpan;
+}
 export interface TCallArgs {
   /** Display name of what is called, e.g. `Conv2D` or `model.fit`. */
   callee: string;
@@ -16,10 +22,17 @@ export interface TCallArgs {
 }
 
 /** One parameter of a Keras signature, in Keras's own order. `required` has no default. */
-export interface TParam { name: string; default?: TValue; required?: boolean }
+export interface TParam {
+  name: string;
+  default?: TValue;
+  required?: boolean;
+}
 
 /** A bound argument: its value, and where it was written (absent when the Keras default applies). */
-export interface TBound { value: TValue; span?: TSpan }
+export interface TBound {
+  value: TValue;
+  span?: TSpan;
+}
 
 /**
  * Binds arguments the way Python does for a Keras signature: positional in order, then keywords; reports too many
@@ -37,7 +50,11 @@ export function bindArgs(call: TCallArgs, params: readonly TParam[], sink: TDiag
   call.positional.forEach((arg, i) => {
     const p = params[i];
     if (!p) {
-      sink.error('unsupported-argument', arg.span, `${call.callee}() takes at most ${params.length} positional argument${params.length === 1 ? '' : 's'} but ${call.positional.length} were given.`);
+      sink.error(
+        'unsupported-argument',
+        arg.span,
+        `${call.callee}() takes at most ${params.length} positional argument${params.length === 1 ? '' : 's'} but ${call.positional.length} were given.`,
+      );
       ok = false;
       return;
     }
@@ -47,7 +64,11 @@ export function bindArgs(call: TCallArgs, params: readonly TParam[], sink: TDiag
     const known = params.some((p) => p.name === kw.name) || extraKeywords.includes(kw.name);
     if (!known) {
       const hint = closest(kw.name, [...params.map((p) => p.name), ...extraKeywords]);
-      sink.error('unsupported-argument', kw.nameSpan, `${call.callee}() got an unexpected keyword argument '${kw.name}'${hint ? ` (did you mean '${hint}'?)` : ''}.`);
+      sink.error(
+        'unsupported-argument',
+        kw.nameSpan,
+        `${call.callee}() got an unexpected keyword argument '${kw.name}'${hint ? ` (did you mean '${hint}'?)` : ''}.`,
+      );
       ok = false;
       continue;
     }
@@ -72,11 +93,21 @@ export function bindArgs(call: TCallArgs, params: readonly TParam[], sink: TDiag
 export class ArgReader {
   ok = true;
 
-  constructor(private readonly call: TCallArgs, private readonly args: Map<string, TBound>, private readonly sink: TDiagnosticSink) {}
+  constructor(
+    private readonly call: TCallArgs,
+    private readonly args: Map<string, TBound>,
+    private readonly sink: TDiagnosticSink,
+  ) {}
 
-  has(name: string): boolean { return this.args.get(name)?.span !== undefined; }
-  raw(name: string): TValue { return this.args.get(name)?.value ?? { kind: 'none' }; }
-  span(name: string): TSpan { return this.args.get(name)?.span ?? this.call.span; }
+  has(name: string): boolean {
+    return this.args.get(name)?.span !== undefined;
+  }
+  raw(name: string): TValue {
+    return this.args.get(name)?.value ?? { kind: 'none' };
+  }
+  span(name: string): TSpan {
+    return this.args.get(name)?.span ?? this.call.span;
+  }
 
   fail(name: string, message: string, code = 'unsupported-value'): undefined {
     this.sink.error(code, this.span(name), `${this.call.callee}(): ${message}`);
@@ -86,9 +117,16 @@ export class ArgReader {
 
   /** Explains values that never reach the model (comprehensions, your functions, undefined names). */
   private notAValue(name: string, v: TValue, want: string): undefined {
-    if (isReported(v)) { this.ok = false; return undefined; }
+    if (isReported(v)) {
+      this.ok = false;
+      return undefined;
+    }
     if (v.kind === 'unsafe' || v.kind === 'user-function') {
-      return this.fail(name, `'${name}' must be ${want}, but it comes from ${describe(v)}, which the checker does not run. Write the value out.`, 'not-allowed');
+      return this.fail(
+        name,
+        `'${name}' must be ${want}, but it comes from ${describe(v)}, which the checker does not run. Write the value out.`,
+        'not-allowed',
+      );
     }
     return this.fail(name, `'${name}' must be ${want}, got ${describe(v)}.`);
   }

@@ -43,7 +43,8 @@ plt.plot([1, 2])
       base.replace('filters=32', 'filters=16'),
       base.replace("padding='same'", "padding='valid'"),
       base.replace('MaxPooling2D(pool_size=(2, 2)),', "MaxPooling2D(pool_size=(2, 2), name='pool'),"),
-    ]) expect(hash(changed)).not.toBe(h);
+    ])
+      expect(hash(changed)).not.toBe(h);
   });
 
   it('drops source positions and auto-generated names but keeps chosen names', () => {

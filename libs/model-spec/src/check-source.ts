@@ -1,6 +1,12 @@
 import {
-  ZModelRules, ZModelSpec, type TCheckResult, type TDiagnostic, type TLayerSpec, type TModelRulesInput,
-  type TModelSpec, type TModelRules,
+  ZModelRules,
+  ZModelSpec,
+  type TCheckResult,
+  type TDiagnostic,
+  type TLayerSpec,
+  type TModelRulesInput,
+  type TModelSpec,
+  type TModelRules,
 } from '@epoch/contracts';
 import { canonicalHash } from './canonical';
 import { DiagnosticSink, type TSpan } from './diagnostic-sink';
@@ -14,7 +20,13 @@ import { LineIndex, utf8Length } from './source-text';
 import type { TLayerInstance, TModelState } from './values';
 
 /** One row of the summary table, with the layer's name as Keras shows it. */
-export interface TSummaryRow { name: string; type: string; outputShape: number[]; params: number; trainableParams: number }
+export interface TSummaryRow {
+  name: string;
+  type: string;
+  outputShape: number[];
+  params: number;
+  trainableParams: number;
+}
 
 /** checkSource's answer: the `./epoch check --json` object plus everything behind it. */
 export interface TCheckReport extends TCheckResult {
@@ -26,7 +38,9 @@ export interface TCheckReport extends TCheckResult {
   summary?: { modelName: string; rows: TSummaryRow[]; totalParams: number; trainableParams: number };
 }
 
-export interface TCheckOptions { rules?: TModelRulesInput }
+export interface TCheckOptions {
+  rules?: TModelRulesInput;
+}
 
 const DEFAULT_INPUT_SHAPE = [32, 32, 3];
 
@@ -41,7 +55,11 @@ export function checkSource(source: string, options: TCheckOptions = {}): TCheck
     return run(String(source), options, sink);
   } catch (e) {
     // A bug in the checker must still give the student an answer, never a crash.
-    sink.error('internal-error', { from: 0, to: 0 }, `The checker failed on this input (a bug in Epoch, please report it): ${e instanceof Error ? e.message : String(e)}`);
+    sink.error(
+      'internal-error',
+      { from: 0, to: 0 },
+      `The checker failed on this input (a bug in Epoch, please report it): ${e instanceof Error ? e.message : String(e)}`,
+    );
     return finish(sink, {});
   }
 }
@@ -49,7 +67,11 @@ export function checkSource(source: string, options: TCheckOptions = {}): TCheck
 function run(source: string, options: TCheckOptions, sink: DiagnosticSink): TCheckReport {
   const parsedRules = ZModelRules.safeParse(options.rules ?? {});
   if (!parsedRules.success) {
-    sink.error('invalid-rules', { from: 0, to: 0 }, `The exercise's rules are invalid: ${parsedRules.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    sink.error(
+      'invalid-rules',
+      { from: 0, to: 0 },
+      `The exercise's rules are invalid: ${parsedRules.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
     return finish(sink, {});
   }
   const rules = parsedRules.data;
@@ -58,7 +80,11 @@ function run(source: string, options: TCheckOptions, sink: DiagnosticSink): TChe
   const tooLong = source.length > rules.maxSourceBytes;
   const bytes = tooLong ? source.length : utf8Length(source);
   if (bytes > rules.maxSourceBytes) {
-    sink.error('limit-exceeded', { from: 0, to: 0 }, `The source is ${tooLong ? 'over ' : ''}${bytes.toLocaleString('en-US')} bytes; the limit is ${rules.maxSourceBytes.toLocaleString('en-US')} bytes (${Math.round(rules.maxSourceBytes / 1024)} KiB).`);
+    sink.error(
+      'limit-exceeded',
+      { from: 0, to: 0 },
+      `The source is ${tooLong ? 'over ' : ''}${bytes.toLocaleString('en-US')} bytes; the limit is ${rules.maxSourceBytes.toLocaleString('en-US')} bytes (${Math.round(rules.maxSourceBytes / 1024)} KiB).`,
+    );
     return finish(sink, {});
   }
   const text = blankMagics(source, sink);
@@ -82,26 +108,41 @@ function run(source: string, options: TCheckOptions, sink: DiagnosticSink): TChe
 function chooseModel(models: TModelState[], sink: DiagnosticSink, requiredEpochs?: number): TModelState | undefined {
   const candidates = models.filter((m) => m.layers.length > 0 || m.compiles.length > 0 || m.fits.length > 0 || m.compileFailed || m.fitFailed);
   if (candidates.length === 0) {
-    sink.error('no-model', { from: 0, to: 0 }, 'No model found. Build one with model = Sequential([...]) (or Sequential() and model.add(...)), then call model.compile(...) and model.fit(...).');
+    sink.error(
+      'no-model',
+      { from: 0, to: 0 },
+      'No model found. Build one with model = Sequential([...]) (or Sequential() and model.add(...)), then call model.compile(...) and model.fit(...).',
+    );
     return undefined;
   }
   const trained = (m: TModelState) => (m.compiles.length > 0 || !!m.compileFailed) && (m.fits.length > 0 || !!m.fitFailed);
   const complete = candidates.filter(trained);
   const lastFit = (m: TModelState) => Math.max(-1, ...m.fits.map((f) => f.span.from));
   const pool = complete.length > 0 ? complete : candidates.filter((m) => m.compiles.length > 0 || m.compileFailed);
-  const chosen = (pool.length > 0 ? pool : candidates).reduce((a, b) => (lastFit(b) > lastFit(a) || (lastFit(b) === lastFit(a) && b.span.from > a.span.from) ? b : a));
+  const chosen = (pool.length > 0 ? pool : candidates).reduce((a, b) =>
+    lastFit(b) > lastFit(a) || (lastFit(b) === lastFit(a) && b.span.from > a.span.from) ? b : a,
+  );
   const name = (m: TModelState) => m.varName ?? `the model on line ${sink.position(m.span.from).line}`;
   if (candidates.length > 1) {
     const others = candidates.filter((m) => m !== chosen).map(name);
-    const why = complete.length > 1 ? 'the last one that is compiled and fitted' : complete.length === 1 ? 'the one that is compiled and fitted' : 'the last one defined';
+    const why =
+      complete.length > 1 ? 'the last one that is compiled and fitted' : complete.length === 1 ? 'the one that is compiled and fitted' : 'the last one defined';
     sink.warning('several-models', chosen.span, `Several models are defined (${[name(chosen), ...others].join(', ')}); checking ${name(chosen)}, ${why}.`);
   }
   const nm = chosen.varName ?? 'model';
   if (chosen.compiles.length === 0 && !chosen.compileFailed) {
-    sink.error('no-compile', chosen.span, `${nm} is never compiled: add ${nm}.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy']).`);
+    sink.error(
+      'no-compile',
+      chosen.span,
+      `${nm} is never compiled: add ${nm}.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy']).`,
+    );
   }
   if (chosen.fits.length === 0 && !chosen.fitFailed) {
-    sink.error('no-fit', chosen.span, `${nm} is never trained: add history = ${nm}.fit(train_data, validation_data=validation_data, epochs=${requiredEpochs ?? 10}).`);
+    sink.error(
+      'no-fit',
+      chosen.span,
+      `${nm} is never trained: add history = ${nm}.fit(train_data, validation_data=validation_data, epochs=${requiredEpochs ?? 10}).`,
+    );
   }
   if (chosen.fitBeforeCompile && (chosen.compiles.length > 0 || chosen.compileFailed)) {
     sink.error('fit-before-compile', chosen.fitBeforeCompile, `${nm}.fit() is called before ${nm}.compile(); Keras needs compile() first.`);
@@ -127,29 +168,53 @@ function finishModel(model: TModelState, rules: TModelRules, sink: DiagnosticSin
   });
   if (!inputShape) {
     inputShape = rules.inputShape ?? DEFAULT_INPUT_SHAPE;
-    sink.info('default-input-shape', model.span, `${nm} has no Input, so its input shape comes from the data: (${inputShape.join(', ')}). Add Input(INPUT_SHAPE) as the first layer to make it explicit.`);
+    sink.info(
+      'default-input-shape',
+      model.span,
+      `${nm} has no Input, so its input shape comes from the data: (${inputShape.join(', ')}). Add Input(INPUT_SHAPE) as the first layer to make it explicit.`,
+    );
   }
   const layers = nameLayers(model.layers, sink);
-  const shapes = layers && !model.incomplete ? inferShapes(inputShape, model.layers.map((l, i) => ({ spec: layers[i] as TLayerSpec, span: l.span })), sink) : null;
+  const shapes =
+    layers && !model.incomplete
+      ? inferShapes(
+          inputShape,
+          model.layers.map((l, i) => ({ spec: layers[i] as TLayerSpec, span: l.span })),
+          sink,
+        )
+      : null;
   const compile = model.compiles[model.compiles.length - 1];
   const fit = model.fits[model.fits.length - 1];
   checkRules({ rules, modelSpan: model.span, inputShape, inputSpan, layers: model.layers, shapes, compile, fit }, sink);
 
-  const summary = shapes && layers ? {
-    modelName: nm,
-    rows: layers.map((l, i) => ({ name: l.name, type: l.type, ...pick(shapes, i) })),
-    totalParams: shapes.totalParams,
-    trainableParams: shapes.trainableParams,
-  } : undefined;
+  const summary =
+    shapes && layers
+      ? {
+          modelName: nm,
+          rows: layers.map((l, i) => ({ name: l.name, type: l.type, ...pick(shapes, i) })),
+          totalParams: shapes.totalParams,
+          trainableParams: shapes.trainableParams,
+        }
+      : undefined;
   let spec: TModelSpec | undefined;
   if (layers && shapes && compile && fit) {
     const candidate = {
-      inputShape, layers: layers.map((l, i) => ({ ...l, source: sink.position(model.layers[i]?.span.from ?? 0) })),
-      optimizer: compile.optimizer, loss: compile.loss, metrics: compile.metrics, epochs: fit.epochs, batchSize: fit.batchSize,
+      inputShape,
+      layers: layers.map((l, i) => ({ ...l, source: sink.position(model.layers[i]?.span.from ?? 0) })),
+      optimizer: compile.optimizer,
+      loss: compile.loss,
+      metrics: compile.metrics,
+      epochs: fit.epochs,
+      batchSize: fit.batchSize,
     };
     const checked = ZModelSpec.safeParse(candidate);
     if (checked.success) spec = checked.data;
-    else sink.error('internal-error', model.span, `The extracted model does not match the ModelSpec schema (a bug in Epoch): ${checked.error.issues[0]?.message ?? ''}`);
+    else
+      sink.error(
+        'internal-error',
+        model.span,
+        `The extracted model does not match the ModelSpec schema (a bug in Epoch): ${checked.error.issues[0]?.message ?? ''}`,
+      );
   }
   return finish(sink, { spec, summary, compile, fit, shapes });
 }
@@ -202,12 +267,26 @@ function finish(sink: DiagnosticSink, parts: TFinishParts): TCheckReport {
     ok,
     errors,
     warnings,
-    model: summary ? { layers: summary.rows.map((r) => ({ type: r.type, outputShape: r.outputShape, params: r.params })), totalParams: summary.totalParams, trainableParams: summary.trainableParams } : null,
-    training: compile && fit ? { epochs: fit.epochs, batchSize: fit.batchSize, optimizer: compile.optimizer.name, learningRate: compile.optimizer.learningRate, loss: compile.loss.name } : null,
+    model: summary
+      ? {
+          layers: summary.rows.map((r) => ({ type: r.type, outputShape: r.outputShape, params: r.params })),
+          totalParams: summary.totalParams,
+          trainableParams: summary.trainableParams,
+        }
+      : null,
+    training:
+      compile && fit
+        ? {
+            epochs: fit.epochs,
+            batchSize: fit.batchSize,
+            optimizer: compile.optimizer.name,
+            learningRate: compile.optimizer.learningRate,
+            loss: compile.loss.name,
+          }
+        : null,
     hash: spec ? canonicalHash(spec) : null,
     diagnostics,
     ...(spec ? { spec } : {}),
     ...(summary ? { summary } : {}),
   };
 }
-

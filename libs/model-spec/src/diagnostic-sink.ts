@@ -2,7 +2,10 @@ import type { TDiagnostic, TDiagnosticSeverity } from '@epoch/contracts';
 import type { LineIndex } from './source-text';
 
 /** A source range as string offsets (what lezer gives). */
-export interface TSpan { from: number; to: number }
+export interface TSpan {
+  from: number;
+  to: number;
+}
 
 /** Collects diagnostics with positions resolved once, in one place. */
 export class DiagnosticSink {
@@ -16,10 +19,17 @@ export class DiagnosticSink {
     this.items.push({ ...start, endLine: end.line, endColumn: end.column, message, severity, code });
   }
 
-  error(code: string, span: TSpan, message: string): void { this.add('error', code, span, message); }
-  warning(code: string, span: TSpan, message: string): void { this.add('warning', code, span, message); }
-  info(code: string, span: TSpan, message: string): void { this.add('info', code, span, message); }
+  error(code: string, span: TSpan, message: string): void {
+    this.add('error', code, span, message);
+  }
+  warning(code: string, span: TSpan, message: string): void {
+    this.add('warning', code, span, message);
+  }
+  info(code: string, span: TSpan, message: string): void {
+    this.add('info', code, span, message);
+  }
 
-  position(offset: number): { line: number; column: number } { return this.lines.position(offset); }
-
+  position(offset: number): { line: number; column: number } {
+    return this.lines.position(offset);
+  }
 }

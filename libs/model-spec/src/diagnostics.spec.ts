@@ -16,17 +16,25 @@ describe('syntax errors point at the real problem', () => {
   });
 
   it('a missing comma between arguments', () => {
-    const e = first("model = Sequential([Dense(10) Dense(5)])\n");
+    const e = first('model = Sequential([Dense(10) Dense(5)])\n');
     expect(e).toMatchObject({ line: 1 });
     expect(e?.message).toMatch(/Syntax error/);
   });
 
   it('unclosed strings, bad indentation and a missing colon', () => {
     expect(first("x = 'abc\ny = 2\n")).toEqual({ line: 1, column: 5, message: "Syntax error: this string is never closed (add the closing `'`)." });
-    expect(first("model = Sequential([Dense(10)])\n  model.compile('adam', 'mse')\n")).toMatchObject({ line: 2, column: 3, message: expect.stringMatching(/unexpected indentation/) });
+    expect(first("model = Sequential([Dense(10)])\n  model.compile('adam', 'mse')\n")).toMatchObject({
+      line: 2,
+      column: 3,
+      message: expect.stringMatching(/unexpected indentation/),
+    });
     expect(first('for i in range(3):\nprint(i)\n')).toMatchObject({ line: 2, column: 1, message: expect.stringMatching(/expected an indented block/) });
     expect(first('if True:\n    x = 1\n  y = 2\n')).toMatchObject({ line: 3, column: 3, message: expect.stringMatching(/does not match any outer block/) });
-    expect(first('for i in range(3)\n    print(i)\n')).toEqual({ line: 1, column: 18, message: "Syntax error: this line ends unexpectedly; is the ':' missing at its end?" });
+    expect(first('for i in range(3)\n    print(i)\n')).toEqual({
+      line: 1,
+      column: 18,
+      message: "Syntax error: this line ends unexpectedly; is the ':' missing at its end?",
+    });
     expect(check("s = '''a\n  b'''\nt = (1,\n      2) + (3,)\nu = 1 + \\\n      2\n" + withLayers('Dense(3)')).ok).toBe(true);
   });
 
@@ -80,7 +88,11 @@ describe('anything that would run code is refused', () => {
   });
 
   it('os.system, open, __import__, eval, exec, dunder access and other imports', () => {
-    expect(notAllowed("import os\nos.system('rm -rf /')\n" + withLayers('Dense(3)')).map((d) => d.message).join('\n')).toMatch(/Importing `os` is not allowed[\s\S]*`os` is not allowed/);
+    expect(
+      notAllowed("import os\nos.system('rm -rf /')\n" + withLayers('Dense(3)'))
+        .map((d) => d.message)
+        .join('\n'),
+    ).toMatch(/Importing `os` is not allowed[\s\S]*`os` is not allowed/);
     expect(notAllowed("data = open('/etc/passwd').read()\n")[0]?.message).toMatch(/`open\(\)` is not allowed/);
     expect(notAllowed("m = __import__('os')\n")[0]?.message).toMatch(/`__import__` is not allowed/);
     expect(notAllowed("eval('1+1')\n")[0]?.message).toMatch(/`eval\(\)` is not allowed/);
@@ -91,20 +103,29 @@ describe('anything that would run code is refused', () => {
   });
 
   it('comprehensions and functions that feed the model', () => {
-    expect(notAllowed("model = Sequential([Dense(n) for n in (64, 10)])\nmodel.compile('adam', 'mse')\nmodel.fit(train_data)\n")[0]?.message)
-      .toMatch(/Sequential\(\): the layers come from a comprehension, which the checker does not run/);
-    const fn = "def build():\n    return Sequential([Dense(10)])\n\nlayer_list = build()\nmodel = Sequential(layer_list)\nmodel.compile('adam', 'mse')\nmodel.fit(train_data)\n";
+    expect(notAllowed("model = Sequential([Dense(n) for n in (64, 10)])\nmodel.compile('adam', 'mse')\nmodel.fit(train_data)\n")[0]?.message).toMatch(
+      /Sequential\(\): the layers come from a comprehension, which the checker does not run/,
+    );
+    const fn =
+      "def build():\n    return Sequential([Dense(10)])\n\nlayer_list = build()\nmodel = Sequential(layer_list)\nmodel.compile('adam', 'mse')\nmodel.fit(train_data)\n";
     expect(notAllowed(fn)[0]?.message).toMatch(/your function build\(\), which builds Keras objects/);
     expect(notAllowed(withLayers('Input((4,)), Dense(3)', 'sizes = lambda: 3\nsizes()\n'))).toEqual([]);
-    expect(notAllowed("sizes = lambda: 3\n" + withLayers('Input((4,)), Dense(sizes())'))[0]?.message).toMatch(/comes from the result of calling a lambda/);
-    expect(notAllowed("units = [n * 2 for n in range(3)]\nmodel = Sequential([Input((4,)), Dense(units[0])])\nmodel.compile('adam', 'mse')\nmodel.fit(train_data)\n")[0]?.message)
-      .toMatch(/'units' must be an integer, but it comes from a comprehension/);
+    expect(notAllowed('sizes = lambda: 3\n' + withLayers('Input((4,)), Dense(sizes())'))[0]?.message).toMatch(/comes from the result of calling a lambda/);
+    expect(
+      notAllowed(
+        "units = [n * 2 for n in range(3)]\nmodel = Sequential([Input((4,)), Dense(units[0])])\nmodel.compile('adam', 'mse')\nmodel.fit(train_data)\n",
+      )[0]?.message,
+    ).toMatch(/'units' must be an integer, but it comes from a comprehension/);
   });
 
   it('model.add() in a loop and layers made inside an if are errors; plotting loops are fine', () => {
     const loop = "model = Sequential([Input((4,))])\nfor n in (8, 4):\n    model.add(Dense(n))\nmodel.compile('adam', 'mse')\nmodel.fit(train_data)\n";
-    expect(diags(check(loop), 'unsupported-statement')[0]).toMatchObject({ line: 3, column: 5, message: expect.stringMatching(/model\.add\(\.\.\.\)` inside a for loop is not supported/) });
-    const cond = "if True:\n    extra = Dense(4)\n" + withLayers('Input((4,)), Dense(3)');
+    expect(diags(check(loop), 'unsupported-statement')[0]).toMatchObject({
+      line: 3,
+      column: 5,
+      message: expect.stringMatching(/model\.add\(\.\.\.\)` inside a for loop is not supported/),
+    });
+    const cond = 'if True:\n    extra = Dense(4)\n' + withLayers('Input((4,)), Dense(3)');
     expect(diags(check(cond), 'unsupported-statement')[0]?.message).toMatch(/created inside an if statement/);
     const plots = withLayers('Input((4,)), Dense(3)') + 'for i in range(25):\n    plt.subplot(5, 5, i + 1)\n';
     expect(check(plots).ok).toBe(true);
@@ -123,7 +144,7 @@ describe('shapes, models and limits', () => {
 
   it('no model, no compile, no fit', () => {
     expect(first("print('hello')\n")).toMatchObject({ line: 1, column: 1, message: expect.stringMatching(/^No model found/) });
-    expect(diags(check("model = Sequential([Dense(3)])\nmodel.fit(train_data)\n"), 'no-compile')[0]?.message).toMatch(/model is never compiled/);
+    expect(diags(check('model = Sequential([Dense(3)])\nmodel.fit(train_data)\n'), 'no-compile')[0]?.message).toMatch(/model is never compiled/);
     expect(diags(check("model = Sequential([Dense(3)])\nmodel.compile('adam', 'mse')\n"), 'no-fit')[0]?.message).toMatch(/model is never trained/);
     // The hint suggests the exercise's own epoch count when the rules require one.
     const required = checkSource("model = Sequential([Dense(3)])\nmodel.compile('adam', 'mse')\n", { rules: { requiredEpochs: 30 } });
@@ -132,24 +153,44 @@ describe('shapes, models and limits', () => {
   });
 
   it('several models: the compiled-and-fitted one is checked, with an explanation', () => {
-    const src = "draft = Sequential([Dense(99)])\n" + withLayers("Input((4,)), Dense(10, activation='softmax')") + "other = Sequential([Dense(5)])\nother.compile('adam', 'mse')\n";
+    const src =
+      'draft = Sequential([Dense(99)])\n' +
+      withLayers("Input((4,)), Dense(10, activation='softmax')") +
+      "other = Sequential([Dense(5)])\nother.compile('adam', 'mse')\n";
     const r = check(src);
     expect(r.ok).toBe(true);
     expect(r.model?.layers[0]?.outputShape).toEqual([10]);
-    expect(diags(r, 'several-models')[0]?.message).toMatch(/Several models are defined \(model, draft, other\); checking model, the one that is compiled and fitted/);
+    expect(diags(r, 'several-models')[0]?.message).toMatch(
+      /Several models are defined \(model, draft, other\); checking model, the one that is compiled and fitted/,
+    );
   });
 
   it('model.summary() on an older model after defining a new one is a warning, as in the lesson', () => {
-    const src = "model = Sequential([Input((4,)), Dense(3)])\nmodel.compile('sgd', 'mse')\nmodel.fit(train_data)\nmodel2 = Sequential([Input((4,)), Dense(10)])\nmodel2.compile('adam', 'mse')\nmodel.summary()\nmodel2.fit(train_data, epochs=2)\n";
+    const src =
+      "model = Sequential([Input((4,)), Dense(3)])\nmodel.compile('sgd', 'mse')\nmodel.fit(train_data)\nmodel2 = Sequential([Input((4,)), Dense(10)])\nmodel2.compile('adam', 'mse')\nmodel.summary()\nmodel2.fit(train_data, epochs=2)\n";
     const r = check(src);
     expect(r.ok).toBe(true);
-    expect(diags(r, 'stale-model')[0]).toMatchObject({ line: 6, severity: 'warning', message: expect.stringMatching(/model\.summary\(\) shows `model`, not `model2` defined just before \(line 4\); did you mean model2\.summary\(\)\?/) });
+    expect(diags(r, 'stale-model')[0]).toMatchObject({
+      line: 6,
+      severity: 'warning',
+      message: expect.stringMatching(/model\.summary\(\) shows `model`, not `model2` defined just before \(line 4\); did you mean model2\.summary\(\)\?/),
+    });
     expect(r.training?.epochs).toBe(2);
     expect(diags(r, 'several-models')[0]?.message).toMatch(/checking model2, the last one that is compiled and fitted/);
   });
 
   it('an exception inside the checker becomes a diagnostic, never a crash', () => {
-    const hostile = new Proxy({}, { get() { throw new Error('boom'); }, ownKeys() { throw new Error('boom'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('boom');
+        },
+        ownKeys() {
+          throw new Error('boom');
+        },
+      },
+    );
     const r = checkSource(withLayers('Dense(3)'), { rules: hostile });
     expect(r.ok).toBe(false);
     expect(r.errors[0]?.message).toMatch(/The checker failed on this input \(a bug in Epoch, please report it\): boom/);
@@ -171,6 +212,8 @@ describe('shapes, models and limits', () => {
     expect(diags(check(many), 'limit-exceeded')[0]?.message).toMatch(/more than 100 layers/);
     const big = check(withLayers('Input((32, 32, 3)), Flatten(), Dense(10000)'));
     expect(diags(big, 'rule-max-params')[0]?.message).toMatch(/The model has 30,730,000 parameters; the limit is 20,000,000/);
-    expect(diags(check(withLayers('Input((4,)), Dense(3)').replace('epochs=5', 'epochs=500')), 'rule-max-epochs')[0]?.message).toMatch(/500 epochs; the limit is 200/);
+    expect(diags(check(withLayers('Input((4,)), Dense(3)').replace('epochs=5', 'epochs=500')), 'rule-max-epochs')[0]?.message).toMatch(
+      /500 epochs; the limit is 200/,
+    );
   });
 });

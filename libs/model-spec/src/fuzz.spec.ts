@@ -26,35 +26,120 @@ function checkedWell(source: string): boolean {
   if (ok !== (errors.length === 0 && r.spec !== undefined)) throw new Error('ok disagrees with the errors');
   const lines = source.split('\n').length;
   for (const d of r.diagnostics) if (d.line > lines) throw new Error(`diagnostic on line ${d.line} of ${lines}`);
-  if (r.diagnostics.some((d) => d.code === 'internal-error')) throw new Error(`internal error: ${r.diagnostics.find((d) => d.code === 'internal-error')?.message}`);
+  if (r.diagnostics.some((d) => d.code === 'internal-error'))
+    throw new Error(`internal error: ${r.diagnostics.find((d) => d.code === 'internal-error')?.message}`);
   return true;
 }
 
 const TOKENS = [
-  'model', 'model3', '=', '(', ')', '[', ']', ',', '.', ':', '\n', '    ', ' ', 'Sequential', 'Conv2D', 'Dense', 'Input', 'Flatten',
-  'MaxPooling2D', 'BatchNormalization', 'Dropout', 'Reshape', 'ZeroPadding2D', 'Lambda', 'tf', 'keras', 'layers', 'compile', 'fit', 'add',
-  'summary', 'epochs', 'padding', "'same'", "'valid'", "'adam'", "'sgd'", 'optimizer', 'loss', "'categorical_crossentropy'",
-  'train_data', '0', '1', '-1', '3', '32', '0.5', '1e309', '10**1000', 'None', 'True', 'for', 'in', 'range', 'if', 'def', 'lambda',
-  'return', '#', '"', "'", '*', '**', '__class__', 'import', 'from', 'os', 'eval', 'INPUT_SHAPE', 'class_num', 'len', 'class_names',
-  '%', '!', '\\', '\t', '=', '+', '//', 'Activation', "'relu'", "'softmax'", 'input_shape', 'kernel_size', 'strides',
+  'model',
+  'model3',
+  '=',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  '.',
+  ':',
+  '\n',
+  '    ',
+  ' ',
+  'Sequential',
+  'Conv2D',
+  'Dense',
+  'Input',
+  'Flatten',
+  'MaxPooling2D',
+  'BatchNormalization',
+  'Dropout',
+  'Reshape',
+  'ZeroPadding2D',
+  'Lambda',
+  'tf',
+  'keras',
+  'layers',
+  'compile',
+  'fit',
+  'add',
+  'summary',
+  'epochs',
+  'padding',
+  "'same'",
+  "'valid'",
+  "'adam'",
+  "'sgd'",
+  'optimizer',
+  'loss',
+  "'categorical_crossentropy'",
+  'train_data',
+  '0',
+  '1',
+  '-1',
+  '3',
+  '32',
+  '0.5',
+  '1e309',
+  '10**1000',
+  'None',
+  'True',
+  'for',
+  'in',
+  'range',
+  'if',
+  'def',
+  'lambda',
+  'return',
+  '#',
+  '"',
+  "'",
+  '*',
+  '**',
+  '__class__',
+  'import',
+  'from',
+  'os',
+  'eval',
+  'INPUT_SHAPE',
+  'class_num',
+  'len',
+  'class_names',
+  '%',
+  '!',
+  '\\',
+  '\t',
+  '=',
+  '+',
+  '//',
+  'Activation',
+  "'relu'",
+  "'softmax'",
+  'input_shape',
+  'kernel_size',
+  'strides',
 ];
 
 const tokenSoup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 120 }).map((t) => t.join(''));
 
 /** A fixture with a few random edits: deletions, duplications and inserted tokens. */
-const mutated = fc.tuple(
-  fc.constantFrom(...sources),
-  fc.array(fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.constantFrom(...TOKENS), fc.constantFrom('delete', 'insert', 'duplicate')), { minLength: 1, maxLength: 6 }),
-).map(([src, edits]) => {
-  let s = src;
-  for (const [pos, len, tok, kind] of edits) {
-    const at = pos % (s.length + 1);
-    if (kind === 'delete') s = s.slice(0, at) + s.slice(at + len);
-    else if (kind === 'insert') s = s.slice(0, at) + tok + s.slice(at);
-    else s = s.slice(0, at) + s.slice(at, at + len) + s.slice(at);
-  }
-  return s;
-});
+const mutated = fc
+  .tuple(
+    fc.constantFrom(...sources),
+    fc.array(fc.tuple(fc.nat(), fc.nat({ max: 40 }), fc.constantFrom(...TOKENS), fc.constantFrom('delete', 'insert', 'duplicate')), {
+      minLength: 1,
+      maxLength: 6,
+    }),
+  )
+  .map(([src, edits]) => {
+    let s = src;
+    for (const [pos, len, tok, kind] of edits) {
+      const at = pos % (s.length + 1);
+      if (kind === 'delete') s = s.slice(0, at) + s.slice(at + len);
+      else if (kind === 'insert') s = s.slice(0, at) + tok + s.slice(at);
+      else s = s.slice(0, at) + s.slice(at, at + len) + s.slice(at);
+    }
+    return s;
+  });
 
 describe('fuzz: any input gets diagnostics, never an exception or a hang', () => {
   it('mutated lesson solutions', () => {

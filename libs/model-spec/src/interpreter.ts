@@ -3,27 +3,72 @@ import { ArgReader, bindArgs, type TArg, type TCallArgs, type TKeywordArg, type 
 import type { DiagnosticSink, TSpan } from './diagnostic-sink';
 import { activationSymbol, constructObject, lossFrom, metricsFrom, optimizerFrom } from './keras-objects';
 import {
-  CODE_RUNNING_LAYERS, INPUT_NAMES, KNOWN_UNSUPPORTED_LAYERS, LAYER_ALIASES, LOSS_NAMES, OPTIMIZER_CLASSES, SUPPORTED_LAYERS, closest,
-  normalizePath, type TSupportedLayer,
+  CODE_RUNNING_LAYERS,
+  INPUT_NAMES,
+  KNOWN_UNSUPPORTED_LAYERS,
+  LAYER_ALIASES,
+  LOSS_NAMES,
+  OPTIMIZER_CLASSES,
+  SUPPORTED_LAYERS,
+  closest,
+  normalizePath,
+  type TSupportedLayer,
 } from './keras-symbols';
 import { buildInput, buildLayer, shapeArg } from './layer-builders';
 import { importedModules } from './safety-scan';
-import {
-  NONE, bool, describe, int, isReported, num, reported, str, tuple, unknown, type TModelState, type TValue,
-} from './values';
+import { NONE, bool, describe, int, isReported, num, reported, str, tuple, unknown, type TModelState, type TValue } from './values';
 
 /** Deepest expression nesting evaluated; deeper input is refused rather than risking the stack. */
 export const MAX_EXPRESSION_DEPTH = 100;
 /** Longest sequence built by constant folding (`[0] * n`), so no input can allocate much. */
 const MAX_SEQUENCE = 10_000;
 
-const COMPOUND = new Set(['ForStatement', 'WhileStatement', 'IfStatement', 'WithStatement', 'TryStatement', 'FunctionDefinition', 'ClassDefinition', 'DecoratedStatement', 'MatchStatement']);
+const COMPOUND = new Set([
+  'ForStatement',
+  'WhileStatement',
+  'IfStatement',
+  'WithStatement',
+  'TryStatement',
+  'FunctionDefinition',
+  'ClassDefinition',
+  'DecoratedStatement',
+  'MatchStatement',
+]);
 const COMPOUND_WORD: Record<string, string> = {
-  ForStatement: 'a for loop', WhileStatement: 'a while loop', IfStatement: 'an if statement', WithStatement: 'a with block',
-  TryStatement: 'a try block', FunctionDefinition: 'a function', ClassDefinition: 'a class', DecoratedStatement: 'a function', MatchStatement: 'a match statement',
+  ForStatement: 'a for loop',
+  WhileStatement: 'a while loop',
+  IfStatement: 'an if statement',
+  WithStatement: 'a with block',
+  TryStatement: 'a try block',
+  FunctionDefinition: 'a function',
+  ClassDefinition: 'a class',
+  DecoratedStatement: 'a function',
+  MatchStatement: 'a match statement',
 };
 const MODEL_BUILDING_METHODS = new Set(['add', 'compile', 'fit', 'pop', 'build']);
-const BUILTINS = ['len', 'int', 'float', 'tuple', 'list', 'print', 'range', 'abs', 'min', 'max', 'round', 'str', 'enumerate', 'zip', 'type', 'isinstance', 'sorted', 'sum', 'dict', 'set', 'bool'];
+const BUILTINS = [
+  'len',
+  'int',
+  'float',
+  'tuple',
+  'list',
+  'print',
+  'range',
+  'abs',
+  'min',
+  'max',
+  'round',
+  'str',
+  'enumerate',
+  'zip',
+  'type',
+  'isinstance',
+  'sorted',
+  'sum',
+  'dict',
+  'set',
+  'bool',
+];
 
 /** The lesson's setup cells, as if they had run: its imports and its predefined constants and datasets. */
 export function lessonEnvironment(): Map<string, TValue> {
@@ -37,7 +82,8 @@ export function lessonEnvironment(): Map<string, TValue> {
   env.set('tfds', sym('tensorflow_datasets'));
   for (const m of ['layers', 'optimizers', 'metrics']) env.set(m, sym(`keras.${m}`));
   env.set('Sequential', sym('keras.Sequential'));
-  for (const l of [...SUPPORTED_LAYERS, ...Object.keys(LAYER_ALIASES), ...INPUT_NAMES, ...KNOWN_UNSUPPORTED_LAYERS, ...CODE_RUNNING_LAYERS]) env.set(l, sym(`keras.layers.${l}`));
+  for (const l of [...SUPPORTED_LAYERS, ...Object.keys(LAYER_ALIASES), ...INPUT_NAMES, ...KNOWN_UNSUPPORTED_LAYERS, ...CODE_RUNNING_LAYERS])
+    env.set(l, sym(`keras.layers.${l}`));
   env.set('ROWS', int(32));
   env.set('COLS', int(32));
   env.set('CHANNELS', int(3));
@@ -53,16 +99,24 @@ export function lessonEnvironment(): Map<string, TValue> {
 /** What `from <module> import *` brings into scope, for the Keras modules the checker knows. */
 function starNames(module: string): string[] {
   switch (module) {
-    case 'keras.layers': return [...SUPPORTED_LAYERS, ...Object.keys(LAYER_ALIASES), ...INPUT_NAMES, ...KNOWN_UNSUPPORTED_LAYERS, ...CODE_RUNNING_LAYERS];
-    case 'keras.models': return ['Sequential', 'Model'];
-    case 'keras.optimizers': return Object.keys(OPTIMIZER_CLASSES);
-    case 'keras.losses': return Object.keys(LOSS_NAMES).filter((n) => /^[A-Z]/.test(n) || n.includes('_'));
-    case 'keras': return ['Sequential', 'Model', 'Input', 'layers', 'models', 'optimizers', 'losses', 'metrics', 'initializers', 'regularizers', 'activations'];
-    default: return [];
+    case 'keras.layers':
+      return [...SUPPORTED_LAYERS, ...Object.keys(LAYER_ALIASES), ...INPUT_NAMES, ...KNOWN_UNSUPPORTED_LAYERS, ...CODE_RUNNING_LAYERS];
+    case 'keras.models':
+      return ['Sequential', 'Model'];
+    case 'keras.optimizers':
+      return Object.keys(OPTIMIZER_CLASSES);
+    case 'keras.losses':
+      return Object.keys(LOSS_NAMES).filter((n) => /^[A-Z]/.test(n) || n.includes('_'));
+    case 'keras':
+      return ['Sequential', 'Model', 'Input', 'layers', 'models', 'optimizers', 'losses', 'metrics', 'initializers', 'regularizers', 'activations'];
+    default:
+      return [];
   }
 }
 
-export interface TInterpretOptions { maxLayers: number }
+export interface TInterpretOptions {
+  maxLayers: number;
+}
 
 /**
  * Interprets the safe subset of Python top-level statements, in order, without loops or calls into user code.
@@ -79,13 +133,19 @@ export class Interpreter {
   /** Names of functions whose bodies create Keras layers or models. */
   private readonly modelFunctions = new Set<string>();
 
-  constructor(private readonly text: string, private readonly sink: DiagnosticSink, private readonly opts: TInterpretOptions) {}
+  constructor(
+    private readonly text: string,
+    private readonly sink: DiagnosticSink,
+    private readonly opts: TInterpretOptions,
+  ) {}
 
   run(script: SyntaxNode): void {
     for (let s = script.firstChild; s; s = s.nextSibling) this.statement(s);
   }
 
-  private src(n: SyntaxNode | TSpan): string { return this.text.slice(n.from, n.to); }
+  private src(n: SyntaxNode | TSpan): string {
+    return this.text.slice(n.from, n.to);
+  }
 
   private kids(n: SyntaxNode): SyntaxNode[] {
     const out: SyntaxNode[] = [];
@@ -138,7 +198,10 @@ export class Interpreter {
         if (!k || k.name !== 'VariableName') continue;
         let alias = this.src(k);
         const orig = alias;
-        if (names[i + 1]?.name === 'as' && names[i + 2]) { alias = this.src(names[i + 2] as SyntaxNode); i += 2; }
+        if (names[i + 1]?.name === 'as' && names[i + 2]) {
+          alias = this.src(names[i + 2] as SyntaxNode);
+          i += 2;
+        }
         this.env.set(alias, { kind: 'symbol', path: normalizePath(`${mod}.${orig}`) });
       }
       return;
@@ -180,12 +243,17 @@ export class Interpreter {
       const t = targets[0] as SyntaxNode;
       if (t.name === 'VariableName') this.bind(this.src(t), value);
       else if (t.name === 'TupleExpression' || t.name === 'ArrayExpression' || t.name === 'ParenthesizedExpression') {
-        this.bindTargets(this.kids(t).filter((k) => !['(', ')', '[', ']', ','].includes(k.name)), value);
+        this.bindTargets(
+          this.kids(t).filter((k) => !['(', ')', '[', ']', ','].includes(k.name)),
+          value,
+        );
       }
       return;
     }
     const items = value.kind === 'seq' && value.items.length === targets.length ? value.items : null;
-    targets.forEach((t, i) => this.bindTargets([t], items?.[i] ?? (value.kind === 'dataset' ? value : unknown(`\`${this.src(t)}\`, unpacked from ${describe(value)}`))));
+    targets.forEach((t, i) =>
+      this.bindTargets([t], items?.[i] ?? (value.kind === 'dataset' ? value : unknown(`\`${this.src(t)}\`, unpacked from ${describe(value)}`))),
+    );
   }
 
   private bind(name: string, value: TValue): void {
@@ -239,17 +307,28 @@ export class Interpreter {
         if (callee?.name === 'MemberExpression') {
           const obj = callee.firstChild;
           const prop = callee.lastChild;
-          if (obj?.name === 'VariableName' && prop?.name === 'PropertyName' && MODEL_BUILDING_METHODS.has(this.src(prop)) && this.env.get(this.src(obj))?.kind === 'model') {
-            this.sink.error('unsupported-statement', n, `\`${this.src(obj)}.${this.src(prop)}(...)\` inside ${word} is not supported: the checker does not run loops, conditions or functions. Write the model's statements at the top level.`);
+          if (
+            obj?.name === 'VariableName' &&
+            prop?.name === 'PropertyName' &&
+            MODEL_BUILDING_METHODS.has(this.src(prop)) &&
+            this.env.get(this.src(obj))?.kind === 'model'
+          ) {
+            this.sink.error(
+              'unsupported-statement',
+              n,
+              `\`${this.src(obj)}.${this.src(prop)}(...)\` inside ${word} is not supported: the checker does not run loops, conditions or functions. Write the model's statements at the top level.`,
+            );
             reported = true;
           }
         }
         const path = callee ? this.staticPath(callee, 0) : undefined;
-        if (path && (/^keras\.(layers\.\w+|Sequential|models\.Sequential|Input)$/.test(path))) buildsKeras = true;
+        if (path && /^keras\.(layers\.\w+|Sequential|models\.Sequential|Input)$/.test(path)) buildsKeras = true;
       }
     }
     if (s.name === 'FunctionDefinition' || s.name === 'DecoratedStatement' || s.name === 'ClassDefinition') {
-      const nameNode = this.kids(s.name === 'DecoratedStatement' ? (this.kids(s).find((k) => k.name === 'FunctionDefinition') ?? s) : s).find((k) => k.name === 'VariableName');
+      const nameNode = this.kids(s.name === 'DecoratedStatement' ? (this.kids(s).find((k) => k.name === 'FunctionDefinition') ?? s) : s).find(
+        (k) => k.name === 'VariableName',
+      );
       if (nameNode) {
         const fname = this.src(nameNode);
         this.env.set(fname, { kind: 'user-function', name: fname });
@@ -264,7 +343,11 @@ export class Interpreter {
       this.env.set(name, unknown(`\`${name}\`, which is assigned inside ${word} that the checker does not run`));
     }
     if (buildsKeras && !reported) {
-      this.sink.error('unsupported-statement', s, `Keras layers or models created inside ${word} are not supported: the checker does not run loops or conditions. Write each layer out at the top level.`);
+      this.sink.error(
+        'unsupported-statement',
+        s,
+        `Keras layers or models created inside ${word} are not supported: the checker does not run loops or conditions. Write each layer out at the top level.`,
+      );
     } else if (!reported) this.sink.info('ignored-statement', s, `Ignored: ${word} is not run by the checker and does not affect the model.`);
   }
 
@@ -302,16 +385,21 @@ export class Interpreter {
 
   private evalInner(n: SyntaxNode): TValue {
     switch (n.name) {
-      case 'Number': return this.number(this.src(n));
-      case 'String': return this.string(this.src(n));
+      case 'Number':
+        return this.number(this.src(n));
+      case 'String':
+        return this.string(this.src(n));
       case 'ContinuedString': {
         const parts = this.kids(n).map((k) => this.eval(k));
         if (parts.every((p) => p.kind === 'string')) return str(parts.map((p) => (p.kind === 'string' ? p.value : '')).join(''));
         return unknown('a formatted string');
       }
-      case 'FormatString': return unknown('an f-string');
-      case 'Boolean': return bool(this.src(n) === 'True');
-      case 'None': return NONE;
+      case 'FormatString':
+        return unknown('an f-string');
+      case 'Boolean':
+        return bool(this.src(n) === 'True');
+      case 'None':
+        return NONE;
       case 'VariableName': {
         const name = this.src(n);
         return this.env.get(name) ?? unknown(`\`${name}\`, which is not defined at this point`);
@@ -338,7 +426,8 @@ export class Interpreter {
         if (!l || !op || !r) return unknown('an incomplete expression');
         return this.binary(this.eval(l), this.src(op), this.eval(r));
       }
-      case 'MemberExpression': return this.member(n);
+      case 'MemberExpression':
+        return this.member(n);
       case 'CallExpression': {
         const v = this.evalCall(n, false);
         return typeof v === 'boolean' ? unknown('a call') : v;
@@ -348,8 +437,10 @@ export class Interpreter {
       case 'SetComprehensionExpression':
       case 'ComprehensionExpression':
         return { kind: 'unsafe', reason: 'a comprehension' };
-      case 'LambdaExpression': return { kind: 'unsafe', reason: 'a lambda' };
-      default: return unknown(`\`${this.src(n).slice(0, 40)}\``);
+      case 'LambdaExpression':
+        return { kind: 'unsafe', reason: 'a lambda' };
+      default:
+        return unknown(`\`${this.src(n).slice(0, 40)}\``);
     }
   }
 
@@ -377,7 +468,10 @@ export class Interpreter {
     let spread = false;
     for (const k of this.kids(n)) {
       if (['(', ')', '[', ']', ','].includes(k.name)) continue;
-      if (k.name === '*') { spread = true; continue; }
+      if (k.name === '*') {
+        spread = true;
+        continue;
+      }
       const v = this.eval(k);
       if (spread) {
         spread = false;
@@ -395,21 +489,31 @@ export class Interpreter {
       const b = r.value;
       const bothInt = l.isInt && r.isInt;
       switch (op) {
-        case '+': return { kind: 'number', value: a + b, isInt: bothInt };
-        case '-': return { kind: 'number', value: a - b, isInt: bothInt };
-        case '*': return { kind: 'number', value: a * b, isInt: bothInt };
-        case '/': return b === 0 ? unknown('a division by zero') : { kind: 'number', value: a / b, isInt: false };
-        case '//': return b === 0 ? unknown('a division by zero') : { kind: 'number', value: Math.floor(a / b), isInt: bothInt };
-        case '%': return b === 0 ? unknown('a division by zero') : { kind: 'number', value: ((a % b) + b) % b, isInt: bothInt };
-        case '**': return Math.abs(b) > 1024 ? unknown('a power that is too large') : { kind: 'number', value: a ** b, isInt: bothInt && b >= 0 };
-        default: return unknown(`the result of \`${op}\``);
+        case '+':
+          return { kind: 'number', value: a + b, isInt: bothInt };
+        case '-':
+          return { kind: 'number', value: a - b, isInt: bothInt };
+        case '*':
+          return { kind: 'number', value: a * b, isInt: bothInt };
+        case '/':
+          return b === 0 ? unknown('a division by zero') : { kind: 'number', value: a / b, isInt: false };
+        case '//':
+          return b === 0 ? unknown('a division by zero') : { kind: 'number', value: Math.floor(a / b), isInt: bothInt };
+        case '%':
+          return b === 0 ? unknown('a division by zero') : { kind: 'number', value: ((a % b) + b) % b, isInt: bothInt };
+        case '**':
+          return Math.abs(b) > 1024 ? unknown('a power that is too large') : { kind: 'number', value: a ** b, isInt: bothInt && b >= 0 };
+        default:
+          return unknown(`the result of \`${op}\``);
       }
     }
     if (op === '+' && l.kind === 'string' && r.kind === 'string') {
       return l.value.length + r.value.length > 100_000 ? unknown('a string that is too long') : str(l.value + r.value);
     }
     if (op === '+' && l.kind === 'seq' && r.kind === 'seq' && l.seq === r.seq) {
-      return l.items.length + r.items.length > MAX_SEQUENCE ? unknown('a sequence that is too long') : { kind: 'seq', seq: l.seq, items: [...l.items, ...r.items] };
+      return l.items.length + r.items.length > MAX_SEQUENCE
+        ? unknown('a sequence that is too long')
+        : { kind: 'seq', seq: l.seq, items: [...l.items, ...r.items] };
     }
     if (op === '*' && l.kind === 'seq' && r.kind === 'number' && r.isInt) {
       if (l.items.length * Math.max(0, r.value) > MAX_SEQUENCE) return unknown('a sequence that is too long');
@@ -507,7 +611,11 @@ export class Interpreter {
       if (obj.kind === 'unknown' && callee.firstChild.name === 'VariableName' && ['summary', 'compile', 'fit', 'add', 'evaluate', 'predict'].includes(method)) {
         const name = this.src(callee.firstChild);
         const latest = this.models[this.models.length - 1];
-        this.sink.warning('undefined-model', callee.firstChild, `\`${name}\` is not defined at this point, so ${name}.${method}() is ignored${latest?.varName ? ` (did you mean ${latest.varName}.${method}()?)` : ''}.`);
+        this.sink.warning(
+          'undefined-model',
+          callee.firstChild,
+          `\`${name}\` is not defined at this point, so ${name}.${method}() is ignored${latest?.varName ? ` (did you mean ${latest.varName}.${method}()?)` : ''}.`,
+        );
         return statement ? true : unknown(`the result of ${name}.${method}()`);
       }
       if (obj.kind === 'symbol') {
@@ -523,7 +631,9 @@ export class Interpreter {
     }
     if (fn.kind === 'unsafe') return statement ? false : { kind: 'unsafe', reason: `the result of calling ${fn.reason}` };
     if (fn.kind === 'user-function') {
-      return statement ? false : { kind: 'unsafe', reason: `the result of your function ${fn.name}()${this.modelFunctions.has(fn.name) ? ', which builds Keras objects' : ''}` };
+      return statement
+        ? false
+        : { kind: 'unsafe', reason: `the result of your function ${fn.name}()${this.modelFunctions.has(fn.name) ? ', which builds Keras objects' : ''}` };
     }
     if (fn.kind === 'unknown' && callee.name === 'VariableName' && !this.env.has(this.src(callee))) {
       const name = this.src(callee);
@@ -539,7 +649,11 @@ export class Interpreter {
     if (layer !== undefined) return this.layerCall(layer, n);
     if (path === 'keras.Sequential' || path === 'keras.models.Sequential') return this.sequential(n);
     if (path === 'keras.Model' || path === 'keras.models.Model') {
-      this.sink.warning('functional-model', n, 'Functional models (keras.Model(inputs, outputs)) are not supported and are ignored; build the model with Sequential([...]).');
+      this.sink.warning(
+        'functional-model',
+        n,
+        'Functional models (keras.Model(inputs, outputs)) are not supported and are ignored; build the model with Sequential([...]).',
+      );
       return unknown('a functional keras.Model');
     }
     const obj = constructObject(path, this.callArgs(short, n), this.sink);
@@ -610,7 +724,15 @@ export class Interpreter {
     const args = this.callArgs('Sequential', n);
     const model: TModelState = { id: this.models.length + 1, varName: null, span: n, layers: [], compiles: [], fits: [] };
     this.models.push(model);
-    const bound = bindArgs(args, [{ name: 'layers', default: NONE }, { name: 'trainable', default: bool(true) }, { name: 'name', default: NONE }], this.sink);
+    const bound = bindArgs(
+      args,
+      [
+        { name: 'layers', default: NONE },
+        { name: 'trainable', default: bool(true) },
+        { name: 'name', default: NONE },
+      ],
+      this.sink,
+    );
     if (!bound) return { kind: 'model', model };
     const r = new ArgReader(args, bound, this.sink);
     r.mustBeDefault('trainable', (v) => v.kind === 'bool' && v.value, 'frozen models are not supported');
@@ -619,7 +741,11 @@ export class Interpreter {
     if (layers.kind !== 'seq') {
       model.incomplete = true;
       if (layers.kind === 'unsafe' || layers.kind === 'user-function') {
-        this.sink.error('not-allowed', r.span('layers'), `Sequential(): the layers come from ${describe(layers)}, which the checker does not run. Write the layers out in a list.`);
+        this.sink.error(
+          'not-allowed',
+          r.span('layers'),
+          `Sequential(): the layers come from ${describe(layers)}, which the checker does not run. Write the layers out in a list.`,
+        );
       } else this.sink.error('unsupported-value', r.span('layers'), `Sequential() takes a list of layers, got ${describe(layers)}.`);
       return { kind: 'model', model };
     }
@@ -660,7 +786,11 @@ export class Interpreter {
       // Already reported where it was written.
     } else if (item.kind === 'unknown' && item.undefinedCall) {
       const hint = closest(item.undefinedCall, [...SUPPORTED_LAYERS, 'Input']);
-      this.sink.error('unknown-layer', span, `Unknown layer ${item.undefinedCall}${hint ? ` (did you mean ${hint}?)` : ''}. Supported layers: Input, ${SUPPORTED_LAYERS.join(', ')}.`);
+      this.sink.error(
+        'unknown-layer',
+        span,
+        `Unknown layer ${item.undefinedCall}${hint ? ` (did you mean ${hint}?)` : ''}. Supported layers: Input, ${SUPPORTED_LAYERS.join(', ')}.`,
+      );
       // Already reported where the layer was written.
     } else {
       this.sink.error('not-a-layer', span, `${where}: expected a layer such as Dense(10), got ${describe(item)}.`);
@@ -676,7 +806,14 @@ export class Interpreter {
     switch (method) {
       case 'add': {
         const args = this.callArgs(`${name}.add`, n);
-        const bound = bindArgs(args, [{ name: 'layer', required: true }, { name: 'rebuild', default: bool(true) }], this.sink);
+        const bound = bindArgs(
+          args,
+          [
+            { name: 'layer', required: true },
+            { name: 'rebuild', default: bool(true) },
+          ],
+          this.sink,
+        );
         if (bound) this.addToModel(model, bound.get('layer')?.value ?? NONE, bound.get('layer')?.span ?? n, `${name}.add()`);
         return { handled: true, value: NONE };
       }
@@ -689,18 +826,28 @@ export class Interpreter {
         const bound = bindArgs(args, [{ name: 'input_shape', default: NONE }], this.sink);
         const v = bound?.get('input_shape')?.value;
         if (v?.kind === 'seq' && v.items[0]?.kind === 'none') {
-          const r = new ArgReader(args, new Map([['input_shape', { value: tuple(...v.items.slice(1)), span: bound?.get('input_shape')?.span ?? n }]]), this.sink);
+          const r = new ArgReader(
+            args,
+            new Map([['input_shape', { value: tuple(...v.items.slice(1)), span: bound?.get('input_shape')?.span ?? n }]]),
+            this.sink,
+          );
           const shape = shapeArg(r, 'input_shape');
           if (shape) model.inputShape = { shape, span: n };
         } else this.sink.error('invalid-shape', n, `${name}.build() needs the input shape with the batch dimension, e.g. (None, 32, 32, 3).`);
         return { handled: true, value: NONE };
       }
-      case 'compile': return { handled: true, value: this.compile(model, name, n) };
-      case 'fit': return { handled: true, value: this.fit(model, name, n) };
+      case 'compile':
+        return { handled: true, value: this.compile(model, name, n) };
+      case 'fit':
+        return { handled: true, value: this.fit(model, name, n) };
       case 'summary': {
         const latest = this.models[this.models.length - 1];
         if (latest && latest !== model && latest.varName) {
-          this.sink.warning('stale-model', n, `${varText}.summary() shows \`${varText}\`, not \`${latest.varName}\` defined just before (line ${this.lineOf(latest.span)}); did you mean ${latest.varName}.summary()?`);
+          this.sink.warning(
+            'stale-model',
+            n,
+            `${varText}.summary() shows \`${varText}\`, not \`${latest.varName}\` defined just before (line ${this.lineOf(latest.span)}); did you mean ${latest.varName}.summary()?`,
+          );
           return { handled: true, value: NONE };
         }
         return ignored('prints the summary; see the table below');
@@ -719,9 +866,15 @@ export class Interpreter {
   private compile(model: TModelState, name: string, n: SyntaxNode): TValue {
     const args = this.callArgs(`${name}.compile`, n);
     const params: TParam[] = [
-      { name: 'optimizer', default: str('rmsprop') }, { name: 'loss', default: NONE }, { name: 'loss_weights', default: NONE },
-      { name: 'metrics', default: NONE }, { name: 'weighted_metrics', default: NONE }, { name: 'run_eagerly', default: bool(false) },
-      { name: 'steps_per_execution', default: int(1) }, { name: 'jit_compile', default: str('auto') }, { name: 'auto_scale_loss', default: bool(true) },
+      { name: 'optimizer', default: str('rmsprop') },
+      { name: 'loss', default: NONE },
+      { name: 'loss_weights', default: NONE },
+      { name: 'metrics', default: NONE },
+      { name: 'weighted_metrics', default: NONE },
+      { name: 'run_eagerly', default: bool(false) },
+      { name: 'steps_per_execution', default: int(1) },
+      { name: 'jit_compile', default: str('auto') },
+      { name: 'auto_scale_loss', default: bool(true) },
     ];
     const bound = bindArgs(args, params, this.sink);
     if (!bound) return NONE;
@@ -733,7 +886,11 @@ export class Interpreter {
     r.mustBeDefault('weighted_metrics', (v) => v.kind === 'none', 'sample weights are not used');
     const previous = model.compiles[model.compiles.length - 1];
     if (previous) {
-      this.sink.warning('compiled-twice', n, `${name} is compiled again (it was already compiled on line ${this.lineOf(previous.span)}); the last compile() is the one used.`);
+      this.sink.warning(
+        'compiled-twice',
+        n,
+        `${name} is compiled again (it was already compiled on line ${this.lineOf(previous.span)}); the last compile() is the one used.`,
+      );
     }
     if (optimizer && loss && metrics && r.ok) {
       model.compiles.push({ optimizer, loss, metrics, span: n, optimizerSpan: r.span('optimizer') });
@@ -747,29 +904,48 @@ export class Interpreter {
   private fit(model: TModelState, name: string, n: SyntaxNode): TValue {
     const args = this.callArgs(`${name}.fit`, n);
     const params: TParam[] = [
-      { name: 'x', default: NONE }, { name: 'y', default: NONE }, { name: 'batch_size', default: NONE }, { name: 'epochs', default: int(1) },
-      { name: 'verbose', default: str('auto') }, { name: 'callbacks', default: NONE }, { name: 'validation_split', default: num(0) },
-      { name: 'validation_data', default: NONE }, { name: 'shuffle', default: bool(true) }, { name: 'class_weight', default: NONE },
-      { name: 'sample_weight', default: NONE }, { name: 'initial_epoch', default: int(0) }, { name: 'steps_per_epoch', default: NONE },
-      { name: 'validation_steps', default: NONE }, { name: 'validation_batch_size', default: NONE }, { name: 'validation_freq', default: int(1) },
+      { name: 'x', default: NONE },
+      { name: 'y', default: NONE },
+      { name: 'batch_size', default: NONE },
+      { name: 'epochs', default: int(1) },
+      { name: 'verbose', default: str('auto') },
+      { name: 'callbacks', default: NONE },
+      { name: 'validation_split', default: num(0) },
+      { name: 'validation_data', default: NONE },
+      { name: 'shuffle', default: bool(true) },
+      { name: 'class_weight', default: NONE },
+      { name: 'sample_weight', default: NONE },
+      { name: 'initial_epoch', default: int(0) },
+      { name: 'steps_per_epoch', default: NONE },
+      { name: 'validation_steps', default: NONE },
+      { name: 'validation_batch_size', default: NONE },
+      { name: 'validation_freq', default: int(1) },
     ];
     const result = unknown(`the training history of ${name}`);
     const bound = bindArgs(args, params, this.sink);
-    if (!bound) { model.fitFailed = true; return result; }
+    if (!bound) {
+      model.fitFailed = true;
+      return result;
+    }
     const r = new ArgReader(args, bound, this.sink);
     const epochs = r.number('epochs', { int: true, min: 1, max: 1_000_000 });
     let batchSize = 64;
     const x = r.raw('x');
     if (r.has('batch_size') && r.raw('batch_size').kind !== 'none') {
       if (x.kind === 'dataset') {
-        this.sink.warning('batch-size-ignored', r.span('batch_size'), `${name}.fit(): batch_size is ignored when training on a tf.data dataset: ${x.name} is already batched (${batchSize} images per batch).`);
+        this.sink.warning(
+          'batch-size-ignored',
+          r.span('batch_size'),
+          `${name}.fit(): batch_size is ignored when training on a tf.data dataset: ${x.name} is already batched (${batchSize} images per batch).`,
+        );
       } else {
         const b = r.number('batch_size', { int: true, min: 1, max: 4096 });
         if (b !== undefined) batchSize = b;
       }
     }
     for (const k of ['callbacks', 'class_weight', 'sample_weight', 'steps_per_epoch', 'validation_steps']) {
-      if (r.has(k) && r.raw(k).kind !== 'none') this.sink.warning('argument-ignored', r.span(k), `${name}.fit(): ${k} is ignored; Epoch trains with the exercise's own data and settings.`);
+      if (r.has(k) && r.raw(k).kind !== 'none')
+        this.sink.warning('argument-ignored', r.span(k), `${name}.fit(): ${k} is ignored; Epoch trains with the exercise's own data and settings.`);
     }
     if (r.has('validation_split') && !(r.raw('validation_split').kind === 'number' && (r.raw('validation_split') as { value: number }).value === 0)) {
       this.sink.warning('argument-ignored', r.span('validation_split'), `${name}.fit(): validation_split is ignored; the exercise provides validation_data.`);
@@ -779,7 +955,8 @@ export class Interpreter {
     }
     if (model.compiles.length === 0 && !model.compileFailed) model.fitBeforeCompile ??= n;
     const previous = model.fits[model.fits.length - 1];
-    if (previous) this.sink.warning('fitted-twice', n, `${name} is trained again (also on line ${this.lineOf(previous.span)}); the epochs of the last fit() are used.`);
+    if (previous)
+      this.sink.warning('fitted-twice', n, `${name} is trained again (also on line ${this.lineOf(previous.span)}); the epochs of the last fit() are used.`);
     if (epochs !== undefined && r.ok) model.fits.push({ epochs, batchSize, span: n, epochsSpan: r.span('epochs') });
     else model.fitFailed = true;
     return result;

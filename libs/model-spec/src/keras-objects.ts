@@ -19,7 +19,11 @@ export function activationFrom(v: TValue, where: string, span: TSpan, sink: TDia
     const found = ACTIVATION_NAMES.find((a) => a === v.value);
     if (found) return found;
     const hint = closest(v.value, ACTIVATION_NAMES);
-    sink.error('unsupported-value', span, `${where}: activation ${describe(v)} is not supported${hint ? ` (did you mean '${hint}'?)` : ''}. Supported: ${ACTIVATION_NAMES.join(', ')}.`);
+    sink.error(
+      'unsupported-value',
+      span,
+      `${where}: activation ${describe(v)} is not supported${hint ? ` (did you mean '${hint}'?)` : ''}. Supported: ${ACTIVATION_NAMES.join(', ')}.`,
+    );
     return undefined;
   }
   sink.error('unsupported-value', span, `${where}: activation must be a name such as 'relu' or 'softmax', got ${describe(v)}.`);
@@ -36,10 +40,20 @@ export function activationSymbol(path: string): TActivation | undefined {
 
 type TInitName = TInitializer['name'];
 const INIT_PARAMS: Record<TInitName, TParam[]> = {
-  glorot_uniform: [n('seed')], glorot_normal: [n('seed')], he_uniform: [n('seed')], he_normal: [n('seed')],
-  lecun_uniform: [n('seed')], lecun_normal: [n('seed')], zeros: [], ones: [], constant: [f('value', 0)],
-  random_normal: [f('mean', 0), f('stddev', 0.05), n('seed')], random_uniform: [f('minval', -0.05), f('maxval', 0.05), n('seed')],
-  truncated_normal: [f('mean', 0), f('stddev', 0.05), n('seed')], orthogonal: [f('gain', 1), n('seed')], identity: [f('gain', 1)],
+  glorot_uniform: [n('seed')],
+  glorot_normal: [n('seed')],
+  he_uniform: [n('seed')],
+  he_normal: [n('seed')],
+  lecun_uniform: [n('seed')],
+  lecun_normal: [n('seed')],
+  zeros: [],
+  ones: [],
+  constant: [f('value', 0)],
+  random_normal: [f('mean', 0), f('stddev', 0.05), n('seed')],
+  random_uniform: [f('minval', -0.05), f('maxval', 0.05), n('seed')],
+  truncated_normal: [f('mean', 0), f('stddev', 0.05), n('seed')],
+  orthogonal: [f('gain', 1), n('seed')],
+  identity: [f('gain', 1)],
 };
 const INIT_ALIASES: Record<string, TInitName> = { uniform: 'random_uniform', normal: 'random_normal', zero: 'zeros', one: 'ones' };
 const INIT_NAMES = Object.keys(INIT_PARAMS) as TInitName[];
@@ -101,7 +115,17 @@ const OPT_PARAMS: Record<TOptimizerName, TParam[]> = {
   nadam: [lr(0.001), f('beta_1', 0.9), f('beta_2', 0.999), f('epsilon', 1e-7)],
 };
 /** Keras's base-optimizer arguments, after each optimizer's own. Only the clipping ones are trained with. */
-const OPT_COMMON: TParam[] = [n('weight_decay'), n('clipnorm'), n('clipvalue'), n('global_clipnorm'), b('use_ema', false), f('ema_momentum', 0.99), n('ema_overwrite_frequency'), n('loss_scale_factor'), n('gradient_accumulation_steps')];
+const OPT_COMMON: TParam[] = [
+  n('weight_decay'),
+  n('clipnorm'),
+  n('clipvalue'),
+  n('global_clipnorm'),
+  b('use_ema', false),
+  f('ema_momentum', 0.99),
+  n('ema_overwrite_frequency'),
+  n('loss_scale_factor'),
+  n('gradient_accumulation_steps'),
+];
 const OPT_NAMES = Object.keys(OPT_PARAMS) as TOptimizerName[];
 
 export function optimizerByName(s: string): TOptimizerName | undefined {
@@ -116,10 +140,18 @@ export function optimizerFrom(v: TValue, span: TSpan, sink: TDiagnosticSink): TO
     const name = optimizerByName(v.value);
     if (name) return buildOptimizer(name, { callee: v.value, span, positional: [], keywords: [] }, sink);
     const hint = closest(v.value, Object.keys(OPTIMIZER_CLASSES));
-    sink.error('unsupported-value', span, `compile(): optimizer ${describe(v)} is not supported${hint ? ` (did you mean '${hint}'?)` : ''}. Supported: ${Object.keys(OPTIMIZER_CLASSES).join(', ')}.`);
+    sink.error(
+      'unsupported-value',
+      span,
+      `compile(): optimizer ${describe(v)} is not supported${hint ? ` (did you mean '${hint}'?)` : ''}. Supported: ${Object.keys(OPTIMIZER_CLASSES).join(', ')}.`,
+    );
     return undefined;
   }
-  sink.error('unsupported-value', span, `compile(): optimizer must be a name such as 'adam' or an optimizer such as keras.optimizers.Adam(...), got ${describe(v)}.`);
+  sink.error(
+    'unsupported-value',
+    span,
+    `compile(): optimizer must be a name such as 'adam' or an optimizer such as keras.optimizers.Adam(...), got ${describe(v)}.`,
+  );
   return undefined;
 }
 
@@ -133,7 +165,11 @@ export function buildOptimizer(name: TOptimizerName, call: TCallArgs, sink: TDia
       sink.error('unsupported-argument', legacy.nameSpan, `${call.callee}(): give either learning_rate= or the old lr=, not both.`);
       return undefined;
     }
-    sink.warning('deprecated-argument', legacy.nameSpan, `${call.callee}(): 'lr' is the old name of 'learning_rate' (current Keras rejects it); use learning_rate=.`);
+    sink.warning(
+      'deprecated-argument',
+      legacy.nameSpan,
+      `${call.callee}(): 'lr' is the old name of 'learning_rate' (current Keras rejects it); use learning_rate=.`,
+    );
     call = { ...call, keywords: call.keywords.map((k) => (k === legacy ? { ...k, name: 'learning_rate' } : k)) };
   }
   const bound = bindArgs(call, params, sink, ['name']);
@@ -156,7 +192,8 @@ export function buildOptimizer(name: TOptimizerName, call: TCallArgs, sink: TDia
     config[k] = r.optionalNumber(k, { min: 0 }) ?? null;
   }
   r.mustBeDefault('use_ema', (v) => v.kind === 'bool' && !v.value, 'exponential moving averages are not trained');
-  for (const k of ['ema_overwrite_frequency', 'loss_scale_factor', 'gradient_accumulation_steps']) r.mustBeDefault(k, (v) => v.kind === 'none', 'not used by Epoch\'s trainer');
+  for (const k of ['ema_overwrite_frequency', 'loss_scale_factor', 'gradient_accumulation_steps'])
+    r.mustBeDefault(k, (v) => v.kind === 'none', "not used by Epoch's trainer");
   if (!r.ok || learningRate === undefined) return undefined;
   return { name, learningRate, config };
 }
@@ -170,11 +207,15 @@ export function lossFrom(v: TValue, span: TSpan, sink: TDiagnosticSink): TLossSp
     const name = LOSS_NAMES[v.value];
     if (name) return { name, fromLogits: false, labelSmoothing: 0 };
     const hint = closest(v.value, Object.keys(LOSS_NAMES));
-    sink.error('unsupported-value', span, `compile(): loss ${describe(v)} is not supported${hint ? ` (did you mean '${hint}'?)` : ''}. Supported: categorical_crossentropy, sparse_categorical_crossentropy, mean_squared_error, kl_divergence.`);
+    sink.error(
+      'unsupported-value',
+      span,
+      `compile(): loss ${describe(v)} is not supported${hint ? ` (did you mean '${hint}'?)` : ''}. Supported: categorical_crossentropy, sparse_categorical_crossentropy, mean_squared_error, kl_divergence.`,
+    );
     return undefined;
   }
   if (v.kind === 'none') {
-    sink.error('missing-argument', span, 'compile() needs a loss, e.g. loss=\'categorical_crossentropy\'.');
+    sink.error('missing-argument', span, "compile() needs a loss, e.g. loss='categorical_crossentropy'.");
     return undefined;
   }
   sink.error('unsupported-value', span, `compile(): loss must be a name such as 'categorical_crossentropy' or a keras.losses object, got ${describe(v)}.`);
@@ -185,9 +226,12 @@ export function buildLoss(cls: string, call: TCallArgs, sink: TDiagnosticSink): 
   const name = LOSS_NAMES[cls];
   if (!name) return undefined;
   const reduction: TParam = { name: 'reduction', default: str('sum_over_batch_size') };
-  const params: TParam[] = name === 'categorical_crossentropy'
-    ? [b('from_logits', false), f('label_smoothing', 0), f('axis', -1), reduction]
-    : name === 'sparse_categorical_crossentropy' ? [b('from_logits', false), n('ignore_class'), reduction] : [reduction];
+  const params: TParam[] =
+    name === 'categorical_crossentropy'
+      ? [b('from_logits', false), f('label_smoothing', 0), f('axis', -1), reduction]
+      : name === 'sparse_categorical_crossentropy'
+        ? [b('from_logits', false), n('ignore_class'), reduction]
+        : [reduction];
   const bound = bindArgs(call, params, sink, ['name', 'dtype']);
   if (!bound) return undefined;
   const r = new ArgReader(call, bound, sink);
@@ -240,7 +284,11 @@ export function constructObject(path: string, call: TCallArgs, sink: TDiagnostic
     }
     case 'losses': {
       if (!LOSS_NAMES[cls] || cls === 'mse' || /^[a-z]/.test(cls)) {
-        sink.error('unsupported-value', call.span, `keras.losses.${cls}() is not supported; use CategoricalCrossentropy, SparseCategoricalCrossentropy, MeanSquaredError or KLDivergence (or the loss's name as a string).`);
+        sink.error(
+          'unsupported-value',
+          call.span,
+          `keras.losses.${cls}() is not supported; use CategoricalCrossentropy, SparseCategoricalCrossentropy, MeanSquaredError or KLDivergence (or the loss's name as a string).`,
+        );
         return fail(`an unsupported loss ${cls}`);
       }
       const spec = buildLoss(cls, call, sink);
@@ -256,7 +304,8 @@ export function constructObject(path: string, call: TCallArgs, sink: TDiagnostic
       if (!bound) return fail(`an invalid ${cls} initializer`);
       const r = new ArgReader(call, bound, sink);
       const config: Record<string, number | null> = {};
-      for (const p of INIT_PARAMS[name]) config[p.name] = p.name === 'seed' ? r.optionalNumber(p.name, { int: true, min: 0 }) ?? null : r.number(p.name) ?? null;
+      for (const p of INIT_PARAMS[name])
+        config[p.name] = p.name === 'seed' ? (r.optionalNumber(p.name, { int: true, min: 0 }) ?? null) : (r.number(p.name) ?? null);
       return r.ok ? { kind: 'initializer', value: { name, config } } : fail(`an invalid ${cls} initializer`);
     }
     case 'regularizers': {

@@ -14,25 +14,79 @@ export function normalizePath(path: string): string {
 }
 
 export const SUPPORTED_LAYERS = [
-  'Conv2D', 'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'Flatten', 'Dense',
-  'Dropout', 'SpatialDropout2D', 'BatchNormalization', 'Activation', 'ReLU', 'LeakyReLU', 'Reshape', 'ZeroPadding2D',
+  'Conv2D',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'Flatten',
+  'Dense',
+  'Dropout',
+  'SpatialDropout2D',
+  'BatchNormalization',
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'Reshape',
+  'ZeroPadding2D',
 ] as const;
 export type TSupportedLayer = (typeof SUPPORTED_LAYERS)[number];
 
 /** Keras's own aliases for the same classes. */
 export const LAYER_ALIASES: Record<string, TSupportedLayer> = {
-  Convolution2D: 'Conv2D', MaxPool2D: 'MaxPooling2D', AvgPool2D: 'AveragePooling2D',
-  GlobalAvgPool2D: 'GlobalAveragePooling2D', GlobalMaxPool2D: 'GlobalMaxPooling2D',
+  Convolution2D: 'Conv2D',
+  MaxPool2D: 'MaxPooling2D',
+  AvgPool2D: 'AveragePooling2D',
+  GlobalAvgPool2D: 'GlobalAveragePooling2D',
+  GlobalMaxPool2D: 'GlobalMaxPooling2D',
 };
 
 /** Layers Keras has that Epoch does not train: named in "unsupported layer" messages rather than "unknown". */
 export const KNOWN_UNSUPPORTED_LAYERS = new Set([
-  'Conv1D', 'Conv3D', 'Conv2DTranspose', 'SeparableConv2D', 'DepthwiseConv2D', 'LSTM', 'GRU', 'SimpleRNN', 'Embedding',
-  'LayerNormalization', 'GroupNormalization', 'Attention', 'MultiHeadAttention', 'Add', 'Concatenate', 'Multiply',
-  'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'Rescaling', 'Resizing',
-  'Normalization', 'UpSampling2D', 'Cropping2D', 'MaxPooling1D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout',
-  'PReLU', 'ELU', 'Softmax', 'ThresholdedReLU', 'Permute', 'RepeatVector', 'TimeDistributed', 'Bidirectional',
-  'Masking', 'ActivityRegularization', 'Identity', 'Conv1DTranspose', 'MaxPooling3D', 'AveragePooling1D',
+  'Conv1D',
+  'Conv3D',
+  'Conv2DTranspose',
+  'SeparableConv2D',
+  'DepthwiseConv2D',
+  'LSTM',
+  'GRU',
+  'SimpleRNN',
+  'Embedding',
+  'LayerNormalization',
+  'GroupNormalization',
+  'Attention',
+  'MultiHeadAttention',
+  'Add',
+  'Concatenate',
+  'Multiply',
+  'RandomFlip',
+  'RandomRotation',
+  'RandomZoom',
+  'RandomTranslation',
+  'RandomContrast',
+  'Rescaling',
+  'Resizing',
+  'Normalization',
+  'UpSampling2D',
+  'Cropping2D',
+  'MaxPooling1D',
+  'GaussianNoise',
+  'GaussianDropout',
+  'AlphaDropout',
+  'PReLU',
+  'ELU',
+  'Softmax',
+  'ThresholdedReLU',
+  'Permute',
+  'RepeatVector',
+  'TimeDistributed',
+  'Bidirectional',
+  'Masking',
+  'ActivityRegularization',
+  'Identity',
+  'Conv1DTranspose',
+  'MaxPooling3D',
+  'AveragePooling1D',
 ]);
 
 /** Names that run arbitrary code: refused wherever they appear. */
@@ -42,15 +96,29 @@ export const INPUT_NAMES = new Set(['Input', 'InputLayer']);
 
 /** Optimizer class names (Keras spelling) to their lower-case Keras name. */
 export const OPTIMIZER_CLASSES: Record<string, string> = {
-  SGD: 'sgd', Adam: 'adam', AdamW: 'adamw', RMSprop: 'rmsprop', Adagrad: 'adagrad', Adadelta: 'adadelta',
-  Adamax: 'adamax', Nadam: 'nadam',
+  SGD: 'sgd',
+  Adam: 'adam',
+  AdamW: 'adamw',
+  RMSprop: 'rmsprop',
+  Adagrad: 'adagrad',
+  Adadelta: 'adadelta',
+  Adamax: 'adamax',
+  Nadam: 'nadam',
 };
 
 export const LOSS_NAMES: Record<string, 'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'mean_squared_error' | 'kl_divergence'> = {
-  categorical_crossentropy: 'categorical_crossentropy', CategoricalCrossentropy: 'categorical_crossentropy',
-  sparse_categorical_crossentropy: 'sparse_categorical_crossentropy', SparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
-  mean_squared_error: 'mean_squared_error', MeanSquaredError: 'mean_squared_error', mse: 'mean_squared_error', MSE: 'mean_squared_error',
-  kl_divergence: 'kl_divergence', KLDivergence: 'kl_divergence', kld: 'kl_divergence', KLD: 'kl_divergence',
+  categorical_crossentropy: 'categorical_crossentropy',
+  CategoricalCrossentropy: 'categorical_crossentropy',
+  sparse_categorical_crossentropy: 'sparse_categorical_crossentropy',
+  SparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
+  mean_squared_error: 'mean_squared_error',
+  MeanSquaredError: 'mean_squared_error',
+  mse: 'mean_squared_error',
+  MSE: 'mean_squared_error',
+  kl_divergence: 'kl_divergence',
+  KLDivergence: 'kl_divergence',
+  kld: 'kl_divergence',
+  KLD: 'kl_divergence',
   kullback_leibler_divergence: 'kl_divergence',
 };
 
@@ -62,8 +130,28 @@ export const ALLOWED_IMPORT_ROOTS = new Set(['tensorflow', 'keras', 'tf_keras', 
 
 /** Python builtins and modules that run code, read files or reach the system. */
 export const FORBIDDEN_NAMES = new Set([
-  'eval', 'exec', 'open', '__import__', 'compile', 'getattr', 'setattr', 'delattr', 'globals', 'locals', 'vars',
-  'breakpoint', 'input', 'memoryview', 'os', 'sys', 'subprocess', 'shutil', 'socket', 'importlib', 'pickle', 'builtins',
+  'eval',
+  'exec',
+  'open',
+  '__import__',
+  'compile',
+  'getattr',
+  'setattr',
+  'delattr',
+  'globals',
+  'locals',
+  'vars',
+  'breakpoint',
+  'input',
+  'memoryview',
+  'os',
+  'sys',
+  'subprocess',
+  'shutil',
+  'socket',
+  'importlib',
+  'pickle',
+  'builtins',
 ]);
 
 /** Levenshtein distance, for "did you mean" suggestions. Inputs are short names; bounded anyway. */
@@ -86,7 +174,10 @@ export function closest(name: string, candidates: readonly string[]): string | u
       }
     }
     const d = prev[b.length] ?? Infinity;
-    if (d < bestD) { bestD = d; best = cand; }
+    if (d < bestD) {
+      bestD = d;
+      best = cand;
+    }
   }
   return bestD <= Math.max(1, Math.floor(name.length / 3)) ? best : undefined;
 }

@@ -12,13 +12,37 @@ const pair = (a: number, b: number): TValue => tuple(int(a), int(b));
 
 /** Keras's constructor signatures, in Keras's positional order (Keras 3). */
 const SIGNATURES: Record<TSupportedLayer, TParam[]> = {
-  Conv2D: [req('filters'), req('kernel_size'), d('strides', pair(1, 1)), d('padding', str('valid')), none('data_format'),
-    d('dilation_rate', pair(1, 1)), d('groups', int(1)), none('activation'), d('use_bias', bool(true)),
-    d('kernel_initializer', str('glorot_uniform')), d('bias_initializer', str('zeros')), none('kernel_regularizer'),
-    none('bias_regularizer'), none('activity_regularizer'), none('kernel_constraint'), none('bias_constraint')],
-  Dense: [req('units'), none('activation'), d('use_bias', bool(true)), d('kernel_initializer', str('glorot_uniform')),
-    d('bias_initializer', str('zeros')), none('kernel_regularizer'), none('bias_regularizer'), none('activity_regularizer'),
-    none('kernel_constraint'), none('bias_constraint'), none('lora_rank')],
+  Conv2D: [
+    req('filters'),
+    req('kernel_size'),
+    d('strides', pair(1, 1)),
+    d('padding', str('valid')),
+    none('data_format'),
+    d('dilation_rate', pair(1, 1)),
+    d('groups', int(1)),
+    none('activation'),
+    d('use_bias', bool(true)),
+    d('kernel_initializer', str('glorot_uniform')),
+    d('bias_initializer', str('zeros')),
+    none('kernel_regularizer'),
+    none('bias_regularizer'),
+    none('activity_regularizer'),
+    none('kernel_constraint'),
+    none('bias_constraint'),
+  ],
+  Dense: [
+    req('units'),
+    none('activation'),
+    d('use_bias', bool(true)),
+    d('kernel_initializer', str('glorot_uniform')),
+    d('bias_initializer', str('zeros')),
+    none('kernel_regularizer'),
+    none('bias_regularizer'),
+    none('activity_regularizer'),
+    none('kernel_constraint'),
+    none('bias_constraint'),
+    none('lora_rank'),
+  ],
   MaxPooling2D: [d('pool_size', pair(2, 2)), none('strides'), d('padding', str('valid')), none('data_format')],
   AveragePooling2D: [d('pool_size', pair(2, 2)), none('strides'), d('padding', str('valid')), none('data_format')],
   GlobalAveragePooling2D: [none('data_format'), d('keepdims', bool(false))],
@@ -26,10 +50,22 @@ const SIGNATURES: Record<TSupportedLayer, TParam[]> = {
   Flatten: [none('data_format')],
   Dropout: [req('rate'), none('noise_shape'), none('seed')],
   SpatialDropout2D: [req('rate'), none('data_format'), none('seed')],
-  BatchNormalization: [d('axis', int(-1)), d('momentum', num(0.99)), d('epsilon', num(0.001)), d('center', bool(true)),
-    d('scale', bool(true)), d('beta_initializer', str('zeros')), d('gamma_initializer', str('ones')),
-    d('moving_mean_initializer', str('zeros')), d('moving_variance_initializer', str('ones')), none('beta_regularizer'),
-    none('gamma_regularizer'), none('beta_constraint'), none('gamma_constraint'), d('synchronized', bool(false))],
+  BatchNormalization: [
+    d('axis', int(-1)),
+    d('momentum', num(0.99)),
+    d('epsilon', num(0.001)),
+    d('center', bool(true)),
+    d('scale', bool(true)),
+    d('beta_initializer', str('zeros')),
+    d('gamma_initializer', str('ones')),
+    d('moving_mean_initializer', str('zeros')),
+    d('moving_variance_initializer', str('ones')),
+    none('beta_regularizer'),
+    none('gamma_regularizer'),
+    none('beta_constraint'),
+    none('gamma_constraint'),
+    d('synchronized', bool(false)),
+  ],
   Activation: [req('activation')],
   ReLU: [none('max_value'), d('negative_slope', num(0)), d('threshold', num(0))],
   LeakyReLU: [d('negative_slope', num(0.3))],
@@ -73,7 +109,11 @@ export function buildLayer(type: TSupportedLayer, call: TCallArgs, sink: TDiagno
   r.mustBeDefault('trainable', (v) => v.kind === 'bool' && v.value, 'frozen layers are not supported');
   r.mustBeDefault('batch_size', isNone, 'the batch size is set by the exercise');
   if (bound.has('data_format')) {
-    r.mustBeDefault('data_format', (v) => isNone(v) || (v.kind === 'string' && v.value === 'channels_last'), "images are channels_last (height, width, channels)");
+    r.mustBeDefault(
+      'data_format',
+      (v) => isNone(v) || (v.kind === 'string' && v.value === 'channels_last'),
+      'images are channels_last (height, width, channels)',
+    );
   }
   const act = (key: string) => activationFrom(r.raw(key), where, r.span(key), sink);
   const init = (key: string) => initializerFrom(r.raw(key), where, r.span(key), sink);
@@ -94,9 +134,42 @@ export function buildLayer(type: TSupportedLayer, call: TCallArgs, sink: TDiagno
       r.mustBeDefault('activity_regularizer', isNone, 'activity regularizers are not supported');
       noConstraint('kernel_constraint');
       noConstraint('bias_constraint');
-      const [activation, useBias, ki, bi, kr, br] = [act('activation'), r.bool('use_bias'), init('kernel_initializer'), init('bias_initializer'), reg('kernel_regularizer'), reg('bias_regularizer')];
-      if (filters !== undefined && kernelSize && strides && dilationRate && pad && activation && useBias !== undefined && ki && bi && kr !== undefined && br !== undefined) {
-        spec = { ...base, type, filters, kernelSize: [kernelSize[0] ?? 1, kernelSize[1] ?? 1], strides: [strides[0] ?? 1, strides[1] ?? 1], padding: pad, dilationRate: [dilationRate[0] ?? 1, dilationRate[1] ?? 1], activation, useBias, kernelInitializer: ki, biasInitializer: bi, kernelRegularizer: kr, biasRegularizer: br };
+      const [activation, useBias, ki, bi, kr, br] = [
+        act('activation'),
+        r.bool('use_bias'),
+        init('kernel_initializer'),
+        init('bias_initializer'),
+        reg('kernel_regularizer'),
+        reg('bias_regularizer'),
+      ];
+      if (
+        filters !== undefined &&
+        kernelSize &&
+        strides &&
+        dilationRate &&
+        pad &&
+        activation &&
+        useBias !== undefined &&
+        ki &&
+        bi &&
+        kr !== undefined &&
+        br !== undefined
+      ) {
+        spec = {
+          ...base,
+          type,
+          filters,
+          kernelSize: [kernelSize[0] ?? 1, kernelSize[1] ?? 1],
+          strides: [strides[0] ?? 1, strides[1] ?? 1],
+          padding: pad,
+          dilationRate: [dilationRate[0] ?? 1, dilationRate[1] ?? 1],
+          activation,
+          useBias,
+          kernelInitializer: ki,
+          biasInitializer: bi,
+          kernelRegularizer: kr,
+          biasRegularizer: br,
+        };
       }
       break;
     }
@@ -106,7 +179,14 @@ export function buildLayer(type: TSupportedLayer, call: TCallArgs, sink: TDiagno
       r.mustBeDefault('lora_rank', isNone, 'LoRA is not supported');
       noConstraint('kernel_constraint');
       noConstraint('bias_constraint');
-      const [activation, useBias, ki, bi, kr, br] = [act('activation'), r.bool('use_bias'), init('kernel_initializer'), init('bias_initializer'), reg('kernel_regularizer'), reg('bias_regularizer')];
+      const [activation, useBias, ki, bi, kr, br] = [
+        act('activation'),
+        r.bool('use_bias'),
+        init('kernel_initializer'),
+        init('bias_initializer'),
+        reg('kernel_regularizer'),
+        reg('bias_regularizer'),
+      ];
       if (units !== undefined && activation && useBias !== undefined && ki && bi && kr !== undefined && br !== undefined) {
         spec = { ...base, type, units, activation, useBias, kernelInitializer: ki, biasInitializer: bi, kernelRegularizer: kr, biasRegularizer: br };
       }
@@ -117,7 +197,8 @@ export function buildLayer(type: TSupportedLayer, call: TCallArgs, sink: TDiagno
       const poolSize = r.intTuple('pool_size', 2);
       const strides = isNone(r.raw('strides')) ? poolSize : r.intTuple('strides', 2);
       const pad = padding();
-      if (poolSize && strides && pad) spec = { ...base, type, poolSize: [poolSize[0] ?? 1, poolSize[1] ?? 1], strides: [strides[0] ?? 1, strides[1] ?? 1], padding: pad };
+      if (poolSize && strides && pad)
+        spec = { ...base, type, poolSize: [poolSize[0] ?? 1, poolSize[1] ?? 1], strides: [strides[0] ?? 1, strides[1] ?? 1], padding: pad };
       break;
     }
     case 'GlobalAveragePooling2D':
@@ -150,7 +231,19 @@ export function buildLayer(type: TSupportedLayer, call: TCallArgs, sink: TDiagno
       noConstraint('gamma_constraint');
       r.mustBeDefault('synchronized', (v) => v.kind === 'bool' && !v.value, 'training runs on one device');
       if (axis !== undefined && momentum !== undefined && epsilon !== undefined && center !== undefined && scale !== undefined && bi && gi && mmi && mvi) {
-        spec = { ...base, type, axis, momentum, epsilon, center, scale, betaInitializer: bi, gammaInitializer: gi, movingMeanInitializer: mmi, movingVarianceInitializer: mvi };
+        spec = {
+          ...base,
+          type,
+          axis,
+          momentum,
+          epsilon,
+          center,
+          scale,
+          betaInitializer: bi,
+          gammaInitializer: gi,
+          movingMeanInitializer: mmi,
+          movingVarianceInitializer: mvi,
+        };
       }
       break;
     }
@@ -195,15 +288,27 @@ export function buildLayer(type: TSupportedLayer, call: TCallArgs, sink: TDiagno
 function zeroPadding(v: TValue): [[number, number], [number, number]] | null {
   const intOf = (x: TValue | undefined): number | null => (x?.kind === 'number' && x.isInt && x.value >= 0 && x.value <= 100_000 ? x.value : null);
   const single = intOf(v);
-  if (single !== null) return [[single, single], [single, single]];
+  if (single !== null)
+    return [
+      [single, single],
+      [single, single],
+    ];
   if (v.kind !== 'seq' || v.items.length !== 2) return null;
   const [a, b] = v.items;
   const sa = intOf(a);
   const sb = intOf(b);
-  if (sa !== null && sb !== null) return [[sa, sa], [sb, sb]];
+  if (sa !== null && sb !== null)
+    return [
+      [sa, sa],
+      [sb, sb],
+    ];
   if (a?.kind === 'seq' && b?.kind === 'seq' && a.items.length === 2 && b.items.length === 2) {
     const nums = [...a.items, ...b.items].map(intOf);
-    if (nums.every((x): x is number => x !== null)) return [[nums[0] ?? 0, nums[1] ?? 0], [nums[2] ?? 0, nums[3] ?? 0]];
+    if (nums.every((x): x is number => x !== null))
+      return [
+        [nums[0] ?? 0, nums[1] ?? 0],
+        [nums[2] ?? 0, nums[3] ?? 0],
+      ];
   }
   return null;
 }
@@ -228,7 +333,12 @@ export function buildInput(kind: 'Input' | 'InputLayer', call: TCallArgs, sink: 
   if (!bound) return null;
   const r = new ArgReader(call, bound, sink);
   for (const k of ['dtype', 'sparse', 'tensor', 'input_tensor']) {
-    if (bound.has(k)) r.mustBeDefault(k, (v) => isNone(v) || (k === 'dtype' && v.kind === 'string' && v.value === 'float32') || (k === 'sparse' && v.kind === 'bool' && !v.value), 'not supported for image inputs');
+    if (bound.has(k))
+      r.mustBeDefault(
+        k,
+        (v) => isNone(v) || (k === 'dtype' && v.kind === 'string' && v.value === 'float32') || (k === 'sparse' && v.kind === 'bool' && !v.value),
+        'not supported for image inputs',
+      );
   }
   let shape: number[] | undefined;
   if (r.has('batch_shape')) {

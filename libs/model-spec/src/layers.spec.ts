@@ -13,8 +13,17 @@ describe('layers: arguments resolved with Keras defaults and order', () => {
     expect(a.r.ok).toBe(true);
     expect(a.spec).toEqual(b.spec);
     expect(a.spec).toMatchObject({
-      type: 'Conv2D', filters: 16, kernelSize: [3, 3], strides: [2, 2], padding: 'same', dilationRate: [1, 1], activation: 'relu',
-      useBias: true, kernelInitializer: { name: 'glorot_uniform' }, biasInitializer: { name: 'zeros' }, kernelRegularizer: null,
+      type: 'Conv2D',
+      filters: 16,
+      kernelSize: [3, 3],
+      strides: [2, 2],
+      padding: 'same',
+      dilationRate: [1, 1],
+      activation: 'relu',
+      useBias: true,
+      kernelInitializer: { name: 'glorot_uniform' },
+      biasInitializer: { name: 'zeros' },
+      kernelRegularizer: null,
     });
     expect(a.row).toEqual({ type: 'Conv2D', outputShape: [16, 16, 16], params: 3 * 3 * 3 * 16 + 16 });
   });
@@ -26,14 +35,23 @@ describe('layers: arguments resolved with Keras defaults and order', () => {
   });
 
   it('Dense with initializers and regularizers by name and by constructor', () => {
-    const { spec, r } = layer("Input((4,)), Dense(3, 'tanh', False, 'he_normal', tf.keras.initializers.Constant(0.1), kernel_regularizer=tf.keras.regularizers.l2(0.001), bias_regularizer='l1')");
+    const { spec, r } = layer(
+      "Input((4,)), Dense(3, 'tanh', False, 'he_normal', tf.keras.initializers.Constant(0.1), kernel_regularizer=tf.keras.regularizers.l2(0.001), bias_regularizer='l1')",
+    );
     expect(r.ok).toBe(true);
     expect(spec).toMatchObject({
-      units: 3, activation: 'tanh', useBias: false, kernelInitializer: { name: 'he_normal', config: { seed: null } },
-      biasInitializer: { name: 'constant', config: { value: 0.1 } }, kernelRegularizer: { l1: 0, l2: 0.001 }, biasRegularizer: { l1: 0.01, l2: 0 },
+      units: 3,
+      activation: 'tanh',
+      useBias: false,
+      kernelInitializer: { name: 'he_normal', config: { seed: null } },
+      biasInitializer: { name: 'constant', config: { value: 0.1 } },
+      kernelRegularizer: { l1: 0, l2: 0.001 },
+      biasRegularizer: { l1: 0.01, l2: 0 },
     });
     expect(r.model?.layers[0]?.params).toBe(12);
-    const cls = layer('Input((4,)), Dense(3, kernel_initializer=keras.initializers.HeNormal(seed=7), kernel_regularizer=keras.regularizers.L1L2(l1=0.1, l2=0.2))').spec;
+    const cls = layer(
+      'Input((4,)), Dense(3, kernel_initializer=keras.initializers.HeNormal(seed=7), kernel_regularizer=keras.regularizers.L1L2(l1=0.1, l2=0.2))',
+    ).spec;
     expect(cls).toMatchObject({ kernelInitializer: { name: 'he_normal', config: { seed: 7 } }, kernelRegularizer: { l1: 0.1, l2: 0.2 } });
     expect(layer("Input((4,)), Dense(3, kernel_initializer='GlorotNormal')").spec).toMatchObject({ kernelInitializer: { name: 'glorot_normal' } });
   });
@@ -61,7 +79,15 @@ describe('layers: arguments resolved with Keras defaults and order', () => {
 
   it('BatchNormalization: 4 parameters per channel, 2 of them non-trainable', () => {
     const { r, spec } = layer('Input((8, 8, 16)), BatchNormalization()');
-    expect(spec).toMatchObject({ axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true, betaInitializer: { name: 'zeros' }, gammaInitializer: { name: 'ones' } });
+    expect(spec).toMatchObject({
+      axis: -1,
+      momentum: 0.99,
+      epsilon: 0.001,
+      center: true,
+      scale: true,
+      betaInitializer: { name: 'zeros' },
+      gammaInitializer: { name: 'ones' },
+    });
     expect(r.model).toMatchObject({ totalParams: 64, trainableParams: 32 });
     const noScale = layer('Input((8, 8, 16)), BatchNormalization(scale=False)').r.model;
     expect(noScale).toMatchObject({ totalParams: 48, trainableParams: 16 });
@@ -94,7 +120,12 @@ describe('layers: arguments resolved with Keras defaults and order', () => {
   it('ZeroPadding2D: int, symmetric pair and ((top, bottom), (left, right))', () => {
     expect(layer('Input((8, 8, 3)), ZeroPadding2D()').row?.outputShape).toEqual([10, 10, 3]);
     expect(layer('Input((8, 8, 3)), ZeroPadding2D((1, 2))').row?.outputShape).toEqual([10, 12, 3]);
-    expect(layer('Input((8, 8, 3)), ZeroPadding2D(((0, 1), (2, 3)))').spec).toMatchObject({ padding: [[0, 1], [2, 3]] });
+    expect(layer('Input((8, 8, 3)), ZeroPadding2D(((0, 1), (2, 3)))').spec).toMatchObject({
+      padding: [
+        [0, 1],
+        [2, 3],
+      ],
+    });
   });
 
   it('Flatten multiplies out the shape', () => {
@@ -118,9 +149,11 @@ describe('input shapes and attribute paths', () => {
   });
 
   it('resolves tf.keras.layers, keras.layers, layers., bare names and imported aliases to the same layer', () => {
-    const src = (dense: string) => `import tensorflow as tf\nfrom tensorflow.keras.layers import Dense as D\nimport keras\n${withLayers(`Input((4,)), ${dense}`)}`;
-    const hashes = ['tf.keras.layers.Dense(3)', 'keras.layers.Dense(3)', 'layers.Dense(3)', 'Dense(3)', 'D(3)', 'tensorflow.keras.layers.Dense(3)']
-      .map((d) => check(src(d).replace('import keras\n', 'import keras\nimport tensorflow\n')).hash);
+    const src = (dense: string) =>
+      `import tensorflow as tf\nfrom tensorflow.keras.layers import Dense as D\nimport keras\n${withLayers(`Input((4,)), ${dense}`)}`;
+    const hashes = ['tf.keras.layers.Dense(3)', 'keras.layers.Dense(3)', 'layers.Dense(3)', 'Dense(3)', 'D(3)', 'tensorflow.keras.layers.Dense(3)'].map(
+      (d) => check(src(d).replace('import keras\n', 'import keras\nimport tensorflow\n')).hash,
+    );
     expect(new Set(hashes).size).toBe(1);
     expect(hashes[0]).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -130,7 +163,9 @@ describe('input shapes and attribute paths', () => {
     const r = check(src);
     expect(r.errors).toEqual([]);
     expect(r.training).toMatchObject({ optimizer: 'adam', learningRate: 0.01, loss: 'mean_squared_error' });
-    const star = check(`from tensorflow.keras.optimizers import *\nfrom tensorflow.keras.losses import *\nfrom tensorflow.keras.models import *\n${withLayers('Input((4,)), Dense(2)').replace("optimizer='adam'", 'optimizer=RMSprop(0.01)').replace("loss='categorical_crossentropy'", 'loss=CategoricalCrossentropy()')}`);
+    const star = check(
+      `from tensorflow.keras.optimizers import *\nfrom tensorflow.keras.losses import *\nfrom tensorflow.keras.models import *\n${withLayers('Input((4,)), Dense(2)').replace("optimizer='adam'", 'optimizer=RMSprop(0.01)').replace("loss='categorical_crossentropy'", 'loss=CategoricalCrossentropy()')}`,
+    );
     expect(star.training).toMatchObject({ optimizer: 'rmsprop', learningRate: 0.01, loss: 'categorical_crossentropy' });
     expect(diags(check(withLayers('Input((4,)), keras.layers.Dens(3)')), 'unknown-layer')[0]?.message).toMatch(/Unknown layer Dens \(did you mean Dense\?\)/);
   });

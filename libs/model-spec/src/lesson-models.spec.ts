@@ -34,7 +34,10 @@ describe('the lesson models (full lesson code around them)', () => {
     expect(r.ok).toBe(true);
     expect(r.model?.totalParams).toBe(4_196_618);
     expect(r.model?.layers.map((l) => [l.type, l.outputShape, l.params])).toEqual([
-      ['Conv2D', [32, 32, 32], 896], ['Flatten', [32768], 0], ['Dense', [128], 4_194_432], ['Dense', [10], 1290],
+      ['Conv2D', [32, 32, 32], 896],
+      ['Flatten', [32768], 0],
+      ['Dense', [128], 4_194_432],
+      ['Dense', [10], 1290],
     ]);
     expect(r.spec?.layers[2]).toMatchObject({ type: 'Dense', activation: 'linear' });
     const text = r.warnings.map((w) => w.message).join('\n');
@@ -50,7 +53,16 @@ describe('the lesson models (full lesson code around them)', () => {
     expect(r.model?.totalParams).toBe(94_890);
     expect(r.model?.trainableParams).toBe(94_890);
     expect(r.model?.layers.map((l) => l.outputShape)).toEqual([
-      [32, 32, 32], [16, 16, 32], [16, 16, 32], [8, 8, 32], [8, 8, 64], [4, 4, 64], [1024], [64], [64], [10],
+      [32, 32, 32],
+      [16, 16, 32],
+      [16, 16, 32],
+      [8, 8, 32],
+      [8, 8, 64],
+      [4, 4, 64],
+      [1024],
+      [64],
+      [64],
+      [10],
     ]);
     expect(r.model?.layers.map((l) => l.params)).toEqual([896, 0, 9248, 0, 18_496, 0, 0, 65_600, 0, 650]);
     expect(r.training?.epochs).toBe(30);

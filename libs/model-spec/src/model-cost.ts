@@ -39,8 +39,18 @@ function layerMacs(spec: TLayerSpec, input: readonly number[], output: readonly 
  */
 export function forwardMacs(spec: TModelSpec): number | null {
   let failed = false;
-  const sink: TDiagnosticSink = { error: () => { failed = true; }, warning: () => undefined, info: () => undefined };
-  const shapes = inferShapes(spec.inputShape, spec.layers.map((l) => ({ spec: l, span: NO_SPAN })), sink);
+  const sink: TDiagnosticSink = {
+    error: () => {
+      failed = true;
+    },
+    warning: () => undefined,
+    info: () => undefined,
+  };
+  const shapes = inferShapes(
+    spec.inputShape,
+    spec.layers.map((l) => ({ spec: l, span: NO_SPAN })),
+    sink,
+  );
   if (!shapes || failed) return null;
   let input: readonly number[] = spec.inputShape;
   let macs = 0;

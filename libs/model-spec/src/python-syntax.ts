@@ -2,7 +2,10 @@ import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { DiagnosticSink } from './diagnostic-sink';
 
-export interface TParsed { tree: Tree; text: string }
+export interface TParsed {
+  tree: Tree;
+  text: string;
+}
 
 /**
  * Notebook cells may hold IPython magics (`%matplotlib inline`, `!pip install ...`), which are not Python. They are
@@ -11,7 +14,11 @@ export interface TParsed { tree: Tree; text: string }
 export function blankMagics(source: string, sink: DiagnosticSink): string {
   if (!/^[ \t]*[%!]/m.test(source)) return source;
   return source.replace(/^([ \t]*)([%!])([^\n]*)/gm, (m: string, indent: string, _mark: string, rest: string, offset: number) => {
-    sink.info('ignored-magic', { from: offset + indent.length, to: offset + m.length }, `Notebook command \`${(_mark + rest).trim().slice(0, 60)}\` ignored: it does not affect the model.`);
+    sink.info(
+      'ignored-magic',
+      { from: offset + indent.length, to: offset + m.length },
+      `Notebook command \`${(_mark + rest).trim().slice(0, 60)}\` ignored: it does not affect the model.`,
+    );
     return `${indent}#${rest}`;
   });
 }
@@ -30,7 +37,10 @@ export function reportSyntaxErrors(parsed: TParsed, sink: DiagnosticSink): boole
   let errorAt: SyntaxNode | null = null;
   const cursor = parsed.tree.cursor();
   do {
-    if (cursor.type.isError) { errorAt = cursor.node; break; }
+    if (cursor.type.isError) {
+      errorAt = cursor.node;
+      break;
+    }
   } while (cursor.next());
   // Whichever problem comes first in the text is the real one (an unclosed bracket is found at its opener).
   if (structural && (!errorAt || structural.at <= errorAt.from)) {
@@ -119,9 +129,16 @@ export function structuralProblem(text: string): { at: number; message: string }
       let j = i + quote.length;
       let closed = false;
       while (j < text.length) {
-        if (text[j] === '\\') { j += 2; continue; }
+        if (text[j] === '\\') {
+          j += 2;
+          continue;
+        }
         if (!triple && text[j] === '\n') break;
-        if (text.startsWith(quote, j)) { j += quote.length; closed = true; break; }
+        if (text.startsWith(quote, j)) {
+          j += quote.length;
+          closed = true;
+          break;
+        }
         j++;
       }
       if (!closed) return { at: i, message: `Syntax error: this string is never closed (add the closing ${triple ? quote : `\`${quote}\``}).` };
@@ -166,9 +183,15 @@ export function excessiveNesting(text: string, maxDepth: number): { at: number; 
       const quote = triple ? ch.repeat(3) : ch;
       let j = i + quote.length;
       while (j < text.length) {
-        if (text[j] === '\\') { j += 2; continue; }
+        if (text[j] === '\\') {
+          j += 2;
+          continue;
+        }
         if (!triple && text[j] === '\n') break;
-        if (text.startsWith(quote, j)) { j += quote.length; break; }
+        if (text.startsWith(quote, j)) {
+          j += quote.length;
+          break;
+        }
         j++;
       }
       i = j;

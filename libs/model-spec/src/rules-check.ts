@@ -52,32 +52,53 @@ export interface TRulesInput {
 export function checkRules(input: TRulesInput, sink: TDiagnosticSink): void {
   const { rules, shapes, layers, compile, fit } = input;
   if (rules.inputShape && rules.inputShape.join(',') !== input.inputShape.join(',')) {
-    sink.error('rule-input-shape', input.inputSpan, `This exercise's images are (${rules.inputShape.join(', ')}), but the model's input shape is (${input.inputShape.join(', ')}).`);
+    sink.error(
+      'rule-input-shape',
+      input.inputSpan,
+      `This exercise's images are (${rules.inputShape.join(', ')}), but the model's input shape is (${input.inputShape.join(', ')}).`,
+    );
   }
   if (shapes && shapes.totalParams > rules.maxParams) {
-    sink.error('rule-max-params', input.modelSpan, `The model has ${fmt(shapes.totalParams)} parameters; the limit is ${fmt(rules.maxParams)}. Use fewer filters or units, or add pooling before Flatten.`);
+    sink.error(
+      'rule-max-params',
+      input.modelSpan,
+      `The model has ${fmt(shapes.totalParams)} parameters; the limit is ${fmt(rules.maxParams)}. Use fewer filters or units, or add pooling before Flatten.`,
+    );
   }
   const last = layers[layers.length - 1];
   const lastShape = shapes?.layers[shapes.layers.length - 1]?.outputShape;
   if (rules.outputUnits !== undefined && last && lastShape) {
     if (lastShape.length !== 1 || lastShape[0] !== rules.outputUnits) {
-      sink.error('rule-output-units', last.span, `The model must end with ${rules.outputUnits} outputs (one per class), but its last layer outputs (${['None', ...lastShape].join(', ')}).`);
+      sink.error(
+        'rule-output-units',
+        last.span,
+        `The model must end with ${rules.outputUnits} outputs (one per class), but its last layer outputs (${['None', ...lastShape].join(', ')}).`,
+      );
     }
   }
   if (rules.outputActivation && last) {
     const out = outputActivation(layers);
     if (out.activation !== rules.outputActivation) {
-      sink.error('rule-output-activation', (out.layer ?? last).span, `The model's output must use the ${rules.outputActivation} activation, but it uses ${out.activation}${out.activation === 'linear' ? ' (no activation)' : ''}.`);
+      sink.error(
+        'rule-output-activation',
+        (out.layer ?? last).span,
+        `The model's output must use the ${rules.outputActivation} activation, but it uses ${out.activation}${out.activation === 'linear' ? ' (no activation)' : ''}.`,
+      );
     }
   }
   if (rules.allowedLayers) {
     const allowed = new Set<string>(rules.allowedLayers);
     for (const l of layers) {
-      if (!allowed.has(l.spec.type)) sink.error('rule-allowed-layers', l.span, `${l.spec.type} is not allowed in this exercise. Allowed layers: ${rules.allowedLayers.join(', ')}.`);
+      if (!allowed.has(l.spec.type))
+        sink.error('rule-allowed-layers', l.span, `${l.spec.type} is not allowed in this exercise. Allowed layers: ${rules.allowedLayers.join(', ')}.`);
     }
   }
   if (rules.allowedOptimizers && compile && !rules.allowedOptimizers.includes(compile.optimizer.name)) {
-    sink.error('rule-allowed-optimizers', compile.optimizerSpan, `The ${compile.optimizer.name} optimizer is not allowed in this exercise. Allowed: ${rules.allowedOptimizers.join(', ')}.`);
+    sink.error(
+      'rule-allowed-optimizers',
+      compile.optimizerSpan,
+      `The ${compile.optimizer.name} optimizer is not allowed in this exercise. Allowed: ${rules.allowedOptimizers.join(', ')}.`,
+    );
   }
   if (fit) {
     if (rules.requiredEpochs !== undefined && fit.epochs !== rules.requiredEpochs) {

@@ -22,9 +22,17 @@ export function scanForbidden(tree: Tree, text: string, sink: DiagnosticSink): v
     if (node.parent?.name === 'ImportStatement') continue;
     const id = text.slice(node.from, node.to);
     if (/^__\w*__$/.test(id) || (name === 'PropertyName' && id.startsWith('__'))) {
-      sink.error('not-allowed', node, `\`${id}\` is not allowed: double-underscore names reach Python internals, and submitted code must only describe a model.`);
+      sink.error(
+        'not-allowed',
+        node,
+        `\`${id}\` is not allowed: double-underscore names reach Python internals, and submitted code must only describe a model.`,
+      );
     } else if (CODE_RUNNING_LAYERS.has(id)) {
-      sink.error('not-allowed', node, `\`${id}\` is not allowed: it runs arbitrary Python code, which Epoch never does. Build the model from the supported layers instead.`);
+      sink.error(
+        'not-allowed',
+        node,
+        `\`${id}\` is not allowed: it runs arbitrary Python code, which Epoch never does. Build the model from the supported layers instead.`,
+      );
     } else if (name === 'VariableName' && MODULE_NAMES.has(id) && !isAssignTarget(node)) {
       sink.error('not-allowed', node, `\`${id}\` is not allowed: submitted code may not reach the operating system or the interpreter.`);
     } else if (name === 'VariableName' && FORBIDDEN_NAMES.has(id) && isCallee(node)) {
@@ -69,10 +77,15 @@ export function importedModules(node: SyntaxNode, text: string): { path: string;
   for (let c = first.nextSibling; c; c = c.nextSibling) {
     if (c.name === ',') {
       if (path) out.push({ path, span: { from, to } });
-      path = ''; from = -1; afterAs = false;
+      path = '';
+      from = -1;
+      afterAs = false;
       continue;
     }
-    if (c.name === 'as') { afterAs = true; continue; }
+    if (c.name === 'as') {
+      afterAs = true;
+      continue;
+    }
     if (afterAs) continue;
     path += text.slice(c.from, c.to);
     if (from < 0) from = c.from;
@@ -86,7 +99,11 @@ function checkImport(node: SyntaxNode, text: string, sink: DiagnosticSink): void
   for (const m of importedModules(node, text)) {
     const root = m.path.split('.')[0] ?? '';
     if (root.startsWith('.') || !ALLOWED_IMPORT_ROOTS.has(root)) {
-      sink.error('not-allowed', m.span, `Importing \`${m.path}\` is not allowed: only tensorflow, keras, numpy, matplotlib and tensorflow_datasets may be imported.`);
+      sink.error(
+        'not-allowed',
+        m.span,
+        `Importing \`${m.path}\` is not allowed: only tensorflow, keras, numpy, matplotlib and tensorflow_datasets may be imported.`,
+      );
     }
   }
 }

@@ -2,8 +2,16 @@ import type { TLayerSpec } from '@epoch/contracts';
 import type { TSpan } from './diagnostic-sink';
 import type { TDiagnosticSink } from './diagnostic-types';
 
-export interface TLayerShape { outputShape: number[]; params: number; trainableParams: number }
-export interface TShapeResult { layers: TLayerShape[]; totalParams: number; trainableParams: number }
+export interface TLayerShape {
+  outputShape: number[];
+  params: number;
+  trainableParams: number;
+}
+export interface TShapeResult {
+  layers: TLayerShape[];
+  totalParams: number;
+  trainableParams: number;
+}
 
 const fmt = (s: readonly number[]): string => `(${['None', ...s].join(', ')})`;
 
@@ -32,11 +40,18 @@ export function inferShapes(inputShape: readonly number[], layers: readonly { sp
     let next: number[];
     switch (spec.type) {
       case 'Conv2D': {
-        if (!needImage()) return fail(`expects an image input (height, width, channels) but gets ${fmt(shape)}. Conv2D must come before Flatten, and the model needs a 3-D input shape.`);
+        if (!needImage())
+          return fail(
+            `expects an image input (height, width, channels) but gets ${fmt(shape)}. Conv2D must come before Flatten, and the model needs a 3-D input shape.`,
+          );
         const [h = 0, w = 0, c = 0] = shape;
         const oh = outLength(h, spec.kernelSize[0], spec.strides[0], spec.padding, spec.dilationRate[0]);
         const ow = outLength(w, spec.kernelSize[1], spec.strides[1], spec.padding, spec.dilationRate[1]);
-        if (oh < 1 || ow < 1) return fail(`the ${spec.kernelSize.join('×')} kernel does not fit in its ${h}×${w} input with padding='valid': the output would be ${oh}×${ow}. Use padding='same' or fewer downsampling layers before it.`, 'shape-collapse');
+        if (oh < 1 || ow < 1)
+          return fail(
+            `the ${spec.kernelSize.join('×')} kernel does not fit in its ${h}×${w} input with padding='valid': the output would be ${oh}×${ow}. Use padding='same' or fewer downsampling layers before it.`,
+            'shape-collapse',
+          );
         params = spec.kernelSize[0] * spec.kernelSize[1] * c * spec.filters + (spec.useBias ? spec.filters : 0);
         trainable = params;
         next = [oh, ow, spec.filters];
@@ -48,7 +63,11 @@ export function inferShapes(inputShape: readonly number[], layers: readonly { sp
         const [h = 0, w = 0, c = 0] = shape;
         const oh = outLength(h, spec.poolSize[0], spec.strides[0], spec.padding);
         const ow = outLength(w, spec.poolSize[1], spec.strides[1], spec.padding);
-        if (oh < 1 || ow < 1) return fail(`the ${spec.poolSize.join('×')} pool does not fit in its ${h}×${w} input: the output would be ${oh}×${ow}. Remove a pooling layer or use padding='same'.`, 'shape-collapse');
+        if (oh < 1 || ow < 1)
+          return fail(
+            `the ${spec.poolSize.join('×')} pool does not fit in its ${h}×${w} input: the output would be ${oh}×${ow}. Remove a pooling layer or use padding='same'.`,
+            'shape-collapse',
+          );
         next = [oh, ow, c];
         break;
       }

@@ -42,6 +42,10 @@ export function formatReport(report: TCheckReport, file = ''): string {
   for (const d of report.diagnostics) if (d.severity !== 'info') out.push(formatDiagnostic(d, file));
   const e = report.errors.length;
   const w = report.warnings.length;
-  out.push(report.ok ? `OK${w ? ` (${w} warning${w === 1 ? '' : 's'})` : ''}${report.hash ? ` · hash ${report.hash.slice(0, 12)}` : ''}` : `${e} error${e === 1 ? '' : 's'}${w ? `, ${w} warning${w === 1 ? '' : 's'}` : ''}`);
+  out.push(
+    report.ok
+      ? `OK${w ? ` (${w} warning${w === 1 ? '' : 's'})` : ''}${report.hash ? ` · hash ${report.hash.slice(0, 12)}` : ''}`
+      : `${e} error${e === 1 ? '' : 's'}${w ? `, ${w} warning${w === 1 ? '' : 's'}` : ''}`,
+  );
   return out.join('\n');
 }

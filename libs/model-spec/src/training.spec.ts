@@ -6,7 +6,17 @@ const compiled = (compile: string, fit = 'model.fit(train_data, epochs=3)') => c
 
 describe('compile(): optimizers, losses, metrics', () => {
   it('optimizer strings in any case Keras accepts, with Keras defaults', () => {
-    for (const [s, name, lr] of [['adam', 'adam', 0.001], ['Adam', 'adam', 0.001], ['SGD', 'sgd', 0.01], ['rmsprop', 'rmsprop', 0.001], ['AdamW', 'adamw', 0.001], ['adagrad', 'adagrad', 0.001], ['Adadelta', 'adadelta', 0.001], ['adamax', 'adamax', 0.001], ['Nadam', 'nadam', 0.001]] as const) {
+    for (const [s, name, lr] of [
+      ['adam', 'adam', 0.001],
+      ['Adam', 'adam', 0.001],
+      ['SGD', 'sgd', 0.01],
+      ['rmsprop', 'rmsprop', 0.001],
+      ['AdamW', 'adamw', 0.001],
+      ['adagrad', 'adagrad', 0.001],
+      ['Adadelta', 'adadelta', 0.001],
+      ['adamax', 'adamax', 0.001],
+      ['Nadam', 'nadam', 0.001],
+    ] as const) {
       const r = compiled(`'${s}', loss='categorical_crossentropy'`);
       expect(r.spec?.optimizer).toMatchObject({ name, learningRate: lr });
     }
@@ -33,11 +43,21 @@ describe('compile(): optimizers, losses, metrics', () => {
   });
 
   it('losses by name and constructor; metrics by name and object', () => {
-    expect(compiled("'adam', loss=tf.keras.losses.CategoricalCrossentropy(label_smoothing=0.1)").spec?.loss).toEqual({ name: 'categorical_crossentropy', fromLogits: false, labelSmoothing: 0.1 });
-    expect(compiled("'adam', loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)").spec?.loss).toMatchObject({ name: 'sparse_categorical_crossentropy', fromLogits: true });
+    expect(compiled("'adam', loss=tf.keras.losses.CategoricalCrossentropy(label_smoothing=0.1)").spec?.loss).toEqual({
+      name: 'categorical_crossentropy',
+      fromLogits: false,
+      labelSmoothing: 0.1,
+    });
+    expect(compiled("'adam', loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True)").spec?.loss).toMatchObject({
+      name: 'sparse_categorical_crossentropy',
+      fromLogits: true,
+    });
     expect(compiled("'adam', loss='kld'").spec?.loss.name).toBe('kl_divergence');
     expect(compiled("'adam', loss=tf.keras.losses.categorical_crossentropy").spec?.loss.name).toBe('categorical_crossentropy');
-    expect(compiled("'adam', 'categorical_crossentropy', metrics=['acc', tf.keras.metrics.CategoricalAccuracy()]").spec?.metrics).toEqual(['accuracy', 'categorical_accuracy']);
+    expect(compiled("'adam', 'categorical_crossentropy', metrics=['acc', tf.keras.metrics.CategoricalAccuracy()]").spec?.metrics).toEqual([
+      'accuracy',
+      'categorical_accuracy',
+    ]);
   });
 
   it('reports unsupported optimizers, losses, learning rates and missing losses', () => {

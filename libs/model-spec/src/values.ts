@@ -10,8 +10,19 @@ export interface TLayerInstance {
   nameGiven: boolean;
 }
 
-export interface TCompileInfo { optimizer: TOptimizerSpec; loss: TLossSpec; metrics: string[]; span: TSpan; optimizerSpan: TSpan }
-export interface TFitInfo { epochs: number; batchSize: number; span: TSpan; epochsSpan: TSpan }
+export interface TCompileInfo {
+  optimizer: TOptimizerSpec;
+  loss: TLossSpec;
+  metrics: string[];
+  span: TSpan;
+  optimizerSpan: TSpan;
+}
+export interface TFitInfo {
+  epochs: number;
+  batchSize: number;
+  span: TSpan;
+  epochsSpan: TSpan;
+}
 
 /** A Sequential model under construction: every value bound to it points at the same state (Python aliasing). */
 export interface TModelState {
@@ -72,10 +83,14 @@ export const isReported = (v: TValue): boolean => v.kind === 'unknown' && v.repo
 /** Python-ish rendering for messages, bounded so a huge list cannot flood the output. */
 export function describe(v: TValue, depth = 0): string {
   switch (v.kind) {
-    case 'number': return v.isInt || !Number.isInteger(v.value) ? String(v.value) : `${v.value}.0`;
-    case 'string': return JSON.stringify(v.value.length > 40 ? `${v.value.slice(0, 40)}…` : v.value).replace(/^"|"$/g, "'");
-    case 'bool': return v.value ? 'True' : 'False';
-    case 'none': return 'None';
+    case 'number':
+      return v.isInt || !Number.isInteger(v.value) ? String(v.value) : `${v.value}.0`;
+    case 'string':
+      return JSON.stringify(v.value.length > 40 ? `${v.value.slice(0, 40)}…` : v.value).replace(/^"|"$/g, "'");
+    case 'bool':
+      return v.value ? 'True' : 'False';
+    case 'none':
+      return 'None';
     case 'seq': {
       if (depth > 2) return v.seq === 'list' ? '[…]' : '(…)';
       const shown = v.items.slice(0, 6).map((i) => describe(i, depth + 1));
@@ -83,19 +98,33 @@ export function describe(v: TValue, depth = 0): string {
       const body = shown.join(', ') + (v.seq === 'tuple' && v.items.length === 1 ? ',' : '');
       return v.seq === 'list' ? `[${body}]` : `(${body})`;
     }
-    case 'symbol': return v.path;
-    case 'layer': return `a ${v.layer.spec.type} layer`;
-    case 'input': return 'an Input';
-    case 'model': return `a Sequential model${v.model.varName ? ` (${v.model.varName})` : ''}`;
-    case 'optimizer': return `a ${v.spec.name} optimizer`;
-    case 'loss': return `the ${v.spec.name} loss`;
-    case 'regularizer': return 'a regularizer';
-    case 'initializer': return `the ${v.value.name} initializer`;
-    case 'activation': return `the ${v.name} activation`;
-    case 'metric': return `the ${v.name} metric`;
-    case 'dataset': return `the dataset ${v.name}`;
-    case 'user-function': return `your function ${v.name}`;
-    case 'unsafe': return v.reason;
-    case 'unknown': return v.reason;
+    case 'symbol':
+      return v.path;
+    case 'layer':
+      return `a ${v.layer.spec.type} layer`;
+    case 'input':
+      return 'an Input';
+    case 'model':
+      return `a Sequential model${v.model.varName ? ` (${v.model.varName})` : ''}`;
+    case 'optimizer':
+      return `a ${v.spec.name} optimizer`;
+    case 'loss':
+      return `the ${v.spec.name} loss`;
+    case 'regularizer':
+      return 'a regularizer';
+    case 'initializer':
+      return `the ${v.value.name} initializer`;
+    case 'activation':
+      return `the ${v.name} activation`;
+    case 'metric':
+      return `the ${v.name} metric`;
+    case 'dataset':
+      return `the dataset ${v.name}`;
+    case 'user-function':
+      return `your function ${v.name}`;
+    case 'unsafe':
+      return v.reason;
+    case 'unknown':
+      return v.reason;
   }
 }

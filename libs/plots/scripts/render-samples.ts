@@ -27,7 +27,8 @@ const plots: Record<string, () => PlotResult<unknown>> = {
   predictions: () => predictionGrid({ images, actual, predicted, classNames: CIFAR10_CLASSES }),
   'training-images': () => imageGrid({ images, labels: actual, classNames: CIFAR10_CLASSES }),
   'feature-maps-conv2d': () => featureMapsPlot({ layerName: 'conv2d', maps: fakeFeatureMaps(32, 32, 32), height: 32, width: 32, channels: 32, image: input }),
-  'feature-maps-conv2d_2': () => featureMapsPlot({ layerName: 'conv2d_2', maps: fakeFeatureMaps(8, 8, 64, 9), height: 8, width: 8, channels: 64, image: input }),
+  'feature-maps-conv2d_2': () =>
+    featureMapsPlot({ layerName: 'conv2d_2', maps: fakeFeatureMaps(8, 8, 64, 9), height: 8, width: 8, channels: 64, image: input }),
   'confusion-matrix': () => confusionMatrixPlot({ matrix: fakeConfusionMatrix(), classNames: CIFAR10_CLASSES }),
   mistakes: () => mistakesGrid({ images, actual, predicted, confidence, classNames: CIFAR10_CLASSES }),
 };

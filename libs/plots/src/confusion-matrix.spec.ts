@@ -46,10 +46,22 @@ describe('confusionMatrixPlot', () => {
   });
 
   it('handles an all-zero matrix, a class with no images and long class names', () => {
-    const zero = confusionMatrixPlot({ matrix: [[0, 0], [0, 0]], classNames: ['a', 'b'] });
+    const zero = confusionMatrixPlot({
+      matrix: [
+        [0, 0],
+        [0, 0],
+      ],
+      classNames: ['a', 'b'],
+    });
     expect(zero.data.accuracy).toBeNull();
     expect(zero.data.perClassAccuracy).toEqual([null, null]);
-    const long = confusionMatrixPlot({ matrix: [[5, 1], [0, 0]], classNames: ['a class name far too long to fit beside the grid', 'b'] });
+    const long = confusionMatrixPlot({
+      matrix: [
+        [5, 1],
+        [0, 0],
+      ],
+      classNames: ['a class name far too long to fit beside the grid', 'b'],
+    });
     expect(long.svg).toContain('…');
     expect(long.data.perClassAccuracy).toEqual([5 / 6, null]);
     expect(decodePng(long.png).width).toBeLessThanOrEqual(900);
@@ -57,7 +69,10 @@ describe('confusionMatrixPlot', () => {
 
   it('turns column labels upright when many classes make the cells narrow', () => {
     const k = 40;
-    const many = confusionMatrixPlot({ matrix: Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 50 : 1))), classNames: Array.from({ length: k }, (_, i) => `class ${i}`) });
+    const many = confusionMatrixPlot({
+      matrix: Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 50 : 1))),
+      classNames: Array.from({ length: k }, (_, i) => `class ${i}`),
+    });
     expect(many.svg).toContain('rotate(-90');
     expect(plot.svg).toContain('rotate(-45');
     const p = decodePng(many.png);
@@ -68,7 +83,23 @@ describe('confusionMatrixPlot', () => {
   it('refuses matrices that do not match the classes, naming the entry', () => {
     expect(() => confusionMatrixPlot({ matrix: [[1, 2]], classNames: ['a', 'b'] })).toThrow(expect.objectContaining({ argument: 'matrix' }));
     expect(() => confusionMatrixPlot({ matrix: [[1, 2], [3]], classNames: ['a', 'b'] })).toThrow(expect.objectContaining({ argument: 'matrix[1]' }));
-    expect(() => confusionMatrixPlot({ matrix: [[1, -2], [3, 4]], classNames: ['a', 'b'] })).toThrow(expect.objectContaining({ argument: 'matrix[0][1]' }));
-    expect(() => confusionMatrixPlot({ matrix: [[1, Number.NaN], [3, 4]], classNames: ['a', 'b'] })).toThrow(expect.objectContaining({ argument: 'matrix[0][1]' }));
+    expect(() =>
+      confusionMatrixPlot({
+        matrix: [
+          [1, -2],
+          [3, 4],
+        ],
+        classNames: ['a', 'b'],
+      }),
+    ).toThrow(expect.objectContaining({ argument: 'matrix[0][1]' }));
+    expect(() =>
+      confusionMatrixPlot({
+        matrix: [
+          [1, Number.NaN],
+          [3, 4],
+        ],
+        classNames: ['a', 'b'],
+      }),
+    ).toThrow(expect.objectContaining({ argument: 'matrix[0][1]' }));
   });
 });

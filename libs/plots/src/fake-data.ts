@@ -80,7 +80,5 @@ export function fakeFeatureMaps(height: number, width: number, channels: number,
 
 export function fakeConfusionMatrix(seed = 5): number[][] {
   const rand = rng(seed);
-  return CIFAR10_CLASSES.map((_, i) =>
-    CIFAR10_CLASSES.map((__, j) => (i === j ? 600 + Math.floor(rand() * 300) : Math.floor(rand() * rand() * 90))),
-  );
+  return CIFAR10_CLASSES.map((_, i) => CIFAR10_CLASSES.map((__, j) => (i === j ? 600 + Math.floor(rand() * 300) : Math.floor(rand() * rand() * 90))));
 }

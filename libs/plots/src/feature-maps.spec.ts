@@ -45,7 +45,14 @@ describe('featureMapsPlot', () => {
   it('draws a constant map flat without dividing by zero', () => {
     const tile = plot.data.layout.tiles[1]!;
     expect(px.count(tile, (c) => c.join() !== viridis(0).join())).toBe(0);
-    expect(plot.data.maps[1]).toEqual({ channel: 1, min: expect.closeTo(0.7, 5), max: expect.closeTo(0.7, 5), mean: expect.closeTo(0.7, 5), constant: true, nonFinite: 0 });
+    expect(plot.data.maps[1]).toEqual({
+      channel: 1,
+      min: expect.closeTo(0.7, 5),
+      max: expect.closeTo(0.7, 5),
+      mean: expect.closeTo(0.7, 5),
+      constant: true,
+      nonFinite: 0,
+    });
   });
 
   it('draws NaN activations grey and keeps them out of the statistics', () => {
@@ -81,7 +88,9 @@ describe('featureMapsPlot', () => {
 
   it('refuses maps whose size does not match the shape, naming the argument', () => {
     const base = { layerName: 'x', height: 4, width: 4, channels: 3 };
-    expect(() => featureMapsPlot({ ...base, maps: new Float32Array(47) })).toThrow(expect.objectContaining({ argument: 'maps', message: expect.stringContaining('4×4×3 = 48') }));
+    expect(() => featureMapsPlot({ ...base, maps: new Float32Array(47) })).toThrow(
+      expect.objectContaining({ argument: 'maps', message: expect.stringContaining('4×4×3 = 48') }),
+    );
     expect(() => featureMapsPlot({ ...base, maps: [1, 2] as unknown as Float32Array })).toThrow(expect.objectContaining({ argument: 'maps' }));
     expect(() => featureMapsPlot({ ...base, channels: 0, maps: new Float32Array(0) })).toThrow(expect.objectContaining({ argument: 'channels' }));
     expect(() => featureMapsPlot({ ...base, maps: smallMaps(), image: new Uint8Array(10) })).toThrow(expect.objectContaining({ argument: 'image' }));

@@ -96,7 +96,10 @@ function validate(input: FeatureMapsInput): void {
   }
   const expected = input.height * input.width * input.channels;
   if (input.maps.length !== expected) {
-    throw new PlotInputError('maps', `expected height×width×channels = ${input.height}×${input.width}×${input.channels} = ${expected} values, got ${input.maps.length}`);
+    throw new PlotInputError(
+      'maps',
+      `expected height×width×channels = ${input.height}×${input.width}×${input.channels} = ${expected} values, got ${input.maps.length}`,
+    );
   }
   if (input.image !== undefined) {
     const bytes = requireBytes(input.image, 'image');
@@ -127,21 +130,37 @@ export function featureMapsPlot(input: FeatureMapsInput): PlotResult<FeatureMaps
     parts.push(image(inputBox.x, inputBox.y, inputBox.width, inputBox.height, rgbToDataUri(img, inputBox.width, inputBox.height)));
     parts.push(rect(inputBox.x - 0.5, inputBox.y - 0.5, inputBox.width + 1, inputBox.height + 1, { fill: 'none', stroke: '#999999' }));
   }
-  parts.push(text(titleX, 36, fitText(`Feature maps of layer ${input.layerName || '(unnamed)'}`, 18, textWidthMax, true), { anchor, size: 18, weight: 'bold' }));
+  parts.push(
+    text(titleX, 36, fitText(`Feature maps of layer ${input.layerName || '(unnamed)'}`, 18, textWidthMax, true), { anchor, size: 18, weight: 'bold' }),
+  );
   const more = input.channels > shown ? `, showing the first ${shown}` : '';
   parts.push(
-    text(titleX, 60, fitText(`${input.channels} filters, each ${input.height}×${input.width}${more}; each map scaled to its own range (dark = low, yellow = high)`, 12, textWidthMax), {
-      anchor,
-      size: 12,
-      fill: '#555555',
-    }),
+    text(
+      titleX,
+      60,
+      fitText(
+        `${input.channels} filters, each ${input.height}×${input.width}${more}; each map scaled to its own range (dark = low, yellow = high)`,
+        12,
+        textWidthMax,
+      ),
+      {
+        anchor,
+        size: 12,
+        fill: '#555555',
+      },
+    ),
   );
   const maps: FeatureMapStats[] = [];
   const tiles: Box[] = [];
   for (let c = 0; c < shown; c++) {
     const { img, stats } = channelImage(input, c);
     maps.push(stats);
-    const box = { x: SIDE + (c % COLUMNS) * COLUMN_WIDTH + (COLUMN_WIDTH - TILE) / 2, y: headerHeight + Math.floor(c / COLUMNS) * rowHeight, width: TILE, height: TILE };
+    const box = {
+      x: SIDE + (c % COLUMNS) * COLUMN_WIDTH + (COLUMN_WIDTH - TILE) / 2,
+      y: headerHeight + Math.floor(c / COLUMNS) * rowHeight,
+      width: TILE,
+      height: TILE,
+    };
     tiles.push(box);
     parts.push(image(box.x, box.y, box.width, box.height, rgbToDataUri(img, TILE, TILE)));
     parts.push(text(box.x + TILE / 2, box.y + TILE + 16, `Filter ${c}`, { anchor: 'middle', size: 11 }));

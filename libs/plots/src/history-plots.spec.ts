@@ -19,7 +19,13 @@ describe('accuracyPlot', () => {
     expect(px.width).toBe(800);
     expect(px.height).toBe(layout.height);
     expect(layout.yDomain).toEqual([0, 1]);
-    for (const [x, y] of [[2, 2], [px.width - 3, 2], [2, px.height - 3], [px.width - 3, px.height - 3]] as const) expect(isWhite(px.at(x, y))).toBe(true);
+    for (const [x, y] of [
+      [2, 2],
+      [px.width - 3, 2],
+      [2, px.height - 3],
+      [px.width - 3, px.height - 3],
+    ] as const)
+      expect(isWhite(px.at(x, y))).toBe(true);
   });
 
   it('draws training accuracy as red dots and validation as a blue line at the epochs', () => {
@@ -47,7 +53,8 @@ describe('accuracyPlot', () => {
   });
 
   it('has the lesson title, axis labels and legend', () => {
-    for (const label of ['Training and validation accuracy', 'Epochs', 'Accuracy', 'Training acc', 'Validation acc']) expect(plot.svg).toContain(`>${label}</text>`);
+    for (const label of ['Training and validation accuracy', 'Epochs', 'Accuracy', 'Training acc', 'Validation acc'])
+      expect(plot.svg).toContain(`>${label}</text>`);
   });
 
   it('returns the numbers behind the plot, JSON-safe', () => {
@@ -63,7 +70,9 @@ describe('accuracyPlot', () => {
     expect(empty.data.epochs).toEqual([]);
     const e = decodePng(empty.png);
     const p = empty.data.layout.plotArea;
-    expect(e.count({ x: p.left + p.width / 2 - 60, y: p.top + p.height / 2 - 10, width: 120, height: 20 }, (c) => !isWhite(c) && c[0] < 200)).toBeGreaterThan(20);
+    expect(e.count({ x: p.left + p.width / 2 - 60, y: p.top + p.height / 2 - 10, width: 120, height: 20 }, (c) => !isWhite(c) && c[0] < 200)).toBeGreaterThan(
+      20,
+    );
   });
 
   it('draws a single epoch in the middle of the x axis', () => {

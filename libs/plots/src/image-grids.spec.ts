@@ -42,10 +42,18 @@ describe('predictionGrid', () => {
   it('draws each image upscaled ×3 with nearest-neighbour pixels', () => {
     for (const i of [0, 13, 24]) {
       const box = plot.data.layout.tiles[i]!.image;
-      for (const [sx, sy] of [[0, 0], [5, 17], [31, 31]] as const) {
+      for (const [sx, sy] of [
+        [0, 0],
+        [5, 17],
+        [31, 31],
+      ] as const) {
         const s = ((i * 32 + sy) * 32 + sx) * 3;
         const expected = [images[s], images[s + 1], images[s + 2]];
-        for (const [dx, dy] of [[0, 0], [2, 2]] as const) expect(px.at(box.x + sx * 3 + dx, box.y + sy * 3 + dy)).toEqual(expected);
+        for (const [dx, dy] of [
+          [0, 0],
+          [2, 2],
+        ] as const)
+          expect(px.at(box.x + sx * 3 + dx, box.y + sy * 3 + dy)).toEqual(expected);
       }
     }
   });
@@ -101,7 +109,9 @@ describe('predictionGrid', () => {
     expect(err(() => predictionGrid({ images: images.subarray(0, 3072), actual: [1.5], predicted: [1], classNames }))).toBe('actual[0]');
     expect(err(() => predictionGrid({ images: [1, 2] as unknown as Uint8Array, actual: [], predicted: [], classNames }))).toBe('images');
     expect(err(() => predictionGrid({ images, actual, predicted, classNames: [] }))).toBe('classNames');
-    expect(() => predictionGrid({ images: images.subarray(0, 3000), actual: [1], predicted: [1], classNames })).toThrow(/N×32×32×3 bytes \(a multiple of 3072\), got 3000/);
+    expect(() => predictionGrid({ images: images.subarray(0, 3000), actual: [1], predicted: [1], classNames })).toThrow(
+      /N×32×32×3 bytes \(a multiple of 3072\), got 3000/,
+    );
   });
 });
 

@@ -64,7 +64,10 @@ function computeLayout(spec: ChartSpec, noteLines: number): ChartLayout {
   } else {
     const top = ys.length ? Math.max(...ys) : 1;
     const bottom = ys.length ? Math.min(0, ...ys) : 0;
-    const nice = scaleLinear().domain([bottom, top > bottom ? top * 1.05 : bottom + 1]).nice(8).domain();
+    const nice = scaleLinear()
+      .domain([bottom, top > bottom ? top * 1.05 : bottom + 1])
+      .nice(8)
+      .domain();
     yDomain = [nice[0]!, nice[1]!];
   }
   const width = CHART_WIDTH;
@@ -162,11 +165,7 @@ function legend(layout: ChartLayout, spec: ChartSpec): string {
   const parts = [rect(best.x, best.y, w, h, { fill: '#ffffff', 'fill-opacity': 0.9, stroke: '#cccccc', rx: 3 })];
   shown.forEach((s, i) => {
     const cy = best.y + 16 + i * 22;
-    parts.push(
-      s.style === 'dots'
-        ? dot(best.x + 20, cy, s.color)
-        : line(best.x + 8, cy, best.x + 32, cy, { stroke: s.color, 'stroke-width': 2 }),
-    );
+    parts.push(s.style === 'dots' ? dot(best.x + 20, cy, s.color) : line(best.x + 8, cy, best.x + 32, cy, { stroke: s.color, 'stroke-width': 2 }));
     parts.push(text(best.x + 40, cy, s.label, { size, baseline: 'middle' }));
   });
   return parts.join('');
@@ -184,7 +183,9 @@ export function lineChart(spec: ChartSpec): { svg: string; layout: ChartLayout }
     axes(layout, spec, hasData),
     el('clipPath', { id: clipId }, rect(p.left - 5, p.top - 5, p.width + 10, p.height + 10)),
     el('g', { 'clip-path': `url(#${clipId})` }, spec.series.map((s) => drawSeries(layout, s)).join('')),
-    hasData ? legend(layout, spec) : text(p.left + p.width / 2, p.top + p.height / 2, spec.emptyMessage, { anchor: 'middle', baseline: 'middle', size: 16, fill: '#666666' }),
+    hasData
+      ? legend(layout, spec)
+      : text(p.left + p.width / 2, p.top + p.height / 2, spec.emptyMessage, { anchor: 'middle', baseline: 'middle', size: 16, fill: '#666666' }),
     ...notes.map((note, i) =>
       text(16, MARGIN.top + PLOT_HEIGHT + MARGIN.bottom + i * NOTE_LINE + 4, fitText(note, 12, layout.width - 32), { size: 12, fill: '#666666' }),
     ),

@@ -104,6 +104,7 @@ export function tileGrid(title: string, tiles: Tile[], emptyMessage: string): { 
     parts.push(rect(imageBox.x - 0.5, imageBox.y - 0.5, imageBox.width + 1, imageBox.height + 1, { fill: 'none', stroke: '#999999', 'stroke-width': 1 }));
     return { image: imageBox, caption: { x: cx - maxText / 2, y: top, width: maxText, height: captionHeight } };
   });
-  if (!tiles.length) parts.push(text(width / 2, TITLE_HEIGHT + rowHeight / 2, emptyMessage, { anchor: 'middle', baseline: 'middle', size: 16, fill: '#666666' }));
+  if (!tiles.length)
+    parts.push(text(width / 2, TITLE_HEIGHT + rowHeight / 2, emptyMessage, { anchor: 'middle', baseline: 'middle', size: 16, fill: '#666666' }));
   return { svg: svgDocument(width, height, parts.join('')), layout: { width, height, columns: COLUMNS, rows, tiles: boxes } };
 }

@@ -7,15 +7,17 @@
  * comparison.
  */
 import { parseArgs } from 'node:util';
-import {
-  model3Spec, profileTrainingStep, selectBackend, setFusedConvEnabled, setNativeKernelsEnabled, setRelaxedSimdEnabled,
-} from '../src/index';
+import { model3Spec, profileTrainingStep, selectBackend, setFusedConvEnabled, setNativeKernelsEnabled, setRelaxedSimdEnabled } from '../src/index';
 
 const { values } = parseArgs({
   options: {
-    threads: { type: 'string', default: '2' }, steps: { type: 'string', default: '20' }, 'by-shape': { type: 'boolean', default: false },
-    'cpu-time': { type: 'boolean', default: false }, 'no-native': { type: 'boolean', default: false },
-    'no-fused': { type: 'boolean', default: false }, 'no-relaxed-simd': { type: 'boolean', default: false },
+    threads: { type: 'string', default: '2' },
+    steps: { type: 'string', default: '20' },
+    'by-shape': { type: 'boolean', default: false },
+    'cpu-time': { type: 'boolean', default: false },
+    'no-native': { type: 'boolean', default: false },
+    'no-fused': { type: 'boolean', default: false },
+    'no-relaxed-simd': { type: 'boolean', default: false },
   },
 });
 // before the backend starts: without the native module XNNPACK's pool gets all the threads, as on a machine without it
@@ -25,8 +27,10 @@ const info = await selectBackend({ backend: 'wasm', threads: Number(values.threa
 setFusedConvEnabled(!values['no-fused']);
 const p = await profileTrainingStep(model3Spec(), { steps: Number(values.steps), byShape: values['by-shape'], cpuTime: values['cpu-time'] });
 const ms = (v: number) => v.toFixed(2).padStart(7);
-console.log(`wasm, ${info.threads} threads, batch 64, ${values['cpu-time'] ? 'CPU' : 'wall'} time per step (median of ${p.steps}): `
-  + `${p.stepMs.toFixed(1)} ms = ${(64_000 / p.stepMs).toFixed(0)} img/s; batch creation ${p.batchMs.toFixed(1)} ms, kernels ${p.kernelMs.toFixed(1)} ms`);
+console.log(
+  `wasm, ${info.threads} threads, batch 64, ${values['cpu-time'] ? 'CPU' : 'wall'} time per step (median of ${p.steps}): ` +
+    `${p.stepMs.toFixed(1)} ms = ${(64_000 / p.stepMs).toFixed(0)} img/s; batch creation ${p.batchMs.toFixed(1)} ms, kernels ${p.kernelMs.toFixed(1)} ms`,
+);
 for (const k of p.kernels) if (k.msPerStep >= 0.05) console.log(`  ${k.name.padEnd(60)} ${ms(k.msPerStep)} ms  x${k.callsPerStep}`);
 console.log('of which, run from inside other kernels:');
 for (const k of p.nested) if (k.msPerStep >= 0.05) console.log(`  ${k.name.padEnd(60)} ${ms(k.msPerStep)} ms  x${k.callsPerStep}`);

@@ -1,4 +1,12 @@
-export { selectBackend, BackendUnavailableError, BACKEND_ORDER, type TBackendInfo, type TBackendName, type TBackendAttempt, type TSelectBackendOptions } from './backend/select-backend';
+export {
+  selectBackend,
+  BackendUnavailableError,
+  BACKEND_ORDER,
+  type TBackendInfo,
+  type TBackendName,
+  type TBackendAttempt,
+  type TSelectBackendOptions,
+} from './backend/select-backend';
 export { registerEpochWasmKernels, EPOCH_WASM_KERNELS } from './kernels/register-wasm-kernels';
 export { setNativeKernelsEnabled, setRelaxedSimdEnabled, nativeKernelFailures } from './kernels/native/native-kernels';
 export { setFusedConvEnabled } from './model/fused-conv';
@@ -15,6 +23,12 @@ export { model3Spec, denseSpec, tinyCnnSpec } from './testing/model-specs';
 export { measureThroughput, randomImageSet, median, type TThroughput, type TThroughputOptions } from './bench/throughput';
 export { profileTrainingStep, type TStepProfile, type TKernelTime } from './bench/kernel-profile';
 export {
-  runTorchBench, startTorchRounds, findTorchPython, pythonCandidates, TORCH_BENCH_SCRIPT, type TTorchResult, type TTorchRounds,
+  runTorchBench,
+  startTorchRounds,
+  findTorchPython,
+  pythonCandidates,
+  TORCH_BENCH_SCRIPT,
+  type TTorchResult,
+  type TTorchRounds,
 } from './bench/torch-compare';
 export { syntheticImages } from './testing/synthetic-images';

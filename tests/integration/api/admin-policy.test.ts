@@ -11,10 +11,16 @@ describe('API administration: users, roster, courses, instructors, grading polic
 
   beforeAll(async () => {
     api = await startApi();
-    users = await createUsers(api.prisma, [{ key: 'admin', role: 'ADMIN' }, { key: 'teacher', role: 'INSTRUCTOR' }, { key: 'student', role: 'STUDENT' }]);
+    users = await createUsers(api.prisma, [
+      { key: 'admin', role: 'ADMIN' },
+      { key: 'teacher', role: 'INSTRUCTOR' },
+      { key: 'student', role: 'STUDENT' },
+    ]);
     [admin, teacher, student] = await Promise.all(['admin', 'teacher', 'student'].map((k) => signedIn(api.base, users[k]!)));
   });
-  afterAll(async () => { await api?.stop(); });
+  afterAll(async () => {
+    await api?.stop();
+  });
 
   it('creates a user with a generated password once, and refuses a duplicate email', async () => {
     const email = `new-${tag()}@test.epoch`;
@@ -33,7 +39,9 @@ describe('API administration: users, roster, courses, instructors, grading polic
   it('imports a CSV roster all-or-nothing, enrolling into courses, with line-numbered errors', async () => {
     const c = await createCourse(api.prisma);
     const t = tag();
-    const bad = await admin.post('/api/admin/users/import', { csv: `email,name,role,course\na-${t}@test.epoch,A,,${c.courseSlug}\nb-${t}@test.epoch,B,,no-such-course\n${users['student']!.email},S,,\n` });
+    const bad = await admin.post('/api/admin/users/import', {
+      csv: `email,name,role,course\na-${t}@test.epoch,A,,${c.courseSlug}\nb-${t}@test.epoch,B,,no-such-course\n${users['student']!.email},S,,\n`,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('invalid_roster');
     expect(bad.body.error.details).toEqual([
@@ -41,13 +49,18 @@ describe('API administration: users, roster, courses, instructors, grading polic
       { path: 'line 4: email', message: `a user with email ${users['student']!.email} already exists` },
     ]);
     expect(await api.prisma.user.count({ where: { email: `a-${t}@test.epoch` } })).toBe(0);
-    const ok = await admin.post('/api/admin/users/import', { csv: `email,name,role,password,course\na-${t}@test.epoch,A,,,${c.courseSlug}\nb-${t}@test.epoch,B,instructor,a-long-password-b,${c.courseSlug}\n` });
+    const ok = await admin.post('/api/admin/users/import', {
+      csv: `email,name,role,password,course\na-${t}@test.epoch,A,,,${c.courseSlug}\nb-${t}@test.epoch,B,instructor,a-long-password-b,${c.courseSlug}\n`,
+    });
     expect(ok.status).toBe(201);
     expect(ok.body.created).toHaveLength(2);
     expect(ok.body.created[0]).toMatchObject({ email: `a-${t}@test.epoch`, role: 'STUDENT', course: c.courseSlug, initialPassword: expect.any(String) });
     expect(ok.body.created[1]).not.toHaveProperty('initialPassword');
     const enrollments = await api.prisma.enrollment.findMany({ where: { courseId: c.courseId }, include: { user: true } });
-    expect(enrollments.map((e) => [e.user.email, e.role]).sort()).toEqual([[`a-${t}@test.epoch`, 'STUDENT'], [`b-${t}@test.epoch`, 'INSTRUCTOR']]);
+    expect(enrollments.map((e) => [e.user.email, e.role]).sort()).toEqual([
+      [`a-${t}@test.epoch`, 'STUDENT'],
+      [`b-${t}@test.epoch`, 'INSTRUCTOR'],
+    ]);
   });
 
   it('creates courses and assigns instructors; students may join with the generated code', async () => {
@@ -56,7 +69,10 @@ describe('API administration: users, roster, courses, instructors, grading polic
     expect(r.status).toBe(201);
     expect(r.body.enrollmentCode).toMatch(/^[A-Z0-9]{12}$/);
     expect((await admin.post('/api/admin/courses', { slug, title: 'Again' })).status).toBe(409);
-    expect((await admin.post('/api/admin/courses', { slug: 'Bad Slug!', title: '' })).body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['slug', 'title']);
+    expect((await admin.post('/api/admin/courses', { slug: 'Bad Slug!', title: '' })).body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'slug',
+      'title',
+    ]);
     const assign = await admin.post(`/api/admin/courses/${slug}/instructors`, { userId: users['teacher']!.id });
     expect(assign.status).toBe(200);
     expect((await teacher.get('/api/me')).body.courses).toContainEqual({ slug, title: 'Made here', role: 'INSTRUCTOR' });
@@ -69,7 +85,9 @@ describe('API administration: users, roster, courses, instructors, grading polic
   it('lists courses with codes and counts, shows one with its enrollments, and enrolls students', async () => {
     const c = await createCourse(api.prisma);
     const t = tag();
-    const made = await admin.post('/api/admin/users/import', { csv: `email,name,role,password\nsa-${t}@test.epoch,Stu A,,a-long-password-a\nsb-${t}@test.epoch,Stu B,,a-long-password-b\n` });
+    const made = await admin.post('/api/admin/users/import', {
+      csv: `email,name,role,password\nsa-${t}@test.epoch,Stu A,,a-long-password-a\nsb-${t}@test.epoch,Stu B,,a-long-password-b\n`,
+    });
     const [a, b] = made.body.created as { id: string; email: string }[];
     await enroll(api.prisma, a!.id, c.courseId);
     expect((await admin.post(`/api/admin/courses/${c.courseSlug}/instructors`, { userId: users['teacher']!.id })).status).toBe(200);
@@ -77,14 +95,28 @@ describe('API administration: users, roster, courses, instructors, grading polic
     const list = await admin.get('/api/admin/courses');
     expect(list.status).toBe(200);
     expect(list.body.items.find((x: { slug: string }) => x.slug === c.courseSlug)).toEqual({
-      id: c.courseId, slug: c.courseSlug, title: expect.any(String), description: '', enrollmentCode: c.enrollmentCode, createdAt: expect.any(String),
-      students: 1, instructors: 1, exercises: 1,
+      id: c.courseId,
+      slug: c.courseSlug,
+      title: expect.any(String),
+      description: '',
+      enrollmentCode: c.enrollmentCode,
+      createdAt: expect.any(String),
+      students: 1,
+      instructors: 1,
+      exercises: 1,
     });
     expect(list.body.items.find((x: { slug: string }) => x.slug === 'cifar10-intro')).toMatchObject({ enrollmentCode: 'CIFAR10-DEMO', exercises: 3 });
 
     const enrolled = await admin.post(`/api/admin/courses/${c.courseSlug}/students`, { userId: b!.id });
     expect(enrolled.status).toBe(200);
-    expect(enrolled.body).toEqual({ userId: b!.id, email: b!.email, name: 'Stu B', userRole: 'STUDENT', courseRole: 'STUDENT', enrolledAt: expect.any(String) });
+    expect(enrolled.body).toEqual({
+      userId: b!.id,
+      email: b!.email,
+      name: 'Stu B',
+      userRole: 'STUDENT',
+      courseRole: 'STUDENT',
+      enrolledAt: expect.any(String),
+    });
     expect((await admin.post(`/api/admin/courses/${c.courseSlug}/students`, { userId: b!.id })).status).toBe(200); // again: harmless
     expect(await api.prisma.auditLog.count({ where: { action: 'course.enroll-student', entityId: c.courseId } })).toBe(2);
 
@@ -92,13 +124,17 @@ describe('API administration: users, roster, courses, instructors, grading polic
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ slug: c.courseSlug, enrollmentCode: c.enrollmentCode, students: 2, instructors: 1, exercises: 1 });
     expect(detail.body.enrollments.map((e: { email: string; courseRole: string }) => [e.email, e.courseRole])).toEqual([
-      [users['teacher']!.email, 'INSTRUCTOR'], [a!.email, 'STUDENT'], [b!.email, 'STUDENT'],
+      [users['teacher']!.email, 'INSTRUCTOR'],
+      [a!.email, 'STUDENT'],
+      [b!.email, 'STUDENT'],
     ]);
 
     const teacherAsStudent = await admin.post(`/api/admin/courses/${c.courseSlug}/students`, { userId: users['teacher']!.id });
     expect(teacherAsStudent.status).toBe(400);
     expect(teacherAsStudent.body.error.message).toBe(`${users['teacher']!.email} is a INSTRUCTOR, not a STUDENT`);
-    expect((await admin.post(`/api/admin/courses/${c.courseSlug}/students`, { userId: 'nobody' })).body.error.details).toEqual([{ path: 'userId', message: 'unknown user' }]);
+    expect((await admin.post(`/api/admin/courses/${c.courseSlug}/students`, { userId: 'nobody' })).body.error.details).toEqual([
+      { path: 'userId', message: 'unknown user' },
+    ]);
     expect((await admin.post(`/api/admin/courses/${c.courseSlug}/students`, {})).body.error.details).toEqual([{ path: 'userId', message: expect.any(String) }]);
     expect((await admin.post('/api/admin/courses/no-such/students', { userId: b!.id })).status).toBe(404);
     expect((await admin.get('/api/admin/courses/no-such')).status).toBe(404);
@@ -117,13 +153,18 @@ describe('API administration: users, roster, courses, instructors, grading polic
     expect((await admin.get('/api/admin/users?role=ROOT')).body.error.details.map((d: { path: string }) => d.path)).toEqual(['role']);
   });
 
-  it('shows students the policy\'s visible parts and their quota on the exercise', async () => {
+  it("shows students the policy's visible parts and their quota on the exercise", async () => {
     const c = await createCourse(api.prisma, { dailyQuota: 5, reuseCachedResults: true });
     await enroll(api.prisma, users['student']!.id, c.courseId);
     await enroll(api.prisma, users['teacher']!.id, c.courseId, 'INSTRUCTOR');
     const r = await student.get(`/api/exercises/${c.exercise}`);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ slug: c.exercise, courseSlug: c.courseSlug, starterCode: expect.any(String), policy: { minTestAccuracy: 0.3, dailyQuota: 5, version: 1 } });
+    expect(r.body).toMatchObject({
+      slug: c.exercise,
+      courseSlug: c.courseSlug,
+      starterCode: expect.any(String),
+      policy: { minTestAccuracy: 0.3, dailyQuota: 5, version: 1 },
+    });
     expect(r.body.policy).not.toHaveProperty('reuseCachedResults');
     expect(r.body.quota).toEqual({ usedToday: 0, dailyLeft: 5, usedTotal: 0, totalLeft: null });
     expect((await teacher.get(`/api/exercises/${c.exercise}`)).body.quota).toBeNull();
@@ -133,10 +174,33 @@ describe('API administration: users, roster, courses, instructors, grading polic
     const c = await createCourse(api.prisma, { minTestAccuracy: 0.5 });
     await enroll(api.prisma, users['teacher']!.id, c.courseId, 'INSTRUCTOR');
     await enroll(api.prisma, users['student']!.id, c.courseId);
-    const result = (testAccuracy: number) => ({ create: { testAccuracy, testLoss: 1, perClassAccuracy: [], confusionMatrix: [], history: [], backend: 'cpu', backendVersions: {}, seed: 42, queueWaitMs: 0, trainingMs: 0, evaluationMs: 0 } });
-    const mk = (status: 'PASSED' | 'FAILED', acc: number) => api.prisma.submission.create({
-      data: { userId: users['student']!.id, exerciseId: c.exerciseId, source: 'x', idempotencyKey: `k-${tag()}`, policyVersion: 1, status, result: result(acc) },
+    const result = (testAccuracy: number) => ({
+      create: {
+        testAccuracy,
+        testLoss: 1,
+        perClassAccuracy: [],
+        confusionMatrix: [],
+        history: [],
+        backend: 'cpu',
+        backendVersions: {},
+        seed: 42,
+        queueWaitMs: 0,
+        trainingMs: 0,
+        evaluationMs: 0,
+      },
     });
+    const mk = (status: 'PASSED' | 'FAILED', acc: number) =>
+      api.prisma.submission.create({
+        data: {
+          userId: users['student']!.id,
+          exerciseId: c.exerciseId,
+          source: 'x',
+          idempotencyKey: `k-${tag()}`,
+          policyVersion: 1,
+          status,
+          result: result(acc),
+        },
+      });
     const [passHigh, passLow, failLow, failMid] = [await mk('PASSED', 0.8), await mk('PASSED', 0.55), await mk('FAILED', 0.2), await mk('FAILED', 0.45)];
 
     const view = await teacher.get(`/api/exercises/${c.exercise}/policy`);
@@ -150,7 +214,12 @@ describe('API administration: users, roster, courses, instructors, grading polic
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ version: 2, policy: { minTestAccuracy: 0.6 }, redecided: { passedToFailed: 1, failedToPassed: 0 } });
     const status = async (id: string) => (await api.prisma.submission.findUniqueOrThrow({ where: { id } })).status;
-    expect([await status(passHigh.id), await status(passLow.id), await status(failLow.id), await status(failMid.id)]).toEqual(['PASSED', 'FAILED', 'FAILED', 'FAILED']);
+    expect([await status(passHigh.id), await status(passLow.id), await status(failLow.id), await status(failMid.id)]).toEqual([
+      'PASSED',
+      'FAILED',
+      'FAILED',
+      'FAILED',
+    ]);
     const change = await api.prisma.gradingPolicyChange.findUniqueOrThrow({ where: { exerciseId_version: { exerciseId: c.exerciseId, version: 2 } } });
     expect(change.changedById).toBe(users['admin']!.id);
     expect(change.oldValues).toMatchObject({ minTestAccuracy: 0.5 });

@@ -6,7 +6,13 @@ import { freePort, root, startTs, waitFor, type RunningProcess } from '../helper
 
 /** One real API process per test file, against the run's Postgres and Redis. */
 /** `prefix`: this file's own Redis key prefix (queue, rate limits), so files never see each other's keys. */
-export interface ApiUnderTest { base: string; process: RunningProcess; prisma: EpochPrismaClient; prefix: string; stop: () => Promise<void> }
+export interface ApiUnderTest {
+  base: string;
+  process: RunningProcess;
+  prisma: EpochPrismaClient;
+  prefix: string;
+  stop: () => Promise<void>;
+}
 
 export async function startApi(env: Record<string, string> = {}): Promise<ApiUnderTest> {
   const prisma = createPrismaClient(inject('databaseUrl'));
@@ -15,8 +21,13 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiUnd
   const base = `http://127.0.0.1:${port}`;
   const prefix = `${inject('redisPrefix')}-${tag()}`;
   const proc = startTs('apps/api/src/main.ts', {
-    DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), EPOCH_QUEUE_PREFIX: prefix,
-    EPOCH_API_PORT: String(port), LOG_LEVEL: 'warn', EPOCH_RECONCILE_SECONDS: '0', ...env,
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    EPOCH_QUEUE_PREFIX: prefix,
+    EPOCH_API_PORT: String(port),
+    LOG_LEVEL: 'warn',
+    EPOCH_RECONCILE_SECONDS: '0',
+    ...env,
   });
   try {
     await waitFor(async () => (await fetch(`${base}/api/health`)).status === 200 || undefined, 60_000, `the API on ${base}`);
@@ -30,7 +41,10 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiUnd
     await proc.stop();
     // The database is shared by every file of the run: leave no QUEUED submission behind for another process's
     // reconciler (or a grader started by another test) to pick up.
-    await prisma.submission.updateMany({ where: { status: { in: ['QUEUED', 'RUNNING'] }, exercise: { courseId: { in: [...createdCourses] } } }, data: { status: 'CANCELLED' } });
+    await prisma.submission.updateMany({
+      where: { status: { in: ['QUEUED', 'RUNNING'] }, exercise: { courseId: { in: [...createdCourses] } } },
+      data: { status: 'CANCELLED' },
+    });
     await prisma.$disconnect();
   };
   return { base, process: proc, prisma, prefix, stop };
@@ -39,7 +53,12 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiUnd
 /** A short random tag so users and courses of one file never collide with another file's in the shared database. */
 export const tag = () => randomBytes(4).toString('hex');
 
-export interface TestUser { id: string; email: string; password: string; role: 'STUDENT' | 'INSTRUCTOR' | 'ADMIN' }
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  role: 'STUDENT' | 'INSTRUCTOR' | 'ADMIN';
+}
 
 /** Creates users directly in the database (argon2 is slow: do this once per file). */
 export async function createUsers(prisma: EpochPrismaClient, specs: { key: string; role: TestUser['role'] }[]): Promise<Record<string, TestUser>> {
@@ -59,7 +78,11 @@ export async function createUsers(prisma: EpochPrismaClient, specs: { key: strin
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
-export interface Reply<T = Json> { status: number; body: T; headers: Headers }
+export interface Reply<T = Json> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
 
 /** An HTTP client holding one session cookie and its CSRF token, like a browser tab. */
 export class Client {
@@ -80,9 +103,15 @@ export class Client {
     if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
-  get<T = Json>(path: string, headers?: Record<string, string>) { return this.request<T>('GET', path, undefined, headers); }
-  post<T = Json>(path: string, body?: unknown, headers?: Record<string, string>) { return this.request<T>('POST', path, body ?? {}, headers); }
-  put<T = Json>(path: string, body?: unknown, headers?: Record<string, string>) { return this.request<T>('PUT', path, body ?? {}, headers); }
+  get<T = Json>(path: string, headers?: Record<string, string>) {
+    return this.request<T>('GET', path, undefined, headers);
+  }
+  post<T = Json>(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('POST', path, body ?? {}, headers);
+  }
+  put<T = Json>(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request<T>('PUT', path, body ?? {}, headers);
+  }
 
   async signIn(email: string, password: string): Promise<Reply> {
     const r = await this.post('/api/auth/sign-in', { email, password });
@@ -101,18 +130,49 @@ export async function signedIn(base: string, user: TestUser): Promise<Client> {
 const createdCourses = new Set<string>();
 
 /** A course of this test file with one exercise (the demo dense exercise's texts) and the given policy. */
-export async function createCourse(prisma: EpochPrismaClient, policy: Record<string, unknown> = {}): Promise<{ courseId: string; courseSlug: string; exerciseId: string; exercise: string; solution: string; enrollmentCode: string }> {
+export async function createCourse(
+  prisma: EpochPrismaClient,
+  policy: Record<string, unknown> = {},
+): Promise<{ courseId: string; courseSlug: string; exerciseId: string; exercise: string; solution: string; enrollmentCode: string }> {
   const t = tag();
   const demo = await prisma.exercise.findUniqueOrThrow({ where: { slug: 'cifar10-dense' } });
-  const course = await prisma.course.create({ data: { slug: `course-${t}`, title: `Course ${t}`, description: '', enrollmentCode: `CODE-${t.toUpperCase()}` } });
+  const course = await prisma.course.create({
+    data: { slug: `course-${t}`, title: `Course ${t}`, description: '', enrollmentCode: `CODE-${t.toUpperCase()}` },
+  });
   createdCourses.add(course.id);
   const exercise = await prisma.exercise.create({
-    data: { courseId: course.id, slug: `exercise-${t}`, title: 'Dense', position: 1, instructions: demo.instructions, starterCode: demo.starterCode, solutionCode: demo.solutionCode },
+    data: {
+      courseId: course.id,
+      slug: `exercise-${t}`,
+      title: 'Dense',
+      position: 1,
+      instructions: demo.instructions,
+      starterCode: demo.starterCode,
+      solutionCode: demo.solutionCode,
+    },
   });
   await prisma.gradingPolicy.create({
-    data: { exerciseId: exercise.id, minTestAccuracy: 0.3, maxEpochs: 10, requiredEpochs: 10, batchSize: 64, seed: 42, maxParams: 20_000_000, timeLimitSeconds: 600, dailyQuota: null, ...policy },
+    data: {
+      exerciseId: exercise.id,
+      minTestAccuracy: 0.3,
+      maxEpochs: 10,
+      requiredEpochs: 10,
+      batchSize: 64,
+      seed: 42,
+      maxParams: 20_000_000,
+      timeLimitSeconds: 600,
+      dailyQuota: null,
+      ...policy,
+    },
   });
-  return { courseId: course.id, courseSlug: course.slug, exerciseId: exercise.id, exercise: exercise.slug, solution: demo.solutionCode, enrollmentCode: course.enrollmentCode };
+  return {
+    courseId: course.id,
+    courseSlug: course.slug,
+    exerciseId: exercise.id,
+    exercise: exercise.slug,
+    solution: demo.solutionCode,
+    enrollmentCode: course.enrollmentCode,
+  };
 }
 
 export async function enroll(prisma: EpochPrismaClient, userId: string, courseId: string, role: 'STUDENT' | 'INSTRUCTOR' = 'STUDENT'): Promise<void> {

@@ -9,11 +9,17 @@ describe('API accounts and sessions', () => {
     // A low lockout threshold and rate limit so the tests reach them quickly.
     api = await startApi({ EPOCH_LOGIN_MAX_FAILURES: '3', EPOCH_LOGIN_LOCK_SECONDS: '2', EPOCH_LOGIN_RATE_LIMIT: '40' });
     users = await createUsers(api.prisma, [
-      { key: 'admin', role: 'ADMIN' }, { key: 'student', role: 'STUDENT' }, { key: 'locky', role: 'STUDENT' },
-      { key: 'changer', role: 'STUDENT' }, { key: 'multi', role: 'STUDENT' }, { key: 'teacher', role: 'INSTRUCTOR' },
+      { key: 'admin', role: 'ADMIN' },
+      { key: 'student', role: 'STUDENT' },
+      { key: 'locky', role: 'STUDENT' },
+      { key: 'changer', role: 'STUDENT' },
+      { key: 'multi', role: 'STUDENT' },
+      { key: 'teacher', role: 'INSTRUCTOR' },
     ]);
   });
-  afterAll(async () => { await api?.stop(); });
+  afterAll(async () => {
+    await api?.stop();
+  });
 
   it('signs in with an httpOnly SameSite=Lax cookie, stores only the token hash, and answers /api/me', async () => {
     const c = new Client(api.base);

@@ -9,10 +9,21 @@ const ACTORS = ['anon', 'owner', 'classmate', 'outsider', 'teacher', 'otherTeach
 type Actor = (typeof ACTORS)[number];
 type Expect = Record<Actor, number>;
 
-const every = (status: number, over: Partial<Expect> = {}): Expect => ({ ...Object.fromEntries(ACTORS.map((a) => [a, status])) as Expect, anon: 401, ...over });
+const every = (status: number, over: Partial<Expect> = {}): Expect => ({
+  ...(Object.fromEntries(ACTORS.map((a) => [a, status])) as Expect),
+  anon: 401,
+  ...over,
+});
 const pub = (status = 200): Expect => Object.fromEntries(ACTORS.map((a) => [a, status])) as Expect;
 
-interface Row { name: string; method: 'GET' | 'POST' | 'PUT'; path: (actor: Actor) => string | Promise<string>; body?: (actor: Actor) => Json; expect: Expect; fresh?: boolean }
+interface Row {
+  name: string;
+  method: 'GET' | 'POST' | 'PUT';
+  path: (actor: Actor) => string | Promise<string>;
+  body?: (actor: Actor) => Json;
+  expect: Expect;
+  fresh?: boolean;
+}
 
 const BROKEN = 'model = Sequential([Dense(10)]\n';
 const PNG = Buffer.from('89504e470d0a1a0a', 'hex');
@@ -31,8 +42,12 @@ describe('authorization matrix', () => {
   beforeAll(async () => {
     api = await startApi();
     users = await createUsers(api.prisma, [
-      { key: 'owner', role: 'STUDENT' }, { key: 'classmate', role: 'STUDENT' }, { key: 'outsider', role: 'STUDENT' },
-      { key: 'teacher', role: 'INSTRUCTOR' }, { key: 'otherTeacher', role: 'INSTRUCTOR' }, { key: 'admin', role: 'ADMIN' },
+      { key: 'owner', role: 'STUDENT' },
+      { key: 'classmate', role: 'STUDENT' },
+      { key: 'outsider', role: 'STUDENT' },
+      { key: 'teacher', role: 'INSTRUCTOR' },
+      { key: 'otherTeacher', role: 'INSTRUCTOR' },
+      { key: 'admin', role: 'ADMIN' },
     ]);
     a = await createCourse(api.prisma);
     b = await createCourse(api.prisma);
@@ -46,20 +61,53 @@ describe('authorization matrix', () => {
     for (const actor of ACTORS.slice(1)) clients[actor] = await signedIn(api.base, users[actor]!);
     const s = await api.prisma.submission.create({
       data: {
-        userId: users['owner']!.id, exerciseId: a.exerciseId, source: a.solution, idempotencyKey: `k-${tag()}`, policyVersion: 1, status: 'PASSED', modelSpec: {},
-        result: { create: { testAccuracy: 0.6, testLoss: 1, perClassAccuracy: [], confusionMatrix: [], history: [], backend: 'cpu', backendVersions: {}, seed: 42, queueWaitMs: 0, trainingMs: 0, evaluationMs: 0 } },
+        userId: users['owner']!.id,
+        exerciseId: a.exerciseId,
+        source: a.solution,
+        idempotencyKey: `k-${tag()}`,
+        policyVersion: 1,
+        status: 'PASSED',
+        modelSpec: {},
+        result: {
+          create: {
+            testAccuracy: 0.6,
+            testLoss: 1,
+            perClassAccuracy: [],
+            confusionMatrix: [],
+            history: [],
+            backend: 'cpu',
+            backendVersions: {},
+            seed: 42,
+            queueWaitMs: 0,
+            trainingMs: 0,
+            evaluationMs: 0,
+          },
+        },
         artifacts: { create: { kind: 'ACCURACY_PLOT', name: 'accuracy.png', contentType: 'image/png', bytes: PNG } },
       },
     });
     sub = s.id;
     policy = (await clients.admin.get(`/api/exercises/${a.exercise}/policy`)).body.policy;
   });
-  afterAll(async () => { await api?.stop(); });
+  afterAll(async () => {
+    await api?.stop();
+  });
 
   /** A fresh QUEUED submission of the owner (for cancel, which changes it). */
-  const queuedOfOwner = async () => (await api.prisma.submission.create({
-    data: { userId: users['owner']!.id, exerciseId: a.exerciseId, source: 'x', idempotencyKey: `k-${tag()}`, policyVersion: 1, status: 'QUEUED', modelSpec: {} },
-  })).id;
+  const queuedOfOwner = async () =>
+    (
+      await api.prisma.submission.create({
+        data: {
+          userId: users['owner']!.id,
+          exerciseId: a.exerciseId,
+          source: 'x',
+          idempotencyKey: `k-${tag()}`,
+          policyVersion: 1,
+          status: 'QUEUED',
+          modelSpec: {},
+        },
+      })
+    ).id;
 
   const staffOfA = (over: Partial<Expect> = {}) => every(200, { owner: 403, classmate: 403, outsider: 404, otherTeacher: 404, ...over });
   const seesSub = (ok = 200) => every(404, { owner: ok, teacher: ok, admin: ok });
@@ -81,18 +129,60 @@ describe('authorization matrix', () => {
     { name: 'GET data figure picture (unknown)', method: 'GET', path: () => '/api/courses/cifar10-intro/data-figures/accuracy-curve/x.png', expect: pub(404) },
     // Accounts.
     { name: 'GET /api/me', method: 'GET', path: () => '/api/me', expect: every(200) },
-    { name: 'POST /api/auth/password (wrong current)', method: 'POST', path: () => '/api/auth/password', body: () => ({ currentPassword: 'not-it-at-all', newPassword: 'whatever-new-pass' }), expect: every(400) },
+    {
+      name: 'POST /api/auth/password (wrong current)',
+      method: 'POST',
+      path: () => '/api/auth/password',
+      body: () => ({ currentPassword: 'not-it-at-all', newPassword: 'whatever-new-pass' }),
+      expect: every(400),
+    },
     { name: 'POST /api/auth/sign-out', method: 'POST', path: () => '/api/auth/sign-out', expect: every(204), fresh: true },
-    { name: 'POST /api/enrollments', method: 'POST', path: () => '/api/enrollments', body: () => ({ enrollmentCode: join.enrollmentCode }), expect: every(403, { owner: 200, classmate: 200, outsider: 200 }) },
+    {
+      name: 'POST /api/enrollments',
+      method: 'POST',
+      path: () => '/api/enrollments',
+      body: () => ({ enrollmentCode: join.enrollmentCode }),
+      expect: every(403, { owner: 200, classmate: 200, outsider: 200 }),
+    },
     // Administration.
     { name: 'GET /api/admin/users', method: 'GET', path: () => '/api/admin/users', expect: adminOnly(200) },
-    { name: 'POST /api/admin/users', method: 'POST', path: () => '/api/admin/users', body: () => ({ email: `m-${tag()}@test.epoch`, name: 'M', password: 'long-enough-pass' }), expect: adminOnly(201) },
-    { name: 'POST /api/admin/users/import', method: 'POST', path: () => '/api/admin/users/import', body: () => ({ csv: `email,name,password\nr-${tag()}@test.epoch,R,long-enough-pass\n` }), expect: adminOnly(201) },
-    { name: 'POST /api/admin/courses', method: 'POST', path: () => '/api/admin/courses', body: () => ({ slug: `c-${tag()}`, title: 'C' }), expect: adminOnly(201) },
+    {
+      name: 'POST /api/admin/users',
+      method: 'POST',
+      path: () => '/api/admin/users',
+      body: () => ({ email: `m-${tag()}@test.epoch`, name: 'M', password: 'long-enough-pass' }),
+      expect: adminOnly(201),
+    },
+    {
+      name: 'POST /api/admin/users/import',
+      method: 'POST',
+      path: () => '/api/admin/users/import',
+      body: () => ({ csv: `email,name,password\nr-${tag()}@test.epoch,R,long-enough-pass\n` }),
+      expect: adminOnly(201),
+    },
+    {
+      name: 'POST /api/admin/courses',
+      method: 'POST',
+      path: () => '/api/admin/courses',
+      body: () => ({ slug: `c-${tag()}`, title: 'C' }),
+      expect: adminOnly(201),
+    },
     { name: 'GET /api/admin/courses', method: 'GET', path: () => '/api/admin/courses', expect: adminOnly(200) },
     { name: 'GET /api/admin/courses/:slug', method: 'GET', path: () => `/api/admin/courses/${a.courseSlug}`, expect: adminOnly(200) },
-    { name: 'POST /api/admin/courses/:slug/students', method: 'POST', path: () => `/api/admin/courses/${b.courseSlug}/students`, body: () => ({ userId: users['outsider']!.id }), expect: adminOnly(200) },
-    { name: 'POST /api/admin/courses/:slug/instructors', method: 'POST', path: () => `/api/admin/courses/${b.courseSlug}/instructors`, body: () => ({ userId: users['otherTeacher']!.id }), expect: adminOnly(200) },
+    {
+      name: 'POST /api/admin/courses/:slug/students',
+      method: 'POST',
+      path: () => `/api/admin/courses/${b.courseSlug}/students`,
+      body: () => ({ userId: users['outsider']!.id }),
+      expect: adminOnly(200),
+    },
+    {
+      name: 'POST /api/admin/courses/:slug/instructors',
+      method: 'POST',
+      path: () => `/api/admin/courses/${b.courseSlug}/instructors`,
+      body: () => ({ userId: users['otherTeacher']!.id }),
+      expect: adminOnly(200),
+    },
     // Exercises, policies, class results.
     { name: 'GET /api/exercises/:slug', method: 'GET', path: () => `/api/exercises/${a.exercise}`, expect: every(200, { outsider: 404, otherTeacher: 404 }) },
     { name: 'GET /api/exercises/:guessed', method: 'GET', path: () => `/api/exercises/${guessed}`, expect: every(404) },
@@ -103,18 +193,46 @@ describe('authorization matrix', () => {
     { name: 'PUT policy of a guessed exercise', method: 'PUT', path: () => `/api/exercises/${guessed}/policy`, body: () => policy, expect: adminOnly(404) },
     { name: 'GET class results', method: 'GET', path: () => `/api/exercises/${a.exercise}/results`, expect: staffOfA() },
     { name: 'GET class results CSV', method: 'GET', path: () => `/api/exercises/${a.exercise}/results.csv`, expect: staffOfA() },
-    { name: 'POST regrade', method: 'POST', path: () => `/api/exercises/${a.exercise}/regrade`, body: () => ({ mode: 'redecide', submissionIds: [sub] }), expect: staffOfA() },
+    {
+      name: 'POST regrade',
+      method: 'POST',
+      path: () => `/api/exercises/${a.exercise}/regrade`,
+      body: () => ({ mode: 'redecide', submissionIds: [sub] }),
+      expect: staffOfA(),
+    },
     // Submissions.
-    { name: 'POST /api/submissions', method: 'POST', path: () => '/api/submissions', body: () => ({ exercise: a.exercise, source: BROKEN }), expect: every(201, { outsider: 404, otherTeacher: 404 }) },
-    { name: 'POST /api/submissions/check', method: 'POST', path: () => '/api/submissions/check', body: () => ({ exercise: a.exercise, source: BROKEN }), expect: every(200, { outsider: 404, otherTeacher: 404 }) },
+    {
+      name: 'POST /api/submissions',
+      method: 'POST',
+      path: () => '/api/submissions',
+      body: () => ({ exercise: a.exercise, source: BROKEN }),
+      expect: every(201, { outsider: 404, otherTeacher: 404 }),
+    },
+    {
+      name: 'POST /api/submissions/check',
+      method: 'POST',
+      path: () => '/api/submissions/check',
+      body: () => ({ exercise: a.exercise, source: BROKEN }),
+      expect: every(200, { outsider: 404, otherTeacher: 404 }),
+    },
     { name: 'GET /api/submissions (own list)', method: 'GET', path: () => '/api/submissions', expect: every(200) },
     { name: 'GET submission', method: 'GET', path: () => `/api/submissions/${sub}`, expect: seesSub() },
     { name: 'GET progress', method: 'GET', path: () => `/api/submissions/${sub}/progress`, expect: seesSub() },
     { name: 'GET events', method: 'GET', path: () => `/api/submissions/${sub}/events`, expect: seesSub() },
     { name: 'GET result', method: 'GET', path: () => `/api/submissions/${sub}/result`, expect: seesSub() },
     { name: 'GET artifact', method: 'GET', path: () => `/api/submissions/${sub}/artifacts/accuracy.png`, expect: seesSub() },
-    { name: 'POST cancel', method: 'POST', path: () => queuedOfOwner().then((id) => `/api/submissions/${id}/cancel`), expect: every(404, { owner: 200, teacher: 403, admin: 403 }) },
-    ...['', '/progress', '/events', '/result', '/artifacts/accuracy.png'].map((suffix): Row => ({ name: `GET guessed submission${suffix}`, method: 'GET', path: () => `/api/submissions/${guessed}${suffix}`, expect: every(404) })),
+    {
+      name: 'POST cancel',
+      method: 'POST',
+      path: () => queuedOfOwner().then((id) => `/api/submissions/${id}/cancel`),
+      expect: every(404, { owner: 200, teacher: 403, admin: 403 }),
+    },
+    ...['', '/progress', '/events', '/result', '/artifacts/accuracy.png'].map((suffix): Row => ({
+      name: `GET guessed submission${suffix}`,
+      method: 'GET',
+      path: () => `/api/submissions/${guessed}${suffix}`,
+      expect: every(404),
+    })),
     { name: 'POST cancel guessed', method: 'POST', path: () => `/api/submissions/${guessed}/cancel`, expect: every(404) },
   ];
 
@@ -127,8 +245,10 @@ describe('authorization matrix', () => {
         const path = await row.path(actor);
         const r = await client.request(row.method, path, row.body ? row.body(actor) : row.method === 'GET' ? undefined : {});
         cells++;
-        if (r.status !== row.expect[actor]) mismatches.push(`${row.name} as ${actor}: ${r.status} (expected ${row.expect[actor]}) ${JSON.stringify(r.body).slice(0, 160)}`);
-        if (r.status >= 400 && r.status !== 413) expect(r.body, `${row.name} as ${actor}`).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+        if (r.status !== row.expect[actor])
+          mismatches.push(`${row.name} as ${actor}: ${r.status} (expected ${row.expect[actor]}) ${JSON.stringify(r.body).slice(0, 160)}`);
+        if (r.status >= 400 && r.status !== 413)
+          expect(r.body, `${row.name} as ${actor}`).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
       }
     }
     expect(mismatches).toEqual([]);

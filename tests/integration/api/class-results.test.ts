@@ -14,14 +14,32 @@ describe('API class results for instructors', () => {
   let admin: Client;
   const ids: Record<string, string> = {};
 
-  const result = (testAccuracy: number) => ({ create: { testAccuracy, testLoss: 1, perClassAccuracy: [], confusionMatrix: [], history: [], backend: 'cpu', backendVersions: {}, seed: 42, queueWaitMs: 0, trainingMs: 1000, evaluationMs: 0 } });
+  const result = (testAccuracy: number) => ({
+    create: {
+      testAccuracy,
+      testLoss: 1,
+      perClassAccuracy: [],
+      confusionMatrix: [],
+      history: [],
+      backend: 'cpu',
+      backendVersions: {},
+      seed: 42,
+      queueWaitMs: 0,
+      trainingMs: 1000,
+      evaluationMs: 0,
+    },
+  });
 
   beforeAll(async () => {
     api = await startApi();
     queue = new Queue(QueueName.Grading, { connection: { url: inject('redisUrl') }, prefix: api.prefix });
     users = await createUsers(api.prisma, [
-      { key: 'ann', role: 'STUDENT' }, { key: 'bob', role: 'STUDENT' }, { key: 'cyd', role: 'STUDENT' },
-      { key: 'teacher', role: 'INSTRUCTOR' }, { key: 'elsewhere', role: 'INSTRUCTOR' }, { key: 'admin', role: 'ADMIN' },
+      { key: 'ann', role: 'STUDENT' },
+      { key: 'bob', role: 'STUDENT' },
+      { key: 'cyd', role: 'STUDENT' },
+      { key: 'teacher', role: 'INSTRUCTOR' },
+      { key: 'elsewhere', role: 'INSTRUCTOR' },
+      { key: 'admin', role: 'ADMIN' },
     ]);
     course = await createCourse(api.prisma, { minTestAccuracy: 0.5, deadline: new Date(Date.now() + 3_600_000) });
     for (const k of ['ann', 'bob', 'cyd']) await enroll(api.prisma, users[k]!.id, course.courseId);
@@ -29,8 +47,16 @@ describe('API class results for instructors', () => {
     const mk = async (key: string, user: string, status: 'PASSED' | 'FAILED' | 'REJECTED', acc: number | null, minutesAgo: number, late = false) => {
       const s = await api.prisma.submission.create({
         data: {
-          userId: users[user]!.id, exerciseId: course.exerciseId, source: `# ${key}`, idempotencyKey: `k-${tag()}`, policyVersion: 1, status, late,
-          createdAt: new Date(Date.now() - minutesAgo * 60_000), modelSpec: status === 'REJECTED' ? undefined : { stored: true }, ...(acc === null ? {} : { result: result(acc) }),
+          userId: users[user]!.id,
+          exerciseId: course.exerciseId,
+          source: `# ${key}`,
+          idempotencyKey: `k-${tag()}`,
+          policyVersion: 1,
+          status,
+          late,
+          createdAt: new Date(Date.now() - minutesAgo * 60_000),
+          modelSpec: status === 'REJECTED' ? undefined : { stored: true },
+          ...(acc === null ? {} : { result: result(acc) }),
         },
       });
       ids[key] = s.id;
@@ -50,7 +76,14 @@ describe('API class results for instructors', () => {
     const r = await teacher.get(`/api/exercises/${course.exercise}/results`);
     expect(r.status).toBe(200);
     expect(r.body.rows.map((x: { name: string }) => x.name)).toEqual(['ann', 'bob', 'cyd']);
-    expect(r.body.rows[0]).toMatchObject({ attempts: 2, bestTestAccuracy: 0.72, latestTestAccuracy: 0.45, passed: true, late: true, latestSubmissionId: ids['ann3'] });
+    expect(r.body.rows[0]).toMatchObject({
+      attempts: 2,
+      bestTestAccuracy: 0.72,
+      latestTestAccuracy: 0.45,
+      passed: true,
+      late: true,
+      latestSubmissionId: ids['ann3'],
+    });
     expect(r.body.rows[1]).toMatchObject({ attempts: 1, bestTestAccuracy: 0.31, passed: false, late: false });
     expect(r.body.rows[2]).toMatchObject({ attempts: 0, bestTestAccuracy: null, lastSubmissionAt: null });
     expect(r.body.summary).toMatchObject({ students: 3, withResult: 2, passed: 1, medianBest: 0.515 });
@@ -83,14 +116,23 @@ describe('API class results for instructors', () => {
 
   it('re-decides chosen submissions from stored metrics, with an audit entry', async () => {
     await api.prisma.gradingPolicy.update({ where: { exerciseId: course.exerciseId }, data: { minTestAccuracy: 0.3 } });
-    const r = await teacher.post(`/api/exercises/${course.exercise}/regrade`, { mode: 'redecide', submissionIds: [ids['bob1'], ids['ann1'], ids['ann3'], 'not-an-id'] });
+    const r = await teacher.post(`/api/exercises/${course.exercise}/regrade`, {
+      mode: 'redecide',
+      submissionIds: [ids['bob1'], ids['ann1'], ids['ann3'], 'not-an-id'],
+    });
     expect(r.status).toBe(200);
     expect(r.body.changed).toEqual([ids['bob1']]);
     expect(r.body.skipped.map((s: { id: string }) => s.id)).toEqual([ids['ann1'], ids['ann3'], 'not-an-id']);
     expect((await api.prisma.submission.findUniqueOrThrow({ where: { id: ids['bob1']! } })).status).toBe('PASSED');
-    expect(await api.prisma.auditLog.count({ where: { action: 'submission.regrade.redecide', entityId: course.exerciseId, actorId: users['teacher']!.id } })).toBe(1);
+    expect(
+      await api.prisma.auditLog.count({ where: { action: 'submission.regrade.redecide', entityId: course.exerciseId, actorId: users['teacher']!.id } }),
+    ).toBe(1);
     expect((await student.post(`/api/exercises/${course.exercise}/regrade`, { mode: 'redecide', submissionIds: [ids['ann2']] })).status).toBe(403);
-    expect((await teacher.post(`/api/exercises/${course.exercise}/regrade`, { mode: 'sideways', submissionIds: [] })).body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['mode', 'submissionIds']);
+    expect(
+      (await teacher.post(`/api/exercises/${course.exercise}/regrade`, { mode: 'sideways', submissionIds: [] })).body.error.details
+        .map((d: { path: string }) => d.path)
+        .sort(),
+    ).toEqual(['mode', 'submissionIds']);
   });
 
   it('re-trains chosen submissions: result dropped, QUEUED again and enqueued', async () => {

@@ -29,7 +29,10 @@ describe('API conventions: errors, request ids and logs, security headers, metri
     const unsafe = await fetch(`${api.base}/api/courses`, { headers: { 'x-request-id': 'bad id with spaces and {braces}' } });
     expect(unsafe.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const line = api.process.output().split('\n').find((l) => l.includes(mine));
+    const line = api.process
+      .output()
+      .split('\n')
+      .find((l) => l.includes(mine));
     expect(line).toBeDefined();
     expect(JSON.parse(line!)).toMatchObject({ reqId: mine, method: 'GET', route: '/api/courses', status: 200, ms: expect.any(Number) });
   });

@@ -11,7 +11,9 @@ const COURSE = 'cifar10-intro';
 const base = `/api/courses/${COURSE}/data-figures`;
 
 /** The test labels the demo course's reference runs saw at positions 0..24 (a cache must match them to show predictions). */
-const referenceLabels = (JSON.parse(readFileSync(join(root, 'exercises', COURSE, 'reference-runs', 'dense', 'predictions.json'), 'utf8')) as { label: number }[]).map((p) => p.label);
+const referenceLabels = (
+  JSON.parse(readFileSync(join(root, 'exercises', COURSE, 'reference-runs', 'dense', 'predictions.json'), 'utf8')) as { label: number }[]
+).map((p) => p.label);
 
 describe('lesson data figures (public): drawn from the prepared dataset and the reference runs', () => {
   let api: ApiUnderTest;
@@ -30,7 +32,13 @@ describe('lesson data figures (public): drawn from the prepared dataset and the 
   it('says in words that CIFAR-10 is not prepared, and serves no picture, while there is no cache', async () => {
     const r = await anon().get(`${base}/training-grid`);
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ status: 'unavailable', name: 'training-grid', model: null, title: '25 training images with their labels', message: expect.stringContaining('./epoch data prepare') });
+    expect(r.body).toEqual({
+      status: 'unavailable',
+      name: 'training-grid',
+      model: null,
+      title: '25 training images with their labels',
+      message: expect.stringContaining('./epoch data prepare'),
+    });
     const png = await anon().get(`${base}/training-grid/training-grid.png`);
     expect(png.status).toBe(404);
     expect(png.body.error).toEqual({ code: 'figure_unavailable', message: r.body.message });
@@ -39,17 +47,27 @@ describe('lesson data figures (public): drawn from the prepared dataset and the 
 
   it('draws the accuracy curve from the reference run alone (no dataset needed)', async () => {
     const r = await anon().get(`${base}/accuracy-curve?model=dense`);
-    expect(ZLessonFigureView.parse(r.body)).toMatchObject({ status: 'ready', model: 'dense', images: [], caption: expect.stringMatching(/37\.4% on the 10,000 test images/) });
+    expect(ZLessonFigureView.parse(r.body)).toMatchObject({
+      status: 'ready',
+      model: 'dense',
+      images: [],
+      caption: expect.stringMatching(/37\.4% on the 10,000 test images/),
+    });
     expect(r.body.history.map((h: { epoch: number }) => h.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect((await anon().get(`${base}/accuracy-curve`)).body.model).toBe('dense');
   });
 
   it('once the data is prepared (no restart), draws the training grid, the predictions and the feature maps as PNGs', async () => {
     await writeCacheFixture(join(dataDir, 'cifar10'), {
-      train: randomImages(30, 1), validation: randomImages(5, 2), test: randomImages(25, 3, (i) => referenceLabels[i]!),
+      train: randomImages(30, 1),
+      validation: randomImages(5, 2),
+      test: randomImages(25, 3, (i) => referenceLabels[i]!),
     });
     const grid = await anon().get(`${base}/training-grid`);
-    expect(ZLessonFigureView.parse(grid.body)).toMatchObject({ status: 'ready', images: [{ src: `${base}/training-grid/training-grid.png`, width: expect.any(Number), height: expect.any(Number) }] });
+    expect(ZLessonFigureView.parse(grid.body)).toMatchObject({
+      status: 'ready',
+      images: [{ src: `${base}/training-grid/training-grid.png`, width: expect.any(Number), height: expect.any(Number) }],
+    });
     const png = await fetch(`${api.base}${grid.body.images[0].src}`);
     expect(png.status).toBe(200);
     expect(png.headers.get('content-type')).toBe('image/png');
@@ -58,12 +76,18 @@ describe('lesson data figures (public): drawn from the prepared dataset and the 
     expect(new DataView(bytes.buffer).getUint32(16)).toBe(grid.body.images[0].width);
 
     const predictions = await anon().get(`${base}/prediction-grid`);
-    expect(predictions.body).toMatchObject({ status: 'ready', model: 'dense', caption: expect.stringMatching(/^P: the predicted class, A: the actual class; green when right, red when wrong\. \d+ of these 25 are right\./) });
+    expect(predictions.body).toMatchObject({
+      status: 'ready',
+      model: 'dense',
+      caption: expect.stringMatching(/^P: the predicted class, A: the actual class; green when right, red when wrong\. \d+ of these 25 are right\./),
+    });
     expect((await fetch(`${api.base}${predictions.body.images[0].src}`)).status).toBe(200);
 
     const maps = await anon().get(`${base}/feature-maps?model=model3`);
     expect(maps.body.status).toBe('ready');
-    expect(maps.body.images.map((i: { src: string }) => i.src)).toEqual(['conv2d', 'conv2d_1', 'conv2d_2'].map((l) => `${base}/feature-maps/${l}.png?model=model3`));
+    expect(maps.body.images.map((i: { src: string }) => i.src)).toEqual(
+      ['conv2d', 'conv2d_1', 'conv2d_2'].map((l) => `${base}/feature-maps/${l}.png?model=model3`),
+    );
     for (const img of maps.body.images as { src: string }[]) expect((await fetch(`${api.base}${img.src}`)).status).toBe(200);
   });
 

@@ -4,12 +4,19 @@ import { QueueName } from '@epoch/contracts';
 import type { EpochPrismaClient } from '@epoch/db';
 import { Client, createCourse, createUsers, enroll, signedIn, startApi, tag, type ApiUnderTest, type TestUser } from './api-harness';
 
-interface SseEvent { id?: string; event: string; data: unknown }
+interface SseEvent {
+  id?: string;
+  event: string;
+  data: unknown;
+}
 
 /** Reads an SSE stream until `until` says stop (or the stream ends); returns the events seen. */
 async function readEvents(client: Client, path: string, until: (events: SseEvent[]) => boolean, lastEventId?: string): Promise<SseEvent[]> {
   const ac = new AbortController();
-  const res = await fetch(client.base + path, { headers: { cookie: client.cookie!, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) }, signal: ac.signal });
+  const res = await fetch(client.base + path, {
+    headers: { cookie: client.cookie!, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+    signal: ac.signal,
+  });
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const events: SseEvent[] = [];
   const reader = res.body!.getReader();
@@ -24,7 +31,12 @@ async function readEvents(client: Client, path: string, until: (events: SseEvent
       while ((i = buf.indexOf('\n\n')) >= 0) {
         const block = buf.slice(0, i);
         buf = buf.slice(i + 2);
-        const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(': ')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
+        const fields = Object.fromEntries(
+          block
+            .split('\n')
+            .filter((l) => !l.startsWith(':') && l.includes(': '))
+            .map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]),
+        );
         if (fields['event']) events.push({ id: fields['id'], event: fields['event'], data: JSON.parse(fields['data'] ?? 'null') });
       }
     }
@@ -35,14 +47,27 @@ async function readEvents(client: Client, path: string, until: (events: SseEvent
 }
 
 const resultRow = (testAccuracy: number) => ({
-  testAccuracy, testLoss: 1.2, perClassAccuracy: [0.5, 0.6], confusionMatrix: [[1, 0], [0, 1]],
+  testAccuracy,
+  testLoss: 1.2,
+  perClassAccuracy: [0.5, 0.6],
+  confusionMatrix: [
+    [1, 0],
+    [0, 1],
+  ],
   history: [{ attempt: 1, epoch: 1, loss: 2, accuracy: 0.3, valLoss: 2.1, valAccuracy: 0.28, seconds: 1.5 }],
-  backend: 'wasm', backendVersions: { tfjs: '4.22.0' }, seed: 42, queueWaitMs: 10, trainingMs: 3000, evaluationMs: 200,
+  backend: 'wasm',
+  backendVersions: { tfjs: '4.22.0' },
+  seed: 42,
+  queueWaitMs: 10,
+  trainingMs: 3000,
+  evaluationMs: 200,
 });
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
 async function addEpoch(prisma: EpochPrismaClient, submissionId: string, attempt: number, epoch: number): Promise<void> {
-  await prisma.epochMetric.create({ data: { submissionId, attempt, epoch, loss: 2 - epoch / 10, accuracy: 0.1 * epoch, valLoss: null, valAccuracy: null, seconds: 1 } });
+  await prisma.epochMetric.create({
+    data: { submissionId, attempt, epoch, loss: 2 - epoch / 10, accuracy: 0.1 * epoch, valLoss: null, valAccuracy: null, seconds: 1 },
+  });
 }
 
 describe('API live progress and results', () => {
@@ -55,14 +80,20 @@ describe('API live progress and results', () => {
 
   beforeAll(async () => {
     api = await startApi({ EPOCH_SSE_POLL_MS: '100' });
-    users = await createUsers(api.prisma, [{ key: 'student', role: 'STUDENT' }, { key: 'other', role: 'STUDENT' }, { key: 'teacher', role: 'INSTRUCTOR' }]);
+    users = await createUsers(api.prisma, [
+      { key: 'student', role: 'STUDENT' },
+      { key: 'other', role: 'STUDENT' },
+      { key: 'teacher', role: 'INSTRUCTOR' },
+    ]);
     course = await createCourse(api.prisma);
     await enroll(api.prisma, users['student']!.id, course.courseId);
     await enroll(api.prisma, users['other']!.id, course.courseId);
     await enroll(api.prisma, users['teacher']!.id, course.courseId, 'INSTRUCTOR');
     [student, other, teacher] = await Promise.all(['student', 'other', 'teacher'].map((k) => signedIn(api.base, users[k]!)));
   });
-  afterAll(async () => { await api?.stop(); });
+  afterAll(async () => {
+    await api?.stop();
+  });
 
   const submit = async (c: Client, exercise = course.exercise, source = course.solution) => {
     const r = await c.post('/api/submissions', { exercise, source });
@@ -87,12 +118,19 @@ describe('API live progress and results', () => {
     expect((await other.get(`/api/submissions/${a}/progress`)).status).toBe(404);
   });
 
-  it('estimates a queued job\'s ETA from its model\'s cost and the throughput of recent jobs', async () => {
+  it("estimates a queued job's ETA from its model's cost and the throughput of recent jobs", async () => {
     // Twenty just-graded jobs of 1e9 multiply-accumulates in 10 s each: a recent throughput of 1e8 per second.
     for (let i = 0; i < 20; i++) {
       await api.prisma.submission.create({
         data: {
-          userId: users['teacher']!.id, exerciseId: course.exerciseId, source: '#', idempotencyKey: `eta-${tag()}-${i}`, policyVersion: 1, status: 'PASSED', workMacs: 1e9, finishedAt: new Date(),
+          userId: users['teacher']!.id,
+          exerciseId: course.exerciseId,
+          source: '#',
+          idempotencyKey: `eta-${tag()}-${i}`,
+          policyVersion: 1,
+          status: 'PASSED',
+          workMacs: 1e9,
+          finishedAt: new Date(),
           result: { create: { ...resultRow(0.5), trainingMs: 9_000, evaluationMs: 1_000 } },
         },
       });
@@ -116,7 +154,11 @@ describe('API live progress and results', () => {
     const first = await readEvents(student, `/api/submissions/${id}/events`, (ev) => ev.some((e) => e.event === 'status'));
     expect(first[0]).toMatchObject({ event: 'status', data: { status: 'QUEUED', queuePosition: expect.any(Number) } });
 
-    const stream = readEvents(student, `/api/submissions/${id}/events`, (ev) => ev.filter((e) => e.event === 'epoch').length >= 2 && ev.some((e) => e.event === 'status' && (e.data as { status: string }).status === 'RUNNING'));
+    const stream = readEvents(
+      student,
+      `/api/submissions/${id}/events`,
+      (ev) => ev.filter((e) => e.event === 'epoch').length >= 2 && ev.some((e) => e.event === 'status' && (e.data as { status: string }).status === 'RUNNING'),
+    );
     await new Promise((r) => setTimeout(r, 300));
     await api.prisma.submission.update({ where: { id }, data: { status: 'RUNNING', startedAt: new Date() } });
     await addEpoch(api.prisma, id, 1, 1);
@@ -144,12 +186,21 @@ describe('API live progress and results', () => {
     expect(pending.body.error.code).toBe('no_result');
     await api.prisma.submission.update({ where: { id }, data: { status: 'PASSED', finishedAt: new Date(), result: { create: resultRow(0.61) } } });
     await api.prisma.artifact.create({ data: { submissionId: id, kind: 'ACCURACY_PLOT', name: 'accuracy.png', contentType: 'image/png', bytes: PNG } });
-    await api.prisma.artifact.create({ data: { submissionId: id, kind: 'DATA_JSON', name: 'accuracy.json', contentType: 'application/json', bytes: Buffer.from('{"acc":[0.3]}') } });
+    await api.prisma.artifact.create({
+      data: { submissionId: id, kind: 'DATA_JSON', name: 'accuracy.json', contentType: 'application/json', bytes: Buffer.from('{"acc":[0.3]}') },
+    });
     const r = await student.get(`/api/submissions/${id}/result`);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
-      submissionId: id, status: 'PASSED', passed: true, testAccuracy: 0.61, resultHidden: false, backend: 'wasm', seed: 42,
-      durations: { queueWaitMs: 10, trainingMs: 3000, evaluationMs: 200 }, history: [{ epoch: 1, accuracy: 0.3 }],
+      submissionId: id,
+      status: 'PASSED',
+      passed: true,
+      testAccuracy: 0.61,
+      resultHidden: false,
+      backend: 'wasm',
+      seed: 42,
+      durations: { queueWaitMs: 10, trainingMs: 3000, evaluationMs: 200 },
+      history: [{ epoch: 1, accuracy: 0.3 }],
     });
     expect(r.body.artifacts.map((a: { name: string }) => a.name)).toEqual(['accuracy.json', 'accuracy.png']);
     const png = await fetch(api.base + r.body.artifacts[1].url, { headers: { cookie: student.cookie! } });
@@ -186,13 +237,24 @@ describe('API live progress and results', () => {
     expect((await student.get(`/api/submissions/${id}/result`)).body).toMatchObject({ status: 'FAILED', testAccuracy: 0.2, resultHidden: false });
   });
 
-  it('includes the grader\'s live report (job progress) while running, with its ETA, in polling and SSE', async () => {
+  it("includes the grader's live report (job progress) while running, with its ETA, in polling and SSE", async () => {
     const id = await submit(student);
     await api.prisma.submission.update({ where: { id }, data: { status: 'RUNNING', startedAt: new Date() } });
     const queue = new Queue(QueueName.Grading, { connection: { url: inject('redisUrl') }, prefix: api.prefix });
     try {
       const job = await queue.getJob(id);
-      const live = { phase: 'training', attempt: 1, epoch: 3, epochs: 10, batch: 120, batches: 704, loss: 1.7, accuracy: 0.38, imagesPerSecond: 2100, etaSeconds: 123.4 };
+      const live = {
+        phase: 'training',
+        attempt: 1,
+        epoch: 3,
+        epochs: 10,
+        batch: 120,
+        batches: 704,
+        loss: 1.7,
+        accuracy: 0.38,
+        imagesPerSecond: 2100,
+        etaSeconds: 123.4,
+      };
       await job!.updateProgress(live);
       const p = (await student.get(`/api/submissions/${id}/progress`)).body;
       expect(p).toMatchObject({ status: 'RUNNING', live, etaSeconds: 123 });

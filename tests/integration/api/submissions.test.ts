@@ -23,8 +23,11 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     api = await startApi({ EPOCH_RECONCILE_SECONDS: '1', EPOCH_GPU_MIN_WORK_MACS: '1e12' });
     queue = new Queue(QueueName.Grading, { connection: { url: inject('redisUrl') }, prefix: api.prefix });
     users = await createUsers(api.prisma, [
-      { key: 'student', role: 'STUDENT' }, { key: 'other', role: 'STUDENT' }, { key: 'teacher', role: 'INSTRUCTOR' },
-      { key: 'outsider', role: 'STUDENT' }, { key: 'quota', role: 'STUDENT' },
+      { key: 'student', role: 'STUDENT' },
+      { key: 'other', role: 'STUDENT' },
+      { key: 'teacher', role: 'INSTRUCTOR' },
+      { key: 'outsider', role: 'STUDENT' },
+      { key: 'quota', role: 'STUDENT' },
     ]);
     course = await createCourse(api.prisma);
     for (const k of ['student', 'other', 'quota']) await enroll(api.prisma, users[k]!.id, course.courseId);
@@ -186,12 +189,16 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     const huge = await student.post('/api/submissions', { exercise: course.exercise, source: 'x'.repeat(2 * 1024 * 1024) });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('payload_too_large');
-    const malformed = await fetch(`${api.base}/api/submissions`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: student.cookie!, 'x-csrf-token': student.csrf! }, body: '{"exercise":' });
+    const malformed = await fetch(`${api.base}/api/submissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: student.cookie!, 'x-csrf-token': student.csrf! },
+      body: '{"exercise":',
+    });
     expect(malformed.status).toBe(400);
     expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('malformed_json');
   });
 
-  it('validates the body with field paths and hides exercises outside the caller\'s courses', async () => {
+  it("validates the body with field paths and hides exercises outside the caller's courses", async () => {
     const r = await student.post('/api/submissions', { exercise: course.exercise });
     expect(r.status).toBe(400);
     expect(r.body.error.details).toEqual([{ path: 'source', message: expect.any(String) }]);
@@ -202,7 +209,7 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     expect(hidden.body.error.message).toBe(`no exercise "${course.exercise}" in your courses`);
   });
 
-  it('lists only the caller\'s own history, newest first, paginated', async () => {
+  it("lists only the caller's own history, newest first, paginated", async () => {
     const mine = await api.prisma.submission.count({ where: { userId: users['student']!.id } });
     const page1 = await student.get(`/api/submissions?exercise=${course.exercise}&pageSize=2`);
     expect(page1.status).toBe(200);
@@ -219,7 +226,7 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     expect((await outsider.get('/api/submissions')).body.total).toBe(0);
   });
 
-  it('shows a submission to its owner and the course\'s instructor, and 404 to anyone else', async () => {
+  it("shows a submission to its owner and the course's instructor, and 404 to anyone else", async () => {
     const s = (await student.post('/api/submissions', { exercise: course.exercise, source: course.solution })).body;
     expect((await student.get(`/api/submissions/${s.id}`)).body.source).toBe(course.solution);
     expect((await teacher.get(`/api/submissions/${s.id}`)).status).toBe(200);
@@ -244,7 +251,16 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
 
   it('re-enqueues a QUEUED submission the queue lost (stored, then Redis failed before the job was added)', async () => {
     const s = await api.prisma.submission.create({
-      data: { userId: users['student']!.id, exerciseId: course.exerciseId, source: course.solution, idempotencyKey: `k-${tag()}`, policyVersion: 1, status: 'QUEUED', modelSpec: {}, queuedAt: new Date(Date.now() - 60_000) },
+      data: {
+        userId: users['student']!.id,
+        exerciseId: course.exerciseId,
+        source: course.solution,
+        idempotencyKey: `k-${tag()}`,
+        policyVersion: 1,
+        status: 'QUEUED',
+        modelSpec: {},
+        queuedAt: new Date(Date.now() - 60_000),
+      },
     });
     expect(await queue.getJob(s.id)).toBeUndefined();
     const job = await waitFor(async () => (await queue.getJob(s.id)) ?? undefined, 10_000, 'the reconciler to enqueue the lost submission');

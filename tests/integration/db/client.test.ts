@@ -28,8 +28,24 @@ describe('the generated Prisma client through @prisma/adapter-pg', () => {
     const course = await prisma.course.create({ data: { slug: 'c', title: 'C', description: 'D', enrollmentCode: 'CODE-2' } });
     const exercise = await prisma.exercise.create({
       data: {
-        courseId: course.id, slug: 'ex', title: 'Ex', position: 1, instructions: '#', starterCode: '', solutionCode: '',
-        policy: { create: { minTestAccuracy: 0.7, maxEpochs: 30, batchSize: 64, seed: 42, maxParams: 1_000_000, timeLimitSeconds: 3600, allowedLayers: ['Conv2D', 'Dense'] } },
+        courseId: course.id,
+        slug: 'ex',
+        title: 'Ex',
+        position: 1,
+        instructions: '#',
+        starterCode: '',
+        solutionCode: '',
+        policy: {
+          create: {
+            minTestAccuracy: 0.7,
+            maxEpochs: 30,
+            batchSize: 64,
+            seed: 42,
+            maxParams: 1_000_000,
+            timeLimitSeconds: 3600,
+            allowedLayers: ['Conv2D', 'Dense'],
+          },
+        },
       },
       include: { policy: true },
     });
@@ -37,17 +53,38 @@ describe('the generated Prisma client through @prisma/adapter-pg', () => {
     expect(exercise.policy?.allowedOptimizers).toBeNull();
 
     const submission = await prisma.submission.create({
-      data: { userId: user.id, exerciseId: exercise.id, source: 'model = ...', idempotencyKey: 'k1', policyVersion: 1, modelSpec: { layers: [] }, status: SubmissionStatus.QUEUED },
+      data: {
+        userId: user.id,
+        exerciseId: exercise.id,
+        source: 'model = ...',
+        idempotencyKey: 'k1',
+        policyVersion: 1,
+        modelSpec: { layers: [] },
+        status: SubmissionStatus.QUEUED,
+      },
     });
-    await prisma.artifact.create({ data: { submissionId: submission.id, kind: ArtifactKind.ACCURACY_PLOT, name: 'accuracy.png', contentType: 'image/png', bytes: new Uint8Array([137, 80, 78, 71]) } });
+    await prisma.artifact.create({
+      data: {
+        submissionId: submission.id,
+        kind: ArtifactKind.ACCURACY_PLOT,
+        name: 'accuracy.png',
+        contentType: 'image/png',
+        bytes: new Uint8Array([137, 80, 78, 71]),
+      },
+    });
     const loaded = await prisma.submission.findUniqueOrThrow({ where: { id: submission.id }, include: { artifacts: true } });
     expect(loaded.diagnostics).toEqual([]);
     expect(loaded.modelSpec).toEqual({ layers: [] });
     expect([...loaded.artifacts[0]!.bytes]).toEqual([137, 80, 78, 71]);
 
-    const duplicate = await prisma.submission.create({
-      data: { userId: user.id, exerciseId: exercise.id, source: 'again', idempotencyKey: 'k1', policyVersion: 1 },
-    }).then(() => null, (e: unknown) => e);
+    const duplicate = await prisma.submission
+      .create({
+        data: { userId: user.id, exerciseId: exercise.id, source: 'again', idempotencyKey: 'k1', policyVersion: 1 },
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(duplicate).toBeInstanceOf(Prisma.PrismaClientKnownRequestError);
     expect((duplicate as Prisma.PrismaClientKnownRequestError).code).toBe('P2002');
 

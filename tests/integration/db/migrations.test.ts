@@ -15,22 +15,49 @@ import {
 import { adminQuery, migrationsDir, schemaPath, scratchPrisma, shadowDatabases, throwawayDatabase, urlFor } from './throwaway-db';
 
 const expectedTables = [
-  'artifacts', 'audit_logs', 'courses', 'enrollments', 'epoch_metrics', 'exercises', 'grading_policies',
-  'grading_policy_changes', 'lesson_steps', 'lessons', 'results', 'sessions', 'submissions', 'users',
+  'artifacts',
+  'audit_logs',
+  'courses',
+  'enrollments',
+  'epoch_metrics',
+  'exercises',
+  'grading_policies',
+  'grading_policy_changes',
+  'lesson_steps',
+  'lessons',
+  'results',
+  'sessions',
+  'submissions',
+  'users',
 ];
 
 async function localMigrations(dir = migrationsDir): Promise<string[]> {
-  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
-interface TRow { migration_name: string; checksum: string; finished_at: Date | null; started_at: Date; applied_steps_count: number }
+interface TRow {
+  migration_name: string;
+  checksum: string;
+  finished_at: Date | null;
+  started_at: Date;
+  applied_steps_count: number;
+}
 async function migrationRows(url: string): Promise<TRow[]> {
-  return adminQuery<TRow>('SELECT migration_name, checksum, finished_at, started_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name', [], url);
+  return adminQuery<TRow>(
+    'SELECT migration_name, checksum, finished_at, started_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
+    [],
+    url,
+  );
 }
 
 async function tablesOf(url: string): Promise<string[]> {
   const rows = await adminQuery<{ table_name: string }>(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '_prisma_migrations' ORDER BY table_name`, [], url,
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> '_prisma_migrations' ORDER BY table_name`,
+    [],
+    url,
   );
   return rows.map((r) => r.table_name);
 }
@@ -75,7 +102,9 @@ describe('the committed migrations', () => {
   it('match the schema: creating a migration from them finds nothing to add', async () => {
     const scratch = await scratchPrisma();
     try {
-      expect(await createMigration({ name: 'nothing', databaseUrl: urlFor('postgres'), migrationsDir: scratch.migrationsDir, schemaPath: scratch.schemaPath })).toBeNull();
+      expect(
+        await createMigration({ name: 'nothing', databaseUrl: urlFor('postgres'), migrationsDir: scratch.migrationsDir, schemaPath: scratch.schemaPath }),
+      ).toBeNull();
       expect(await localMigrations(scratch.migrationsDir)).toEqual(await localMigrations());
     } finally {
       await scratch.remove();
@@ -115,7 +144,9 @@ describe('a second migration on top', () => {
     expect(await migrationStatus(opts)).toMatchObject({ pending: [created], upToDate: false });
     expect(await applyMigrations(opts)).toEqual([created]);
     const columns = await adminQuery<{ is_nullable: string }>(
-      `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'nickname'`, [], db.url,
+      `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'nickname'`,
+      [],
+      db.url,
     );
     expect(columns).toEqual([{ is_nullable: 'YES' }]);
 
@@ -130,8 +161,15 @@ describe('an invalid schema', () => {
     try {
       const schema = await readFile(scratch.schemaPath, 'utf8');
       await writeFile(scratch.schemaPath, schema.replace(/(model User \{\n)/, '$1  nickname     Strng?\n'));
-      const error = await createMigration({ name: 'bad', databaseUrl: urlFor('postgres'), migrationsDir: scratch.migrationsDir, schemaPath: scratch.schemaPath })
-        .then(() => null, (e: unknown) => e);
+      const error = await createMigration({
+        name: 'bad',
+        databaseUrl: urlFor('postgres'),
+        migrationsDir: scratch.migrationsDir,
+        schemaPath: scratch.schemaPath,
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(SchemaEngineError);
       expect((error as Error).message).toContain('Type "Strng" is neither a built-in type');
       expect((error as Error).message).toContain(`${scratch.schemaPath}:`);
@@ -151,10 +189,21 @@ describe('creating a migration without CREATEDB', () => {
       const url = new URL(urlFor('postgres'));
       url.username = role;
       url.password = 'pw';
-      const error = await createMigration({ name: 'x', databaseUrl: url.toString(), migrationsDir: scratch.migrationsDir, schemaPath: scratch.schemaPath })
-        .then(() => null, (e: unknown) => e);
+      const error = await createMigration({
+        name: 'x',
+        databaseUrl: url.toString(),
+        migrationsDir: scratch.migrationsDir,
+        schemaPath: scratch.schemaPath,
+      }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(SchemaEngineError);
-      expect((error as Error).message).toMatch(new RegExp(`cannot create a temporary shadow database .* as user "${role}" \\(creating a migration needs the CREATEDB privilege\\): permission denied to create database`));
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `cannot create a temporary shadow database .* as user "${role}" \\(creating a migration needs the CREATEDB privilege\\): permission denied to create database`,
+        ),
+      );
     } finally {
       await scratch.remove();
       await adminQuery(`DROP ROLE "${role}"`);
@@ -180,10 +229,13 @@ describe('migration scripts', () => {
   }
 
   it('run whole, so semicolons inside strings and function bodies survive', async () => {
-    await addMigration('29990101000000_semicolons', [
-      `INSERT INTO "courses" ("id", "slug", "title", "description", "enrollmentCode", "updatedAt") VALUES ('c1', 'c', 'T', 'a; b; c', 'CODE-1', now());`,
-      `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM "courses" WHERE "id" = 'c2') THEN UPDATE "courses" SET "title" = 'T;2'; END IF; END $$;`,
-    ].join('\n'));
+    await addMigration(
+      '29990101000000_semicolons',
+      [
+        `INSERT INTO "courses" ("id", "slug", "title", "description", "enrollmentCode", "updatedAt") VALUES ('c1', 'c', 'T', 'a; b; c', 'CODE-1', now());`,
+        `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM "courses" WHERE "id" = 'c2') THEN UPDATE "courses" SET "title" = 'T;2'; END IF; END $$;`,
+      ].join('\n'),
+    );
     const opts = { databaseUrl: db.url, migrationsDir: scratch.migrationsDir, schemaPath: scratch.schemaPath };
     const applied = await applyMigrations(opts);
     expect(applied.at(-1)).toBe('29990101000000_semicolons');
@@ -195,7 +247,10 @@ describe('migration scripts', () => {
     await addMigration(name, 'ALTER TABLE "users" ADD COLUMN "half" INTEGER;\nSELECT * FROM "no_such_table";\n');
     const opts = { databaseUrl: db.url, migrationsDir: scratch.migrationsDir, schemaPath: scratch.schemaPath };
 
-    const error = await applyMigrations(opts).then(() => null, (e: unknown) => e);
+    const error = await applyMigrations(opts).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(MigrationFailedError);
     const failed = error as MigrationFailedError;
     expect(failed.migrationName).toBe(name);
@@ -236,7 +291,7 @@ describe('resetDatabase', () => {
 });
 
 describe('concurrent deploys', () => {
-  it('apply each migration once (Prisma\'s advisory lock)', async () => {
+  it("apply each migration once (Prisma's advisory lock)", async () => {
     const db = await throwawayDatabase();
     try {
       const opts = { databaseUrl: db.url, migrationsDir, schemaPath };
@@ -254,14 +309,18 @@ describe('unreachable databases', () => {
     const url = new URL(urlFor('postgres'));
     url.password = 'hunter2-secret';
     url.port = '1';
-    const error = await applyMigrations({ databaseUrl: url.toString(), migrationsDir, schemaPath }).then(() => null, (e: unknown) => e);
+    const error = await applyMigrations({ databaseUrl: url.toString(), migrationsDir, schemaPath }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DatabaseUnreachableError);
     expect((error as Error).message).toContain(`${url.hostname}:1`);
     expect((error as Error).message).not.toContain('hunter2-secret');
   });
 
   it('say when the database does not exist', async () => {
-    await expect(applyMigrations({ databaseUrl: urlFor('epoch_no_such_database'), migrationsDir, schemaPath }))
-      .rejects.toThrow(/database "epoch_no_such_database" does not exist/);
+    await expect(applyMigrations({ databaseUrl: urlFor('epoch_no_such_database'), migrationsDir, schemaPath })).rejects.toThrow(
+      /database "epoch_no_such_database" does not exist/,
+    );
   });
 });

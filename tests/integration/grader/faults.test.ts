@@ -5,14 +5,13 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { QueueName, type TGradingJobPayload } from '@epoch/contracts';
 import { waitFor, type RunningProcess } from '../helpers';
-import {
-  createExercise, createSubmission, enqueue, setUpGraderEnv, SLOW_DENSE, source, startGrader, waitForStatus, type GraderEnv,
-} from './grader-harness';
+import { createExercise, createSubmission, enqueue, setUpGraderEnv, SLOW_DENSE, source, startGrader, waitForStatus, type GraderEnv } from './grader-harness';
 
 /** Long enough (several seconds on wasm) to interrupt a worker in the middle of training. */
 const EPOCHS = 30;
 
-const exited = (p: RunningProcess) => new Promise<number | null>((r) => (p.child.exitCode !== null ? r(p.child.exitCode) : p.child.once('exit', (code) => r(code))));
+const exited = (p: RunningProcess) =>
+  new Promise<number | null>((r) => (p.child.exitCode !== null ? r(p.child.exitCode) : p.child.once('exit', (code) => r(code))));
 
 describe('grader faults (real grader processes)', () => {
   let g: GraderEnv;
@@ -34,8 +33,12 @@ describe('grader faults (real grader processes)', () => {
     await g?.cleanup();
   });
 
-  const epochRow = (attempt: number) => waitFor(
-    async () => (await g.prisma.epochMetric.findFirst({ where: { submissionId: id, attempt } })) ?? undefined, 30_000, `an epoch of attempt ${attempt}`);
+  const epochRow = (attempt: number) =>
+    waitFor(
+      async () => (await g.prisma.epochMetric.findFirst({ where: { submissionId: id, attempt } })) ?? undefined,
+      30_000,
+      `an epoch of attempt ${attempt}`,
+    );
 
   it('on SIGTERM stops taking jobs, hands the running job back to the queue and exits 0', async () => {
     id = await createSubmission(g, exerciseId, source({ layers: SLOW_DENSE, epochs: EPOCHS }));
@@ -71,13 +74,18 @@ describe('grader faults (real grader processes)', () => {
     expect(await c.stop()).toBe(0);
   });
 
-  it('retries an infrastructure failure with backoff, then ends ERROR as not the student\'s fault (no quota used)', async () => {
+  it("retries an infrastructure failure with backoff, then ends ERROR as not the student's fault (no quota used)", async () => {
     // A separate queue and a grader whose data source is missing: every attempt fails while loading the data.
     const emptyDir = mkdtempSync(join(tmpdir(), 'epoch-grader-nodata-'));
     const prefix = `${g.prefix}-infra`;
     const queue = new Queue<TGradingJobPayload>(QueueName.Grading, { connection: { url: inject('redisUrl') }, prefix });
     try {
-      const broken = await start({ EPOCH_QUEUE_PREFIX: prefix, EPOCH_CIFAR10: join(emptyDir, 'missing'), EPOCH_DATA_DIR: emptyDir, EPOCH_GRADER_RECONCILE_MS: '0' });
+      const broken = await start({
+        EPOCH_QUEUE_PREFIX: prefix,
+        EPOCH_CIFAR10: join(emptyDir, 'missing'),
+        EPOCH_DATA_DIR: emptyDir,
+        EPOCH_GRADER_RECONCILE_MS: '0',
+      });
       const sid = await createSubmission(g, exerciseId, source({ epochs: 1 }));
       await enqueue({ ...g, queue }, sid, 300);
       const s = await waitForStatus(g, sid, 30_000, undefined, broken);

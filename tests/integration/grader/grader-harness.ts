@@ -6,9 +6,7 @@ import type { Queue } from 'bullmq';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { inject } from 'vitest';
-import {
-  GRADE_JOB_NAME, GRADING_JOB_OPTIONS, modelRulesFromPolicy, ZGradingPolicy, type TGradingJobPayload, type TGradingPolicyInput,
-} from '@epoch/contracts';
+import { GRADE_JOB_NAME, GRADING_JOB_OPTIONS, modelRulesFromPolicy, ZGradingPolicy, type TGradingJobPayload, type TGradingPolicyInput } from '@epoch/contracts';
 import { CIFAR10_CLASS_NAMES, prepareCifar10 } from '@epoch/datasets';
 import { createPrismaClient, policyColumns, type EpochPrismaClient } from '@epoch/db';
 import { closeGradingQueues, openGradingQueues, type TGradingQueues } from '@epoch/grading';
@@ -22,8 +20,14 @@ import { startTs, waitFor, type RunningProcess } from '../helpers';
  */
 export function tinyCifarFolder(dir: string, train = 20, test = 10, { signal = true } = {}): void {
   let seed = 12345;
-  const rand = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
-  for (const [split, count] of [['train', train], ['test', test]] as const) {
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  for (const [split, count] of [
+    ['train', train],
+    ['test', test],
+  ] as const) {
     for (const [c, name] of CIFAR10_CLASS_NAMES.entries()) {
       mkdirSync(join(dir, split, name), { recursive: true });
       for (let n = 0; n < count; n++) {
@@ -79,13 +83,31 @@ export async function setUpGraderEnv(name: string, opts: { data?: boolean } = {}
   // The reconciler leaves submissions younger than 5 s alone: tests that use a queue of their own (another prefix) claim
   // theirs sooner, so this file's main grader never re-enqueues them on its queue.
   const env = {
-    DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), EPOCH_QUEUE_PREFIX: prefix, EPOCH_BACKEND: 'wasm', LOG_LEVEL: 'info',
-    EPOCH_CIFAR10: cifar, EPOCH_DATA_DIR: dataDir, EPOCH_GRADER_CANCEL_POLL_MS: '200', EPOCH_GRADER_PROGRESS_BATCHES: '1',
-    EPOCH_GRADER_LOCK_MS: '4000', EPOCH_GRADER_STALLED_MS: '1000', EPOCH_GRADER_RECONCILE_MS: '500', EPOCH_GRADER_RECONCILE_GRACE_MS: '5000',
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    EPOCH_QUEUE_PREFIX: prefix,
+    EPOCH_BACKEND: 'wasm',
+    LOG_LEVEL: 'info',
+    EPOCH_CIFAR10: cifar,
+    EPOCH_DATA_DIR: dataDir,
+    EPOCH_GRADER_CANCEL_POLL_MS: '200',
+    EPOCH_GRADER_PROGRESS_BATCHES: '1',
+    EPOCH_GRADER_LOCK_MS: '4000',
+    EPOCH_GRADER_STALLED_MS: '1000',
+    EPOCH_GRADER_RECONCILE_MS: '500',
+    EPOCH_GRADER_RECONCILE_GRACE_MS: '5000',
     EPOCH_WORKER_ID: `${prefix}-worker`,
   };
   return {
-    dataDir, cifar, prefix, prisma, queue, queues, userId: user.id, courseId: course.id, env,
+    dataDir,
+    cifar,
+    prefix,
+    prisma,
+    queue,
+    queues,
+    userId: user.id,
+    courseId: course.id,
+    env,
     cleanup: async () => {
       for (const q of Object.values(queues)) await q.obliterate({ force: true }).catch(() => undefined);
       await closeGradingQueues(queues);
@@ -98,13 +120,22 @@ export async function setUpGraderEnv(name: string, opts: { data?: boolean } = {}
 let exerciseCounter = 0;
 
 /** An exercise with its own grading policy (small data limits unless overridden). */
-export async function createExercise(g: GraderEnv, policy: Partial<TGradingPolicyInput>): Promise<{ id: string; policy: ReturnType<typeof ZGradingPolicy.parse> }> {
+export async function createExercise(
+  g: GraderEnv,
+  policy: Partial<TGradingPolicyInput>,
+): Promise<{ id: string; policy: ReturnType<typeof ZGradingPolicy.parse> }> {
   const p = ZGradingPolicy.parse({ minTestAccuracy: 0, dailyQuota: null, ...policy });
   exerciseCounter++;
   const ex = await g.prisma.exercise.create({
     data: {
-      courseId: g.courseId, slug: `${g.prefix}-ex-${exerciseCounter}`, title: `Exercise ${exerciseCounter}`, position: exerciseCounter,
-      instructions: 'test', starterCode: '', solutionCode: '', policy: { create: policyColumns(p) },
+      courseId: g.courseId,
+      slug: `${g.prefix}-ex-${exerciseCounter}`,
+      title: `Exercise ${exerciseCounter}`,
+      position: exerciseCounter,
+      instructions: 'test',
+      starterCode: '',
+      solutionCode: '',
+      policy: { create: policyColumns(p) },
     },
   });
   return { id: ex.id, policy: p };
@@ -136,8 +167,15 @@ export async function createSubmission(g: GraderEnv, exercise: { id: string; pol
   if (!report.ok || !report.spec) throw new Error(`test source does not check: ${JSON.stringify(report.errors)}`);
   const s = await g.prisma.submission.create({
     data: {
-      userId: g.userId, exerciseId: exercise.id, source: src, modelSpec: report.spec, specHash: report.hash ?? null, status: 'QUEUED',
-      idempotencyKey: randomBytes(8).toString('hex'), policyVersion: 1, queuedAt: new Date(),
+      userId: g.userId,
+      exerciseId: exercise.id,
+      source: src,
+      modelSpec: report.spec,
+      specHash: report.hash ?? null,
+      status: 'QUEUED',
+      idempotencyKey: randomBytes(8).toString('hex'),
+      policyVersion: 1,
+      queuedAt: new Date(),
     },
   });
   return s.id;
@@ -150,7 +188,11 @@ export async function enqueue(g: GraderEnv, submissionId: string, backoffMs = 20
 /** Starts a real grader process and waits until it takes jobs. */
 export async function startGrader(g: GraderEnv, env: Record<string, string> = {}): Promise<RunningProcess> {
   const proc = startTs('apps/grader/src/main.ts', { ...g.env, ...env });
-  await waitFor(async () => (/connected to the grading queue/.test(proc.output()) ? true : proc.child.exitCode !== null ? Promise.reject(new Error('exited')) : undefined), 60_000, `the grader to start\n${proc.output()}`);
+  await waitFor(
+    async () => (/connected to the grading queue/.test(proc.output()) ? true : proc.child.exitCode !== null ? Promise.reject(new Error('exited')) : undefined),
+    60_000,
+    `the grader to start\n${proc.output()}`,
+  );
   return proc;
 }
 
@@ -158,10 +200,14 @@ const FINAL = ['PASSED', 'FAILED', 'REJECTED', 'ERROR', 'CANCELLED'];
 
 /** Waits for a submission to reach one of `statuses` (default: any final status). */
 export async function waitForStatus(g: GraderEnv, id: string, timeoutMs: number, statuses = FINAL, proc?: RunningProcess) {
-  return waitFor(async () => {
-    const s = await g.prisma.submission.findUniqueOrThrow({ where: { id } });
-    return statuses.includes(s.status) ? s : undefined;
-  }, timeoutMs, `submission ${id} to reach ${statuses.join('/')}${proc ? `\n${proc.output().slice(-4000)}` : ''}`);
+  return waitFor(
+    async () => {
+      const s = await g.prisma.submission.findUniqueOrThrow({ where: { id } });
+      return statuses.includes(s.status) ? s : undefined;
+    },
+    timeoutMs,
+    `submission ${id} to reach ${statuses.join('/')}${proc ? `\n${proc.output().slice(-4000)}` : ''}`,
+  );
 }
 
 /** Decodes a PNG (throws when it is not one). */

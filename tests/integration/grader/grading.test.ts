@@ -4,7 +4,17 @@ import { QueueName, ZGradingProgress, type TGradingJobPayload } from '@epoch/con
 import type { RunningProcess } from '../helpers';
 import { freePort, waitFor } from '../helpers';
 import {
-  createExercise, createSubmission, decodePng, enqueue, setUpGraderEnv, SLOW_DENSE, source, startGrader, TINY_CNN, waitForStatus, type GraderEnv,
+  createExercise,
+  createSubmission,
+  decodePng,
+  enqueue,
+  setUpGraderEnv,
+  SLOW_DENSE,
+  source,
+  startGrader,
+  TINY_CNN,
+  waitForStatus,
+  type GraderEnv,
 } from './grader-harness';
 
 /** Weights so large that the activations overflow to Infinity and the loss becomes NaN at the first batch. */
@@ -54,7 +64,10 @@ describe('grading pipeline (real grader process, Postgres, Redis, tiny data)', (
     expect(r.queueWaitMs).toBeGreaterThanOrEqual(0);
 
     const metrics = await g.prisma.epochMetric.findMany({ where: { submissionId: id }, orderBy: { epoch: 'asc' } });
-    expect(metrics.map((m) => [m.attempt, m.epoch])).toEqual([[1, 1], [1, 2]]);
+    expect(metrics.map((m) => [m.attempt, m.epoch])).toEqual([
+      [1, 1],
+      [1, 2],
+    ]);
     expect(metrics[0]!.valAccuracy).not.toBeNull();
 
     const artifacts = await g.prisma.artifact.findMany({ where: { submissionId: id } });
@@ -119,7 +132,12 @@ describe('grading pipeline (real grader process, Postgres, Redis, tiny data)', (
   it('ends a diverging model FAILED without retries (student-caused)', async () => {
     // The pure-JS cpu backend turns the overflow into NaN (wasm saturates it): a cpu grader on a queue of its own.
     const queue = new Queue<TGradingJobPayload>(QueueName.Grading, { connection: { url: inject('redisUrl') }, prefix: `${g.prefix}-cpu` });
-    const cpu = await startGrader(g, { EPOCH_BACKEND: 'cpu', EPOCH_QUEUE_PREFIX: `${g.prefix}-cpu`, EPOCH_WORKER_ID: `${g.prefix}-cpu`, EPOCH_GRADER_RECONCILE_MS: '0' });
+    const cpu = await startGrader(g, {
+      EPOCH_BACKEND: 'cpu',
+      EPOCH_QUEUE_PREFIX: `${g.prefix}-cpu`,
+      EPOCH_WORKER_ID: `${g.prefix}-cpu`,
+      EPOCH_GRADER_RECONCILE_MS: '0',
+    });
     try {
       const ex = await createExercise(g, { minTestAccuracy: 0 });
       const id = await createSubmission(g, ex, source({ layers: ['tf.keras.layers.Flatten()', EXPLODING, EXPLODING], epochs: 3 }));
@@ -168,13 +186,21 @@ describe('grading pipeline (real grader process, Postgres, Redis, tiny data)', (
     const ex = await createExercise(g, { minTestAccuracy: 0 });
     const id = await createSubmission(g, ex, source({ layers: SLOW_DENSE, epochs: 200 }));
     await enqueue(g, id);
-    const progress = await waitFor(async () => {
-      const p = ZGradingProgress.safeParse((await g.queue.getJob(id))?.progress);
-      return p.success && p.data.phase === 'training' && p.data.batch > 0 ? p.data : undefined;
-    }, 30_000, 'training progress');
+    const progress = await waitFor(
+      async () => {
+        const p = ZGradingProgress.safeParse((await g.queue.getJob(id))?.progress);
+        return p.success && p.data.phase === 'training' && p.data.batch > 0 ? p.data : undefined;
+      },
+      30_000,
+      'training progress',
+    );
     expect(progress).toMatchObject({ attempt: 1, epochs: 200 });
     await g.prisma.submission.update({ where: { id }, data: { status: 'CANCELLED' } });
-    await waitFor(async () => (/training stopped: the submission was cancelled/.test(grader.output()) ? true : undefined), 10_000, 'the grader to stop training');
+    await waitFor(
+      async () => (/training stopped: the submission was cancelled/.test(grader.output()) ? true : undefined),
+      10_000,
+      'the grader to stop training',
+    );
     const s = await g.prisma.submission.findUniqueOrThrow({ where: { id } });
     expect(s.status).toBe('CANCELLED');
     expect(s.finishedAt).not.toBeNull();

@@ -21,11 +21,24 @@ describe('regrading from stored results, queue position and the reconciler (no w
 
   async function graded(ex: Awaited<ReturnType<typeof createExercise>>, testAccuracy: number) {
     const id = await createSubmission(g, ex, source({ epochs: 1 }));
-    await g.prisma.submission.update({ where: { id }, data: { status: testAccuracy >= ex.policy.minTestAccuracy ? 'PASSED' : 'FAILED', finishedAt: new Date() } });
+    await g.prisma.submission.update({
+      where: { id },
+      data: { status: testAccuracy >= ex.policy.minTestAccuracy ? 'PASSED' : 'FAILED', finishedAt: new Date() },
+    });
     await g.prisma.result.create({
       data: {
-        submissionId: id, testAccuracy, testLoss: 1, perClassAccuracy: [], confusionMatrix: [], history: [], backend: 'wasm', backendVersions: {},
-        seed: 42, queueWaitMs: 0, trainingMs: 1, evaluationMs: 1,
+        submissionId: id,
+        testAccuracy,
+        testLoss: 1,
+        perClassAccuracy: [],
+        confusionMatrix: [],
+        history: [],
+        backend: 'wasm',
+        backendVersions: {},
+        seed: 42,
+        queueWaitMs: 0,
+        trainingMs: 1,
+        evaluationMs: 1,
       },
     });
     return id;
@@ -51,7 +64,10 @@ describe('regrading from stored results, queue position and the reconciler (no w
     expect(await g.prisma.result.count({ where: { submissionId: { in: [low, mid, high] } } })).toBe(3);
 
     const audit = await g.prisma.auditLog.findMany({ where: { entityId: ex.id, action: 'submission.redecide' }, orderBy: { createdAt: 'asc' } });
-    expect(audit.map((a) => [a.actorId, (a.data as { minTestAccuracy: number }).minTestAccuracy])).toEqual([[g.userId, 0.6], [null, 0.1]]);
+    expect(audit.map((a) => [a.actorId, (a.data as { minTestAccuracy: number }).minTestAccuracy])).toEqual([
+      [g.userId, 0.6],
+      [null, 0.1],
+    ]);
   });
 
   it('gives queued jobs their position in line and an ETA, and nothing for unknown jobs', async () => {
@@ -98,7 +114,10 @@ describe('regrading from stored results, queue position and the reconciler (no w
       await g.prisma.submission.updateMany({ where: { id: { in: [dead, orphan] } }, data: { status: 'RUNNING', startedAt: new Date(Date.now() - 60_000) } });
       await queue.add(GRADE_JOB_NAME, { submissionId: dead }, { jobId: dead, attempts: 1 });
       // Stands in for BullMQ failing a job whose workers kept dying (its stalled-job limit).
-      const worker = new Worker<TGradingJobPayload>(QueueName.Grading, () => Promise.reject(new Error('job stalled more than allowable limit')), { connection, prefix });
+      const worker = new Worker<TGradingJobPayload>(QueueName.Grading, () => Promise.reject(new Error('job stalled more than allowable limit')), {
+        connection,
+        prefix,
+      });
       await waitFor(async () => ((await (await queue.getJob(dead))?.getState()) === 'failed' ? true : undefined), 10_000, 'the job to fail');
       await worker.close();
 

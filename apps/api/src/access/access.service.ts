@@ -7,7 +7,8 @@ import { forbidden, notFound } from '../http/api-error';
 export type TCourseRole = 'ADMIN' | 'INSTRUCTOR' | 'STUDENT';
 
 /** The caller's enrollment in a course, loaded in the same query as the resource (one round trip per check). */
-const membership = (caller: AuthContext) => ({ enrollments: { where: { userId: caller.userId }, select: { role: true }, take: 1 } }) satisfies Prisma.CourseInclude;
+const membership = (caller: AuthContext) =>
+  ({ enrollments: { where: { userId: caller.userId }, select: { role: true }, take: 1 } }) satisfies Prisma.CourseInclude;
 
 function roleOf(caller: AuthContext, enrollments: { role: TCourseRole }[]): TCourseRole | null {
   return caller.role === 'ADMIN' ? 'ADMIN' : (enrollments[0]?.role ?? null);
@@ -26,7 +27,7 @@ export class AccessService {
     const found = await this.prisma.exercise.findUnique({ where: { slug }, include: { course: { include: membership(caller) }, policy: true } });
     const role = found ? roleOf(caller, found.course.enrollments) : null;
     if (!found || !role) throw notFound(`no exercise "${slug}" in your courses`);
-    if (need === 'staff' && role === 'STUDENT') throw forbidden('only the course\'s instructors and admins may do this');
+    if (need === 'staff' && role === 'STUDENT') throw forbidden("only the course's instructors and admins may do this");
     const { enrollments: _mine, ...course } = found.course;
     return { exercise: { ...found, course }, role };
   }
@@ -36,11 +37,17 @@ export class AccessService {
    * enrollment in that course): callers that need more of the submission add to it and still make one query.
    */
   submissionInclude(caller: AuthContext) {
-    return { exercise: { select: { id: true, slug: true, courseId: true, policy: true, course: { select: membership(caller) } } } } satisfies Prisma.SubmissionInclude;
+    return {
+      exercise: { select: { id: true, slug: true, courseId: true, policy: true, course: { select: membership(caller) } } },
+    } satisfies Prisma.SubmissionInclude;
   }
 
   /** The caller's relation to a loaded submission: their own, or one in a course they teach (admins: all); else 404. */
-  decide<S extends { userId: string; exercise: { course: { enrollments: { role: TCourseRole }[] } } }>(caller: AuthContext, s: S | null, id: string): { submission: S; role: 'OWNER' | 'ADMIN' | 'INSTRUCTOR' } {
+  decide<S extends { userId: string; exercise: { course: { enrollments: { role: TCourseRole }[] } } }>(
+    caller: AuthContext,
+    s: S | null,
+    id: string,
+  ): { submission: S; role: 'OWNER' | 'ADMIN' | 'INSTRUCTOR' } {
     if (!s) throw notFound(`no submission "${id}"`);
     if (s.userId === caller.userId) return { submission: s, role: 'OWNER' };
     const role = roleOf(caller, s.exercise.course.enrollments);

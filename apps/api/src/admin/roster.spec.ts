@@ -25,7 +25,8 @@ describe('parseRoster', () => {
 
   it('refuses unknown or missing columns, an empty file and a header without rows', () => {
     expect(parseRoster('email,nickname\n').issues.map((i) => i.message)).toEqual([
-      'unknown column "nickname" (expected email, name, role, password, course)', 'missing column "name"',
+      'unknown column "nickname" (expected email, name, role, password, course)',
+      'missing column "name"',
     ]);
     expect(parseRoster('').issues[0]?.message).toMatch(/empty file/);
     expect(parseRoster('email,name\n').issues[0]?.message).toBe('no rows after the header');

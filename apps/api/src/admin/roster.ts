@@ -2,8 +2,18 @@ import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { ZPassword, ZUserRole } from '@epoch/contracts';
 
-export interface TRosterRow { line: number; email: string; name: string; role: z.infer<typeof ZUserRole>; password: string | null; course: string | null }
-export interface TRosterIssue { path: string; message: string }
+export interface TRosterRow {
+  line: number;
+  email: string;
+  name: string;
+  role: z.infer<typeof ZUserRole>;
+  password: string | null;
+  course: string | null;
+}
+export interface TRosterIssue {
+  path: string;
+  message: string;
+}
 
 const COLUMNS = ['email', 'name', 'role', 'password', 'course'] as const;
 const ZRow = z.object({
@@ -30,7 +40,8 @@ export function parseRoster(csv: string): { rows: TRosterRow[]; issues: TRosterI
   const cols = header.map((h) => h.toLowerCase());
   const issues: TRosterIssue[] = [];
   for (const [i, c] of cols.entries()) {
-    if (!(COLUMNS as readonly string[]).includes(c)) issues.push({ path: `line 1: column ${i + 1}`, message: `unknown column "${c}" (expected ${COLUMNS.join(', ')})` });
+    if (!(COLUMNS as readonly string[]).includes(c))
+      issues.push({ path: `line 1: column ${i + 1}`, message: `unknown column "${c}" (expected ${COLUMNS.join(', ')})` });
   }
   for (const need of ['email', 'name']) if (!cols.includes(need)) issues.push({ path: 'line 1', message: `missing column "${need}"` });
   if (issues.length) return { rows: [], issues };

@@ -28,4 +28,6 @@ export const Caller = createParamDecorator((_: unknown, ctx: ExecutionContext): 
   return auth;
 });
 /** The caller when signed in, else undefined (for @Public() routes). */
-export const OptionalCaller = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthContext | undefined => ctx.switchToHttp().getRequest<AuthedRequest>().auth);
+export const OptionalCaller = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): AuthContext | undefined => ctx.switchToHttp().getRequest<AuthedRequest>().auth,
+);

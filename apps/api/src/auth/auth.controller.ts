@@ -2,8 +2,13 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs
 import type { Response } from 'express';
 import { hashPassword, verifyPassword, type EpochPrismaClient } from '@epoch/db';
 import {
-  ZChangePasswordRequest, ZJoinCourseRequest, ZSignInRequest,
-  type TChangePasswordRequest, type TJoinCourseRequest, type TMe, type TSignInRequest,
+  ZChangePasswordRequest,
+  ZJoinCourseRequest,
+  ZSignInRequest,
+  type TChangePasswordRequest,
+  type TJoinCourseRequest,
+  type TMe,
+  type TSignInRequest,
 } from '@epoch/contracts';
 import { API_CONFIG, PRISMA, type TApiConfig } from '../config';
 import { ApiError, badRequest } from '../http/api-error';
@@ -54,7 +59,13 @@ export class AuthController {
           where: { id: user.id },
           data: lock ? { failedLogins: 0, lockedUntil: new Date(Date.now() + this.config.EPOCH_LOGIN_LOCK_SECONDS * 1000) } : { failedLogins: failed },
         }),
-        ...(lock ? [this.prisma.auditLog.create({ data: { action: 'user.locked', entityType: 'User', entityId: user.id, data: { failures: failed, ip: req.ip ?? null } } })] : []),
+        ...(lock
+          ? [
+              this.prisma.auditLog.create({
+                data: { action: 'user.locked', entityType: 'User', entityId: user.id, data: { failures: failed, ip: req.ip ?? null } },
+              }),
+            ]
+          : []),
       ]);
       throw invalidCredentials();
     }
@@ -76,7 +87,9 @@ export class AuthController {
   @HttpCode(200)
   async signOutEverywhere(@Caller() caller: AuthContext, @Res({ passthrough: true }) res: Response): Promise<{ revoked: number }> {
     const revoked = await this.sessions.revokeAll(caller.userId);
-    await this.prisma.auditLog.create({ data: { actorId: caller.userId, action: 'user.sign-out-everywhere', entityType: 'User', entityId: caller.userId, data: { revoked } } });
+    await this.prisma.auditLog.create({
+      data: { actorId: caller.userId, action: 'user.sign-out-everywhere', entityType: 'User', entityId: caller.userId, data: { revoked } },
+    });
     res.setHeader('Set-Cookie', this.sessions.clearCookie());
     return { revoked };
   }
@@ -89,13 +102,15 @@ export class AuthController {
     if (!(await verifyPassword(user.passwordHash, body.currentPassword))) {
       throw badRequest('the current password is wrong', [{ path: 'currentPassword', message: 'wrong password' }], 'wrong_password');
     }
-    if (body.newPassword === body.currentPassword) throw badRequest('the new password must differ from the current one', [{ path: 'newPassword', message: 'same as the current password' }]);
+    if (body.newPassword === body.currentPassword)
+      throw badRequest('the new password must differ from the current one', [{ path: 'newPassword', message: 'same as the current password' }]);
     const passwordHash = await hashPassword(body.newPassword);
     await this.prisma.$transaction([
       this.prisma.user.update({ where: { id: user.id }, data: { passwordHash } }),
       this.prisma.session.updateMany({ where: { userId: user.id, revokedAt: null, id: { not: caller.sessionId } }, data: { revokedAt: new Date() } }),
       this.prisma.auditLog.create({ data: { actorId: user.id, action: 'user.password-change', entityType: 'User', entityId: user.id } }),
-    ]);    this.sessions.forget({ userId: user.id, keepSessionId: caller.sessionId });
+    ]);
+    this.sessions.forget({ userId: user.id, keepSessionId: caller.sessionId });
   }
 
   @Get('me')
@@ -107,7 +122,10 @@ export class AuthController {
   @Roles('STUDENT')
   @Post('enrollments')
   @HttpCode(200)
-  async join(@Caller() caller: AuthContext, @Body(new ZodPipe(ZJoinCourseRequest)) body: TJoinCourseRequest): Promise<{ slug: string; title: string; role: 'STUDENT' | 'INSTRUCTOR' }> {
+  async join(
+    @Caller() caller: AuthContext,
+    @Body(new ZodPipe(ZJoinCourseRequest)) body: TJoinCourseRequest,
+  ): Promise<{ slug: string; title: string; role: 'STUDENT' | 'INSTRUCTOR' }> {
     const course = await this.prisma.course.findUnique({ where: { enrollmentCode: body.enrollmentCode.toUpperCase() } });
     if (!course) throw badRequest('no course has this enrollment code', [{ path: 'enrollmentCode', message: 'unknown code' }], 'invalid_enrollment_code');
     const e = await this.prisma.enrollment.upsert({
@@ -119,9 +137,17 @@ export class AuthController {
   }
 
   private async me(caller: AuthContext): Promise<TMe> {
-    const enrollments = await this.prisma.enrollment.findMany({ where: { userId: caller.userId }, include: { course: { select: { slug: true, title: true } } }, orderBy: { createdAt: 'asc' } });
+    const enrollments = await this.prisma.enrollment.findMany({
+      where: { userId: caller.userId },
+      include: { course: { select: { slug: true, title: true } } },
+      orderBy: { createdAt: 'asc' },
+    });
     return {
-      id: caller.userId, email: caller.email, name: caller.name, role: caller.role, csrfToken: caller.csrfSecret,
+      id: caller.userId,
+      email: caller.email,
+      name: caller.name,
+      role: caller.role,
+      csrfToken: caller.csrfSecret,
       courses: enrollments.map((e) => ({ slug: e.course.slug, title: e.course.title, role: e.role })),
     };
   }

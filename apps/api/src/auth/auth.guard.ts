@@ -21,7 +21,10 @@ function sameSecret(a: string, b: string): boolean {
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(@Inject(Reflector) private readonly reflector: Reflector, @Inject(SessionService) private readonly sessions: SessionService) {}
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(SessionService) private readonly sessions: SessionService,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
@@ -33,7 +36,8 @@ export class AuthGuard implements CanActivate {
     if (!req.auth) throw unauthenticated();
     if (!SAFE_METHODS.has(req.method)) {
       const header = req.header('x-csrf-token');
-      if (!header || !sameSecret(header, req.auth.csrfSecret)) throw new ApiError(403, 'csrf_failed', 'missing or wrong X-CSRF-Token header (take it from GET /api/me)');
+      if (!header || !sameSecret(header, req.auth.csrfSecret))
+        throw new ApiError(403, 'csrf_failed', 'missing or wrong X-CSRF-Token header (take it from GET /api/me)');
     }
     const roles = this.reflector.getAllAndOverride<UserRole[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(req.auth.role)) throw forbidden(`only ${roles.join(' or ')} may do this`);

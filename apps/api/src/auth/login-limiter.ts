@@ -6,7 +6,10 @@ import { ApiError } from '../http/api-error';
 /** Fixed-window count of sign-in attempts per client address, in Redis so it holds across API processes. */
 @Injectable()
 export class LoginLimiter {
-  constructor(@Inject(REDIS) private readonly redis: Redis, @Inject(API_CONFIG) private readonly config: TApiConfig) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(API_CONFIG) private readonly config: TApiConfig,
+  ) {}
 
   async hit(clientKey: string): Promise<void> {
     const key = `${this.config.EPOCH_QUEUE_PREFIX}:epoch:login-rate:${clientKey}`;

@@ -21,7 +21,10 @@ const CACHE_ENTRIES = 10_000;
 export class SessionService {
   private readonly cache = new Map<string, { ctx: AuthContext; until: number }>();
 
-  constructor(@Inject(PRISMA) private readonly prisma: EpochPrismaClient, @Inject(API_CONFIG) private readonly config: TApiConfig) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
+    @Inject(API_CONFIG) private readonly config: TApiConfig,
+  ) {}
 
   async create(userId: string, meta: { userAgent?: string; ip?: string }): Promise<{ token: string; expiresAt: Date; csrfSecret: string }> {
     const token = randomBytes(32).toString('base64url');

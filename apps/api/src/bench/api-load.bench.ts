@@ -59,13 +59,28 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
   const queue = new Queue(QueueName.Grading, { connection: { url: o.redisUrl }, prefix });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const api = spawn(process.execPath, [...(o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : []), '--import', 'tsx', join(o.repoRoot, 'apps/api/src/main.ts')], {
-    cwd: o.repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DATABASE_URL: o.databaseUrl, REDIS_URL: o.redisUrl, EPOCH_API_PORT: String(port), EPOCH_QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', EPOCH_LOGIN_RATE_LIMIT: '100000' },
-  });
+  const api = spawn(
+    process.execPath,
+    [...(o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : []), '--import', 'tsx', join(o.repoRoot, 'apps/api/src/main.ts')],
+    {
+      cwd: o.repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        DATABASE_URL: o.databaseUrl,
+        REDIS_URL: o.redisUrl,
+        EPOCH_API_PORT: String(port),
+        EPOCH_QUEUE_PREFIX: prefix,
+        LOG_LEVEL: 'warn',
+        EPOCH_LOGIN_RATE_LIMIT: '100000',
+      },
+    },
+  );
   let apiErr = '';
   // Its log (warnings and errors only) and stderr, the last 20 kB, for the error messages below.
-  const collect = (d: Buffer) => { apiErr = (apiErr + d.toString()).slice(-20_000); };
+  const collect = (d: Buffer) => {
+    apiErr = (apiErr + d.toString()).slice(-20_000);
+  };
   api.stdout.on('data', collect);
   api.stderr.on('data', collect);
   const userIds: string[] = [];
@@ -75,26 +90,49 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
     const demo = await prisma.exercise.findUniqueOrThrow({ where: { slug: 'cifar10-dense' } });
     const course = await prisma.course.create({ data: { slug: `bench-${t}`, title: 'Bench', description: '', enrollmentCode: `BENCH-${t.toUpperCase()}` } });
     courseId = course.id;
-    const exercise = await prisma.exercise.create({ data: { courseId: course.id, slug: `bench-${t}`, title: 'Bench', position: 1, instructions: '', starterCode: '', solutionCode: demo.solutionCode } });
-    await prisma.gradingPolicy.create({ data: { exerciseId: exercise.id, minTestAccuracy: 0.3, requiredEpochs: 10, maxEpochs: 10, batchSize: 64, seed: 42, maxParams: 20_000_000, timeLimitSeconds: 600, dailyQuota: null } });
+    const exercise = await prisma.exercise.create({
+      data: { courseId: course.id, slug: `bench-${t}`, title: 'Bench', position: 1, instructions: '', starterCode: '', solutionCode: demo.solutionCode },
+    });
+    await prisma.gradingPolicy.create({
+      data: {
+        exerciseId: exercise.id,
+        minTestAccuracy: 0.3,
+        requiredEpochs: 10,
+        maxEpochs: 10,
+        batchSize: 64,
+        seed: 42,
+        maxParams: 20_000_000,
+        timeLimitSeconds: 600,
+        dailyQuota: null,
+      },
+    });
     const password = 'bench-password-1234';
     const passwordHash = await hashPassword(password);
     for (let i = 0; i < students; i++) {
-      const u = await prisma.user.create({ data: { email: `bench-${t}-${i}@bench.epoch`, name: `Bench ${i}`, passwordHash, enrollments: { create: { courseId: course.id } } } });
+      const u = await prisma.user.create({
+        data: { email: `bench-${t}-${i}@bench.epoch`, name: `Bench ${i}`, passwordHash, enrollments: { create: { courseId: course.id } } },
+      });
       userIds.push(u.id);
     }
 
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (api.exitCode !== null) throw new Error(`the API exited: ${apiErr}`);
-      const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error(`the API did not start: ${apiErr}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     const sessions: { cookie: string; csrf: string }[] = [];
     for (let i = 0; i < students; i++) {
-      const r = await fetch(`${base}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `bench-${t}-${i}@bench.epoch`, password }) });
+      const r = await fetch(`${base}/api/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: `bench-${t}-${i}@bench.epoch`, password }),
+      });
       if (!r.ok) throw new Error(`sign-in failed: ${r.status} ${await r.text()}`);
       sessions.push({ cookie: (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: ((await r.json()) as { csrfToken: string }).csrfToken });
     }
@@ -105,12 +143,16 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
     let errors = 0;
     const errorSamples: string[] = [];
     const submittedIds: string[] = [];
-    const fail = (what: string) => { errors++; if (errorSamples.length < 5) errorSamples.push(what); };
+    const fail = (what: string) => {
+      errors++;
+      if (errorSamples.length < 5) errorSamples.push(what);
+    };
     const source = demo.solutionCode;
     // Warm-up (JIT, query plans, connection pools): a few of every measured request, not measured and then removed.
     for (const [j, s] of sessions.slice(0, 5).entries()) {
       const w = await fetch(`${base}/api/submissions`, {
-        method: 'POST', headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf, 'idempotency-key': `bench-${t}-warmup-${j}` },
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf, 'idempotency-key': `bench-${t}-warmup-${j}` },
         body: JSON.stringify({ exercise: exercise.slug, source }),
       });
       const { id } = (await w.json()) as { id?: string };
@@ -120,34 +162,58 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
       await prisma.submission.delete({ where: { id } });
     }
     const started = performance.now();
-    await Promise.all(sessions.map(async (s, i) => {
-      // Students do not all click in the same millisecond: spread the starts over one poll interval.
-      await sleep(Math.random() * interval);
-      for (let k = 0; k < perStudent; k++) {
-        const t0 = performance.now();
-        const r = await fetch(`${base}/api/submissions`, {
-          method: 'POST', headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf, 'idempotency-key': `bench-${t}-${i}-${k}` },
-          body: JSON.stringify({ exercise: exercise.slug, source }),
-        });
-        const body = (await r.json()) as { id?: string; status?: string };
-        post.add(performance.now() - t0);
-        if (r.status !== 201 || body.status !== 'QUEUED' || !body.id) { fail(`POST ${r.status} ${JSON.stringify(body).slice(0, 200)}`); continue; }
-        submittedIds.push(body.id);
-        // The simulated grader (untimed): the result a real grader would store.
-        await prisma.submission.update({
-          where: { id: body.id },
-          data: { status: 'PASSED', finishedAt: new Date(), result: { create: { testAccuracy: 0.5, testLoss: 1.4, perClassAccuracy: [], confusionMatrix: [], history: [], backend: 'bench', backendVersions: {}, seed: 42, queueWaitMs: 0, trainingMs: 1000, evaluationMs: 10 } } },
-        });
-        for (let p = 0; p < polls; p++) {
-          await sleep(interval);
-          const g0 = performance.now();
-          const g = await fetch(`${base}/api/submissions/${body.id}/result`, { headers: { cookie: s.cookie } });
-          await g.arrayBuffer();
-          get.add(performance.now() - g0);
-          if (g.status !== 200) fail(`GET result ${g.status}`);
+    await Promise.all(
+      sessions.map(async (s, i) => {
+        // Students do not all click in the same millisecond: spread the starts over one poll interval.
+        await sleep(Math.random() * interval);
+        for (let k = 0; k < perStudent; k++) {
+          const t0 = performance.now();
+          const r = await fetch(`${base}/api/submissions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf, 'idempotency-key': `bench-${t}-${i}-${k}` },
+            body: JSON.stringify({ exercise: exercise.slug, source }),
+          });
+          const body = (await r.json()) as { id?: string; status?: string };
+          post.add(performance.now() - t0);
+          if (r.status !== 201 || body.status !== 'QUEUED' || !body.id) {
+            fail(`POST ${r.status} ${JSON.stringify(body).slice(0, 200)}`);
+            continue;
+          }
+          submittedIds.push(body.id);
+          // The simulated grader (untimed): the result a real grader would store.
+          await prisma.submission.update({
+            where: { id: body.id },
+            data: {
+              status: 'PASSED',
+              finishedAt: new Date(),
+              result: {
+                create: {
+                  testAccuracy: 0.5,
+                  testLoss: 1.4,
+                  perClassAccuracy: [],
+                  confusionMatrix: [],
+                  history: [],
+                  backend: 'bench',
+                  backendVersions: {},
+                  seed: 42,
+                  queueWaitMs: 0,
+                  trainingMs: 1000,
+                  evaluationMs: 10,
+                },
+              },
+            },
+          });
+          for (let p = 0; p < polls; p++) {
+            await sleep(interval);
+            const g0 = performance.now();
+            const g = await fetch(`${base}/api/submissions/${body.id}/result`, { headers: { cookie: s.cookie } });
+            await g.arrayBuffer();
+            get.add(performance.now() - g0);
+            if (g.status !== 200) fail(`GET result ${g.status}`);
+          }
         }
-      }
-    }));
+      }),
+    );
     const seconds = (performance.now() - started) / 1000;
 
     const stored = await prisma.submission.findMany({ where: { exerciseId: exercise.id }, select: { id: true } });
@@ -156,12 +222,23 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
     for (const id of submittedIds) {
       if (!storedIds.has(id) || !(await queue.getJob(id))) lost++;
     }
-    const report: TApiLoadReport = { students, postSubmission: post.summary(), getResult: get.summary(), errors, errorSamples, submitted: submittedIds.length, lost, seconds };
+    const report: TApiLoadReport = {
+      students,
+      postSubmission: post.summary(),
+      getResult: get.summary(),
+      errors,
+      errorSamples,
+      submitted: submittedIds.length,
+      lost,
+      seconds,
+    };
     const line = (name: string, l: TApiLoadReport['postSubmission'], target: number) =>
       `${name.padEnd(22)} n=${String(l.count).padStart(5)}  p50 ${l.p50.toFixed(1).padStart(6)} ms  p99 ${l.p99.toFixed(1).padStart(6)} ms  max ${l.max.toFixed(1).padStart(6)} ms  (target p99 < ${target} ms)`;
     log(line('POST /api/submissions', report.postSubmission, 150));
     log(line('GET  …/result', report.getResult, 50));
-    log(`errors ${errors}, submissions ${report.submitted} stored and queued, lost ${lost}, ${((post.count + get.count) / seconds).toFixed(0)} requests/s over ${seconds.toFixed(1)} s`);
+    log(
+      `errors ${errors}, submissions ${report.submitted} stored and queued, lost ${lost}, ${((post.count + get.count) / seconds).toFixed(0)} requests/s over ${seconds.toFixed(1)} s`,
+    );
     for (const e of errorSamples) log(`  error: ${e}`);
     return report;
   } finally {

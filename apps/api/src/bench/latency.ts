@@ -1,8 +1,12 @@
 /** Latency samples in milliseconds, summarised as the load test reports them. */
 export class Latency {
   private readonly samples: number[] = [];
-  add(ms: number): void { this.samples.push(ms); }
-  get count(): number { return this.samples.length; }
+  add(ms: number): void {
+    this.samples.push(ms);
+  }
+  get count(): number {
+    return this.samples.length;
+  }
 
   summary(): { count: number; p50: number; p99: number; max: number } {
     const s = [...this.samples].sort((a, b) => a - b);

@@ -11,7 +11,16 @@ function repoRoot(): string {
   return dir;
 }
 
-const { values } = parseArgs({ options: { students: { type: 'string' }, submissions: { type: 'string' }, polls: { type: 'string' }, interval: { type: 'string' }, 'cpu-prof-dir': { type: 'string' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    students: { type: 'string' },
+    submissions: { type: 'string' },
+    polls: { type: 'string' },
+    interval: { type: 'string' },
+    'cpu-prof-dir': { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
 const databaseUrl = process.env['DATABASE_URL'];
 const redisUrl = process.env['REDIS_URL'];
 if (!databaseUrl || !redisUrl) {
@@ -28,13 +37,22 @@ const int = (v: string | undefined, name: string) => {
   return n;
 };
 runApiLoadBench({
-  databaseUrl, redisUrl, repoRoot: repoRoot(),
-  students: int(values.students, 'students'), submissionsPerStudent: int(values.submissions, 'submissions'), pollsPerSubmission: int(values.polls, 'polls'), pollIntervalMs: int(values.interval, 'interval'), cpuProfileDir: values['cpu-prof-dir'],
+  databaseUrl,
+  redisUrl,
+  repoRoot: repoRoot(),
+  students: int(values.students, 'students'),
+  submissionsPerStudent: int(values.submissions, 'submissions'),
+  pollsPerSubmission: int(values.polls, 'polls'),
+  pollIntervalMs: int(values.interval, 'interval'),
+  cpuProfileDir: values['cpu-prof-dir'],
   log: values.json ? () => undefined : undefined,
-}).then((report) => {
-  if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  process.exit(report.errors === 0 && report.lost === 0 ? 0 : 1);
-}, (e: unknown) => {
-  process.stderr.write(`bench api: ${e instanceof Error ? e.message : String(e)}\n`);
-  process.exit(1);
-});
+}).then(
+  (report) => {
+    if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    process.exit(report.errors === 0 && report.lost === 0 ? 0 : 1);
+  },
+  (e: unknown) => {
+    process.stderr.write(`bench api: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -23,10 +23,20 @@ export class ClassResultsController {
   private async load(caller: AuthContext, slug: string): Promise<TClassResults> {
     const { exercise } = await this.access.exercise(caller, slug, 'staff');
     const [enrolled, subs] = await Promise.all([
-      this.prisma.enrollment.findMany({ where: { courseId: exercise.courseId, role: 'STUDENT' }, include: { user: { select: { id: true, email: true, name: true } } }, orderBy: { user: { email: 'asc' } } }),
-      this.prisma.submission.findMany({ where: { exerciseId: exercise.id }, select: { id: true, userId: true, status: true, late: true, createdAt: true, result: { select: { testAccuracy: true } } } }),
+      this.prisma.enrollment.findMany({
+        where: { courseId: exercise.courseId, role: 'STUDENT' },
+        include: { user: { select: { id: true, email: true, name: true } } },
+        orderBy: { user: { email: 'asc' } },
+      }),
+      this.prisma.submission.findMany({
+        where: { exerciseId: exercise.id },
+        select: { id: true, userId: true, status: true, late: true, createdAt: true, result: { select: { testAccuracy: true } } },
+      }),
     ]);
-    const rows = classRows(enrolled.map((e) => e.user), subs.map((s) => ({ ...s, testAccuracy: s.result?.testAccuracy ?? null })));
+    const rows = classRows(
+      enrolled.map((e) => e.user),
+      subs.map((s) => ({ ...s, testAccuracy: s.result?.testAccuracy ?? null })),
+    );
     return { exercise: slug, minTestAccuracy: exercise.policy?.minTestAccuracy ?? 0, summary: classSummary(rows), rows };
   }
 
@@ -50,12 +60,19 @@ export class ClassResultsController {
    */
   @Post(':slug/regrade')
   @HttpCode(200)
-  async regrade(@Caller() caller: AuthContext, @Param('slug') slug: string, @Body(new ZodPipe(ZRegradeRequest)) body: TRegradeRequest): Promise<TRegradeResult> {
+  async regrade(
+    @Caller() caller: AuthContext,
+    @Param('slug') slug: string,
+    @Body(new ZodPipe(ZRegradeRequest)) body: TRegradeRequest,
+  ): Promise<TRegradeResult> {
     const { exercise } = await this.access.exercise(caller, slug, 'staff');
     const policy = exercise.policy;
     if (!policy) throw new ApiError(409, 'no_policy', `exercise "${slug}" has no grading policy yet`);
     const ids = [...new Set(body.submissionIds)];
-    const found = await this.prisma.submission.findMany({ where: { id: { in: ids }, exerciseId: exercise.id }, include: { result: { select: { testAccuracy: true } } } });
+    const found = await this.prisma.submission.findMany({
+      where: { id: { in: ids }, exerciseId: exercise.id },
+      include: { result: { select: { testAccuracy: true } } },
+    });
     const byId = new Map(found.map((s) => [s.id, s]));
     const skipped: TRegradeResult['skipped'] = [];
     const changed: string[] = [];
@@ -63,23 +80,55 @@ export class ClassResultsController {
     await this.prisma.$transaction(async (tx) => {
       for (const id of ids) {
         const s = byId.get(id);
-        if (!s) { skipped.push({ id, reason: 'not a submission of this exercise' }); continue; }
+        if (!s) {
+          skipped.push({ id, reason: 'not a submission of this exercise' });
+          continue;
+        }
         if (body.mode === 'redecide') {
-          if (!s.result || (s.status !== 'PASSED' && s.status !== 'FAILED')) { skipped.push({ id, reason: `no stored result to re-decide (status ${s.status})` }); continue; }
+          if (!s.result || (s.status !== 'PASSED' && s.status !== 'FAILED')) {
+            skipped.push({ id, reason: `no stored result to re-decide (status ${s.status})` });
+            continue;
+          }
           const status = s.result.testAccuracy >= policy.minTestAccuracy ? 'PASSED' : 'FAILED';
-          if (status === s.status) { skipped.push({ id, reason: `already ${status}` }); continue; }
+          if (status === s.status) {
+            skipped.push({ id, reason: `already ${status}` });
+            continue;
+          }
           await tx.submission.update({ where: { id }, data: { status } });
           changed.push(id);
         } else {
-          if (!s.modelSpec || !['PASSED', 'FAILED', 'ERROR'].includes(s.status)) { skipped.push({ id, reason: `cannot retrain a ${s.status} submission` }); continue; }
+          if (!s.modelSpec || !['PASSED', 'FAILED', 'ERROR'].includes(s.status)) {
+            skipped.push({ id, reason: `cannot retrain a ${s.status} submission` });
+            continue;
+          }
           await tx.result.deleteMany({ where: { submissionId: id } });
           await tx.artifact.deleteMany({ where: { submissionId: id } });
-          await tx.submission.update({ where: { id }, data: { status: 'QUEUED', queuedAt: new Date(), startedAt: null, finishedAt: null, errorMessage: null, infraError: false, policyVersion: policy.version, reusedFromId: null } });
+          await tx.submission.update({
+            where: { id },
+            data: {
+              status: 'QUEUED',
+              queuedAt: new Date(),
+              startedAt: null,
+              finishedAt: null,
+              errorMessage: null,
+              infraError: false,
+              policyVersion: policy.version,
+              reusedFromId: null,
+            },
+          });
           changed.push(id);
           toQueue.push(id);
         }
       }
-      await tx.auditLog.create({ data: { actorId: caller.userId, action: `submission.regrade.${body.mode}`, entityType: 'Exercise', entityId: exercise.id, data: { changed, skipped, policyVersion: policy.version } } });
+      await tx.auditLog.create({
+        data: {
+          actorId: caller.userId,
+          action: `submission.regrade.${body.mode}`,
+          entityType: 'Exercise',
+          entityId: exercise.id,
+          data: { changed, skipped, policyVersion: policy.version },
+        },
+      });
     });
     for (const id of toQueue) await this.submissions.requeue(id);
     return { mode: body.mode, changed, skipped };

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { classRows, classSummary, median } from './class-summary';
 
 const at = (s: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, s));
-const students = [{ id: 'a', email: 'a@x', name: 'A' }, { id: 'b', email: 'b@x', name: 'B' }, { id: 'c', email: 'c@x', name: 'C' }];
+const students = [
+  { id: 'a', email: 'a@x', name: 'A' },
+  { id: 'b', email: 'b@x', name: 'B' },
+  { id: 'c', email: 'c@x', name: 'C' },
+];
 
 describe('class results', () => {
   it('computes best, latest, attempts, passed, last time and late flag per student', () => {
@@ -12,7 +16,18 @@ describe('class results', () => {
       { userId: 'a', id: '2', status: 'REJECTED', late: false, createdAt: at(2), testAccuracy: null },
       { userId: 'b', id: '4', status: 'QUEUED', late: false, createdAt: at(4), testAccuracy: null },
     ]);
-    expect(rows[0]).toEqual({ userId: 'a', email: 'a@x', name: 'A', attempts: 2, bestTestAccuracy: 0.7, latestTestAccuracy: 0.4, passed: true, lastSubmissionAt: at(3).toISOString(), late: true, latestSubmissionId: '3' });
+    expect(rows[0]).toEqual({
+      userId: 'a',
+      email: 'a@x',
+      name: 'A',
+      attempts: 2,
+      bestTestAccuracy: 0.7,
+      latestTestAccuracy: 0.4,
+      passed: true,
+      lastSubmissionAt: at(3).toISOString(),
+      late: true,
+      latestSubmissionId: '3',
+    });
     expect(rows[1]).toMatchObject({ attempts: 1, bestTestAccuracy: null, passed: false, latestSubmissionId: '4' });
     expect(rows[2]).toMatchObject({ attempts: 0, lastSubmissionAt: null, late: false, latestSubmissionId: null });
   });

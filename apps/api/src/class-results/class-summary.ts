@@ -1,6 +1,13 @@
 import type { TClassResultRow, TClassResults } from '@epoch/contracts';
 
-export interface TSubmissionFact { userId: string; status: string; late: boolean; createdAt: Date; id: string; testAccuracy: number | null }
+export interface TSubmissionFact {
+  userId: string;
+  status: string;
+  late: boolean;
+  createdAt: Date;
+  id: string;
+  testAccuracy: number | null;
+}
 
 /** One row per student from their submissions (any order): attempts exclude rejected and cancelled ones. */
 export function classRows(students: { id: string; email: string; name: string }[], facts: TSubmissionFact[]): TClassResultRow[] {
@@ -11,7 +18,9 @@ export function classRows(students: { id: string; email: string; name: string }[
     const graded = mine.filter((f) => f.testAccuracy !== null);
     const latest = mine.at(-1);
     return {
-      userId: u.id, email: u.email, name: u.name,
+      userId: u.id,
+      email: u.email,
+      name: u.name,
       attempts: mine.filter((f) => f.status !== 'REJECTED' && f.status !== 'CANCELLED').length,
       bestTestAccuracy: graded.length ? Math.max(...graded.map((f) => f.testAccuracy as number)) : null,
       latestTestAccuracy: graded.at(-1)?.testAccuracy ?? null,
@@ -42,10 +51,28 @@ export function classSummary(rows: TClassResultRow[]): TClassResults['summary'] 
   return { students: rows.length, withResult: best.length, passed, passRate: rows.length ? passed / rows.length : 0, medianBest: median(best), distribution };
 }
 
-export const CSV_COLUMNS = ['email', 'name', 'user_id', 'attempts', 'best_test_accuracy', 'latest_test_accuracy', 'passed', 'last_submission_at', 'late'] as const;
+export const CSV_COLUMNS = [
+  'email',
+  'name',
+  'user_id',
+  'attempts',
+  'best_test_accuracy',
+  'latest_test_accuracy',
+  'passed',
+  'last_submission_at',
+  'late',
+] as const;
 
 export function csvRecords(rows: TClassResultRow[]): (string | number)[][] {
   return rows.map((r) => [
-    r.email, r.name, r.userId, r.attempts, r.bestTestAccuracy ?? '', r.latestTestAccuracy ?? '', r.passed ? 'yes' : 'no', r.lastSubmissionAt ?? '', r.late ? 'yes' : 'no',
+    r.email,
+    r.name,
+    r.userId,
+    r.attempts,
+    r.bestTestAccuracy ?? '',
+    r.latestTestAccuracy ?? '',
+    r.passed ? 'yes' : 'no',
+    r.lastSubmissionAt ?? '',
+    r.late ? 'yes' : 'no',
   ]);
 }

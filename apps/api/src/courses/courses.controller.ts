@@ -13,7 +13,10 @@ const FIGURE = /^[a-z0-9][a-z0-9-]*\.(svg|png)$/;
 @Public()
 @Controller('api/courses')
 export class CoursesController {
-  constructor(@Inject(PRISMA) private readonly prisma: EpochPrismaClient, @Inject(API_CONFIG) private readonly config: TApiConfig) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
+    @Inject(API_CONFIG) private readonly config: TApiConfig,
+  ) {}
 
   @Get()
   async list(): Promise<TCourseList> {
@@ -51,8 +54,14 @@ export class CoursesController {
     if (!lesson || !step) throw new NotFoundException({ error: { code: 'not_found', message: `no step "${stepSlug}" in ${slug}/${lessonSlug}` } });
     const ref = (s: { slug: string; title: string; position: number } | undefined) => (s ? { slug: s.slug, title: s.title, position: s.position } : null);
     return {
-      courseSlug: slug, lessonSlug, slug: step.slug, title: step.title, position: step.position, body: step.body,
-      prev: ref(lesson.steps[index - 1]), next: ref(lesson.steps[index + 1]),
+      courseSlug: slug,
+      lessonSlug,
+      slug: step.slug,
+      title: step.title,
+      position: step.position,
+      body: step.body,
+      prev: ref(lesson.steps[index - 1]),
+      next: ref(lesson.steps[index + 1]),
     };
   }
 

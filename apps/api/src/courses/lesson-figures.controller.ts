@@ -12,7 +12,10 @@ import { LessonFiguresService } from './lesson-figures.service';
 @Public()
 @Controller('api/courses/:slug/data-figures')
 export class LessonFiguresController {
-  constructor(@Inject(PRISMA) private readonly prisma: EpochPrismaClient, @Inject(LessonFiguresService) private readonly figures: LessonFiguresService) {}
+  constructor(
+    @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
+    @Inject(LessonFiguresService) private readonly figures: LessonFiguresService,
+  ) {}
 
   private async load(slug: string, name: string, q: TLessonFigureQuery): Promise<TRenderedFigure> {
     const figure = ZLessonFigureName.safeParse(name);
@@ -30,14 +33,23 @@ export class LessonFiguresController {
 
   /** What the figure shows (title, caption, pictures, chart data), or why it cannot be shown on this server. */
   @Get(':name')
-  async figure(@Param('slug') slug: string, @Param('name') name: string, @Query(new ZodPipe(ZLessonFigureQuery, 'query')) q: TLessonFigureQuery): Promise<TLessonFigureView> {
+  async figure(
+    @Param('slug') slug: string,
+    @Param('name') name: string,
+    @Query(new ZodPipe(ZLessonFigureQuery, 'query')) q: TLessonFigureQuery,
+  ): Promise<TLessonFigureView> {
     return (await this.load(slug, name, q)).view;
   }
 
   /** One picture of a figure (PNG). */
   @Get(':name/:file')
   @Header('Cache-Control', 'public, max-age=300')
-  async image(@Param('slug') slug: string, @Param('name') name: string, @Param('file') file: string, @Query(new ZodPipe(ZLessonFigureQuery, 'query')) q: TLessonFigureQuery): Promise<StreamableFile> {
+  async image(
+    @Param('slug') slug: string,
+    @Param('name') name: string,
+    @Param('file') file: string,
+    @Query(new ZodPipe(ZLessonFigureQuery, 'query')) q: TLessonFigureQuery,
+  ): Promise<StreamableFile> {
     const figure = await this.load(slug, name, q);
     if (figure.view.status === 'unavailable') throw new ApiError(404, 'figure_unavailable', figure.view.message);
     const png = figure.files.get(file);

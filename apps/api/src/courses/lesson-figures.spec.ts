@@ -13,9 +13,17 @@ const src = (file: string) => `/figures/${file}`;
 /** A dataset read as the service makes it: `labels` at the asked positions, images of one grey each. */
 function sample(labels: readonly number[]): TCacheSampleRead {
   const manifest = {
-    formatVersion: 1, createdAt: '2026-01-02T03:04:05.000Z', classNames: [...CIFAR10_CLASS_NAMES], layout: '', order: '',
+    formatVersion: 1,
+    createdAt: '2026-01-02T03:04:05.000Z',
+    classNames: [...CIFAR10_CLASS_NAMES],
+    layout: '',
+    order: '',
     source: { path: 'x', size: 1, mtimeMs: 0, fingerprint: 'x', kind: 'images-archive' },
-    splits: { train: { offset: 0, count: 25, perClass: [] }, validation: { offset: 25, count: 0, perClass: [] }, test: { offset: 25, count: 25, perClass: [] } },
+    splits: {
+      train: { offset: 0, count: 25, perClass: [] },
+      validation: { offset: 25, count: 0, perClass: [] },
+      test: { offset: 25, count: 25, perClass: [] },
+    },
     files: { images: { name: 'images.u8', bytes: 0, sha256: '0'.repeat(64) }, labels: { name: 'labels.u8', bytes: 0, sha256: '0'.repeat(64) } },
   } as TCacheManifest;
   const images = new Uint8Array(labels.length * IMAGE_BYTES).map((_, i) => (Math.floor(i / IMAGE_BYTES) * 10) % 256);
@@ -23,7 +31,9 @@ function sample(labels: readonly number[]): TCacheSampleRead {
 }
 
 describe("the demo course's reference runs", () => {
-  const models = readdirSync(join(contentDir, COURSE, 'reference-runs'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+  const models = readdirSync(join(contentDir, COURSE, 'reference-runs'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
 
   it('are the runs the lesson figures default to', () => {
     expect(models.sort()).toEqual(['dense', 'model3']);
@@ -35,13 +45,19 @@ describe("the demo course's reference runs", () => {
       expect(run.history).toHaveLength(run.result.epochs);
       expect(run.predictions?.map((p) => p.index)).toEqual(Array.from({ length: 25 }, (_, i) => i));
       const solution = readFileSync(join(contentDir, run.result.file.replace(/^exercises\//, '')), 'utf8');
-      expect(checkSource(solution).hash, `${run.result.file} changed since its reference run: grade it again (see reference-runs/README.md)`).toBe(run.result.hash);
+      expect(checkSource(solution).hash, `${run.result.file} changed since its reference run: grade it again (see reference-runs/README.md)`).toBe(
+        run.result.hash,
+      );
     });
   }
 
   it('model3 has the feature maps of its three convolution layers; both runs saw the same test labels', async () => {
     const [dense, model3] = await Promise.all([loadReferenceRun(contentDir, COURSE, 'dense'), loadReferenceRun(contentDir, COURSE, 'model3')]);
-    expect(model3.featureMaps?.layers.map((l) => [l.layerName, l.shape])).toEqual([['conv2d', [32, 32, 32]], ['conv2d_1', [16, 16, 32]], ['conv2d_2', [8, 8, 64]]]);
+    expect(model3.featureMaps?.layers.map((l) => [l.layerName, l.shape])).toEqual([
+      ['conv2d', [32, 32, 32]],
+      ['conv2d_1', [16, 16, 32]],
+      ['conv2d_2', [8, 8, 64]],
+    ]);
     expect(dense.predictions?.map((p) => p.label)).toEqual(model3.predictions?.map((p) => p.label));
   });
 
@@ -61,7 +77,13 @@ describe('renderLessonFigure', () => {
 
   it('draws the training grid from the dataset: one PNG with its size, labels in the alt text', () => {
     const f = renderLessonFigure('training-grid', null, sample(Array.from({ length: 25 }, (_, i) => i % 10)), src);
-    expect(f.view).toMatchObject({ status: 'ready', name: 'training-grid', model: null, history: null, caption: expect.stringContaining('prepared 2026-01-02') });
+    expect(f.view).toMatchObject({
+      status: 'ready',
+      name: 'training-grid',
+      model: null,
+      history: null,
+      caption: expect.stringContaining('prepared 2026-01-02'),
+    });
     if (f.view.status !== 'ready') return;
     expect(f.view.images).toHaveLength(1);
     const img = f.view.images[0]!;
@@ -73,10 +95,18 @@ describe('renderLessonFigure', () => {
 
   it('says how to get the dataset when it is not prepared, and why when the cache cannot be read', () => {
     const none = renderLessonFigure('training-grid', null, { ok: false, reason: 'no cache yet' }, src);
-    expect(none.view).toEqual({ status: 'unavailable', name: 'training-grid', model: null, title: '25 training images with their labels', message: NOT_PREPARED });
+    expect(none.view).toEqual({
+      status: 'unavailable',
+      name: 'training-grid',
+      model: null,
+      title: '25 training images with their labels',
+      message: NOT_PREPARED,
+    });
     expect(NOT_PREPARED).toContain('./epoch data prepare');
     const corrupt = renderLessonFigure('training-grid', null, { ok: false, reason: 'the cache is corrupt: x' }, src);
-    expect(corrupt.view.status === 'unavailable' && corrupt.view.message).toBe("This figure is drawn from CIFAR-10, but this server's prepared copy cannot be read (the cache is corrupt: x). An administrator can prepare it again with `./epoch data prepare`.");
+    expect(corrupt.view.status === 'unavailable' && corrupt.view.message).toBe(
+      "This figure is drawn from CIFAR-10, but this server's prepared copy cannot be read (the cache is corrupt: x). An administrator can prepare it again with `./epoch data prepare`.",
+    );
     expect(corrupt.files.size).toBe(0);
   });
 
@@ -87,7 +117,9 @@ describe('renderLessonFigure', () => {
     expect(f.view).toMatchObject({ status: 'ready', model: 'dense', title: 'Training and validation accuracy of the dense network', images: [] });
     if (f.view.status !== 'ready') return;
     expect(f.view.history).toHaveLength(10);
-    expect(f.view.caption).toMatch(/^Epoch's reference run of cifar10-dense\/solution\.py: 10 epochs on the full training data \(batch 64, seed 42, wasm backend\), 37\.4% on the 10,000 test images\. After the last epoch: \d+\.\d% on the training data, \d+\.\d% on the validation data\.$/);
+    expect(f.view.caption).toMatch(
+      /^Epoch's reference run of cifar10-dense\/solution\.py: 10 epochs on the full training data \(batch 64, seed 42, wasm backend\), 37\.4% on the 10,000 test images\. After the last epoch: \d+\.\d% on the training data, \d+\.\d% on the validation data\.$/,
+    );
   });
 
   it("shows the run's predictions on the dataset's test images only when they are the images the run saw", async () => {
@@ -106,6 +138,8 @@ describe('renderLessonFigure', () => {
     expect(need).toEqual({ split: 'test', indices: [0], labels: [model3.predictions![0]!.label] });
     const f = renderLessonFigure('feature-maps', model3, sample(need.labels as number[]), src);
     expect(f.view.status === 'ready' && f.view.images.map((i) => i.src)).toEqual(['/figures/conv2d.png', '/figures/conv2d_1.png', '/figures/conv2d_2.png']);
-    expect(f.view.status === 'ready' && f.view.caption).toMatch(/^Test image 0 \(a \w+\) and what each convolution layer makes of it \(conv2d: 32 maps of 32×32; conv2d_1: 32 maps of 16×16; conv2d_2: 64 maps of 8×8\)/);
+    expect(f.view.status === 'ready' && f.view.caption).toMatch(
+      /^Test image 0 \(a \w+\) and what each convolution layer makes of it \(conv2d: 32 maps of 32×32; conv2d_1: 32 maps of 16×16; conv2d_2: 64 maps of 8×8\)/,
+    );
   });
 });

@@ -2,9 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import {
-  ZReferenceRunFeatureMaps, ZReferenceRunHistory, ZReferenceRunPredictions, ZReferenceRunResult,
-  type TLessonFigureName, type TLessonFigureView, type TReferenceRunFeatureMaps, type TReferenceRunHistory,
-  type TReferenceRunPredictions, type TReferenceRunResult,
+  ZReferenceRunFeatureMaps,
+  ZReferenceRunHistory,
+  ZReferenceRunPredictions,
+  ZReferenceRunResult,
+  type TLessonFigureName,
+  type TLessonFigureView,
+  type TReferenceRunFeatureMaps,
+  type TReferenceRunHistory,
+  type TReferenceRunPredictions,
+  type TReferenceRunResult,
 } from '@epoch/contracts';
 import type { TCacheSample, TCacheSampleRead, TCacheSplitName } from '@epoch/datasets';
 import { featureMapsPlot, imageGrid, predictionGrid } from '@epoch/plots';
@@ -75,7 +82,10 @@ export async function loadReferenceRun(contentDir: string, course: string, model
 }
 
 /** The test images a figure needs from the dataset, and the labels the run saw at those positions. */
-export function neededImages(name: TLessonFigureName, run: TReferenceRun | null): { split: TCacheSplitName; indices: number[]; labels: (number | null)[] } | null {
+export function neededImages(
+  name: TLessonFigureName,
+  run: TReferenceRun | null,
+): { split: TCacheSplitName; indices: number[]; labels: (number | null)[] } | null {
   switch (name) {
     case 'training-grid':
       return { split: 'train', indices: Array.from({ length: GRID }, (_, i) => i), labels: Array.from({ length: GRID }, () => null) };
@@ -105,16 +115,21 @@ export interface TRenderedFigure {
 }
 
 const unavailable = (name: TLessonFigureName, model: string | null, title: string, message: string): TRenderedFigure => ({
-  view: { status: 'unavailable', name, model, title, message }, files: new Map(),
+  view: { status: 'unavailable', name, model, title, message },
+  files: new Map(),
 });
 
 function title(name: TLessonFigureName, run: TReferenceRun | null): string {
   const what = run ? (run.model === 'dense' ? 'the dense network' : run.model) : '';
   switch (name) {
-    case 'training-grid': return '25 training images with their labels';
-    case 'accuracy-curve': return `Training and validation accuracy of ${what}`;
-    case 'prediction-grid': return `Predictions of ${what} on 25 test images`;
-    case 'feature-maps': return `Feature maps of ${what} for one test image`;
+    case 'training-grid':
+      return '25 training images with their labels';
+    case 'accuracy-curve':
+      return `Training and validation accuracy of ${what}`;
+    case 'prediction-grid':
+      return `Predictions of ${what} on 25 test images`;
+    case 'feature-maps':
+      return `Feature maps of ${what} for one test image`;
   }
 }
 
@@ -122,8 +137,10 @@ function title(name: TLessonFigureName, run: TReferenceRun | null): string {
 function provenance(run: TReferenceRun): string {
   const r = run.result;
   const data = r.limitTrain ? `${count(r.limitTrain)} training images` : 'the full training data';
-  return `Epoch's reference run of ${r.file.replace(/^exercises\/[^/]+\//, '')}: ${r.epochs} epochs on ${data} (batch ${r.batchSize}, seed ${r.seed}, ${r.backend.name} backend), `
-    + `${pct(r.testAccuracy)} on the ${count(r.testImages)} test images.`;
+  return (
+    `Epoch's reference run of ${r.file.replace(/^exercises\/[^/]+\//, '')}: ${r.epochs} epochs on ${data} (batch ${r.batchSize}, seed ${r.seed}, ${r.backend.name} backend), ` +
+    `${pct(r.testAccuracy)} on the ${count(r.testImages)} test images.`
+  );
 }
 
 /**
@@ -131,23 +148,36 @@ function provenance(run: TReferenceRun): string {
  * API path of a picture from its file name.
  */
 export function renderLessonFigure(
-  name: TLessonFigureName, run: TReferenceRun | null, sample: TCacheSampleRead | null, src: (file: string) => string,
+  name: TLessonFigureName,
+  run: TReferenceRun | null,
+  sample: TCacheSampleRead | null,
+  src: (file: string) => string,
 ): TRenderedFigure {
   const model = run?.model ?? null;
   const heading = title(name, run);
   const need = neededImages(name, run);
   let data: TCacheSample | null = null;
   if (need) {
-    if (need.indices.length === 0) return unavailable(name, model, heading, `The reference run "${model}" has no ${name === 'feature-maps' ? 'feature maps' : 'predictions'} to show.`);
+    if (need.indices.length === 0)
+      return unavailable(name, model, heading, `The reference run "${model}" has no ${name === 'feature-maps' ? 'feature maps' : 'predictions'} to show.`);
     if (!sample || !sample.ok) {
-      return unavailable(name, model, heading, sample && sample.reason !== 'no cache yet'
-        ? `This figure is drawn from CIFAR-10, but this server's prepared copy cannot be read (${sample.reason}). An administrator can prepare it again with \`./epoch data prepare\`.`
-        : NOT_PREPARED);
+      return unavailable(
+        name,
+        model,
+        heading,
+        sample && sample.reason !== 'no cache yet'
+          ? `This figure is drawn from CIFAR-10, but this server's prepared copy cannot be read (${sample.reason}). An administrator can prepare it again with \`./epoch data prepare\`.`
+          : NOT_PREPARED,
+      );
     }
     data = sample.sample;
     if (need.labels.some((l, i) => l !== null && l !== data!.labels[i])) {
-      return unavailable(name, model, heading,
-        'This server\'s copy of CIFAR-10 holds other test images at these positions than the copy the reference run used (it was prepared from another source), so the run\'s results cannot be shown on them.');
+      return unavailable(
+        name,
+        model,
+        heading,
+        "This server's copy of CIFAR-10 holds other test images at these positions than the copy the reference run used (it was prepared from another source), so the run's results cannot be shown on them.",
+      );
     }
   }
   const files = new Map<string, Uint8Array>();
@@ -161,33 +191,85 @@ export function renderLessonFigure(
       const grid = imageGrid({ images: data!.images, labels: data!.labels, classNames: data!.classNames, title: 'The first 25 training images' });
       add('training-grid.png', grid.png, `25 CIFAR-10 training images: ${grid.data.tiles.map((t) => t.labelName).join(', ')}`);
       const prepared = data!.manifest.createdAt.slice(0, 10);
-      return { files, view: { status: 'ready', name, model, title: heading, images, history: null,
-        caption: `The first 25 images of the lesson's training split, read from this server's copy of CIFAR-10 (prepared ${prepared} from ${data!.manifest.source.kind.replace('-', ' ')}), each titled with its class.` } };
+      return {
+        files,
+        view: {
+          status: 'ready',
+          name,
+          model,
+          title: heading,
+          images,
+          history: null,
+          caption: `The first 25 images of the lesson's training split, read from this server's copy of CIFAR-10 (prepared ${prepared} from ${data!.manifest.source.kind.replace('-', ' ')}), each titled with its class.`,
+        },
+      };
     }
     case 'accuracy-curve': {
       if (!run?.history) return unavailable(name, model, heading, `The reference run "${model}" has no per-epoch history.`);
       const last = run.history[run.history.length - 1]!;
-      const history = run.history.map((h) => ({ attempt: 1, epoch: h.epoch, loss: h.loss, accuracy: h.accuracy, valLoss: h.valLoss, valAccuracy: h.valAccuracy, seconds: h.seconds }));
-      return { files, view: { status: 'ready', name, model, title: heading, images, history,
-        caption: `${provenance(run)} After the last epoch: ${pct(last.accuracy)} on the training data, ${last.valAccuracy === null ? 'no validation score' : `${pct(last.valAccuracy)} on the validation data`}.` } };
+      const history = run.history.map((h) => ({
+        attempt: 1,
+        epoch: h.epoch,
+        loss: h.loss,
+        accuracy: h.accuracy,
+        valLoss: h.valLoss,
+        valAccuracy: h.valAccuracy,
+        seconds: h.seconds,
+      }));
+      return {
+        files,
+        view: {
+          status: 'ready',
+          name,
+          model,
+          title: heading,
+          images,
+          history,
+          caption: `${provenance(run)} After the last epoch: ${pct(last.accuracy)} on the training data, ${last.valAccuracy === null ? 'no validation score' : `${pct(last.valAccuracy)} on the validation data`}.`,
+        },
+      };
     }
     case 'prediction-grid': {
       const preds = run!.predictions!.slice(0, GRID);
       const grid = predictionGrid({ images: data!.images, actual: data!.labels, predicted: preds.map((p) => p.predicted), classNames: data!.classNames });
       add('prediction-grid.png', grid.png, `${grid.data.shown} test images with predicted (P) and actual (A) classes; ${grid.data.correct} right`);
-      return { files, view: { status: 'ready', name, model, title: heading, images, history: null,
-        caption: `P: the predicted class, A: the actual class; green when right, red when wrong. ${grid.data.correct} of these ${grid.data.shown} are right. ${provenance(run!)}` } };
+      return {
+        files,
+        view: {
+          status: 'ready',
+          name,
+          model,
+          title: heading,
+          images,
+          history: null,
+          caption: `P: the predicted class, A: the actual class; green when right, red when wrong. ${grid.data.correct} of these ${grid.data.shown} are right. ${provenance(run!)}`,
+        },
+      };
     }
     case 'feature-maps': {
       const maps = run!.featureMaps!;
       for (const layer of maps.layers) {
         const [height, width, channels] = layer.shape;
         const plot = featureMapsPlot({ layerName: layer.layerName, maps: Float32Array.from(layer.values), height, width, channels, image: data!.images });
-        add(`${layer.layerName}.png`, plot.png, `The ${channels} feature maps (${height}×${width}) of layer ${layer.layerName} for the test image shown beside its title`);
+        add(
+          `${layer.layerName}.png`,
+          plot.png,
+          `The ${channels} feature maps (${height}×${width}) of layer ${layer.layerName} for the test image shown beside its title`,
+        );
       }
       const shapes = maps.layers.map((l) => `${l.layerName}: ${l.shape[2]} maps of ${l.shape[0]}×${l.shape[1]}`).join('; ');
-      return { files, view: { status: 'ready', name, model, title: heading, images, history: null,
-        caption: `Test image ${maps.testImage} (a ${data!.classNames[data!.labels[0]!]}) and what each convolution layer makes of it (${shapes}); each map is scaled to its own range, dark for low and yellow for high. ${provenance(run!)}` } };
+      return {
+        files,
+        view: {
+          status: 'ready',
+          name,
+          model,
+          title: heading,
+          images,
+          history: null,
+          caption: `Test image ${maps.testImage} (a ${data!.classNames[data!.labels[0]!]}) and what each convolution layer makes of it (${shapes}); each map is scaled to its own range, dark for low and yellow for high. ${provenance(run!)}`,
+        },
+      };
     }
   }
 }

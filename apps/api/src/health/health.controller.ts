@@ -11,7 +11,11 @@ export interface HealthReport {
   status: 'ok' | 'degraded';
   checks: { postgres: CheckResult; redis: CheckResult };
 }
-interface CheckResult { ok: boolean; ms: number; error?: string }
+interface CheckResult {
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
 
 async function timed(fn: () => Promise<unknown>): Promise<CheckResult> {
   const t = performance.now();
@@ -60,7 +64,14 @@ export class HealthController {
     const live = redis.ok ? await withTimeout(this.progress.liveWorkers(), 2000).catch(() => null) : null;
     const workers = live?.total ?? null;
     const warnings = workers === 0 ? ['no grader is alive: submissions wait in the queue'] : [];
-    const report = { status: postgres.ok && redis.ok ? 'ok' as const : 'degraded' as const, checks: { postgres, redis }, queue, workers, gpuWorkers: live?.gpu ?? null, warnings };
+    const report = {
+      status: postgres.ok && redis.ok ? ('ok' as const) : ('degraded' as const),
+      checks: { postgres, redis },
+      queue,
+      workers,
+      gpuWorkers: live?.gpu ?? null,
+      warnings,
+    };
     if (report.status !== 'ok') throw new HttpException(report, HttpStatus.SERVICE_UNAVAILABLE);
     return report;
   }

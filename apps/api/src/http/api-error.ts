@@ -5,7 +5,12 @@ export type TErrorDetail = { path: string; message: string };
 
 /** An error answered in the API's one error format: `{ error: { code, message, details? } }`. */
 export class ApiError extends HttpException {
-  constructor(status: number, readonly code: string, message: string, readonly details?: TErrorDetail[]) {
+  constructor(
+    status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: TErrorDetail[],
+  ) {
     super({ error: { code, message, ...(details ? { details } : {}) } } satisfies TApiError, status);
   }
 }

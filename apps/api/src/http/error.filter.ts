@@ -4,8 +4,15 @@ import type { Logger } from 'pino';
 import { ZApiError } from '@epoch/contracts';
 
 const CODES: Record<number, string> = {
-  400: 'invalid_request', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
-  409: 'conflict', 413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'too_many_requests',
+  400: 'invalid_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
 };
 
 /** Turns any error into the API's one error format; unexpected errors are logged and answered without details. */
@@ -23,9 +30,15 @@ export function errorBody(e: unknown): { status: number; body: unknown; unexpect
   // body-parser's errors (too large, malformed JSON) carry an HTTP status and a type.
   if (typeof e === 'object' && e !== null && 'status' in e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     const type = 'type' in e ? String(e.type) : '';
-    if (type === 'entity.too.large') return { status: 413, body: { error: { code: 'payload_too_large', message: 'the request body is too large' } }, unexpected: false };
-    if (type === 'entity.parse.failed') return { status: 400, body: { error: { code: 'malformed_json', message: 'the request body is not valid JSON' } }, unexpected: false };
-    return { status: e.status, body: { error: { code: CODES[e.status] ?? 'invalid_request', message: e instanceof Error ? e.message : 'bad request' } }, unexpected: false };
+    if (type === 'entity.too.large')
+      return { status: 413, body: { error: { code: 'payload_too_large', message: 'the request body is too large' } }, unexpected: false };
+    if (type === 'entity.parse.failed')
+      return { status: 400, body: { error: { code: 'malformed_json', message: 'the request body is not valid JSON' } }, unexpected: false };
+    return {
+      status: e.status,
+      body: { error: { code: CODES[e.status] ?? 'invalid_request', message: e instanceof Error ? e.message : 'bad request' } },
+      unexpected: false,
+    };
   }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: { code: 'internal', message: 'internal error; it has been logged' } }, unexpected: true };
 }

@@ -9,7 +9,10 @@ export function issuesToDetails(error: z.ZodError): { path: string; message: str
 
 /** Validates a body or query against a zod schema; a mismatch is a 400 naming every bad field. */
 export class ZodPipe<T extends z.ZodType> implements PipeTransform<unknown, z.infer<T>> {
-  constructor(private readonly schema: T, private readonly what: 'body' | 'query' = 'body') {}
+  constructor(
+    private readonly schema: T,
+    private readonly what: 'body' | 'query' = 'body',
+  ) {}
   transform(value: unknown): z.infer<T> {
     const r = this.schema.safeParse(value ?? (this.what === 'query' ? {} : undefined));
     if (r.success) return r.data;

@@ -33,7 +33,20 @@ describe('the OpenAPI document', () => {
   });
 
   it('is OpenAPI 3.1 with request and response schemas from the zod contracts', () => {
-    const doc = openApiDocument() as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> }; responses: Record<string, unknown>; parameters?: { name: string; in: string }[] }>> };
+    const doc = openApiDocument() as {
+      openapi: string;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; required?: string[] } }> };
+            responses: Record<string, unknown>;
+            parameters?: { name: string; in: string }[];
+          }
+        >
+      >;
+    };
     expect(doc.openapi).toBe('3.1.0');
     const post = doc.paths['/api/submissions']?.['post'];
     expect(Object.keys(post?.requestBody?.content['application/json']?.schema.properties ?? {}).sort()).toEqual(['exercise', 'source']);

@@ -9,8 +9,14 @@ const schema = (s: z.ZodType, io: 'input' | 'output'): TJson => {
 };
 
 const ERRORS: Record<string, string> = {
-  '400': 'Invalid request (details name each bad field)', '401': 'Not signed in', '403': 'Not allowed (or CSRF token missing)',
-  '404': 'Not found, or not yours', '409': 'Conflict', '413': 'Body or source too large', '423': 'Account locked', '429': 'Rate limited or quota exhausted',
+  '400': 'Invalid request (details name each bad field)',
+  '401': 'Not signed in',
+  '403': 'Not allowed (or CSRF token missing)',
+  '404': 'Not found, or not yours',
+  '409': 'Conflict',
+  '413': 'Body or source too large',
+  '423': 'Account locked',
+  '429': 'Rate limited or quota exhausted',
 };
 
 function errorsFor(r: TRouteDoc): string[] {
@@ -59,13 +65,20 @@ export function openApiDocument(): TJson {
   const errorSchema = schema(ERROR_SCHEMA, 'output');
   return {
     openapi: '3.1.0',
-    info: { title: 'Epoch API', version: '0.1.0', description: 'Courses, submissions, live progress, results and administration of Epoch. Errors: `{ error: { code, message, details?: [{ path, message }] } }`.' },
+    info: {
+      title: 'Epoch API',
+      version: '0.1.0',
+      description:
+        'Courses, submissions, live progress, results and administration of Epoch. Errors: `{ error: { code, message, details?: [{ path, message }] } }`.',
+    },
     servers: [{ url: '/' }],
     security: [{ session: [] }],
     paths,
     components: {
       securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'epoch_session' } },
-      responses: Object.fromEntries(Object.entries(ERRORS).map(([c, d]) => [`E${c}`, { description: d, content: { 'application/json': { schema: errorSchema } } }])),
+      responses: Object.fromEntries(
+        Object.entries(ERRORS).map(([c, d]) => [`E${c}`, { description: d, content: { 'application/json': { schema: errorSchema } } }]),
+      ),
     },
   };
 }

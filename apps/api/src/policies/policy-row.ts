@@ -26,7 +26,8 @@ export function studentPolicyView(row: GradingPolicy): TStudentPolicyView {
 
 /** Field-by-field comparison in contract form (dates normalised to ISO). */
 export function samePolicy(a: TGradingPolicy, b: TGradingPolicy): boolean {
-  const norm = (p: TGradingPolicy) => JSON.stringify({ ...p, deadline: p.deadline === null ? null : new Date(p.deadline).toISOString() }, Object.keys(p).sort());
+  const norm = (p: TGradingPolicy) =>
+    JSON.stringify({ ...p, deadline: p.deadline === null ? null : new Date(p.deadline).toISOString() }, Object.keys(p).sort());
   return norm(a) === norm(b);
 }
 
@@ -58,7 +59,12 @@ export function policyChanges(oldValues: unknown, newValues: unknown): Pick<TPol
   const after = obj(newValues);
   const initial = Object.keys(before).length === 0;
   const known = new Set<string>(POLICY_FIELDS);
-  const fields = [...POLICY_FIELDS, ...Object.keys({ ...before, ...after }).filter((k) => !known.has(k)).sort()];
+  const fields = [
+    ...POLICY_FIELDS,
+    ...Object.keys({ ...before, ...after })
+      .filter((k) => !known.has(k))
+      .sort(),
+  ];
   const changes = fields.flatMap((field) => {
     if (!(field in before) && !(field in after)) return [];
     const old = initial ? null : historyValue(before[field]);

@@ -9,7 +9,13 @@ import { shownStatus } from './submission-view';
 export const TERMINAL = new Set(['PASSED', 'FAILED', 'REJECTED', 'ERROR', 'CANCELLED']);
 
 export const epochView = (m: Pick<EpochMetric, 'attempt' | 'epoch' | 'loss' | 'accuracy' | 'valLoss' | 'valAccuracy' | 'seconds'>): TEpochView => ({
-  attempt: m.attempt, epoch: m.epoch, loss: m.loss, accuracy: m.accuracy, valLoss: m.valLoss, valAccuracy: m.valAccuracy, seconds: m.seconds,
+  attempt: m.attempt,
+  epoch: m.epoch,
+  loss: m.loss,
+  accuracy: m.accuracy,
+  valLoss: m.valLoss,
+  valAccuracy: m.valAccuracy,
+  seconds: m.seconds,
 });
 
 /** Status, queue position, ETA and epochs of a submission, computed from the database (the grader's record). */
@@ -45,7 +51,8 @@ export class ProgressService {
     if (!last) return [];
     const rows = await this.prisma.epochMetric.findMany({
       where: {
-        submissionId, attempt: last.attempt,
+        submissionId,
+        attempt: last.attempt,
         ...(after ? (after.attempt === last.attempt ? { epoch: { gt: after.epoch } } : after.attempt > last.attempt ? { epoch: { lt: 0 } } : {}) : {}),
       },
       orderBy: { epoch: 'asc' },
@@ -57,7 +64,8 @@ export class ProgressService {
   async recentThroughput(): Promise<number | null> {
     const recent = await this.prisma.result.findMany({
       where: { submission: { workMacs: { not: null }, reusedFromId: null } },
-      orderBy: { createdAt: 'desc' }, take: 20,
+      orderBy: { createdAt: 'desc' },
+      take: 20,
       select: { trainingMs: true, evaluationMs: true, submission: { select: { workMacs: true } } },
     });
     const work = recent.reduce((a, r) => a + (r.submission.workMacs ?? 0), 0);

@@ -6,7 +6,13 @@ export function quotaDayStart(now = new Date()): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 }
 
-export async function quotaUsage(db: EpochPrismaClient | EpochTransactionClient, userId: string, exerciseId: string, policy: GradingPolicy, now = new Date()): Promise<TQuotaView> {
+export async function quotaUsage(
+  db: EpochPrismaClient | EpochTransactionClient,
+  userId: string,
+  exerciseId: string,
+  policy: GradingPolicy,
+  now = new Date(),
+): Promise<TQuotaView> {
   // Counted: not rejected, not cancelled, not failed by the infrastructure. Both counts in one round trip.
   const [row] = await db.$queryRaw<{ today: bigint; total: bigint }[]>`
     select count(*) filter (where "createdAt" >= ${quotaDayStart(now)}) as today, count(*) as total

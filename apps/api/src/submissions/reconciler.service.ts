@@ -25,7 +25,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
 
   private options(): TReconcileOptions {
     // Submissions younger than a few seconds are left alone: their POST may be enqueueing them right now.
-    return { graceMs: 5_000, heartbeats: { redis: this.redis, prefix: this.config.EPOCH_QUEUE_PREFIX }, gpuMinWorkMacs: this.config.EPOCH_GPU_MIN_WORK_MACS, log: this.log };
+    return {
+      graceMs: 5_000,
+      heartbeats: { redis: this.redis, prefix: this.config.EPOCH_QUEUE_PREFIX },
+      gpuMinWorkMacs: this.config.EPOCH_GPU_MIN_WORK_MACS,
+      log: this.log,
+    };
   }
 
   onApplicationBootstrap(): void {

@@ -9,7 +9,13 @@ import { ApiError, notFound } from '../http/api-error';
 import { ProgressService, TERMINAL } from './progress.service';
 import { resultHidden } from './visibility';
 
-const historyOf = (v: unknown) => (Array.isArray(v) ? v.flatMap((e) => { const r = ZEpochView.safeParse(e); return r.success ? [r.data] : []; }) : []);
+const historyOf = (v: unknown) =>
+  Array.isArray(v)
+    ? v.flatMap((e) => {
+        const r = ZEpochView.safeParse(e);
+        return r.success ? [r.data] : [];
+      })
+    : [];
 
 /** Parses an SSE `Last-Event-ID` (`attempt.epoch`); anything else starts from the beginning. */
 export function parseEventId(id: string | undefined): { attempt: number; epoch: number } | undefined {
@@ -45,11 +51,18 @@ export class ResultsController {
   @Get(':id/events')
   async events(@Caller() caller: AuthContext, @Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const { submission, hidden } = await this.visible(caller, id);
-    res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.flushHeaders();
     let closed = false;
     // The response's close (not the request's, which ends once its empty body is read) means the client went away.
-    res.on('close', () => { closed = true; });
+    res.on('close', () => {
+      closed = true;
+    });
     let last = parseEventId(req.header('last-event-id') ?? (typeof req.query['lastEventId'] === 'string' ? req.query['lastEventId'] : undefined));
     let lastStatus = '';
     let lastBeat = Date.now();
@@ -58,7 +71,7 @@ export class ResultsController {
     };
     res.write('retry: 2000\n\n');
     try {
-      for (let s = submission; !closed; ) {
+      for (let s = submission; !closed;) {
         // Status first, then epochs: the grader stores an attempt's epochs before its final status, so reading in this
         // order never ends the stream with an epoch missing.
         const p = await this.progress.progress(s, submission.exercise.policy, hidden, false);
@@ -94,10 +107,18 @@ export class ResultsController {
   @Get(':id/result')
   async result(@Caller() caller: AuthContext, @Param('id') id: string): Promise<TResultView> {
     // The submission, the caller's right to it, its result and artifact names: one query (polled often).
-    const { submission, role } = this.access.decide(caller, await this.prisma.submission.findUnique({
-      where: { id },
-      include: { ...this.access.submissionInclude(caller), result: true, artifacts: { select: { name: true, kind: true, contentType: true }, orderBy: { name: 'asc' } } },
-    }), id);
+    const { submission, role } = this.access.decide(
+      caller,
+      await this.prisma.submission.findUnique({
+        where: { id },
+        include: {
+          ...this.access.submissionInclude(caller),
+          result: true,
+          artifacts: { select: { name: true, kind: true, contentType: true }, orderBy: { name: 'asc' } },
+        },
+      }),
+      id,
+    );
     const hidden = resultHidden(submission.exercise.policy, role === 'OWNER' ? 'OWNER' : 'STAFF');
     const r = submission.result;
     const artifacts = hidden ? [] : submission.artifacts;
@@ -125,7 +146,13 @@ export class ResultsController {
 
   /** A plot (PNG) or its data (JSON), with its content type; immutable once stored, so cacheable by the browser. */
   @Get(':id/artifacts/:name')
-  async artifact(@Caller() caller: AuthContext, @Param('id') id: string, @Param('name') name: string, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<StreamableFile | undefined> {
+  async artifact(
+    @Caller() caller: AuthContext,
+    @Param('id') id: string,
+    @Param('name') name: string,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile | undefined> {
     const { hidden } = await this.visible(caller, id);
     if (hidden) throw new ApiError(403, 'result_hidden', 'plots are shown after the deadline');
     const a = await this.prisma.artifact.findUnique({ where: { submissionId_name: { submissionId: id, name } } });

@@ -1,7 +1,13 @@
 import type { Exercise, Submission } from '@epoch/db';
 import { ZDiagnostic, type TDiagnostic, type TSubmissionStatus, type TSubmissionView } from '@epoch/contracts';
 
-const diagnosticsOf = (v: unknown): TDiagnostic[] => (Array.isArray(v) ? v.flatMap((d) => { const r = ZDiagnostic.safeParse(d); return r.success ? [r.data] : []; }) : []);
+const diagnosticsOf = (v: unknown): TDiagnostic[] =>
+  Array.isArray(v)
+    ? v.flatMap((d) => {
+        const r = ZDiagnostic.safeParse(d);
+        return r.success ? [r.data] : [];
+      })
+    : [];
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** The status shown: PASSED/FAILED become GRADED while the result is hidden from the viewer. */
@@ -11,8 +17,18 @@ export function shownStatus(status: Submission['status'], hidden: boolean): TSub
 
 export function submissionView(s: Submission & { exercise: Pick<Exercise, 'slug'> }, hidden = false): TSubmissionView {
   return {
-    id: s.id, exercise: s.exercise.slug, userId: s.userId, status: shownStatus(s.status, hidden), late: s.late, infraError: s.infraError,
-    policyVersion: s.policyVersion, diagnostics: diagnosticsOf(s.diagnostics), errorMessage: s.errorMessage,
-    createdAt: s.createdAt.toISOString(), queuedAt: iso(s.queuedAt), startedAt: iso(s.startedAt), finishedAt: iso(s.finishedAt),
+    id: s.id,
+    exercise: s.exercise.slug,
+    userId: s.userId,
+    status: shownStatus(s.status, hidden),
+    late: s.late,
+    infraError: s.infraError,
+    policyVersion: s.policyVersion,
+    diagnostics: diagnosticsOf(s.diagnostics),
+    errorMessage: s.errorMessage,
+    createdAt: s.createdAt.toISOString(),
+    queuedAt: iso(s.queuedAt),
+    startedAt: iso(s.startedAt),
+    finishedAt: iso(s.finishedAt),
   };
 }

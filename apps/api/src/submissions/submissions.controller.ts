@@ -3,8 +3,16 @@ import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, R
 import type { Response } from 'express';
 import type { EpochPrismaClient } from '@epoch/db';
 import {
-  ZIdempotencyKey, ZSubmissionListQuery, ZSubmissionRequest,
-  type TCheckResponse, type TPage, type TSubmissionCreated, type TSubmissionDetail, type TSubmissionListQuery, type TSubmissionRequest, type TSubmissionView,
+  ZIdempotencyKey,
+  ZSubmissionListQuery,
+  ZSubmissionRequest,
+  type TCheckResponse,
+  type TPage,
+  type TSubmissionCreated,
+  type TSubmissionDetail,
+  type TSubmissionListQuery,
+  type TSubmissionRequest,
+  type TSubmissionView,
 } from '@epoch/contracts';
 import { PRISMA } from '../config';
 import { AccessService } from '../access/access.service';
@@ -73,7 +81,10 @@ export class SubmissionsController {
     const where = { userId: caller.userId, ...(q.exercise ? { exercise: { slug: q.exercise } } : {}) };
     const [rows, total] = await Promise.all([
       this.prisma.submission.findMany({
-        where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip: (q.page - 1) * q.pageSize, take: q.pageSize,
+        where,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        skip: (q.page - 1) * q.pageSize,
+        take: q.pageSize,
         include: { exercise: { select: { slug: true, policy: { select: { resultVisibility: true, deadline: true } } } } },
       }),
       this.prisma.submission.count({ where }),
@@ -96,7 +107,8 @@ export class SubmissionsController {
   async cancel(@Caller() caller: AuthContext, @Param('id') id: string): Promise<TSubmissionView> {
     const { submission, role } = await this.access.submission(caller, id);
     if (role !== 'OWNER') throw forbidden('only the submitter may cancel a submission');
-    if (!(await this.submissions.cancel(id))) throw new ApiError(409, 'not_cancellable', `the submission is ${submission.status}; only a queued submission can be cancelled`);
+    if (!(await this.submissions.cancel(id)))
+      throw new ApiError(409, 'not_cancellable', `the submission is ${submission.status}; only a queued submission can be cancelled`);
     const s = await this.prisma.submission.findUniqueOrThrow({ where: { id }, include: { exercise: { select: { slug: true } } } });
     return submissionView(s);
   }

@@ -21,14 +21,25 @@ export function checkResultOf(r: TCheckReport): TCheckResult {
 export function sourceTooLarge(source: string): ApiError | null {
   const bytes = Buffer.byteLength(source, 'utf8');
   return bytes > MAX_SOURCE_BYTES
-    ? new ApiError(413, 'source_too_large', `the source is ${bytes} bytes; the limit is ${MAX_SOURCE_BYTES} bytes (64 KiB)`, [{ path: 'source', message: `at most ${MAX_SOURCE_BYTES} bytes` }])
+    ? new ApiError(413, 'source_too_large', `the source is ${bytes} bytes; the limit is ${MAX_SOURCE_BYTES} bytes (64 KiB)`, [
+        { path: 'source', message: `at most ${MAX_SOURCE_BYTES} bytes` },
+      ])
     : null;
 }
 
 /** The canonical ModelSpec hash plus every policy field that changes what training produces (for result reuse). */
 export function specHashOf(modelHash: string, policy: GradingPolicy): string {
-  const training = { seed: policy.seed, batchSize: policy.batchSize, requiredEpochs: policy.requiredEpochs, maxEpochs: policy.maxEpochs, limitTrain: policy.limitTrain, limitTest: policy.limitTest };
-  return createHash('sha256').update(`${modelHash}\n${JSON.stringify(training)}`).digest('hex');
+  const training = {
+    seed: policy.seed,
+    batchSize: policy.batchSize,
+    requiredEpochs: policy.requiredEpochs,
+    maxEpochs: policy.maxEpochs,
+    limitTrain: policy.limitTrain,
+    limitTest: policy.limitTest,
+  };
+  return createHash('sha256')
+    .update(`${modelHash}\n${JSON.stringify(training)}`)
+    .digest('hex');
 }
 
 type TExerciseWithPolicy = Exercise & { policy: GradingPolicy | null };
@@ -49,9 +60,13 @@ export class SubmissionsService {
 
   /** The earlier submission made with this idempotency key, if any (a different payload under the same key is a 409). */
   async replay(caller: AuthContext, key: string, exerciseId: string, source: string) {
-    const s = await this.prisma.submission.findUnique({ where: { userId_idempotencyKey: { userId: caller.userId, idempotencyKey: key } }, include: { exercise: { select: { slug: true } } } });
+    const s = await this.prisma.submission.findUnique({
+      where: { userId_idempotencyKey: { userId: caller.userId, idempotencyKey: key } },
+      include: { exercise: { select: { slug: true } } },
+    });
     if (!s) return null;
-    if (s.exerciseId !== exerciseId || s.source !== source) throw conflict('idempotency_key_reused', 'this Idempotency-Key was used for a different submission');
+    if (s.exerciseId !== exerciseId || s.source !== source)
+      throw conflict('idempotency_key_reused', 'this Idempotency-Key was used for a different submission');
     return s;
   }
 
@@ -60,7 +75,13 @@ export class SubmissionsService {
    * checks, as QUEUED with their ModelSpec, and only then enqueued (jobId = submission id). A second request with the
    * same idempotency key is caught by the unique index (no extra lookup on the common path) and answers with the first.
    */
-  async submit(caller: AuthContext, role: TCourseRole, exercise: TExerciseWithPolicy, source: string, key: string): Promise<{ created: TSubmissionCreated; replayed: boolean }> {
+  async submit(
+    caller: AuthContext,
+    role: TCourseRole,
+    exercise: TExerciseWithPolicy,
+    source: string,
+    key: string,
+  ): Promise<{ created: TSubmissionCreated; replayed: boolean }> {
     const policy = exercise.policy;
     if (!policy) throw new ApiError(409, 'no_policy', `exercise "${exercise.slug}" has no grading policy yet`);
     const now = new Date();
@@ -70,26 +91,39 @@ export class SubmissionsService {
     }
     const report = this.check(source, policy);
     const check = checkResultOf(report);
-    const base = { userId: caller.userId, exerciseId: exercise.id, source, idempotencyKey: key, policyVersion: policy.version, late, diagnostics: report.diagnostics };
+    const base = {
+      userId: caller.userId,
+      exerciseId: exercise.id,
+      source,
+      idempotencyKey: key,
+      policyVersion: policy.version,
+      late,
+      diagnostics: report.diagnostics,
+    };
     try {
       if (!report.ok || !report.spec || !report.hash) {
         const s = await this.prisma.submission.create({ data: { ...base, status: 'REJECTED', finishedAt: now } });
         return { created: { ...submissionView({ ...s, exercise: { slug: exercise.slug } }), check }, replayed: false };
       }
       const macs = forwardMacs(report.spec);
-      const workMacs = macs === null ? null : gradingWork({ forwardMacs: macs, epochs: report.spec.epochs, limitTrain: policy.limitTrain, limitTest: policy.limitTest });
+      const workMacs =
+        macs === null ? null : gradingWork({ forwardMacs: macs, epochs: report.spec.epochs, limitTrain: policy.limitTrain, limitTest: policy.limitTest });
       const data = { ...base, status: 'QUEUED' as const, modelSpec: report.spec, specHash: specHashOf(report.hash, policy), workMacs, queuedAt: now };
       const limited = role === 'STUDENT' && (policy.dailyQuota !== null || policy.totalQuota !== null);
-      const s = !limited ? await this.prisma.submission.create({ data }) : await this.prisma.$transaction(async (tx) => {
-        // Serialises one student's submissions to one exercise, so two parallel requests cannot both take the last slot.
-        await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`${caller.userId}:${exercise.id}`}, 0))`;
-        const q = await quotaUsage(tx, caller.userId, exercise.id, policy, now);
-        if (q.dailyLeft === 0 || q.totalLeft === 0) {
-          const which = q.totalLeft === 0 ? `the total quota of ${policy.totalQuota}` : `today's quota of ${policy.dailyQuota}`;
-          throw new ApiError(429, 'quota_exhausted', `you have used ${which} submissions for this exercise`, [{ path: q.totalLeft === 0 ? 'totalQuota' : 'dailyQuota', message: 'no submissions left' }]);
-        }
-        return tx.submission.create({ data });
-      });
+      const s = !limited
+        ? await this.prisma.submission.create({ data })
+        : await this.prisma.$transaction(async (tx) => {
+            // Serialises one student's submissions to one exercise, so two parallel requests cannot both take the last slot.
+            await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`${caller.userId}:${exercise.id}`}, 0))`;
+            const q = await quotaUsage(tx, caller.userId, exercise.id, policy, now);
+            if (q.dailyLeft === 0 || q.totalLeft === 0) {
+              const which = q.totalLeft === 0 ? `the total quota of ${policy.totalQuota}` : `today's quota of ${policy.dailyQuota}`;
+              throw new ApiError(429, 'quota_exhausted', `you have used ${which} submissions for this exercise`, [
+                { path: q.totalLeft === 0 ? 'totalQuota' : 'dailyQuota', message: 'no submissions left' },
+              ]);
+            }
+            return tx.submission.create({ data });
+          });
       await this.enqueue(s.id, s.workMacs);
       return { created: { ...submissionView({ ...s, exercise: { slug: exercise.slug } }), check }, replayed: false };
     } catch (e) {
@@ -109,7 +143,8 @@ export class SubmissionsService {
    */
   async enqueue(submissionId: string, workMacs: number | null): Promise<void> {
     try {
-      const gpuWorkers = workMacs !== null && workMacs >= this.config.EPOCH_GPU_MIN_WORK_MACS ? (await liveWorkers(this.redis, this.config.EPOCH_QUEUE_PREFIX)).gpu : 0;
+      const gpuWorkers =
+        workMacs !== null && workMacs >= this.config.EPOCH_GPU_MIN_WORK_MACS ? (await liveWorkers(this.redis, this.config.EPOCH_QUEUE_PREFIX)).gpu : 0;
       await enqueueGrading(this.queues, submissionId, chooseQueue({ workMacs, gpuWorkers, gpuMinWorkMacs: this.config.EPOCH_GPU_MIN_WORK_MACS }));
     } catch (e) {
       this.log.warn({ err: e, submissionId }, 'enqueue failed; the submission stays QUEUED for the reconciler');
@@ -125,9 +160,14 @@ export class SubmissionsService {
 
   /** Cancels a submission still waiting in the queue (a running one belongs to its grader). */
   async cancel(id: string) {
-    const r = await this.prisma.submission.updateMany({ where: { id, status: { in: ['RECEIVED', 'QUEUED'] } }, data: { status: 'CANCELLED', finishedAt: new Date() } });
+    const r = await this.prisma.submission.updateMany({
+      where: { id, status: { in: ['RECEIVED', 'QUEUED'] } },
+      data: { status: 'CANCELLED', finishedAt: new Date() },
+    });
     if (r.count === 0) return false;
-    await removeGradingJob(this.queues, id).catch((e: unknown) => this.log.warn({ err: e, submissionId: id }, 'could not remove the cancelled job from the queue'));
+    await removeGradingJob(this.queues, id).catch((e: unknown) =>
+      this.log.warn({ err: e, submissionId: id }, 'could not remove the cancelled job from the queue'),
+    );
     return true;
   }
 }

@@ -19,10 +19,14 @@ const r = await runQueueBench({
   workers: arg('workers', 2),
   log: (l) => process.stderr.write(`${l}\n`),
 });
-process.stdout.write([
-  `submissions: ${r.count} created, ${r.accepted} accepted, ${r.enqueued} enqueued, ${r.graded} graded (${Object.entries(r.byStatus).map(([k, v]) => `${k} ${v}`).join(', ')})`,
-  `lost: ${r.lost}, duplicated: ${r.duplicated}`,
-  `enqueue latency (write + enqueue): p50 ${r.enqueueP50Ms.toFixed(1)} ms, p99 ${r.enqueueP99Ms.toFixed(1)} ms`,
-  `completion: ${r.completionSeconds.toFixed(1)} s (${r.jobsPerMinute.toFixed(0)} jobs/min)`,
-].join('\n') + '\n');
+process.stdout.write(
+  [
+    `submissions: ${r.count} created, ${r.accepted} accepted, ${r.enqueued} enqueued, ${r.graded} graded (${Object.entries(r.byStatus)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
+    `lost: ${r.lost}, duplicated: ${r.duplicated}`,
+    `enqueue latency (write + enqueue): p50 ${r.enqueueP50Ms.toFixed(1)} ms, p99 ${r.enqueueP99Ms.toFixed(1)} ms`,
+    `completion: ${r.completionSeconds.toFixed(1)} s (${r.jobsPerMinute.toFixed(0)} jobs/min)`,
+  ].join('\n') + '\n',
+);
 process.exit(r.lost === 0 && r.duplicated === 0 && r.graded === r.count ? 0 : 1);

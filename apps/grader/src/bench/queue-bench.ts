@@ -86,14 +86,30 @@ export async function runQueueBench(opts: TQueueBenchOptions): Promise<TQueueBen
   const course = await prisma.course.create({ data: { slug: `bench-${tag}`, title: 'Queue bench', description: 'bench queue', enrollmentCode: `B${tag}` } });
   const policy = ZGradingPolicy.parse({ minTestAccuracy: 0.1, limitTrain: 256, limitTest: 100, dailyQuota: null });
   const exercise = await prisma.exercise.create({
-    data: { courseId: course.id, slug: `bench-${tag}`, title: 'Queue bench', position: 1, instructions: '', starterCode: '', solutionCode: '', policy: { create: policyColumns(policy) } },
+    data: {
+      courseId: course.id,
+      slug: `bench-${tag}`,
+      title: 'Queue bench',
+      position: 1,
+      instructions: '',
+      starterCode: '',
+      solutionCode: '',
+      policy: { create: policyColumns(policy) },
+    },
   });
   try {
     for (let i = 0; i < (opts.workers ?? 2); i++) {
-      graders.push(startGrader({
-        DATABASE_URL: opts.databaseUrl, REDIS_URL: opts.redisUrl, EPOCH_QUEUE_PREFIX: prefix, EPOCH_WORKER_ID: `${prefix}-${i}`, LOG_LEVEL: 'info',
-        EPOCH_WASM_THREADS: '1', ...opts.env,
-      }));
+      graders.push(
+        startGrader({
+          DATABASE_URL: opts.databaseUrl,
+          REDIS_URL: opts.redisUrl,
+          EPOCH_QUEUE_PREFIX: prefix,
+          EPOCH_WORKER_ID: `${prefix}-${i}`,
+          LOG_LEVEL: 'info',
+          EPOCH_WASM_THREADS: '1',
+          ...opts.env,
+        }),
+      );
     }
     log(`bench queue: starting ${graders.length} grader(s)`);
     await Promise.all(graders.map((g) => g.ready));
@@ -103,20 +119,29 @@ export async function runQueueBench(opts: TQueueBenchOptions): Promise<TQueueBen
     const started = performance.now();
     const latencies: number[] = [];
     let enqueued = 0;
-    const ids = await Promise.all(Array.from({ length: count }, async (_, i) => {
-      const t0 = performance.now();
-      const s = await prisma.submission.create({
-        data: {
-          userId: user.id, exerciseId: exercise.id, source: '# bench', modelSpec: spec, specHash: `bench-${i}`, status: 'QUEUED',
-          idempotencyKey: `bench-${tag}-${i}`, policyVersion: 1, queuedAt: new Date(),
-        },
-        select: { id: true },
-      });
-      await queue.add(GRADE_JOB_NAME, { submissionId: s.id }, { ...GRADING_JOB_OPTIONS, jobId: s.id });
-      enqueued++;
-      latencies.push(performance.now() - t0);
-      return s.id;
-    }));
+    const ids = await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const t0 = performance.now();
+        const s = await prisma.submission.create({
+          data: {
+            userId: user.id,
+            exerciseId: exercise.id,
+            source: '# bench',
+            modelSpec: spec,
+            specHash: `bench-${i}`,
+            status: 'QUEUED',
+            idempotencyKey: `bench-${tag}-${i}`,
+            policyVersion: 1,
+            queuedAt: new Date(),
+          },
+          select: { id: true },
+        });
+        await queue.add(GRADE_JOB_NAME, { submissionId: s.id }, { ...GRADING_JOB_OPTIONS, jobId: s.id });
+        enqueued++;
+        latencies.push(performance.now() - t0);
+        return s.id;
+      }),
+    );
     log(`bench queue: all ${count} accepted and enqueued in ${((performance.now() - started) / 1000).toFixed(2)} s; waiting for the results`);
 
     const deadline = Date.now() + (opts.timeoutMs ?? 15 * 60_000);
@@ -132,23 +157,38 @@ export async function runQueueBench(opts: TQueueBenchOptions): Promise<TQueueBen
       await new Promise((r) => setTimeout(r, 250));
     }
     const completionSeconds = (performance.now() - started) / 1000;
-    const rows = await prisma.submission.findMany({ where: { id: { in: ids } }, select: { status: true, attemptCount: true, _count: { select: { artifacts: true } } } });
+    const rows = await prisma.submission.findMany({
+      where: { id: { in: ids } },
+      select: { status: true, attemptCount: true, _count: { select: { artifacts: true } } },
+    });
     const results = await prisma.result.groupBy({ by: ['submissionId'], where: { submissionId: { in: ids } }, _count: true });
     const byStatus: Record<string, number> = {};
     for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
     const graded = (byStatus['PASSED'] ?? 0) + (byStatus['FAILED'] ?? 0);
     return {
-      count, accepted: rows.length, enqueued, graded, lost: count - finalCount,
+      count,
+      accepted: rows.length,
+      enqueued,
+      graded,
+      lost: count - finalCount,
       duplicated: rows.filter((r) => r.attemptCount > 1).length + results.filter((r) => r._count > 1).length,
-      byStatus, enqueueP50Ms: percentile(latencies, 50), enqueueP99Ms: percentile(latencies, 99), completionSeconds,
+      byStatus,
+      enqueueP50Ms: percentile(latencies, 50),
+      enqueueP99Ms: percentile(latencies, 99),
+      completionSeconds,
       jobsPerMinute: (finalCount / completionSeconds) * 60,
     };
   } finally {
-    await Promise.all(graders.map((g) => new Promise<void>((resolve) => {
-      if (g.child.exitCode !== null) return resolve();
-      g.child.once('exit', () => resolve());
-      g.child.kill('SIGTERM');
-    })));
+    await Promise.all(
+      graders.map(
+        (g) =>
+          new Promise<void>((resolve) => {
+            if (g.child.exitCode !== null) return resolve();
+            g.child.once('exit', () => resolve());
+            g.child.kill('SIGTERM');
+          }),
+      ),
+    );
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     await prisma.submission.deleteMany({ where: { exerciseId: exercise.id } });

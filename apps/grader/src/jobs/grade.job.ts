@@ -19,7 +19,9 @@ export interface TGradeJobHooks {
 export function parseGradeJob(data: unknown): TGradingJobPayload {
   const r = ZGradingJobPayload.safeParse(data);
   if (r.success) return r.data;
-  throw new UnrecoverableError(`invalid ${GRADE_JOB_NAME} job payload: ${r.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')}`);
+  throw new UnrecoverableError(
+    `invalid ${GRADE_JOB_NAME} job payload: ${r.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')}`,
+  );
 }
 
 const detail = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -41,7 +43,10 @@ export async function handleGradeJob(deps: TGraderDeps, hooks: TGradeJobHooks, j
       submissionId,
       enqueuedAt: job.timestamp,
       shutdown: hooks.shutdown,
-      updateProgress: (p: TGradingProgress) => { attempt = p.attempt; return job.updateProgress(p); },
+      updateProgress: (p: TGradingProgress) => {
+        attempt = p.attempt;
+        return job.updateProgress(p);
+      },
     });
     finish(outcome.status === 'PASSED' ? 'passed' : outcome.status === 'FAILED' ? 'failed' : outcome.status === 'CANCELLED' ? 'cancelled' : 'skipped');
     if (outcome.status === 'SKIPPED') log.info({ submissionId, reason: outcome.reason }, 'job skipped');
@@ -65,7 +70,10 @@ export async function handleGradeJob(deps: TGraderDeps, hooks: TGradeJobHooks, j
     hooks.onFailure?.('infrastructure');
     const last = e instanceof PermanentInfraFailure || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (last) {
-      await prisma.submission.updateMany({ where: owned, data: { status: 'ERROR', infraError: true, errorMessage: notYourFault(detail(e)), finishedAt: new Date() } });
+      await prisma.submission.updateMany({
+        where: owned,
+        data: { status: 'ERROR', infraError: true, errorMessage: notYourFault(detail(e)), finishedAt: new Date() },
+      });
       finish('error');
       log.error({ err: e, submissionId, attemptsMade: job.attemptsMade + 1 }, 'grading failed for good (infrastructure): ERROR');
       if (e instanceof PermanentInfraFailure) throw new UnrecoverableError(e.message);

@@ -1,8 +1,20 @@
 import { availableParallelism } from 'node:os';
 import { loadCifar10 } from '@epoch/datasets';
 import {
-  BACKEND_ORDER, buildModel, disposeModel, measureThroughput, median, model3Spec, runTorchBench, selectBackend, startTorchRounds, train,
-  type TBackendName, type TImageSet, type TThroughput, type TTorchRounds,
+  BACKEND_ORDER,
+  buildModel,
+  disposeModel,
+  measureThroughput,
+  median,
+  model3Spec,
+  runTorchBench,
+  selectBackend,
+  startTorchRounds,
+  train,
+  type TBackendName,
+  type TImageSet,
+  type TThroughput,
+  type TTorchRounds,
 } from '@epoch/trainer';
 import type { CommandIo } from '../io';
 
@@ -63,17 +75,25 @@ export async function runBenchTrainCommand(opts: TBenchTrainOptions, io: Command
     let r: TThroughput;
     try {
       r = await measureThroughput(spec, {
-        images: n, runs, batchSize,
-        afterRun: torch ? async () => { torchRuns.push(await (torch as TTorchRounds).round()); } : undefined,
+        images: n,
+        runs,
+        batchSize,
+        afterRun: torch
+          ? async () => {
+              torchRuns.push(await (torch as TTorchRounds).round());
+            }
+          : undefined,
       });
     } finally {
       torch?.close();
     }
     if (torch) torchRounds = { torch, runs: torchRuns };
     results.push({ name, threads: info.threads, r });
-    io.out(`${name.padEnd(8)} threads ${info.threads}: train ${r.train.toFixed(1)} img/s (runs ${runsText(r.trainRuns)}), `
-      + `infer ${r.infer.toFixed(1)} img/s (runs ${runsText(r.inferRuns)}), ${n} images; `
-      + `one 45,000-image epoch ~${(45_000 / r.train / 60).toFixed(1)} min`);
+    io.out(
+      `${name.padEnd(8)} threads ${info.threads}: train ${r.train.toFixed(1)} img/s (runs ${runsText(r.trainRuns)}), ` +
+        `infer ${r.infer.toFixed(1)} img/s (runs ${runsText(r.inferRuns)}), ${n} images; ` +
+        `one 45,000-image epoch ~${(45_000 / r.train / 60).toFixed(1)} min`,
+    );
   }
   if (!opts.compareTorch) return results.length > 0 ? 0 : 1;
   let torchTrain = NaN;
@@ -82,9 +102,11 @@ export async function runBenchTrainCommand(opts: TBenchTrainOptions, io: Command
     const { torch, runs: tr } = torchRounds;
     torchTrain = median(tr.map((t) => t.train));
     torchInfer = median(tr.map((t) => t.infer));
-    io.out(`pytorch  threads ${torch.threads}: train ${torchTrain.toFixed(1)} img/s (runs ${runsText(tr.map((t) => t.train))}), `
-      + `infer ${torchInfer.toFixed(1)} img/s (runs ${runsText(tr.map((t) => t.infer))}), torch ${torch.version} (${torch.python}), `
-      + 'each run right after the wasm run');
+    io.out(
+      `pytorch  threads ${torch.threads}: train ${torchTrain.toFixed(1)} img/s (runs ${runsText(tr.map((t) => t.train))}), ` +
+        `infer ${torchInfer.toFixed(1)} img/s (runs ${runsText(tr.map((t) => t.infer))}), torch ${torch.version} (${torch.python}), ` +
+        'each run right after the wasm run',
+    );
   } else {
     if (torchMissing === null) {
       // no wasm run to alternate with: PyTorch's runs on their own, with the machine's core count
@@ -93,8 +115,10 @@ export async function runBenchTrainCommand(opts: TBenchTrainOptions, io: Command
       if (t.available) {
         torchTrain = t.train;
         torchInfer = t.infer;
-        io.out(`pytorch  threads ${t.threads}: train ${t.train.toFixed(1)} img/s (runs ${runsText(t.trainRuns)}), `
-          + `infer ${t.infer.toFixed(1)} img/s (runs ${runsText(t.inferRuns)}), torch ${t.version} (${t.python})`);
+        io.out(
+          `pytorch  threads ${t.threads}: train ${t.train.toFixed(1)} img/s (runs ${runsText(t.trainRuns)}), ` +
+            `infer ${t.infer.toFixed(1)} img/s (runs ${runsText(t.inferRuns)}), torch ${t.version} (${t.python})`,
+        );
       } else {
         torchMissing = t.reason;
       }
@@ -109,8 +133,10 @@ export async function runBenchTrainCommand(opts: TBenchTrainOptions, io: Command
       const tr = torchRounds.runs;
       const trainRatios = r.trainRuns.map((v, i) => v / (tr[i]?.train ?? NaN));
       const inferRatios = r.inferRuns.map((v, i) => v / (tr[i]?.infer ?? NaN));
-      io.out(`ratio ${name}/pytorch: train ${median(trainRatios).toFixed(2)}x, infer ${median(inferRatios).toFixed(2)}x `
-        + `(medians of the per-run ratios: train ${ratiosText(trainRatios)}; infer ${ratiosText(inferRatios)})`);
+      io.out(
+        `ratio ${name}/pytorch: train ${median(trainRatios).toFixed(2)}x, infer ${median(inferRatios).toFixed(2)}x ` +
+          `(medians of the per-run ratios: train ${ratiosText(trainRatios)}; infer ${ratiosText(inferRatios)})`,
+      );
     } else {
       io.out(`ratio ${name}/pytorch: train ${(r.train / torchTrain).toFixed(2)}x, infer ${(r.infer / torchInfer).toFixed(2)}x`);
     }
@@ -132,7 +158,11 @@ export async function runBenchEpochCommand(opts: TBenchEpochOptions, io: Command
   const rssBefore = process.memoryUsage().rss;
   let peakRss = rssBefore;
   const r = await train(built, data, {
-    epochs: 1, batchSize: 64, seed: 42, limitTrain: opts.limitTrain, everyNBatches: 50,
+    epochs: 1,
+    batchSize: 64,
+    seed: 42,
+    limitTrain: opts.limitTrain,
+    everyNBatches: 50,
     onBatch: (p) => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
       io.err(`batch ${p.batch}/${p.batches} loss ${p.loss.toFixed(4)} acc ${(100 * p.accuracy).toFixed(1)}% ${p.imagesPerSecond.toFixed(0)} img/s`);
@@ -140,10 +170,12 @@ export async function runBenchEpochCommand(opts: TBenchEpochOptions, io: Command
   });
   const e = r.history[0];
   const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
-  io.out(`one epoch of model3 on ${info.name} (${info.threads} threads): ${Math.min(data.train.count, opts.limitTrain ?? Infinity)} training images, `
-    + `${e?.seconds.toFixed(1)} s with validation (${r.trainImagesPerSecond.toFixed(1)} img/s training); `
-    + `loss ${e?.loss.toFixed(4)} acc ${((e?.accuracy ?? 0) * 100).toFixed(1)}% val_acc ${((e?.valAccuracy ?? 0) * 100).toFixed(1)}%; `
-    + `30 epochs ~${(((e?.seconds ?? 0) * 30) / 60).toFixed(0)} min; RSS ${mb(rssBefore)} before, peak ${mb(peakRss)}`);
+  io.out(
+    `one epoch of model3 on ${info.name} (${info.threads} threads): ${Math.min(data.train.count, opts.limitTrain ?? Infinity)} training images, ` +
+      `${e?.seconds.toFixed(1)} s with validation (${r.trainImagesPerSecond.toFixed(1)} img/s training); ` +
+      `loss ${e?.loss.toFixed(4)} acc ${((e?.accuracy ?? 0) * 100).toFixed(1)}% val_acc ${((e?.valAccuracy ?? 0) * 100).toFixed(1)}%; ` +
+      `30 epochs ~${(((e?.seconds ?? 0) * 30) / 60).toFixed(0)} min; RSS ${mb(rssBefore)} before, peak ${mb(peakRss)}`,
+  );
   disposeModel(built);
   return 0;
 }

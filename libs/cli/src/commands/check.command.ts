@@ -48,7 +48,9 @@ async function readLimited(file: string, limit: number): Promise<{ text: string 
     const stat = await handle.stat();
     if (!stat.isFile()) return { problem: `${file}: not a regular file` };
     if (stat.size > limit) {
-      return { problem: `The source is ${stat.size.toLocaleString('en-US')} bytes; the limit is ${limit.toLocaleString('en-US')} bytes (${Math.round(limit / 1024)} KiB).` };
+      return {
+        problem: `The source is ${stat.size.toLocaleString('en-US')} bytes; the limit is ${limit.toLocaleString('en-US')} bytes (${Math.round(limit / 1024)} KiB).`,
+      };
     }
     const buf = Buffer.alloc(Math.min(stat.size, limit) + 1);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);

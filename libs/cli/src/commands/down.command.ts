@@ -9,7 +9,11 @@ export async function runDownCommand(io: CommandIo): Promise<number> {
   const state = readUpState(data);
   if (state) {
     if (isAlive(state.pid)) {
-      try { process.kill(state.pid, 'SIGTERM'); } catch { /* raced */ }
+      try {
+        process.kill(state.pid, 'SIGTERM');
+      } catch {
+        /* raced */
+      }
     }
     await stopChildren(Object.values(state.children));
     writeUpState(data, null);

@@ -34,7 +34,10 @@ describe('./epoch grade', () => {
   it('checks, trains and evaluates the lesson model3, prints the result and writes the plot data', async () => {
     const { io, out, err } = capture();
     const policy = ZGradingPolicy.parse({ minTestAccuracy: 0, requiredEpochs: 30, maxEpochs: 30 });
-    const code = await runGradeCommand({ file: MODEL3, policy, exercise: 'cifar10-model3', epochs: 1, limitTrain: 64, limitTest: 20, out: dir, loadData, backend: { backend: 'wasm' } }, io);
+    const code = await runGradeCommand(
+      { file: MODEL3, policy, exercise: 'cifar10-model3', epochs: 1, limitTrain: 64, limitTest: 20, out: dir, loadData, backend: { backend: 'wasm' } },
+      io,
+    );
     expect(code).toBe(0);
     expect(err.some((l) => /^epoch 1\/1 \[#+\] 1\/1 /.test(l))).toBe(true);
     expect(err.some((l) => /94,890 parameters, 1 epoch\(s\) x 64 images, batch 64, seed 42, backend wasm/.test(l))).toBe(true);
@@ -51,14 +54,21 @@ describe('./epoch grade', () => {
     expect(predictions).toHaveLength(20); // the first 25, bounded by --limit-test 20
     expect(predictions[0]?.labelName).toBe('airplane');
     const maps = JSON.parse(await readFile(join(dir, 'feature-maps.json'), 'utf8')) as { layers: { layerName: string; shape: number[] }[] };
-    expect(maps.layers.map((l) => [l.layerName, l.shape])).toEqual([['conv2d', [32, 32, 32]], ['conv2d_1', [16, 16, 32]], ['conv2d_2', [8, 8, 64]]]);
+    expect(maps.layers.map((l) => [l.layerName, l.shape])).toEqual([
+      ['conv2d', [32, 32, 32]],
+      ['conv2d_1', [16, 16, 32]],
+      ['conv2d_2', [8, 8, 64]],
+    ]);
     expect(JSON.parse(await readFile(join(dir, 'model', 'model.json'), 'utf8'))).toHaveProperty('weightsManifest');
   }, 120_000);
 
   it('reports NOT PASSED and exits 1 below the pass mark', async () => {
     const { io, out } = capture();
     const policy = ZGradingPolicy.parse({ minTestAccuracy: 1 });
-    const code = await runGradeCommand({ file: MODEL3, policy, epochs: 1, limitTrain: 64, limitTest: 10, out: join(dir, 'b'), loadData, backend: { backend: 'wasm' } }, io);
+    const code = await runGradeCommand(
+      { file: MODEL3, policy, epochs: 1, limitTrain: 64, limitTest: 10, out: join(dir, 'b'), loadData, backend: { backend: 'wasm' } },
+      io,
+    );
     expect(code).toBe(1);
     expect(out).toContain('NOT PASSED: 100.0% is required');
   }, 120_000);
@@ -83,7 +93,17 @@ describe('./epoch grade', () => {
 describe('./epoch grade without data', () => {
   it('says that CIFAR-10 could not be loaded', async () => {
     const { io, err } = capture();
-    const code = await runGradeCommand({ file: MODEL3, epochs: 1, backend: { backend: 'wasm' }, loadData: async () => { throw new Error('EPOCH_CIFAR10 is not set'); } }, io);
+    const code = await runGradeCommand(
+      {
+        file: MODEL3,
+        epochs: 1,
+        backend: { backend: 'wasm' },
+        loadData: async () => {
+          throw new Error('EPOCH_CIFAR10 is not set');
+        },
+      },
+      io,
+    );
     expect(code).toBe(1);
     expect(err.at(-1)).toBe('epoch grade: cannot load CIFAR-10: EPOCH_CIFAR10 is not set');
   });

@@ -4,8 +4,18 @@ import { DEFAULT_MODEL_LIMITS, modelRulesFromPolicy, type TGradingPolicy, type T
 import { loadCifar10 } from '@epoch/datasets';
 import { checkSource, formatReport } from '@epoch/model-spec';
 import {
-  buildModel, disposeModel, evaluate, featureMaps, NonFiniteLossError, saveModel, selectBackend, train, TrainerSpecError,
-  type TBackendInfo, type TImageSet, type TSelectBackendOptions,
+  buildModel,
+  disposeModel,
+  evaluate,
+  featureMaps,
+  NonFiniteLossError,
+  saveModel,
+  selectBackend,
+  train,
+  TrainerSpecError,
+  type TBackendInfo,
+  type TImageSet,
+  type TSelectBackendOptions,
 } from '@epoch/trainer';
 import { findExercise } from '../exercises';
 import type { CommandIo } from '../io';
@@ -111,18 +121,35 @@ export async function runGradeCommand(opts: TGradeCommandOptions, io: CommandIo)
     throw e;
   }
   const trainCount = Math.min(data.train.count, limitTrain ?? Number.POSITIVE_INFINITY);
-  io.err(`grade: ${opts.file}${opts.exercise ? ` (exercise ${opts.exercise})` : ''}: ${built.paramCount.toLocaleString('en-US')} parameters, `
-    + `${epochs} epoch(s) x ${trainCount} images, batch ${batchSize}, seed ${seed}, backend ${backend.name} (${backend.threads} threads)`);
+  io.err(
+    `grade: ${opts.file}${opts.exercise ? ` (exercise ${opts.exercise})` : ''}: ${built.paramCount.toLocaleString('en-US')} parameters, ` +
+      `${epochs} epoch(s) x ${trainCount} images, batch ${batchSize}, seed ${seed}, backend ${backend.name} (${backend.threads} threads)`,
+  );
   const everyNBatches = Math.max(1, Math.ceil(Math.ceil(trainCount / batchSize) / 10));
   let result;
   try {
-    result = await train(built, { train: data.train, validation: data.validation }, {
-      // --limit-test also bounds the per-epoch validation pass, so quick checks stay quick
-      epochs, batchSize, seed, limitTrain, limitValidation: limitTest, everyNBatches,
-      onBatch: (p) => io.err(`epoch ${p.epoch}/${p.epochs} ${bar(p.batch, p.batches)} ${p.batch}/${p.batches}  loss ${p.loss.toFixed(4)}  acc ${pct(p.accuracy)}  ${p.imagesPerSecond.toFixed(0)} img/s`),
-      onEpoch: (s) => io.err(`epoch ${s.epoch}/${epochs} done in ${s.seconds.toFixed(1)} s: loss ${s.loss.toFixed(4)} acc ${pct(s.accuracy)}  `
-        + `val_loss ${s.valLoss?.toFixed(4) ?? '-'} val_acc ${pct(s.valAccuracy)}  ETA ${Math.round(s.etaSeconds)} s`),
-    });
+    result = await train(
+      built,
+      { train: data.train, validation: data.validation },
+      {
+        // --limit-test also bounds the per-epoch validation pass, so quick checks stay quick
+        epochs,
+        batchSize,
+        seed,
+        limitTrain,
+        limitValidation: limitTest,
+        everyNBatches,
+        onBatch: (p) =>
+          io.err(
+            `epoch ${p.epoch}/${p.epochs} ${bar(p.batch, p.batches)} ${p.batch}/${p.batches}  loss ${p.loss.toFixed(4)}  acc ${pct(p.accuracy)}  ${p.imagesPerSecond.toFixed(0)} img/s`,
+          ),
+        onEpoch: (s) =>
+          io.err(
+            `epoch ${s.epoch}/${epochs} done in ${s.seconds.toFixed(1)} s: loss ${s.loss.toFixed(4)} acc ${pct(s.accuracy)}  ` +
+              `val_loss ${s.valLoss?.toFixed(4) ?? '-'} val_acc ${pct(s.valAccuracy)}  ETA ${Math.round(s.etaSeconds)} s`,
+          ),
+      },
+    );
   } catch (e) {
     if (e instanceof NonFiniteLossError) {
       io.out(`Training stopped: ${e.message}`);
@@ -130,7 +157,10 @@ export async function runGradeCommand(opts: TGradeCommandOptions, io: CommandIo)
     }
     throw e;
   }
-  const ev = await evaluate(built, data.test, { limit: limitTest, predictionIndices: Array.from({ length: Math.min(PREDICTION_IMAGES, limitTest ?? PREDICTION_IMAGES, data.test.count) }, (_, i) => i) });
+  const ev = await evaluate(built, data.test, {
+    limit: limitTest,
+    predictionIndices: Array.from({ length: Math.min(PREDICTION_IMAGES, limitTest ?? PREDICTION_IMAGES, data.test.count) }, (_, i) => i),
+  });
   const passed = policy ? ev.testAccuracy >= policy.minTestAccuracy : null;
 
   const convLayers = spec.layers.flatMap((l, i) => (l.type === 'Conv2D' ? [i] : []));
@@ -142,23 +172,57 @@ export async function runGradeCommand(opts: TGradeCommandOptions, io: CommandIo)
   }
   await mkdir(out, { recursive: true });
   const summary = {
-    file: opts.file, exercise: opts.exercise ?? null, hash: report.hash, passed, minTestAccuracy: policy?.minTestAccuracy ?? null,
-    testAccuracy: ev.testAccuracy, testLoss: ev.testLoss, testImages: ev.count, epochs, batchSize, seed, limitTrain: limitTrain ?? null,
-    limitTest: limitTest ?? null, parameters: built.paramCount, trainSeconds: result.seconds, trainImagesPerSecond: result.trainImagesPerSecond,
+    file: opts.file,
+    exercise: opts.exercise ?? null,
+    hash: report.hash,
+    passed,
+    minTestAccuracy: policy?.minTestAccuracy ?? null,
+    testAccuracy: ev.testAccuracy,
+    testLoss: ev.testLoss,
+    testImages: ev.count,
+    epochs,
+    batchSize,
+    seed,
+    limitTrain: limitTrain ?? null,
+    limitTest: limitTest ?? null,
+    parameters: built.paramCount,
+    trainSeconds: result.seconds,
+    trainImagesPerSecond: result.trainImagesPerSecond,
     backend: { name: backend.name, threads: backend.threads, versions: backend.versions },
   };
   await writeFile(join(out, 'result.json'), JSON.stringify(summary, null, 2));
   await writeFile(join(out, 'history.json'), JSON.stringify(result.history, null, 2));
-  await writeFile(join(out, 'evaluation.json'), JSON.stringify({
-    classNames: data.classNames, testLoss: ev.testLoss, testAccuracy: ev.testAccuracy, perClassAccuracy: ev.perClassAccuracy, confusionMatrix: ev.confusionMatrix,
-  }, null, 2));
-  await writeFile(join(out, 'predictions.json'), JSON.stringify(ev.predictions.map((p) => ({ ...p, labelName: data.classNames[p.label], predictedName: data.classNames[p.predicted] })), null, 2));
+  await writeFile(
+    join(out, 'evaluation.json'),
+    JSON.stringify(
+      {
+        classNames: data.classNames,
+        testLoss: ev.testLoss,
+        testAccuracy: ev.testAccuracy,
+        perClassAccuracy: ev.perClassAccuracy,
+        confusionMatrix: ev.confusionMatrix,
+      },
+      null,
+      2,
+    ),
+  );
+  await writeFile(
+    join(out, 'predictions.json'),
+    JSON.stringify(
+      ev.predictions.map((p) => ({ ...p, labelName: data.classNames[p.label], predictedName: data.classNames[p.predicted] })),
+      null,
+      2,
+    ),
+  );
   await writeFile(join(out, 'feature-maps.json'), JSON.stringify({ testImage: 0, layers: maps }));
   await saveModel(built, join(out, 'model'));
 
-  io.out(`Test accuracy: ${pct(ev.testAccuracy)} (loss ${ev.testLoss.toFixed(4)}, ${ev.count} test images, ${epochs} epoch(s), ${result.seconds.toFixed(1)} s on ${backend.name})`);
+  io.out(
+    `Test accuracy: ${pct(ev.testAccuracy)} (loss ${ev.testLoss.toFixed(4)}, ${ev.count} test images, ${epochs} epoch(s), ${result.seconds.toFixed(1)} s on ${backend.name})`,
+  );
   for (const [c, acc] of ev.perClassAccuracy.entries()) io.out(`  ${(data.classNames[c] ?? String(c)).padEnd(12)} ${pct(acc)}`);
-  if (passed !== null && policy) io.out(passed ? `PASSED: at least ${pct(policy.minTestAccuracy)} is required` : `NOT PASSED: ${pct(policy.minTestAccuracy)} is required`);
+  if (passed !== null && policy)
+    io.out(passed ? `PASSED: at least ${pct(policy.minTestAccuracy)} is required` : `NOT PASSED: ${pct(policy.minTestAccuracy)} is required`);
   io.out(`Plot data and weights: ${out}`);
   disposeModel(built);
   return passed === false ? 1 : 0;

@@ -3,7 +3,11 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 
 /** The processes `./epoch up` runs, recorded so that `./epoch down` (or a second `up`) can find them. */
-export interface UpState { pid: number; children: Record<string, number>; startedAt: string }
+export interface UpState {
+  pid: number;
+  children: Record<string, number>;
+  startedAt: string;
+}
 
 export function upStatePath(dataDir: string): string {
   return join(dataDir, 'run', 'up.json');
@@ -34,8 +38,7 @@ export function writeUpState(dataDir: string, state: UpState | null): void {
     // With DATABASE_URL/REDIS_URL set, no service of ours created the run folder.
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, JSON.stringify(state, null, 2));
-  }
-  else rmSync(p, { force: true });
+  } else rmSync(p, { force: true });
 }
 
 /** Starts a long-running child in its own process group, prefixing each output line with its name. */
@@ -52,12 +55,20 @@ export function startChild(name: string, cmd: string, args: string[], opts: { cw
 /** SIGTERM to each child's process group, then SIGKILL after a grace period. */
 export async function stopChildren(pids: number[], graceMs = 10_000): Promise<void> {
   for (const pid of pids) {
-    try { process.kill(-pid, 'SIGTERM'); } catch { /* already gone */ }
+    try {
+      process.kill(-pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
   }
   const deadline = Date.now() + graceMs;
   while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   for (const pid of pids.filter(isAlive)) {
-    try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   }
 }
 
@@ -69,7 +80,9 @@ export async function waitForHttp(url: string, child: ChildProcess, timeoutMs: n
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       if (res.status < 500) return;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`no answer on ${url} within ${Math.round(timeoutMs / 1000)} s`);

@@ -19,7 +19,9 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
   const root = repoRoot();
   const previous = readUpState(data);
   if (previous && isAlive(previous.pid)) {
-    io.err(`epoch up: already running (pid ${previous.pid}, since ${previous.startedAt}). Open http://localhost:${env.EPOCH_WEB_PORT} or stop it with Ctrl-C there or \`./epoch down\`.`);
+    io.err(
+      `epoch up: already running (pid ${previous.pid}, since ${previous.startedAt}). Open http://localhost:${env.EPOCH_WEB_PORT} or stop it with Ctrl-C there or \`./epoch down\`.`,
+    );
     return 1;
   }
   if (previous) await stopChildren(Object.values(previous.children), 2000); // leftovers of a killed `up`
@@ -51,7 +53,14 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
     io.err('epoch up: building web, API and grader…');
     const buildCode = await runInherit('npx', ['nx', 'run-many', '-t', 'build', '-p', '@epoch/web', '@epoch/api', '@epoch/grader', '--outputStyle=stream'], {
       cwd: root,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NEXT_TELEMETRY_DISABLED: '1', NX_CACHE_DIRECTORY: process.env['NX_CACHE_DIRECTORY'] ?? join(root, '.nx/cache') },
+      env: {
+        ...process.env,
+        NX_DAEMON: 'false',
+        NX_NO_CLOUD: 'true',
+        NX_TUI: 'false',
+        NEXT_TELEMETRY_DISABLED: '1',
+        NX_CACHE_DIRECTORY: process.env['NX_CACHE_DIRECTORY'] ?? join(root, '.nx/cache'),
+      },
     });
     if (buildCode !== 0) throw new Error(`the build failed (exit ${buildCode})`);
 
@@ -72,7 +81,13 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
     await waitForHttp(`http://127.0.0.1:${env.EPOCH_API_PORT}/api/health`, api, 60_000);
     const grader = startChild('grader', process.execPath, ['--enable-source-maps', 'apps/grader/dist/main.js'], { cwd: root, env: appEnv }, write);
     children.set('grader', grader);
-    const web = startChild('web', process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(env.EPOCH_WEB_PORT)], { cwd: join(root, 'apps/web'), env: appEnv }, write);
+    const web = startChild(
+      'web',
+      process.execPath,
+      [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(env.EPOCH_WEB_PORT)],
+      { cwd: join(root, 'apps/web'), env: appEnv },
+      write,
+    );
     children.set('web', web);
     await waitForHttp(`http://127.0.0.1:${env.EPOCH_WEB_PORT}/`, web, 60_000);
     writeUpState(data, { pid: process.pid, startedAt: new Date().toISOString(), children: Object.fromEntries([...children].map(([k, c]) => [k, c.pid ?? 0])) });
@@ -85,16 +100,18 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
         }
       });
     }
-    io.out([
-      '',
-      `Epoch is running: http://localhost:${env.EPOCH_WEB_PORT}   (API: http://localhost:${env.EPOCH_API_PORT}/api/health)`,
-      '',
-      'Demo accounts:',
-      ...seeded.accounts.map((a) => `  ${a.role.padEnd(10)} ${a.email.padEnd(28)} password: ${a.password}`),
-      `Enrollment code for the demo course: ${seeded.enrollmentCode}`,
-      '',
-      'Press Ctrl-C to stop.',
-    ].join('\n'));
+    io.out(
+      [
+        '',
+        `Epoch is running: http://localhost:${env.EPOCH_WEB_PORT}   (API: http://localhost:${env.EPOCH_API_PORT}/api/health)`,
+        '',
+        'Demo accounts:',
+        ...seeded.accounts.map((a) => `  ${a.role.padEnd(10)} ${a.email.padEnd(28)} password: ${a.password}`),
+        `Enrollment code for the demo course: ${seeded.enrollmentCode}`,
+        '',
+        'Press Ctrl-C to stop.',
+      ].join('\n'),
+    );
     await new Promise<never>(() => undefined);
     return 0;
   } catch (e) {

@@ -4,13 +4,20 @@ import { join } from 'node:path';
 import { runCapture } from '../run';
 import { ensureDebianPackages, ServiceError, which } from './debian';
 
-export interface RedisInfo { url: string; port: number; started: boolean }
+export interface RedisInfo {
+  url: string;
+  port: number;
+  started: boolean;
+}
 
 /** Sends PING over a raw socket: no client library needed to know whether a server answers. */
 export function pingRedis(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host });
-    const done = (ok: boolean) => { socket.destroy(); resolve(ok); };
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.on('error', () => done(false));
     socket.on('connect', () => socket.write('PING\r\n'));
@@ -32,8 +39,24 @@ export async function ensureRedis(dataDir: string, port: number, log: (s: string
   mkdirSync(join(dataDir, 'run'), { recursive: true });
   log(`starting Redis on 127.0.0.1:${port}…`);
   const r = runCapture(which('redis-server') ?? 'redis-server', [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', p.dir, '--daemonize', 'yes',
-    '--pidfile', p.pid, '--logfile', p.log, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', '',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    p.dir,
+    '--daemonize',
+    'yes',
+    '--pidfile',
+    p.pid,
+    '--logfile',
+    p.log,
+    '--appendonly',
+    'yes',
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
   ]);
   if (r.code !== 0) throw new ServiceError(`redis-server failed to start:\n${r.stderr}${r.stdout}`);
   for (let i = 0; i < 50; i++) {

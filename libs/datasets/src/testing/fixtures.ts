@@ -40,7 +40,10 @@ export async function writeBinaryDistribution(dir: string, opts: { perBatch?: nu
   const train = randomImages(perBatch * BINARY_TRAIN_FILES.length, 1);
   const test = randomImages(testCount, 2);
   for (const [b, name] of BINARY_TRAIN_FILES.entries()) {
-    const slice = { images: train.images.subarray(b * perBatch * IMAGE_BYTES, (b + 1) * perBatch * IMAGE_BYTES), labels: train.labels.subarray(b * perBatch, (b + 1) * perBatch) };
+    const slice = {
+      images: train.images.subarray(b * perBatch * IMAGE_BYTES, (b + 1) * perBatch * IMAGE_BYTES),
+      labels: train.labels.subarray(b * perBatch, (b + 1) * perBatch),
+    };
     await writeFile(join(batchDir, name), encodeBinaryBatch(slice.images, slice.labels));
   }
   await writeFile(join(batchDir, BINARY_TEST_FILE), encodeBinaryBatch(test.images, test.labels));
@@ -112,7 +115,10 @@ export async function writeImageFolder(dir: string, opts: ImageFolderOptions): P
   const root = opts.topLevel ? join(dir, opts.topLevel) : dir;
   const format = opts.format ?? 'jpg';
   const classes = opts.classes ?? CIFAR10_CLASS_NAMES;
-  for (const [split, perClass] of [['train', opts.trainPerClass], ['test', opts.testPerClass]] as const) {
+  for (const [split, perClass] of [
+    ['train', opts.trainPerClass],
+    ['test', opts.testPerClass],
+  ] as const) {
     for (const [c, name] of classes.entries()) {
       const classDir = join(root, split, name);
       await mkdir(classDir, { recursive: true });

@@ -18,9 +18,21 @@ describe('the demo course in exercises/', () => {
     expect(content.lessons.map((l) => [l.slug, l.position])).toEqual([['image-classification', 1]]);
     const steps = content.lessons[0].steps;
     expect(steps.map((s) => s.slug)).toEqual([
-      'neural-networks', 'loading-cifar10', 'viewing-pictures', 'dense-network', 'training-and-accuracy', 'predictions',
-      'why-cnns', 'convolution-layer', 'first-cnn', 'overfitting', 'pooling-and-dropout', 'model3', 'exercise',
-      'feature-maps', 'conclusion',
+      'neural-networks',
+      'loading-cifar10',
+      'viewing-pictures',
+      'dense-network',
+      'training-and-accuracy',
+      'predictions',
+      'why-cnns',
+      'convolution-layer',
+      'first-cnn',
+      'overfitting',
+      'pooling-and-dropout',
+      'model3',
+      'exercise',
+      'feature-maps',
+      'conclusion',
     ]);
     expect(steps.map((s) => s.position)).toEqual(steps.map((_, i) => i + 1));
     for (const step of steps) {
@@ -47,9 +59,15 @@ describe('the demo course in exercises/', () => {
 
   it('has the three exercises with their policies and code', async () => {
     const { exercises } = await loadCourseContent(path.join(repoExercises, 'cifar10-intro'));
-    expect(exercises.map((e) => [e.slug, e.position])).toEqual([['cifar10-dense', 1], ['cifar10-cnn', 2], ['cifar10-model3', 3]]);
+    expect(exercises.map((e) => [e.slug, e.position])).toEqual([
+      ['cifar10-dense', 1],
+      ['cifar10-cnn', 2],
+      ['cifar10-model3', 3],
+    ]);
     expect(exercises.map((e) => [e.policy.minTestAccuracy, e.policy.requiredEpochs, e.policy.maxEpochs])).toEqual([
-      [0.3, 10, 10], [0.5, 10, 10], [0.7, 30, 30],
+      [0.3, 10, 10],
+      [0.5, 10, 10],
+      [0.7, 30, 30],
     ]);
     const model3 = exercises[2];
     expect(model3.policy.timeLimitSeconds).toBe(10800);
@@ -78,7 +96,10 @@ describe('loadCourseContent on bad content', () => {
     await writeFile(file, change(await readFile(file, 'utf8')));
   };
   const loadError = async (): Promise<ContentError> => {
-    const error: unknown = await loadCourseContent(course).then(() => null, (e: unknown) => e);
+    const error: unknown = await loadCourseContent(course).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ContentError);
     return error as ContentError;
   };
@@ -86,17 +107,28 @@ describe('loadCourseContent on bad content', () => {
   beforeEach(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'epoch-content-'));
     course = path.join(root, 'exercises', 'demo');
-    await write('course.yaml', [
-      'slug: demo', 'title: Demo', 'description: A demo course.', 'enrollmentCode: DEMO-1',
-      'lessons:', '  - slug: basics', '    title: Basics', '    steps: [01-intro.md, 02-more.md]',
-      'exercises: [first]', '',
-    ].join('\n'));
+    await write(
+      'course.yaml',
+      [
+        'slug: demo',
+        'title: Demo',
+        'description: A demo course.',
+        'enrollmentCode: DEMO-1',
+        'lessons:',
+        '  - slug: basics',
+        '    title: Basics',
+        '    steps: [01-intro.md, 02-more.md]',
+        'exercises: [first]',
+        '',
+      ].join('\n'),
+    );
     await write('steps/01-intro.md', '# Intro\n\nHello.\n\n![A figure](figures/a.svg)\n');
     await write('steps/02-more.md', '# More\n\n::prediction-grid\n');
     await write('figures/a.svg', '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>\n');
-    await write('first/exercise.yaml', [
-      'slug: first', 'title: First', 'instructions: Do it.', 'afterStep: 02-more.md', 'policy:', '  minTestAccuracy: 0.5', '',
-    ].join('\n'));
+    await write(
+      'first/exercise.yaml',
+      ['slug: first', 'title: First', 'instructions: Do it.', 'afterStep: 02-more.md', 'policy:', '  minTestAccuracy: 0.5', ''].join('\n'),
+    );
     await write('first/starter.py', 'model = None\n');
     await write('first/solution.py', 'model.fit(train_data, epochs=1)\n');
   });
@@ -111,7 +143,10 @@ describe('loadCourseContent on bad content', () => {
       { slug: 'more', title: 'More', position: 2, body: '::prediction-grid\n' },
     ]);
     expect(content.exercises[0]).toMatchObject({
-      slug: 'first', position: 1, starterCode: 'model = None\n', solutionCode: 'model.fit(train_data, epochs=1)\n',
+      slug: 'first',
+      position: 1,
+      starterCode: 'model = None\n',
+      solutionCode: 'model.fit(train_data, epochs=1)\n',
       policy: { minTestAccuracy: 0.5, requiredEpochs: null, maxEpochs: 200, dailyQuota: 10 },
     });
   });
@@ -149,9 +184,7 @@ describe('loadCourseContent on bad content', () => {
 
   it('reports a listed step file that does not exist', async () => {
     await rm(path.join(course, 'steps', '02-more.md'));
-    expect((await loadError()).message).toBe(
-      'exercises/demo/course.yaml: lessons.0.steps.1: step file exercises/demo/steps/02-more.md does not exist',
-    );
+    expect((await loadError()).message).toBe('exercises/demo/course.yaml: lessons.0.steps.1: step file exercises/demo/steps/02-more.md does not exist');
   });
 
   it('reports a step without a "# " title', async () => {
@@ -164,18 +197,15 @@ describe('loadCourseContent on bad content', () => {
   it('reports two step files with the same slug', async () => {
     await edit('course.yaml', (t) => t.replace('02-more.md', '02-intro.md'));
     await write('steps/02-intro.md', '# Again\n');
-    expect((await loadError()).message).toBe(
-      'exercises/demo/course.yaml: lessons.0.steps.1: duplicate step slug "intro" (also from 01-intro.md)',
-    );
+    expect((await loadError()).message).toBe('exercises/demo/course.yaml: lessons.0.steps.1: duplicate step slug "intro" (also from 01-intro.md)');
   });
 
   it('reports duplicate lesson and exercise slugs', async () => {
     await edit('course.yaml', (t) => t.replace('exercises: [first]', 'exercises: [first, first]'));
     expect((await loadError()).message).toBe('exercises/demo/course.yaml: exercises.1: duplicate exercise slug "first"');
-    await edit('course.yaml', (t) => t.replace(
-      'exercises: [first, first]',
-      '  - slug: basics\n    title: Again\n    steps: [01-intro.md]\nexercises: [first]',
-    ));
+    await edit('course.yaml', (t) =>
+      t.replace('exercises: [first, first]', '  - slug: basics\n    title: Again\n    steps: [01-intro.md]\nexercises: [first]'),
+    );
     expect((await loadError()).message).toBe('exercises/demo/course.yaml: lessons.1.slug: duplicate lesson slug "basics"');
   });
 

@@ -12,7 +12,10 @@ import { ZCourseFile, ZExerciseFile, type TCourseContent, type TCourseFile, type
 /** Bad course content. The message names the file (and the field path inside it) and what is wrong. */
 export class ContentError extends Error {
   override readonly name = 'ContentError';
-  constructor(message: string, readonly file: string) {
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
     super(message);
   }
 }
@@ -123,7 +126,14 @@ async function readStep(ctx: TContext, file: string): Promise<{ title: string; b
       }
     }
   }
-  return { title: heading[1].trim(), body: bodyLines.join('\n').replace(/^\s*\n/, '').trimEnd() + '\n' };
+  return {
+    title: heading[1].trim(),
+    body:
+      bodyLines
+        .join('\n')
+        .replace(/^\s*\n/, '')
+        .trimEnd() + '\n',
+  };
 }
 
 async function loadExercise(ctx: TContext, courseFile: string, slug: string, index: number, stepFiles: Set<string>) {

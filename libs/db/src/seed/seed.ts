@@ -5,7 +5,12 @@ import { Prisma } from '../generated/client';
 import { listCourseDirs, loadCourseContent } from './load-content';
 import { hashPassword } from './passwords';
 
-export interface DemoAccount { role: 'ADMIN' | 'INSTRUCTOR' | 'STUDENT'; email: string; name: string; password: string }
+export interface DemoAccount {
+  role: 'ADMIN' | 'INSTRUCTOR' | 'STUDENT';
+  email: string;
+  name: string;
+  password: string;
+}
 
 /** The demo accounts `./epoch up` prints. Demo only: the passwords are public by design. */
 export const DEMO_ACCOUNTS: readonly DemoAccount[] = [
@@ -81,7 +86,14 @@ export async function seedCourse(prisma: EpochPrismaClient, content: TCourseCont
     }
     let policiesCreated = 0;
     for (const ex of content.exercises) {
-      const texts = { title: ex.title, position: ex.position, instructions: ex.instructions, starterCode: ex.starterCode, solutionCode: ex.solutionCode, afterStep: ex.afterStep?.replace(/^\d+-/, '').replace(/\.md$/, '') ?? null };
+      const texts = {
+        title: ex.title,
+        position: ex.position,
+        instructions: ex.instructions,
+        starterCode: ex.starterCode,
+        solutionCode: ex.solutionCode,
+        afterStep: ex.afterStep?.replace(/^\d+-/, '').replace(/\.md$/, '') ?? null,
+      };
       const e = await tx.exercise.upsert({ where: { slug: ex.slug }, create: { courseId: row.id, slug: ex.slug, ...texts }, update: texts });
       const existing = await tx.gradingPolicy.findUnique({ where: { exerciseId: e.id } });
       if (!existing) {
@@ -102,7 +114,11 @@ export async function seedDemoUsers(prisma: EpochPrismaClient, courseIds: string
   for (const a of DEMO_ACCOUNTS) {
     let user = await prisma.user.findUnique({ where: { email: a.email } });
     if (!user) {
-      user = await prisma.user.upsert({ where: { email: a.email }, create: { email: a.email, name: a.name, role: a.role, passwordHash: await hashPassword(a.password) }, update: {} });
+      user = await prisma.user.upsert({
+        where: { email: a.email },
+        create: { email: a.email, name: a.name, role: a.role, passwordHash: await hashPassword(a.password) },
+        update: {},
+      });
       created++;
     }
     if (a.role === 'ADMIN') continue;

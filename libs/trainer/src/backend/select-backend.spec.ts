@@ -11,7 +11,11 @@ describe('selectBackend', () => {
     expect(info.threads).toBe(2);
     expect(info.versions['tfjs-backend-wasm']).toBe('4.22.0 (threaded-simd; Epoch kernels (relaxed-simd) on 2 threads, XNNPACK on 1)');
     expect(info.versions['tfjs-core']).toBe('4.22.0');
-    expect(info.attempts.map((a) => [a.name, a.ok])).toEqual([['node-gpu', false], ['node', false], ['wasm', true]]);
+    expect(info.attempts.map((a) => [a.name, a.ok])).toEqual([
+      ['node-gpu', false],
+      ['node', false],
+      ['wasm', true],
+    ]);
     expect(info.attempts[1]?.reason).toMatch(/tfjs-node/);
     expect(lines.at(-1)).toMatch(/^backend: wasm \(threads 2;/);
   });

@@ -10,7 +10,11 @@ import { installPthreadWorkerBridge, withDoubledCoreCount } from './wasm-threads
 export const BACKEND_ORDER = ['node-gpu', 'node', 'wasm', 'cpu'] as const;
 export type TBackendName = (typeof BACKEND_ORDER)[number];
 
-export interface TBackendAttempt { name: TBackendName; ok: boolean; reason: string }
+export interface TBackendAttempt {
+  name: TBackendName;
+  ok: boolean;
+  reason: string;
+}
 
 export interface TBackendInfo {
   name: TBackendName;
@@ -33,7 +37,10 @@ export interface TSelectBackendOptions {
 }
 
 export class BackendUnavailableError extends Error {
-  constructor(message: string, readonly attempts: TBackendAttempt[]) {
+  constructor(
+    message: string,
+    readonly attempts: TBackendAttempt[],
+  ) {
     super(message);
     this.name = 'BackendUnavailableError';
   }
@@ -67,7 +74,11 @@ async function tryNative(pkg: '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-g
   return v?.['tfjs-node'] ?? String(mod.version_node ?? 'unknown');
 }
 
-interface WasmResult { threads: number; version: string; note: string }
+interface WasmResult {
+  threads: number;
+  version: string;
+  note: string;
+}
 
 async function tryWasm(threads: number, log: (l: string) => void): Promise<WasmResult> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -86,7 +97,11 @@ async function tryWasm(threads: number, log: (l: string) => void): Promise<WasmR
       if (await (native ? tf.setBackend('wasm') : withDoubledCoreCount(() => tf.setBackend('wasm')))) {
         probe();
         return native
-          ? { threads, version: wasm.version_wasm, note: `threaded-simd; Epoch kernels (${preferredVariant()}) on ${threads} threads, XNNPACK on ${wasm.getThreadsCount()}` }
+          ? {
+              threads,
+              version: wasm.version_wasm,
+              note: `threaded-simd; Epoch kernels (${preferredVariant()}) on ${threads} threads, XNNPACK on ${wasm.getThreadsCount()}`,
+            }
           : { threads: wasm.getThreadsCount(), version: wasm.version_wasm, note: 'threaded-simd' };
       }
       note = `threaded wasm failed to start; using 1 thread`;
@@ -165,7 +180,11 @@ export async function selectBackend(opts: TSelectBackendOptions = {}): Promise<T
           break;
       }
       attempts.push({ name, ok: true, reason: 'selected' });
-      log(`backend: ${name} (threads ${info.threads}; ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+      log(
+        `backend: ${name} (threads ${info.threads}; ${Object.entries(versions)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')})`,
+      );
       current = info;
       return info;
     } catch (e) {
@@ -175,5 +194,7 @@ export async function selectBackend(opts: TSelectBackendOptions = {}): Promise<T
     }
   }
   throw new BackendUnavailableError(
-    forced ? `backend ${forced} (forced) is unavailable: ${attempts[0]?.reason}` : 'no TensorFlow.js backend could be started', attempts);
+    forced ? `backend ${forced} (forced) is unavailable: ${attempts[0]?.reason}` : 'no TensorFlow.js backend could be started',
+    attempts,
+  );
 }

@@ -8,7 +8,12 @@ describe('wasm threads fail safe', () => {
     // Replace the bridge with a Worker that cannot start, as a broken worker_threads would.
     Object.defineProperty(globalThis, 'Worker', {
       configurable: true,
-      get: () => class { constructor() { throw new Error('worker_threads is unavailable'); } },
+      get: () =>
+        class {
+          constructor() {
+            throw new Error('worker_threads is unavailable');
+          }
+        },
       set: () => undefined,
     });
     const lines: string[] = [];

@@ -81,7 +81,10 @@ export function installPthreadWorkerBridge(): boolean {
 /** Runs `fn` while `os.cpus()` reports twice the cores (see 4. above), restoring it afterwards. */
 export async function withDoubledCoreCount<T>(fn: () => Promise<T>): Promise<T> {
   const cpus = os.cpus;
-  os.cpus = () => { const c = cpus(); return [...c, ...c]; };
+  os.cpus = () => {
+    const c = cpus();
+    return [...c, ...c];
+  };
   try {
     return await fn();
   } finally {

@@ -31,7 +31,10 @@ export interface TStepProfile {
  * steps). Kernels run synchronously on the wasm and cpu backends, so the wall time is the kernel's own time. The
  * wrappers are removed afterwards.
  */
-export async function profileTrainingStep(spec: TModelSpec, opts: { steps?: number; batchSize?: number; seed?: number; byShape?: boolean; cpuTime?: boolean } = {}): Promise<TStepProfile> {
+export async function profileTrainingStep(
+  spec: TModelSpec,
+  opts: { steps?: number; batchSize?: number; seed?: number; byShape?: boolean; cpuTime?: boolean } = {},
+): Promise<TStepProfile> {
   const steps = opts.steps ?? 10;
   const batchSize = opts.batchSize ?? 64;
   const backendName = tf.getBackend();
@@ -39,7 +42,12 @@ export async function profileTrainingStep(spec: TModelSpec, opts: { steps?: numb
   const nested = new Map<string, { ms: number; n: number }>();
   const stack: string[] = [];
   // CPU time of the whole process (all threads): steadier than wall time on a shared machine.
-  const now = opts.cpuTime ? () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } : () => performance.now();
+  const now = opts.cpuTime
+    ? () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1000;
+      }
+    : () => performance.now();
   let recording = false;
   const configs = tf.getKernelsForBackend(backendName);
   const originals = configs.map((c) => c.kernelFunc);
@@ -48,7 +56,11 @@ export async function profileTrainingStep(spec: TModelSpec, opts: { steps?: numb
     const name = cfg.kernelName;
     cfg.kernelFunc = (args) => {
       if (!recording) return f(args);
-      const label = opts.byShape ? `${name} ${Object.values(args.inputs).map((t) => JSON.stringify(t?.shape)).join(' ')}` : name;
+      const label = opts.byShape
+        ? `${name} ${Object.values(args.inputs)
+            .map((t) => JSON.stringify(t?.shape))
+            .join(' ')}`
+        : name;
       const key = stack.length === 0 ? label : `${stack[0]} > ${label}`;
       stack.push(name);
       const t0 = now();
@@ -85,16 +97,22 @@ export async function profileTrainingStep(spec: TModelSpec, opts: { steps?: numb
     }
   } finally {
     recording = false;
-    configs.forEach((c, i) => { c.kernelFunc = originals[i] as tf.KernelFunc; });
+    configs.forEach((c, i) => {
+      c.kernelFunc = originals[i] as tf.KernelFunc;
+    });
     disposeModel(built);
   }
-  const list = (m: Map<string, { ms: number; n: number }>) => [...m.entries()]
-    .map(([name, s]) => ({ name, msPerStep: s.ms / steps, callsPerStep: s.n / steps }))
-    .sort((a, b) => b.msPerStep - a.msPerStep);
+  const list = (m: Map<string, { ms: number; n: number }>) =>
+    [...m.entries()].map(([name, s]) => ({ name, msPerStep: s.ms / steps, callsPerStep: s.n / steps })).sort((a, b) => b.msPerStep - a.msPerStep);
   const kernels = list(top);
   const sorted = [...stepTimes].sort((a, b) => a - b);
   return {
-    backend: backendName, steps, stepMs: sorted[Math.floor(sorted.length / 2)] ?? 0, batchMs: batchMs / steps,
-    kernelMs: kernels.reduce((a, k) => a + k.msPerStep, 0), kernels, nested: list(nested),
+    backend: backendName,
+    steps,
+    stepMs: sorted[Math.floor(sorted.length / 2)] ?? 0,
+    batchMs: batchMs / steps,
+    kernelMs: kernels.reduce((a, k) => a + k.msPerStep, 0),
+    kernels,
+    nested: list(nested),
   };
 }

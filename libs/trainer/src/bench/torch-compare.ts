@@ -36,16 +36,30 @@ export async function findTorchPython(candidates: string[]): Promise<{ python: s
 export async function runTorchBench(opts: { images: number; batchSize: number; runs: number; threads: number; candidates?: string[] }): Promise<TTorchResult> {
   const found = await findTorchPython(opts.candidates ?? pythonCandidates());
   if ('reason' in found) return { available: false, reason: found.reason };
-  const { stdout } = await run(found.python, [TORCH_BENCH_SCRIPT, '--threads', String(opts.threads), '--batch', String(opts.batchSize),
-    '--images', String(opts.images), '--runs', String(opts.runs)], { timeout: 30 * 60_000 });
+  const { stdout } = await run(
+    found.python,
+    [TORCH_BENCH_SCRIPT, '--threads', String(opts.threads), '--batch', String(opts.batchSize), '--images', String(opts.images), '--runs', String(opts.runs)],
+    { timeout: 30 * 60_000 },
+  );
   const line = stdout.trim().split('\n').pop() ?? '';
   const r = JSON.parse(line) as { torch: string; threads: number; train: number[]; infer: number[] };
-  return { available: true, python: found.python, version: r.torch, threads: r.threads, train: median(r.train), infer: median(r.infer), trainRuns: r.train, inferRuns: r.infer };
+  return {
+    available: true,
+    python: found.python,
+    version: r.torch,
+    threads: r.threads,
+    train: median(r.train),
+    infer: median(r.infer),
+    trainRuns: r.train,
+    inferRuns: r.infer,
+  };
 }
 
 /** A PyTorch process (bench/torch_bench.py --rounds) that runs one training and one inference pass per `round()`. */
 export interface TTorchRounds {
-  python: string; version: string; threads: number;
+  python: string;
+  version: string;
+  threads: number;
   round(): Promise<{ train: number; infer: number }>;
   close(): void;
 }
@@ -54,13 +68,23 @@ export interface TTorchRounds {
  * Starts bench/torch_bench.py in round mode (warmed up when this resolves), so that its passes can be interleaved with
  * another engine's under the same machine load; null with the reason when no Python has PyTorch.
  */
-export async function startTorchRounds(opts: { images: number; batchSize: number; threads: number; candidates?: string[] }): Promise<TTorchRounds | { reason: string }> {
+export async function startTorchRounds(opts: {
+  images: number;
+  batchSize: number;
+  threads: number;
+  candidates?: string[];
+}): Promise<TTorchRounds | { reason: string }> {
   const found = await findTorchPython(opts.candidates ?? pythonCandidates());
   if ('reason' in found) return found;
-  const child = spawn(found.python, [TORCH_BENCH_SCRIPT, '--rounds', '--threads', String(opts.threads), '--batch', String(opts.batchSize),
-    '--images', String(opts.images)], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(
+    found.python,
+    [TORCH_BENCH_SCRIPT, '--rounds', '--threads', String(opts.threads), '--batch', String(opts.batchSize), '--images', String(opts.images)],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
   let stderr = '';
-  child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (): Promise<Record<string, unknown>> => {
     const r = await lines.next();
@@ -69,7 +93,9 @@ export async function startTorchRounds(opts: { images: number; batchSize: number
   };
   const hello = await next();
   return {
-    python: found.python, version: String(hello['torch']), threads: Number(hello['threads']),
+    python: found.python,
+    version: String(hello['torch']),
+    threads: Number(hello['threads']),
     async round() {
       child.stdin.write('run\n');
       const r = await next();

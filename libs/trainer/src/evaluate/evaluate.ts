@@ -57,7 +57,11 @@ export async function evaluate(built: TBuiltModel, test: TImageSet, opts: TEvalu
   });
   predictions.sort((a, b) => (opts.predictionIndices ?? []).indexOf(a.index) - (opts.predictionIndices ?? []).indexOf(b.index));
   return {
-    count: set.count, testLoss: lossSum / Math.max(1, set.count), testAccuracy: correct / Math.max(1, set.count),
-    perClassAccuracy, confusionMatrix: confusion, predictions,
+    count: set.count,
+    testLoss: lossSum / Math.max(1, set.count),
+    testAccuracy: correct / Math.max(1, set.count),
+    perClassAccuracy,
+    confusionMatrix: confusion,
+    predictions,
   };
 }

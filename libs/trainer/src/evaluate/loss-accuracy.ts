@@ -10,7 +10,9 @@ export interface TBatchPredictions {
 
 /** Runs the model in inference mode over `set` in batches; calls `onBatch` with each batch's outputs. */
 export async function predictInBatches(
-  built: TBuiltModel, set: TImageSet, batchSize: number,
+  built: TBuiltModel,
+  set: TImageSet,
+  batchSize: number,
   onBatch: (start: number, outputs: Float32Array, losses: Float32Array) => void,
 ): Promise<void> {
   const indices = sequentialIndices(set.count);

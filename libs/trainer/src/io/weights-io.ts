@@ -21,19 +21,21 @@ interface TSavedModelJson {
  */
 export async function saveModel(built: TBuiltModel, dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await built.model.save(tf.io.withSaveHandler(async (artifacts) => {
-    const data = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
-    const json: TSavedModelJson = {
-      format: 'layers-model',
-      generatedBy: `TensorFlow.js tfjs-layers v${tf.version_core} (Epoch trainer)`,
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
-      userDefinedMetadata: { epoch: { spec: built.spec, seed: built.seed } },
-    };
-    await writeFile(join(dir, WEIGHTS_BIN), new Uint8Array(data));
-    await writeFile(join(dir, MODEL_JSON), JSON.stringify(json));
-    return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-  }));
+  await built.model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const data = artifacts.weightData === undefined ? new ArrayBuffer(0) : tf.io.CompositeArrayBuffer.join(artifacts.weightData);
+      const json: TSavedModelJson = {
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_core} (Epoch trainer)`,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+        userDefinedMetadata: { epoch: { spec: built.spec, seed: built.seed } },
+      };
+      await writeFile(join(dir, WEIGHTS_BIN), new Uint8Array(data));
+      await writeFile(join(dir, MODEL_JSON), JSON.stringify(json));
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+    }),
+  );
 }
 
 /** Rebuilds a model saved by saveModel and loads its weights, ready to evaluate or inspect. */
@@ -47,7 +49,8 @@ export async function loadModel(dir: string): Promise<TBuiltModel> {
   }
   const meta = json.userDefinedMetadata?.epoch;
   const parsed = ZModelSpec.safeParse(meta?.spec);
-  if (!parsed.success || typeof meta?.seed !== 'number') throw new Error(`${path}: not saved by Epoch's trainer (no valid ModelSpec in userDefinedMetadata.epoch)`);
+  if (!parsed.success || typeof meta?.seed !== 'number')
+    throw new Error(`${path}: not saved by Epoch's trainer (no valid ModelSpec in userDefinedMetadata.epoch)`);
   const manifest = json.weightsManifest?.[0];
   if (!manifest) throw new Error(`${path}: no weightsManifest`);
   const bytes = await readFile(join(dir, manifest.paths[0] ?? WEIGHTS_BIN));

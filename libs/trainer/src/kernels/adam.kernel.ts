@@ -5,7 +5,12 @@ import { heapOffset, nativeKernels } from './native/native-kernels';
 /** Kernel name of Epoch's fused Adam step (wasm only; see `EpochAdamOptimizer`). */
 export const ADAM_UPDATE_KERNEL = 'EpochAdamUpdate';
 
-export interface TAdamUpdateAttrs { beta1: number; beta2: number; epsilon: number; learningRate: number }
+export interface TAdamUpdateAttrs {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  learningRate: number;
+}
 
 /**
  * One Adam step of a variable in one pass: inputs value, m, v, gradient and the scalars 1 - beta1^t, 1 - beta2^t;
@@ -26,9 +31,22 @@ export function adamUpdate(args: KernelArgs): TensorInfo[] {
   if (k) {
     const [wOut, mOut, vOut] = outs.map((t) => heapOffset(backend, t)) as [number, number, number];
     k.adamUpdate({
-      w: heapOffset(backend, w), m: heapOffset(backend, m), v: heapOffset(backend, v), g: heapOffset(backend, g), wOut, mOut, vOut, n,
-      beta1: c.b1, oneMinusBeta1: c.omb1, beta2: c.b2, oneMinusBeta2: c.omb2, oneMinusAccBeta1: omab1, oneMinusAccBeta2: omab2,
-      epsilon: c.eps, negLearningRate: c.neglr,
+      w: heapOffset(backend, w),
+      m: heapOffset(backend, m),
+      v: heapOffset(backend, v),
+      g: heapOffset(backend, g),
+      wOut,
+      mOut,
+      vOut,
+      n,
+      beta1: c.b1,
+      oneMinusBeta1: c.omb1,
+      beta2: c.b2,
+      oneMinusBeta2: c.omb2,
+      oneMinusAccBeta1: omab1,
+      oneMinusAccBeta2: omab2,
+      epsilon: c.eps,
+      negLearningRate: c.neglr,
     });
     return outs;
   }

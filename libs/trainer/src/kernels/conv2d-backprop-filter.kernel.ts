@@ -27,19 +27,28 @@ export function conv2DBackpropFilter(args: KernelArgs): TensorInfo {
   const native = nativeKernels(backend);
   if (native) return viaNative(backend, native, x, dy, info);
   if (info.inChannels <= IM2COL_MAX_IN_CHANNELS) return viaIm2col(backend, x, dy, info);
-  const fast = info.strideHeight === 1 && info.strideWidth === 1 && info.inChannels < info.outChannels
-    ? viaInputAsFilter(backend, x, dy, info) : null;
+  const fast = info.strideHeight === 1 && info.strideWidth === 1 && info.inChannels < info.outChannels ? viaInputAsFilter(backend, x, dy, info) : null;
   return fast ?? viaDilatedConv(backend, x, dy, info);
 }
 
 export function conv2DInfoFromAttrs(xShape: number[], attrs: NamedAttrMap): Conv2DInfo {
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as {
-    strides: [number, number] | number; pad: backend_util.PadInfo['type'] | number | backend_util.ExplicitPadding;
-    dataFormat: 'NHWC' | 'NCHW'; dimRoundingMode?: 'floor' | 'round' | 'ceil'; filterShape: [number, number, number, number];
+    strides: [number, number] | number;
+    pad: backend_util.PadInfo['type'] | number | backend_util.ExplicitPadding;
+    dataFormat: 'NHWC' | 'NCHW';
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+    filterShape: [number, number, number, number];
   };
   return backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number], filterShape, strides, 1, pad as 'same', dimRoundingMode, false,
-    backend_util.convertConv2DDataFormat(dataFormat ?? 'NHWC'));
+    xShape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad as 'same',
+    dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(dataFormat ?? 'NHWC'),
+  );
 }
 
 /**
@@ -67,8 +76,21 @@ function viaNative(backend: BackendWasm, k: TNativeKernels, x: TensorInfo, dy: T
   }
   const out = backend.makeOutput(c.filterShape, 'float32');
   k.conv2dFilterGrad({
-    x: heapOffset(backend, xp), n: N, h: Hp, w: Wp, ci: Ci, dy: heapOffset(backend, dy), oh: OH, ow: OW, co: Co,
-    kh: c.filterHeight, kw: c.filterWidth, sh: c.strideHeight, sw: c.strideWidth, padTop: top, padLeft: left,
+    x: heapOffset(backend, xp),
+    n: N,
+    h: Hp,
+    w: Wp,
+    ci: Ci,
+    dy: heapOffset(backend, dy),
+    oh: OH,
+    ow: OW,
+    co: Co,
+    kh: c.filterHeight,
+    kw: c.filterWidth,
+    sh: c.strideHeight,
+    sw: c.strideWidth,
+    padTop: top,
+    padLeft: left,
     dw: heapOffset(backend, out),
     scratch: (floats: number) => {
       const t = backend.makeOutput([floats], 'float32');
@@ -91,9 +113,22 @@ function viaInputAsFilter(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, c
   if (top < 0 || bottom < 0 || left < 0 || right < 0) return null;
   const dyT = transpose(backend, dy, [3, 1, 2, 0]); // [Co,OH,OW,N]
   const xF = transpose(backend, x, [1, 2, 0, 3]); // [H,W,N,Ci]
-  const r = run('Conv2D', backend, { x: dyT, filter: xF }, {
-    strides: [1, 1], pad: [[0, 0], [top, bottom], [left, right], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1],
-  }); // [Co,KH,KW,Ci]
+  const r = run(
+    'Conv2D',
+    backend,
+    { x: dyT, filter: xF },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+    },
+  ); // [Co,KH,KW,Ci]
   const flipped = run('Reverse', backend, { x: r }, { dims: [1, 2] });
   const out = transpose(backend, flipped, [1, 2, 3, 0]); // [KH,KW,Ci,Co]
   release(backend, dyT, xF, r, flipped);
@@ -112,18 +147,35 @@ function viaDilatedConv(backend: BackendWasm, x: TensorInfo, dy: TensorInfo, c: 
   const right = c.filterWidth - 1 + (c.outWidth - 1) * c.strideWidth - c.inWidth - left + 1;
   let xc = x;
   if (bottom < 0 || right < 0) {
-    xc = run('Slice', backend, { x }, {
-      begin: [0, 0, 0, 0],
-      size: [c.batchSize, c.inHeight + Math.min(bottom, 0), c.inWidth + Math.min(right, 0), c.inChannels],
-    });
+    xc = run(
+      'Slice',
+      backend,
+      { x },
+      {
+        begin: [0, 0, 0, 0],
+        size: [c.batchSize, c.inHeight + Math.min(bottom, 0), c.inWidth + Math.min(right, 0), c.inChannels],
+      },
+    );
   }
   const xT = transpose(backend, xc, [3, 1, 2, 0]);
   if (xc !== x) release(backend, xc);
   const dyT = transpose(backend, dy, [1, 2, 0, 3]);
-  const r = run('Conv2D', backend, { x: xT, filter: dyT }, {
-    strides: [1, 1], pad: [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]], dataFormat: 'NHWC',
-    dilations: [c.strideHeight, c.strideWidth],
-  }); // [Ci,KH,KW,Co]
+  const r = run(
+    'Conv2D',
+    backend,
+    { x: xT, filter: dyT },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [top, Math.max(bottom, 0)],
+        [left, Math.max(right, 0)],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [c.strideHeight, c.strideWidth],
+    },
+  ); // [Ci,KH,KW,Co]
   const out = transpose(backend, r, [1, 2, 0, 3]);
   release(backend, xT, dyT, r);
   return out;
@@ -178,9 +230,11 @@ export function conv2DBackpropFilterDirect(backend: BackendWasm, x: TensorInfo, 
   dw.fill(0);
   const last = c.dataFormat === 'channelsLast';
   const [H, W, Ci, Co, OH, OW] = [c.inHeight, c.inWidth, c.inChannels, c.outChannels, c.outHeight, c.outWidth];
-  const xAt = last ? (n: number, h: number, w: number, ci: number) => ((n * H + h) * W + w) * Ci + ci
+  const xAt = last
+    ? (n: number, h: number, w: number, ci: number) => ((n * H + h) * W + w) * Ci + ci
     : (n: number, h: number, w: number, ci: number) => ((n * Ci + ci) * H + h) * W + w;
-  const dyAt = last ? (n: number, h: number, w: number, co: number) => ((n * OH + h) * OW + w) * Co + co
+  const dyAt = last
+    ? (n: number, h: number, w: number, co: number) => ((n * OH + h) * OW + w) * Co + co
     : (n: number, h: number, w: number, co: number) => ((n * Co + co) * OH + h) * OW + w;
   for (let kh = 0; kh < c.filterHeight; kh++) {
     for (let kw = 0; kw < c.filterWidth; kw++) {

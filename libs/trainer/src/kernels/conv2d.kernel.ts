@@ -7,16 +7,26 @@ import { heapOffset, nativeKernels, type TNativeKernels } from './native/native-
 type Conv2DInfo = backend_util.Conv2DInfo;
 
 interface TConvAttrs {
-  strides: [number, number] | number; pad: backend_util.PadInfo['type'] | number | backend_util.ExplicitPadding;
-  dataFormat?: 'NHWC' | 'NCHW'; dilations?: [number, number] | number; dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  strides: [number, number] | number;
+  pad: backend_util.PadInfo['type'] | number | backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
   activation?: string;
 }
 
 function convInfo(args: KernelArgs, x: TensorInfo, filter: TensorInfo): Conv2DInfo {
   const { strides, pad, dataFormat, dilations, dimRoundingMode } = (args.attrs ?? {}) as unknown as TConvAttrs;
-  return backend_util.computeConv2DInfo(x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number], strides, dilations ?? 1, pad as 'same', dimRoundingMode, false,
-    backend_util.convertConv2DDataFormat(dataFormat ?? 'NHWC'));
+  return backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    strides,
+    dilations ?? 1,
+    pad as 'same',
+    dimRoundingMode,
+    false,
+    backend_util.convertConv2DDataFormat(dataFormat ?? 'NHWC'),
+  );
 }
 
 /** Epoch's native kernel runs NHWC float32 convolutions without dilation; anything else keeps the stock kernel. */
@@ -51,8 +61,10 @@ export function fusedConv2D(args: KernelArgs): TensorInfo {
   const bias = args.inputs['bias'];
   const activation = ((args.attrs ?? {}) as unknown as TConvAttrs).activation ?? 'linear';
   const c = convInfo(args, x, filter);
-  const k = (activation === 'linear' || activation === 'relu') && (!bias || (bias.shape.length === 1 && bias.shape[0] === c.outChannels))
-    ? nativeFor(backend, c, x, filter, ...(bias ? [bias] : [])) : null;
+  const k =
+    (activation === 'linear' || activation === 'relu') && (!bias || (bias.shape.length === 1 && bias.shape[0] === c.outChannels))
+      ? nativeFor(backend, c, x, filter, ...(bias ? [bias] : []))
+      : null;
   if (!k) return stock('FusedConv2D')(args);
   return runNativeConv(backend, k, x, heapOffset(backend, filter), c, bias ? heapOffset(backend, bias) : 0, activation === 'relu');
 }
@@ -90,17 +102,39 @@ export const convBiasReluGradConfig: GradConfig = {
  * Runs the native convolution of x with the filter at `filterOffset` (layout [KH,KW,Ci,Co]) into a new tensor of
  * c.outShape; `bias` is a heap offset of Co floats or 0.
  */
-export function runNativeConv(backend: BackendWasm, k: TNativeKernels, x: TensorInfo, filterOffset: number, c: Conv2DInfo,
-  bias: number, relu: boolean): TensorInfo {
+export function runNativeConv(
+  backend: BackendWasm,
+  k: TNativeKernels,
+  x: TensorInfo,
+  filterOffset: number,
+  c: Conv2DInfo,
+  bias: number,
+  relu: boolean,
+): TensorInfo {
   const out = backend.makeOutput(c.outShape, 'float32');
   const zero = backend.makeOutput([c.inChannels], 'float32');
   heapF32(backend, zero).fill(0);
   try {
     k.conv2d({
-      x: heapOffset(backend, x), n: c.batchSize, h: c.inHeight, w: c.inWidth, ci: c.inChannels, filter: filterOffset,
-      kh: c.filterHeight, kw: c.filterWidth, co: c.outChannels, sh: c.strideHeight, sw: c.strideWidth,
-      padTop: c.padInfo.top, padLeft: c.padInfo.left, y: heapOffset(backend, out), oh: c.outHeight, ow: c.outWidth,
-      zero: heapOffset(backend, zero), bias, relu,
+      x: heapOffset(backend, x),
+      n: c.batchSize,
+      h: c.inHeight,
+      w: c.inWidth,
+      ci: c.inChannels,
+      filter: filterOffset,
+      kh: c.filterHeight,
+      kw: c.filterWidth,
+      co: c.outChannels,
+      sh: c.strideHeight,
+      sw: c.strideWidth,
+      padTop: c.padInfo.top,
+      padLeft: c.padInfo.left,
+      y: heapOffset(backend, out),
+      oh: c.outHeight,
+      ow: c.outWidth,
+      zero: heapOffset(backend, zero),
+      bias,
+      relu,
     });
   } finally {
     release(backend, zero);

@@ -23,8 +23,15 @@ export function add(args: KernelArgs): TensorInfo {
 /** v is float32 [C] (or [1,...,1,C] of no higher rank) and x float32 [..., C] with more than one row. */
 function isChannelVector(v: TensorInfo, x: TensorInfo): boolean {
   const c = x.shape[x.shape.length - 1];
-  return v.dtype === 'float32' && x.dtype === 'float32' && x.shape.length >= 2 && v.shape.length <= x.shape.length
-    && v.shape[v.shape.length - 1] === c && v.shape.slice(0, -1).every((d) => d === 1) && util.sizeFromShape(x.shape) > (c ?? 0);
+  return (
+    v.dtype === 'float32' &&
+    x.dtype === 'float32' &&
+    x.shape.length >= 2 &&
+    v.shape.length <= x.shape.length &&
+    v.shape[v.shape.length - 1] === c &&
+    v.shape.slice(0, -1).every((d) => d === 1) &&
+    util.sizeFromShape(x.shape) > (c ?? 0)
+  );
 }
 
 /** Relu on the native kernel, split over the threads (the stock kernel runs on XNNPACK's single pool thread). */
@@ -66,9 +73,7 @@ export const reluGradConfig: GradConfig = {
     const [x] = saved as Tensor[];
     const g = dy as Tensor;
     return {
-      x: () => (getBackend() === 'wasm' && x
-        ? engine().runKernel(RELU_GRAD_KERNEL, { dy: g, x }) as Tensor
-        : mul(g, cast(step(x as Tensor), 'float32'))),
+      x: () => (getBackend() === 'wasm' && x ? (engine().runKernel(RELU_GRAD_KERNEL, { dy: g, x }) as Tensor) : mul(g, cast(step(x as Tensor), 'float32'))),
     };
   },
 };

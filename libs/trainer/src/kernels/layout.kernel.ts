@@ -9,13 +9,11 @@ import { heapOffset, nativeKernels } from './native/native-kernels';
  * explicitly first either way (for XNNPACK 10-30x faster).
  */
 export function batchMatMul(args: KernelArgs): TensorInfo {
-  return withoutTransposes(args, (backend, a, b, attrs) => nativeMatMul(backend, a, b)
-    ?? stock('BatchMatMul')({ inputs: { a, b }, backend, attrs }));
+  return withoutTransposes(args, (backend, a, b, attrs) => nativeMatMul(backend, a, b) ?? stock('BatchMatMul')({ inputs: { a, b }, backend, attrs }));
 }
 
 /** Runs `f` on a and b with their transpose flags applied by explicit transposes (released afterwards). */
-function withoutTransposes(args: KernelArgs,
-  f: (backend: BackendWasm, a: TensorInfo, b: TensorInfo, attrs: KernelArgs['attrs']) => TensorInfo): TensorInfo {
+function withoutTransposes(args: KernelArgs, f: (backend: BackendWasm, a: TensorInfo, b: TensorInfo, attrs: KernelArgs['attrs']) => TensorInfo): TensorInfo {
   const { transposeA, transposeB } = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
   const backend = wasmBackend(args);
   const a = input(args, 'a');
@@ -49,9 +47,25 @@ function nativeMatMul(backend: BackendWasm, a: TensorInfo, b: TensorInfo, bias?:
   if (M === 0 || N === 0) return out;
   const pixels = M % 4 === 0 ? 4 : M;
   k.conv2d({
-    x: heapOffset(backend, a), n: M / pixels, h: 1, w: pixels, ci: K, filter: heapOffset(backend, b), kh: 1, kw: 1, co: N,
-    sh: 1, sw: 1, padTop: 0, padLeft: 0, y: heapOffset(backend, out), oh: 1, ow: pixels, zero: 0,
-    bias: bias ? heapOffset(backend, bias) : 0, relu,
+    x: heapOffset(backend, a),
+    n: M / pixels,
+    h: 1,
+    w: pixels,
+    ci: K,
+    filter: heapOffset(backend, b),
+    kh: 1,
+    kw: 1,
+    co: N,
+    sh: 1,
+    sw: 1,
+    padTop: 0,
+    padLeft: 0,
+    y: heapOffset(backend, out),
+    oh: 1,
+    ow: pixels,
+    zero: 0,
+    bias: bias ? heapOffset(backend, bias) : 0,
+    relu,
   });
   return out;
 }
@@ -65,9 +79,12 @@ export function fusedMatMul(args: KernelArgs): TensorInfo {
   const act = ((args.attrs ?? {}) as { activation?: string }).activation ?? 'linear';
   const bias = args.inputs['bias'];
   const prelu = args.inputs['preluActivationWeights'];
-  return withoutTransposes(args, (backend, a, b, attrs) => ((act === 'linear' || act === 'relu') && !prelu
-    ? nativeMatMul(backend, a, b, bias, act === 'relu') : null)
-    ?? stock('_FusedMatMul')({ inputs: { a, b, ...(bias ? { bias } : {}), ...(prelu ? { preluActivationWeights: prelu } : {}) }, backend, attrs }));
+  return withoutTransposes(
+    args,
+    (backend, a, b, attrs) =>
+      ((act === 'linear' || act === 'relu') && !prelu ? nativeMatMul(backend, a, b, bias, act === 'relu') : null) ??
+      stock('_FusedMatMul')({ inputs: { a, b, ...(bias ? { bias } : {}), ...(prelu ? { preluActivationWeights: prelu } : {}) }, backend, attrs }),
+  );
 }
 
 /**
@@ -79,7 +96,8 @@ export function sum(args: KernelArgs): TensorInfo {
   const { axis, keepDims } = (args.attrs ?? {}) as { axis?: number | number[] | null; keepDims?: boolean };
   const rank = x.shape.length;
   const axes = (axis === null || axis === undefined ? x.shape.map((_, i) => i) : Array.isArray(axis) ? axis : [axis])
-    .map((a) => (a < 0 ? a + rank : a)).sort((p, q) => p - q);
+    .map((a) => (a < 0 ? a + rank : a))
+    .sort((p, q) => p - q);
   if (x.dtype !== 'float32' || rank < 2 || axes.length !== rank - 1 || axes.some((a, i) => a !== i)) {
     return stock('Sum')(args);
   }

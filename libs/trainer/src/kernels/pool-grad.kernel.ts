@@ -2,8 +2,12 @@ import { backend_util, type TensorInfo } from '@tensorflow/tfjs-core';
 import { heapF32, input, stock, wasmBackend, type KernelArgs } from './kernel-utils';
 import { heapOffset, nativeKernels } from './native/native-kernels';
 
-type PoolAttrs = { filterSize: [number, number] | number; strides: [number, number] | number; pad: 'same' | 'valid' | number;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+type PoolAttrs = {
+  filterSize: [number, number] | number;
+  strides: [number, number] | number;
+  pad: 'same' | 'valid' | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+};
 
 function poolInfo(args: KernelArgs, shape: number[]): backend_util.Conv2DInfo {
   const { filterSize, strides, pad, dimRoundingMode } = (args.attrs ?? {}) as unknown as PoolAttrs;
@@ -12,9 +16,18 @@ function poolInfo(args: KernelArgs, shape: number[]): backend_util.Conv2DInfo {
 
 /** 2x2 windows with stride 2 and no padding (an odd last row or column is left out, as 'valid' does). */
 function is2x2(c: backend_util.Conv2DInfo): boolean {
-  return c.filterHeight === 2 && c.filterWidth === 2 && c.strideHeight === 2 && c.strideWidth === 2
-    && c.padInfo.top === 0 && c.padInfo.left === 0 && c.dilationHeight === 1 && c.dilationWidth === 1
-    && 2 * c.outHeight <= c.inHeight && 2 * c.outWidth <= c.inWidth;
+  return (
+    c.filterHeight === 2 &&
+    c.filterWidth === 2 &&
+    c.strideHeight === 2 &&
+    c.strideWidth === 2 &&
+    c.padInfo.top === 0 &&
+    c.padInfo.left === 0 &&
+    c.dilationHeight === 1 &&
+    c.dilationWidth === 1 &&
+    2 * c.outHeight <= c.inHeight &&
+    2 * c.outWidth <= c.inWidth
+  );
 }
 
 /** MaxPool: the 2x2/2 windows of every CNN in the lesson on the native kernel, split over the threads; others stock. */
@@ -25,8 +38,7 @@ export function maxPool(args: KernelArgs): TensorInfo {
   const k = x.dtype === 'float32' && is2x2(c) ? nativeKernels(backend) : null;
   if (!k) return stock('MaxPool')(args);
   const out = backend.makeOutput(c.outShape, 'float32');
-  k.maxPool2x2(heapOffset(backend, x), heapOffset(backend, out), c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight,
-    c.outWidth);
+  k.maxPool2x2(heapOffset(backend, x), heapOffset(backend, out), c.batchSize, c.inHeight, c.inWidth, c.inChannels, c.outHeight, c.outWidth);
   return out;
 }
 
@@ -43,12 +55,19 @@ export function maxPoolGrad(args: KernelArgs): TensorInfo {
   const xv = heapF32(backend, x);
   const dyv = heapF32(backend, dy);
   const dx = heapF32(backend, out);
-  if (c.filterHeight === 2 && c.filterWidth === 2 && c.strideHeight === 2 && c.strideWidth === 2
-      && c.padInfo.top === 0 && c.padInfo.left === 0 && c.inHeight === 2 * c.outHeight && c.inWidth === 2 * c.outWidth) {
+  if (
+    c.filterHeight === 2 &&
+    c.filterWidth === 2 &&
+    c.strideHeight === 2 &&
+    c.strideWidth === 2 &&
+    c.padInfo.top === 0 &&
+    c.padInfo.left === 0 &&
+    c.inHeight === 2 * c.outHeight &&
+    c.inWidth === 2 * c.outWidth
+  ) {
     const native = nativeKernels(backend);
     if (native) {
-      native.maxPoolGrad2x2(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), c.outWidth, c.inChannels,
-        c.batchSize * c.outHeight);
+      native.maxPoolGrad2x2(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), c.outWidth, c.inChannels, c.batchSize * c.outHeight);
       return out;
     }
     maxPoolGrad2x2(xv, dyv, dx, c);
@@ -75,8 +94,14 @@ function maxPoolGrad2x2(xv: Float32Array, dyv: Float32Array, dx: Float32Array, c
           const g = dyv[d];
           let m = xv[p0];
           let k = 0;
-          if (xv[p1] > m) { m = xv[p1]; k = 1; }
-          if (xv[p2] > m) { m = xv[p2]; k = 2; }
+          if (xv[p1] > m) {
+            m = xv[p1];
+            k = 1;
+          }
+          if (xv[p2] > m) {
+            m = xv[p2];
+            k = 2;
+          }
           if (xv[p3] > m) k = 3;
           dx[p0] = k === 0 ? g : 0;
           dx[p1] = k === 1 ? g : 0;
@@ -109,7 +134,10 @@ function maxPoolGradGeneral(xv: Float32Array, dyv: Float32Array, dx: Float32Arra
             const base = ((b * H + h) * W + w) * C;
             for (let ch = 0; ch < C; ch++) {
               const v = xv[base + ch];
-              if (v > best[ch]) { best[ch] = v; bestAt[ch] = base + ch; }
+              if (v > best[ch]) {
+                best[ch] = v;
+                bestAt[ch] = base + ch;
+              }
             }
           }
         }

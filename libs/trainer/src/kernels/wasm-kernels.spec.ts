@@ -9,7 +9,12 @@ import { EPOCH_WASM_KERNELS } from './register-wasm-kernels';
 import { EpochAdamOptimizer } from '../model/optimizers';
 import { setFusedConvEnabled } from '../model/fused-conv';
 import {
-  nativeKernelFailures, nativeKernels, nativeTeamStats, setNativeHelpersEnabled, setNativeHelpersFirst, setNativeKernelsEnabled,
+  nativeKernelFailures,
+  nativeKernels,
+  nativeTeamStats,
+  setNativeHelpersEnabled,
+  setNativeHelpersFirst,
+  setNativeKernelsEnabled,
 } from './native/native-kernels';
 
 type Shape4 = [number, number, number, number];
@@ -125,13 +130,16 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     ];
     for (const [name, run] of runs) {
       const want = await onBackend('cpu', run);
-      await onEveryPath(() => onBackend('wasm', run), (path, got) => {
-        // the stock elu and strided input gradients do not use the native module: nothing for a helper to join
-        if (path === 'native, helper threads' && (name.includes('(stock)') || (name === 'Conv2DBackpropInput' && (strides[0] > 1 || strides[1] > 1)))) {
-          nativeTeamStats.joined++;
-        }
-        expect(relativeError(got, want), `${name}, ${path}`).toBeLessThan(TOL);
-      });
+      await onEveryPath(
+        () => onBackend('wasm', run),
+        (path, got) => {
+          // the stock elu and strided input gradients do not use the native module: nothing for a helper to join
+          if (path === 'native, helper threads' && (name.includes('(stock)') || (name === 'Conv2DBackpropInput' && (strides[0] > 1 || strides[1] > 1)))) {
+            nativeTeamStats.joined++;
+          }
+          expect(relativeError(got, want), `${name}, ${path}`).toBeLessThan(TOL);
+        },
+      );
     }
   });
 
@@ -140,7 +148,9 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     const x = tf.tensor(randomFloats(64 * 16 * 16 * 32, 11), [64, 16, 16, 32]);
     const dy = tf.tensor(randomFloats(64 * 16 * 16 * 32, 12), [64, 16, 16, 32]);
     const grad = () => {
-      const t = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 32, 32] }) as tf.Tensor;
+      const t = tf
+        .engine()
+        .runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 32, 32] }) as tf.Tensor;
       const bits = Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer));
       t.dispose();
       return bits;
@@ -164,9 +174,17 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     const info = tf.backend_util.computeConv2DInfo(xs, fs, [2, 2], 1, 'valid');
     const xd = randomFloats(size(xs), 4);
     const dyd = randomFloats(size(info.outShape), 5);
-    const want = await onBackend('cpu', () => tf.engine().runKernel('Conv2DBackpropFilter',
-      { x: tf.tensor(xd, xs), dy: tf.tensor(dyd, info.outShape) },
-      { strides: [2, 2], pad: 'valid', dataFormat: 'NHWC', filterShape: fs }) as tf.Tensor);
+    const want = await onBackend(
+      'cpu',
+      () =>
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x: tf.tensor(xd, xs), dy: tf.tensor(dyd, info.outShape) },
+            { strides: [2, 2], pad: 'valid', dataFormat: 'NHWC', filterShape: fs },
+          ) as tf.Tensor,
+    );
     await tf.setBackend('wasm');
     const backend = tf.backend() as Parameters<typeof conv2DBackpropFilterDirect>[0];
     const x = tf.tensor(xd, xs);
@@ -181,10 +199,16 @@ describe('Epoch wasm kernels against the cpu backend', () => {
 
   // [x shape, window, stride, padding]; relu data has many exact zeros, i.e. ties inside windows
   const POOL_CASES: [Shape4, number, number, 'same' | 'valid'][] = [
-    [[4, 32, 32, 8], 2, 2, 'valid'], [[4, 8, 8, 16], 2, 2, 'valid'], [[3, 9, 7, 5], 3, 2, 'same'],
-    [[3, 9, 7, 5], 2, 1, 'valid'], [[2, 7, 9, 3], 2, 2, 'valid'], [[2, 6, 6, 3], 3, 3, 'valid'],
+    [[4, 32, 32, 8], 2, 2, 'valid'],
+    [[4, 8, 8, 16], 2, 2, 'valid'],
+    [[3, 9, 7, 5], 3, 2, 'same'],
+    [[3, 9, 7, 5], 2, 1, 'valid'],
+    [[2, 7, 9, 3], 2, 2, 'valid'],
+    [[2, 6, 6, 3], 3, 3, 'valid'],
     // 2x2/2 windows with channel counts that leave a SIMD tail, and more rows than the helpers' minimum
-    [[3, 8, 10, 5], 2, 2, 'valid'], [[2, 12, 6, 7], 2, 2, 'same'], [[16, 4, 4, 2], 2, 2, 'valid'],
+    [[3, 8, 10, 5], 2, 2, 'valid'],
+    [[2, 12, 6, 7], 2, 2, 'same'],
+    [[16, 4, 4, 2], 2, 2, 'valid'],
   ];
   it.each(POOL_CASES)('MaxPoolGrad x%j k%i s%i %s (with ties)', async (xs, k, s, pad) => {
     const info = tf.backend_util.computePool2DInfo(xs, k, s, 1, pad);
@@ -192,15 +216,23 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     const dyd = randomFloats(size(info.outShape), 7);
     const run = () => {
       const x = tf.tensor(xd, xs);
-      return tf.engine().runKernel('MaxPoolGrad', { dy: tf.tensor(dyd, info.outShape), input: x, output: tf.maxPool(x as tf.Tensor4D, k, s, pad) },
-        { filterSize: k, strides: s, pad }) as tf.Tensor;
+      return tf
+        .engine()
+        .runKernel(
+          'MaxPoolGrad',
+          { dy: tf.tensor(dyd, info.outShape), input: x, output: tf.maxPool(x as tf.Tensor4D, k, s, pad) },
+          { filterSize: k, strides: s, pad },
+        ) as tf.Tensor;
     };
     const want = await onBackend('cpu', run);
     const split = k === 2 && s === 2 && (xs[0] as number) * info.outHeight >= 16;
-    await onEveryPath(() => onBackend('wasm', run), (path, got) => {
-      if (path === 'native, helper threads' && !split) nativeTeamStats.joined++; // too small to be split
-      expect(relativeError(got, want), path).toBeLessThan(TOL);
-    });
+    await onEveryPath(
+      () => onBackend('wasm', run),
+      (path, got) => {
+        if (path === 'native, helper threads' && !split) nativeTeamStats.joined++; // too small to be split
+        expect(relativeError(got, want), path).toBeLessThan(TOL);
+      },
+    );
   });
 
   it.each(POOL_CASES)('MaxPool x%j k%i s%i %s', async (xs, k, s, pad) => {
@@ -209,54 +241,87 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     const want = await onBackend('cpu', run);
     const info = tf.backend_util.computePool2DInfo(xs, k, s, 1, pad);
     const native = k === 2 && s === 2 && info.padInfo.top === 0 && info.padInfo.left === 0;
-    await onEveryPath(() => onBackend('wasm', run), (path, got) => {
-      if (path === 'native, helper threads' && !native) nativeTeamStats.joined++; // the stock kernel
-      expect(relativeError(got, want), path).toBe(0);
-    });
+    await onEveryPath(
+      () => onBackend('wasm', run),
+      (path, got) => {
+        if (path === 'native, helper threads' && !native) nativeTeamStats.joined++; // the stock kernel
+        expect(relativeError(got, want), path).toBe(0);
+      },
+    );
   });
 
   it.each(POOL_CASES.filter((c) => c[3] === 'valid'))('AvgPoolGrad x%j k%i s%i %s', async (xs, k, s, pad) => {
     const info = tf.backend_util.computePool2DInfo(xs, k, s, 1, pad);
-    expect(await compareKernel('AvgPoolGrad', { dy: { shape: info.outShape, data: randomFloats(size(info.outShape), 8) }, input: { shape: xs, data: randomFloats(size(xs), 9) } },
-      { filterSize: k, strides: s, pad })).toBeLessThan(TOL);
+    expect(
+      await compareKernel(
+        'AvgPoolGrad',
+        { dy: { shape: info.outShape, data: randomFloats(size(info.outShape), 8) }, input: { shape: xs, data: randomFloats(size(xs), 9) } },
+        { filterSize: k, strides: s, pad },
+      ),
+    ).toBeLessThan(TOL);
   });
 
   it.each([
-    [[64, 1024], [1024, 64], false, false], [[64, 64], [1024, 64], false, true], [[64, 1024], [64, 64], true, false],
-    [[3, 5, 7], [3, 5, 4], true, false], [[3, 7, 5], [3, 4, 5], false, true], [[2, 5, 7], [2, 4, 5], true, true],
-    [[7, 13], [13, 10], false, false], [[12, 3], [3, 9], false, false], [[5, 6], [5, 11], true, false],
+    [[64, 1024], [1024, 64], false, false],
+    [[64, 64], [1024, 64], false, true],
+    [[64, 1024], [64, 64], true, false],
+    [[3, 5, 7], [3, 5, 4], true, false],
+    [[3, 7, 5], [3, 4, 5], false, true],
+    [[2, 5, 7], [2, 4, 5], true, true],
+    [[7, 13], [13, 10], false, false],
+    [[12, 3], [3, 9], false, false],
+    [[5, 6], [5, 11], true, false],
   ] as [number[], number[], boolean, boolean][])('BatchMatMul a%j b%j transposeA=%s transposeB=%s', async (as, bs, ta, tb) => {
-    const run = kernelRun('BatchMatMul', { a: { shape: as, data: randomFloats(size(as), 10) }, b: { shape: bs, data: randomFloats(size(bs), 11) } },
-      { transposeA: ta, transposeB: tb });
+    const run = kernelRun(
+      'BatchMatMul',
+      { a: { shape: as, data: randomFloats(size(as), 10) }, b: { shape: bs, data: randomFloats(size(bs), 11) } },
+      { transposeA: ta, transposeB: tb },
+    );
     const want = await onBackend('cpu', run);
-    await onEveryPath(() => onBackend('wasm', run), (path, got) => {
-      // batches run on XNNPACK, and products whose row count is not a multiple of 4 on the calling thread
-      const m = ta ? as[as.length - 1] as number : as[as.length - 2] as number;
-      if (path === 'native, helper threads' && (as.length === 3 || m % 4 !== 0)) nativeTeamStats.joined++;
-      expect(relativeError(got, want), path).toBeLessThan(TOL);
-    });
+    await onEveryPath(
+      () => onBackend('wasm', run),
+      (path, got) => {
+        // batches run on XNNPACK, and products whose row count is not a multiple of 4 on the calling thread
+        const m = ta ? (as[as.length - 1] as number) : (as[as.length - 2] as number);
+        if (path === 'native, helper threads' && (as.length === 3 || m % 4 !== 0)) nativeTeamStats.joined++;
+        expect(relativeError(got, want), path).toBeLessThan(TOL);
+      },
+    );
   });
 
   it.each([
-    [[1, 64, 1024], [1, 1024, 64], 'relu', true, false], [[1, 12, 5], [1, 5, 9], 'linear', true, false],
-    [[1, 7, 5], [1, 5, 3], 'relu', false, false], [[1, 8, 5], [1, 5, 3], 'elu', true, false], [[1, 8, 5], [1, 3, 5], 'relu', true, true],
+    [[1, 64, 1024], [1, 1024, 64], 'relu', true, false],
+    [[1, 12, 5], [1, 5, 9], 'linear', true, false],
+    [[1, 7, 5], [1, 5, 3], 'relu', false, false],
+    [[1, 8, 5], [1, 5, 3], 'elu', true, false],
+    [[1, 8, 5], [1, 3, 5], 'relu', true, true],
   ] as [number[], number[], string, boolean, boolean][])('_FusedMatMul a%j b%j %s bias=%s transposeB=%s', async (as, bs, activation, withBias, tb) => {
-    const n = tb ? bs[1] as number : bs[2] as number;
+    const n = tb ? (bs[1] as number) : (bs[2] as number);
     const inputs: Inputs = { a: { shape: as, data: randomFloats(size(as), 21) }, b: { shape: bs, data: randomFloats(size(bs), 22) } };
     if (withBias) inputs['bias'] = { shape: [n], data: randomFloats(n, 23) };
     const run = kernelRun('_FusedMatMul', inputs, { transposeA: false, transposeB: tb, activation });
     const want = await onBackend('cpu', run);
     const native = (activation === 'relu' || activation === 'linear') && (as[1] as number) % 4 === 0;
-    await onEveryPath(() => onBackend('wasm', run), (path, got) => {
-      if (path === 'native, helper threads' && !native) nativeTeamStats.joined++; // stock, or one row of pixels
-      expect(relativeError(got, want), path).toBeLessThan(TOL);
-    });
+    await onEveryPath(
+      () => onBackend('wasm', run),
+      (path, got) => {
+        if (path === 'native, helper threads' && !native) nativeTeamStats.joined++; // stock, or one row of pixels
+        expect(relativeError(got, want), path).toBeLessThan(TOL);
+      },
+    );
   });
 
   it.each([
-    [[16, 8, 8, 32], [0, 1, 2], false], [[64, 32, 32, 8], [0, 1, 2], false], [[64, 10], [0], false], [[64, 10], 0, true], [[4, 5, 6], [1, 0], false],
-    [[4, 5, 6], [1, 2], false], [[4, 5, 6], null, false], [[4, 5, 6], -1, false],
-    [[3, 7, 5, 37], [0, 1, 2], true], [[2, 300, 21], [0, 1], false],
+    [[16, 8, 8, 32], [0, 1, 2], false],
+    [[64, 32, 32, 8], [0, 1, 2], false],
+    [[64, 10], [0], false],
+    [[64, 10], 0, true],
+    [[4, 5, 6], [1, 0], false],
+    [[4, 5, 6], [1, 2], false],
+    [[4, 5, 6], null, false],
+    [[4, 5, 6], -1, false],
+    [[3, 7, 5, 37], [0, 1, 2], true],
+    [[2, 300, 21], [0, 1], false],
   ] as [number[], number | number[] | null, boolean][])('Sum x%j axis=%j keepDims=%s', async (xs, axis, keepDims) => {
     const run = kernelRun('Sum', { x: { shape: xs, data: randomFloats(size(xs), 12) } }, { axis, keepDims });
     const want = await onBackend('cpu', run);
@@ -271,7 +336,11 @@ describe('Epoch wasm kernels against the cpu backend', () => {
 
   it('Identity and same-dtype Cast share the data; other casts convert', async () => {
     const xd = randomFloats(24, 15, -3, 3);
-    for (const [name, attrs] of [['Identity', {}], ['Cast', { dtype: 'float32' }], ['Cast', { dtype: 'int32' }]] as const) {
+    for (const [name, attrs] of [
+      ['Identity', {}],
+      ['Cast', { dtype: 'float32' }],
+      ['Cast', { dtype: 'int32' }],
+    ] as const) {
       const run = () => {
         const x = tf.tensor(xd, [2, 3, 4]);
         const y = tf.engine().runKernel(name, { x }, attrs) as tf.Tensor;
@@ -292,8 +361,36 @@ describe('Epoch wasm kernels against the cpu backend', () => {
   });
 
   it.each([
-    [[256, 8, 8, 3], [64, 0, 0, 0], [64, 8, 8, 3]], [[10, 6], [3, 0], [4, 6]], [[10, 6], [3, 1], [4, 3]],
-    [[4, 5, 6, 7], [1, 2, 0, 0], [2, 3, 6, 7]], [[4, 5, 6, 7], [1, 2, 1, 0], [2, 3, 4, 7]], [[5, 4], [1, 0], [-1, 4]],
+    [
+      [256, 8, 8, 3],
+      [64, 0, 0, 0],
+      [64, 8, 8, 3],
+    ],
+    [
+      [10, 6],
+      [3, 0],
+      [4, 6],
+    ],
+    [
+      [10, 6],
+      [3, 1],
+      [4, 3],
+    ],
+    [
+      [4, 5, 6, 7],
+      [1, 2, 0, 0],
+      [2, 3, 6, 7],
+    ],
+    [
+      [4, 5, 6, 7],
+      [1, 2, 1, 0],
+      [2, 3, 4, 7],
+    ],
+    [
+      [5, 4],
+      [1, 0],
+      [-1, 4],
+    ],
   ] as [number[], number[], number[]][])('Slice x%j begin %j size %j', async (xs, begin, sz) => {
     expect(await compareKernel('Slice', { x: { shape: xs, data: randomFloats(size(xs), 13) } }, { begin, size: sz })).toBe(0);
   });
@@ -301,16 +398,25 @@ describe('Epoch wasm kernels against the cpu backend', () => {
   // [a shape, b shape, native]: a per-channel vector on either side takes the native kernel (split over the threads
   // when large); other broadcasts keep the stock kernel
   it.each([
-    [[64, 16, 16, 32], [32], true], [[32], [64, 8, 8, 32], true], [[7, 5, 37], [1, 1, 37], true], [[300, 21], [21], true],
-    [[4, 6], [4, 6], false], [[4, 6], [1], false], [[6], [6], false], [[2, 3, 4], [3, 4], false],
+    [[64, 16, 16, 32], [32], true],
+    [[32], [64, 8, 8, 32], true],
+    [[7, 5, 37], [1, 1, 37], true],
+    [[300, 21], [21], true],
+    [[4, 6], [4, 6], false],
+    [[4, 6], [1], false],
+    [[6], [6], false],
+    [[2, 3, 4], [3, 4], false],
   ] as [number[], number[], boolean][])('Add a%j + b%j (native: %s)', async (as, bs, native) => {
     const run = kernelRun('Add', { a: { shape: as, data: randomFloats(size(as), 16) }, b: { shape: bs, data: randomFloats(size(bs), 17) } }, {});
     const want = await onBackend('cpu', run);
     const split = native; // in helpers-first mode every native job is split
-    await onEveryPath(() => onBackend('wasm', run), (path, got) => {
-      if (path === 'native, helper threads' && !split) nativeTeamStats.joined++; // nothing to split
-      expect(relativeError(got, want), path).toBe(0);
-    });
+    await onEveryPath(
+      () => onBackend('wasm', run),
+      (path, got) => {
+        if (path === 'native, helper threads' && !split) nativeTeamStats.joined++; // nothing to split
+        expect(relativeError(got, want), path).toBe(0);
+      },
+    );
   });
 
   it.each([[64 * 32 * 32 * 32], [4099], [7]])('ReLU and its gradient, %i elements (zeros, negatives, positives)', async (n) => {
@@ -322,7 +428,10 @@ describe('Epoch wasm kernels against the cpu backend', () => {
       ['gradient', () => tf.grad((x: tf.Tensor) => tf.relu(x))(tf.tensor(xd), tf.tensor(dyd))],
     ] as const) {
       const want = await onBackend('cpu', run);
-      await onEveryPath(() => onBackend('wasm', run), (path, got) => expect(relativeError(got, want), `${name}, ${path}`).toBe(0));
+      await onEveryPath(
+        () => onBackend('wasm', run),
+        (path, got) => expect(relativeError(got, want), `${name}, ${path}`).toBe(0),
+      );
     }
   });
 
@@ -341,7 +450,7 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     tf.dispose([x, dy, g, profile.result as tf.Tensor]);
   });
 
-  it('Epoch\'s fused Adam step gives the same bits as tfjs\'s Adam, natively and in JS, with one kernel per variable', async () => {
+  it("Epoch's fused Adam step gives the same bits as tfjs's Adam, natively and in JS, with one kernel per variable", async () => {
     await tf.setBackend('wasm');
     const shapes = [[33], [4, 5], [3, 3, 2, 8]];
     const init = shapes.map((sh, i) => randomFloats(size(sh), 30 + i));
@@ -349,8 +458,10 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     const stepsOf = async (opt: tf.Optimizer) => {
       const vars = shapes.map((sh, i) => tf.variable(tf.tensor(init[i] as Float32Array, sh), true, `adam_check_${i}_${Math.random()}`));
       for (const g of grads) opt.applyGradients(Object.fromEntries(vars.map((v, i) => [v.name, tf.tensor(g[i] as Float32Array, shapes[i])])));
-      const weights = await Promise.all(vars.map(async (v) => Array.from(new Uint32Array((await v.data() as Float32Array).buffer))));
-      const moments = await Promise.all((await opt.getWeights()).map(async (w) => Array.from(new Uint32Array((await w.tensor.data() as Float32Array).buffer))));
+      const weights = await Promise.all(vars.map(async (v) => Array.from(new Uint32Array(((await v.data()) as Float32Array).buffer))));
+      const moments = await Promise.all(
+        (await opt.getWeights()).map(async (w) => Array.from(new Uint32Array(((await w.tensor.data()) as Float32Array).buffer))),
+      );
       tf.dispose(vars);
       opt.dispose();
       return { weights, moments };
@@ -371,7 +482,7 @@ describe('Epoch wasm kernels against the cpu backend', () => {
     }
   });
 
-  it('model3\'s fused convolution + bias + ReLU gives the same bits as the three separate layers\' ops, with fewer kernels', async () => {
+  it("model3's fused convolution + bias + ReLU gives the same bits as the three separate layers' ops, with fewer kernels", async () => {
     await tf.setBackend('wasm');
     const xd = randomFloats(4 * 32 * 32 * 3, 24, 0, 1);
     const run = async (fused: boolean) => {
@@ -380,11 +491,16 @@ describe('Epoch wasm kernels against the cpu backend', () => {
         const built = buildModel(model3Spec(), 9);
         const x = tf.tensor4d(xd, [4, 32, 32, 3]);
         const y = tf.oneHot(tf.tensor1d([1, 2, 3, 4], 'int32'), 10);
-        const profile = await tf.profile(() => tf.variableGrads(() => tf.mean(built.loss(y, built.model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar));
+        const profile = await tf.profile(() =>
+          tf.variableGrads(() => tf.mean(built.loss(y, built.model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar),
+        );
         const { value, grads } = profile.result as unknown as { value: tf.Scalar; grads: Record<string, tf.Tensor> };
-        const bits = async (t: tf.Tensor) => Array.from(new Uint32Array((await t.data() as Float32Array).buffer));
-        const out = { loss: await bits(value), grads: await Promise.all(built.model.trainableWeights.map((w) => bits(grads[w.name] as tf.Tensor))),
-          kernels: profile.kernels.map((k) => k.name) };
+        const bits = async (t: tf.Tensor) => Array.from(new Uint32Array(((await t.data()) as Float32Array).buffer));
+        const out = {
+          loss: await bits(value),
+          grads: await Promise.all(built.model.trainableWeights.map((w) => bits(grads[w.name] as tf.Tensor))),
+          kernels: profile.kernels.map((k) => k.name),
+        };
         tf.dispose([x, y, value, ...Object.values(grads)]);
         built.model.dispose();
         return out;

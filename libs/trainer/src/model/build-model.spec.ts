@@ -10,32 +10,55 @@ import { toLoss } from './losses';
 /** A model using every layer type the ModelSpec allows. */
 function everyLayerSpec(): TModelSpec {
   const I = (name: TInitializer['name'], config: Record<string, number> = {}): TInitializer => ({ name, config });
-  return compiled([12, 12, 3], [
-    { name: 'zero_padding2d', type: 'ZeroPadding2D', padding: [[1, 0], [0, 1]] },
-    conv2d('conv2d', 4, { activation: 'leaky_relu', kernelInitializer: I('he_normal'), kernelRegularizer: { l1: 0, l2: 0.01 } }),
-    { name: 'batch_normalization', type: 'BatchNormalization', axis: -1, momentum: 0.99, epsilon: 0.001, center: true, scale: true,
-      betaInitializer: I('zeros'), gammaInitializer: I('ones'), movingMeanInitializer: I('zeros'), movingVarianceInitializer: I('ones') },
-    { name: 'activation', type: 'Activation', activation: 'tanh' },
-    { name: 're_lu', type: 'ReLU', maxValue: 6, negativeSlope: 0, threshold: 0 },
-    { name: 'average_pooling2d', type: 'AveragePooling2D', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
-    { name: 'spatial_dropout2d', type: 'SpatialDropout2D', rate: 0.1, seed: null },
-    conv2d('conv2d_1', 6, { strides: [2, 2], padding: 'same', kernelInitializer: I('lecun_uniform'), biasInitializer: I('constant', { value: 0.1 }) }),
-    { name: 're_lu_1', type: 'ReLU', maxValue: null, negativeSlope: 0.1, threshold: 0.5 },
-    { name: 'leaky_re_lu', type: 'LeakyReLU', negativeSlope: 0.3 },
-    maxPool('max_pooling2d'),
-    { name: 'reshape', type: 'Reshape', targetShape: [1, 1, 6] },
-    { name: 'global_max_pooling2d', type: 'GlobalMaxPooling2D' },
-    { name: 'reshape_1', type: 'Reshape', targetShape: [1, 1, 6] },
-    { name: 'global_average_pooling2d', type: 'GlobalAveragePooling2D' },
-    dense('dense', 8, { activation: 'selu', kernelInitializer: I('orthogonal', { gain: 1 }), useBias: false }),
-    { name: 'dropout', type: 'Dropout', rate: 0.2, seed: 3 },
-    dense('dense_1', 8, { activation: 'elu', kernelInitializer: I('random_normal', { mean: 0, stddev: 0.1 }), biasRegularizer: { l1: 0.01, l2: 0 } }),
-    dense('dense_2', 8, { activation: 'softplus', kernelInitializer: I('truncated_normal', { stddev: 0.1 }) }),
-    dense('dense_3', 8, { activation: 'sigmoid', kernelInitializer: I('glorot_normal') }),
-    dense('dense_4', 8, { kernelInitializer: I('identity') }),
-    { name: 'flatten', type: 'Flatten' },
-    dense('dense_5', 10, { activation: 'softmax', kernelInitializer: I('random_uniform', { minval: -0.1, maxval: 0.1 }), biasInitializer: I('he_uniform') }),
-  ], 1, 4);
+  return compiled(
+    [12, 12, 3],
+    [
+      {
+        name: 'zero_padding2d',
+        type: 'ZeroPadding2D',
+        padding: [
+          [1, 0],
+          [0, 1],
+        ],
+      },
+      conv2d('conv2d', 4, { activation: 'leaky_relu', kernelInitializer: I('he_normal'), kernelRegularizer: { l1: 0, l2: 0.01 } }),
+      {
+        name: 'batch_normalization',
+        type: 'BatchNormalization',
+        axis: -1,
+        momentum: 0.99,
+        epsilon: 0.001,
+        center: true,
+        scale: true,
+        betaInitializer: I('zeros'),
+        gammaInitializer: I('ones'),
+        movingMeanInitializer: I('zeros'),
+        movingVarianceInitializer: I('ones'),
+      },
+      { name: 'activation', type: 'Activation', activation: 'tanh' },
+      { name: 're_lu', type: 'ReLU', maxValue: 6, negativeSlope: 0, threshold: 0 },
+      { name: 'average_pooling2d', type: 'AveragePooling2D', poolSize: [2, 2], strides: [2, 2], padding: 'valid' },
+      { name: 'spatial_dropout2d', type: 'SpatialDropout2D', rate: 0.1, seed: null },
+      conv2d('conv2d_1', 6, { strides: [2, 2], padding: 'same', kernelInitializer: I('lecun_uniform'), biasInitializer: I('constant', { value: 0.1 }) }),
+      { name: 're_lu_1', type: 'ReLU', maxValue: null, negativeSlope: 0.1, threshold: 0.5 },
+      { name: 'leaky_re_lu', type: 'LeakyReLU', negativeSlope: 0.3 },
+      maxPool('max_pooling2d'),
+      { name: 'reshape', type: 'Reshape', targetShape: [1, 1, 6] },
+      { name: 'global_max_pooling2d', type: 'GlobalMaxPooling2D' },
+      { name: 'reshape_1', type: 'Reshape', targetShape: [1, 1, 6] },
+      { name: 'global_average_pooling2d', type: 'GlobalAveragePooling2D' },
+      dense('dense', 8, { activation: 'selu', kernelInitializer: I('orthogonal', { gain: 1 }), useBias: false }),
+      { name: 'dropout', type: 'Dropout', rate: 0.2, seed: 3 },
+      dense('dense_1', 8, { activation: 'elu', kernelInitializer: I('random_normal', { mean: 0, stddev: 0.1 }), biasRegularizer: { l1: 0.01, l2: 0 } }),
+      dense('dense_2', 8, { activation: 'softplus', kernelInitializer: I('truncated_normal', { stddev: 0.1 }) }),
+      dense('dense_3', 8, { activation: 'sigmoid', kernelInitializer: I('glorot_normal') }),
+      dense('dense_4', 8, { kernelInitializer: I('identity') }),
+      { name: 'flatten', type: 'Flatten' },
+      dense('dense_5', 10, { activation: 'softmax', kernelInitializer: I('random_uniform', { minval: -0.1, maxval: 0.1 }), biasInitializer: I('he_uniform') }),
+    ],
+    1,
+    4,
+  );
 }
 
 async function weightsOf(spec: TModelSpec, seed: number): Promise<Float32Array[]> {
@@ -81,7 +104,10 @@ describe('buildModel', () => {
   });
 
   it('refuses a dilated convolution with the layer named, since tfjs cannot train it', () => {
-    const spec = compiled([8, 8, 3], [conv2d('wide', 4, { dilationRate: [2, 2], source: { line: 7, column: 5 } }), { name: 'flatten', type: 'Flatten' }, dense('out', 10)]);
+    const spec = compiled(
+      [8, 8, 3],
+      [conv2d('wide', 4, { dilationRate: [2, 2], source: { line: 7, column: 5 } }), { name: 'flatten', type: 'Flatten' }, dense('out', 10)],
+    );
     expect(() => buildModel(spec, 1)).toThrow(TrainerSpecError);
     expect(() => buildModel(spec, 1)).toThrow(/layer 1 Conv2D "wide" \(line 7\): dilation_rate 2x2/);
   });
@@ -96,19 +122,35 @@ describe('buildModel', () => {
     expect(() => buildModel(spec, 1)).toThrow(/layer 2 Conv2D "late_conv"/);
   });
 
-  it.each(['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam'] as TOptimizerName[])('optimizer %s lowers the loss on a fixed batch', async (name) => {
-    const spec: TModelSpec = { ...tinyCnnSpec(), layers: tinyCnnSpec().layers.filter((l) => l.type !== 'Dropout'),
-      optimizer: { name, learningRate: name === 'adadelta' ? 1 : name === 'sgd' || name === 'adagrad' ? 0.1 : 0.01, config: name === 'sgd' ? { momentum: 0.9, nesterov: true } : {} } };
-    const built = buildModel(spec, 3);
-    const x = tf.randomUniform([16, 8, 8, 3], 0, 1, 'float32', 2);
-    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 10), 'int32'), 10);
-    const first = ((await built.model.trainOnBatch(x, y)) as number[])[0] as number;
-    let last = first;
-    for (let i = 0; i < 15; i++) last = ((await built.model.trainOnBatch(x, y)) as number[])[0] as number;
-    expect(last).toBeLessThan(first);
-    tf.dispose([x, y]);
-    disposeModel(built);
-  });
+  it.each(['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'adadelta', 'adamax', 'nadam'] as TOptimizerName[])(
+    'optimizer %s lowers the loss on a fixed batch',
+    async (name) => {
+      const spec: TModelSpec = {
+        ...tinyCnnSpec(),
+        layers: tinyCnnSpec().layers.filter((l) => l.type !== 'Dropout'),
+        optimizer: {
+          name,
+          learningRate: name === 'adadelta' ? 1 : name === 'sgd' || name === 'adagrad' ? 0.1 : 0.01,
+          config: name === 'sgd' ? { momentum: 0.9, nesterov: true } : {},
+        },
+      };
+      const built = buildModel(spec, 3);
+      const x = tf.randomUniform([16, 8, 8, 3], 0, 1, 'float32', 2);
+      const y = tf.oneHot(
+        tf.tensor1d(
+          Array.from({ length: 16 }, (_, i) => i % 10),
+          'int32',
+        ),
+        10,
+      );
+      const first = ((await built.model.trainOnBatch(x, y)) as number[])[0] as number;
+      let last = first;
+      for (let i = 0; i < 15; i++) last = ((await built.model.trainOnBatch(x, y)) as number[])[0] as number;
+      expect(last).toBeLessThan(first);
+      tf.dispose([x, y]);
+      disposeModel(built);
+    },
+  );
 
   it('refuses amsgrad, which tfjs does not implement', () => {
     const spec: TModelSpec = { ...tinyCnnSpec(), optimizer: { name: 'adam', learningRate: 0.001, config: { amsgrad: true } } };
@@ -117,8 +159,16 @@ describe('buildModel', () => {
 });
 
 describe('losses (Keras semantics)', () => {
-  const yTrue = () => tf.tensor2d([[0, 1, 0], [1, 0, 0]]);
-  const yPred = () => tf.tensor2d([[0.2, 0.7, 0.1], [0.5, 0.25, 0.25]]);
+  const yTrue = () =>
+    tf.tensor2d([
+      [0, 1, 0],
+      [1, 0, 0],
+    ]);
+  const yPred = () =>
+    tf.tensor2d([
+      [0.2, 0.7, 0.1],
+      [0.5, 0.25, 0.25],
+    ]);
   const values = (f: () => tf.Tensor) => Array.from(tf.tidy(f).dataSync());
 
   it('categorical cross-entropy is -log(p[label]) per sample', () => {
@@ -152,7 +202,10 @@ describe('losses (Keras semantics)', () => {
 describe('orthogonal initializer', () => {
   it('gives orthonormal columns scaled by the gain, for tall and wide kernels', async () => {
     await selectBackend({ backend: 'wasm', threads: 1 });
-    for (const [rows, cols] of [[12, 5], [4, 9]] as const) {
+    for (const [rows, cols] of [
+      [12, 5],
+      [4, 9],
+    ] as const) {
       const spec = compiled([rows], [dense('d', cols, { kernelInitializer: { name: 'orthogonal', config: { gain: 2 } } })]);
       const built = buildModel(spec, 9);
       const w = built.model.getWeights()[0] as tf.Tensor2D;

@@ -45,21 +45,43 @@ function layersFor(spec: TLayerSpec, index: number, seed: number, inputRank: num
   switch (spec.type) {
     case 'Conv2D': {
       if (spec.dilationRate[0] !== 1 || spec.dilationRate[1] !== 1) {
-        throw new TrainerSpecError(`${at}: dilation_rate ${spec.dilationRate.join('x')} cannot be trained (TensorFlow.js has no gradient for dilated convolutions); use dilation_rate=1`);
+        throw new TrainerSpecError(
+          `${at}: dilation_rate ${spec.dilationRate.join('x')} cannot be trained (TensorFlow.js has no gradient for dilated convolutions); use dilation_rate=1`,
+        );
       }
-      return leakyAfter(fuseConvBiasRelu(layers.conv2d({
-        name, filters: spec.filters, kernelSize: spec.kernelSize, strides: spec.strides, padding: spec.padding,
-        activation: splitActivation(spec.activation).tfjs, useBias: spec.useBias,
-        kernelInitializer: toInitializer(spec.kernelInitializer, s(0), at), biasInitializer: toInitializer(spec.biasInitializer, s(1), at),
-        kernelRegularizer: toRegularizer(spec.kernelRegularizer), biasRegularizer: toRegularizer(spec.biasRegularizer),
-      })), spec.activation);
+      return leakyAfter(
+        fuseConvBiasRelu(
+          layers.conv2d({
+            name,
+            filters: spec.filters,
+            kernelSize: spec.kernelSize,
+            strides: spec.strides,
+            padding: spec.padding,
+            activation: splitActivation(spec.activation).tfjs,
+            useBias: spec.useBias,
+            kernelInitializer: toInitializer(spec.kernelInitializer, s(0), at),
+            biasInitializer: toInitializer(spec.biasInitializer, s(1), at),
+            kernelRegularizer: toRegularizer(spec.kernelRegularizer),
+            biasRegularizer: toRegularizer(spec.biasRegularizer),
+          }),
+        ),
+        spec.activation,
+      );
     }
     case 'Dense':
-      return leakyAfter(layers.dense({
-        name, units: spec.units, activation: splitActivation(spec.activation).tfjs, useBias: spec.useBias,
-        kernelInitializer: toInitializer(spec.kernelInitializer, s(0), at), biasInitializer: toInitializer(spec.biasInitializer, s(1), at),
-        kernelRegularizer: toRegularizer(spec.kernelRegularizer), biasRegularizer: toRegularizer(spec.biasRegularizer),
-      }), spec.activation);
+      return leakyAfter(
+        layers.dense({
+          name,
+          units: spec.units,
+          activation: splitActivation(spec.activation).tfjs,
+          useBias: spec.useBias,
+          kernelInitializer: toInitializer(spec.kernelInitializer, s(0), at),
+          biasInitializer: toInitializer(spec.biasInitializer, s(1), at),
+          kernelRegularizer: toRegularizer(spec.kernelRegularizer),
+          biasRegularizer: toRegularizer(spec.biasRegularizer),
+        }),
+        spec.activation,
+      );
     case 'MaxPooling2D':
       return [layers.maxPooling2d({ name, poolSize: spec.poolSize, strides: spec.strides, padding: spec.padding })];
     case 'AveragePooling2D':
@@ -75,12 +97,20 @@ function layersFor(spec: TLayerSpec, index: number, seed: number, inputRank: num
     case 'SpatialDropout2D':
       return [new SeededDropout({ name, rate: spec.rate, seed: spec.seed ?? s(0), spatial: spec.type === 'SpatialDropout2D' })];
     case 'BatchNormalization':
-      return [layers.batchNormalization({
-        name, axis: spec.axis, momentum: spec.momentum, epsilon: spec.epsilon, center: spec.center, scale: spec.scale,
-        betaInitializer: toInitializer(spec.betaInitializer, s(0), at), gammaInitializer: toInitializer(spec.gammaInitializer, s(1), at),
-        movingMeanInitializer: toInitializer(spec.movingMeanInitializer, s(2), at),
-        movingVarianceInitializer: toInitializer(spec.movingVarianceInitializer, s(3), at),
-      })];
+      return [
+        layers.batchNormalization({
+          name,
+          axis: spec.axis,
+          momentum: spec.momentum,
+          epsilon: spec.epsilon,
+          center: spec.center,
+          scale: spec.scale,
+          betaInitializer: toInitializer(spec.betaInitializer, s(0), at),
+          gammaInitializer: toInitializer(spec.gammaInitializer, s(1), at),
+          movingMeanInitializer: toInitializer(spec.movingMeanInitializer, s(2), at),
+          movingVarianceInitializer: toInitializer(spec.movingVarianceInitializer, s(3), at),
+        }),
+      ];
     case 'Activation':
       return spec.activation === 'leaky_relu'
         ? [layers.leakyReLU({ name, alpha: LEAKY_RELU_ACTIVATION_SLOPE })]
@@ -123,7 +153,9 @@ export function buildModel(spec: TModelSpec, seed: number): TBuiltModel {
   });
   const outShape = model.outputs[0]?.shape ?? [];
   if (outShape.length !== 2) {
-    throw new TrainerSpecError(`the model's output has shape [${outShape.slice(1).join(', ')}] per image; a classifier needs a flat vector of class scores (add Flatten before the last Dense)`);
+    throw new TrainerSpecError(
+      `the model's output has shape [${outShape.slice(1).join(', ')}] per image; a classifier needs a flat vector of class scores (add Flatten before the last Dense)`,
+    );
   }
   const loss = toLoss(spec.loss);
   model.compile({ optimizer: toOptimizer(spec.optimizer), loss, metrics: [accuracy] });
@@ -135,4 +167,3 @@ export function disposeModel(built: TBuiltModel): void {
   built.model.optimizer?.dispose();
   built.model.dispose();
 }
-

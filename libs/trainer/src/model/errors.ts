@@ -12,15 +12,24 @@ export class TrainerSpecError extends Error {
  */
 export class NonFiniteLossError extends Error {
   readonly kind = 'model-problem' as const;
-  constructor(readonly epoch: number, readonly batch: number, readonly loss: number) {
-    super(`the loss became ${Number.isNaN(loss) ? 'NaN' : loss > 0 ? 'Infinity' : '-Infinity'} at epoch ${epoch}, batch ${batch}: `
-      + 'the model diverged (try a lower learning rate, or check that the last layer and the loss fit together)');
+  constructor(
+    readonly epoch: number,
+    readonly batch: number,
+    readonly loss: number,
+  ) {
+    super(
+      `the loss became ${Number.isNaN(loss) ? 'NaN' : loss > 0 ? 'Infinity' : '-Infinity'} at epoch ${epoch}, batch ${batch}: ` +
+        'the model diverged (try a lower learning rate, or check that the last layer and the loss fit together)',
+    );
     this.name = 'NonFiniteLossError';
   }
 }
 
 export class TrainingCancelledError extends Error {
-  constructor(readonly epoch: number, readonly batch: number) {
+  constructor(
+    readonly epoch: number,
+    readonly batch: number,
+  ) {
     super(`training was cancelled at epoch ${epoch}, batch ${batch}`);
     this.name = 'TrainingCancelledError';
   }

@@ -6,7 +6,12 @@ type TfLayer = InstanceType<typeof layers.Layer>;
 
 /** The parts of tfjs-layers' Conv2D used here (protected in its typings). */
 interface TConvLayer {
-  rank: number; strides: number[]; padding: string; dataFormat: string; dilationRate: number[]; useBias: boolean;
+  rank: number;
+  strides: number[];
+  padding: string;
+  dataFormat: string;
+  dilationRate: number[];
+  useBias: boolean;
   activation: { getClassName(): string };
   kernel: { read(): tf.Tensor };
   bias: { read(): tf.Tensor } | null;
@@ -36,14 +41,30 @@ export function fuseConvBiasRelu(layer: TfLayer): TfLayer {
   const stockCall = conv.call.bind(layer);
   conv.call = (inputs, kwargs) => {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    const fusable = enabled && tf.getBackend() === 'wasm' && tf.getKernel(CONV_BIAS_RELU_KERNEL, 'wasm') !== undefined
-      && conv.rank === 2 && x?.rank === 4 && x.dtype === 'float32' && conv.useBias && conv.bias !== null
-      && conv.dataFormat === 'channelsLast' && conv.dilationRate.every((d) => d === 1)
-      && conv.activation.getClassName() === 'relu' && (conv.padding === 'same' || conv.padding === 'valid');
+    const fusable =
+      enabled &&
+      tf.getBackend() === 'wasm' &&
+      tf.getKernel(CONV_BIAS_RELU_KERNEL, 'wasm') !== undefined &&
+      conv.rank === 2 &&
+      x?.rank === 4 &&
+      x.dtype === 'float32' &&
+      conv.useBias &&
+      conv.bias !== null &&
+      conv.dataFormat === 'channelsLast' &&
+      conv.dilationRate.every((d) => d === 1) &&
+      conv.activation.getClassName() === 'relu' &&
+      (conv.padding === 'same' || conv.padding === 'valid');
     if (!fusable || !x || !conv.bias) return stockCall(inputs, kwargs);
     const bias = conv.bias;
-    return tf.tidy(() => convBiasRelu(x as tf.Tensor4D, conv.kernel.read() as tf.Tensor4D, bias.read() as tf.Tensor1D,
-      [conv.strides[0] ?? 1, conv.strides[1] ?? 1], conv.padding as 'same' | 'valid'));
+    return tf.tidy(() =>
+      convBiasRelu(
+        x as tf.Tensor4D,
+        conv.kernel.read() as tf.Tensor4D,
+        bias.read() as tf.Tensor1D,
+        [conv.strides[0] ?? 1, conv.strides[1] ?? 1],
+        conv.padding as 'same' | 'valid',
+      ),
+    );
   };
   return layer;
 }

@@ -19,23 +19,34 @@ function arg(init: TInitializer, names: string[], fallback: number): number {
 export function toInitializer(init: TInitializer, seed: number, where: string): Initializer {
   const s = typeof init.config.seed === 'number' ? init.config.seed : seed;
   switch (init.name) {
-    case 'glorot_uniform': return initializers.glorotUniform({ seed: s });
-    case 'glorot_normal': return initializers.glorotNormal({ seed: s });
-    case 'he_uniform': return initializers.heUniform({ seed: s });
-    case 'he_normal': return initializers.heNormal({ seed: s });
-    case 'lecun_uniform': return initializers.leCunUniform({ seed: s });
-    case 'lecun_normal': return initializers.leCunNormal({ seed: s });
-    case 'zeros': return initializers.zeros();
-    case 'ones': return initializers.ones();
-    case 'constant': return initializers.constant({ value: arg(init, ['value'], 0) });
+    case 'glorot_uniform':
+      return initializers.glorotUniform({ seed: s });
+    case 'glorot_normal':
+      return initializers.glorotNormal({ seed: s });
+    case 'he_uniform':
+      return initializers.heUniform({ seed: s });
+    case 'he_normal':
+      return initializers.heNormal({ seed: s });
+    case 'lecun_uniform':
+      return initializers.leCunUniform({ seed: s });
+    case 'lecun_normal':
+      return initializers.leCunNormal({ seed: s });
+    case 'zeros':
+      return initializers.zeros();
+    case 'ones':
+      return initializers.ones();
+    case 'constant':
+      return initializers.constant({ value: arg(init, ['value'], 0) });
     case 'random_normal':
       return initializers.randomNormal({ mean: arg(init, ['mean'], 0), stddev: arg(init, ['stddev'], 0.05), seed: s });
     case 'random_uniform':
       return initializers.randomUniform({ minval: arg(init, ['minval'], -0.05), maxval: arg(init, ['maxval'], 0.05), seed: s });
     case 'truncated_normal':
       return initializers.truncatedNormal({ mean: arg(init, ['mean'], 0), stddev: arg(init, ['stddev'], 0.05), seed: s });
-    case 'orthogonal': return orthogonal(arg(init, ['gain'], 1), s);
-    case 'identity': return initializers.identity({ gain: arg(init, ['gain'], 1) });
+    case 'orthogonal':
+      return orthogonal(arg(init, ['gain'], 1), s);
+    case 'identity':
+      return initializers.identity({ gain: arg(init, ['gain'], 1) });
     default: {
       const name: never = init.name;
       throw new TrainerSpecError(`${where}: unknown initializer ${String(name)}`);

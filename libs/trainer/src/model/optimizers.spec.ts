@@ -32,7 +32,16 @@ describe('optimizers tfjs lacks', () => {
   it('maps Keras arguments: SGD with momentum, RMSprop rho, Keras defaults otherwise', () => {
     expect(toOptimizer({ name: 'sgd', learningRate: 0.1, config: { momentum: 0.9 } }).getClassName()).toBe('Momentum');
     expect(toOptimizer({ name: 'sgd', learningRate: 0.1, config: {} }).getClassName()).toBe('SGD');
-    expect(toOptimizer({ name: 'rmsprop', learningRate: 0.1, config: { rho: 0.8 } }).getConfig()).toMatchObject({ learningRate: 0.1, decay: 0.8, epsilon: 1e-7 });
-    expect(toOptimizer({ name: 'adam', learningRate: 0.002, config: {} }).getConfig()).toMatchObject({ learningRate: 0.002, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 });
+    expect(toOptimizer({ name: 'rmsprop', learningRate: 0.1, config: { rho: 0.8 } }).getConfig()).toMatchObject({
+      learningRate: 0.1,
+      decay: 0.8,
+      epsilon: 1e-7,
+    });
+    expect(toOptimizer({ name: 'adam', learningRate: 0.002, config: {} }).getConfig()).toMatchObject({
+      learningRate: 0.002,
+      beta1: 0.9,
+      beta2: 0.999,
+      epsilon: 1e-7,
+    });
   });
 });

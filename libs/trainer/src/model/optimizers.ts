@@ -28,7 +28,8 @@ function variableNames(vg: TOptimizerGradients | TAdamGradients): string[] {
 
 /** What tfjs's AdamOptimizer keeps (private in its typings). */
 interface TAdamState {
-  accBeta1: tf.Variable; accBeta2: tf.Variable;
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
   accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
   accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
 }
@@ -59,8 +60,9 @@ export class EpochAdamOptimizer extends tf.AdamOptimizer {
         if (!gradient) return;
         const m = st.accumulatedFirstMoment[i].variable;
         const v = st.accumulatedSecondMoment[i].variable;
-        const [w2, m2, v2] = tf.engine().runKernel(ADAM_UPDATE_KERNEL,
-          { value, m, v, gradient, oneMinusAccBeta1, oneMinusAccBeta2 }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const [w2, m2, v2] = tf
+          .engine()
+          .runKernel(ADAM_UPDATE_KERNEL, { value, m, v, gradient, oneMinusAccBeta1, oneMinusAccBeta2 }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
         m.assign(m2 as tf.Tensor);
         v.assign(v2 as tf.Tensor);
         value.assign(w2 as tf.Tensor);
@@ -74,8 +76,16 @@ export class EpochAdamOptimizer extends tf.AdamOptimizer {
 
 /** Keras AdamW: Adam with decoupled weight decay, w -= lr * wd * w before each Adam step. */
 export class AdamWOptimizer extends EpochAdamOptimizer {
-  static override get className(): string { return 'EpochAdamW'; }
-  constructor(learningRate: number, beta1: number, beta2: number, epsilon: number, private readonly weightDecay: number) {
+  static override get className(): string {
+    return 'EpochAdamW';
+  }
+  constructor(
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    private readonly weightDecay: number,
+  ) {
     super(learningRate, beta1, beta2, epsilon);
   }
 
@@ -93,18 +103,24 @@ export class AdamWOptimizer extends EpochAdamOptimizer {
 
 /** Keras 3 Nadam (Adam with Nesterov momentum and the 0.96^t momentum schedule); tfjs has none. */
 export class NadamOptimizer extends tf.Optimizer {
-  static get className(): string { return 'EpochNadam'; }
+  static get className(): string {
+    return 'EpochNadam';
+  }
   private readonly m = new Map<string, tf.Variable>();
   private readonly v = new Map<string, tf.Variable>();
   private uProduct = 1;
 
-  constructor(readonly learningRate: number, readonly beta1: number, readonly beta2: number, readonly epsilon: number) {
+  constructor(
+    readonly learningRate: number,
+    readonly beta1: number,
+    readonly beta2: number,
+    readonly epsilon: number,
+  ) {
     super();
   }
 
   applyGradients(variableGradients: TOptimizerGradients): void {
-    const pairs = Array.isArray(variableGradients) ? variableGradients.map((g) => [g.name, g.tensor] as const)
-      : Object.entries(variableGradients);
+    const pairs = Array.isArray(variableGradients) ? variableGradients.map((g) => [g.name, g.tensor] as const) : Object.entries(variableGradients);
     const step = this.iterations + 1;
     const uT = this.beta1 * (1 - 0.5 * 0.96 ** step);
     const uT1 = this.beta1 * (1 - 0.5 * 0.96 ** (step + 1));
@@ -160,14 +176,20 @@ export function toOptimizer(spec: TOptimizerSpec): tf.Optimizer {
       const nesterov = bool(spec, ['nesterov'], false);
       return momentum > 0 || nesterov ? tf.train.momentum(lr, momentum, nesterov) : tf.train.sgd(lr);
     }
-    case 'adam': return new EpochAdamOptimizer(lr, b1, b2, eps);
-    case 'adamw': return new AdamWOptimizer(lr, b1, b2, eps, num(spec, ['weight_decay', 'weightDecay'], 0.004));
+    case 'adam':
+      return new EpochAdamOptimizer(lr, b1, b2, eps);
+    case 'adamw':
+      return new AdamWOptimizer(lr, b1, b2, eps, num(spec, ['weight_decay', 'weightDecay'], 0.004));
     case 'rmsprop':
       return tf.train.rmsprop(lr, num(spec, ['rho', 'decay'], 0.9), num(spec, ['momentum'], 0), eps, bool(spec, ['centered'], false));
-    case 'adagrad': return tf.train.adagrad(lr, num(spec, ['initial_accumulator_value', 'initialAccumulatorValue'], 0.1));
-    case 'adadelta': return tf.train.adadelta(lr, num(spec, ['rho'], 0.95), eps);
-    case 'adamax': return tf.train.adamax(lr, b1, b2, eps, 0);
-    case 'nadam': return new NadamOptimizer(lr, b1, b2, eps);
+    case 'adagrad':
+      return tf.train.adagrad(lr, num(spec, ['initial_accumulator_value', 'initialAccumulatorValue'], 0.1));
+    case 'adadelta':
+      return tf.train.adadelta(lr, num(spec, ['rho'], 0.95), eps);
+    case 'adamax':
+      return tf.train.adamax(lr, b1, b2, eps, 0);
+    case 'nadam':
+      return new NadamOptimizer(lr, b1, b2, eps);
     default: {
       const name: never = spec.name;
       throw new TrainerSpecError(`unknown optimizer ${String(name)}`);

@@ -13,7 +13,9 @@ export interface TImageSet {
 export function assertImageSet(set: TImageSet, what: string, inputShape: number[]): void {
   const per = set.height * set.width * set.channels;
   if (set.images.length < set.count * per || set.labels.length < set.count) {
-    throw new Error(`${what}: ${set.count} images of ${set.height}x${set.width}x${set.channels} need ${set.count * per} bytes and ${set.count} labels; got ${set.images.length} and ${set.labels.length}`);
+    throw new Error(
+      `${what}: ${set.count} images of ${set.height}x${set.width}x${set.channels} need ${set.count * per} bytes and ${set.count} labels; got ${set.images.length} and ${set.labels.length}`,
+    );
   }
   const want = inputShape.join('x');
   if (`${set.height}x${set.width}x${set.channels}` !== want) {

@@ -19,7 +19,14 @@ describe('train', () => {
     const built = buildModel({ ...tinyCnnSpec(), optimizer: { name: 'adam', learningRate: 0.01, config: {} } }, 1);
     const epochs: TEpochStats[] = [];
     const batches: TBatchProgress[] = [];
-    const result = await train(built, data, { epochs: 4, batchSize: 32, seed: 3, onEpoch: (s) => epochs.push(s), onBatch: (p) => batches.push(p), everyNBatches: 3 });
+    const result = await train(built, data, {
+      epochs: 4,
+      batchSize: 32,
+      seed: 3,
+      onEpoch: (s) => epochs.push(s),
+      onBatch: (p) => batches.push(p),
+      everyNBatches: 3,
+    });
     expect(epochs.map((e) => e.epoch)).toEqual([1, 2, 3, 4]);
     expect(result.history).toEqual(epochs);
     const last = epochs[3] as TEpochStats;
@@ -74,7 +81,12 @@ describe('train', () => {
     // a linear output with squared error and a huge learning rate diverges to Infinity, then NaN
     const base = tinyCnnSpec();
     const layers = base.layers.map((l) => (l.type === 'Dense' && l.units === 10 ? { ...l, activation: 'linear' as const } : l));
-    const spec = { ...base, layers, loss: { name: 'mean_squared_error' as const, fromLogits: false, labelSmoothing: 0 }, optimizer: { name: 'sgd' as const, learningRate: 1e6, config: {} } };
+    const spec = {
+      ...base,
+      layers,
+      loss: { name: 'mean_squared_error' as const, fromLogits: false, labelSmoothing: 0 },
+      optimizer: { name: 'sgd' as const, learningRate: 1e6, config: {} },
+    };
     const built = buildModel(spec, 1);
     const err = await train(built, data, { epochs: 3, batchSize: 32, seed: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NonFiniteLossError);
@@ -88,8 +100,15 @@ describe('train', () => {
     const controller = new AbortController();
     const seen: number[] = [];
     const err = await train(built, data, {
-      epochs: 3, batchSize: 16, seed: 1, everyNBatches: 1, signal: controller.signal,
-      onBatch: (p) => { seen.push(p.batch); if (p.batch === 2) controller.abort(); },
+      epochs: 3,
+      batchSize: 16,
+      seed: 1,
+      everyNBatches: 1,
+      signal: controller.signal,
+      onBatch: (p) => {
+        seen.push(p.batch);
+        if (p.batch === 2) controller.abort();
+      },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TrainingCancelledError);
     expect((err as TrainingCancelledError).batch).toBe(3);
@@ -107,7 +126,9 @@ describe('train', () => {
 
   it('rejects data that does not fit the model with a clear message', async () => {
     const built = buildModel(tinyCnnSpec(), 1);
-    await expect(train(built, { train: syntheticImages(4, 1, 16) }, { epochs: 1, seed: 1 })).rejects.toThrow(/images are 16x16x3 but the model's input is 8x8x3/);
+    await expect(train(built, { train: syntheticImages(4, 1, 16) }, { epochs: 1, seed: 1 })).rejects.toThrow(
+      /images are 16x16x3 but the model's input is 8x8x3/,
+    );
     await expect(train(built, data, { epochs: 0, seed: 1 })).rejects.toThrow(/epochs must be/);
     disposeModel(built);
   });

@@ -99,7 +99,12 @@ export async function train(built: TBuiltModel, data: TTrainData, opts: TTrainOp
       seen += n;
       if (opts.onBatch && ((b + 1) % every === 0 || b === batches - 1)) {
         opts.onBatch({
-          epoch, epochs: opts.epochs, batch: b + 1, batches, loss: lossSum / seen, accuracy: accSum / seen,
+          epoch,
+          epochs: opts.epochs,
+          batch: b + 1,
+          batches,
+          loss: lossSum / seen,
+          accuracy: accSum / seen,
           imagesPerSecond: seen / ((performance.now() - epochStart) / 1000),
         });
       }
@@ -109,14 +114,20 @@ export async function train(built: TBuiltModel, data: TTrainData, opts: TTrainOp
     const seconds = (performance.now() - epochStart) / 1000;
     const perEpoch = (performance.now() - started) / 1000 / epoch;
     const stats: TEpochStats = {
-      epoch, loss: lossSum / seen, accuracy: accSum / seen, valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null,
-      seconds, etaSeconds: perEpoch * (opts.epochs - epoch),
+      epoch,
+      loss: lossSum / seen,
+      accuracy: accSum / seen,
+      valLoss: val?.loss ?? null,
+      valAccuracy: val?.accuracy ?? null,
+      seconds,
+      etaSeconds: perEpoch * (opts.epochs - epoch),
     };
     history.push(stats);
     opts.onEpoch?.(stats);
   }
   return {
-    history, seconds: (performance.now() - started) / 1000,
+    history,
+    seconds: (performance.now() - started) / 1000,
     trainImagesPerSecond: (trainSet.count * opts.epochs) / Math.max(1e-9, trainSeconds),
   };
 }

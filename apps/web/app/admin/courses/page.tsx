@@ -18,12 +18,27 @@ export default async function CoursesAdminPage() {
         <h2 id="courses-title">All courses ({courses.items.length})</h2>
         <div className="table-scroll">
           <table className="class-table" data-testid="courses-table">
-            <thead><tr><th scope="col">Course</th><th scope="col">Enrollment code</th><th scope="col">Students</th><th scope="col">Instructors</th><th scope="col">Exercises</th><th scope="col">Created</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Course</th>
+                <th scope="col">Enrollment code</th>
+                <th scope="col">Students</th>
+                <th scope="col">Instructors</th>
+                <th scope="col">Exercises</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
             <tbody>
               {courses.items.map((c) => (
                 <tr key={c.id}>
-                  <td><Link href={`/admin/courses/${c.slug}`}>{c.title}</Link><br /><span className="muted small">{c.slug}</span></td>
-                  <td><code>{c.enrollmentCode}</code></td>
+                  <td>
+                    <Link href={`/admin/courses/${c.slug}`}>{c.title}</Link>
+                    <br />
+                    <span className="muted small">{c.slug}</span>
+                  </td>
+                  <td>
+                    <code>{c.enrollmentCode}</code>
+                  </td>
                   <td className="num">{c.students}</td>
                   <td className="num">{c.instructors}</td>
                   <td className="num">{c.exercises}</td>

@@ -18,13 +18,30 @@ export default async function UsersPage() {
         <RosterImport csrfToken={me.csrfToken} />
       </div>
       <section className="card" aria-labelledby="users-title">
-        <h2 id="users-title">All users ({users.total}{users.total > users.items.length ? `, first ${users.items.length} shown` : ''})</h2>
+        <h2 id="users-title">
+          All users ({users.total}
+          {users.total > users.items.length ? `, first ${users.items.length} shown` : ''})
+        </h2>
         <div className="table-scroll">
           <table className="class-table" data-testid="users-table">
-            <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Created</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Created</th>
+              </tr>
+            </thead>
             <tbody>
               {users.items.map((u) => (
-                <tr key={u.id}><td>{u.name}</td><td>{u.email}</td><td><span className={`role-badge role-${u.role.toLowerCase()}`}>{u.role.toLowerCase()}</span></td><td>{new Date(u.createdAt).toUTCString()}</td></tr>
+                <tr key={u.id}>
+                  <td>{u.name}</td>
+                  <td>{u.email}</td>
+                  <td>
+                    <span className={`role-badge role-${u.role.toLowerCase()}`}>{u.role.toLowerCase()}</span>
+                  </td>
+                  <td>{new Date(u.createdAt).toUTCString()}</td>
+                </tr>
               ))}
             </tbody>
           </table>

@@ -6,10 +6,13 @@ export const dynamic = 'force-dynamic';
 
 export default async function CoursePage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
-  const [me, course] = await Promise.all([api.me().catch(() => null), api.course(slug).catch((e: unknown) => {
-    if (e instanceof ApiError && e.status === 404) notFound();
-    throw e;
-  })]);
+  const [me, course] = await Promise.all([
+    api.me().catch(() => null),
+    api.course(slug).catch((e: unknown) => {
+      if (e instanceof ApiError && e.status === 404) notFound();
+      throw e;
+    }),
+  ]);
   const staff = me !== null && (me.role === 'ADMIN' || me.courses.some((c) => c.slug === slug && c.role === 'INSTRUCTOR'));
   return (
     <>
@@ -20,7 +23,9 @@ export default async function CoursePage({ params }: { params: Promise<{ slug: s
           <h2>{lesson.title}</h2>
           <ol className="steps">
             {lesson.steps.map((s) => (
-              <li key={s.slug}><Link href={`/courses/${course.slug}/${lesson.slug}/${s.slug}`}>{s.title}</Link></li>
+              <li key={s.slug}>
+                <Link href={`/courses/${course.slug}/${lesson.slug}/${s.slug}`}>{s.title}</Link>
+              </li>
             ))}
           </ol>
         </section>
@@ -28,11 +33,23 @@ export default async function CoursePage({ params }: { params: Promise<{ slug: s
       <section className="card">
         <h2>Exercises</h2>
         <ol className="steps">
-          {course.exercises.map((e) => <li key={e.slug}>
+          {course.exercises.map((e) => (
+            <li key={e.slug}>
               <Link href={`/exercises/${e.slug}`}>{e.title}</Link>
-              {staff && <> · <Link href={`/exercises/${e.slug}/results`}>class results</Link></>}
-              {me?.role === 'ADMIN' && <> · <Link href={`/exercises/${e.slug}/policy`}>policy</Link></>}
-            </li>)}
+              {staff && (
+                <>
+                  {' '}
+                  · <Link href={`/exercises/${e.slug}/results`}>class results</Link>
+                </>
+              )}
+              {me?.role === 'ADMIN' && (
+                <>
+                  {' '}
+                  · <Link href={`/exercises/${e.slug}/policy`}>policy</Link>
+                </>
+              )}
+            </li>
+          ))}
         </ol>
       </section>
     </>

@@ -24,7 +24,9 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
   const allowed = quotaAllows(exercise.quota);
   return (
     <article className="wide">
-      <p className="muted"><Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · exercise {exercise.position}</p>
+      <p className="muted">
+        <Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · exercise {exercise.position}
+      </p>
       <h1>{exercise.title}</h1>
       <div className="exercise-top">
         <section className="card task" aria-labelledby="task-title">
@@ -35,13 +37,26 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
           <h2 id="policy-title">What you need</h2>
           <dl className="policy-list">
             {policyRows(exercise.policy, exercise.quota).map(([k, v]) => (
-              <div key={k}><dt>{k}</dt><dd>{v}</dd></div>
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
             ))}
           </dl>
-          {!allowed && <p role="alert" className="error-text">You have no submissions left for now.</p>}
+          {!allowed && (
+            <p role="alert" className="error-text">
+              You have no submissions left for now.
+            </p>
+          )}
         </section>
       </div>
-      <ExerciseEditor exercise={slug} starterCode={exercise.starterCode} rules={rulesFromStudentPolicy(exercise.policy)} csrfToken={me?.csrfToken ?? ''} canSubmit={allowed} />
+      <ExerciseEditor
+        exercise={slug}
+        starterCode={exercise.starterCode}
+        rules={rulesFromStudentPolicy(exercise.policy)}
+        csrfToken={me?.csrfToken ?? ''}
+        canSubmit={allowed}
+      />
       <SubmissionHistory items={history.items} />
     </article>
   );

@@ -25,7 +25,12 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const [exercise, progress, history] = await Promise.all([
     api.exercise(submission.exercise).catch(hide),
     api.progress(id).catch(hide),
-    isOwner ? api.submissions(submission.exercise).then((p) => p.items).catch(() => []) : Promise.resolve([]),
+    isOwner
+      ? api
+          .submissions(submission.exercise)
+          .then((p) => p.items)
+          .catch(() => [])
+      : Promise.resolve([]),
   ]);
   const final = isFinal(submission.status);
   const result = final ? await api.result(id).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : hide(e))) : null;
@@ -36,22 +41,47 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const canRetrain = me?.role !== 'STUDENT' && ['PASSED', 'FAILED', 'ERROR'].includes(submission.status);
   return (
     <article className="wide">
-      <p className="muted"><Link href={`/exercises/${exercise.slug}`}>{exercise.title}</Link> · submitted {new Date(submission.createdAt).toUTCString()}{submission.late ? ' (late)' : ''}</p>
+      <p className="muted">
+        <Link href={`/exercises/${exercise.slug}`}>{exercise.title}</Link> · submitted {new Date(submission.createdAt).toUTCString()}
+        {submission.late ? ' (late)' : ''}
+      </p>
       {/* While unfinished, the live section shows the status as it changes; a badge here would go stale. */}
       <h1>Submission {final && <span className={`status status-${label.tone}`}>{label.text}</span>}</h1>
       {canRetrain && <RetrainButton exercise={submission.exercise} submissionId={id} csrfToken={me?.csrfToken ?? ''} />}
-      {submission.errorMessage && <p role="alert" className="error-text">{submission.errorMessage}</p>}
+      {submission.errorMessage && (
+        <p role="alert" className="error-text">
+          {submission.errorMessage}
+        </p>
+      )}
       {problems.length > 0 && (
         <ul className="diagnostics">
-          {problems.map((d, i) => <li key={i} className={`diag-${d.severity}`}><span className="diag-pos">Line {d.line}, column {d.column}</span> {d.message}</li>)}
+          {problems.map((d, i) => (
+            <li key={i} className={`diag-${d.severity}`}>
+              <span className="diag-pos">
+                Line {d.line}, column {d.column}
+              </span>{' '}
+              {d.message}
+            </li>
+          ))}
         </ul>
       )}
-      {result ? <ResultView result={result} threshold={exercise.policy.minTestAccuracy} /> : (
-        <LiveTraining key={submission.status} submissionId={id} initial={progress} totalEpochs={totalEpochs} csrfToken={me?.csrfToken ?? ''} isOwner={isOwner} />
+      {result ? (
+        <ResultView result={result} threshold={exercise.policy.minTestAccuracy} />
+      ) : (
+        <LiveTraining
+          key={submission.status}
+          submissionId={id}
+          initial={progress}
+          totalEpochs={totalEpochs}
+          csrfToken={me?.csrfToken ?? ''}
+          isOwner={isOwner}
+        />
       )}
       <details className="card">
         <summary>Submitted code</summary>
-        <pre data-testid="submitted-code"><code>{submission.source}</code></pre>
+        <pre data-testid="submitted-code">
+          <code>{submission.source}</code>
+        </pre>
       </details>
       {isOwner && <SubmissionHistory items={history} current={id} />}
     </article>

@@ -1,7 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  EPOCH_KERNELS_WASM_PLAIN, EPOCH_KERNELS_WASM_PLAIN_RELAXED, EPOCH_KERNELS_WASM_SHARED, EPOCH_KERNELS_WASM_SHARED_RELAXED,
-} from './epoch-kernels.wasm';
+import { EPOCH_KERNELS_WASM_PLAIN, EPOCH_KERNELS_WASM_PLAIN_RELAXED, EPOCH_KERNELS_WASM_SHARED, EPOCH_KERNELS_WASM_SHARED_RELAXED } from './epoch-kernels.wasm';
 import { nativeModuleBytes, relaxedSimdSupported, setRelaxedSimdEnabled } from './native-kernels';
 import { randomFloats } from '../../testing/compare-backends';
 
@@ -56,9 +54,11 @@ describe('the native kernel module', () => {
   });
 
   it.each([
-    ['plain', EPOCH_KERNELS_WASM_PLAIN], ['shared', EPOCH_KERNELS_WASM_SHARED],
-    ['plain, relaxed SIMD', EPOCH_KERNELS_WASM_PLAIN_RELAXED], ['shared, relaxed SIMD', EPOCH_KERNELS_WASM_SHARED_RELAXED],
-  ])('%s variant imports its memory and has no data segment to write into tfjs-wasm\'s heap', (_, b64) => {
+    ['plain', EPOCH_KERNELS_WASM_PLAIN],
+    ['shared', EPOCH_KERNELS_WASM_SHARED],
+    ['plain, relaxed SIMD', EPOCH_KERNELS_WASM_PLAIN_RELAXED],
+    ['shared, relaxed SIMD', EPOCH_KERNELS_WASM_SHARED_RELAXED],
+  ])("%s variant imports its memory and has no data segment to write into tfjs-wasm's heap", (_, b64) => {
     const bytes = Buffer.from(b64, 'base64');
     expect(bytes.subarray(0, 4).toString('latin1')).toBe('\0asm');
     const ids = sections(bytes);
@@ -82,7 +82,8 @@ describe('the native kernel module', () => {
     ['relaxed-simd', 2, 7, 6, 5, 13, 3, 3, 1, 1, 1, 1],
     ['simd', 1, 9, 10, 3, 6, 5, 3, 2, 2, 2, 0],
     ['relaxed-simd', 1, 9, 10, 3, 6, 5, 3, 2, 2, 2, 0],
-  ] as const)('%s conv2d with bias and ReLU matches the JS reference (n%i h%i w%i ci%i co%i k%ix%i s%ix%i pad %i,%i)',
+  ] as const)(
+    '%s conv2d with bias and ReLU matches the JS reference (n%i h%i w%i ci%i co%i k%ix%i s%ix%i pad %i,%i)',
     (variant, N, H, W, Ci, Co, KH, KW, sh, sw, pt, pl) => {
       const OH = Math.floor((H + 2 * pt - KH) / sh) + 1;
       const OW = Math.floor((W + 2 * pl - KW) / sw) + 1;
@@ -96,16 +97,21 @@ describe('the native kernel module', () => {
       e['conv2d']?.(px, H, W, Ci, pw, KH, KW, Co, sh, sw, pt, pl, py, OH, OW, zero, pb, 1, 0, N * OH);
       const got = get(py, N * OH * OW * Co);
       let worst = 0;
-      for (let n = 0; n < N; n++) for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) for (let co = 0; co < Co; co++) {
-        let s = b[co] as number;
-        for (let kh = 0; kh < KH; kh++) for (let kw = 0; kw < KW; kw++) {
-          const ih = oh * sh - pt + kh;
-          const iw = ow * sw - pl + kw;
-          if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
-          for (let ci = 0; ci < Ci; ci++) s += (x[((n * H + ih) * W + iw) * Ci + ci] as number) * (w[((kh * KW + kw) * Ci + ci) * Co + co] as number);
-        }
-        worst = Math.max(worst, Math.abs((got[((n * OH + oh) * OW + ow) * Co + co] as number) - Math.max(s, 0)));
-      }
+      for (let n = 0; n < N; n++)
+        for (let oh = 0; oh < OH; oh++)
+          for (let ow = 0; ow < OW; ow++)
+            for (let co = 0; co < Co; co++) {
+              let s = b[co] as number;
+              for (let kh = 0; kh < KH; kh++)
+                for (let kw = 0; kw < KW; kw++) {
+                  const ih = oh * sh - pt + kh;
+                  const iw = ow * sw - pl + kw;
+                  if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                  for (let ci = 0; ci < Ci; ci++) s += (x[((n * H + ih) * W + iw) * Ci + ci] as number) * (w[((kh * KW + kw) * Ci + ci) * Co + co] as number);
+                }
+              worst = Math.max(worst, Math.abs((got[((n * OH + oh) * OW + ow) * Co + co] as number) - Math.max(s, 0)));
+            }
       expect(worst).toBeLessThan(1e-5);
-    });
+    },
+  );
 });

@@ -2,9 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import {
-  EPOCH_KERNELS_WASM_PLAIN, EPOCH_KERNELS_WASM_PLAIN_RELAXED, EPOCH_KERNELS_WASM_SHARED, EPOCH_KERNELS_WASM_SHARED_RELAXED,
-} from './epoch-kernels.wasm';
+import { EPOCH_KERNELS_WASM_PLAIN, EPOCH_KERNELS_WASM_PLAIN_RELAXED, EPOCH_KERNELS_WASM_SHARED, EPOCH_KERNELS_WASM_SHARED_RELAXED } from './epoch-kernels.wasm';
 
 /**
  * Epoch's native WebAssembly SIMD kernels (native/epoch-kernels.c), instantiated on tfjs-wasm's own memory so they read
@@ -46,14 +44,41 @@ export type TNativeVariant = 'relaxed-simd' | 'simd';
 
 /** Heap offsets of the weights, moments and gradient, the outputs, and Adam's float32 constants. */
 export interface TAdamArgs {
-  w: number; m: number; v: number; g: number; wOut: number; mOut: number; vOut: number; n: number;
-  beta1: number; oneMinusBeta1: number; beta2: number; oneMinusBeta2: number;
-  oneMinusAccBeta1: number; oneMinusAccBeta2: number; epsilon: number; negLearningRate: number;
+  w: number;
+  m: number;
+  v: number;
+  g: number;
+  wOut: number;
+  mOut: number;
+  vOut: number;
+  n: number;
+  beta1: number;
+  oneMinusBeta1: number;
+  beta2: number;
+  oneMinusBeta2: number;
+  oneMinusAccBeta1: number;
+  oneMinusAccBeta2: number;
+  epsilon: number;
+  negLearningRate: number;
 }
 
 export interface TConv2DArgs {
-  x: number; n: number; h: number; w: number; ci: number; filter: number; kh: number; kw: number; co: number;
-  sh: number; sw: number; padTop: number; padLeft: number; y: number; oh: number; ow: number;
+  x: number;
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  filter: number;
+  kh: number;
+  kw: number;
+  co: number;
+  sh: number;
+  sw: number;
+  padTop: number;
+  padLeft: number;
+  y: number;
+  oh: number;
+  ow: number;
   /** At least `ci` zeros (read for taps in the padding). */
   zero: number;
   /** Offset of `co` biases, or 0 for none. */
@@ -63,14 +88,30 @@ export interface TConv2DArgs {
 
 export interface TFilterGradArgs {
   /** x [n,h,w,ci]; where ci is not a multiple of 4 it must come padded: padTop = padLeft = 0, every window inside. */
-  x: number; n: number; h: number; w: number; ci: number; dy: number; oh: number; ow: number; co: number;
-  kh: number; kw: number; sh: number; sw: number; padTop: number; padLeft: number; dw: number;
+  x: number;
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  dy: number;
+  oh: number;
+  ow: number;
+  co: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  padTop: number;
+  padLeft: number;
+  dw: number;
   /** Scratch space of `floats` floats for the chunks' partial sums (used only when the work is split). */
   scratch: (floats: number) => { offset: number; release: () => void };
 }
 
 // The project's TypeScript libs have no WebAssembly JS API typings (no DOM lib); the little used here:
-interface TWasmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer }
+interface TWasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+}
 type TWasmModule = object;
 interface TWasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -191,8 +232,14 @@ const TAKEN = 2;
 const DONE = 3;
 /** The exports the threads split: name, count of fixed arguments, whether each chunk has its own output. */
 const JOB_EXPORTS = [
-  ['conv2d_filter_grad', 14, true], ['max_pool_grad_2x2', 5, false], ['conv2d', 18, false], ['relu_grad', 3, false],
-  ['add_bias', 4, false], ['relu', 2, false], ['max_pool_2x2', 7, false], ['pad_images', 9, false],
+  ['conv2d_filter_grad', 14, true],
+  ['max_pool_grad_2x2', 5, false],
+  ['conv2d', 18, false],
+  ['relu_grad', 3, false],
+  ['add_bias', 4, false],
+  ['relu', 2, false],
+  ['max_pool_2x2', 7, false],
+  ['pad_images', 9, false],
 ] as const;
 type TJobExport = (typeof JOB_EXPORTS)[number][0];
 /** Jobs are cut into this many chunks per thread: small enough that a helper joining late still gets its share. */
@@ -249,7 +296,10 @@ for (;;) {
 `;
 
 interface TJob {
-  fn: TJobExport; fixed: number[]; per: number; total: number;
+  fn: TJobExport;
+  fixed: number[];
+  per: number;
+  total: number;
   /** Each chunk's own output, at base + chunk * stride (bytes), passed after the fixed arguments. */
   slot?: { base: number; stride: number };
 }
@@ -258,7 +308,12 @@ class ThreadTeam {
   readonly ctrl: Int32Array;
   private readonly workers: Worker[] = [];
 
-  constructor(readonly e: TExports, module: TWasmModule, memory: TWasmMemory, readonly helpers: number) {
+  constructor(
+    readonly e: TExports,
+    module: TWasmModule,
+    memory: TWasmMemory,
+    readonly helpers: number,
+  ) {
     this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (HELPER + 4 * helpers)));
     for (let h = 0; h < helpers; h++) {
       // until a helper has started it counts as busy elsewhere: jobs posted to it are withdrawn (see `run`)
@@ -283,7 +338,9 @@ class ThreadTeam {
     const fn = JOB_EXPORTS.findIndex(([name]) => name === job.fn);
     if (JOB_EXPORTS[fn]?.[1] !== job.fixed.length) throw new Error(`native job ${job.fn}: ${job.fixed.length} arguments, expected ${JOB_EXPORTS[fn]?.[1]}`);
     ctrl[FN] = fn;
-    job.fixed.forEach((v, i) => { ctrl[ARGS + i] = v; });
+    job.fixed.forEach((v, i) => {
+      ctrl[ARGS + i] = v;
+    });
     ctrl[PER] = job.per;
     ctrl[TOTAL] = job.total;
     ctrl[SLOT_BASE] = job.slot?.base ?? 0;
@@ -325,10 +382,7 @@ class ThreadTeam {
   }
 }
 
-const EXPORTS = [
-  'conv2d_filter_grad', 'sum_rows', 'max_pool_grad_2x2', 'conv2d', 'relu_grad', 'add_bias', 'relu', 'max_pool_2x2', 'adam_update',
-  'pad_images',
-];
+const EXPORTS = ['conv2d_filter_grad', 'sum_rows', 'max_pool_grad_2x2', 'conv2d', 'relu_grad', 'add_bias', 'relu', 'max_pool_2x2', 'adam_update', 'pad_images'];
 
 /**
  * The module's bytes for this kind of memory: the relaxed-SIMD build (fused multiply-add) where the engine accepts it,
@@ -337,9 +391,14 @@ const EXPORTS = [
  * the plain build.
  */
 export function nativeModuleBytes(shared: boolean, variant: TNativeVariant = preferredVariant()): Uint8Array {
-  const b64 = variant === 'relaxed-simd'
-    ? shared ? EPOCH_KERNELS_WASM_SHARED_RELAXED : EPOCH_KERNELS_WASM_PLAIN_RELAXED
-    : shared ? EPOCH_KERNELS_WASM_SHARED : EPOCH_KERNELS_WASM_PLAIN;
+  const b64 =
+    variant === 'relaxed-simd'
+      ? shared
+        ? EPOCH_KERNELS_WASM_SHARED_RELAXED
+        : EPOCH_KERNELS_WASM_PLAIN_RELAXED
+      : shared
+        ? EPOCH_KERNELS_WASM_SHARED
+        : EPOCH_KERNELS_WASM_PLAIN;
   return Buffer.from(b64, 'base64');
 }
 
@@ -405,8 +464,7 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
     }
   }
   /** Chunks of the range per thread: `per`, rounded up to a multiple of `multiple`. */
-  const perChunk = (t: ThreadTeam, total: number, multiple = 1) =>
-    multiple * Math.max(1, Math.ceil(total / (multiple * CHUNKS_PER_THREAD * (t.helpers + 1))));
+  const perChunk = (t: ThreadTeam, total: number, multiple = 1) => multiple * Math.max(1, Math.ceil(total / (multiple * CHUNKS_PER_THREAD * (t.helpers + 1))));
   /**
    * `name` over `total` rows of `work` elements (or multiply-adds) each: on this thread alone when small, else split
    * in chunks of `multiple` rows (element-wise jobs: whole vectors).
@@ -419,7 +477,9 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
     team.run({ fn: name, fixed, per: perChunk(team, total, multiple), total });
   };
   return {
-    get threads() { return helpersEnabled && team ? 1 + team.helpers : 1; },
+    get threads() {
+      return helpersEnabled && team ? 1 + team.helpers : 1;
+    },
     variant,
     conv2dFilterGrad(a) {
       const size = a.kh * a.kw * a.ci * a.co;
@@ -447,8 +507,12 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
       split('max_pool_grad_2x2', [x, dy, dx, ow, c], rows, ow * c * 4);
     },
     conv2d(a) {
-      split('conv2d', [a.x, a.h, a.w, a.ci, a.filter, a.kh, a.kw, a.co, a.sh, a.sw, a.padTop, a.padLeft, a.y, a.oh, a.ow, a.zero,
-        a.bias, a.relu ? 1 : 0], a.n * a.oh, a.ow * a.co * a.kh * a.kw * a.ci);
+      split(
+        'conv2d',
+        [a.x, a.h, a.w, a.ci, a.filter, a.kh, a.kw, a.co, a.sh, a.sw, a.padTop, a.padLeft, a.y, a.oh, a.ow, a.zero, a.bias, a.relu ? 1 : 0],
+        a.n * a.oh,
+        a.ow * a.co * a.kh * a.kw * a.ci,
+      );
     },
     reluGrad(dy, x, dx, n) {
       split('relu_grad', [dy, x, dx], n, 1, 16);
@@ -463,8 +527,25 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
       split('pad_images', [x, h, w, c, xp, hp, wp, top, left], n, hp * wp * c);
     },
     adamUpdate(a) {
-      adam(a.w, a.m, a.v, a.g, a.wOut, a.mOut, a.vOut, a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.oneMinusAccBeta1,
-        a.oneMinusAccBeta2, a.epsilon, a.negLearningRate, 0, a.n);
+      adam(
+        a.w,
+        a.m,
+        a.v,
+        a.g,
+        a.wOut,
+        a.mOut,
+        a.vOut,
+        a.beta1,
+        a.oneMinusBeta1,
+        a.beta2,
+        a.oneMinusBeta2,
+        a.oneMinusAccBeta1,
+        a.oneMinusAccBeta2,
+        a.epsilon,
+        a.negLearningRate,
+        0,
+        a.n,
+      );
     },
     maxPool2x2(x, y, n, h, w, c, oh, ow) {
       split('max_pool_2x2', [x, y, h, w, c, oh, ow], n * oh, ow * c * 4);

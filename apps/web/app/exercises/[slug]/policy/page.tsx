@@ -21,9 +21,14 @@ export default async function PolicyPage({ params }: { params: Promise<{ slug: s
   const [view, exercise, history] = await Promise.all([api.policy(slug).catch(hide), api.exercise(slug).catch(hide), api.policyHistory(slug).catch(hide)]);
   return (
     <article>
-      <p className="muted"><Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · <Link href={`/exercises/${slug}`}>{exercise.title}</Link> · <Link href={`/exercises/${slug}/results`}>class results</Link></p>
+      <p className="muted">
+        <Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · <Link href={`/exercises/${slug}`}>{exercise.title}</Link> ·{' '}
+        <Link href={`/exercises/${slug}/results`}>class results</Link>
+      </p>
       <h1>Grading policy</h1>
-      <p className="muted">Version {view.version}, last changed {new Date(view.updatedAt).toUTCString()}. A new pass mark re-decides stored results at once, without retraining.</p>
+      <p className="muted">
+        Version {view.version}, last changed {new Date(view.updatedAt).toUTCString()}. A new pass mark re-decides stored results at once, without retraining.
+      </p>
       <PolicyEditor slug={slug} view={view} csrfToken={me.csrfToken} />
       <PolicyHistory history={history} />
     </article>

@@ -21,13 +21,29 @@ export default async function ClassResultsPage({ params }: { params: Promise<{ s
   const s = data.summary;
   return (
     <article className="wide">
-      <p className="muted"><Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · <Link href={`/exercises/${slug}`}>{exercise.title}</Link></p>
+      <p className="muted">
+        <Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · <Link href={`/exercises/${slug}`}>{exercise.title}</Link>
+      </p>
       <h1>Class results</h1>
       <div className="stats" data-testid="class-summary">
-        <div className="stat"><span className="stat-value">{percent(s.passRate, 0)}</span><span className="muted">pass rate ({s.passed} of {s.students})</span></div>
-        <div className="stat"><span className="stat-value">{s.withResult}</span><span className="muted">students with a result</span></div>
-        <div className="stat"><span className="stat-value">{s.medianBest !== null ? percent(s.medianBest) : '—'}</span><span className="muted">median best accuracy</span></div>
-        <div className="stat"><span className="stat-value">{percent(data.minTestAccuracy)}</span><span className="muted">pass mark</span></div>
+        <div className="stat">
+          <span className="stat-value">{percent(s.passRate, 0)}</span>
+          <span className="muted">
+            pass rate ({s.passed} of {s.students})
+          </span>
+        </div>
+        <div className="stat">
+          <span className="stat-value">{s.withResult}</span>
+          <span className="muted">students with a result</span>
+        </div>
+        <div className="stat">
+          <span className="stat-value">{s.medianBest !== null ? percent(s.medianBest) : '—'}</span>
+          <span className="muted">median best accuracy</span>
+        </div>
+        <div className="stat">
+          <span className="stat-value">{percent(data.minTestAccuracy)}</span>
+          <span className="muted">pass mark</span>
+        </div>
       </div>
       <section className="card">
         <AccuracyHistogram bins={s.distribution} threshold={data.minTestAccuracy} />
@@ -35,7 +51,9 @@ export default async function ClassResultsPage({ params }: { params: Promise<{ s
       <section className="card" aria-labelledby="students-title">
         <div className="section-head">
           <h2 id="students-title">Students</h2>
-          <a className="button-link" href={`/api/exercises/${encodeURIComponent(slug)}/results.csv`} download>Export CSV</a>
+          <a className="button-link" href={`/api/exercises/${encodeURIComponent(slug)}/results.csv`} download>
+            Export CSV
+          </a>
         </div>
         <ClassTable rows={data.rows} exercise={slug} csrfToken={me?.csrfToken ?? ''} />
       </section>

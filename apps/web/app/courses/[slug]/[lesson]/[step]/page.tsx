@@ -19,14 +19,29 @@ export default async function StepPage({ params }: { params: Promise<{ slug: str
   const base = `/courses/${slug}/${lesson}`;
   return (
     <article>
-      <p className="muted"><Link href={`/courses/${slug}`}>{course.title}</Link> · step {view.position} of {total}</p>
-      <div className="progress lesson-progress" role="progressbar" aria-label="Lesson progress" aria-valuemin={1} aria-valuemax={total} aria-valuenow={view.position}>
+      <p className="muted">
+        <Link href={`/courses/${slug}`}>{course.title}</Link> · step {view.position} of {total}
+      </p>
+      <div
+        className="progress lesson-progress"
+        role="progressbar"
+        aria-label="Lesson progress"
+        aria-valuemin={1}
+        aria-valuemax={total}
+        aria-valuenow={view.position}
+      >
         <div className="progress-fill" style={{ width: `${(view.position / total) * 100}%` }} />
       </div>
       <h1>{view.title}</h1>
-      {splitLesson(view.body).map((part, i) => (part.kind === 'figure'
-        ? <LessonFigure key={i} course={slug} name={part.name} model={part.model} />
-        : <Markdown key={i} remarkPlugins={[remarkGfm]} urlTransform={(url) => figureUrl(slug, url)}>{part.text}</Markdown>))}
+      {splitLesson(view.body).map((part, i) =>
+        part.kind === 'figure' ? (
+          <LessonFigure key={i} course={slug} name={part.name} model={part.model} />
+        ) : (
+          <Markdown key={i} remarkPlugins={[remarkGfm]} urlTransform={(url) => figureUrl(slug, url)}>
+            {part.text}
+          </Markdown>
+        ),
+      )}
       <nav className="step-nav">
         {view.prev ? <Link href={`${base}/${view.prev.slug}`}>← {view.prev.title}</Link> : <span />}
         {view.next ? <Link href={`${base}/${view.next.slug}`}>{view.next.title} →</Link> : <span />}
