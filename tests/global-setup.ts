@@ -13,6 +13,8 @@ declare module 'vitest' {
     redisUrl: string;
     /** A key prefix unique to this run, for BullMQ queues and other Redis keys. */
     redisPrefix: string;
+    /** A migrated database nobody connects to: the medium tier copies it (CREATE DATABASE ... TEMPLATE) per test file. */
+    templateDatabase: string;
   }
 }
 
@@ -41,7 +43,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const name = `epoch_test_${runId}`;
   const freshUrl = await createDatabase(pgAdminUrl, name);
   const root = repoRoot();
-  await applyMigrations({ databaseUrl: freshUrl, migrationsDir: join(root, 'prisma/migrations'), schemaPath: join(root, 'prisma/schema.prisma') });
+  const migrate = (databaseUrl: string) =>
+    applyMigrations({ databaseUrl, migrationsDir: join(root, 'prisma/migrations'), schemaPath: join(root, 'prisma/schema.prisma') });
+  await migrate(freshUrl);
+  const template = `epoch_tmpl_${runId}`;
+  await migrate(await createDatabase(pgAdminUrl, template));
 
   // Also in the environment (workers are started after this and inherit it), for tests that read env.
   process.env['EPOCH_TEST_PG_ADMIN_URL'] = pgAdminUrl;
@@ -49,9 +55,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('pgAdminUrl', pgAdminUrl);
   project.provide('redisUrl', redisUrl);
   project.provide('redisPrefix', `epoch-test-${runId}`);
+  project.provide('templateDatabase', template);
 
   return async () => {
-    await dropDatabase(pgAdminUrl, name).catch((e: unknown) => process.stderr.write(`could not drop ${name}: ${String(e)}\n`));
+    for (const db of [name, template]) await dropDatabase(pgAdminUrl, db).catch((e: unknown) => process.stderr.write(`could not drop ${db}: ${String(e)}\n`));
     stopServices(dataDir(), started);
   };
 }

@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-/** Integration tests: real Postgres and Redis, one fresh database per run (see global-setup.ts). */
+/** Medium (use cases in-process, a fresh database per file), integration (real processes, Postgres and Redis) and browser tests (see global-setup.ts). */
 export default defineConfig({
   test: {
-    include: ['integration/**/*.test.ts', 'deploy/**/*.test.ts', 'browser/**/*.test.ts'],
+    include: ['medium/**/*.test.ts', 'integration/**/*.test.ts', 'deploy/**/*.test.ts', 'browser/**/*.test.ts'],
     globalSetup: ['./global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
