@@ -8,6 +8,7 @@ export * from './check-result';
 export * from './model-rules';
 export * from './grading-job';
 export * from './api-common';
+export * from './seeded-random';
 export * from './api-auth';
 export * from './api-admin';
 export * from './api-exercises';

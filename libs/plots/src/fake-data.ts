@@ -1,21 +1,11 @@
 /** Deterministic, realistic-looking synthetic inputs for samples and tests (not exported from the package). */
+import { mulberry32 } from '@epoch/contracts';
 
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** N 32×32 RGB images: a sky/ground gradient with a coloured blob whose hue depends on the label. */
 export function fakeImages(labels: readonly number[], seed = 1): Uint8Array {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const out = new Uint8Array(labels.length * 32 * 32 * 3);
   labels.forEach((label, i) => {
     const cx = 10 + rand() * 12;
@@ -38,13 +28,13 @@ export function fakeImages(labels: readonly number[], seed = 1): Uint8Array {
 }
 
 export function fakeLabels(count: number, seed = 2): number[] {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   return Array.from({ length: count }, () => Math.floor(rand() * 10));
 }
 
 /** Predictions that are right about 70% of the time, with a confidence per prediction. */
 export function fakePredictions(actual: readonly number[], seed = 3): { predicted: number[]; confidence: number[] } {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const predicted = actual.map((a) => (rand() < 0.7 ? a : (a + 1 + Math.floor(rand() * 9)) % 10));
   const confidence = predicted.map(() => 0.3 + rand() * 0.69);
   return { predicted, confidence };
@@ -62,7 +52,7 @@ export function fakeHistory(epochs: number) {
 
 /** Activations H×W×C that look like a conv layer's: smooth edges/blobs at per-channel orientations, ReLU'd. */
 export function fakeFeatureMaps(height: number, width: number, channels: number, seed = 4): Float32Array {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const maps = new Float32Array(height * width * channels);
   for (let c = 0; c < channels; c++) {
     const angle = rand() * Math.PI;
@@ -79,6 +69,6 @@ export function fakeFeatureMaps(height: number, width: number, channels: number,
 }
 
 export function fakeConfusionMatrix(seed = 5): number[][] {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   return CIFAR10_CLASSES.map((_, i) => CIFAR10_CLASSES.map((__, j) => (i === j ? 600 + Math.floor(rand() * 300) : Math.floor(rand() * rand() * 90))));
 }

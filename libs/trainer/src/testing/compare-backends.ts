@@ -1,16 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { mulberry32 } from '@epoch/contracts';
 
 /** Deterministic pseudo-random floats in [lo, hi) (mulberry32), so failures reproduce. */
 export function randomFloats(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const random = mulberry32(seed);
   const out = new Float32Array(n);
-  let a = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
+  for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * random();
   return out;
 }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { seededPermutation } from '@epoch/datasets';
 
 /** Images as held in memory: uint8 HWC RGB, `count` of them back to back (the @epoch/datasets ImageSet shape). */
 export interface TImageSet {
@@ -51,25 +52,9 @@ export function makeBatch(set: TImageSet, indices: ArrayLike<number>, start: num
   return { x: tf.tensor4d(xs, [n, set.height, set.width, set.channels]), y: tf.tensor2d(ys, [n, numClasses]) };
 }
 
-/** Seeded Fisher-Yates permutation of 0..n-1 (mulberry32). */
+/** Seeded Fisher-Yates permutation of 0..n-1: the datasets' seededPermutation (one shuffle for every seeded order). */
 export function shuffledIndices(n: number, seed: number): Uint32Array {
-  const out = new Uint32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    const tmp = out[i];
-    out[i] = out[j];
-    out[j] = tmp;
-  }
-  return out;
+  return seededPermutation(n, seed);
 }
 
 export function sequentialIndices(n: number): Uint32Array {

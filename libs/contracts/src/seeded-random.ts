@@ -1,0 +1,15 @@
+/**
+ * Mulberry32: a tiny 32-bit PRNG, the one seeded random generator of Epoch (dataset orders, epoch shuffles, test and
+ * sample data). Hand-written on purpose: cached dataset orders and epoch shuffles must never change with a dependency
+ * update, and a known-answer test (libs/datasets) pins the sequence.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
