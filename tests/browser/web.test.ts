@@ -559,7 +559,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
             testLoss: 1.3,
             perClassAccuracy: [],
             confusionMatrix: [],
-            history: [],
+            attempt: 1,
             backend: 'wasm',
             backendVersions: {},
             seed: 42,

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { QueueName } from '@epoch/contracts';
+import { GRADING_QUEUES } from '@epoch/contracts';
 import { describe, expect, it } from 'vitest';
 import { isRecord, readYamlDocuments, repoRoot } from './support';
 
@@ -210,8 +210,8 @@ describe(`${DIR}: how the pieces fit`, () => {
       const triggers = s.spec!['triggers'] as { type: string; metadata: Record<string, string>; authenticationRef: { name: string } }[];
       const gpu = (s.spec!['scaleTargetRef'] as { name: string }).name === 'epoch-grader-gpu';
       expect(triggers.map((t) => t.metadata['listName'])).toEqual([
-        `${prefix}:${QueueName.Grading}:wait`,
-        ...(gpu ? [`${prefix}:${QueueName.GradingGpu}:wait`] : []),
+        `${prefix}:${GRADING_QUEUES.general}:wait`,
+        ...(gpu ? [`${prefix}:${GRADING_QUEUES.gpu}:wait`] : []),
       ]);
       expect(triggers.every((t) => t.type === 'redis')).toBe(true);
       expect(Number(triggers[0]!.metadata['listLength'])).toBeGreaterThan(0);

@@ -3,8 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { createPrismaClient, type EpochPrismaClient } from '@epoch/db';
-import { closeGradingQueues, gradingJobCounts, openGradingQueues, type TGradingQueues } from '@epoch/grading';
-import { API_CONFIG, GRADING_QUEUE, LOGGER, METRICS, PRISMA, REDIS, type TApiConfig } from './config';
+import { closeGradingQueues, gradingJobCounts, openGradingQueues, type TGradingDeps, type TGradingQueues } from '@epoch/grading';
+import { API_CONFIG, GRADING_DEPS, GRADING_QUEUE, LOGGER, METRICS, PRISMA, REDIS, type TApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { CoursesController } from './courses/courses.controller';
 import { LessonFiguresController } from './courses/lesson-figures.controller';
@@ -17,9 +17,7 @@ import { AdminController } from './admin/admin.controller';
 import { AccessService } from './access/access.service';
 import { ExercisesController } from './exercises/exercises.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
-import { SubmissionsService } from './submissions/submissions.service';
 import { ResultsController } from './submissions/results.controller';
-import { ProgressService } from './submissions/progress.service';
 import { ClassResultsController } from './class-results/class-results.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { ReconcilerService } from './submissions/reconciler.service';
@@ -77,6 +75,18 @@ export class AppModule {
           },
         },
         {
+          provide: GRADING_DEPS,
+          inject: [PRISMA, GRADING_QUEUE, REDIS],
+          useFactory: (prisma: EpochPrismaClient, queues: TGradingQueues, redis: Redis): TGradingDeps => ({
+            prisma,
+            queues,
+            redis,
+            queuePrefix: config.EPOCH_QUEUE_PREFIX,
+            gpuMinWorkMacs: config.EPOCH_GPU_MIN_WORK_MACS,
+            log,
+          }),
+        },
+        {
           provide: METRICS,
           inject: [GRADING_QUEUE],
           // With Redis down BullMQ waits for the connection indefinitely: /metrics answers without the queue gauge instead.
@@ -87,8 +97,6 @@ export class AppModule {
         SessionService,
         LoginLimiter,
         AccessService,
-        SubmissionsService,
-        ProgressService,
         ReconcilerService,
         LessonFiguresService,
         Shutdown,

@@ -103,3 +103,5 @@ export const REDIS = Symbol('REDIS');
 export const GRADING_QUEUE = Symbol('GRADING_QUEUE');
 export const LOGGER = Symbol('LOGGER');
 export const METRICS = Symbol('METRICS');
+/** The grading use cases' dependencies (@epoch/grading's TGradingDeps), assembled once from the ones above. */
+export const GRADING_DEPS = Symbol('GRADING_DEPS');

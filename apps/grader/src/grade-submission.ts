@@ -1,38 +1,12 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { EpochPrismaClient } from '@epoch/db';
-import type { TGradingPolicy, TGradingProgress } from '@epoch/contracts';
-import {
-  buildModel,
-  disposeModel,
-  evaluate,
-  featureMaps,
-  NonFiniteLossError,
-  saveModel,
-  train,
-  TrainerSpecError,
-  TrainingCancelledError,
-  type TBackendInfo,
-  type TBuiltModel,
-  type TEpochStats,
-  type TFeatureMaps,
-  type TImageSet,
-  type TTrainResult,
-} from '@epoch/trainer';
-import { HandBack, isOutOfMemory, PermanentInfraFailure, StudentFailure } from './grading-errors';
-import { renderPlotArtifacts, type TArtifactFile } from './plot-artifacts';
-import { policyFromRow } from '@epoch/grading';
-import { reuseEarlierResult } from './result-cache';
+import { policyFromRow, type EpochPrismaClient } from '@epoch/db';
+import type { TGradingPolicy, TGradingProgress, TVerdict } from '@epoch/contracts';
+import { claim, failInfra, failStudent, finishCancelled, finishGraded, handBack, recordEpoch, reuse, scheduleOf, type TRun } from '@epoch/grading';
+import { gradeModel, GradingRejection, TrainingCancelledError, type TBackendInfo, type TGradeData, type TGradedModel } from '@epoch/trainer';
+import { HandBack, PermanentInfraFailure } from './grading-errors';
 import { checkStoredSpec } from './spec-check';
 
-export interface TGradeData {
-  train: TImageSet;
-  validation: TImageSet;
-  test: TImageSet;
-  classNames: readonly string[];
-}
+export type { TGradeData };
 
 export interface TGraderDeps {
   prisma: EpochPrismaClient;
@@ -50,87 +24,104 @@ export interface TGradeJob {
   submissionId: string;
   /** When the job entered the queue (ms since the epoch), for the queue wait. */
   enqueuedAt: number;
+  /** The queue will not retry this job again: an infrastructure failure now ends the submission ERROR. */
+  lastAttempt: boolean;
   updateProgress: (p: TGradingProgress) => Promise<void>;
   /** Aborted when the worker shuts down: training stops and the job is handed back. */
   shutdown: AbortSignal;
 }
 
+/**
+ * How one grading job ended. `written` says whether this attempt's ending was stored (false when a cancellation,
+ * another attempt or the reconciler ended the submission first, or the database refused the write).
+ */
 export type TGradeOutcome =
-  | { status: 'PASSED' | 'FAILED'; attempt: number; testAccuracy: number; trainImagesPerSecond: number }
-  | { status: 'CANCELLED' | 'SKIPPED'; attempt: number | null; reason: string };
+  | { kind: 'graded'; status: TVerdict; attempt: number; testAccuracy: number; trainImagesPerSecond: number; reusedFrom: string | null; written: boolean }
+  | { kind: 'student'; status: 'FAILED' | 'REJECTED'; attempt: number; reason: string; written: boolean }
+  | { kind: 'cancelled'; attempt: number; reason: string }
+  | { kind: 'skipped'; attempt: number | null; reason: string }
+  | { kind: 'handed-back'; attempt: number; written: boolean }
+  | { kind: 'infrastructure'; attempt: number; final: boolean; permanent: boolean; error: unknown; written: boolean };
 
 /** Why training was aborted (the AbortSignal's reason). */
 type TStopReason = 'cancelled' | 'time-limit' | 'shutdown';
 
-const TERMINAL = ['PASSED', 'FAILED', 'REJECTED', 'ERROR', 'CANCELLED'] as const;
+const detail = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
- * Claims the submission for this run: QUEUED (or RUNNING, left by a worker that died or handed it back) becomes
- * RUNNING with attemptCount + 1. Returns the attempt number, or null when the submission is not to be graded.
- */
-async function claim(prisma: EpochPrismaClient, id: string): Promise<{ attempt: number } | { skip: string }> {
-  const s = await prisma.submission.findUnique({ where: { id }, select: { status: true } });
-  if (!s) return { skip: 'the submission does not exist' };
-  if ((TERMINAL as readonly string[]).includes(s.status)) return { skip: `the submission is already ${s.status}` };
-  if (s.status === 'RECEIVED') return { skip: 'the submission was never checked (RECEIVED)' };
-  const updated = await prisma.submission.updateManyAndReturn({
-    where: { id, status: { in: ['QUEUED', 'RUNNING'] } },
-    data: { status: 'RUNNING', attemptCount: { increment: 1 }, startedAt: new Date(), errorMessage: null },
-    select: { attemptCount: true },
-  });
-  const row = updated[0];
-  return row ? { attempt: row.attemptCount } : { skip: 'the submission changed status meanwhile' };
-}
-
-/** Guarded final write: only the attempt that still owns the RUNNING submission may end it. */
-export function ownedBy(id: string, attempt: number) {
-  return { id, status: 'RUNNING' as const, attemptCount: attempt };
-}
-
-function stopReason(signal: AbortSignal): TStopReason | null {
-  return signal.aborted ? (signal.reason as TStopReason) : null;
-}
-
-/**
- * Grades one submission: claim it, re-check its stored ModelSpec against the current policy, train (per-epoch rows and
- * job progress as it goes), evaluate, render the plots and store everything in one transaction. Student-caused failures
- * throw StudentFailure, a shutdown HandBack, anything else is an infrastructure failure for the caller to retry.
+ * The grader's use case: claim the submission for a new attempt, grade it (grade()), and end the attempt through the
+ * lifecycle whatever happened: a verdict, the student's own problem, a hand-back on shutdown, or an infrastructure
+ * failure (retried by the queue until the last attempt, then ERROR, not the student's fault).
  */
 export async function gradeSubmission(deps: TGraderDeps, job: TGradeJob): Promise<TGradeOutcome> {
   const { prisma, log } = deps;
   const claimed = await claim(prisma, job.submissionId);
-  if ('skip' in claimed) return { status: 'SKIPPED', attempt: null, reason: claimed.skip };
-  const { attempt } = claimed;
+  if ('skip' in claimed) return { kind: 'skipped', attempt: null, reason: claimed.skip };
+  const run: TRun = { id: job.submissionId, attempt: claimed.attempt };
+  const ended = (what: string) => (ok: boolean) => {
+    if (!ok) log.warn({ submissionId: run.id, attempt: run.attempt }, `${what} not stored: the submission was ended by someone else first`);
+    return ok;
+  };
+  try {
+    return await grade(deps, job, run);
+  } catch (e) {
+    if (e instanceof HandBack) return { kind: 'handed-back', attempt: run.attempt, written: ended('hand-back')(await handBack(prisma, run)) };
+    if (e instanceof GradingRejection) {
+      const written = ended('student-caused failure')(await failStudent(prisma, run, e.status, e.message));
+      return { kind: 'student', status: e.status, attempt: run.attempt, reason: e.message, written };
+    }
+    const permanent = e instanceof PermanentInfraFailure;
+    const final = permanent || job.lastAttempt;
+    const written = await failInfra(prisma, run, detail(e), { final }).then(ended('infrastructure failure'), (w: unknown) => {
+      log.error({ err: w, submissionId: run.id }, 'could not record the infrastructure failure');
+      return false;
+    });
+    return { kind: 'infrastructure', attempt: run.attempt, final, permanent, error: e, written };
+  }
+}
+
+/** Loads what the run needs, re-checks the stored model, reuses an identical result or trains, and stores the verdict. */
+async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun): Promise<TGradeOutcome> {
+  const { prisma, log } = deps;
   const startedAt = Date.now();
-  const submission = await prisma.submission.findUniqueOrThrow({ where: { id: job.submissionId }, include: { exercise: { include: { policy: true } } } });
+  const submission = await prisma.submission.findUniqueOrThrow({ where: { id: run.id }, include: { exercise: { include: { policy: true } } } });
   const policyRow = submission.exercise.policy;
   if (!policyRow) throw new PermanentInfraFailure(`exercise ${submission.exercise.slug} has no grading policy`);
   let policy: TGradingPolicy;
   try {
     policy = policyFromRow(policyRow);
   } catch (e) {
-    throw new PermanentInfraFailure(`the grading policy of ${submission.exercise.slug} is invalid: ${e instanceof Error ? e.message : String(e)}`);
+    throw new PermanentInfraFailure(`the grading policy of ${submission.exercise.slug} is invalid: ${detail(e)}`);
   }
+  const schedule = scheduleOf(policy);
   const checked = checkStoredSpec(submission.modelSpec, policy);
   if (!checked.ok) {
     if (checked.corrupt) throw new PermanentInfraFailure(`the stored model is unreadable: ${checked.problems.join('; ')}`);
-    throw new StudentFailure('REJECTED', `The model no longer fits this exercise's grading policy: ${checked.problems.join('; ')}.`);
+    throw new GradingRejection('REJECTED', `The model no longer fits this exercise's grading policy: ${checked.problems.join('; ')}.`);
   }
   const spec = checked.spec;
   const queueWaitMs = Math.max(0, (submission.startedAt ?? new Date(startedAt)).getTime() - (submission.queuedAt ?? new Date(job.enqueuedAt)).getTime());
 
-  const reused = await reuseEarlierResult(prisma, { id: job.submissionId, specHash: submission.specHash, attempt, queueWaitMs }, policy, deps.backend.name);
+  const reused = await reuse(prisma, { ...run, specHash: submission.specHash, queueWaitMs }, policy, schedule, deps.backend.name);
   if (reused) {
     log.info(
-      { submissionId: job.submissionId, attempt, status: reused.status, reusedFrom: reused.reusedFromId },
-      'graded from an identical earlier submission (result reused)',
+      { submissionId: run.id, attempt: run.attempt, status: reused.decision.status, reusedFrom: reused.reusedFromId },
+      'graded from an identical earlier submission',
     );
-    return { status: reused.status, attempt, testAccuracy: reused.testAccuracy, trainImagesPerSecond: 0 };
+    return {
+      kind: 'graded',
+      status: reused.decision.status,
+      attempt: run.attempt,
+      testAccuracy: reused.testAccuracy,
+      trainImagesPerSecond: 0,
+      reusedFrom: reused.reusedFromId,
+      written: true,
+    };
   }
 
   const progress: TGradingProgress = {
     phase: 'loading',
-    attempt,
+    attempt: run.attempt,
     epoch: 0,
     epochs: spec.epochs,
     batch: 0,
@@ -142,51 +133,65 @@ export async function gradeSubmission(deps: TGraderDeps, job: TGradeJob): Promis
   };
   const report = (patch: Partial<TGradingProgress>) => {
     Object.assign(progress, patch);
-    job.updateProgress({ ...progress }).catch((e: unknown) => log.warn({ err: e, submissionId: job.submissionId }, 'could not report job progress'));
+    job.updateProgress({ ...progress }).catch((e: unknown) => log.warn({ err: e, submissionId: run.id }, 'could not report job progress'));
   };
   report({});
-
   const data = await deps.loadData();
-  let built: TBuiltModel;
-  try {
-    built = buildModel(spec, policy.seed);
-  } catch (e) {
-    if (e instanceof TrainerSpecError) throw new StudentFailure('REJECTED', `The model cannot be built: ${e.message}`);
-    if (isOutOfMemory(e)) throw new StudentFailure('FAILED', "The model is too large for the grader's memory; use fewer units or filters.");
-    throw e;
-  }
-  try {
-    if (built.paramCount > policy.maxParams) {
-      throw new StudentFailure(
-        'REJECTED',
-        `The model has ${built.paramCount.toLocaleString('en-US')} parameters; the limit is ${policy.maxParams.toLocaleString('en-US')}.`,
-      );
-    }
-    return await trainEvaluateStore(deps, job, { attempt, policy, built, data, progress, report, queueWaitMs, startedAt });
-  } finally {
-    disposeModel(built);
-  }
+  const graded = await train(deps, job, run, { spec, policy, data, progress, report, startedAt });
+  if (graded.kind !== 'trained') return graded;
+  const { model } = graded;
+
+  report({ phase: 'storing' });
+  const decision = await finishGraded(
+    prisma,
+    run,
+    {
+      testAccuracy: model.evaluation.testAccuracy,
+      testLoss: model.evaluation.testLoss,
+      perClassAccuracy: model.evaluation.perClassAccuracy.map((v) => v ?? 0),
+      confusionMatrix: model.evaluation.confusionMatrix,
+      backend: deps.backend.name,
+      backendVersions: { ...deps.backend.versions, threads: String(deps.backend.threads) },
+      seed: policy.seed,
+      queueWaitMs,
+      trainingMs: model.trainingMs,
+      evaluationMs: model.evaluationMs,
+      artifacts: model.artifacts,
+    },
+    policy,
+    schedule,
+  );
+  const outcome = {
+    kind: 'graded' as const,
+    attempt: run.attempt,
+    testAccuracy: model.evaluation.testAccuracy,
+    trainImagesPerSecond: model.trainImagesPerSecond,
+    reusedFrom: null,
+  };
+  if (!decision) return { ...outcome, status: 'FAILED', written: false };
+  log.info(
+    { submissionId: run.id, attempt: run.attempt, status: decision.status, testAccuracy: model.evaluation.testAccuracy, trainingMs: model.trainingMs },
+    'graded',
+  );
+  return { ...outcome, status: decision.status, written: true };
 }
 
-interface TRun {
-  attempt: number;
+interface TTrainRun {
+  spec: Parameters<typeof gradeModel>[0];
   policy: TGradingPolicy;
-  built: TBuiltModel;
   data: TGradeData;
   progress: TGradingProgress;
   report: (patch: Partial<TGradingProgress>) => void;
-  queueWaitMs: number;
   startedAt: number;
 }
 
-async function trainEvaluateStore(deps: TGraderDeps, job: TGradeJob, run: TRun): Promise<TGradeOutcome> {
+/**
+ * Runs the grading pipeline with this run's stops: a cancellation (polled from the database), the policy's time limit
+ * and the grader's shutdown; records every epoch as it ends and reports progress to the job.
+ */
+async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun): Promise<{ kind: 'trained'; model: TGradedModel } | TGradeOutcome> {
   const { prisma, log } = deps;
-  const { attempt, policy, built, data, report } = run;
-  const id = job.submissionId;
-  const limitTrain = policy.limitTrain ?? undefined;
-  const limitTest = policy.limitTest ?? undefined;
-  const batchSize = policy.batchSize;
-
+  const { policy, data, report } = r;
   const stop = new AbortController();
   const abort = (reason: TStopReason) => {
     if (!stop.signal.aborted) stop.abort(reason);
@@ -194,47 +199,36 @@ async function trainEvaluateStore(deps: TGraderDeps, job: TGradeJob, run: TRun):
   const onShutdown = () => abort('shutdown');
   if (job.shutdown.aborted) throw new HandBack();
   job.shutdown.addEventListener('abort', onShutdown);
-  const timeLimitMs = policy.timeLimitSeconds * 1000;
-  const timeLimit = setTimeout(() => abort('time-limit'), Math.max(0, timeLimitMs - (Date.now() - run.startedAt)));
+  const timeLimit = setTimeout(() => abort('time-limit'), Math.max(0, policy.timeLimitSeconds * 1000 - (Date.now() - r.startedAt)));
   const poll = setInterval(() => {
-    prisma.submission.findUnique({ where: { id }, select: { status: true } }).then(
+    prisma.submission.findUnique({ where: { id: run.id }, select: { status: true } }).then(
       (s) => {
         if (!s || s.status === 'CANCELLED') abort('cancelled');
       },
-      (e: unknown) => log.warn({ err: e, submissionId: id }, 'could not look for a cancellation'),
+      (e: unknown) => log.warn({ err: e, submissionId: run.id }, 'could not look for a cancellation'),
     );
   }, deps.cancelPollMs);
 
-  // Epoch rows are written in order as epochs end; a failed write fails the attempt (as an infrastructure failure).
+  // Epochs are recorded in order as they end; a failed write fails the attempt (as an infrastructure failure).
   let writes: Promise<unknown> = Promise.resolve();
-  const onEpoch = (s: TEpochStats) => {
-    deps.onThroughput?.(Math.min(data.train.count, limitTrain ?? Infinity) / Math.max(1e-9, s.seconds));
-    const row = { loss: s.loss, accuracy: s.accuracy, valLoss: s.valLoss, valAccuracy: s.valAccuracy, seconds: s.seconds };
-    writes = writes.then(() =>
-      prisma.epochMetric.upsert({
-        where: { submissionId_attempt_epoch: { submissionId: id, attempt, epoch: s.epoch } },
-        create: { submissionId: id, attempt, epoch: s.epoch, ...row },
-        update: row,
-      }),
-    );
-    report({ phase: 'training', epoch: s.epoch, batch: run.progress.batches, loss: s.loss, accuracy: s.accuracy, etaSeconds: s.etaSeconds });
-  };
-
-  let result: TTrainResult;
-  const trainStart = performance.now();
+  const limitTrain = policy.limitTrain ?? undefined;
+  const batchSize = policy.batchSize;
   try {
-    result = await train(
-      built,
-      { train: data.train, validation: data.validation },
+    const model = await gradeModel(
+      r.spec,
+      { epochs: r.spec.epochs, batchSize, seed: policy.seed, maxParams: policy.maxParams, limitTrain, limitTest: policy.limitTest ?? undefined },
+      data,
       {
-        epochs: built.spec.epochs,
-        batchSize,
-        seed: policy.seed,
-        limitTrain,
-        limitValidation: limitTest,
         signal: stop.signal,
         everyNBatches: deps.progressEveryBatches,
-        onEpoch,
+        onPhase: (phase) => {
+          if (phase === 'evaluating') report({ phase: 'evaluating', etaSeconds: null });
+        },
+        onEpoch: (s) => {
+          deps.onThroughput?.(Math.min(data.train.count, limitTrain ?? Infinity) / Math.max(1e-9, s.seconds));
+          writes = writes.then(() => recordEpoch(prisma, run, s));
+          report({ phase: 'training', epoch: s.epoch, batch: r.progress.batches, loss: s.loss, accuracy: s.accuracy, etaSeconds: s.etaSeconds });
+        },
         onBatch: (p) =>
           report({
             phase: 'training',
@@ -248,133 +242,33 @@ async function trainEvaluateStore(deps: TGraderDeps, job: TGradeJob, run: TRun):
           }),
       },
     );
+    await writes;
+    return { kind: 'trained', model };
   } catch (e) {
     await writes.catch(() => undefined);
-    const reason = stopReason(stop.signal);
-    if (e instanceof TrainingCancelledError && reason) return stopped(deps, id, attempt, reason, policy, e);
-    if (e instanceof NonFiniteLossError) throw new StudentFailure('FAILED', `Training stopped: ${e.message}.`);
-    if (isOutOfMemory(e)) throw new StudentFailure('FAILED', "The model is too large for the grader's memory; use fewer units or filters.");
+    const reason = stop.signal.aborted ? (stop.signal.reason as TStopReason) : null;
+    if (e instanceof TrainingCancelledError && reason) return stopped(deps, run, reason, policy, e);
     throw e;
   } finally {
     clearTimeout(timeLimit);
     clearInterval(poll);
     job.shutdown.removeEventListener('abort', onShutdown);
   }
-  await writes;
-  const trainingMs = Math.round(performance.now() - trainStart);
-
-  report({ phase: 'evaluating', etaSeconds: null });
-  const evalStart = performance.now();
-  const testCount = Math.min(data.test.count, limitTest ?? Infinity);
-  const evaluation = await evaluate(built, data.test, { limit: limitTest, batchSize: 256, predictionIndices: Array.from({ length: testCount }, (_, i) => i) });
-  const per = data.test.height * data.test.width * data.test.channels;
-  const maps: TFeatureMaps[] = [];
-  for (const [i, layer] of built.spec.layers.entries()) {
-    if (layer.type === 'Conv2D') maps.push(await featureMaps(built, data.test.images.subarray(0, per), i));
-  }
-  const evaluationMs = Math.round(performance.now() - evalStart);
-
-  report({ phase: 'storing' });
-  const files: TArtifactFile[] = renderPlotArtifacts({
-    history: result.history,
-    evaluation,
-    test: data.test,
-    classNames: data.classNames,
-    featureMaps: maps,
-    featureImage: 0,
-  });
-  files.push(...(await weightFiles(built)));
-  const passed = evaluation.testAccuracy >= policy.minTestAccuracy;
-  const status = passed ? 'PASSED' : 'FAILED';
-  const history = result.history.map((h) => ({
-    attempt,
-    epoch: h.epoch,
-    loss: h.loss,
-    accuracy: h.accuracy,
-    valLoss: h.valLoss,
-    valAccuracy: h.valAccuracy,
-    seconds: h.seconds,
-  }));
-
-  const stored = await prisma.$transaction(
-    async (tx) => {
-      const owned = await tx.submission.updateMany({
-        where: ownedBy(id, attempt),
-        data: {
-          status,
-          finishedAt: new Date(),
-          infraError: false,
-          errorMessage: passed
-            ? null
-            : `Test accuracy ${(100 * evaluation.testAccuracy).toFixed(1)}% is below the required ${(100 * policy.minTestAccuracy).toFixed(1)}%.`,
-        },
-      });
-      if (owned.count !== 1) return false;
-      await tx.artifact.deleteMany({ where: { submissionId: id } });
-      await tx.result.deleteMany({ where: { submissionId: id } });
-      await tx.result.create({
-        data: {
-          submissionId: id,
-          testAccuracy: evaluation.testAccuracy,
-          testLoss: evaluation.testLoss,
-          perClassAccuracy: evaluation.perClassAccuracy,
-          confusionMatrix: evaluation.confusionMatrix,
-          history,
-          backend: deps.backend.name,
-          backendVersions: { ...deps.backend.versions, threads: String(deps.backend.threads) },
-          seed: policy.seed,
-          queueWaitMs: run.queueWaitMs,
-          trainingMs,
-          evaluationMs,
-        },
-      });
-      await tx.artifact.createMany({
-        data: files.map((f) => ({ submissionId: id, kind: f.kind, name: f.name, contentType: f.contentType, bytes: Buffer.from(f.bytes) })),
-      });
-      return true;
-    },
-    { timeout: 60_000, maxWait: 10_000 },
-  );
-  if (!stored) return { status: 'SKIPPED', attempt, reason: 'another attempt or a cancellation ended the submission first' };
-  log.info({ submissionId: id, attempt, status, testAccuracy: evaluation.testAccuracy, trainingMs, evaluationMs, artifacts: files.length }, 'graded');
-  return { status, attempt, testAccuracy: evaluation.testAccuracy, trainImagesPerSecond: result.trainImagesPerSecond };
 }
 
 /** Training was stopped from outside: cancelled (nothing more to do), over the time limit (FAILED) or shutdown (hand back). */
-async function stopped(
-  deps: TGraderDeps,
-  id: string,
-  attempt: number,
-  reason: TStopReason,
-  policy: TGradingPolicy,
-  e: TrainingCancelledError,
-): Promise<TGradeOutcome> {
+async function stopped(deps: TGraderDeps, run: TRun, reason: TStopReason, policy: TGradingPolicy, e: TrainingCancelledError): Promise<TGradeOutcome> {
   switch (reason) {
     case 'cancelled':
-      deps.log.info({ submissionId: id, attempt, epoch: e.epoch, batch: e.batch }, 'training stopped: the submission was cancelled');
-      await deps.prisma.submission.updateMany({ where: { id, status: 'CANCELLED', finishedAt: null }, data: { finishedAt: new Date() } });
-      return { status: 'CANCELLED', attempt, reason: `cancelled at epoch ${e.epoch}, batch ${e.batch}` };
+      deps.log.info({ submissionId: run.id, attempt: run.attempt, epoch: e.epoch, batch: e.batch }, 'training stopped: the submission was cancelled');
+      await finishCancelled(deps.prisma, run.id);
+      return { kind: 'cancelled', attempt: run.attempt, reason: `cancelled at epoch ${e.epoch}, batch ${e.batch}` };
     case 'time-limit':
-      throw new StudentFailure(
+      throw new GradingRejection(
         'FAILED',
         `Training was stopped at epoch ${e.epoch}, batch ${e.batch}: it exceeded this exercise's time limit of ${policy.timeLimitSeconds} s. Use a smaller model or fewer epochs.`,
       );
     case 'shutdown':
-      await deps.prisma.submission.updateMany({ where: ownedBy(id, attempt), data: { status: 'QUEUED' } });
       throw new HandBack();
-  }
-}
-
-/** The trained model in the tfjs layers format: model.json (topology, manifest, ModelSpec) and weights.bin. */
-async function weightFiles(built: TBuiltModel): Promise<TArtifactFile[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'epoch-weights-'));
-  try {
-    await saveModel(built, dir);
-    return [
-      { kind: 'WEIGHTS', name: 'model.json', contentType: 'application/json', bytes: await readFile(join(dir, 'model.json')) },
-      { kind: 'WEIGHTS', name: 'weights.bin', contentType: 'application/octet-stream', bytes: await readFile(join(dir, 'weights.bin')) },
-    ];
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
 }

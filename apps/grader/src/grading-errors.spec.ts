@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isOutOfMemory, notYourFault } from './grading-errors';
+import { isOutOfMemory } from '@epoch/trainer';
+import { notYourFault } from '@epoch/grading';
 
 describe('grading errors', () => {
   it('recognises out-of-memory errors of the tfjs backends and V8', () => {

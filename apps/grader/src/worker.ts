@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { EpochPrismaClient } from '@epoch/db';
 import type { TGradingJobPayload } from '@epoch/contracts';
-import { closeGradingQueues, openGradingQueues, queueNameOf, type TGradingQueues, type TQueueKind } from '@epoch/grading';
+import { GRADING_QUEUES } from '@epoch/contracts';
+import { closeGradingQueues, openGradingQueues, type TGradingQueues, type TQueueKind } from '@epoch/grading';
 import { loadCifar10 } from '@epoch/datasets';
 import type { TBackendInfo } from '@epoch/trainer';
 import { join } from 'node:path';
@@ -79,7 +80,7 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
   };
   const workers = served.map((kind) => {
     const worker = new Worker<TGradingJobPayload, TGradeOutcome>(
-      queueNameOf(kind),
+      GRADING_QUEUES[kind],
       (job: Job<TGradingJobPayload, TGradeOutcome>, token?: string) =>
         inTurn(() =>
           handleGradeJob(

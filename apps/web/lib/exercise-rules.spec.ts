@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSource } from '@epoch/model-spec';
-import { formatShape, offsetOf, rulesFromStudentPolicy } from './exercise-rules';
+import { modelRulesFromPolicy } from '@epoch/contracts';
+import { formatShape, offsetOf } from './exercise-rules';
 
 const policy = {
   minTestAccuracy: 0.6,
@@ -22,9 +23,9 @@ const policy = {
   version: 1,
 };
 
-describe('rulesFromStudentPolicy', () => {
+describe("the editor's rules (modelRulesFromPolicy on the policy students see)", () => {
   it('carries the epochs and parameter limit, so the browser check refuses what the grader would', () => {
-    const rules = rulesFromStudentPolicy(policy);
+    const rules = modelRulesFromPolicy(policy);
     expect(rules).toMatchObject({ requiredEpochs: 5, maxEpochs: 10, maxParams: 1000, outputUnits: 10 });
     const src = [
       'from tensorflow.keras.layers import *',

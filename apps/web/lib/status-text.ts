@@ -1,4 +1,4 @@
-import type { TSubmissionStatus } from '@epoch/contracts';
+import { isFinalStatus, type TSubmissionStatus } from '@epoch/contracts';
 
 export type TTone = 'wait' | 'run' | 'pass' | 'fail' | 'neutral';
 
@@ -26,6 +26,5 @@ export function statusLabel(status: TSubmissionStatus): { text: string; tone: TT
   }
 }
 
-export function isFinal(status: TSubmissionStatus): boolean {
-  return !['RECEIVED', 'QUEUED', 'RUNNING'].includes(status);
-}
+/** Whether grading has ended (the lifecycle's definition, from @epoch/contracts). */
+export const isFinal: (status: TSubmissionStatus) => boolean = isFinalStatus;

@@ -1,26 +1,8 @@
 import { z } from 'zod';
-import { ZGradingPolicy } from './grading-policy';
+import { ZGradingPolicy, ZGradingPolicyFields } from './grading-policy';
 
-/** The parts of an exercise's live policy a student is shown (everything but grader-internal switches). */
-export const ZStudentPolicyView = z.object({
-  minTestAccuracy: z.number(),
-  requiredEpochs: z.number().int().nullable(),
-  maxEpochs: z.number().int(),
-  batchSize: z.number().int(),
-  seed: z.number().int(),
-  maxParams: z.number().int(),
-  allowedLayers: z.array(z.string()).nullable(),
-  allowedOptimizers: z.array(z.string()).nullable(),
-  timeLimitSeconds: z.number().int(),
-  dailyQuota: z.number().int().nullable(),
-  totalQuota: z.number().int().nullable(),
-  deadline: z.string().nullable(),
-  latePolicy: z.enum(['ACCEPT', 'REFUSE']),
-  resultVisibility: z.enum(['IMMEDIATE', 'AFTER_DEADLINE']),
-  limitTrain: z.number().int().nullable(),
-  limitTest: z.number().int().nullable(),
-  version: z.number().int(),
-});
+/** The parts of an exercise's live policy a student is shown (everything but grader-internal switches), with its version. */
+export const ZStudentPolicyView = ZGradingPolicyFields.omit({ reuseCachedResults: true }).extend({ version: z.number().int() });
 export type TStudentPolicyView = z.infer<typeof ZStudentPolicyView>;
 
 /** Submissions counted against the quota (rejected, cancelled and infrastructure failures never count). */

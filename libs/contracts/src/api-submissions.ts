@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { ZCheckResult } from './check-result';
 import { ZDiagnostic } from './diagnostics';
-
-/** Largest accepted source, in UTF-8 bytes. */
-export const MAX_SOURCE_BYTES = 64 * 1024;
+import { SUBMISSION_STATES } from './submission-status';
 
 export const ZSubmissionRequest = z
   .object({
@@ -18,7 +16,7 @@ export type TSubmissionRequest = z.infer<typeof ZSubmissionRequest>;
 export const ZIdempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,200}$/, '8–200 letters, digits or . _ : -');
 
 /** A submission's status as the API shows it: GRADED stands for PASSED/FAILED while the result is hidden (AFTER_DEADLINE). */
-export const ZSubmissionStatus = z.enum(['RECEIVED', 'QUEUED', 'RUNNING', 'PASSED', 'FAILED', 'GRADED', 'REJECTED', 'ERROR', 'CANCELLED']);
+export const ZSubmissionStatus = z.enum([...SUBMISSION_STATES, 'GRADED']);
 export type TSubmissionStatus = z.infer<typeof ZSubmissionStatus>;
 
 export const ZSubmissionView = z.object({

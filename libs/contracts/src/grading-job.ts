@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The payload of a job on QueueName.Grading. The job id is the submission id too, so a submission is never queued
+ * The payload of a job on GRADING_QUEUES.general. The job id is the submission id too, so a submission is never queued
  * twice; the grader reads everything else (ModelSpec, policy version) from the database, never from the job.
  */
 export const ZGradingJobPayload = z.object({ submissionId: z.string().min(1) }).strict();

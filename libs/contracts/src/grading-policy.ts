@@ -10,47 +10,48 @@ export const ZLayerType = z.enum(layerTypes as [string, ...string[]]);
 
 /**
  * An exercise's grading policy: what the grader enforces and what students are told. Defaults are the values a
- * new exercise gets; the database holds the live, admin-edited copy (versioned, with history).
+ * new exercise gets; the database holds the live, admin-edited copy (versioned, with history). The fields alone
+ * (ZGradingPolicyFields) are what other schemas derive from, e.g. the part students see.
  */
-export const ZGradingPolicy = z
-  .object({
-    /** Pass when the test accuracy (0–1) is at least this. */
-    minTestAccuracy: z.number().min(0).max(1),
-    /** Epochs the submission must train for (null: any up to maxEpochs). */
-    requiredEpochs: z.number().int().min(1).max(1000).nullable().default(null),
-    maxEpochs: z.number().int().min(1).max(1000).default(200),
-    batchSize: z.number().int().min(1).max(4096).default(64),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .default(42),
-    maxParams: z.number().int().min(1).default(20_000_000),
-    /** Restrictions (null: anything the model-spec library supports). */
-    allowedLayers: z.array(ZLayerType).min(1).nullable().default(null),
-    allowedOptimizers: z.array(ZOptimizerName).min(1).nullable().default(null),
-    timeLimitSeconds: z
-      .number()
-      .int()
-      .min(10)
-      .max(7 * 24 * 3600)
-      .default(3 * 3600),
-    dailyQuota: z.number().int().min(1).nullable().default(10),
-    totalQuota: z.number().int().min(1).nullable().default(null),
-    deadline: z.iso.datetime({ offset: true }).nullable().default(null),
-    latePolicy: z.enum(['ACCEPT', 'REFUSE']).default('ACCEPT'),
-    resultVisibility: z.enum(['IMMEDIATE', 'AFTER_DEADLINE']).default('IMMEDIATE'),
-    /** Data limits for quick demo courses (null: the full split). */
-    limitTrain: z.number().int().min(1).nullable().default(null),
-    limitTest: z.number().int().min(1).nullable().default(null),
-    /** Reuse an identical earlier submission's result instead of retraining. */
-    reuseCachedResults: z.boolean().default(false),
-  })
-  .strict()
-  .refine((p) => p.requiredEpochs === null || p.requiredEpochs <= p.maxEpochs, {
-    message: 'requiredEpochs cannot exceed maxEpochs',
-    path: ['requiredEpochs'],
-  });
+export const ZGradingPolicyFields = z.object({
+  /** Pass when the test accuracy (0–1) is at least this. */
+  minTestAccuracy: z.number().min(0).max(1),
+  /** Epochs the submission must train for (null: any up to maxEpochs). */
+  requiredEpochs: z.number().int().min(1).max(1000).nullable().default(null),
+  maxEpochs: z.number().int().min(1).max(1000).default(200),
+  batchSize: z.number().int().min(1).max(4096).default(64),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
+  maxParams: z.number().int().min(1).default(20_000_000),
+  /** Restrictions (null: anything the model-spec library supports). */
+  allowedLayers: z.array(ZLayerType).min(1).nullable().default(null),
+  allowedOptimizers: z.array(ZOptimizerName).min(1).nullable().default(null),
+  timeLimitSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 24 * 3600)
+    .default(3 * 3600),
+  dailyQuota: z.number().int().min(1).nullable().default(10),
+  totalQuota: z.number().int().min(1).nullable().default(null),
+  deadline: z.iso.datetime({ offset: true }).nullable().default(null),
+  latePolicy: z.enum(['ACCEPT', 'REFUSE']).default('ACCEPT'),
+  resultVisibility: z.enum(['IMMEDIATE', 'AFTER_DEADLINE']).default('IMMEDIATE'),
+  /** Data limits for quick demo courses (null: the full split). */
+  limitTrain: z.number().int().min(1).nullable().default(null),
+  limitTest: z.number().int().min(1).nullable().default(null),
+  /** Reuse an identical earlier submission's result instead of retraining. */
+  reuseCachedResults: z.boolean().default(false),
+});
+
+/** The policy as admins edit it and the grader enforces it: the fields above, nothing else, and consistent. */
+export const ZGradingPolicy = ZGradingPolicyFields.strict().refine((p) => p.requiredEpochs === null || p.requiredEpochs <= p.maxEpochs, {
+  message: 'requiredEpochs cannot exceed maxEpochs',
+  path: ['requiredEpochs'],
+});
 export type TGradingPolicy = z.infer<typeof ZGradingPolicy>;
 export type TGradingPolicyInput = z.input<typeof ZGradingPolicy>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The BullMQ job name of a grading job on QueueName.Grading (the payload is ZGradingJobPayload). */
+/** The BullMQ job name of a grading job on GRADING_QUEUES.general (the payload is ZGradingJobPayload). */
 export const GRADE_JOB_NAME = 'grade';
 
 /**

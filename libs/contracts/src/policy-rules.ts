@@ -4,8 +4,14 @@ import type { TModelRulesInput } from './model-rules';
 /** What every CIFAR-10 exercise requires of a model, whatever its policy: 32×32 RGB in, 10 softmax classes out. */
 export const CIFAR10_MODEL_RULES = { inputShape: [32, 32, 3], outputUnits: 10, outputActivation: 'softmax' } as const satisfies TModelRulesInput;
 
-/** The model rules an exercise's grading policy implies (used by `./epoch check --exercise`, the API and the grader). */
-export function modelRulesFromPolicy(policy: TGradingPolicy): TModelRulesInput {
+/** The parts of a policy the model rules come from (the full policy, or the part students are shown). */
+export type TPolicyRuleFields = Pick<TGradingPolicy, 'requiredEpochs' | 'maxEpochs' | 'maxParams' | 'allowedLayers' | 'allowedOptimizers'>;
+
+/**
+ * The model rules an exercise's grading policy implies: the one mapping, used by `./epoch check --exercise`, the API,
+ * the grader and the editor in the browser (from the policy students see), so all of them refuse the same models.
+ */
+export function modelRulesFromPolicy(policy: TPolicyRuleFields): TModelRulesInput {
   return {
     ...CIFAR10_MODEL_RULES,
     inputShape: [...CIFAR10_MODEL_RULES.inputShape],

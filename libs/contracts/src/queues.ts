@@ -1,13 +1,13 @@
 /**
- * Queue names, in one place. Renaming a queue needs a migration plan: jobs already in Redis under the old
- * name would be orphaned (drain the old queue or run a one-off mover before deploying the rename).
+ * The grading queues, by kind, in one place: `general` (every grader takes its jobs) and `gpu` (only graders that serve
+ * the GPU queue, GPU machines by default: heavy models, routed by @epoch/grading's chooseQueue). The kind is the name
+ * used everywhere (configuration, heartbeats, code); the value is the BullMQ queue name in Redis. Renaming a queue needs
+ * a migration plan: jobs already in Redis under the old name would be orphaned (drain the old queue or run a one-off
+ * mover before deploying the rename).
  */
-export enum QueueName {
-  /** Every grader takes jobs from this queue. */
-  Grading = 'epoch-grading',
-  /** Only graders that serve the GPU queue (GPU machines by default) take these: heavy models, routed by the API. */
-  GradingGpu = 'epoch-grading-gpu',
-}
+export const GRADING_QUEUES = { general: 'epoch-grading', gpu: 'epoch-grading-gpu' } as const;
+export type TQueueKind = keyof typeof GRADING_QUEUES;
+export const QUEUE_KINDS = Object.keys(GRADING_QUEUES) as TQueueKind[];
 
 /**
  * Key (after the queue prefix and a colon) under which each live grader keeps a short-lived heartbeat: its backend,

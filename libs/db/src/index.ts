@@ -13,9 +13,7 @@ export {
 export { checkDatabaseConnection, describeDatabaseUrl, parseDatabaseUrl, type TDatabaseTarget } from './connection';
 export { DatabaseUnreachableError, DatabaseUrlError, MigrationFailedError, MigrationsDirectoryError, SchemaEngineError } from './errors';
 export { migrationChecksum } from './migrations-dir';
-
-// Course content loading and the demo seed (src/seed, written by the content work).
-export * from './seed';
+export { POLICY_FIELDS, policyColumns, policyFromRow } from './policy-row';
 
 // The generated client's model types, enums and the Prisma namespace (errors, JSON types, input types).
 export { Prisma } from './generated/client';

@@ -1,5 +1,66 @@
-// Grading on the server side, shared by the API and the grader: the queues and their routing, the graders'
-// heartbeats, the reconciler, regrading without retraining, and the policy row in its contract form.
+// @epoch/grading: the submission lifecycle's one owner (statuses move only through lifecycle/), the grading use cases
+// shared by the API, the grader and the CLI, the queues and their routing, the graders' heartbeats and the reconciler.
+export type { TGradingDeps } from './deps';
+export { notYourFault } from './not-your-fault';
+
+// The lifecycle: every status change, the verdict, the schedule.
+export {
+  abandon,
+  backendFamily,
+  cancel,
+  claim,
+  createSubmission,
+  failInfra,
+  failStudent,
+  finishCancelled,
+  finishGraded,
+  handBack,
+  redecide,
+  retrain,
+  reuse,
+  stillOwns,
+  type TClaim,
+  type TDb,
+  type TGradedResult,
+  type TNewSubmission,
+  type TRedecision,
+  type TRun,
+} from './lifecycle/lifecycle';
+export { decide, type TDecision, type TDecisionBasis } from './lifecycle/decide';
+export { isLate, refusesSubmission, resultHidden, scheduleOf, shownStatus, type TSchedule } from './lifecycle/schedule';
+export { assertTransitions, IllegalTransitionError } from './lifecycle/transitions';
+
+// Use cases.
+export {
+  assertSourceSize,
+  checkResultOf,
+  checkSubmission,
+  policyRowOf,
+  replaySubmission,
+  specHashOf,
+  submit,
+  type TCourseRole,
+  type TExerciseRef,
+  type TSubmitInput,
+  type TSubmitted,
+} from './use-cases/submit';
+export { enqueueSubmission, requeueSubmission } from './use-cases/enqueue';
+export { cancelSubmission } from './use-cases/cancel-submission';
+export { regrade } from './use-cases/regrade';
+export { redecideExercise, type TRedecideReport } from './use-cases/redecide-exercise';
+export { updatePolicy } from './use-cases/update-policy';
+export { classResults, classRows, classSummary, csvRecords, CSV_COLUMNS, median } from './use-cases/class-results';
+export { quotaDayStart, quotaUsage } from './use-cases/quota';
+export { liveReport, submissionProgress, type TProgressDeps } from './use-cases/submission-progress';
+export { resultView } from './use-cases/result-view';
+export { policyChanges, policyHistory, samePolicy } from './policy/policy-history';
+
+// Repositories the API's read paths use directly.
+export { attemptEpochs, epochView, latestEpochs, recordEpoch, type TEpochRecord } from './repositories/epochs.repository';
+export { findArtifact, findSubmission, findWithResult, pageOfSubmissions, recentThroughput } from './repositories/submission.repository';
+export { audit, type TAuditEntry } from './repositories/audit.repository';
+
+// Queues, routing, heartbeats, reconciler.
 export {
   closeGradingQueues,
   enqueueGrading,
@@ -7,7 +68,6 @@ export {
   gradingJobCounts,
   openGradingQueues,
   QUEUE_KINDS,
-  queueNameOf,
   removeGradingJob,
   type GradingQueue,
   type TGradingQueues,
@@ -16,7 +76,4 @@ export {
 export { chooseQueue, DEFAULT_GPU_MIN_WORK_MACS, servedQueues } from './routing';
 export { clearHeartbeat, HEARTBEAT_TTL_SECONDS, liveWorkers, writeHeartbeat, ZWorkerHeartbeat, type TLiveWorkers, type TWorkerHeartbeat } from './workers';
 export { reconcileQueue, startReconciler, type TReconcileOptions, type TReconcileReport } from './reconcile';
-export { redecideExercise, redecideInTransaction, type TRedecideReport } from './redecide';
 export { queuePosition, queueEstimate } from './queue-position';
-export { policyFromRow } from './policy-row';
-export { notYourFault } from './not-your-fault';

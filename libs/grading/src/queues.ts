@@ -1,10 +1,8 @@
 import { Queue, type ConnectionOptions, type Job, type JobType } from 'bullmq';
-import { GRADE_JOB_NAME, GRADING_JOB_OPTIONS, QueueName, type TGradingJobPayload } from '@epoch/contracts';
+import { GRADE_JOB_NAME, GRADING_JOB_OPTIONS, GRADING_QUEUES, QUEUE_KINDS, type TGradingJobPayload, type TQueueKind } from '@epoch/contracts';
 
-/** The two grading queues: `general` (every grader) and `gpu` (graders serving the GPU queue; see routing.ts). */
-export type TQueueKind = 'general' | 'gpu';
-export const QUEUE_KINDS: readonly TQueueKind[] = ['general', 'gpu'];
-export const queueNameOf = (kind: TQueueKind): QueueName => (kind === 'gpu' ? QueueName.GradingGpu : QueueName.Grading);
+export type { TQueueKind };
+export { QUEUE_KINDS };
 
 export type GradingQueue = Queue<TGradingJobPayload>;
 export type TGradingQueues = Record<TQueueKind, GradingQueue>;
@@ -12,8 +10,8 @@ export type TGradingQueues = Record<TQueueKind, GradingQueue>;
 /** Both grading queues on one connection (a Redis client or options) and key prefix. */
 export function openGradingQueues(connection: ConnectionOptions, prefix: string): TGradingQueues {
   return {
-    general: new Queue<TGradingJobPayload>(queueNameOf('general'), { connection, prefix }),
-    gpu: new Queue<TGradingJobPayload>(queueNameOf('gpu'), { connection, prefix }),
+    general: new Queue<TGradingJobPayload>(GRADING_QUEUES.general, { connection, prefix }),
+    gpu: new Queue<TGradingJobPayload>(GRADING_QUEUES.gpu, { connection, prefix }),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { EpochPrismaClient } from '@epoch/db';
-import { notYourFault } from './not-your-fault';
+import { abandon } from './lifecycle/lifecycle';
 import { enqueueGrading, findGradingJob, type TGradingQueues } from './queues';
 import { chooseQueue, DEFAULT_GPU_MIN_WORK_MACS } from './routing';
 import { liveWorkers } from './workers';
@@ -57,16 +57,8 @@ export async function reconcileQueue(prisma: EpochPrismaClient, queues: TGrading
       await enqueueGrading(queues, id, chooseQueue({ workMacs, gpuWorkers, gpuMinWorkMacs: opts.gpuMinWorkMacs ?? DEFAULT_GPU_MIN_WORK_MACS }));
       report.enqueued.push(id);
     } else if (state === 'failed') {
-      const updated = await prisma.submission.updateMany({
-        where: { id, status },
-        data: {
-          status: 'ERROR',
-          infraError: true,
-          finishedAt: new Date(),
-          errorMessage: notYourFault(`the grading job failed: ${found?.job.failedReason ?? 'unknown reason'}`),
-        },
-      });
-      if (updated.count === 1) report.errored.push(id);
+      const from = status === 'RUNNING' ? 'RUNNING' : 'QUEUED';
+      if (await abandon(prisma, id, from, `the grading job failed: ${found?.job.failedReason ?? 'unknown reason'}`)) report.errored.push(id);
     } else if (found?.kind === 'gpu' && opts.heartbeats && gpuWorkers === 0 && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) {
       // Removing a waiting job succeeds only while no grader has taken it; if one just did, it stays where it is.
       if ((await queues.gpu.remove(id)) === 1) {

@@ -1,14 +1,14 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { WORKER_HEARTBEAT_PREFIX } from '@epoch/contracts';
-import { QUEUE_KINDS } from './queues';
+import { QUEUE_KINDS, type TQueueKind } from './queues';
 
 /** What a live grader advertises: its backend (e.g. `node-gpu`, `wasm`), threads, and the queues it takes jobs from. */
 export const ZWorkerHeartbeat = z.object({
   worker: z.string().min(1),
   backend: z.string().min(1),
   threads: z.number().int().min(0),
-  queues: z.array(z.enum(QUEUE_KINDS as ['general', 'gpu'])).min(1),
+  queues: z.array(z.enum(QUEUE_KINDS as [TQueueKind, ...TQueueKind[]])).min(1),
   since: z.number(),
 });
 export type TWorkerHeartbeat = z.infer<typeof ZWorkerHeartbeat>;

@@ -19,6 +19,17 @@ export { evaluate, type TEvaluation, type TEvaluateOptions, type TPrediction } f
 export { lossAndAccuracy } from './evaluate/loss-accuracy';
 export { featureMaps, type TFeatureMaps } from './evaluate/feature-maps';
 export { saveModel, loadModel } from './io/weights-io';
+export {
+  gradeModel,
+  GradingRejection,
+  isOutOfMemory,
+  type TGradeData,
+  type TGradeHooks,
+  type TGradePhase,
+  type TGradeSettings,
+  type TGradedModel,
+} from './pipeline/grade-model';
+export { renderPlotArtifacts, type TArtifactFile, type TArtifactKind, type TPlotInputs } from './pipeline/plot-artifacts';
 export { model3Spec, denseSpec, tinyCnnSpec } from './testing/model-specs';
 export { measureThroughput, randomImageSet, median, type TThroughput, type TThroughputOptions } from './bench/throughput';
 export { profileTrainingStep, type TStepProfile, type TKernelTime } from './bench/kernel-profile';

@@ -180,7 +180,7 @@ describe('API administration: users, roster, courses, instructors, grading polic
         testLoss: 1,
         perClassAccuracy: [],
         confusionMatrix: [],
-        history: [],
+        attempt: 1,
         backend: 'cpu',
         backendVersions: {},
         seed: 42,

@@ -74,7 +74,7 @@ describe('authorization matrix', () => {
             testLoss: 1,
             perClassAccuracy: [],
             confusionMatrix: [],
-            history: [],
+            attempt: 1,
             backend: 'cpu',
             backendVersions: {},
             seed: 42,

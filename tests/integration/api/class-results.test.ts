@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { QueueName } from '@epoch/contracts';
+import { GRADING_QUEUES } from '@epoch/contracts';
 import { Client, createCourse, createUsers, enroll, signedIn, startApi, tag, type ApiUnderTest, type TestUser } from './api-harness';
 
 describe('API class results for instructors', () => {
@@ -20,7 +20,7 @@ describe('API class results for instructors', () => {
       testLoss: 1,
       perClassAccuracy: [],
       confusionMatrix: [],
-      history: [],
+      attempt: 1,
       backend: 'cpu',
       backendVersions: {},
       seed: 42,
@@ -32,7 +32,7 @@ describe('API class results for instructors', () => {
 
   beforeAll(async () => {
     api = await startApi();
-    queue = new Queue(QueueName.Grading, { connection: { url: inject('redisUrl') }, prefix: api.prefix });
+    queue = new Queue(GRADING_QUEUES.general, { connection: { url: inject('redisUrl') }, prefix: api.prefix });
     users = await createUsers(api.prisma, [
       { key: 'ann', role: 'STUDENT' },
       { key: 'bob', role: 'STUDENT' },

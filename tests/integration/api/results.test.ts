@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { QueueName } from '@epoch/contracts';
+import { GRADING_QUEUES } from '@epoch/contracts';
 import type { EpochPrismaClient } from '@epoch/db';
 import { Client, createCourse, createUsers, enroll, signedIn, startApi, tag, type ApiUnderTest, type TestUser } from './api-harness';
 
@@ -54,7 +54,7 @@ const resultRow = (testAccuracy: number) => ({
     [1, 0],
     [0, 1],
   ],
-  history: [{ attempt: 1, epoch: 1, loss: 2, accuracy: 0.3, valLoss: 2.1, valAccuracy: 0.28, seconds: 1.5 }],
+  attempt: 1,
   backend: 'wasm',
   backendVersions: { tfjs: '4.22.0' },
   seed: 42,
@@ -184,6 +184,13 @@ describe('API live progress and results', () => {
     const pending = await student.get(`/api/submissions/${id}/result`);
     expect(pending.status).toBe(404);
     expect(pending.body.error.code).toBe('no_result');
+    // The result's history is the producing attempt's epochs (attempt 1); an abandoned attempt's epochs are not in it.
+    await api.prisma.epochMetric.create({
+      data: { submissionId: id, attempt: 1, epoch: 1, loss: 2, accuracy: 0.3, valLoss: 2.1, valAccuracy: 0.28, seconds: 1.5 },
+    });
+    await api.prisma.epochMetric.create({
+      data: { submissionId: id, attempt: 2, epoch: 1, loss: 9, accuracy: 0.9, valLoss: null, valAccuracy: null, seconds: 1 },
+    });
     await api.prisma.submission.update({ where: { id }, data: { status: 'PASSED', finishedAt: new Date(), result: { create: resultRow(0.61) } } });
     await api.prisma.artifact.create({ data: { submissionId: id, kind: 'ACCURACY_PLOT', name: 'accuracy.png', contentType: 'image/png', bytes: PNG } });
     await api.prisma.artifact.create({
@@ -200,8 +207,9 @@ describe('API live progress and results', () => {
       backend: 'wasm',
       seed: 42,
       durations: { queueWaitMs: 10, trainingMs: 3000, evaluationMs: 200 },
-      history: [{ epoch: 1, accuracy: 0.3 }],
+      history: [{ attempt: 1, epoch: 1, accuracy: 0.3, valAccuracy: 0.28 }],
     });
+    expect(r.body.history).toHaveLength(1);
     expect(r.body.artifacts.map((a: { name: string }) => a.name)).toEqual(['accuracy.json', 'accuracy.png']);
     const png = await fetch(api.base + r.body.artifacts[1].url, { headers: { cookie: student.cookie! } });
     expect(png.status).toBe(200);
@@ -240,7 +248,7 @@ describe('API live progress and results', () => {
   it("includes the grader's live report (job progress) while running, with its ETA, in polling and SSE", async () => {
     const id = await submit(student);
     await api.prisma.submission.update({ where: { id }, data: { status: 'RUNNING', startedAt: new Date() } });
-    const queue = new Queue(QueueName.Grading, { connection: { url: inject('redisUrl') }, prefix: api.prefix });
+    const queue = new Queue(GRADING_QUEUES.general, { connection: { url: inject('redisUrl') }, prefix: api.prefix });
     try {
       const job = await queue.getJob(id);
       const live = {

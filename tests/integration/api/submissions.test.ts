@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { QueueName, WORKER_HEARTBEAT_PREFIX } from '@epoch/contracts';
+import { GRADING_QUEUES, WORKER_HEARTBEAT_PREFIX } from '@epoch/contracts';
 import { closeGradingQueues, findGradingJob, openGradingQueues } from '@epoch/grading';
 import { Redis } from 'ioredis';
 import { waitFor } from '../helpers';
@@ -21,7 +21,7 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
   beforeAll(async () => {
     // The dense solution (10 epochs, full data: ~1.1e12 multiply-accumulates) counts as heavy here.
     api = await startApi({ EPOCH_RECONCILE_SECONDS: '1', EPOCH_GPU_MIN_WORK_MACS: '1e12' });
-    queue = new Queue(QueueName.Grading, { connection: { url: inject('redisUrl') }, prefix: api.prefix });
+    queue = new Queue(GRADING_QUEUES.general, { connection: { url: inject('redisUrl') }, prefix: api.prefix });
     users = await createUsers(api.prisma, [
       { key: 'student', role: 'STUDENT' },
       { key: 'other', role: 'STUDENT' },

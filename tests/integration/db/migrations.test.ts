@@ -1,4 +1,4 @@
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -322,5 +322,50 @@ describe('unreachable databases', () => {
     await expect(applyMigrations({ databaseUrl: urlFor('epoch_no_such_database'), migrationsDir, schemaPath })).rejects.toThrow(
       /database "epoch_no_such_database" does not exist/,
     );
+  });
+});
+
+describe('data migrations', () => {
+  it("result_attempt keeps every stored epoch: a result's JSON history moves to epoch_metrics, and the result records its attempt", async () => {
+    const db = await throwawayDatabase();
+    const scratch = await scratchPrisma();
+    try {
+      const all = await localMigrations(scratch.migrationsDir);
+      const target = all.find((m) => m.endsWith('_result_attempt'))!;
+      const later = all.filter((m) => m >= target);
+      const held = join(scratch.dir, 'held');
+      await mkdir(held);
+      for (const m of later) {
+        await cp(join(scratch.migrationsDir, m), join(held, m), { recursive: true });
+        await rm(join(scratch.migrationsDir, m), { recursive: true });
+      }
+      await applyMigrations({ databaseUrl: db.url, migrationsDir: scratch.migrationsDir, schemaPath });
+      const q = (sql: string) => adminQuery(sql, [], db.url);
+      await q(`INSERT INTO users (id, email, name, "passwordHash", "updatedAt") VALUES ('u1', 'u1@t', 'U', 'x', now())`);
+      await q(`INSERT INTO courses (id, slug, title, description, "enrollmentCode", "updatedAt") VALUES ('c1', 'c', 'C', '', 'CODE', now())`);
+      await q(
+        `INSERT INTO exercises (id, "courseId", slug, title, position, instructions, "starterCode", "solutionCode", "updatedAt") VALUES ('e1', 'c1', 'e', 'E', 1, '', '', '', now())`,
+      );
+      await q(
+        `INSERT INTO submissions (id, "userId", "exerciseId", source, status, "attemptCount", "idempotencyKey", "policyVersion") VALUES ('s1', 'u1', 'e1', '#', 'PASSED', 2, 'k', 1)`,
+      );
+      // Epoch 1 of attempt 2 is in epoch_metrics already; epoch 2 only in the result's JSON history.
+      await q(`INSERT INTO epoch_metrics (id, "submissionId", attempt, epoch, loss, accuracy, seconds) VALUES ('m1', 's1', 2, 1, 2.0, 0.3, 1)`);
+      await q(
+        `INSERT INTO results (id, "submissionId", "testAccuracy", "testLoss", "perClassAccuracy", "confusionMatrix", history, backend, "backendVersions", seed, "queueWaitMs", "trainingMs", "evaluationMs")
+         VALUES ('r1', 's1', 0.5, 1.2, '[]', '[]', '[{"attempt":2,"epoch":1,"loss":9,"accuracy":0.9,"valLoss":null,"valAccuracy":null,"seconds":1},{"attempt":2,"epoch":2,"loss":1.5,"accuracy":0.45,"valLoss":1.6,"valAccuracy":0.4,"seconds":1.2}]', 'wasm', '{}', 42, 0, 1, 1)`,
+      );
+      for (const m of later) await cp(join(held, m), join(scratch.migrationsDir, m), { recursive: true });
+      await applyMigrations({ databaseUrl: db.url, migrationsDir: scratch.migrationsDir, schemaPath });
+      expect(await q(`SELECT attempt FROM results WHERE id = 'r1'`)).toEqual([{ attempt: 2 }]);
+      expect(await q(`SELECT attempt, epoch, loss, accuracy, "valAccuracy" FROM epoch_metrics WHERE "submissionId" = 's1' ORDER BY epoch`)).toEqual([
+        { attempt: 2, epoch: 1, loss: 2, accuracy: 0.3, valAccuracy: null },
+        { attempt: 2, epoch: 2, loss: 1.5, accuracy: 0.45, valAccuracy: 0.4 },
+      ]);
+      expect(await q(`SELECT column_name FROM information_schema.columns WHERE table_name = 'results' AND column_name = 'history'`)).toEqual([]);
+    } finally {
+      await scratch.remove();
+      await db.drop();
+    }
   });
 });

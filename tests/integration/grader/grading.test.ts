@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { QueueName, ZGradingProgress, type TGradingJobPayload } from '@epoch/contracts';
+import { GRADING_QUEUES, ZGradingProgress, type TGradingJobPayload } from '@epoch/contracts';
 import type { RunningProcess } from '../helpers';
 import { freePort, waitFor } from '../helpers';
 import {
@@ -59,7 +59,7 @@ describe('grading pipeline (real grader process, Postgres, Redis, tiny data)', (
     const cm = r.confusionMatrix as number[][];
     expect(cm).toHaveLength(10);
     expect(cm.flat().reduce((a, b) => a + b, 0)).toBe(100);
-    expect(r.history).toEqual([expect.objectContaining({ attempt: 1, epoch: 1 }), expect.objectContaining({ attempt: 1, epoch: 2 })]);
+    expect(r.attempt).toBe(1);
     expect(r.trainingMs).toBeGreaterThan(0);
     expect(r.queueWaitMs).toBeGreaterThanOrEqual(0);
 
@@ -79,7 +79,10 @@ describe('grading pipeline (real grader process, Postgres, Redis, tiny data)', (
       const { width, height } = decodePng(png!.bytes);
       expect(width).toBeGreaterThan(200);
       expect(height).toBeGreaterThan(200);
-      expect(JSON.parse(Buffer.from(byName.get(`${p}.json`)!.bytes).toString('utf8'))).toBeTypeOf('object');
+      // The curves' numbers are the epochs above (stored once); every other plot keeps its data as JSON.
+      const data = byName.get(`${p}.json`);
+      if (p === 'accuracy' || p === 'loss') expect(data, `${p}.json`).toBeUndefined();
+      else expect(JSON.parse(Buffer.from(data!.bytes).toString('utf8'))).toBeTypeOf('object');
     }
     expect(byName.get('accuracy.png')!.kind).toBe('ACCURACY_PLOT');
     expect(byName.get('feature-maps-00-conv2d.png')!.kind).toBe('FEATURE_MAPS');
@@ -131,7 +134,7 @@ describe('grading pipeline (real grader process, Postgres, Redis, tiny data)', (
 
   it('ends a diverging model FAILED without retries (student-caused)', async () => {
     // The pure-JS cpu backend turns the overflow into NaN (wasm saturates it): a cpu grader on a queue of its own.
-    const queue = new Queue<TGradingJobPayload>(QueueName.Grading, { connection: { url: inject('redisUrl') }, prefix: `${g.prefix}-cpu` });
+    const queue = new Queue<TGradingJobPayload>(GRADING_QUEUES.general, { connection: { url: inject('redisUrl') }, prefix: `${g.prefix}-cpu` });
     const cpu = await startGrader(g, {
       EPOCH_BACKEND: 'cpu',
       EPOCH_QUEUE_PREFIX: `${g.prefix}-cpu`,

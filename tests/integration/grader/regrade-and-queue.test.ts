@@ -2,7 +2,7 @@ import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openGradingQueues, queueEstimate, queuePosition, reconcileQueue, redecideExercise, closeGradingQueues } from '@epoch/grading';
-import { GRADE_JOB_NAME, QueueName, type TGradingJobPayload } from '@epoch/contracts';
+import { GRADE_JOB_NAME, GRADING_QUEUES, type TGradingJobPayload } from '@epoch/contracts';
 import { waitFor } from '../helpers';
 import { createExercise, createSubmission, enqueue, setUpGraderEnv, source, type GraderEnv } from './grader-harness';
 
@@ -32,7 +32,7 @@ describe('regrading from stored results, queue position and the reconciler (no w
         testLoss: 1,
         perClassAccuracy: [],
         confusionMatrix: [],
-        history: [],
+        attempt: 1,
         backend: 'wasm',
         backendVersions: {},
         seed: 42,
@@ -114,7 +114,7 @@ describe('regrading from stored results, queue position and the reconciler (no w
       await g.prisma.submission.updateMany({ where: { id: { in: [dead, orphan] } }, data: { status: 'RUNNING', startedAt: new Date(Date.now() - 60_000) } });
       await queue.add(GRADE_JOB_NAME, { submissionId: dead }, { jobId: dead, attempts: 1 });
       // Stands in for BullMQ failing a job whose workers kept dying (its stalled-job limit).
-      const worker = new Worker<TGradingJobPayload>(QueueName.Grading, () => Promise.reject(new Error('job stalled more than allowable limit')), {
+      const worker = new Worker<TGradingJobPayload>(GRADING_QUEUES.general, () => Promise.reject(new Error('job stalled more than allowable limit')), {
         connection,
         prefix,
       });

@@ -3,9 +3,25 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { createPrismaClient, hashPassword, seedDemo } from '@epoch/db';
-import { QueueName } from '@epoch/contracts';
+import { createPrismaClient, hashPassword, policyColumns, seedDemo } from '@epoch/db';
+import { GRADING_QUEUES, ZGradingPolicy } from '@epoch/contracts';
+import { claim, finishGraded, scheduleOf, type TGradedResult } from '@epoch/grading';
 import { Latency } from './latency';
+
+/** What the simulated grader stores for every submission (no artifacts: the result page lists none). */
+const BENCH_RESULT: TGradedResult = {
+  testAccuracy: 0.5,
+  testLoss: 1.4,
+  perClassAccuracy: [],
+  confusionMatrix: [],
+  backend: 'bench',
+  backendVersions: {},
+  seed: 42,
+  queueWaitMs: 0,
+  trainingMs: 1000,
+  evaluationMs: 10,
+  artifacts: [],
+};
 
 export interface TApiLoadOptions {
   databaseUrl: string;
@@ -56,7 +72,7 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
   const t = randomBytes(4).toString('hex');
   const prefix = `epoch-bench-${t}`;
   const prisma = createPrismaClient(o.databaseUrl, { maxConnections: 5 });
-  const queue = new Queue(QueueName.Grading, { connection: { url: o.redisUrl }, prefix });
+  const queue = new Queue(GRADING_QUEUES.general, { connection: { url: o.redisUrl }, prefix });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const api = spawn(
@@ -93,19 +109,8 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
     const exercise = await prisma.exercise.create({
       data: { courseId: course.id, slug: `bench-${t}`, title: 'Bench', position: 1, instructions: '', starterCode: '', solutionCode: demo.solutionCode },
     });
-    await prisma.gradingPolicy.create({
-      data: {
-        exerciseId: exercise.id,
-        minTestAccuracy: 0.3,
-        requiredEpochs: 10,
-        maxEpochs: 10,
-        batchSize: 64,
-        seed: 42,
-        maxParams: 20_000_000,
-        timeLimitSeconds: 600,
-        dailyQuota: null,
-      },
-    });
+    const policy = ZGradingPolicy.parse({ minTestAccuracy: 0.3, requiredEpochs: 10, maxEpochs: 10, timeLimitSeconds: 600, dailyQuota: null });
+    await prisma.gradingPolicy.create({ data: { exerciseId: exercise.id, ...policyColumns(policy) } });
     const password = 'bench-password-1234';
     const passwordHash = await hashPassword(password);
     for (let i = 0; i < students; i++) {
@@ -180,29 +185,12 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
             continue;
           }
           submittedIds.push(body.id);
-          // The simulated grader (untimed): the result a real grader would store.
-          await prisma.submission.update({
-            where: { id: body.id },
-            data: {
-              status: 'PASSED',
-              finishedAt: new Date(),
-              result: {
-                create: {
-                  testAccuracy: 0.5,
-                  testLoss: 1.4,
-                  perClassAccuracy: [],
-                  confusionMatrix: [],
-                  history: [],
-                  backend: 'bench',
-                  backendVersions: {},
-                  seed: 42,
-                  queueWaitMs: 0,
-                  trainingMs: 1000,
-                  evaluationMs: 10,
-                },
-              },
-            },
-          });
+          // The simulated grader (untimed): it claims the submission and stores the result a real grader would.
+          const claimed = await claim(prisma, body.id);
+          if ('attempt' in claimed) {
+            const graded = { ...BENCH_RESULT, seed: policy.seed };
+            await finishGraded(prisma, { id: body.id, attempt: claimed.attempt }, graded, policy, scheduleOf(policy));
+          }
           for (let p = 0; p < polls; p++) {
             await sleep(interval);
             const g0 = performance.now();

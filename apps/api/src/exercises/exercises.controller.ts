@@ -1,28 +1,18 @@
 import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
-import type { EpochPrismaClient } from '@epoch/db';
-import { redecideInTransaction } from '@epoch/grading';
-import {
-  ZGradingPolicy,
-  type TExerciseView,
-  type TGradingPolicyInput,
-  type TPolicyHistory,
-  type TPolicyUpdateResult,
-  type TPolicyView,
-} from '@epoch/contracts';
-import { PRISMA } from '../config';
+import { policyFromRow } from '@epoch/db';
+import { ZGradingPolicy, type TExerciseView, type TGradingPolicy, type TPolicyHistory, type TPolicyUpdateResult, type TPolicyView } from '@epoch/contracts';
+import { policyHistory, policyRowOf, quotaUsage, updatePolicy, type TGradingDeps } from '@epoch/grading';
+import { GRADING_DEPS } from '../config';
 import { AccessService } from '../access/access.service';
 import { Caller, Roles, type AuthContext } from '../auth/auth-context';
-import { ApiError, conflict } from '../http/api-error';
 import { ZodPipe } from '../http/zod.pipe';
-import { policyChanges, policyFromRow, policyToColumns, samePolicy, studentPolicyView } from '../policies/policy-row';
-import { quotaUsage } from '../submissions/quota';
+import { studentPolicyView } from '../policies/policy-row';
 
-const noPolicy = (slug: string) => new ApiError(409, 'no_policy', `exercise "${slug}" has no grading policy yet`);
-
+/** An exercise and its grading policy: read (members), the full policy and its history (staff), changes (admins). */
 @Controller('api/exercises')
 export class ExercisesController {
   constructor(
-    @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
+    @Inject(GRADING_DEPS) private readonly grading: TGradingDeps,
     @Inject(AccessService) private readonly access: AccessService,
   ) {}
 
@@ -30,7 +20,7 @@ export class ExercisesController {
   @Get(':slug')
   async exercise(@Caller() caller: AuthContext, @Param('slug') slug: string): Promise<TExerciseView> {
     const { exercise, role } = await this.access.exercise(caller, slug);
-    if (!exercise.policy) throw noPolicy(slug);
+    const policy = policyRowOf(exercise);
     return {
       slug: exercise.slug,
       title: exercise.title,
@@ -39,8 +29,8 @@ export class ExercisesController {
       instructions: exercise.instructions,
       starterCode: exercise.starterCode,
       afterStep: exercise.afterStep,
-      policy: studentPolicyView(exercise.policy),
-      quota: role === 'STUDENT' ? await quotaUsage(this.prisma, caller.userId, exercise.id, exercise.policy) : null,
+      policy: studentPolicyView(policy),
+      quota: role === 'STUDENT' ? await quotaUsage(this.grading.prisma, caller.userId, exercise.id, policy) : null,
     };
   }
 
@@ -48,94 +38,29 @@ export class ExercisesController {
   @Get(':slug/policy')
   async policy(@Caller() caller: AuthContext, @Param('slug') slug: string): Promise<TPolicyView> {
     const { exercise } = await this.access.exercise(caller, slug, 'staff');
-    if (!exercise.policy) throw noPolicy(slug);
-    return { exerciseSlug: slug, version: exercise.policy.version, policy: policyFromRow(exercise.policy), updatedAt: exercise.policy.updatedAt.toISOString() };
+    const row = policyRowOf(exercise);
+    return { exerciseSlug: slug, version: row.version, policy: policyFromRow(row), updatedAt: row.updatedAt.toISOString() };
   }
 
   /** Every version of the policy, newest first: who changed it, when, and each field's old and new value. */
   @Get(':slug/policy/history')
   async policyHistory(@Caller() caller: AuthContext, @Param('slug') slug: string): Promise<TPolicyHistory> {
     const { exercise } = await this.access.exercise(caller, slug, 'staff');
-    const rows = await this.prisma.gradingPolicyChange.findMany({
-      where: { exerciseId: exercise.id },
-      orderBy: { version: 'desc' },
-      include: { changedBy: { select: { id: true, name: true, email: true } } },
-    });
-    return {
-      exerciseSlug: slug,
-      items: rows.map((r) => ({
-        version: r.version,
-        changedAt: r.changedAt.toISOString(),
-        changedBy: r.changedBy,
-        ...policyChanges(r.oldValues, r.newValues),
-      })),
-    };
+    return policyHistory(this.grading.prisma, exercise);
   }
 
   /**
    * Replaces the policy (admins only). In one transaction: the new version, its history row (who, when, old -> new),
-   * an audit entry, and the re-decision of stored PASSED/FAILED results against a changed threshold.
+   * an audit entry, and the re-decision of stored PASSED/FAILED results against a changed pass mark.
    */
   @Roles('ADMIN')
   @Put(':slug/policy')
   async updatePolicy(
     @Caller() caller: AuthContext,
     @Param('slug') slug: string,
-    @Body(new ZodPipe(ZGradingPolicy)) next: TGradingPolicyInput,
+    @Body(new ZodPipe(ZGradingPolicy)) next: TGradingPolicy,
   ): Promise<TPolicyUpdateResult> {
     const { exercise } = await this.access.exercise(caller, slug, 'staff');
-    const current = exercise.policy;
-    if (!current) throw noPolicy(slug);
-    const newPolicy = ZGradingPolicy.parse(next);
-    const oldPolicy = policyFromRow(current);
-    if (samePolicy(oldPolicy, newPolicy)) {
-      return {
-        exerciseSlug: slug,
-        version: current.version,
-        policy: oldPolicy,
-        updatedAt: current.updatedAt.toISOString(),
-        redecided: { passedToFailed: 0, failedToPassed: 0 },
-      };
-    }
-    const version = current.version + 1;
-    return this.prisma.$transaction(async (tx) => {
-      // Optimistic lock: a concurrent change bumped the version first, so this one would silently overwrite it.
-      const updated = await tx.gradingPolicy.updateMany({
-        where: { id: current.id, version: current.version },
-        data: { ...policyToColumns(newPolicy), version },
-      });
-      if (updated.count !== 1) throw conflict('policy_changed', 'the policy was changed meanwhile; reload it and apply your change again');
-      await tx.gradingPolicyChange.create({
-        data: { exerciseId: exercise.id, version, changedById: caller.userId, oldValues: oldPolicy, newValues: newPolicy },
-      });
-      let redecided = { passedToFailed: 0, failedToPassed: 0 };
-      if (oldPolicy.minTestAccuracy !== newPolicy.minTestAccuracy) {
-        const min = newPolicy.minTestAccuracy;
-        const { toFailed, toPassed } = await redecideInTransaction(tx, exercise.id, min);
-        redecided = { passedToFailed: toFailed.length, failedToPassed: toPassed.length };
-        if (toFailed.length + toPassed.length > 0) {
-          await tx.auditLog.create({
-            data: {
-              actorId: caller.userId,
-              action: 'submission.redecide',
-              entityType: 'Exercise',
-              entityId: exercise.id,
-              data: { policyVersion: version, minTestAccuracy: { old: oldPolicy.minTestAccuracy, new: min }, toFailed, toPassed },
-            },
-          });
-        }
-      }
-      await tx.auditLog.create({
-        data: {
-          actorId: caller.userId,
-          action: 'policy.update',
-          entityType: 'Exercise',
-          entityId: exercise.id,
-          data: { version, old: oldPolicy, new: newPolicy, redecided },
-        },
-      });
-      const row = await tx.gradingPolicy.findUniqueOrThrow({ where: { id: current.id } });
-      return { exerciseSlug: slug, version, policy: policyFromRow(row), updatedAt: row.updatedAt.toISOString(), redecided };
-    });
+    return updatePolicy(this.grading.prisma, exercise, caller.userId, next);
   }
 }

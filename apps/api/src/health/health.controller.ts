@@ -1,9 +1,8 @@
 import { Controller, Get, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { EpochPrismaClient } from '@epoch/db';
-import { GRADING_QUEUE, PRISMA, REDIS } from '../config';
-import { gradingJobCounts, type TGradingQueues } from '@epoch/grading';
-import { ProgressService } from '../submissions/progress.service';
+import { API_CONFIG, GRADING_QUEUE, PRISMA, REDIS, type TApiConfig } from '../config';
+import { gradingJobCounts, liveWorkers, type TGradingQueues } from '@epoch/grading';
 import { Public } from '../auth/auth-context';
 import { withTimeout } from '../http/with-timeout';
 
@@ -33,7 +32,7 @@ export class HealthController {
     @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(GRADING_QUEUE) private readonly queues: TGradingQueues,
-    @Inject(ProgressService) private readonly progress: ProgressService,
+    @Inject(API_CONFIG) private readonly config: TApiConfig,
   ) {}
 
   /** 200 when Postgres and Redis both answer; 503 with the same report otherwise. */
@@ -61,7 +60,7 @@ export class HealthController {
       timed(() => withTimeout(this.redis.ping(), 2000)),
     ]);
     const queue = redis.ok ? await withTimeout(gradingJobCounts(this.queues, 'waiting', 'active', 'delayed', 'failed'), 2000).catch(() => null) : null;
-    const live = redis.ok ? await withTimeout(this.progress.liveWorkers(), 2000).catch(() => null) : null;
+    const live = redis.ok ? await withTimeout(liveWorkers(this.redis, this.config.EPOCH_QUEUE_PREFIX), 2000).catch(() => null) : null;
     const workers = live?.total ?? null;
     const warnings = workers === 0 ? ['no grader is alive: submissions wait in the queue'] : [];
     const report = {

@@ -1,7 +1,7 @@
 import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { ZApiError } from '@epoch/contracts';
+import { DomainError, ZApiError, type TDomainErrorKind } from '@epoch/contracts';
 
 const CODES: Record<number, string> = {
   400: 'invalid_request',
@@ -15,8 +15,26 @@ const CODES: Record<number, string> = {
   429: 'too_many_requests',
 };
 
+/** The HTTP status of each kind of refusal a use case can answer with. */
+const DOMAIN_STATUS: Record<TDomainErrorKind, number> = {
+  invalid: 400,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'too-large': 413,
+  'too-many': 429,
+  unavailable: 503,
+};
+
 /** Turns any error into the API's one error format; unexpected errors are logged and answered without details. */
 export function errorBody(e: unknown): { status: number; body: unknown; unexpected: boolean } {
+  if (e instanceof DomainError) {
+    return {
+      status: DOMAIN_STATUS[e.kind],
+      body: { error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } },
+      unexpected: false,
+    };
+  }
   if (e instanceof HttpException) {
     const status = e.getStatus();
     const response = e.getResponse();

@@ -1,75 +1,8 @@
-import { Prisma, type GradingPolicy } from '@epoch/db';
-import { policyFromRow } from '@epoch/grading';
-import { ZGradingPolicy, type TGradingPolicy, type TPolicyChangeView, type TStudentPolicyView } from '@epoch/contracts';
-
-/** The database row of a policy in its contract form (shared with the grader). */
-export { policyFromRow };
-
-/**
- * The contract form as database columns. (The seed's policyColumns does the same; importing it would pull the seed's
- * YAML loader into the API bundle.)
- */
-export function policyToColumns(p: TGradingPolicy) {
-  return {
-    ...p,
-    allowedLayers: p.allowedLayers ?? Prisma.DbNull,
-    allowedOptimizers: p.allowedOptimizers ?? Prisma.DbNull,
-    deadline: p.deadline === null ? null : new Date(p.deadline),
-  };
-}
+import { policyFromRow, type GradingPolicy } from '@epoch/db';
+import type { TStudentPolicyView } from '@epoch/contracts';
 
 /** What students are shown of the live policy (all but the grader's internal switches). */
 export function studentPolicyView(row: GradingPolicy): TStudentPolicyView {
   const { reuseCachedResults: _internal, ...visible } = policyFromRow(row);
   return { ...visible, version: row.version };
-}
-
-/** Field-by-field comparison in contract form (dates normalised to ISO). */
-export function samePolicy(a: TGradingPolicy, b: TGradingPolicy): boolean {
-  const norm = (p: TGradingPolicy) =>
-    JSON.stringify({ ...p, deadline: p.deadline === null ? null : new Date(p.deadline).toISOString() }, Object.keys(p).sort());
-  return norm(a) === norm(b);
-}
-
-/** The policy's fields in the contract's order (history lists changes in this order). */
-const POLICY_FIELDS = Object.keys(ZGradingPolicy.shape) as (keyof TGradingPolicy)[];
-
-type TPolicyValue = TPolicyChangeView['changes'][number]['old'];
-
-/** A stored history value as the contract carries it (anything unexpected becomes its JSON text). */
-function historyValue(v: unknown): TPolicyValue {
-  if (v === undefined || v === null) return null;
-  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
-  if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-  return JSON.stringify(v);
-}
-
-const sameValue = (field: string, a: TPolicyValue, b: TPolicyValue) => {
-  if (field === 'deadline' && typeof a === 'string' && typeof b === 'string') return new Date(a).getTime() === new Date(b).getTime();
-  return JSON.stringify(a) === JSON.stringify(b);
-};
-
-/**
- * What one history row (`oldValues` -> `newValues`, as stored) changed, field by field. The first version has no old
- * values: it is `initial` and lists every field it set.
- */
-export function policyChanges(oldValues: unknown, newValues: unknown): Pick<TPolicyChangeView, 'kind' | 'changes'> {
-  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-  const before = obj(oldValues);
-  const after = obj(newValues);
-  const initial = Object.keys(before).length === 0;
-  const known = new Set<string>(POLICY_FIELDS);
-  const fields = [
-    ...POLICY_FIELDS,
-    ...Object.keys({ ...before, ...after })
-      .filter((k) => !known.has(k))
-      .sort(),
-  ];
-  const changes = fields.flatMap((field) => {
-    if (!(field in before) && !(field in after)) return [];
-    const old = initial ? null : historyValue(before[field]);
-    const now = historyValue(after[field]);
-    return !initial && sameValue(field, old, now) ? [] : [{ field, old, new: now }];
-  });
-  return { kind: initial ? 'initial' : 'change', changes };
 }

@@ -1,21 +1,11 @@
 import { Controller, Get, Inject, Param, Req, Res, StreamableFile } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { EpochPrismaClient } from '@epoch/db';
-import { ZEpochView, type TProgressView, type TResultView } from '@epoch/contracts';
-import { API_CONFIG, PRISMA, type TApiConfig } from '../config';
+import { isFinalStatus, type TProgressView, type TResultView } from '@epoch/contracts';
+import { findArtifact, findSubmission, findWithResult, latestEpochs, resultHidden, resultView, submissionProgress, type TGradingDeps } from '@epoch/grading';
+import { API_CONFIG, GRADING_DEPS, type TApiConfig } from '../config';
 import { AccessService } from '../access/access.service';
 import { Caller, type AuthContext } from '../auth/auth-context';
 import { ApiError, notFound } from '../http/api-error';
-import { ProgressService, TERMINAL } from './progress.service';
-import { resultHidden } from './visibility';
-
-const historyOf = (v: unknown) =>
-  Array.isArray(v)
-    ? v.flatMap((e) => {
-        const r = ZEpochView.safeParse(e);
-        return r.success ? [r.data] : [];
-      })
-    : [];
 
 /** Parses an SSE `Last-Event-ID` (`attempt.epoch`); anything else starts from the beginning. */
 export function parseEventId(id: string | undefined): { attempt: number; epoch: number } | undefined {
@@ -26,10 +16,9 @@ export function parseEventId(id: string | undefined): { attempt: number; epoch: 
 @Controller('api/submissions')
 export class ResultsController {
   constructor(
-    @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
+    @Inject(GRADING_DEPS) private readonly grading: TGradingDeps,
     @Inject(API_CONFIG) private readonly config: TApiConfig,
     @Inject(AccessService) private readonly access: AccessService,
-    @Inject(ProgressService) private readonly progress: ProgressService,
   ) {}
 
   private async visible(caller: AuthContext, id: string) {
@@ -41,7 +30,7 @@ export class ResultsController {
   @Get(':id/progress')
   async poll(@Caller() caller: AuthContext, @Param('id') id: string): Promise<TProgressView> {
     const { submission, hidden } = await this.visible(caller, id);
-    return this.progress.progress(submission, submission.exercise.policy, hidden);
+    return submissionProgress(this.grading, submission, submission.exercise.policy, hidden);
   }
 
   /**
@@ -74,18 +63,18 @@ export class ResultsController {
       for (let s = submission; !closed;) {
         // Status first, then epochs: the grader stores an attempt's epochs before its final status, so reading in this
         // order never ends the stream with an epoch missing.
-        const p = await this.progress.progress(s, submission.exercise.policy, hidden, false);
+        const p = await submissionProgress(this.grading, s, submission.exercise.policy, hidden, false);
         const key = JSON.stringify([p.status, p.queuePosition, p.etaSeconds, p.live]);
         if (key !== lastStatus) {
           lastStatus = key;
           const { epochs: _none, ...status } = p;
           send('status', status, last ? `${last.attempt}.${last.epoch}` : undefined);
         }
-        for (const e of await this.progress.epochs(s.id, last)) {
+        for (const e of await latestEpochs(this.grading.prisma, s.id, last)) {
           last = { attempt: e.attempt, epoch: e.epoch };
           send('epoch', e, `${e.attempt}.${e.epoch}`);
         }
-        if (TERMINAL.has(s.status)) {
+        if (isFinalStatus(s.status)) {
           send('end', { status: p.status });
           break;
         }
@@ -94,7 +83,7 @@ export class ResultsController {
           lastBeat = Date.now();
         }
         await new Promise((r) => setTimeout(r, this.config.EPOCH_SSE_POLL_MS));
-        const next = await this.prisma.submission.findUnique({ where: { id } });
+        const next = await findSubmission(this.grading.prisma, id);
         if (!next) break;
         s = { ...submission, ...next };
       }
@@ -107,41 +96,9 @@ export class ResultsController {
   @Get(':id/result')
   async result(@Caller() caller: AuthContext, @Param('id') id: string): Promise<TResultView> {
     // The submission, the caller's right to it, its result and artifact names: one query (polled often).
-    const { submission, role } = this.access.decide(
-      caller,
-      await this.prisma.submission.findUnique({
-        where: { id },
-        include: {
-          ...this.access.submissionInclude(caller),
-          result: true,
-          artifacts: { select: { name: true, kind: true, contentType: true }, orderBy: { name: 'asc' } },
-        },
-      }),
-      id,
-    );
-    const hidden = resultHidden(submission.exercise.policy, role === 'OWNER' ? 'OWNER' : 'STAFF');
-    const r = submission.result;
-    const artifacts = hidden ? [] : submission.artifacts;
-    if (!r) throw new ApiError(404, 'no_result', `submission ${id} has no result (status ${submission.status})`);
-    const passed = submission.status === 'PASSED' ? true : submission.status === 'FAILED' ? false : null;
-    return {
-      submissionId: id,
-      status: hidden && passed !== null ? 'GRADED' : submission.status,
-      passed: hidden ? null : passed,
-      testAccuracy: hidden ? null : r.testAccuracy,
-      testLoss: hidden ? null : r.testLoss,
-      perClassAccuracy: hidden ? null : r.perClassAccuracy,
-      confusionMatrix: hidden ? null : r.confusionMatrix,
-      resultHidden: hidden,
-      visibleFrom: hidden ? (submission.exercise.policy?.deadline?.toISOString() ?? null) : null,
-      history: historyOf(r.history),
-      backend: r.backend,
-      backendVersions: r.backendVersions,
-      seed: r.seed,
-      durations: { queueWaitMs: r.queueWaitMs, trainingMs: r.trainingMs, evaluationMs: r.evaluationMs },
-      reusedFrom: submission.reusedFromId,
-      artifacts: artifacts.map((a) => ({ ...a, url: `/api/submissions/${id}/artifacts/${encodeURIComponent(a.name)}` })),
-    };
+    const found = await findWithResult(this.grading.prisma, id, caller.userId);
+    const { submission, role } = this.access.decide(caller, found, id);
+    return resultView(this.grading.prisma, submission, resultHidden(submission.exercise.policy, role === 'OWNER' ? 'OWNER' : 'STAFF'));
   }
 
   /** A plot (PNG) or its data (JSON), with its content type; immutable once stored, so cacheable by the browser. */
@@ -155,7 +112,7 @@ export class ResultsController {
   ): Promise<StreamableFile | undefined> {
     const { hidden } = await this.visible(caller, id);
     if (hidden) throw new ApiError(403, 'result_hidden', 'plots are shown after the deadline');
-    const a = await this.prisma.artifact.findUnique({ where: { submissionId_name: { submissionId: id, name } } });
+    const a = await findArtifact(this.grading.prisma, id, name);
     if (!a) throw notFound(`no artifact "${name}" for submission ${id}`);
     const etag = `"${a.id}"`;
     res.set({ ETag: etag, 'Cache-Control': 'private, max-age=86400' });

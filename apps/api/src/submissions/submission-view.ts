@@ -1,5 +1,6 @@
 import type { Exercise, Submission } from '@epoch/db';
-import { ZDiagnostic, type TDiagnostic, type TSubmissionStatus, type TSubmissionView } from '@epoch/contracts';
+import { ZDiagnostic, type TDiagnostic, type TSubmissionView } from '@epoch/contracts';
+import { shownStatus } from '@epoch/grading';
 
 const diagnosticsOf = (v: unknown): TDiagnostic[] =>
   Array.isArray(v)
@@ -9,11 +10,6 @@ const diagnosticsOf = (v: unknown): TDiagnostic[] =>
       })
     : [];
 const iso = (d: Date | null) => d?.toISOString() ?? null;
-
-/** The status shown: PASSED/FAILED become GRADED while the result is hidden from the viewer. */
-export function shownStatus(status: Submission['status'], hidden: boolean): TSubmissionStatus {
-  return hidden && (status === 'PASSED' || status === 'FAILED') ? 'GRADED' : status;
-}
 
 export function submissionView(s: Submission & { exercise: Pick<Exercise, 'slug'> }, hidden = false): TSubmissionView {
   return {

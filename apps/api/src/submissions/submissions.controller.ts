@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import type { EpochPrismaClient } from '@epoch/db';
 import {
+  DomainError,
   ZIdempotencyKey,
   ZSubmissionListQuery,
   ZSubmissionRequest,
@@ -14,21 +14,31 @@ import {
   type TSubmissionRequest,
   type TSubmissionView,
 } from '@epoch/contracts';
-import { PRISMA } from '../config';
+import {
+  assertSourceSize,
+  cancelSubmission,
+  checkResultOf,
+  checkSubmission,
+  findSubmission,
+  pageOfSubmissions,
+  replaySubmission,
+  resultHidden,
+  submit,
+  type TGradingDeps,
+} from '@epoch/grading';
+import { GRADING_DEPS } from '../config';
 import { AccessService } from '../access/access.service';
 import { Caller, type AuthContext } from '../auth/auth-context';
-import { ApiError, badRequest, forbidden } from '../http/api-error';
+import { badRequest, forbidden } from '../http/api-error';
 import { ZodPipe } from '../http/zod.pipe';
-import { checkResultOf, SubmissionsService, sourceTooLarge } from './submissions.service';
 import { submissionView } from './submission-view';
-import { resultHidden } from './visibility';
 
+/** Submissions: submit, check, list, read and cancel. The work is @epoch/grading's use cases. */
 @Controller('api/submissions')
 export class SubmissionsController {
   constructor(
-    @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
+    @Inject(GRADING_DEPS) private readonly grading: TGradingDeps,
     @Inject(AccessService) private readonly access: AccessService,
-    @Inject(SubmissionsService) private readonly submissions: SubmissionsService,
   ) {}
 
   /** Submits a source for grading. `Idempotency-Key` makes retries (double clicks) return the first submission. */
@@ -39,8 +49,7 @@ export class SubmissionsController {
     @Headers('idempotency-key') keyHeader: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<TSubmissionCreated> {
-    const tooLarge = sourceTooLarge(body.source);
-    if (tooLarge) throw tooLarge;
+    assertSourceSize(body.source);
     let key: string = randomUUID();
     if (keyHeader !== undefined) {
       const k = ZIdempotencyKey.safeParse(keyHeader);
@@ -48,47 +57,40 @@ export class SubmissionsController {
       key = k.data;
     }
     const { exercise, role } = await this.access.exercise(caller, body.exercise);
-    let outcome: { created: TSubmissionCreated; replayed: boolean };
+    let created: TSubmissionCreated;
+    let replayed: boolean;
     try {
-      outcome = await this.submissions.submit(caller, role, exercise, body.source, key);
+      const r = await submit(this.grading, { userId: caller.userId, role, exercise, source: body.source, idempotencyKey: key });
+      created = { ...submissionView(r.submission), check: r.report ? checkResultOf(r.report) : null };
+      replayed = r.replayed;
     } catch (e) {
       // A retry of an accepted request answers with its submission even if a new one would now be refused (the first
       // used the last quota slot, or the deadline passed in between).
-      const earlier = keyHeader !== undefined && e instanceof ApiError ? await this.submissions.replay(caller, key, exercise.id, body.source) : null;
+      const earlier =
+        keyHeader !== undefined && e instanceof DomainError ? await replaySubmission(this.grading, caller.userId, key, exercise.id, body.source) : null;
       if (!earlier) throw e;
-      outcome = { created: { ...submissionView(earlier), check: null }, replayed: true };
+      created = { ...submissionView(earlier), check: null };
+      replayed = true;
     }
-    if (outcome.replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
+    if (replayed) res.status(200).setHeader('Idempotent-Replayed', 'true');
     else res.status(201);
-    return outcome.created;
+    return created;
   }
 
   /** Checks a source against the exercise's rules; nothing is stored and no quota is used. */
   @Post('check')
   @HttpCode(200)
   async check(@Caller() caller: AuthContext, @Body(new ZodPipe(ZSubmissionRequest)) body: TSubmissionRequest): Promise<TCheckResponse> {
-    const tooLarge = sourceTooLarge(body.source);
-    if (tooLarge) throw tooLarge;
+    assertSourceSize(body.source);
     const { exercise } = await this.access.exercise(caller, body.exercise);
-    if (!exercise.policy) throw new ApiError(409, 'no_policy', `exercise "${exercise.slug}" has no grading policy yet`);
-    const report = this.submissions.check(body.source, exercise.policy);
+    const report = checkSubmission(exercise, body.source);
     return { check: checkResultOf(report), diagnostics: report.diagnostics };
   }
 
   /** The caller's own submissions, newest first (optionally for one exercise). */
   @Get()
   async list(@Caller() caller: AuthContext, @Query(new ZodPipe(ZSubmissionListQuery, 'query')) q: TSubmissionListQuery): Promise<TPage<TSubmissionView>> {
-    const where = { userId: caller.userId, ...(q.exercise ? { exercise: { slug: q.exercise } } : {}) };
-    const [rows, total] = await Promise.all([
-      this.prisma.submission.findMany({
-        where,
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-        skip: (q.page - 1) * q.pageSize,
-        take: q.pageSize,
-        include: { exercise: { select: { slug: true, policy: { select: { resultVisibility: true, deadline: true } } } } },
-      }),
-      this.prisma.submission.count({ where }),
-    ]);
+    const { rows, total } = await pageOfSubmissions(this.grading.prisma, caller.userId, { exerciseSlug: q.exercise, page: q.page, pageSize: q.pageSize });
     const now = new Date();
     return { items: rows.map((s) => submissionView(s, resultHidden(s.exercise.policy, 'OWNER', now))), page: q.page, pageSize: q.pageSize, total };
   }
@@ -107,9 +109,8 @@ export class SubmissionsController {
   async cancel(@Caller() caller: AuthContext, @Param('id') id: string): Promise<TSubmissionView> {
     const { submission, role } = await this.access.submission(caller, id);
     if (role !== 'OWNER') throw forbidden('only the submitter may cancel a submission');
-    if (!(await this.submissions.cancel(id)))
-      throw new ApiError(409, 'not_cancellable', `the submission is ${submission.status}; only a queued submission can be cancelled`);
-    const s = await this.prisma.submission.findUniqueOrThrow({ where: { id }, include: { exercise: { select: { slug: true } } } });
-    return submissionView(s);
+    await cancelSubmission(this.grading, submission);
+    const s = await findSubmission(this.grading.prisma, id);
+    return submissionView({ ...submission, ...s });
   }
 }

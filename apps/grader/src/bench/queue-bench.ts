@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
-import { GRADE_JOB_NAME, GRADING_JOB_OPTIONS, QueueName, ZGradingPolicy, type TGradingJobPayload, type TModelSpec } from '@epoch/contracts';
+import { GRADE_JOB_NAME, GRADING_JOB_OPTIONS, GRADING_QUEUES, ZGradingPolicy, type TGradingJobPayload, type TModelSpec } from '@epoch/contracts';
 import { createPrismaClient, policyColumns } from '@epoch/db';
+import { createSubmission } from '@epoch/grading';
 import { denseSpec } from '@epoch/trainer';
 
 export interface TQueueBenchOptions {
@@ -80,7 +81,7 @@ export async function runQueueBench(opts: TQueueBenchOptions): Promise<TQueueBen
   const tag = randomBytes(4).toString('hex');
   const prefix = `epoch-bench-${tag}`;
   const prisma = createPrismaClient(opts.databaseUrl);
-  const queue = new Queue<TGradingJobPayload>(QueueName.Grading, { connection: { url: opts.redisUrl }, prefix });
+  const queue = new Queue<TGradingJobPayload>(GRADING_QUEUES.general, { connection: { url: opts.redisUrl }, prefix });
   const graders: ReturnType<typeof startGrader>[] = [];
   const user = await prisma.user.create({ data: { email: `bench-${tag}@bench.epoch`, name: 'Queue bench', passwordHash: 'x' } });
   const course = await prisma.course.create({ data: { slug: `bench-${tag}`, title: 'Queue bench', description: 'bench queue', enrollmentCode: `B${tag}` } });
@@ -122,20 +123,19 @@ export async function runQueueBench(opts: TQueueBenchOptions): Promise<TQueueBen
     const ids = await Promise.all(
       Array.from({ length: count }, async (_, i) => {
         const t0 = performance.now();
-        const s = await prisma.submission.create({
-          data: {
+        const s = await createSubmission(
+          prisma,
+          {
             userId: user.id,
             exerciseId: exercise.id,
             source: '# bench',
             modelSpec: spec,
             specHash: `bench-${i}`,
-            status: 'QUEUED',
             idempotencyKey: `bench-${tag}-${i}`,
             policyVersion: 1,
-            queuedAt: new Date(),
           },
-          select: { id: true },
-        });
+          'QUEUED',
+        );
         await queue.add(GRADE_JOB_NAME, { submissionId: s.id }, { ...GRADING_JOB_OPTIONS, jobId: s.id });
         enqueued++;
         latencies.push(performance.now() - t0);

@@ -1,7 +1,6 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import { GRADE_JOB_NAME, ZGradingJobPayload, type TGradingJobPayload, type TGradingProgress } from '@epoch/contracts';
-import { gradeSubmission, ownedBy, type TGradeOutcome, type TGraderDeps } from '../grade-submission';
-import { HandBack, notYourFault, PermanentInfraFailure, StudentFailure } from '../grading-errors';
+import { gradeSubmission, type TGradeOutcome, type TGraderDeps } from '../grade-submission';
 
 export { GRADE_JOB_NAME };
 
@@ -24,64 +23,61 @@ export function parseGradeJob(data: unknown): TGradingJobPayload {
   );
 }
 
-const detail = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** The metric label of an outcome. */
+function label(o: TGradeOutcome): TJobOutcome {
+  switch (o.kind) {
+    case 'graded':
+      return o.status === 'PASSED' ? 'passed' : 'failed';
+    case 'student':
+      return o.status === 'FAILED' ? 'failed' : 'rejected';
+    case 'infrastructure':
+      return o.final ? 'error' : 'retry';
+    case 'cancelled':
+    case 'skipped':
+    case 'handed-back':
+      return o.kind;
+  }
+}
 
 /**
- * The `grade` job: grades the submission and maps every ending to the submission's status and BullMQ's retry logic.
- * Student-caused failures end FAILED/REJECTED at once (UnrecoverableError: no retry). Infrastructure failures go back
- * to QUEUED for BullMQ's retry with backoff; the last attempt ends ERROR with infraError (not counted against quota).
- * On shutdown the job is moved back to waiting for another worker.
+ * The `grade` job: validates the payload, runs the grading use case, and turns its outcome into BullMQ's terms:
+ * student-caused endings fail without retry (UnrecoverableError), infrastructure failures are thrown for BullMQ's retry
+ * with backoff (the last one, already stored as ERROR, too), and a hand-back on shutdown returns the job to waiting.
  */
 export async function handleGradeJob(deps: TGraderDeps, hooks: TGradeJobHooks, job: Job, token: string | undefined): Promise<TGradeOutcome> {
   const started = performance.now();
-  const finish = (o: TJobOutcome) => hooks.onFinished?.(o, (performance.now() - started) / 1000);
   const { submissionId } = parseGradeJob(job.data);
-  const { prisma, log } = deps;
-  let attempt: number | null = null;
-  try {
-    const outcome = await gradeSubmission(deps, {
-      submissionId,
-      enqueuedAt: job.timestamp,
-      shutdown: hooks.shutdown,
-      updateProgress: (p: TGradingProgress) => {
-        attempt = p.attempt;
-        return job.updateProgress(p);
-      },
-    });
-    finish(outcome.status === 'PASSED' ? 'passed' : outcome.status === 'FAILED' ? 'failed' : outcome.status === 'CANCELLED' ? 'cancelled' : 'skipped');
-    if (outcome.status === 'SKIPPED') log.info({ submissionId, reason: outcome.reason }, 'job skipped');
-    return outcome;
-  } catch (e) {
-    const current = await prisma.submission.findUnique({ where: { id: submissionId }, select: { attemptCount: true, status: true } }).catch(() => null);
-    const owned = ownedBy(submissionId, attempt ?? current?.attemptCount ?? -1);
-    if (e instanceof HandBack) {
+  const { log } = deps;
+  const outcome = await gradeSubmission(deps, {
+    submissionId,
+    enqueuedAt: job.timestamp,
+    lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+    shutdown: hooks.shutdown,
+    updateProgress: (p: TGradingProgress) => job.updateProgress(p),
+  });
+  hooks.onFinished?.(label(outcome), (performance.now() - started) / 1000);
+  switch (outcome.kind) {
+    case 'graded':
+    case 'cancelled':
+      return outcome;
+    case 'skipped':
+      log.info({ submissionId, reason: outcome.reason }, 'job skipped');
+      return outcome;
+    case 'handed-back':
       await job.moveToWait(token);
-      finish('handed-back');
       log.info({ submissionId }, 'job handed back to the queue (shutdown)');
       throw new WaitingError();
-    }
-    if (e instanceof StudentFailure) {
-      await prisma.submission.updateMany({ where: owned, data: { status: e.status, errorMessage: e.message, finishedAt: new Date(), infraError: false } });
+    case 'student':
       hooks.onFailure?.('student');
-      finish(e.status === 'FAILED' ? 'failed' : 'rejected');
-      log.info({ submissionId, status: e.status, reason: e.message }, 'graded: student-caused failure');
-      throw new UnrecoverableError(e.message);
+      if (outcome.written) log.info({ submissionId, status: outcome.status, reason: outcome.reason }, 'graded: student-caused failure');
+      throw new UnrecoverableError(outcome.reason);
+    case 'infrastructure': {
+      hooks.onFailure?.('infrastructure');
+      const e = outcome.error;
+      if (outcome.final) log.error({ err: e, submissionId, attemptsMade: job.attemptsMade + 1 }, 'grading failed for good (infrastructure): ERROR');
+      else log.warn({ err: e, submissionId, attemptsMade: job.attemptsMade + 1 }, 'grading failed (infrastructure); BullMQ retries it');
+      if (outcome.permanent) throw new UnrecoverableError(e instanceof Error ? e.message : String(e));
+      throw e instanceof Error ? e : new Error(String(e));
     }
-    hooks.onFailure?.('infrastructure');
-    const last = e instanceof PermanentInfraFailure || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    if (last) {
-      await prisma.submission.updateMany({
-        where: owned,
-        data: { status: 'ERROR', infraError: true, errorMessage: notYourFault(detail(e)), finishedAt: new Date() },
-      });
-      finish('error');
-      log.error({ err: e, submissionId, attemptsMade: job.attemptsMade + 1 }, 'grading failed for good (infrastructure): ERROR');
-      if (e instanceof PermanentInfraFailure) throw new UnrecoverableError(e.message);
-    } else {
-      await prisma.submission.updateMany({ where: owned, data: { status: 'QUEUED' } });
-      finish('retry');
-      log.warn({ err: e, submissionId, attemptsMade: job.attemptsMade + 1 }, 'grading failed (infrastructure); BullMQ retries it');
-    }
-    throw e;
   }
 }

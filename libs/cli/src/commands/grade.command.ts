@@ -3,30 +3,13 @@ import { basename, extname, join, resolve } from 'node:path';
 import { DEFAULT_MODEL_LIMITS, modelRulesFromPolicy, type TGradingPolicy, type TModelRulesInput } from '@epoch/contracts';
 import { loadCifar10 } from '@epoch/datasets';
 import { checkSource, formatReport } from '@epoch/model-spec';
-import {
-  buildModel,
-  disposeModel,
-  evaluate,
-  featureMaps,
-  NonFiniteLossError,
-  saveModel,
-  selectBackend,
-  train,
-  TrainerSpecError,
-  type TBackendInfo,
-  type TImageSet,
-  type TSelectBackendOptions,
-} from '@epoch/trainer';
+import { decide, scheduleOf } from '@epoch/grading';
+import { gradeModel, GradingRejection, selectBackend, type TBackendInfo, type TGradeData, type TGradedModel, type TSelectBackendOptions } from '@epoch/trainer';
 import { findExercise } from '../exercises';
 import type { CommandIo } from '../io';
 import { dataDir } from '../paths';
 
-export interface TGradeData {
-  train: TImageSet;
-  validation: TImageSet;
-  test: TImageSet;
-  classNames: readonly string[];
-}
+export type { TGradeData };
 
 export interface TGradeCommandOptions {
   file: string;
@@ -110,72 +93,51 @@ export async function runGradeCommand(opts: TGradeCommandOptions, io: CommandIo)
     return 1;
   }
 
-  let built;
-  try {
-    built = buildModel(spec, seed);
-  } catch (e) {
-    if (e instanceof TrainerSpecError) {
-      io.err(`epoch grade: ${e.message}`);
-      return 1;
-    }
-    throw e;
-  }
   const trainCount = Math.min(data.train.count, limitTrain ?? Number.POSITIVE_INFINITY);
-  io.err(
-    `grade: ${opts.file}${opts.exercise ? ` (exercise ${opts.exercise})` : ''}: ${built.paramCount.toLocaleString('en-US')} parameters, ` +
-      `${epochs} epoch(s) x ${trainCount} images, batch ${batchSize}, seed ${seed}, backend ${backend.name} (${backend.threads} threads)`,
-  );
   const everyNBatches = Math.max(1, Math.ceil(Math.ceil(trainCount / batchSize) / 10));
-  let result;
+  let graded: TGradedModel;
   try {
-    result = await train(
-      built,
-      { train: data.train, validation: data.validation },
-      {
-        // --limit-test also bounds the per-epoch validation pass, so quick checks stay quick
-        epochs,
-        batchSize,
-        seed,
-        limitTrain,
-        limitValidation: limitTest,
-        everyNBatches,
-        onBatch: (p) =>
+    graded = await gradeModel(spec, { epochs, batchSize, seed, maxParams: policy?.maxParams ?? DEFAULT_MODEL_LIMITS.maxParams, limitTrain, limitTest }, data, {
+      everyNBatches,
+      onPhase: (phase) => {
+        if (phase === 'training')
           io.err(
-            `epoch ${p.epoch}/${p.epochs} ${bar(p.batch, p.batches)} ${p.batch}/${p.batches}  loss ${p.loss.toFixed(4)}  acc ${pct(p.accuracy)}  ${p.imagesPerSecond.toFixed(0)} img/s`,
-          ),
-        onEpoch: (s) =>
-          io.err(
-            `epoch ${s.epoch}/${epochs} done in ${s.seconds.toFixed(1)} s: loss ${s.loss.toFixed(4)} acc ${pct(s.accuracy)}  ` +
-              `val_loss ${s.valLoss?.toFixed(4) ?? '-'} val_acc ${pct(s.valAccuracy)}  ETA ${Math.round(s.etaSeconds)} s`,
-          ),
+            `grade: ${opts.file}${opts.exercise ? ` (exercise ${opts.exercise})` : ''}: ${(report.model?.totalParams ?? 0).toLocaleString('en-US')} parameters, ` +
+              `${epochs} epoch(s) x ${trainCount} images, batch ${batchSize}, seed ${seed}, backend ${backend.name} (${backend.threads} threads)`,
+          );
       },
-    );
+      onBatch: (p) =>
+        io.err(
+          `epoch ${p.epoch}/${p.epochs} ${bar(p.batch, p.batches)} ${p.batch}/${p.batches}  loss ${p.loss.toFixed(4)}  acc ${pct(p.accuracy)}  ${p.imagesPerSecond.toFixed(0)} img/s`,
+        ),
+      onEpoch: (s) =>
+        io.err(
+          `epoch ${s.epoch}/${epochs} done in ${s.seconds.toFixed(1)} s: loss ${s.loss.toFixed(4)} acc ${pct(s.accuracy)}  ` +
+            `val_loss ${s.valLoss?.toFixed(4) ?? '-'} val_acc ${pct(s.valAccuracy)}  ETA ${Math.round(s.etaSeconds)} s`,
+        ),
+    });
   } catch (e) {
-    if (e instanceof NonFiniteLossError) {
-      io.out(`Training stopped: ${e.message}`);
+    if (e instanceof GradingRejection) {
+      io.out(e.message);
       return 1;
     }
     throw e;
   }
-  const ev = await evaluate(built, data.test, {
-    limit: limitTest,
-    predictionIndices: Array.from({ length: Math.min(PREDICTION_IMAGES, limitTest ?? PREDICTION_IMAGES, data.test.count) }, (_, i) => i),
-  });
-  const passed = policy ? ev.testAccuracy >= policy.minTestAccuracy : null;
-
-  const convLayers = spec.layers.flatMap((l, i) => (l.type === 'Conv2D' ? [i] : []));
-  const per = data.test.height * data.test.width * data.test.channels;
-  const maps = [];
-  for (const i of convLayers) {
-    const fm = await featureMaps(built, data.test.images.subarray(0, per), i);
-    maps.push({ layerIndex: fm.layerIndex, layerName: fm.layerName, shape: fm.shape, values: Array.from(fm.values, (v) => Math.round(v * 1e4) / 1e4) });
-  }
+  const ev = graded.evaluation;
+  const decision = policy ? decide(ev, policy, scheduleOf(policy)) : null;
+  const trainSeconds = graded.trainingMs / 1000;
+  const maps = graded.featureMaps.map((fm) => ({
+    layerIndex: fm.layerIndex,
+    layerName: fm.layerName,
+    shape: fm.shape,
+    values: Array.from(fm.values, (v) => Math.round(v * 1e4) / 1e4),
+  }));
   await mkdir(out, { recursive: true });
   const summary = {
     file: opts.file,
     exercise: opts.exercise ?? null,
     hash: report.hash,
-    passed,
+    passed: decision ? decision.status === 'PASSED' : null,
     minTestAccuracy: policy?.minTestAccuracy ?? null,
     testAccuracy: ev.testAccuracy,
     testLoss: ev.testLoss,
@@ -185,13 +147,13 @@ export async function runGradeCommand(opts: TGradeCommandOptions, io: CommandIo)
     seed,
     limitTrain: limitTrain ?? null,
     limitTest: limitTest ?? null,
-    parameters: built.paramCount,
-    trainSeconds: result.seconds,
-    trainImagesPerSecond: result.trainImagesPerSecond,
+    parameters: graded.paramCount,
+    trainSeconds,
+    trainImagesPerSecond: graded.trainImagesPerSecond,
     backend: { name: backend.name, threads: backend.threads, versions: backend.versions },
   };
   await writeFile(join(out, 'result.json'), JSON.stringify(summary, null, 2));
-  await writeFile(join(out, 'history.json'), JSON.stringify(result.history, null, 2));
+  await writeFile(join(out, 'history.json'), JSON.stringify(graded.history, null, 2));
   await writeFile(
     join(out, 'evaluation.json'),
     JSON.stringify(
@@ -209,21 +171,25 @@ export async function runGradeCommand(opts: TGradeCommandOptions, io: CommandIo)
   await writeFile(
     join(out, 'predictions.json'),
     JSON.stringify(
-      ev.predictions.map((p) => ({ ...p, labelName: data.classNames[p.label], predictedName: data.classNames[p.predicted] })),
+      ev.predictions.slice(0, PREDICTION_IMAGES).map((p) => ({ ...p, labelName: data.classNames[p.label], predictedName: data.classNames[p.predicted] })),
       null,
       2,
     ),
   );
   await writeFile(join(out, 'feature-maps.json'), JSON.stringify({ testImage: 0, layers: maps }));
-  await saveModel(built, join(out, 'model'));
+  // The trained weights (tfjs layers format) in model/, every plot the grader would store in plots/.
+  await mkdir(join(out, 'model'), { recursive: true });
+  await mkdir(join(out, 'plots'), { recursive: true });
+  for (const a of graded.artifacts) await writeFile(join(out, a.kind === 'WEIGHTS' ? 'model' : 'plots', a.name), a.bytes);
 
   io.out(
-    `Test accuracy: ${pct(ev.testAccuracy)} (loss ${ev.testLoss.toFixed(4)}, ${ev.count} test images, ${epochs} epoch(s), ${result.seconds.toFixed(1)} s on ${backend.name})`,
+    `Test accuracy: ${pct(ev.testAccuracy)} (loss ${ev.testLoss.toFixed(4)}, ${ev.count} test images, ${epochs} epoch(s), ${trainSeconds.toFixed(1)} s on ${backend.name})`,
   );
   for (const [c, acc] of ev.perClassAccuracy.entries()) io.out(`  ${(data.classNames[c] ?? String(c)).padEnd(12)} ${pct(acc)}`);
-  if (passed !== null && policy)
-    io.out(passed ? `PASSED: at least ${pct(policy.minTestAccuracy)} is required` : `NOT PASSED: ${pct(policy.minTestAccuracy)} is required`);
-  io.out(`Plot data and weights: ${out}`);
-  disposeModel(built);
-  return passed === false ? 1 : 0;
+  if (decision && policy)
+    io.out(
+      decision.status === 'PASSED' ? `PASSED: at least ${pct(policy.minTestAccuracy)} is required` : `NOT PASSED: ${pct(policy.minTestAccuracy)} is required`,
+    );
+  io.out(`Plots, plot data and weights: ${out}`);
+  return decision?.status === 'FAILED' ? 1 : 0;
 }

@@ -1,3 +1,3 @@
 export { ContentError, listCourseDirs, loadCourseContent, STEP_DIRECTIVES } from './load-content';
-export { DEMO_ACCOUNTS, policyColumns, seedCourse, seedDemo, seedDemoUsers, type DemoAccount, type SeedReport } from './seed';
+export { DEMO_ACCOUNTS, seedCourse, seedDemo, seedDemoUsers, type DemoAccount, type SeedReport } from './seed';
 export { hashPassword, verifyPassword } from './passwords';

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { TCourseContent, TGradingPolicy } from '@epoch/contracts';
+import type { TCourseContent } from '@epoch/contracts';
 import type { EpochPrismaClient } from '../client';
-import { Prisma } from '../generated/client';
+import { policyColumns } from '../policy-row';
 import { listCourseDirs, loadCourseContent } from './load-content';
 import { hashPassword } from './passwords';
 
@@ -29,29 +29,6 @@ export interface SeedReport {
   accounts: readonly DemoAccount[];
   /** Rows created by this run (0 everywhere on a re-run: the seed is idempotent). */
   created: { users: number; policies: number };
-}
-
-/** The grading policy's columns from its contract form. */
-export function policyColumns(p: TGradingPolicy) {
-  return {
-    minTestAccuracy: p.minTestAccuracy,
-    requiredEpochs: p.requiredEpochs,
-    maxEpochs: p.maxEpochs,
-    batchSize: p.batchSize,
-    seed: p.seed,
-    maxParams: p.maxParams,
-    allowedLayers: p.allowedLayers ?? Prisma.DbNull,
-    allowedOptimizers: p.allowedOptimizers ?? Prisma.DbNull,
-    timeLimitSeconds: p.timeLimitSeconds,
-    dailyQuota: p.dailyQuota,
-    totalQuota: p.totalQuota,
-    deadline: p.deadline === null ? null : new Date(p.deadline),
-    latePolicy: p.latePolicy,
-    resultVisibility: p.resultVisibility,
-    limitTrain: p.limitTrain,
-    limitTest: p.limitTest,
-    reuseCachedResults: p.reuseCachedResults,
-  };
 }
 
 /**

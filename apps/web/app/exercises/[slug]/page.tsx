@@ -5,7 +5,7 @@ import remarkGfm from 'remark-gfm';
 import { ExerciseEditor } from '../../../components/exercise-editor';
 import { SubmissionHistory } from '../../../components/submission-history';
 import { api, ApiError } from '../../../lib/api-client';
-import { rulesFromStudentPolicy } from '../../../lib/exercise-rules';
+import { modelRulesFromPolicy } from '@epoch/contracts';
 import { policyRows, quotaAllows } from '../../../lib/policy-text';
 import { signInOn401 } from '../../../lib/require-user';
 
@@ -53,7 +53,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
       <ExerciseEditor
         exercise={slug}
         starterCode={exercise.starterCode}
-        rules={rulesFromStudentPolicy(exercise.policy)}
+        rules={modelRulesFromPolicy(exercise.policy)}
         csrfToken={me?.csrfToken ?? ''}
         canSubmit={allowed}
       />

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { RETRAINABLE_STATES } from '@epoch/contracts';
 import { notFound } from 'next/navigation';
 import { LiveTraining } from '../../../components/live-training';
 import { RetrainButton } from '../../../components/retrain-button';
@@ -38,7 +39,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const label = statusLabel(submission.status);
   const problems = submission.diagnostics.filter((d) => d.severity !== 'info');
   // Course staff (this page answers "not found" to other students) may train a finished submission again.
-  const canRetrain = me?.role !== 'STUDENT' && ['PASSED', 'FAILED', 'ERROR'].includes(submission.status);
+  const canRetrain = me?.role !== 'STUDENT' && (RETRAINABLE_STATES as readonly string[]).includes(submission.status);
   return (
     <article className="wide">
       <p className="muted">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classRows, classSummary, median } from './class-summary';
+import { classRows, classSummary, median } from './class-results';
 
 const at = (s: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, s));
 const students = [

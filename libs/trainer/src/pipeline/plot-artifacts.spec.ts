@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TEvaluation, TImageSet } from '@epoch/trainer';
+import type { TEvaluation } from '../evaluate/evaluate';
+import type { TImageSet } from '../train/image-batches';
 import { renderPlotArtifacts } from './plot-artifacts';
 
 const CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
@@ -38,13 +39,11 @@ describe('renderPlotArtifacts', () => {
       featureMaps: [{ layerIndex: 0, layerName: 'conv2d', shape: [30, 30, 4], values: new Float32Array(30 * 30 * 4).map((_, i) => i % 13) }],
     });
     expect(files.map((f) => f.name).sort()).toEqual([
-      'accuracy.json',
       'accuracy.png',
       'confusion-matrix.json',
       'confusion-matrix.png',
       'feature-maps-00-conv2d.json',
       'feature-maps-00-conv2d.png',
-      'loss.json',
       'loss.png',
       'mistakes.json',
       'mistakes.png',
@@ -53,7 +52,6 @@ describe('renderPlotArtifacts', () => {
     ]);
     for (const f of files.filter((x) => x.contentType === 'image/png')) expect(Array.from(f.bytes.subarray(0, 8))).toEqual(PNG_SIGNATURE);
     const data = (name: string) => JSON.parse(new TextDecoder().decode(files.find((f) => f.name === name)!.bytes)) as Record<string, unknown>;
-    expect(data('accuracy.json')).toMatchObject({ epochs: [1, 2], training: [0.2, 0.4], validation: [0.25, 0.35] });
     expect(data('predictions.json')).toMatchObject({ shown: 25, testIndices: Array.from({ length: 25 }, (_, i) => i) });
     const mistakes = data('mistakes.json') as { total: number; mistakes: number; tiles: { index: number; confidence: number }[] };
     expect([mistakes.total, mistakes.mistakes]).toEqual([40, 14]);

@@ -1,4 +1,6 @@
+import type { EpochPrismaClient } from '@epoch/db';
 import type { TClassResultRow, TClassResults } from '@epoch/contracts';
+import type { TExerciseRef } from './submit';
 
 export interface TSubmissionFact {
   userId: string;
@@ -75,4 +77,24 @@ export function csvRecords(rows: TClassResultRow[]): (string | number)[][] {
     r.lastSubmissionAt ?? '',
     r.late ? 'yes' : 'no',
   ]);
+}
+
+/** An exercise's class results: one row per enrolled student (by email) and the summary. */
+export async function classResults(prisma: EpochPrismaClient, exercise: TExerciseRef & { courseId: string }): Promise<TClassResults> {
+  const [enrolled, subs] = await Promise.all([
+    prisma.enrollment.findMany({
+      where: { courseId: exercise.courseId, role: 'STUDENT' },
+      include: { user: { select: { id: true, email: true, name: true } } },
+      orderBy: { user: { email: 'asc' } },
+    }),
+    prisma.submission.findMany({
+      where: { exerciseId: exercise.id },
+      select: { id: true, userId: true, status: true, late: true, createdAt: true, result: { select: { testAccuracy: true } } },
+    }),
+  ]);
+  const rows = classRows(
+    enrolled.map((e) => e.user),
+    subs.map((s) => ({ ...s, testAccuracy: s.result?.testAccuracy ?? null })),
+  );
+  return { exercise: exercise.slug, minTestAccuracy: exercise.policy?.minTestAccuracy ?? 0, summary: classSummary(rows), rows };
 }

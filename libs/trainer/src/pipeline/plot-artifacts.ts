@@ -1,5 +1,8 @@
 import { accuracyPlot, confusionMatrixPlot, featureMapsPlot, lossPlot, mistakesGrid, predictionGrid, type PlotResult } from '@epoch/plots';
-import type { TEpochStats, TEvaluation, TFeatureMaps, TImageSet } from '@epoch/trainer';
+import type { TEvaluation } from '../evaluate/evaluate';
+import type { TFeatureMaps } from '../evaluate/feature-maps';
+import type { TEpochStats } from '../train/train';
+import type { TImageSet } from '../train/image-batches';
 
 /** Artifact kinds, as in the database's ArtifactKind enum. */
 export type TArtifactKind =
@@ -44,14 +47,16 @@ function imagesAt(set: TImageSet, indices: readonly number[]): Uint8Array {
 const slug = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_');
 
 /**
- * Every plot of a graded submission as PNG plus the numbers behind it as JSON: accuracy and loss per epoch, a 5×5
- * prediction grid, feature maps of each convolution layer, the confusion matrix and the most confident mistakes.
+ * Every plot of a graded submission as PNG, with the numbers behind it as JSON (except the curves: their numbers are the
+ * epochs the database keeps): accuracy and loss per epoch, a 5×5 prediction grid, feature maps of each convolution
+ * layer, the confusion matrix and the most confident mistakes.
  */
 export function renderPlotArtifacts(input: TPlotInputs): TArtifactFile[] {
   const { evaluation: ev, test, classNames } = input;
   const files: TArtifactFile[] = [];
-  files.push(...pair('ACCURACY_PLOT', 'accuracy', accuracyPlot(input.history)));
-  files.push(...pair('LOSS_PLOT', 'loss', lossPlot(input.history)));
+  // The curves' numbers are the attempt's epochs, stored once as its EpochMetric rows: only the pictures here.
+  files.push({ kind: 'ACCURACY_PLOT', name: 'accuracy.png', contentType: 'image/png', bytes: accuracyPlot(input.history).png });
+  files.push({ kind: 'LOSS_PLOT', name: 'loss.png', contentType: 'image/png', bytes: lossPlot(input.history).png });
 
   const preds = ev.predictions;
   const size = { imageHeight: test.height, imageWidth: test.width };

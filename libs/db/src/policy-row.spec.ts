@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { Prisma, type GradingPolicy } from './generated/client';
+import { policyColumns, policyFromRow } from './policy-row';
+
+const row = {
+  id: 'p1',
+  exerciseId: 'e1',
+  minTestAccuracy: 0.5,
+  requiredEpochs: 10,
+  maxEpochs: 10,
+  batchSize: 64,
+  seed: 42,
+  maxParams: 1000,
+  allowedLayers: ['Dense', 'Flatten'],
+  allowedOptimizers: null,
+  timeLimitSeconds: 600,
+  dailyQuota: 3,
+  totalQuota: null,
+  deadline: new Date('2030-01-01T12:00:00Z'),
+  latePolicy: 'REFUSE',
+  resultVisibility: 'AFTER_DEADLINE',
+  limitTrain: 500,
+  limitTest: null,
+  reuseCachedResults: true,
+  version: 4,
+  createdAt: new Date(),
+  updatedAt: new Date(),
+} as GradingPolicy;
+
+describe('policy rows', () => {
+  it('reads a row back into the contract form', () => {
+    expect(policyFromRow(row)).toEqual({
+      minTestAccuracy: 0.5,
+      requiredEpochs: 10,
+      maxEpochs: 10,
+      batchSize: 64,
+      seed: 42,
+      maxParams: 1000,
+      allowedLayers: ['Dense', 'Flatten'],
+      allowedOptimizers: null,
+      timeLimitSeconds: 600,
+      dailyQuota: 3,
+      totalQuota: null,
+      deadline: '2030-01-01T12:00:00.000Z',
+      latePolicy: 'REFUSE',
+      resultVisibility: 'AFTER_DEADLINE',
+      limitTrain: 500,
+      limitTest: null,
+      reuseCachedResults: true,
+    });
+  });
+  it('writes the contract form back as columns (JSON null for no restriction, dates as Date)', () => {
+    const p = policyFromRow(row);
+    const cols = policyColumns({ ...p, allowedOptimizers: null });
+    expect(cols.allowedLayers).toEqual(['Dense', 'Flatten']);
+    expect(cols.allowedOptimizers).toBe(Prisma.DbNull);
+    expect(cols.deadline).toEqual(new Date('2030-01-01T12:00:00Z'));
+    expect(policyFromRow({ ...row, ...cols, allowedOptimizers: null } as GradingPolicy)).toEqual({ ...p, allowedOptimizers: null });
+  });
+});

@@ -1,0 +1,15 @@
+import type { Redis } from 'ioredis';
+import type { EpochPrismaClient } from '@epoch/db';
+import type { TGradingQueues } from './queues';
+
+/** What the grading use cases need from their host (the API, a job, the CLI): the database, the queues and Redis. */
+export interface TGradingDeps {
+  prisma: EpochPrismaClient;
+  queues: TGradingQueues;
+  /** Redis with the graders' heartbeats, and their key prefix (the queues' prefix). */
+  redis: Redis;
+  queuePrefix: string;
+  /** Jobs at least this heavy (estimated multiply-accumulates) go to the GPU queue while a grader serves it. */
+  gpuMinWorkMacs: number;
+  log: { warn: (obj: object, msg?: string) => void; info: (obj: object, msg?: string) => void };
+}

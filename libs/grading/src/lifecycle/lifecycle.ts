@@ -1,0 +1,304 @@
+import type { EpochPrismaClient, EpochTransactionClient, Prisma } from '@epoch/db';
+import { RETRAINABLE_STATES, type TGradingPolicy, type TSubmissionState } from '@epoch/contracts';
+import { notYourFault } from '../not-your-fault';
+import { decide, type TDecision } from './decide';
+import type { TSchedule } from './schedule';
+import { assertTransitions } from './transitions';
+
+/**
+ * The submission lifecycle: every change of a submission's status in Epoch (API, grader, reconciler, CLI) is one of
+ * these functions. Each is a guarded write (`updateMany` where the row still has one of the statuses it moves from,
+ * and, for a grader's attempt, still belongs to that attempt), checked against the lifecycle table before it runs, so a
+ * race (a cancellation, another grader, a reconciler) makes it a no-op instead of a wrong status.
+ */
+export type TDb = EpochPrismaClient | EpochTransactionClient;
+
+/** A grader's run of a submission: the attempt it claimed. Only that attempt may end it. */
+export interface TRun {
+  id: string;
+  attempt: number;
+}
+
+/** The guarded status write every operation below goes through. Returns how many rows changed. */
+async function move(
+  db: TDb,
+  where: Prisma.SubmissionWhereInput,
+  from: readonly TSubmissionState[],
+  to: TSubmissionState,
+  data: Omit<Prisma.SubmissionUncheckedUpdateManyInput, 'status'> = {},
+): Promise<number> {
+  assertTransitions(from, to);
+  const r = await db.submission.updateMany({ where: { ...where, status: { in: [...from] } }, data: { ...data, status: to } });
+  return r.count;
+}
+
+const owned = (run: TRun) => ({ id: run.id, attemptCount: run.attempt });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Arrival
+
+export type TNewSubmission = Omit<Prisma.SubmissionUncheckedCreateInput, 'status' | 'finishedAt' | 'queuedAt'>;
+
+/** Stores a submission as it arrives, checked: QUEUED for grading, or REJECTED (final at once) with its diagnostics. */
+export async function createSubmission(db: TDb, data: TNewSubmission, status: 'QUEUED' | 'REJECTED', at = new Date()) {
+  assertTransitions(['RECEIVED'], status);
+  return db.submission.create({ data: { ...data, status, ...(status === 'QUEUED' ? { queuedAt: at } : { finishedAt: at }) } });
+}
+
+/** A submission waiting in the queue is withdrawn (by its owner). False when it is no longer waiting. */
+export async function cancel(db: TDb, id: string): Promise<boolean> {
+  return (await move(db, { id }, ['RECEIVED', 'QUEUED'], 'CANCELLED', { finishedAt: new Date() })) === 1;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// A grader's attempt
+
+export type TClaim = { attempt: number } | { skip: string };
+
+/**
+ * Claims the submission for a new attempt: QUEUED (or RUNNING, left by a grader that died or handed it back) becomes
+ * RUNNING with attemptCount + 1. Returns the attempt number, or why the submission is not to be graded.
+ */
+export async function claim(db: TDb, id: string): Promise<TClaim> {
+  const s = await db.submission.findUnique({ where: { id }, select: { status: true } });
+  if (!s) return { skip: 'the submission does not exist' };
+  if (s.status !== 'QUEUED' && s.status !== 'RUNNING') {
+    return { skip: s.status === 'RECEIVED' ? 'the submission was never checked (RECEIVED)' : `the submission is already ${s.status}` };
+  }
+  const from = ['QUEUED', 'RUNNING'] as const;
+  assertTransitions(from, 'RUNNING');
+  const rows = await db.submission.updateManyAndReturn({
+    where: { id, status: { in: [...from] } },
+    data: { status: 'RUNNING', attemptCount: { increment: 1 }, startedAt: new Date(), errorMessage: null },
+    select: { attemptCount: true },
+  });
+  const row = rows[0];
+  return row ? { attempt: row.attemptCount } : { skip: 'the submission changed status meanwhile' };
+}
+
+/** Whether `run` still owns its RUNNING submission (a cancellation, a newer attempt or a reconciler may have ended it). */
+export async function stillOwns(db: TDb, run: TRun): Promise<boolean> {
+  return (await db.submission.count({ where: { ...owned(run), status: 'RUNNING' } })) === 1;
+}
+
+/** What grading produced, to be stored with the verdict. */
+export interface TGradedResult {
+  testAccuracy: number;
+  testLoss: number;
+  perClassAccuracy: number[];
+  confusionMatrix: number[][];
+  backend: string;
+  backendVersions: Record<string, string>;
+  seed: number;
+  queueWaitMs: number;
+  trainingMs: number;
+  evaluationMs: number;
+  /** Plots, their data and the trained weights. */
+  artifacts: { kind: Prisma.ArtifactCreateManyInput['kind']; name: string; contentType: string; bytes: Uint8Array }[];
+}
+
+/**
+ * The attempt ends with a result: in one transaction the verdict (decide) and its message, the result (the epochs the
+ * attempt recorded are its history) and the artifacts. Null when the attempt no longer owns the submission (nothing is
+ * written then).
+ */
+export async function finishGraded(
+  prisma: EpochPrismaClient,
+  run: TRun,
+  graded: TGradedResult,
+  policy: TGradingPolicy,
+  schedule: TSchedule,
+): Promise<TDecision | null> {
+  const decision = decide(graded, policy, schedule);
+  const { artifacts, ...result } = graded;
+  return prisma.$transaction(
+    async (tx) => {
+      const changed = await move(tx, owned(run), ['RUNNING'], decision.status, { finishedAt: new Date(), infraError: false, errorMessage: decision.message });
+      if (changed !== 1) return null;
+      await tx.artifact.deleteMany({ where: { submissionId: run.id } });
+      await tx.result.deleteMany({ where: { submissionId: run.id } });
+      await tx.result.create({ data: { submissionId: run.id, attempt: run.attempt, ...result } });
+      await tx.artifact.createMany({ data: artifacts.map((a) => ({ submissionId: run.id, ...a, bytes: Buffer.from(a.bytes) })) });
+      return decision;
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+}
+
+/** Backends whose numbers agree: both native TensorFlow builds are one family; wasm and cpu are their own. */
+export function backendFamily(name: string): string {
+  return name === 'node' || name === 'node-gpu' ? 'tensorflow' : name;
+}
+
+/**
+ * The attempt ends with the result of an earlier graded submission with the same specHash (canonical ModelSpec and
+ * training-relevant policy) trained on the same backend family, when the policy allows reuse: result, epochs and
+ * artifacts are copied, the verdict is decided against the current pass mark, and `reusedFromId` labels it. Null when
+ * there is nothing to reuse or the attempt no longer owns the submission.
+ */
+export async function reuse(
+  prisma: EpochPrismaClient,
+  run: TRun & { specHash: string | null; queueWaitMs: number },
+  policy: TGradingPolicy,
+  schedule: TSchedule,
+  backend: string,
+): Promise<{ decision: TDecision; reusedFromId: string; testAccuracy: number } | null> {
+  if (!policy.reuseCachedResults || !run.specHash) return null;
+  const family = backendFamily(backend);
+  const candidates = await prisma.submission.findMany({
+    where: { specHash: run.specHash, id: { not: run.id }, status: { in: ['PASSED', 'FAILED'] }, result: { isNot: null }, reusedFromId: null },
+    include: { result: true },
+    orderBy: { finishedAt: 'desc' },
+    take: 20,
+  });
+  const source = candidates.find((c) => c.result && backendFamily(c.result.backend) === family);
+  if (!source?.result) return null;
+  const r = source.result;
+  const decision = decide(r, policy, schedule, 'reused');
+  const done = await prisma.$transaction(
+    async (tx) => {
+      const changed = await move(tx, owned(run), ['RUNNING'], decision.status, {
+        finishedAt: new Date(),
+        infraError: false,
+        reusedFromId: source.id,
+        errorMessage: decision.message,
+      });
+      if (changed !== 1) return false;
+      const { id: _id, submissionId: _sid, createdAt: _c, attempt: sourceAttempt, ...copy } = r;
+      await tx.result.create({
+        data: {
+          ...copy,
+          submissionId: run.id,
+          attempt: run.attempt,
+          queueWaitMs: run.queueWaitMs,
+          trainingMs: 0,
+          evaluationMs: 0,
+          perClassAccuracy: copy.perClassAccuracy ?? [],
+          confusionMatrix: copy.confusionMatrix ?? [],
+          backendVersions: copy.backendVersions ?? {},
+        },
+      });
+      const epochs = await tx.epochMetric.findMany({ where: { submissionId: source.id, attempt: sourceAttempt } });
+      await tx.epochMetric.createMany({
+        data: epochs.map(({ id: _e, createdAt: _ec, submissionId: _s, attempt: _a, ...e }) => ({ ...e, submissionId: run.id, attempt: run.attempt })),
+        skipDuplicates: true,
+      });
+      const artifacts = await tx.artifact.findMany({ where: { submissionId: source.id } });
+      await tx.artifact.createMany({ data: artifacts.map(({ id: _a, createdAt: _ac, submissionId: _s, ...a }) => ({ ...a, submissionId: run.id })) });
+      return true;
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+  return done ? { decision, reusedFromId: source.id, testAccuracy: r.testAccuracy } : null;
+}
+
+/** The attempt ends with the student's own problem (diverging loss, too large, over the time limit, outside the rules). */
+export async function failStudent(db: TDb, run: TRun, status: 'FAILED' | 'REJECTED', message: string): Promise<boolean> {
+  return (await move(db, owned(run), ['RUNNING'], status, { errorMessage: message, finishedAt: new Date(), infraError: false })) === 1;
+}
+
+/**
+ * The attempt failed on Epoch's side. Not final: back to QUEUED for the queue's retry. Final (retries exhausted, or
+ * retrying cannot help): ERROR, "not your fault", not counted against the quota.
+ */
+export async function failInfra(db: TDb, run: TRun, detail: string, opts: { final: boolean }): Promise<boolean> {
+  if (!opts.final) return (await move(db, owned(run), ['RUNNING'], 'QUEUED')) === 1;
+  return (await move(db, owned(run), ['RUNNING'], 'ERROR', { infraError: true, errorMessage: notYourFault(detail), finishedAt: new Date() })) === 1;
+}
+
+/** The grader is shutting down: its attempt goes back to the queue for another grader. */
+export async function handBack(db: TDb, run: TRun): Promise<boolean> {
+  return (await move(db, owned(run), ['RUNNING'], 'QUEUED')) === 1;
+}
+
+/** A grader stopped training because the submission was cancelled: the cancellation's end time, if not yet set. */
+export async function finishCancelled(db: TDb, id: string): Promise<void> {
+  await db.submission.updateMany({ where: { id, status: 'CANCELLED', finishedAt: null }, data: { finishedAt: new Date() } });
+}
+
+/** The reconciler found the submission's job failed for good without its end being recorded: ERROR, not the student's fault. */
+export async function abandon(db: TDb, id: string, from: 'QUEUED' | 'RUNNING', detail: string): Promise<boolean> {
+  return (await move(db, { id }, [from], 'ERROR', { infraError: true, finishedAt: new Date(), errorMessage: notYourFault(detail) })) === 1;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Regrading
+
+export interface TRedecision {
+  toPassed: string[];
+  toFailed: string[];
+  /** Asked-for submissions that were left as they are, and why. */
+  skipped: { id: string; reason: string }[];
+}
+
+/**
+ * Re-decides stored results without retraining: every PASSED/FAILED submission of the exercise (or only `ids`) with a
+ * result gets decide()'s verdict and message against `policy`. Inside the caller's transaction.
+ */
+export async function redecide(tx: TDb, exerciseId: string, policy: TGradingPolicy, schedule: TSchedule, ids?: readonly string[]): Promise<TRedecision> {
+  const rows = await tx.submission.findMany({
+    where: { exerciseId, ...(ids ? { id: { in: [...ids] } } : { status: { in: ['PASSED', 'FAILED'] } }) },
+    select: { id: true, status: true, errorMessage: true, result: { select: { testAccuracy: true } } },
+  });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const out: TRedecision = { toPassed: [], toFailed: [], skipped: [] };
+  for (const id of ids ?? rows.map((r) => r.id)) {
+    const s = byId.get(id);
+    if (!s) {
+      out.skipped.push({ id, reason: 'not a submission of this exercise' });
+      continue;
+    }
+    if (!s.result || (s.status !== 'PASSED' && s.status !== 'FAILED')) {
+      out.skipped.push({ id, reason: `no stored result to re-decide (status ${s.status})` });
+      continue;
+    }
+    const d = decide(s.result, policy, schedule, 'redecided');
+    if (d.status === s.status) {
+      if (ids) out.skipped.push({ id, reason: `already ${d.status}` });
+      continue;
+    }
+    if ((await move(tx, { id }, [s.status], d.status, { errorMessage: d.message })) === 1) (d.status === 'PASSED' ? out.toPassed : out.toFailed).push(id);
+  }
+  return out;
+}
+
+/**
+ * Sends final submissions back to the queue to be trained again under the current policy version: their result and
+ * artifacts are dropped. Returns the ids moved and those that cannot be retrained, with why. Inside the caller's
+ * transaction; the caller enqueues the moved ones after it commits.
+ */
+export async function retrain(
+  tx: TDb,
+  exerciseId: string,
+  ids: readonly string[],
+  policyVersion: number,
+): Promise<{ queued: string[]; skipped: { id: string; reason: string }[] }> {
+  const rows = await tx.submission.findMany({ where: { exerciseId, id: { in: [...ids] } }, select: { id: true, status: true, modelSpec: true } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const queued: string[] = [];
+  const skipped: { id: string; reason: string }[] = [];
+  for (const id of ids) {
+    const s = byId.get(id);
+    if (!s) {
+      skipped.push({ id, reason: 'not a submission of this exercise' });
+      continue;
+    }
+    if (!s.modelSpec || !RETRAINABLE_STATES.includes(s.status)) {
+      skipped.push({ id, reason: `cannot retrain a ${s.status} submission` });
+      continue;
+    }
+    await tx.result.deleteMany({ where: { submissionId: id } });
+    await tx.artifact.deleteMany({ where: { submissionId: id } });
+    const moved = await move(tx, { id }, [s.status], 'QUEUED', {
+      queuedAt: new Date(),
+      startedAt: null,
+      finishedAt: null,
+      errorMessage: null,
+      infraError: false,
+      policyVersion,
+      reusedFromId: null,
+    });
+    if (moved === 1) queued.push(id);
+  }
+  return { queued, skipped };
+}

@@ -1,0 +1,25 @@
+import type { TGradingDeps } from '../deps';
+import { enqueueGrading, removeGradingJob } from '../queues';
+import { chooseQueue } from '../routing';
+import { liveWorkers } from '../workers';
+
+/**
+ * Enqueues a stored QUEUED submission (after its row is committed), on the GPU queue when a grader serves it and the
+ * job is heavy enough (chooseQueue), else the general queue. A failure leaves the submission QUEUED for the
+ * reconciler rather than failing the caller.
+ */
+export async function enqueueSubmission(deps: TGradingDeps, submissionId: string, workMacs: number | null): Promise<void> {
+  try {
+    const gpuWorkers = workMacs !== null && workMacs >= deps.gpuMinWorkMacs ? (await liveWorkers(deps.redis, deps.queuePrefix)).gpu : 0;
+    await enqueueGrading(deps.queues, submissionId, chooseQueue({ workMacs, gpuWorkers, gpuMinWorkMacs: deps.gpuMinWorkMacs }));
+  } catch (e) {
+    deps.log.warn({ err: e, submissionId }, 'enqueue failed; the submission stays QUEUED for the reconciler');
+  }
+}
+
+/** Queues a submission again (a retrain): its finished job, if BullMQ still holds it, is removed first. */
+export async function requeueSubmission(deps: TGradingDeps, submissionId: string): Promise<void> {
+  await removeGradingJob(deps.queues, submissionId).catch((e: unknown) => deps.log.warn({ err: e, submissionId }, 'could not remove the previous job'));
+  const s = await deps.prisma.submission.findUnique({ where: { id: submissionId }, select: { workMacs: true } });
+  await enqueueSubmission(deps, submissionId, s?.workMacs ?? null);
+}

@@ -1,0 +1,41 @@
+import { DomainError, type TResultView } from '@epoch/contracts';
+import type { Artifact, Result, Submission } from '@epoch/db';
+import type { TDb } from '../lifecycle/lifecycle';
+import { shownStatus } from '../lifecycle/schedule';
+import { attemptEpochs } from '../repositories/epochs.repository';
+
+type TSubmissionWithResult = Submission & {
+  result: Result | null;
+  artifacts: Pick<Artifact, 'name' | 'kind' | 'contentType'>[];
+  exercise: { policy: { deadline: Date | null } | null };
+};
+
+/**
+ * A submission's result as its viewer may see it: metrics, verdict, history (the producing attempt's epochs), backend,
+ * durations and the artifacts' addresses. While it is hidden from the viewer (results after the deadline), the
+ * numbers, verdict and plots are left out.
+ */
+export async function resultView(db: TDb, submission: TSubmissionWithResult, hidden: boolean): Promise<TResultView> {
+  const r = submission.result;
+  if (!r) throw new DomainError('not-found', 'no_result', `submission ${submission.id} has no result (status ${submission.status})`);
+  const passed = submission.status === 'PASSED' ? true : submission.status === 'FAILED' ? false : null;
+  const id = submission.id;
+  return {
+    submissionId: id,
+    status: shownStatus(submission.status, hidden),
+    passed: hidden ? null : passed,
+    testAccuracy: hidden ? null : r.testAccuracy,
+    testLoss: hidden ? null : r.testLoss,
+    perClassAccuracy: hidden ? null : r.perClassAccuracy,
+    confusionMatrix: hidden ? null : r.confusionMatrix,
+    resultHidden: hidden,
+    visibleFrom: hidden ? (submission.exercise.policy?.deadline?.toISOString() ?? null) : null,
+    history: await attemptEpochs(db, id, r.attempt),
+    backend: r.backend,
+    backendVersions: r.backendVersions,
+    seed: r.seed,
+    durations: { queueWaitMs: r.queueWaitMs, trainingMs: r.trainingMs, evaluationMs: r.evaluationMs },
+    reusedFrom: submission.reusedFromId,
+    artifacts: (hidden ? [] : submission.artifacts).map((a) => ({ ...a, url: `/api/submissions/${id}/artifacts/${encodeURIComponent(a.name)}` })),
+  };
+}

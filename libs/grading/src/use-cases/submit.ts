@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { Prisma, policyFromRow, type GradingPolicy, type Submission } from '@epoch/db';
+import { DEFAULT_MODEL_LIMITS, DomainError, gradingWork, modelRulesFromPolicy, type TCheckResult } from '@epoch/contracts';
+import { checkSource, forwardMacs, type TCheckReport } from '@epoch/model-spec';
+import type { TGradingDeps } from '../deps';
+import { createSubmission } from '../lifecycle/lifecycle';
+import { isLate, refusesSubmission, scheduleOf } from '../lifecycle/schedule';
+import { enqueueSubmission } from './enqueue';
+import { quotaUsage } from './quota';
+
+/** An exercise as the submission use cases need it: its id and slug, and its live policy row. */
+export interface TExerciseRef {
+  id: string;
+  slug: string;
+  policy: GradingPolicy | null;
+}
+
+export type TCourseRole = 'ADMIN' | 'INSTRUCTOR' | 'STUDENT';
+
+/** The instant check's answer as the API shows it. */
+export function checkResultOf(r: TCheckReport): TCheckResult {
+  return { ok: r.ok, errors: r.errors, warnings: r.warnings, model: r.model, training: r.training, hash: r.hash };
+}
+
+/** Refuses a source over the size limit before anything else looks at it. */
+export function assertSourceSize(source: string): void {
+  const limit = DEFAULT_MODEL_LIMITS.maxSourceBytes;
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > limit) {
+    throw new DomainError('too-large', 'source_too_large', `the source is ${bytes} bytes; the limit is ${limit} bytes (64 KiB)`, [
+      { path: 'source', message: `at most ${limit} bytes` },
+    ]);
+  }
+}
+
+/** The exercise's live policy row; an exercise without one cannot take submissions yet. */
+export function policyRowOf(exercise: TExerciseRef): GradingPolicy {
+  if (!exercise.policy) throw new DomainError('conflict', 'no_policy', `exercise "${exercise.slug}" has no grading policy yet`);
+  return exercise.policy;
+}
+
+/** Checks a source against the exercise's rules (nothing is stored and no quota is used). */
+export function checkSubmission(exercise: TExerciseRef, source: string): TCheckReport {
+  return checkSource(source, { rules: modelRulesFromPolicy(policyFromRow(policyRowOf(exercise))) });
+}
+
+/** The canonical ModelSpec hash plus every policy field that changes what training produces (for result reuse). */
+export function specHashOf(modelHash: string, policy: GradingPolicy): string {
+  const training = {
+    seed: policy.seed,
+    batchSize: policy.batchSize,
+    requiredEpochs: policy.requiredEpochs,
+    maxEpochs: policy.maxEpochs,
+    limitTrain: policy.limitTrain,
+    limitTest: policy.limitTest,
+  };
+  return createHash('sha256')
+    .update(`${modelHash}\n${JSON.stringify(training)}`)
+    .digest('hex');
+}
+
+type TSubmissionWithSlug = Submission & { exercise: { slug: string } };
+
+/** The submission made earlier with this idempotency key, if any (a different payload under the same key is a conflict). */
+export async function replaySubmission(
+  deps: Pick<TGradingDeps, 'prisma'>,
+  userId: string,
+  key: string,
+  exerciseId: string,
+  source: string,
+): Promise<TSubmissionWithSlug | null> {
+  const s = await deps.prisma.submission.findUnique({
+    where: { userId_idempotencyKey: { userId, idempotencyKey: key } },
+    include: { exercise: { select: { slug: true } } },
+  });
+  if (!s) return null;
+  if (s.exerciseId !== exerciseId || s.source !== source) {
+    throw new DomainError('conflict', 'idempotency_key_reused', 'this Idempotency-Key was used for a different submission');
+  }
+  return s;
+}
+
+export interface TSubmitInput {
+  userId: string;
+  /** The submitter's role in the exercise's course (quotas apply to students). */
+  role: TCourseRole;
+  exercise: TExerciseRef;
+  source: string;
+  idempotencyKey: string;
+}
+
+export interface TSubmitted {
+  submission: TSubmissionWithSlug;
+  /** The instant check's report (null when the answer is an earlier submission replayed). */
+  report: TCheckReport | null;
+  replayed: boolean;
+}
+
+const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+
+/**
+ * Takes a submission: refused when the schedule refuses late work; checked at once, a rejected one is stored with its
+ * diagnostics (free, final); a valid one is counted against the quota (students), stored QUEUED with its ModelSpec
+ * and only then enqueued (jobId = submission id). A second request with the same idempotency key is caught by the
+ * unique index (no extra lookup on the common path) and answered with the first submission.
+ */
+export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<TSubmitted> {
+  const { prisma } = deps;
+  const { exercise, userId } = input;
+  const policy = policyRowOf(exercise);
+  const now = new Date();
+  const schedule = scheduleOf(policy);
+  if (refusesSubmission(schedule, now)) {
+    throw new DomainError(
+      'forbidden',
+      'deadline_passed',
+      `the deadline (${policy.deadline?.toISOString()}) has passed and this exercise refuses late submissions`,
+    );
+  }
+  const report = checkSubmission(exercise, input.source);
+  const base = {
+    userId,
+    exerciseId: exercise.id,
+    source: input.source,
+    idempotencyKey: input.idempotencyKey,
+    policyVersion: policy.version,
+    late: isLate(schedule, now),
+    diagnostics: report.diagnostics,
+  };
+  const withSlug = (s: Submission): TSubmissionWithSlug => ({ ...s, exercise: { slug: exercise.slug } });
+  try {
+    if (!report.ok || !report.spec || !report.hash) {
+      return { submission: withSlug(await createSubmission(prisma, base, 'REJECTED', now)), report, replayed: false };
+    }
+    const macs = forwardMacs(report.spec);
+    const workMacs =
+      macs === null ? null : gradingWork({ forwardMacs: macs, epochs: report.spec.epochs, limitTrain: policy.limitTrain, limitTest: policy.limitTest });
+    const data = { ...base, modelSpec: report.spec, specHash: specHashOf(report.hash, policy), workMacs };
+    const limited = input.role === 'STUDENT' && (policy.dailyQuota !== null || policy.totalQuota !== null);
+    const s = !limited
+      ? await createSubmission(prisma, data, 'QUEUED', now)
+      : await prisma.$transaction(async (tx) => {
+          // Serialises one student's submissions to one exercise, so two parallel requests cannot both take the last slot.
+          await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`${userId}:${exercise.id}`}, 0))`;
+          const q = await quotaUsage(tx, userId, exercise.id, policy, now);
+          if (q.dailyLeft === 0 || q.totalLeft === 0) {
+            const which = q.totalLeft === 0 ? `the total quota of ${policy.totalQuota}` : `today's quota of ${policy.dailyQuota}`;
+            throw new DomainError('too-many', 'quota_exhausted', `you have used ${which} submissions for this exercise`, [
+              { path: q.totalLeft === 0 ? 'totalQuota' : 'dailyQuota', message: 'no submissions left' },
+            ]);
+          }
+          return createSubmission(tx, data, 'QUEUED', now);
+        });
+    await enqueueSubmission(deps, s.id, s.workMacs);
+    return { submission: withSlug(s), report, replayed: false };
+  } catch (e) {
+    // The key was used before (a retry, a double click, or two requests racing): answer with the first submission.
+    if (isUniqueViolation(e)) {
+      const first = await replaySubmission(deps, userId, input.idempotencyKey, exercise.id, input.source);
+      if (first) return { submission: first, report: null, replayed: true };
+    }
+    throw e;
+  }
+}

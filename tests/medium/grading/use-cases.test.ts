@@ -1,0 +1,228 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DomainError, ZGradingPolicy } from '@epoch/contracts';
+import { policyColumns } from '@epoch/db';
+import {
+  cancelSubmission,
+  claim,
+  classResults,
+  closeGradingQueues,
+  finishGraded,
+  openGradingQueues,
+  regrade,
+  scheduleOf,
+  submit,
+  updatePolicy,
+  type TExerciseRef,
+  type TGradingDeps,
+} from '@epoch/grading';
+import { repoRoot } from '@epoch/cli';
+import { createClass, freshDatabase, type TClassFixture, type TMediumDb } from '../harness';
+
+const solution = readFileSync(join(repoRoot(), 'exercises/cifar10-intro/cifar10-dense/solution.py'), 'utf8');
+const broken = solution.replace("activation='softmax'", "activation='sideways'");
+
+describe('grading use cases against Postgres and Redis', () => {
+  let db: TMediumDb;
+  let deps: TGradingDeps;
+  let redis: Redis;
+  let n = 0;
+  const key = () => `key-${++n}-${Date.now()}`;
+  const exerciseRef = async (cls: TClassFixture): Promise<TExerciseRef & { courseId: string }> => {
+    const e = await db.prisma.exercise.findUniqueOrThrow({ where: { id: cls.exerciseId }, include: { policy: true } });
+    return { id: e.id, slug: e.slug, courseId: e.courseId, policy: e.policy };
+  };
+  const student = (cls: TClassFixture, i = 0) => cls.students[i]!.id;
+  /** Grades a queued submission to `acc` through the lifecycle, the way a grader would. */
+  const gradeTo = async (cls: TClassFixture, id: string, acc: number) => {
+    const c = await claim(db.prisma, id);
+    if (!('attempt' in c)) throw new Error(c.skip);
+    const r = { testAccuracy: acc, testLoss: 1, perClassAccuracy: [], confusionMatrix: [], backend: 'wasm', backendVersions: {}, seed: 1 };
+    await finishGraded(
+      db.prisma,
+      { id, attempt: c.attempt },
+      { ...r, queueWaitMs: 0, trainingMs: 1, evaluationMs: 1, artifacts: [] },
+      cls.policy,
+      scheduleOf(cls.policy),
+    );
+  };
+
+  beforeAll(async () => {
+    db = await freshDatabase();
+    redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
+    const prefix = `${inject('redisPrefix')}-medium-${Date.now()}`;
+    deps = { prisma: db.prisma, queues: openGradingQueues(redis, prefix), redis, queuePrefix: prefix, gpuMinWorkMacs: 5e12, log: pino({ level: 'silent' }) };
+  });
+  afterAll(async () => {
+    for (const q of Object.values(deps.queues)) await q.obliterate({ force: true }).catch(() => undefined);
+    await closeGradingQueues(deps.queues);
+    redis.disconnect();
+    await db.drop();
+  });
+
+  describe('submit', () => {
+    it('stores a valid submission QUEUED with its ModelSpec and enqueues it; a broken one REJECTED at once with its diagnostics', async () => {
+      const cls = await createClass(db.prisma);
+      const exercise = await exerciseRef(cls);
+      const ok = await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() });
+      expect(ok.submission).toMatchObject({ status: 'QUEUED', late: false, policyVersion: 1 });
+      expect(ok.submission.modelSpec).toMatchObject({ epochs: 10 });
+      expect(await deps.queues.general.getJob(ok.submission.id)).toBeDefined();
+      const bad = await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: broken, idempotencyKey: key() });
+      expect(bad.submission.status).toBe('REJECTED');
+      expect(bad.report?.ok).toBe(false);
+      expect(await deps.queues.general.getJob(bad.submission.id)).toBeUndefined();
+    });
+
+    it('answers a retried request with the first submission, and refuses the key for another payload', async () => {
+      const cls = await createClass(db.prisma);
+      const exercise = await exerciseRef(cls);
+      const k = key();
+      const first = await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: k });
+      const again = await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: k });
+      expect([again.replayed, again.submission.id]).toEqual([true, first.submission.id]);
+      await expect(
+        submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: `${solution}\n# changed`, idempotencyKey: k }),
+      ).rejects.toMatchObject({
+        kind: 'conflict',
+        code: 'idempotency_key_reused',
+      });
+    });
+
+    it('counts students against the daily quota (rejected submissions are free), and not staff', async () => {
+      const cls = await createClass(db.prisma, { policy: { dailyQuota: 1 } });
+      const exercise = await exerciseRef(cls);
+      await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: broken, idempotencyKey: key() });
+      await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() });
+      const over = submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() });
+      await expect(over).rejects.toBeInstanceOf(DomainError);
+      await expect(over).rejects.toMatchObject({
+        kind: 'too-many',
+        code: 'quota_exhausted',
+        details: [{ path: 'dailyQuota', message: 'no submissions left' }],
+      });
+      const staff = await submit(deps, { userId: cls.instructor.id, role: 'INSTRUCTOR', exercise, source: solution, idempotencyKey: key() });
+      expect(staff.submission.status).toBe('QUEUED');
+    });
+
+    it('refuses late work when the schedule says so, and marks accepted late work late', async () => {
+      const past = new Date(Date.now() - 3_600_000).toISOString();
+      const refusing = await createClass(db.prisma, { policy: { deadline: past, latePolicy: 'REFUSE' } });
+      await expect(
+        submit(deps, { userId: student(refusing), role: 'STUDENT', exercise: await exerciseRef(refusing), source: solution, idempotencyKey: key() }),
+      ).rejects.toMatchObject({ kind: 'forbidden', code: 'deadline_passed' });
+      const accepting = await createClass(db.prisma, { policy: { deadline: past, latePolicy: 'ACCEPT' } });
+      const late = await submit(deps, {
+        userId: student(accepting),
+        role: 'STUDENT',
+        exercise: await exerciseRef(accepting),
+        source: solution,
+        idempotencyKey: key(),
+      });
+      expect(late.submission.late).toBe(true);
+    });
+
+    it('cancels a waiting submission and removes its job; a second cancel is refused with the status', async () => {
+      const cls = await createClass(db.prisma);
+      const s = (await submit(deps, { userId: student(cls), role: 'STUDENT', exercise: await exerciseRef(cls), source: solution, idempotencyKey: key() }))
+        .submission;
+      await cancelSubmission(deps, s);
+      expect(await deps.queues.general.getJob(s.id)).toBeUndefined();
+      await expect(cancelSubmission(deps, { id: s.id, status: 'CANCELLED' })).rejects.toMatchObject({ code: 'not_cancellable' });
+    });
+  });
+
+  describe('regrade', () => {
+    it('re-decides with the message: a FAILED result that now passes loses its reason, a PASSED one that now fails gets one', async () => {
+      // The bug this fixes: the class-results "re-decide" wrote only the status, so a result flipped to PASSED kept its
+      // "below the required" message and one flipped to FAILED showed no reason.
+      const cls = await createClass(db.prisma, { policy: { minTestAccuracy: 0.5 } });
+      const exercise = await exerciseRef(cls);
+      const a = (await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() })).submission.id;
+      const b = (await submit(deps, { userId: student(cls, 1), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() })).submission.id;
+      await gradeTo(cls, a, 0.45);
+      await gradeTo(cls, b, 0.55);
+      expect((await db.prisma.submission.findUniqueOrThrow({ where: { id: a } })).errorMessage).toMatch(/45\.0% is below the required 50\.0%/);
+
+      const lenient = ZGradingPolicy.parse({ ...cls.policy, minTestAccuracy: 0.4 });
+      await db.prisma.gradingPolicy.update({ where: { exerciseId: cls.exerciseId }, data: policyColumns(lenient) });
+      const up = await regrade(deps, await exerciseRef(cls), cls.instructor.id, { mode: 'redecide', submissionIds: [a, b] });
+      expect(up).toEqual({ mode: 'redecide', changed: [a], skipped: [{ id: b, reason: 'already PASSED' }] });
+      expect(await db.prisma.submission.findUniqueOrThrow({ where: { id: a } })).toMatchObject({ status: 'PASSED', errorMessage: null });
+
+      const strict = ZGradingPolicy.parse({ ...cls.policy, minTestAccuracy: 0.6 });
+      await db.prisma.gradingPolicy.update({ where: { exerciseId: cls.exerciseId }, data: policyColumns(strict) });
+      const down = await regrade(deps, await exerciseRef(cls), cls.instructor.id, { mode: 'redecide', submissionIds: [a, b] });
+      expect(down.changed).toEqual([a, b]);
+      for (const [id, acc] of [
+        [a, '45.0'],
+        [b, '55.0'],
+      ] as const) {
+        expect(await db.prisma.submission.findUniqueOrThrow({ where: { id } })).toMatchObject({
+          status: 'FAILED',
+          errorMessage: `Test accuracy ${acc}% is below the required 60.0% (re-decided after a threshold change).`,
+        });
+      }
+      expect(await db.prisma.auditLog.count({ where: { action: 'submission.regrade.redecide', entityId: cls.exerciseId, actorId: cls.instructor.id } })).toBe(
+        2,
+      );
+    });
+
+    it('retrains: result dropped, QUEUED under the current policy version, job enqueued again', async () => {
+      const cls = await createClass(db.prisma);
+      const exercise = await exerciseRef(cls);
+      const id = (await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() })).submission.id;
+      await gradeTo(cls, id, 0.9);
+      await deps.queues.general.remove(id);
+      const r = await regrade(deps, exercise, cls.instructor.id, { mode: 'retrain', submissionIds: [id, id] });
+      expect(r).toEqual({ mode: 'retrain', changed: [id], skipped: [] });
+      expect(await db.prisma.result.count({ where: { submissionId: id } })).toBe(0);
+      expect(await deps.queues.general.getJob(id)).toBeDefined();
+    });
+  });
+
+  describe('updatePolicy', () => {
+    it('versions the change, re-decides stored results against a new pass mark with the reason, and audits both', async () => {
+      const cls = await createClass(db.prisma, { policy: { minTestAccuracy: 0.5 } });
+      const exercise = await exerciseRef(cls);
+      const id = (await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() })).submission.id;
+      await gradeTo(cls, id, 0.55);
+      const next = ZGradingPolicy.parse({ ...cls.policy, minTestAccuracy: 0.6 });
+      const r = await updatePolicy(db.prisma, exercise, cls.admin.id, next);
+      expect(r).toMatchObject({ version: 2, redecided: { passedToFailed: 1, failedToPassed: 0 }, policy: { minTestAccuracy: 0.6 } });
+      expect(await db.prisma.submission.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        status: 'FAILED',
+        errorMessage: expect.stringMatching(/re-decided/),
+      });
+      expect(await db.prisma.gradingPolicyChange.count({ where: { exerciseId: cls.exerciseId, version: 2 } })).toBe(1);
+      expect(await db.prisma.auditLog.count({ where: { entityId: cls.exerciseId, action: { in: ['policy.update', 'submission.redecide'] } } })).toBe(2);
+      // The same policy again changes nothing; a change made from a stale read is refused.
+      expect((await updatePolicy(db.prisma, await exerciseRef(cls), cls.admin.id, next)).version).toBe(2);
+      await expect(updatePolicy(db.prisma, exercise, cls.admin.id, ZGradingPolicy.parse({ ...next, seed: 7 }))).rejects.toMatchObject({
+        code: 'policy_changed',
+      });
+    });
+  });
+
+  describe('classResults', () => {
+    it('has one row per enrolled student with attempts, best and latest accuracy, and a verdict only from a verdict', async () => {
+      const cls = await createClass(db.prisma, { policy: { minTestAccuracy: 0.5 }, students: 3 });
+      const exercise = await exerciseRef(cls);
+      const s1 = (await submit(deps, { userId: student(cls, 0), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() })).submission.id;
+      const s2 = (await submit(deps, { userId: student(cls, 0), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() })).submission.id;
+      await gradeTo(cls, s1, 0.7);
+      await gradeTo(cls, s2, 0.4);
+      await submit(deps, { userId: student(cls, 1), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() });
+      const r = await classResults(db.prisma, exercise);
+      expect(r.rows.map((row) => [row.email, row.attempts, row.bestTestAccuracy, row.latestTestAccuracy, row.passed])).toEqual([
+        [cls.students[0]!.email, 2, 0.7, 0.4, true],
+        [cls.students[1]!.email, 1, null, null, false],
+        [cls.students[2]!.email, 0, null, null, false],
+      ]);
+      expect(r.summary).toMatchObject({ students: 3, withResult: 1, passed: 1 });
+    });
+  });
+});
