@@ -1,7 +1,8 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { TApiError } from '@epoch/contracts';
+import type { TErrorDetail, TUseCaseErrorKind, UseCaseError } from '@epoch/accounts';
 
-export type TErrorDetail = { path: string; message: string };
+export type { TErrorDetail };
 
 /** An error answered in the API's one error format: `{ error: { code, message, details? } }`. */
 export class ApiError extends HttpException {
@@ -21,3 +22,15 @@ export const forbidden = (message = 'you may not do this') => new ApiError(HttpS
 /** Also used for resources that exist but are not the caller's, so ids cannot be probed. */
 export const notFound = (message: string) => new ApiError(HttpStatus.NOT_FOUND, 'not_found', message);
 export const conflict = (code: string, message: string) => new ApiError(HttpStatus.CONFLICT, code, message);
+
+/** The HTTP status of each kind of use-case refusal (the one place that maps them). */
+const USE_CASE_STATUS: Record<TUseCaseErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  locked: HttpStatus.LOCKED,
+};
+
+/** A use case's refusal as the API answers it: its kind's status, its code, message and details. */
+export const fromUseCaseError = (e: UseCaseError): ApiError => new ApiError(USE_CASE_STATUS[e.kind], e.code, e.message, e.details);

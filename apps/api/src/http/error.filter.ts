@@ -2,6 +2,8 @@ import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFil
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { ZApiError } from '@epoch/contracts';
+import { UseCaseError } from '@epoch/accounts';
+import { fromUseCaseError } from './api-error';
 
 const CODES: Record<number, string> = {
   400: 'invalid_request',
@@ -16,7 +18,8 @@ const CODES: Record<number, string> = {
 };
 
 /** Turns any error into the API's one error format; unexpected errors are logged and answered without details. */
-export function errorBody(e: unknown): { status: number; body: unknown; unexpected: boolean } {
+export function errorBody(thrown: unknown): { status: number; body: unknown; unexpected: boolean } {
+  const e = thrown instanceof UseCaseError ? fromUseCaseError(thrown) : thrown;
   if (e instanceof HttpException) {
     const status = e.getStatus();
     const response = e.getResponse();

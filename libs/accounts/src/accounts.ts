@@ -1,0 +1,32 @@
+import { assignInstructor } from './courses/assign-instructor';
+import { courseDetail } from './courses/course-detail';
+import { createCourse } from './courses/create-course';
+import { enrollStudent } from './courses/enroll-student';
+import { listCourses } from './courses/list-courses';
+import type { TDb } from './repositories/db';
+import { createUser } from './users/create-user';
+import { importRoster } from './users/import-roster';
+import { listUsers } from './users/list-users';
+
+const on =
+  <A extends unknown[], R>(db: TDb, useCase: (db: TDb, ...args: A) => R) =>
+  (...args: A): R =>
+    useCase(db, ...args);
+
+/**
+ * Every use case of this library bound to one database client: what the API injects into its controllers, so they
+ * call use cases and never hold the client themselves.
+ */
+export function bindAccounts(db: TDb) {
+  return {
+    listUsers: on(db, listUsers),
+    createUser: on(db, createUser),
+    importRoster: on(db, importRoster),
+    listCourses: on(db, listCourses),
+    courseDetail: on(db, courseDetail),
+    createCourse: on(db, createCourse),
+    assignInstructor: on(db, assignInstructor),
+    enrollStudent: on(db, enrollStudent),
+  };
+}
+export type TAccounts = ReturnType<typeof bindAccounts>;

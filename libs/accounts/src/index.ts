@@ -1,0 +1,26 @@
+// Accounts and courses on the server side: users, rosters, sessions and sign-in, courses and enrollments, the public
+// course content, as plain use cases (one per file) over a database client. Only the repositories touch Prisma.
+export { bindAccounts, type TAccounts } from './accounts';
+export {
+  ConflictError,
+  InvalidError,
+  LockedError,
+  NotFoundError,
+  UnauthenticatedError,
+  UseCaseError,
+  type TErrorDetail,
+  type TUseCaseErrorKind,
+} from './errors';
+export { inTransaction, type TDb } from './repositories/db';
+export { writeAudit, type TAuditEntry } from './repositories/audit.repository';
+
+export { listUsers } from './users/list-users';
+export { createUser } from './users/create-user';
+export { importRoster } from './users/import-roster';
+export { parseRoster, type TRosterIssue, type TRosterRow } from './users/roster';
+
+export { listCourses } from './courses/list-courses';
+export { courseDetail } from './courses/course-detail';
+export { createCourse } from './courses/create-course';
+export { assignInstructor } from './courses/assign-instructor';
+export { enrollStudent } from './courses/enroll-student';
