@@ -1,7 +1,14 @@
+import { changePassword } from './auth/change-password';
+import { currentUser } from './auth/current-user';
+import { resolveSession } from './auth/resolve-session';
+import { signIn } from './auth/sign-in';
+import { signOut } from './auth/sign-out';
+import { signOutEverywhere } from './auth/sign-out-everywhere';
 import { assignInstructor } from './courses/assign-instructor';
 import { courseDetail } from './courses/course-detail';
 import { createCourse } from './courses/create-course';
 import { enrollStudent } from './courses/enroll-student';
+import { joinCourse } from './courses/join-course';
 import { listCourses } from './courses/list-courses';
 import type { TDb } from './repositories/db';
 import { createUser } from './users/create-user';
@@ -27,6 +34,13 @@ export function bindAccounts(db: TDb) {
     createCourse: on(db, createCourse),
     assignInstructor: on(db, assignInstructor),
     enrollStudent: on(db, enrollStudent),
+    joinCourse: on(db, joinCourse),
+    signIn: on(db, signIn),
+    signOut: on(db, signOut),
+    signOutEverywhere: on(db, signOutEverywhere),
+    changePassword: on(db, changePassword),
+    resolveSession: on(db, resolveSession),
+    currentUser: on(db, currentUser),
   };
 }
 export type TAccounts = ReturnType<typeof bindAccounts>;

@@ -24,3 +24,12 @@ export { courseDetail } from './courses/course-detail';
 export { createCourse } from './courses/create-course';
 export { assignInstructor } from './courses/assign-instructor';
 export { enrollStudent } from './courses/enroll-student';
+export { joinCourse } from './courses/join-course';
+
+export { signIn, type TSignInRequestMeta } from './auth/sign-in';
+export { signOut } from './auth/sign-out';
+export { signOutEverywhere } from './auth/sign-out-everywhere';
+export { changePassword } from './auth/change-password';
+export { resolveSession } from './auth/resolve-session';
+export { currentUser } from './auth/current-user';
+export { sessionTokenHash, type TSessionUser, type TSignInPolicy } from './auth/session-user';
