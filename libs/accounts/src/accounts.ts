@@ -4,12 +4,18 @@ import { resolveSession } from './auth/resolve-session';
 import { signIn } from './auth/sign-in';
 import { signOut } from './auth/sign-out';
 import { signOutEverywhere } from './auth/sign-out-everywhere';
+import { courseFigure } from './content/course-figure';
+import { courseOutline } from './content/course-outline';
+import { lessonStep } from './content/lesson-step';
+import { listPublicCourses } from './content/list-public-courses';
+import { requireCourse } from './content/require-course';
 import { assignInstructor } from './courses/assign-instructor';
 import { courseDetail } from './courses/course-detail';
 import { createCourse } from './courses/create-course';
 import { enrollStudent } from './courses/enroll-student';
 import { joinCourse } from './courses/join-course';
 import { listCourses } from './courses/list-courses';
+import { pingDatabase } from './health/ping-database';
 import type { TDb } from './repositories/db';
 import { createUser } from './users/create-user';
 import { importRoster } from './users/import-roster';
@@ -41,6 +47,12 @@ export function bindAccounts(db: TDb) {
     changePassword: on(db, changePassword),
     resolveSession: on(db, resolveSession),
     currentUser: on(db, currentUser),
+    listPublicCourses: on(db, listPublicCourses),
+    courseOutline: on(db, courseOutline),
+    lessonStep: on(db, lessonStep),
+    courseFigure: on(db, courseFigure),
+    requireCourse: on(db, requireCourse),
+    pingDatabase: on(db, pingDatabase),
   };
 }
 export type TAccounts = ReturnType<typeof bindAccounts>;

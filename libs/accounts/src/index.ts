@@ -33,3 +33,11 @@ export { changePassword } from './auth/change-password';
 export { resolveSession } from './auth/resolve-session';
 export { currentUser } from './auth/current-user';
 export { sessionTokenHash, type TSessionUser, type TSignInPolicy } from './auth/session-user';
+
+export { listPublicCourses } from './content/list-public-courses';
+export { courseOutline } from './content/course-outline';
+export { lessonStep } from './content/lesson-step';
+export { courseFigure } from './content/course-figure';
+export { requireCourse } from './content/require-course';
+
+export { pingDatabase } from './health/ping-database';

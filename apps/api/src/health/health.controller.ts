@@ -1,7 +1,7 @@
 import { Controller, Get, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { EpochPrismaClient } from '@epoch/db';
-import { GRADING_QUEUE, PRISMA, REDIS } from '../config';
+import type { TAccounts } from '@epoch/accounts';
+import { ACCOUNTS, GRADING_QUEUE, REDIS } from '../config';
 import { gradingJobCounts, type TGradingQueues } from '@epoch/grading';
 import { ProgressService } from '../submissions/progress.service';
 import { Public } from '../auth/auth-context';
@@ -30,7 +30,7 @@ async function timed(fn: () => Promise<unknown>): Promise<CheckResult> {
 @Controller('api/health')
 export class HealthController {
   constructor(
-    @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
+    @Inject(ACCOUNTS) private readonly accounts: TAccounts,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(GRADING_QUEUE) private readonly queues: TGradingQueues,
     @Inject(ProgressService) private readonly progress: ProgressService,
@@ -41,7 +41,7 @@ export class HealthController {
   @Get()
   async health(): Promise<HealthReport> {
     const [postgres, redis] = await Promise.all([
-      timed(() => withTimeout(this.prisma.$queryRaw`select 1`, 2000)),
+      timed(() => withTimeout(this.accounts.pingDatabase(), 2000)),
       timed(() => withTimeout(this.redis.ping(), 2000)),
     ]);
     const report: HealthReport = { status: postgres.ok && redis.ok ? 'ok' : 'degraded', checks: { postgres, redis } };
@@ -57,7 +57,7 @@ export class HealthController {
   @Get('ready')
   async ready(): Promise<HealthReport & { queue: Record<string, number> | null; workers: number | null; gpuWorkers: number | null; warnings: string[] }> {
     const [postgres, redis] = await Promise.all([
-      timed(() => withTimeout(this.prisma.$queryRaw`select 1`, 2000)),
+      timed(() => withTimeout(this.accounts.pingDatabase(), 2000)),
       timed(() => withTimeout(this.redis.ping(), 2000)),
     ]);
     const queue = redis.ok ? await withTimeout(gradingJobCounts(this.queues, 'waiting', 'active', 'delayed', 'failed'), 2000).catch(() => null) : null;
