@@ -3,8 +3,9 @@ import { APP_GUARD } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { createPrismaClient, type EpochPrismaClient } from '@epoch/db';
+import { bindAccounts } from '@epoch/accounts';
 import { closeGradingQueues, gradingJobCounts, openGradingQueues, type TGradingDeps, type TGradingQueues } from '@epoch/grading';
-import { API_CONFIG, GRADING_DEPS, GRADING_QUEUE, LOGGER, METRICS, PRISMA, REDIS, type TApiConfig } from './config';
+import { ACCOUNTS, API_CONFIG, GRADING_DEPS, GRADING_QUEUE, LOGGER, METRICS, PRISMA, REDIS, type TApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { CoursesController } from './courses/courses.controller';
 import { LessonFiguresController } from './courses/lesson-figures.controller';
@@ -65,6 +66,7 @@ export class AppModule {
         { provide: API_CONFIG, useValue: config },
         { provide: LOGGER, useValue: log },
         { provide: PRISMA, useFactory: () => createPrismaClient(config.DATABASE_URL) },
+        { provide: ACCOUNTS, inject: [PRISMA], useFactory: (prisma: EpochPrismaClient) => bindAccounts(prisma) },
         { provide: REDIS, useFactory: () => quietRedis(config.REDIS_URL) },
         {
           provide: GRADING_QUEUE,

@@ -99,6 +99,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): TApiConfig 
 /** Injection tokens (explicit, so the API does not rely on emitted decorator metadata). */
 export const API_CONFIG = Symbol('API_CONFIG');
 export const PRISMA = Symbol('PRISMA');
+/** The accounts use cases bound to the API's database client (@epoch/accounts' bindAccounts). */
+export const ACCOUNTS = Symbol('ACCOUNTS');
 export const REDIS = Symbol('REDIS');
 export const GRADING_QUEUE = Symbol('GRADING_QUEUE');
 export const LOGGER = Symbol('LOGGER');

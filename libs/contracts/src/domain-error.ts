@@ -1,18 +1,59 @@
 /**
- * What a use case refuses, in words a user can act on, without knowing about HTTP: the API answers each kind with its
- * status code (apps/api/src/http/error.filter.ts), the CLI prints the message. `code` is the API's stable error code.
+ * What a use case refuses, by kind, in words a user can act on, without knowing about HTTP: the API answers each kind
+ * with its status in one place (apps/api/src/http/error.filter.ts), the CLI prints the message. `code` is the
+ * machine-readable reason the API answers with; `details` name each wrong input.
  */
-export type TDomainErrorKind = 'invalid' | 'forbidden' | 'not-found' | 'conflict' | 'too-large' | 'too-many' | 'unavailable';
+export type TDomainErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'locked' | 'too_large' | 'too_many' | 'unavailable';
+
+/** A field (or `line N: column`, `csv`, ...) that is wrong, and why. */
+export interface TErrorDetail {
+  path: string;
+  message: string;
+}
 
 export class DomainError extends Error {
   constructor(
     readonly kind: TDomainErrorKind,
     readonly code: string,
     message: string,
-    /** Which input is wrong and why (e.g. `{ path: 'dailyQuota', message: 'no submissions left' }`). */
-    readonly details?: { path: string; message: string }[],
+    readonly details?: TErrorDetail[],
   ) {
     super(message);
-    this.name = 'DomainError';
+    this.name = new.target.name;
+  }
+}
+
+/** The input is wrong; `details` name each bad field. */
+export class InvalidError extends DomainError {
+  constructor(message: string, details?: TErrorDetail[], code = 'invalid_request') {
+    super('invalid', code, message, details);
+  }
+}
+
+/** The credentials do not identify anyone. */
+export class UnauthenticatedError extends DomainError {
+  constructor(code: string, message: string) {
+    super('unauthenticated', code, message);
+  }
+}
+
+/** No such thing (or none the caller may see). */
+export class NotFoundError extends DomainError {
+  constructor(message: string, code = 'not_found') {
+    super('not_found', code, message);
+  }
+}
+
+/** The change collides with what exists (a taken email, slug or code, a concurrent change). */
+export class ConflictError extends DomainError {
+  constructor(code: string, message: string, details?: TErrorDetail[]) {
+    super('conflict', code, message, details);
+  }
+}
+
+/** The account is locked for now. */
+export class LockedError extends DomainError {
+  constructor(code: string, message: string) {
+    super('locked', code, message);
   }
 }

@@ -1,5 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/client';
+import { Prisma, PrismaClient } from './generated/client';
 import { parseDatabaseUrl } from './connection';
 
 /** The application's database client (Prisma 7, engine-free, on node-postgres through @prisma/adapter-pg). */
@@ -21,3 +21,17 @@ export function createPrismaClient(databaseUrl: string, options: TPrismaClientOp
   const adapter = new PrismaPg({ connectionString: databaseUrl, ...(options.maxConnections ? { max: options.maxConnections } : {}) });
   return new PrismaClient({ adapter, ...(options.logQueries ? { log: ['query' as const] } : {}) });
 }
+
+/** What use cases and repositories run on: the application's client, or the client of a transaction already open. */
+export type TDb = EpochPrismaClient | Prisma.TransactionClient;
+
+/**
+ * Runs `fn` in a transaction: a new one on a client, or the caller's when `db` is already a transaction client (so a
+ * use case can be composed into a larger transaction).
+ */
+export function inTransaction<T>(db: TDb, fn: (tx: Prisma.TransactionClient) => Promise<T>, options?: { timeout?: number }): Promise<T> {
+  return '$transaction' in db ? db.$transaction(fn, options) : fn(db);
+}
+
+/** A unique constraint refused the write (Prisma's P2002). */
+export const isUniqueViolation = (e: unknown): boolean => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';

@@ -58,7 +58,6 @@ export { policyChanges, policyHistory, samePolicy } from './policy/policy-histor
 // Repositories the API's read paths use directly.
 export { attemptEpochs, epochView, latestEpochs, recordEpoch, type TEpochRecord } from './repositories/epochs.repository';
 export { findArtifact, findSubmission, findWithResult, pageOfSubmissions, recentThroughput } from './repositories/submission.repository';
-export { audit, type TAuditEntry } from './repositories/audit.repository';
 
 // Queues, routing, heartbeats, reconciler.
 export {

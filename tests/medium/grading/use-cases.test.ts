@@ -100,7 +100,7 @@ describe('grading use cases against Postgres and Redis', () => {
       const over = submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() });
       await expect(over).rejects.toBeInstanceOf(DomainError);
       await expect(over).rejects.toMatchObject({
-        kind: 'too-many',
+        kind: 'too_many',
         code: 'quota_exhausted',
         details: [{ path: 'dailyQuota', message: 'no submissions left' }],
       });

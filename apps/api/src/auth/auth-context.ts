@@ -1,16 +1,10 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { UserRole } from '@epoch/db';
+import type { TSessionUser } from '@epoch/accounts';
 
-/** Who is calling: set on the request by the AuthGuard from the session cookie. */
-export interface AuthContext {
-  userId: string;
-  email: string;
-  name: string;
-  role: UserRole;
-  sessionId: string;
-  csrfSecret: string;
-}
+/** Who is calling: set on the request by the AuthGuard from the session cookie (the session's user and the session). */
+export type AuthContext = TSessionUser;
 export type AuthedRequest = Request & { auth?: AuthContext; id?: string };
 
 export const PUBLIC_ROUTE = 'epoch:public';

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject, Param, Query, StreamableFile } from '@nestjs/common';
-import type { EpochPrismaClient } from '@epoch/db';
+import type { TAccounts } from '@epoch/accounts';
 import { ZLessonFigureName, ZLessonFigureQuery, type TLessonFigureName, type TLessonFigureQuery, type TLessonFigureView } from '@epoch/contracts';
-import { PRISMA } from '../config';
+import { ACCOUNTS } from '../config';
 import { Public } from '../auth/auth-context';
 import { ApiError, notFound } from '../http/api-error';
 import { ZodPipe } from '../http/zod.pipe';
@@ -13,7 +13,7 @@ import { LessonFiguresService } from './lesson-figures.service';
 @Controller('api/courses/:slug/data-figures')
 export class LessonFiguresController {
   constructor(
-    @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
+    @Inject(ACCOUNTS) private readonly accounts: TAccounts,
     @Inject(LessonFiguresService) private readonly figures: LessonFiguresService,
   ) {}
 
@@ -22,7 +22,7 @@ export class LessonFiguresController {
     if (!figure.success) throw notFound(`no data figure "${name}" (known: ${ZLessonFigureName.options.join(', ')})`);
     const which: TLessonFigureName = figure.data;
     if (which === 'training-grid' && q.model) throw notFound('the training grid shows the dataset, not a reference run: leave out ?model');
-    if (!(await this.prisma.course.count({ where: { slug } }))) throw notFound(`no course "${slug}"`);
+    await this.accounts.requireCourse(slug);
     try {
       return await this.figures.figure(slug, which, q.model);
     } catch (e) {

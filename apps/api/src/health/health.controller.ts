@@ -1,7 +1,7 @@
 import { Controller, Get, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { EpochPrismaClient } from '@epoch/db';
-import { API_CONFIG, GRADING_QUEUE, PRISMA, REDIS, type TApiConfig } from '../config';
+import type { TAccounts } from '@epoch/accounts';
+import { ACCOUNTS, API_CONFIG, GRADING_QUEUE, REDIS, type TApiConfig } from '../config';
 import { gradingJobCounts, liveWorkers, type TGradingQueues } from '@epoch/grading';
 import { Public } from '../auth/auth-context';
 import { withTimeout } from '../http/with-timeout';
@@ -29,7 +29,7 @@ async function timed(fn: () => Promise<unknown>): Promise<CheckResult> {
 @Controller('api/health')
 export class HealthController {
   constructor(
-    @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
+    @Inject(ACCOUNTS) private readonly accounts: TAccounts,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(GRADING_QUEUE) private readonly queues: TGradingQueues,
     @Inject(API_CONFIG) private readonly config: TApiConfig,
@@ -40,7 +40,7 @@ export class HealthController {
   @Get()
   async health(): Promise<HealthReport> {
     const [postgres, redis] = await Promise.all([
-      timed(() => withTimeout(this.prisma.$queryRaw`select 1`, 2000)),
+      timed(() => withTimeout(this.accounts.pingDatabase(), 2000)),
       timed(() => withTimeout(this.redis.ping(), 2000)),
     ]);
     const report: HealthReport = { status: postgres.ok && redis.ok ? 'ok' : 'degraded', checks: { postgres, redis } };
@@ -56,7 +56,7 @@ export class HealthController {
   @Get('ready')
   async ready(): Promise<HealthReport & { queue: Record<string, number> | null; workers: number | null; gpuWorkers: number | null; warnings: string[] }> {
     const [postgres, redis] = await Promise.all([
-      timed(() => withTimeout(this.prisma.$queryRaw`select 1`, 2000)),
+      timed(() => withTimeout(this.accounts.pingDatabase(), 2000)),
       timed(() => withTimeout(this.redis.ping(), 2000)),
     ]);
     const queue = redis.ok ? await withTimeout(gradingJobCounts(this.queues, 'waiting', 'active', 'delayed', 'failed'), 2000).catch(() => null) : null;

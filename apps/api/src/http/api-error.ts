@@ -1,7 +1,8 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import type { TApiError } from '@epoch/contracts';
+import type { TErrorDetail } from '@epoch/contracts';
 
-export type TErrorDetail = { path: string; message: string };
+export type { TErrorDetail };
 
 /** An error answered in the API's one error format: `{ error: { code, message, details? } }`. */
 export class ApiError extends HttpException {

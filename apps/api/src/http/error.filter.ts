@@ -18,11 +18,13 @@ const CODES: Record<number, string> = {
 /** The HTTP status of each kind of refusal a use case can answer with. */
 const DOMAIN_STATUS: Record<TDomainErrorKind, number> = {
   invalid: 400,
+  unauthenticated: 401,
   forbidden: 403,
-  'not-found': 404,
+  not_found: 404,
   conflict: 409,
-  'too-large': 413,
-  'too-many': 429,
+  too_large: 413,
+  locked: 423,
+  too_many: 429,
   unavailable: 503,
 };
 

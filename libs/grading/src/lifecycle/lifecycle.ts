@@ -1,4 +1,4 @@
-import type { EpochPrismaClient, EpochTransactionClient, Prisma } from '@epoch/db';
+import type { EpochPrismaClient, Prisma, TDb } from '@epoch/db';
 import { RETRAINABLE_STATES, type TGradingPolicy, type TSubmissionState } from '@epoch/contracts';
 import { notYourFault } from '../not-your-fault';
 import { decide, type TDecision } from './decide';
@@ -11,7 +11,7 @@ import { assertTransitions } from './transitions';
  * and, for a grader's attempt, still belongs to that attempt), checked against the lifecycle table before it runs, so a
  * race (a cancellation, another grader, a reconciler) makes it a no-op instead of a wrong status.
  */
-export type TDb = EpochPrismaClient | EpochTransactionClient;
+export type { TDb };
 
 /** A grader's run of a submission: the attempt it claimed. Only that attempt may end it. */
 export interface TRun {

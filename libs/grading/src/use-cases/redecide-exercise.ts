@@ -1,7 +1,7 @@
 import { policyFromRow, type EpochPrismaClient } from '@epoch/db';
 import { redecide } from '../lifecycle/lifecycle';
 import { scheduleOf } from '../lifecycle/schedule';
-import { audit } from '../repositories/audit.repository';
+import { writeAudit } from '@epoch/db';
 
 export interface TRedecideReport {
   exerciseId: string;
@@ -23,7 +23,7 @@ export async function redecideExercise(prisma: EpochPrismaClient, exerciseId: st
     if (!row) throw new Error(`exercise ${exerciseId} has no grading policy to re-decide against`);
     const policy = policyFromRow(row);
     const { toFailed, toPassed } = await redecide(tx, exerciseId, policy, scheduleOf(policy));
-    await audit(tx, {
+    await writeAudit(tx, {
       actorId,
       action: 'submission.redecide',
       entityType: 'Exercise',

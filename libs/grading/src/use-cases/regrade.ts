@@ -3,7 +3,7 @@ import { policyFromRow } from '@epoch/db';
 import type { TGradingDeps } from '../deps';
 import { redecide, retrain } from '../lifecycle/lifecycle';
 import { scheduleOf } from '../lifecycle/schedule';
-import { audit } from '../repositories/audit.repository';
+import { writeAudit } from '@epoch/db';
 import { requeueSubmission } from './enqueue';
 import { policyRowOf, type TExerciseRef } from './submit';
 
@@ -29,7 +29,7 @@ export async function regrade(deps: TGradingDeps, exercise: TExerciseRef, actorI
       changed = r.queued;
       skipped = r.skipped;
     }
-    await audit(tx, {
+    await writeAudit(tx, {
       actorId,
       action: `submission.regrade.${request.mode}`,
       entityType: 'Exercise',

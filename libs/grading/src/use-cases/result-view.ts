@@ -17,7 +17,7 @@ type TSubmissionWithResult = Submission & {
  */
 export async function resultView(db: TDb, submission: TSubmissionWithResult, hidden: boolean): Promise<TResultView> {
   const r = submission.result;
-  if (!r) throw new DomainError('not-found', 'no_result', `submission ${submission.id} has no result (status ${submission.status})`);
+  if (!r) throw new DomainError('not_found', 'no_result', `submission ${submission.id} has no result (status ${submission.status})`);
   const passed = submission.status === 'PASSED' ? true : submission.status === 'FAILED' ? false : null;
   const id = submission.id;
   return {

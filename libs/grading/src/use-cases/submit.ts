@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Prisma, policyFromRow, type GradingPolicy, type Submission } from '@epoch/db';
+import { isUniqueViolation, policyFromRow, type GradingPolicy, type Submission } from '@epoch/db';
 import { DEFAULT_MODEL_LIMITS, DomainError, gradingWork, modelRulesFromPolicy, type TCheckResult } from '@epoch/contracts';
 import { checkSource, forwardMacs, type TCheckReport } from '@epoch/model-spec';
 import type { TGradingDeps } from '../deps';
@@ -27,7 +27,7 @@ export function assertSourceSize(source: string): void {
   const limit = DEFAULT_MODEL_LIMITS.maxSourceBytes;
   const bytes = Buffer.byteLength(source, 'utf8');
   if (bytes > limit) {
-    throw new DomainError('too-large', 'source_too_large', `the source is ${bytes} bytes; the limit is ${limit} bytes (64 KiB)`, [
+    throw new DomainError('too_large', 'source_too_large', `the source is ${bytes} bytes; the limit is ${limit} bytes (64 KiB)`, [
       { path: 'source', message: `at most ${limit} bytes` },
     ]);
   }
@@ -96,8 +96,6 @@ export interface TSubmitted {
   replayed: boolean;
 }
 
-const isUniqueViolation = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
-
 /**
  * Takes a submission: refused when the schedule refuses late work; checked at once, a rejected one is stored with its
  * diagnostics (free, final); a valid one is counted against the quota (students), stored QUEUED with its ModelSpec
@@ -145,7 +143,7 @@ export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<T
           const q = await quotaUsage(tx, userId, exercise.id, policy, now);
           if (q.dailyLeft === 0 || q.totalLeft === 0) {
             const which = q.totalLeft === 0 ? `the total quota of ${policy.totalQuota}` : `today's quota of ${policy.dailyQuota}`;
-            throw new DomainError('too-many', 'quota_exhausted', `you have used ${which} submissions for this exercise`, [
+            throw new DomainError('too_many', 'quota_exhausted', `you have used ${which} submissions for this exercise`, [
               { path: q.totalLeft === 0 ? 'totalQuota' : 'dailyQuota', message: 'no submissions left' },
             ]);
           }

@@ -3,7 +3,7 @@ import { policyColumns, policyFromRow, type EpochPrismaClient } from '@epoch/db'
 import { redecide } from '../lifecycle/lifecycle';
 import { scheduleOf } from '../lifecycle/schedule';
 import { samePolicy } from '../policy/policy-history';
-import { audit } from '../repositories/audit.repository';
+import { writeAudit } from '@epoch/db';
 import { policyRowOf, type TExerciseRef } from './submit';
 
 /**
@@ -33,7 +33,7 @@ export async function updatePolicy(prisma: EpochPrismaClient, exercise: TExercis
       const { toFailed, toPassed } = await redecide(tx, exercise.id, next, scheduleOf(next));
       redecided = { passedToFailed: toFailed.length, failedToPassed: toPassed.length };
       if (toFailed.length + toPassed.length > 0) {
-        await audit(tx, {
+        await writeAudit(tx, {
           actorId,
           action: 'submission.redecide',
           entityType: 'Exercise',
@@ -42,7 +42,7 @@ export async function updatePolicy(prisma: EpochPrismaClient, exercise: TExercis
         });
       }
     }
-    await audit(tx, {
+    await writeAudit(tx, {
       actorId,
       action: 'policy.update',
       entityType: 'Exercise',

@@ -1,0 +1,31 @@
+// Accounts and courses on the server side: users, rosters, sessions and sign-in, courses and enrollments, the public
+// course content, as plain use cases (one per file) over a database client. Only the repositories touch Prisma.
+export { bindAccounts, type TAccounts } from './accounts';
+
+export { listUsers } from './users/list-users';
+export { createUser } from './users/create-user';
+export { importRoster } from './users/import-roster';
+export { parseRoster, type TRosterIssue, type TRosterRow } from './users/roster';
+
+export { listCourses } from './courses/list-courses';
+export { courseDetail } from './courses/course-detail';
+export { createCourse } from './courses/create-course';
+export { assignInstructor } from './courses/assign-instructor';
+export { enrollStudent } from './courses/enroll-student';
+export { joinCourse } from './courses/join-course';
+
+export { signIn, type TSignInRequestMeta } from './auth/sign-in';
+export { signOut } from './auth/sign-out';
+export { signOutEverywhere } from './auth/sign-out-everywhere';
+export { changePassword } from './auth/change-password';
+export { resolveSession } from './auth/resolve-session';
+export { currentUser } from './auth/current-user';
+export { sessionTokenHash, type TSessionUser, type TSignInPolicy } from './auth/session-user';
+
+export { listPublicCourses } from './content/list-public-courses';
+export { courseOutline } from './content/course-outline';
+export { lessonStep } from './content/lesson-step';
+export { courseFigure } from './content/course-figure';
+export { requireCourse } from './content/require-course';
+
+export { pingDatabase } from './health/ping-database';

@@ -1,0 +1,56 @@
+import type { User, UserRole } from '@epoch/db';
+import type { TDb } from '@epoch/db';
+
+/** Users: the only module that reads or writes the `users` table. */
+
+export interface TNewUser {
+  email: string;
+  name: string;
+  role: UserRole;
+  passwordHash: string;
+}
+
+export function findUserByEmail(db: TDb, email: string): Promise<User | null> {
+  return db.user.findUnique({ where: { email } });
+}
+
+export function findUserById(db: TDb, id: string): Promise<User | null> {
+  return db.user.findUnique({ where: { id } });
+}
+
+/** A page of users (oldest first), optionally of one role, and how many there are in all. */
+export async function pageOfUsers(db: TDb, q: { role?: UserRole; skip: number; take: number }): Promise<{ rows: User[]; total: number }> {
+  const where = q.role ? { role: q.role } : {};
+  const [rows, total] = await Promise.all([
+    db.user.findMany({ where, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], skip: q.skip, take: q.take }),
+    db.user.count({ where }),
+  ]);
+  return { rows, total };
+}
+
+/** Which of these emails already belong to a user. */
+export async function takenEmails(db: TDb, emails: string[]): Promise<Set<string>> {
+  const rows = await db.user.findMany({ where: { email: { in: emails } }, select: { email: true } });
+  return new Set(rows.map((u) => u.email));
+}
+
+/** Creates a user; a taken email throws Prisma's unique violation (see isUniqueViolation). */
+export function insertUser(db: TDb, user: TNewUser): Promise<User> {
+  return db.user.create({ data: user });
+}
+
+/** Counts a failed sign-in, or (`lockUntil`) locks the account and starts counting again. */
+export async function recordFailedSignIn(db: TDb, userId: string, update: { failedLogins: number } | { lockUntil: Date }): Promise<void> {
+  await db.user.update({
+    where: { id: userId },
+    data: 'lockUntil' in update ? { failedLogins: 0, lockedUntil: update.lockUntil } : { failedLogins: update.failedLogins },
+  });
+}
+
+export async function clearFailedSignIns(db: TDb, userId: string): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { failedLogins: 0, lockedUntil: null } });
+}
+
+export async function setPasswordHash(db: TDb, userId: string, passwordHash: string): Promise<void> {
+  await db.user.update({ where: { id: userId }, data: { passwordHash } });
+}
