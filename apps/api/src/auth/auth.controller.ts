@@ -74,8 +74,12 @@ export class AuthController {
   /** Changes the caller's password; every other session is revoked (this one stays signed in). */
   @Post('auth/password')
   @HttpCode(204)
-  async changePassword(@Caller() caller: AuthContext, @Body(new ZodPipe(ZChangePasswordRequest)) body: TChangePasswordRequest): Promise<void> {
-    await this.accounts.changePassword(caller, body);
+  async changePassword(
+    @Caller() caller: AuthContext,
+    @Body(new ZodPipe(ZChangePasswordRequest)) body: TChangePasswordRequest,
+    @Req() req: AuthedRequest,
+  ): Promise<void> {
+    await this.accounts.changePassword(caller, body, this.policy, { ip: req.ip });
     this.sessions.forget({ userId: caller.userId, keepSessionId: caller.sessionId });
   }
 

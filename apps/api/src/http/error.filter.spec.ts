@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, InvalidError, LockedError, NotFoundError, UnauthenticatedError } from '@epoch/contracts';
+import { ConflictError, DomainError, InvalidError, NotFoundError, UnauthenticatedError } from '@epoch/contracts';
 import { errorBody } from './error.filter';
 
 describe('errorBody: the refusals of use cases as HTTP answers', () => {
@@ -21,7 +21,10 @@ describe('errorBody: the refusals of use cases as HTTP answers', () => {
       unexpected: false,
     });
     expect(errorBody(new ConflictError('email_taken', 'taken'))).toMatchObject({ status: 409, body: { error: { code: 'email_taken' } } });
-    expect(errorBody(new LockedError('account_locked', 'locked'))).toMatchObject({ status: 423, body: { error: { code: 'account_locked' } } });
+    expect(errorBody(new DomainError('too_many', 'password_checks_locked', 'later'))).toMatchObject({
+      status: 429,
+      body: { error: { code: 'password_checks_locked' } },
+    });
   });
 
   it('keeps other errors internal', () => {

@@ -23,7 +23,6 @@ const DOMAIN_STATUS: Record<TDomainErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
-  locked: 423,
   too_many: 429,
   unavailable: 503,
 };

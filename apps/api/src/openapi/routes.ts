@@ -92,7 +92,8 @@ export const ROUTES: TRouteDoc[] = [
     method: 'post',
     path: '/api/auth/sign-in',
     tag: 'accounts',
-    summary: 'Sign in; sets the httpOnly session cookie. Rate-limited per address; accounts lock after repeated failures (423)',
+    summary:
+      'Sign in; sets the httpOnly session cookie. Rate-limited per address (429); accounts lock after repeated failures, answered like a wrong password (401)',
     access: 'public',
     body: ZSignInRequest,
     response: ZMe,
