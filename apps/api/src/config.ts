@@ -1,9 +1,9 @@
-import { isIP } from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_GPU_MIN_WORK_MACS } from '@epoch/grading';
+import { ZTrustProxy } from '@epoch/contracts';
 
 /**
  * The repository's `exercises/` folder, found upwards from this file (works from src/ and from dist/). The root is
@@ -61,21 +61,7 @@ export const ZApiConfig = z.object({
    * a hop count, or comma-separated addresses/subnets/`linklocal`/`uniquelocal` (e.g. the web pods' network).
    * The client address it yields keys the sign-in rate limit; `false` ignores the header.
    */
-  EPOCH_TRUST_PROXY: z
-    .string()
-    .min(1)
-    .default('loopback')
-    .transform((v, ctx) => {
-      if (v === 'false') return false;
-      if (/^\d{1,2}$/.test(v)) return Number(v);
-      const parts = v.split(',').map((p) => p.trim());
-      const bad = parts.find((p) => !['loopback', 'linklocal', 'uniquelocal'].includes(p) && isIP(p.split('/')[0] ?? '') === 0);
-      if (bad !== undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${bad}" is not loopback, linklocal, uniquelocal, an IP address or a subnet` });
-        return z.NEVER;
-      }
-      return parts;
-    }),
+  EPOCH_TRUST_PROXY: ZTrustProxy.prefault('loopback'),
   /** Jobs at least this heavy (estimated multiply-accumulates) go to the GPU queue while a grader serves it; 0: every job. */
   EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(DEFAULT_GPU_MIN_WORK_MACS),
   /** Largest accepted request body (JSON), in bytes. */

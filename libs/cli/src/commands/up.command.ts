@@ -70,6 +70,7 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
       REDIS_URL: services.redisUrl,
       EPOCH_API_PORT: String(env.EPOCH_API_PORT),
       EPOCH_API_URL: `http://127.0.0.1:${env.EPOCH_API_PORT}`,
+      EPOCH_WEB_PORT: String(env.EPOCH_WEB_PORT),
       EPOCH_CONTENT_DIR: join(root, 'exercises'),
       EPOCH_DATA_DIR: data,
       NODE_ENV: 'production',
@@ -81,13 +82,7 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
     await waitForHttp(`http://127.0.0.1:${env.EPOCH_API_PORT}/api/health`, api, 60_000);
     const grader = startChild('grader', process.execPath, ['--enable-source-maps', 'apps/grader/dist/main.js'], { cwd: root, env: appEnv }, write);
     children.set('grader', grader);
-    const web = startChild(
-      'web',
-      process.execPath,
-      [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(env.EPOCH_WEB_PORT)],
-      { cwd: join(root, 'apps/web'), env: appEnv },
-      write,
-    );
+    const web = startChild('web', process.execPath, ['--enable-source-maps', 'dist/server.js'], { cwd: join(root, 'apps/web'), env: appEnv }, write);
     children.set('web', web);
     await waitForHttp(`http://127.0.0.1:${env.EPOCH_WEB_PORT}/`, web, 60_000);
     writeUpState(data, { pid: process.pid, startedAt: new Date().toISOString(), children: Object.fromEntries([...children].map(([k, c]) => [k, c.pid ?? 0])) });
