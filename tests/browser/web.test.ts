@@ -120,7 +120,8 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await ctx.newPage();
     problems = watchProblems(page);
-  });
+    // `next build` alone takes minutes on a busy 2-core machine.
+  }, 600_000);
   afterAll(async () => {
     await browser?.close();
     await grader?.stop();
@@ -706,7 +707,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
           body: JSON.stringify(body),
         });
       // The session records the address the API saw: the browser's socket, not the forged header.
-      expect((await signInVia('203.0.113.77', student)).status).toBe(200);
+      expect((await signInVia('203.0.113.77', { email: student.email, password: student.password })).status).toBe(200);
       const session = await api.prisma.session.findFirstOrThrow({ where: { user: { email: student.email } }, orderBy: { createdAt: 'desc' } });
       expect(session.ip).toBe('127.0.0.1');
       let limited = 0;

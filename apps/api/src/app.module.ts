@@ -22,6 +22,7 @@ import { ResultsController } from './submissions/results.controller';
 import { ClassResultsController } from './class-results/class-results.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { ReconcilerService } from './submissions/reconciler.service';
+import { LiveStreams } from './submissions/live-streams';
 import { MetricsController } from './http/metrics.controller';
 import { ApiMetrics } from './http/metrics';
 import { withTimeout } from './http/with-timeout';
@@ -86,6 +87,7 @@ export class AppModule {
             queuePrefix: config.EPOCH_QUEUE_PREFIX,
             gpuMinWorkMacs: config.EPOCH_GPU_MIN_WORK_MACS,
             log,
+            rejectedLimit: { max: config.EPOCH_REJECTED_LIMIT, windowSeconds: config.EPOCH_REJECTED_WINDOW_SECONDS },
           }),
         },
         {
@@ -100,6 +102,7 @@ export class AppModule {
         LoginLimiter,
         AccessService,
         ReconcilerService,
+        LiveStreams,
         LessonFiguresService,
         Shutdown,
       ],

@@ -54,6 +54,11 @@ export const ZApiConfig = z.object({
   EPOCH_LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** How often an SSE stream looks for new status and epochs, in milliseconds. */
   EPOCH_SSE_POLL_MS: z.coerce.number().int().min(50).max(10_000).default(500),
+  /** Live-progress streams (SSE) one user may hold open at once in one API process; more are refused (429). */
+  EPOCH_SSE_MAX_PER_USER: z.coerce.number().int().min(1).max(1000).default(6),
+  /** Rejected submissions one user may make per window (rejected ones use no quota); more are refused (429). */
+  EPOCH_REJECTED_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+  EPOCH_REJECTED_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** How often QUEUED submissions without a queue job are re-enqueued, in seconds (0: never). */
   EPOCH_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /**

@@ -39,12 +39,15 @@ export function ExerciseEditor({
   rules,
   csrfToken,
   canSubmit,
+  nonce,
 }: {
   exercise: string;
   starterCode: string;
   rules: TModelRulesInput;
   csrfToken: string;
   canSubmit: boolean;
+  /** This page's CSP nonce: the editor's own style elements carry it (the policy refuses inline styles without). */
+  nonce: string | null;
 }) {
   const router = useRouter();
   const host = useRef<HTMLDivElement>(null);
@@ -98,6 +101,7 @@ export function ExerciseEditor({
           lintGutter(),
           keymap.of([...defaultKeymap, ...historyKeymap]),
           EditorView.contentAttributes.of({ 'aria-label': 'Model code (Python)' }),
+          ...(nonce ? [EditorView.cspNonce.of(nonce)] : []),
           EditorView.updateListener.of((u) => {
             if (!u.docChanged) return;
             source.current = u.state.doc.toString();
@@ -123,7 +127,7 @@ export function ExerciseEditor({
       v.destroy();
       view.current = null;
     };
-  }, [draftKey, starterCode, runCheck]);
+  }, [draftKey, starterCode, runCheck, nonce]);
 
   const resetToStarter = () => {
     const v = view.current;

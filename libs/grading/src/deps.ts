@@ -12,4 +12,6 @@ export interface TGradingDeps {
   /** Jobs at least this heavy (estimated multiply-accumulates) go to the GPU queue while a grader serves it. */
   gpuMinWorkMacs: number;
   log: { warn: (obj: object, msg?: string) => void; info: (obj: object, msg?: string) => void };
+  /** Rejected submissions one user may make per window (they are free of quota, not of the API's time). */
+  rejectedLimit: { max: number; windowSeconds: number };
 }

@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GRADING_QUEUES } from '@epoch/contracts';
 import type { EpochPrismaClient } from '@epoch/db';
+import { waitFor } from '../helpers';
 import { Client, createCourse, createUsers, enroll, signedIn, startApi, tag, type ApiUnderTest, type TestUser } from './api-harness';
 
 interface SseEvent {
@@ -79,13 +80,15 @@ describe('API live progress and results', () => {
   let teacher: Client;
 
   beforeAll(async () => {
-    api = await startApi({ EPOCH_SSE_POLL_MS: '100' });
+    api = await startApi({ EPOCH_SSE_POLL_MS: '100', EPOCH_SSE_MAX_PER_USER: '3' });
     users = await createUsers(api.prisma, [
       { key: 'student', role: 'STUDENT' },
       { key: 'other', role: 'STUDENT' },
       { key: 'teacher', role: 'INSTRUCTOR' },
+      { key: 'watcher', role: 'STUDENT' },
     ]);
     course = await createCourse(api.prisma);
+    await enroll(api.prisma, users['watcher']!.id, course.courseId);
     await enroll(api.prisma, users['student']!.id, course.courseId);
     await enroll(api.prisma, users['other']!.id, course.courseId);
     await enroll(api.prisma, users['teacher']!.id, course.courseId, 'INSTRUCTOR');
@@ -100,6 +103,73 @@ describe('API live progress and results', () => {
     expect(r.status).toBe(201);
     return r.body.id as string;
   };
+
+  /** Opens a live stream and keeps it open (nothing read); `close` aborts it. */
+  const openStream = async (client: Client, id: string) => {
+    const ac = new AbortController();
+    const res = await fetch(`${client.base}/api/submissions/${id}/events`, { headers: { cookie: client.cookie! }, signal: ac.signal });
+    return { res, close: () => ac.abort() };
+  };
+
+  it('caps live streams per user: one more is refused (429), other users are not affected, a closed one frees its place', async () => {
+    const watcher = await signedIn(api.base, users['watcher']!);
+    const id = await submit(watcher);
+    const open = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await openStream(watcher, id);
+      expect(s.res.status).toBe(200);
+      open.push(s);
+    }
+    const refused = await fetch(`${api.base}/api/submissions/${id}/events`, { headers: { cookie: watcher.cookie! } });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'too_many_streams',
+      message: expect.stringMatching(/you already follow 3 submissions live/),
+    });
+    // The course's teacher watching the same submission is another user.
+    const teachers = await openStream(teacher, id);
+    expect(teachers.res.status).toBe(200);
+    teachers.close();
+    open.pop()!.close();
+    await waitFor(
+      async () => {
+        const again = await openStream(watcher, id);
+        if (again.res.status === 200) return again;
+        await again.res.body?.cancel();
+        return undefined;
+      },
+      10_000,
+      'a place for a new stream',
+    ).then((s) => open.push(s));
+    for (const s of open) s.close();
+    await api.prisma.submission.update({ where: { id }, data: { status: 'CANCELLED' } });
+  });
+
+  it('ends a stream when its session signs out, here or in another API process (revoked), with a last `end` event', async () => {
+    const watcher = await signedIn(api.base, users['watcher']!);
+    const id = await submit(watcher);
+    const copy = new Client(api.base);
+    copy.cookie = watcher.cookie;
+    const t0 = Date.now();
+    const reading = readEvents(copy, `/api/submissions/${id}/events`, (ev) => ev.some((e) => e.event === 'end'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await watcher.post('/api/auth/sign-out')).status).toBe(204);
+    const events = await reading;
+    expect(events.at(-1)).toEqual({ id: undefined, event: 'end', data: { reason: 'signed out' } });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+
+    // Revoked behind this process's back (another API process signed it out), or expired: the stream notices by itself.
+    const again = await signedIn(api.base, users['watcher']!);
+    const elsewhere = new Client(api.base);
+    elsewhere.cookie = again.cookie;
+    const reading2 = readEvents(elsewhere, `/api/submissions/${id}/events`, (ev) => ev.some((e) => e.event === 'end'));
+    await new Promise((r) => setTimeout(r, 300));
+    await api.prisma.session.updateMany({ where: { userId: users['watcher']!.id, revokedAt: null }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const t1 = Date.now();
+    expect((await reading2).at(-1)).toEqual({ id: undefined, event: 'end', data: { reason: 'the session ended (signed out or expired)' } });
+    expect(Date.now() - t1).toBeLessThan(8_000);
+    await api.prisma.submission.update({ where: { id }, data: { status: 'CANCELLED' } });
+  });
 
   it('polls status, queue position and epochs', async () => {
     const a = await submit(student);

@@ -31,6 +31,7 @@ import {
   ZSubmissionListQuery,
   ZSubmissionRequest,
   ZSubmissionView,
+  ZSubmissionSummary,
   ZUserView,
   ZCourseAdminDetail,
   ZCourseAdminList,
@@ -320,7 +321,7 @@ export const ROUTES: TRouteDoc[] = [
     summary: "The caller's own submissions, newest first",
     access: 'session',
     query: ZSubmissionListQuery,
-    response: ZPage(ZSubmissionView),
+    response: ZPage(ZSubmissionSummary),
   },
   {
     method: 'get',

@@ -1,11 +1,16 @@
 import { Controller, Get, Inject, Param, Req, Res, StreamableFile } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { SessionService } from '../auth/session.service';
+import { LiveStreams } from './live-streams';
 import { isFinalStatus, type TProgressView, type TResultView } from '@epoch/contracts';
 import { findArtifact, findSubmission, findWithResult, latestEpochs, resultHidden, resultView, submissionProgress, type TGradingDeps } from '@epoch/grading';
 import { API_CONFIG, GRADING_DEPS, type TApiConfig } from '../config';
 import { AccessService } from '../access/access.service';
-import { Caller, type AuthContext } from '../auth/auth-context';
+import { Caller, type AuthContext, type AuthedRequest } from '../auth/auth-context';
 import { ApiError, notFound } from '../http/api-error';
+
+/** How often a live stream asks whether its session still lives (sign-out elsewhere, expiry). */
+const SESSION_RECHECK_MS = 2000;
 
 /** Parses an SSE `Last-Event-ID` (`attempt.epoch`); anything else starts from the beginning. */
 export function parseEventId(id: string | undefined): { attempt: number; epoch: number } | undefined {
@@ -19,6 +24,8 @@ export class ResultsController {
     @Inject(GRADING_DEPS) private readonly grading: TGradingDeps,
     @Inject(API_CONFIG) private readonly config: TApiConfig,
     @Inject(AccessService) private readonly access: AccessService,
+    @Inject(LiveStreams) private readonly streams: LiveStreams,
+    @Inject(SessionService) private readonly sessions: SessionService,
   ) {}
 
   private async visible(caller: AuthContext, id: string) {
@@ -35,11 +42,23 @@ export class ResultsController {
 
   /**
    * Server-sent events: `status` (status, queue position, ETA) whenever it changes, `epoch` for every trained epoch
-   * (id `attempt.epoch`, so a reconnect with Last-Event-ID resumes after the last one received), `end` when final.
+   * (id `attempt.epoch`, so a reconnect with Last-Event-ID resumes after the last one received), `end` when final, or
+   * when the session ends (signed out, here or elsewhere, or expired: `{ reason }`). At most EPOCH_SSE_MAX_PER_USER
+   * streams per user (LiveStreams).
    */
   @Get(':id/events')
-  async events(@Caller() caller: AuthContext, @Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async events(@Caller() caller: AuthContext, @Param('id') id: string, @Req() req: AuthedRequest, @Res() res: Response): Promise<void> {
     const { submission, hidden } = await this.visible(caller, id);
+    let closed = false;
+    const send = (event: string, data: unknown, eventId?: string) => {
+      if (!closed) res.write(`${eventId ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    const end = (reason?: string) => {
+      if (reason) send('end', { reason });
+      closed = true;
+      res.end();
+    };
+    const stream = this.streams.open(caller, end);
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -47,7 +66,6 @@ export class ResultsController {
       'X-Accel-Buffering': 'no',
     });
     res.flushHeaders();
-    let closed = false;
     // The response's close (not the request's, which ends once its empty body is read) means the client went away.
     res.on('close', () => {
       closed = true;
@@ -55,9 +73,7 @@ export class ResultsController {
     let last = parseEventId(req.header('last-event-id') ?? (typeof req.query['lastEventId'] === 'string' ? req.query['lastEventId'] : undefined));
     let lastStatus = '';
     let lastBeat = Date.now();
-    const send = (event: string, data: unknown, eventId?: string) => {
-      res.write(`${eventId ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
+    let lastSessionCheck = Date.now();
     res.write('retry: 2000\n\n');
     try {
       for (let s = submission; !closed;) {
@@ -79,16 +95,26 @@ export class ResultsController {
           break;
         }
         if (Date.now() - lastBeat > 15_000) {
-          res.write(': keep-alive\n\n');
+          if (!closed) res.write(': keep-alive\n\n');
           lastBeat = Date.now();
         }
         await new Promise((r) => setTimeout(r, this.config.EPOCH_SSE_POLL_MS));
+        // A sign-out in another API process, or the session's expiry, ends the stream too (the session cache keeps
+        // this to one database query per SESSION_RECHECK_MS at most).
+        if (Date.now() - lastSessionCheck >= SESSION_RECHECK_MS) {
+          lastSessionCheck = Date.now();
+          if (!req.sessionToken || !(await this.sessions.resolve(req.sessionToken))) {
+            end('the session ended (signed out or expired)');
+            break;
+          }
+        }
         const next = await findSubmission(this.grading.prisma, id);
         if (!next) break;
         s = { ...submission, ...next };
       }
     } finally {
-      res.end();
+      stream.release();
+      if (!closed) end();
     }
   }
 

@@ -287,8 +287,8 @@ export async function retrain(
       skipped.push({ id, reason: `cannot retrain a ${s.status} submission` });
       continue;
     }
-    await tx.result.deleteMany({ where: { submissionId: id } });
-    await tx.artifact.deleteMany({ where: { submissionId: id } });
+    // The guarded move first: a concurrent retrain (or anything else) that moved it already makes this one a no-op,
+    // and only the request that moved it drops the result.
     const moved = await move(tx, { id }, [s.status], 'QUEUED', {
       queuedAt: new Date(),
       startedAt: null,
@@ -298,7 +298,13 @@ export async function retrain(
       policyVersion,
       reusedFromId: null,
     });
-    if (moved === 1) queued.push(id);
+    if (moved !== 1) {
+      skipped.push({ id, reason: 'it changed status meanwhile (another request is retraining it)' });
+      continue;
+    }
+    await tx.result.deleteMany({ where: { submissionId: id } });
+    await tx.artifact.deleteMany({ where: { submissionId: id } });
+    queued.push(id);
   }
   return { queued, skipped };
 }

@@ -49,12 +49,16 @@ export async function findSubmission(db: TDb, id: string): Promise<Submission | 
   return db.submission.findUnique({ where: { id } });
 }
 
-/** A user's submissions, newest first, one page (optionally for one exercise), with the exercise's visibility settings. */
+/**
+ * A user's submissions, newest first, one page (optionally for one exercise), with the exercise's visibility settings;
+ * without their source, diagnostics and model (a history line needs none of them, and they can be large).
+ */
 export async function pageOfSubmissions(db: TDb, userId: string, opts: { exerciseSlug?: string; page: number; pageSize: number }) {
   const where: Prisma.SubmissionWhereInput = { userId, ...(opts.exerciseSlug ? { exercise: { slug: opts.exerciseSlug } } : {}) };
   const [rows, total] = await Promise.all([
     db.submission.findMany({
       where,
+      omit: { source: true, diagnostics: true, modelSpec: true },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       skip: (opts.page - 1) * opts.pageSize,
       take: opts.pageSize,

@@ -1,3 +1,4 @@
+import { headers } from 'next/headers';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import Markdown from 'react-markdown';
@@ -56,6 +57,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
         rules={modelRulesFromPolicy(exercise.policy)}
         csrfToken={me?.csrfToken ?? ''}
         canSubmit={allowed}
+        nonce={(await headers()).get('x-nonce')}
       />
       <SubmissionHistory items={history.items} />
     </article>
