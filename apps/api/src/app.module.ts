@@ -4,6 +4,8 @@ import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { createPrismaClient, type EpochPrismaClient } from '@epoch/db';
 import { bindAccounts } from '@epoch/accounts';
+import { createArtifactStore } from '@epoch/artifacts';
+import { defaultDataDir } from '@epoch/datasets';
 import { closeGradingQueues, gradingJobCounts, openGradingQueues, type TGradingDeps, type TGradingQueues } from '@epoch/grading';
 import { ACCOUNTS, API_CONFIG, GRADING_DEPS, GRADING_QUEUE, LOGGER, METRICS, PRISMA, REDIS, type TApiConfig } from './config';
 import { HealthController } from './health/health.controller';
@@ -88,6 +90,7 @@ export class AppModule {
             gpuMinWorkMacs: config.EPOCH_GPU_MIN_WORK_MACS,
             log,
             rejectedLimit: { max: config.EPOCH_REJECTED_LIMIT, windowSeconds: config.EPOCH_REJECTED_WINDOW_SECONDS },
+            artifacts: createArtifactStore(config, defaultDataDir({ EPOCH_DATA_DIR: config.EPOCH_DATA_DIR })),
           }),
         },
         {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { ARTIFACT_STORE_ENV } from '@epoch/artifacts';
 import { DEFAULT_GPU_MIN_WORK_MACS } from '@epoch/grading';
 import { ZTrustProxy } from '@epoch/contracts';
 
@@ -69,6 +70,8 @@ export const ZApiConfig = z.object({
   EPOCH_TRUST_PROXY: ZTrustProxy.prefault('loopback'),
   /** Jobs at least this heavy (estimated multiply-accumulates) go to the GPU queue while a grader serves it; 0: every job. */
   EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(DEFAULT_GPU_MIN_WORK_MACS),
+  /** Where artifact bytes live (plots, weights): the same store as the graders'. */
+  ...ARTIFACT_STORE_ENV,
   /** Largest accepted request body (JSON), in bytes. */
   EPOCH_BODY_LIMIT_BYTES: z.coerce
     .number()

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { TArtifactStore } from '@epoch/artifacts';
 import { policyFromRow, type EpochPrismaClient } from '@epoch/db';
 import type { TGradingPolicy, TGradingProgress, TVerdict } from '@epoch/contracts';
 import { claim, failInfra, failStudent, finishCancelled, finishGraded, handBack, recordEpoch, reuse, scheduleOf, type TRun } from '@epoch/grading';
@@ -16,6 +17,8 @@ export interface TGraderDeps {
   log: Logger;
   cancelPollMs: number;
   progressEveryBatches: number;
+  /** Where the plots and weights go (finishGraded stores them there). */
+  artifacts: TArtifactStore;
   /** Training throughput of each finished epoch (for metrics). */
   onThroughput?: (imagesPerSecond: number) => void;
 }
@@ -160,6 +163,7 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun): Promise<TGra
     },
     policy,
     schedule,
+    deps.artifacts,
   );
   const outcome = {
     kind: 'graded' as const,

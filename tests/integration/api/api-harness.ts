@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FsArtifactStore } from '@epoch/artifacts';
 import { inject } from 'vitest';
 import { createPrismaClient, hashPassword, seedDemo, type EpochPrismaClient } from '@epoch/db';
 import { freePort, root, startTs, waitFor, type RunningProcess } from '../helpers';
@@ -11,7 +14,15 @@ export interface ApiUnderTest {
   process: RunningProcess;
   prisma: EpochPrismaClient;
   prefix: string;
+  /** The API's artifact store (a folder of this file's own, EPOCH_ARTIFACT_DIR). */
+  artifacts: FsArtifactStore;
   stop: () => Promise<void>;
+}
+
+/** An artifact row's columns for these bytes, after storing them where the API reads artifacts from. */
+export async function storedArtifact(api: ApiUnderTest, bytes: Uint8Array): Promise<{ size: number; sha256: string; storageKey: string }> {
+  const o = await api.artifacts.put(bytes);
+  return { size: o.size, sha256: o.sha256, storageKey: o.key };
 }
 
 export async function startApi(env: Record<string, string> = {}): Promise<ApiUnderTest> {
@@ -20,7 +31,9 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiUnd
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const prefix = `${inject('redisPrefix')}-${tag()}`;
+  const artifactDir = mkdtempSync(join(tmpdir(), 'epoch-api-artifacts-'));
   const proc = startTs('apps/api/src/main.ts', {
+    EPOCH_ARTIFACT_DIR: artifactDir,
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
     EPOCH_QUEUE_PREFIX: prefix,
@@ -46,8 +59,9 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiUnd
       data: { status: 'CANCELLED' },
     });
     await prisma.$disconnect();
+    rmSync(artifactDir, { recursive: true, force: true });
   };
-  return { base, process: proc, prisma, prefix, stop };
+  return { base, process: proc, prisma, prefix, artifacts: new FsArtifactStore(artifactDir), stop };
 }
 
 /** A short random tag so users and courses of one file never collide with another file's in the shared database. */

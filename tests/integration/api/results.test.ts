@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GRADING_QUEUES } from '@epoch/contracts';
 import type { EpochPrismaClient } from '@epoch/db';
 import { waitFor } from '../helpers';
-import { Client, createCourse, createUsers, enroll, signedIn, startApi, tag, type ApiUnderTest, type TestUser } from './api-harness';
+import { Client, createCourse, createUsers, enroll, signedIn, startApi, storedArtifact, tag, type ApiUnderTest, type TestUser } from './api-harness';
 
 interface SseEvent {
   id?: string;
@@ -262,10 +263,28 @@ describe('API live progress and results', () => {
       data: { submissionId: id, attempt: 2, epoch: 1, loss: 9, accuracy: 0.9, valLoss: null, valAccuracy: null, seconds: 1 },
     });
     await api.prisma.submission.update({ where: { id }, data: { status: 'PASSED', finishedAt: new Date(), result: { create: resultRow(0.61) } } });
-    await api.prisma.artifact.create({ data: { submissionId: id, kind: 'ACCURACY_PLOT', name: 'accuracy.png', contentType: 'image/png', bytes: PNG } });
+    // The plot in the artifact store (where graders put them); the data row from before the store, its bytes still in
+    // Postgres (until `db migrate` moves them): both are served.
+    const png = await storedArtifact(api, PNG);
+    await api.prisma.artifact.create({ data: { submissionId: id, kind: 'ACCURACY_PLOT', name: 'accuracy.png', contentType: 'image/png', ...png } });
+    const legacy = Buffer.from('{"acc":[0.3]}');
+    const sha = createHash('sha256').update(legacy).digest('hex');
     await api.prisma.artifact.create({
-      data: { submissionId: id, kind: 'DATA_JSON', name: 'accuracy.json', contentType: 'application/json', bytes: Buffer.from('{"acc":[0.3]}') },
+      data: {
+        submissionId: id,
+        kind: 'DATA_JSON',
+        name: 'accuracy.json',
+        contentType: 'application/json',
+        bytes: legacy,
+        size: legacy.length,
+        sha256: sha,
+        storageKey: `sha256/${sha.slice(0, 2)}/${sha}`,
+      },
     });
+    // Weights whose object the retention removed: a clear 404, not a 500.
+    const gone = await storedArtifact(api, Buffer.from('weights that expired'));
+    await api.artifacts.delete(gone.storageKey);
+    await api.prisma.artifact.create({ data: { submissionId: id, kind: 'WEIGHTS', name: 'weights.bin', contentType: 'application/octet-stream', ...gone } });
     const r = await student.get(`/api/submissions/${id}/result`);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
@@ -280,17 +299,21 @@ describe('API live progress and results', () => {
       history: [{ attempt: 1, epoch: 1, accuracy: 0.3, valAccuracy: 0.28 }],
     });
     expect(r.body.history).toHaveLength(1);
-    expect(r.body.artifacts.map((a: { name: string }) => a.name)).toEqual(['accuracy.json', 'accuracy.png']);
-    const png = await fetch(api.base + r.body.artifacts[1].url, { headers: { cookie: student.cookie! } });
-    expect(png.status).toBe(200);
-    expect(png.headers.get('content-type')).toBe('image/png');
-    expect(png.headers.get('cache-control')).toBe('private, max-age=86400');
-    expect(Buffer.from(await png.arrayBuffer()).equals(PNG)).toBe(true);
-    const again = await fetch(api.base + r.body.artifacts[1].url, { headers: { cookie: student.cookie!, 'if-none-match': png.headers.get('etag')! } });
+    expect(r.body.artifacts.map((a: { name: string }) => a.name)).toEqual(['accuracy.json', 'accuracy.png', 'weights.bin']);
+    const plot = await fetch(api.base + r.body.artifacts[1].url, { headers: { cookie: student.cookie! } });
+    expect(plot.status).toBe(200);
+    expect(plot.headers.get('content-type')).toBe('image/png');
+    expect(plot.headers.get('cache-control')).toBe('private, max-age=86400');
+    expect(plot.headers.get('etag')).toBe(`"${png.sha256}"`);
+    expect(Buffer.from(await plot.arrayBuffer()).equals(PNG)).toBe(true);
+    const again = await fetch(api.base + r.body.artifacts[1].url, { headers: { cookie: student.cookie!, 'if-none-match': plot.headers.get('etag')! } });
     expect(again.status).toBe(304);
     const json = await student.get(r.body.artifacts[0].url);
     expect(json.body).toEqual({ acc: [0.3] });
     expect((await student.get(`/api/submissions/${id}/artifacts/missing.png`)).status).toBe(404);
+    const expired = await student.get(r.body.artifacts[2].url);
+    expect(expired.status).toBe(404);
+    expect(expired.body.error.code).toBe('artifact_missing');
     expect((await other.get(`/api/submissions/${id}/result`)).status).toBe(404);
     expect((await other.get(r.body.artifacts[1].url)).status).toBe(404);
     expect((await teacher.get(`/api/submissions/${id}/result`)).body.testAccuracy).toBe(0.61);
@@ -302,7 +325,9 @@ describe('API live progress and results', () => {
     await enroll(api.prisma, users['teacher']!.id, c.courseId, 'INSTRUCTOR');
     const id = await submit(student, c.exercise, c.solution);
     await api.prisma.submission.update({ where: { id }, data: { status: 'FAILED', finishedAt: new Date(), result: { create: resultRow(0.2) } } });
-    await api.prisma.artifact.create({ data: { submissionId: id, kind: 'ACCURACY_PLOT', name: `acc-${tag()}.png`, contentType: 'image/png', bytes: PNG } });
+    await api.prisma.artifact.create({
+      data: { submissionId: id, kind: 'ACCURACY_PLOT', name: `acc-${tag()}.png`, contentType: 'image/png', ...(await storedArtifact(api, PNG)) },
+    });
     const r = await student.get(`/api/submissions/${id}/result`);
     expect(r.body).toMatchObject({ status: 'GRADED', passed: null, testAccuracy: null, resultHidden: true, artifacts: [] });
     expect((await student.get(`/api/submissions/${id}`)).body.status).toBe('GRADED');

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { FsArtifactStore } from '@epoch/artifacts';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -47,6 +50,7 @@ describe('grading use cases against Postgres and Redis', () => {
       { ...r, queueWaitMs: 0, trainingMs: 1, evaluationMs: 1, artifacts: [] },
       cls.policy,
       scheduleOf(cls.policy),
+      deps.artifacts,
     );
   };
 
@@ -62,6 +66,7 @@ describe('grading use cases against Postgres and Redis', () => {
       gpuMinWorkMacs: 5e12,
       log: pino({ level: 'silent' }),
       rejectedLimit: { max: 1000, windowSeconds: 60 },
+      artifacts: new FsArtifactStore(mkdtempSync(join(tmpdir(), 'epoch-medium-artifacts-'))),
     };
   });
   afterAll(async () => {

@@ -3,11 +3,11 @@ import type { Request, Response } from 'express';
 import { SessionService } from '../auth/session.service';
 import { LiveStreams } from './live-streams';
 import { isFinalStatus, type TProgressView, type TResultView } from '@epoch/contracts';
-import { findArtifact, findSubmission, findWithResult, latestEpochs, resultHidden, resultView, submissionProgress, type TGradingDeps } from '@epoch/grading';
+import { artifactContent, findSubmission, findWithResult, latestEpochs, resultHidden, resultView, submissionProgress, type TGradingDeps } from '@epoch/grading';
 import { API_CONFIG, GRADING_DEPS, type TApiConfig } from '../config';
 import { AccessService } from '../access/access.service';
 import { Caller, type AuthContext, type AuthedRequest } from '../auth/auth-context';
-import { ApiError, notFound } from '../http/api-error';
+import { ApiError } from '../http/api-error';
 
 /** How often a live stream asks whether its session still lives (sign-out elsewhere, expiry). */
 const SESSION_RECHECK_MS = 2000;
@@ -127,7 +127,10 @@ export class ResultsController {
     return resultView(this.grading.prisma, submission, resultHidden(submission.exercise.policy, role === 'OWNER' ? 'OWNER' : 'STAFF'));
   }
 
-  /** A plot (PNG) or its data (JSON), with its content type; immutable once stored, so cacheable by the browser. */
+  /**
+   * A plot (PNG), its data (JSON) or the weights, with its content type, from the artifact store; immutable once stored
+   * (the ETag is the content's hash), so cacheable by the browser.
+   */
   @Get(':id/artifacts/:name')
   async artifact(
     @Caller() caller: AuthContext,
@@ -138,14 +141,13 @@ export class ResultsController {
   ): Promise<StreamableFile | undefined> {
     const { hidden } = await this.visible(caller, id);
     if (hidden) throw new ApiError(403, 'result_hidden', 'plots are shown after the deadline');
-    const a = await findArtifact(this.grading.prisma, id, name);
-    if (!a) throw notFound(`no artifact "${name}" for submission ${id}`);
-    const etag = `"${a.id}"`;
-    res.set({ ETag: etag, 'Cache-Control': 'private, max-age=86400' });
-    if (req.header('if-none-match') === etag) {
+    const a = await artifactContent(this.grading, id, name);
+    res.set({ ETag: a.etag, 'Cache-Control': 'private, max-age=86400' });
+    if (req.header('if-none-match') === a.etag) {
       res.status(304);
       return undefined;
     }
-    return new StreamableFile(Buffer.from(a.bytes), { type: a.contentType, length: a.bytes.length });
+    const bytes = await a.bytes();
+    return new StreamableFile(bytes, { type: a.contentType, length: bytes.length });
   }
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { loadCliEnv } from '../config';
+import { artifactStoreOf, loadCliEnv } from '../config';
 import type { CommandIo } from '../io';
 import { dataDir, repoRoot } from '../paths';
 import { runInherit } from '../run';
@@ -44,7 +44,7 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
 
   try {
     io.err('epoch up: applying migrations…');
-    const applied = await migrateDatabase(services.databaseUrl);
+    const applied = await migrateDatabase(services.databaseUrl, artifactStoreOf(env, data), io.err);
     io.err(applied.length ? `  applied: ${applied.join(', ')}` : '  database is up to date');
     io.err('epoch up: seeding the demo course…');
     const seeded = await seedDatabase(services.databaseUrl);

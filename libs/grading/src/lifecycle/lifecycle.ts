@@ -1,3 +1,4 @@
+import type { TArtifactStore } from '@epoch/artifacts';
 import type { EpochPrismaClient, Prisma, TDb } from '@epoch/db';
 import { RETRAINABLE_STATES, type TGradingPolicy, type TSubmissionState } from '@epoch/contracts';
 import { notYourFault } from '../not-your-fault';
@@ -98,9 +99,10 @@ export interface TGradedResult {
 }
 
 /**
- * The attempt ends with a result: in one transaction the verdict (decide) and its message, the result (the epochs the
- * attempt recorded are its history) and the artifacts. Null when the attempt no longer owns the submission (nothing is
- * written then).
+ * The attempt ends with a result: the artifacts' bytes go to the artifact store first (content-addressed, so bytes a
+ * discarded ending leaves there are only unreferenced objects, for the retention's clean-up), then in one transaction
+ * the verdict (decide) and its message, the result (the epochs the attempt recorded are its history) and the artifact
+ * rows (what each is and its key in the store). Null when the attempt no longer owns the submission (no row is written).
  */
 export async function finishGraded(
   prisma: EpochPrismaClient,
@@ -108,9 +110,15 @@ export async function finishGraded(
   graded: TGradedResult,
   policy: TGradingPolicy,
   schedule: TSchedule,
+  store: TArtifactStore,
 ): Promise<TDecision | null> {
   const decision = decide(graded, policy, schedule);
-  const { artifacts, ...result } = graded;
+  const { artifacts: files, ...result } = graded;
+  const artifacts: Omit<Prisma.ArtifactCreateManyInput, 'submissionId'>[] = [];
+  for (const { bytes, ...a } of files) {
+    const o = await store.put(bytes);
+    artifacts.push({ ...a, size: o.size, sha256: o.sha256, storageKey: o.key });
+  }
   return prisma.$transaction(
     async (tx) => {
       const changed = await move(tx, owned(run), ['RUNNING'], decision.status, { finishedAt: new Date(), infraError: false, errorMessage: decision.message });
@@ -118,7 +126,7 @@ export async function finishGraded(
       await tx.artifact.deleteMany({ where: { submissionId: run.id } });
       await tx.result.deleteMany({ where: { submissionId: run.id } });
       await tx.result.create({ data: { submissionId: run.id, attempt: run.attempt, ...result } });
-      await tx.artifact.createMany({ data: artifacts.map((a) => ({ submissionId: run.id, ...a, bytes: Buffer.from(a.bytes) })) });
+      await tx.artifact.createMany({ data: artifacts.map((a) => ({ submissionId: run.id, ...a })) });
       return decision;
     },
     { timeout: 60_000, maxWait: 10_000 },
@@ -133,7 +141,8 @@ export function backendFamily(name: string): string {
 /**
  * The attempt ends with the result of an earlier graded submission with the same specHash (canonical ModelSpec and
  * training-relevant policy) trained on the same backend family, when the policy allows reuse: result, epochs and
- * artifacts are copied, the verdict is decided against the current pass mark, and `reusedFromId` labels it. Null when
+ * artifact rows are copied (they point at the same objects in the artifact store), the verdict is decided against the
+ * current pass mark, and `reusedFromId` labels it. Null when
  * there is nothing to reuse or the attempt no longer owns the submission.
  */
 export async function reuse(
@@ -264,7 +273,7 @@ export async function redecide(tx: TDb, exerciseId: string, policy: TGradingPoli
 
 /**
  * Sends final submissions back to the queue to be trained again under the current policy version: their result and
- * artifacts are dropped. Returns the ids moved and those that cannot be retrained, with why. Inside the caller's
+ * artifact rows are dropped (the objects in the store go with the retention's clean-up once nothing refers to them). Returns the ids moved and those that cannot be retrained, with why. Inside the caller's
  * transaction; the caller enqueues the moved ones after it commits.
  */
 export async function retrain(

@@ -93,8 +93,3 @@ export async function findWithResult(db: TDb, id: string, viewerId: string) {
     },
   });
 }
-
-/** One stored artifact (plot, data or weights) of a submission. */
-export async function findArtifact(db: TDb, submissionId: string, name: string) {
-  return db.artifact.findUnique({ where: { submissionId_name: { submissionId, name } } });
-}
