@@ -1,7 +1,8 @@
 // Bundles a Node app (api, grader) into dist/main.js: Epoch's own workspace code (@epoch/*, TypeScript sources)
 // is compiled in; every other package stays an import resolved from node_modules at run time.
 // Plain-JS worker scripts that bundled code starts with `new Worker(new URL('./x.mjs', import.meta.url))` are
-// copied beside the bundle, where that URL then points.
+// copied beside the bundle, where that URL then points, with the .mjs modules they import: every .mjs file of a
+// folder that the bundle has sources from (so worker scripts and their modules have names unique across folders).
 import { copyFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
