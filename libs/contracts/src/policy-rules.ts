@@ -1,4 +1,5 @@
 import type { TGradingPolicy } from './grading-policy';
+import { DEFAULT_TRAIN_IMAGES } from './model-limits';
 import type { TModelRulesInput } from './model-rules';
 
 /** What every CIFAR-10 exercise requires of a model, whatever its policy: 32×32 RGB in, 10 softmax classes out. */
@@ -18,6 +19,11 @@ export function modelRulesFromPolicy(policy: TPolicyRuleFields): TModelRulesInpu
     ...(policy.requiredEpochs !== null ? { requiredEpochs: policy.requiredEpochs } : {}),
     maxEpochs: policy.maxEpochs,
     maxParams: policy.maxParams,
+    maxTrainingMacs: policy.maxTrainingMacs,
+    maxActivationMiB: policy.maxActivationMiB,
+    maxParamMiB: policy.maxParamMiB,
+    ...(policy.limitTrain !== null ? { trainImages: Math.min(policy.limitTrain, DEFAULT_TRAIN_IMAGES) } : {}),
+    batchSize: policy.batchSize,
     ...(policy.allowedLayers ? { allowedLayers: policy.allowedLayers } : {}),
     ...(policy.allowedOptimizers ? { allowedOptimizers: policy.allowedOptimizers } : {}),
   };

@@ -1,6 +1,8 @@
 import {
+  MODEL_INPUT_NAME,
   ZModelRules,
   ZModelSpec,
+  type TCheckCost,
   type TCheckResult,
   type TDiagnostic,
   type TLayerSpec,
@@ -13,11 +15,11 @@ import { DiagnosticSink, type TSpan } from './diagnostic-sink';
 import { Interpreter, MAX_EXPRESSION_DEPTH } from './interpreter';
 import { snakeCase } from './keras-symbols';
 import { blankMagics, excessiveNesting, parsePython, reportSyntaxErrors } from './python-syntax';
-import { checkRules } from './rules-check';
+import { checkModelRules, type TRuleSite } from './rules-check';
 import { scanForbidden } from './safety-scan';
 import { inferShapes, type TShapeResult } from './shape-inference';
 import { LineIndex, utf8Length } from './source-text';
-import type { TLayerInstance, TModelState } from './values';
+import type { TModelState } from './values';
 
 /** One row of the summary table, with the layer's name as Keras shows it. */
 export interface TSummaryRow {
@@ -102,7 +104,7 @@ function run(source: string, options: TCheckOptions, sink: DiagnosticSink): TChe
 
   const model = chooseModel(interp.models, sink, rules.requiredEpochs);
   if (!model) return finish(sink, {});
-  return finishModel(model, rules, sink);
+  return finishModel(model, rules, sink, interp.layersReported);
 }
 
 function chooseModel(models: TModelState[], sink: DiagnosticSink, requiredEpochs?: number): TModelState | undefined {
@@ -150,7 +152,7 @@ function chooseModel(models: TModelState[], sink: DiagnosticSink, requiredEpochs
   return chosen;
 }
 
-function finishModel(model: TModelState, rules: TModelRules, sink: DiagnosticSink): TCheckReport {
+function finishModel(model: TModelState, rules: TModelRules, sink: DiagnosticSink, layerLimitReported: boolean): TCheckReport {
   const nm = model.varName ?? 'model';
   if (model.layers.length === 0) {
     if (model.incomplete) return finish(sink, {});
@@ -174,7 +176,8 @@ function finishModel(model: TModelState, rules: TModelRules, sink: DiagnosticSin
       `${nm} has no Input, so its input shape comes from the data: (${inputShape.join(', ')}). Add Input(INPUT_SHAPE) as the first layer to make it explicit.`,
     );
   }
-  const layers = nameLayers(model.layers, sink);
+  const named = nameLayers(model, sink);
+  const layers = named.ok ? named.specs : null;
   const shapes =
     layers && !model.incomplete
       ? inferShapes(
@@ -185,7 +188,39 @@ function finishModel(model: TModelState, rules: TModelRules, sink: DiagnosticSin
       : null;
   const compile = model.compiles[model.compiles.length - 1];
   const fit = model.fits[model.fits.length - 1];
-  checkRules({ rules, modelSpan: model.span, inputShape, inputSpan, layers: model.layers, shapes, compile, fit }, sink);
+  const siteSpan = (site: TRuleSite): TSpan => {
+    switch (site.kind) {
+      case 'input':
+        return inputSpan;
+      case 'layer':
+        return model.layers[site.index]?.span ?? model.span;
+      case 'optimizer':
+        return compile?.optimizerSpan ?? model.span;
+      case 'epochs':
+        return fit?.epochsSpan ?? model.span;
+      case 'model':
+        return model.span;
+    }
+  };
+  const checked = checkModelRules({ inputShape, layers: named.specs, optimizer: compile?.optimizer, epochs: fit?.epochs, batchSize: fit?.batchSize }, rules, {
+    shapes,
+    complete: !model.incomplete,
+  });
+  for (const v of checked.violations) {
+    // Past the layers the checker builds, the interpreter has said so already (and the count here would be wrong).
+    if (v.code === 'rule-max-layers' && layerLimitReported) continue;
+    sink.error(v.code, siteSpan(v.site), v.message);
+  }
+  const cost: TCheckCost | null = checked.cost
+    ? {
+        forwardMacs: checked.cost.forwardMacs,
+        trainingMacs: checked.cost.trainingMacs,
+        trainImages: checked.cost.trainImages,
+        batchSize: checked.cost.batchSize,
+        activationBytes: checked.cost.activationBytes,
+        paramBytes: checked.cost.paramBytes,
+      }
+    : null;
 
   const summary =
     shapes && layers
@@ -216,7 +251,7 @@ function finishModel(model: TModelState, rules: TModelRules, sink: DiagnosticSin
         `The extracted model does not match the ModelSpec schema (a bug in Epoch): ${checked.error.issues[0]?.message ?? ''}`,
       );
   }
-  return finish(sink, { spec, summary, compile, fit, shapes });
+  return finish(sink, { spec, summary, compile, fit, shapes, cost });
 }
 
 function pick(shapes: TShapeResult, i: number): { outputShape: number[]; params: number; trainableParams: number } {
@@ -224,12 +259,15 @@ function pick(shapes: TShapeResult, i: number): { outputShape: number[]; params:
   return { outputShape: s?.outputShape ?? [], params: s?.params ?? 0, trainableParams: s?.trainableParams ?? 0 };
 }
 
-/** Keras names layers it names itself per class: conv2d, conv2d_1, ...; explicit names must be unique. */
-function nameLayers(layers: TLayerInstance[], sink: DiagnosticSink): TLayerSpec[] | null {
+/**
+ * Keras names layers it names itself per class: conv2d, conv2d_1, ...; explicit names must be unique (and not the model
+ * input's). A functional model's layers get `inputs` where they do not simply take the layer before them.
+ */
+function nameLayers(model: TModelState, sink: DiagnosticSink): { specs: TLayerSpec[]; ok: boolean } {
   const counts = new Map<string, number>();
-  const used = new Set<string>();
+  const used = new Set<string>([MODEL_INPUT_NAME]);
   let ok = true;
-  const out = layers.map((l) => {
+  const specs = model.layers.map((l) => {
     let name = l.spec.name;
     if (!l.nameGiven) {
       const prefix = snakeCase(l.spec.type);
@@ -239,13 +277,27 @@ function nameLayers(layers: TLayerInstance[], sink: DiagnosticSink): TLayerSpec[
         name = n === 0 ? prefix : `${prefix}_${n}`;
       } while (used.has(name));
     } else if (used.has(name)) {
-      sink.error('duplicate-layer-name', l.span, `Two layers are named '${name}'; layer names must be unique.`);
+      sink.error(
+        'duplicate-layer-name',
+        l.span,
+        name === MODEL_INPUT_NAME
+          ? `'${name}' is the name of the model's input; give the layer another name.`
+          : `Two layers are named '${name}'; layer names must be unique.`,
+      );
       ok = false;
     }
     used.add(name);
-    return { ...l.spec, name };
+    return { ...l.spec, name } as TLayerSpec;
   });
-  return ok ? out : null;
+  const graph = model.inputsOf;
+  if (graph) {
+    specs.forEach((s, i) => {
+      const names = (graph[i] ?? []).map((j) => (j < 0 ? MODEL_INPUT_NAME : (specs[j]?.name ?? MODEL_INPUT_NAME)));
+      const previous = i === 0 ? MODEL_INPUT_NAME : (specs[i - 1]?.name ?? '');
+      if (names.length !== 1 || names[0] !== previous) s.inputs = names;
+    });
+  }
+  return { specs, ok };
 }
 
 interface TFinishParts {
@@ -254,6 +306,7 @@ interface TFinishParts {
   compile?: { optimizer: { name: string; learningRate: number }; loss: { name: string } };
   fit?: { epochs: number; batchSize: number };
   shapes?: TShapeResult | null;
+  cost?: TCheckCost | null;
 }
 
 function finish(sink: DiagnosticSink, parts: TFinishParts): TCheckReport {
@@ -285,6 +338,7 @@ function finish(sink: DiagnosticSink, parts: TFinishParts): TCheckReport {
           }
         : null,
     hash: spec ? canonicalHash(spec) : null,
+    cost: parts.cost ?? null,
     diagnostics,
     ...(spec ? { spec } : {}),
     ...(summary ? { summary } : {}),

@@ -209,7 +209,9 @@ describe('shapes, models and limits', () => {
   it('nesting depth, number of layers, parameters and epochs have limits', () => {
     expect(diags(check(`x = ${'('.repeat(300)}1${')'.repeat(300)}\n`), 'limit-exceeded')[0]?.message).toMatch(/nested too deeply/);
     const many = withLayers(['Input((4,))', ...Array.from({ length: 101 }, () => 'Dense(4)')].join(', '));
-    expect(diags(check(many), 'limit-exceeded')[0]?.message).toMatch(/more than 100 layers/);
+    expect(diags(check(many), 'rule-max-layers')[0]).toMatchObject({ message: 'The model has 101 layers; the limit is 100.', line: 2 });
+    const tooMany = withLayers(['Input((4,))', ...Array.from({ length: 130 }, () => 'Dense(4)')].join(', '));
+    expect(diags(check(tooMany), 'limit-exceeded')[0]?.message).toMatch(/creates more than 100 layers/);
     const big = check(withLayers('Input((32, 32, 3)), Flatten(), Dense(10000)'));
     expect(diags(big, 'rule-max-params')[0]?.message).toMatch(/The model has 30,730,000 parameters; the limit is 20,000,000/);
     expect(diags(check(withLayers('Input((4,)), Dense(3)').replace('epochs=5', 'epochs=500')), 'rule-max-epochs')[0]?.message).toMatch(

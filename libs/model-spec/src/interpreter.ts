@@ -128,7 +128,8 @@ export class Interpreter {
   readonly models: TModelState[] = [];
   private depth = 0;
   private depthReported = false;
-  private layersReported = false;
+  /** Set once the source created more layers than the checker builds (maxLayers + 20). */
+  layersReported = false;
   private layerCalls = 0;
   /** Names of functions whose bodies create Keras layers or models. */
   private readonly modelFunctions = new Set<string>();
@@ -764,13 +765,6 @@ export class Interpreter {
       return;
     }
     if (item.kind === 'layer') {
-      if (model.layers.length >= this.opts.maxLayers) {
-        if (!this.layersReported) {
-          this.sink.error('limit-exceeded', span, `The model has more than ${this.opts.maxLayers} layers, the limit for this exercise.`);
-          this.layersReported = true;
-        }
-        return;
-      }
       if (model.layers.includes(item.layer)) {
         this.sink.error('reused-layer', span, `${where}: this layer object is already in the model; create a new layer instead of reusing it.`);
         return;

@@ -1,4 +1,4 @@
-import type { TLayerSpec } from '@epoch/contracts';
+import { MODEL_INPUT_NAME, layerInputNames, type TLayerSpec } from '@epoch/contracts';
 import type { TSpan } from './diagnostic-sink';
 import type { TDiagnosticSink } from './diagnostic-types';
 
@@ -24,16 +24,25 @@ function outLength(n: number, k: number, stride: number, padding: 'valid' | 'sam
 
 /**
  * Output shapes and parameter counts exactly as Keras's model.summary() computes them (channels_last, batch dim
- * omitted). Returns null after reporting the first layer whose input it cannot take; shapes never reach zero.
+ * omitted). Layers take the output of the layer before them, or of the layers their `inputs` name (functional models).
+ * Returns null after reporting the first layer whose input it cannot take; shapes never reach zero.
  */
 export function inferShapes(inputShape: readonly number[], layers: readonly { spec: TLayerSpec; span: TSpan }[], sink: TDiagnosticSink): TShapeResult | null {
-  let shape = [...inputShape];
   const out: TLayerShape[] = [];
-  for (const { spec, span } of layers) {
+  const byName = new Map<string, number[]>([[MODEL_INPUT_NAME, [...inputShape]]]);
+  const specs = layers.map((l) => l.spec);
+  for (const [index, { spec, span }] of layers.entries()) {
     const fail = (msg: string, code = 'invalid-shape'): null => {
       sink.error(code, span, `${spec.type} '${spec.name}': ${msg}`);
       return null;
     };
+    const inputs: number[][] = [];
+    for (const name of layerInputNames(specs, index)) {
+      const s = byName.get(name);
+      if (!s) return fail(`its input '${name}' is not an earlier layer.`);
+      inputs.push(s);
+    }
+    const shape = inputs[0] ?? [];
     const needImage = (): boolean => shape.length === 3;
     let params = 0;
     let trainable = 0;
@@ -120,12 +129,66 @@ export function inferShapes(inputShape: readonly number[], layers: readonly { sp
       case 'Activation':
       case 'ReLU':
       case 'LeakyReLU':
+      case 'Rescaling':
+      case 'Softmax':
         next = shape;
         break;
+      case 'Normalization': {
+        const last = shape[shape.length - 1] ?? 0;
+        for (const [what, values] of [
+          ['mean', spec.mean],
+          ['variance', spec.variance],
+        ] as const) {
+          if (values.length !== 1 && values.length !== last)
+            return fail(`${what} has ${values.length} values; it needs one, or one per channel of its input ${fmt(shape)} (${last}).`);
+        }
+        next = shape;
+        break;
+      }
+      case 'RandomFlip':
+      case 'RandomRotation':
+      case 'RandomZoom':
+      case 'RandomTranslation':
+        if (!needImage()) return fail(`expects an image input (height, width, channels) but gets ${fmt(shape)}.`);
+        next = shape;
+        break;
+      case 'Resizing':
+      case 'RandomCrop':
+        if (!needImage()) return fail(`expects an image input (height, width, channels) but gets ${fmt(shape)}.`);
+        next = [spec.height, spec.width, shape[2] ?? 0];
+        break;
+      case 'Add':
+      case 'Subtract':
+      case 'Multiply':
+      case 'Average':
+      case 'Maximum':
+      case 'Minimum': {
+        // Keras's element-wise merge: equal ranks; each dimension equal, or 1 in one of them (broadcast).
+        const merged = [...shape];
+        for (const other of inputs.slice(1)) {
+          const mismatch = other.length !== merged.length || other.some((d, k) => d !== merged[k] && d !== 1 && merged[k] !== 1);
+          if (mismatch) return fail(`its inputs have shapes ${inputs.map(fmt).join(' and ')}, which cannot be combined element by element.`);
+          other.forEach((d, k) => {
+            if (merged[k] === 1) merged[k] = d;
+          });
+        }
+        next = merged;
+        break;
+      }
+      case 'Concatenate': {
+        const rank = shape.length;
+        const axis = spec.axis < 0 ? rank + 1 + spec.axis : spec.axis;
+        if (axis < 1 || axis > rank) return fail(`axis=${spec.axis} is outside its inputs ${fmt(shape)}.`);
+        const k = axis - 1;
+        const mismatch = inputs.some((o) => o.length !== rank || o.some((d, j) => j !== k && d !== shape[j]));
+        if (mismatch) return fail(`its inputs have shapes ${inputs.map(fmt).join(' and ')}; they must agree on every axis but axis ${spec.axis}.`);
+        next = shape.map((d, j) => (j === k ? inputs.reduce((a, o) => a + (o[j] ?? 0), 0) : d));
+        break;
+      }
     }
     if (!Number.isSafeInteger(params) || next.some((x) => !Number.isSafeInteger(x))) return fail('the layer is far too large.', 'limit-exceeded');
     out.push({ outputShape: next, params, trainableParams: trainable });
-    shape = next;
+    byName.set(spec.name, next);
   }
   const totalParams = out.reduce((a, l) => a + l.params, 0);
   return { layers: out, totalParams, trainableParams: out.reduce((a, l) => a + l.trainableParams, 0) };
