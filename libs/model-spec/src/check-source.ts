@@ -14,7 +14,7 @@ import { canonicalHash } from './canonical';
 import { DiagnosticSink, type TSpan } from './diagnostic-sink';
 import { Interpreter, MAX_EXPRESSION_DEPTH } from './interpreter';
 import { snakeCase } from './keras-symbols';
-import { blankMagics, excessiveNesting, parsePython, reportSyntaxErrors } from './python-syntax';
+import { blankMagics, excessiveNesting, fixTrailingDots, nulByte, parsePython, reportSyntaxErrors } from './python-syntax';
 import { checkModelRules, type TRuleSite } from './rules-check';
 import { scanForbidden } from './safety-scan';
 import { inferShapes, type TShapeResult } from './shape-inference';
@@ -89,7 +89,12 @@ function run(source: string, options: TCheckOptions, sink: DiagnosticSink): TChe
     );
     return finish(sink, {});
   }
-  const text = blankMagics(source, sink);
+  const nul = nulByte(source);
+  if (nul) {
+    sink.error('syntax-error', { from: nul.at, to: nul.at + 1 }, nul.message);
+    return finish(sink, {});
+  }
+  const { text, floatAt } = fixTrailingDots(blankMagics(source, sink));
   const nesting = excessiveNesting(text, MAX_EXPRESSION_DEPTH);
   if (nesting) {
     sink.error('limit-exceeded', { from: nesting.at, to: nesting.at + 1 }, nesting.message);
@@ -99,16 +104,25 @@ function run(source: string, options: TCheckOptions, sink: DiagnosticSink): TChe
   scanForbidden(parsed.tree, text, sink);
   if (reportSyntaxErrors(parsed, sink)) return finish(sink, {});
 
-  const interp = new Interpreter(text, sink, { maxLayers: rules.maxLayers });
+  const interp = new Interpreter(text, sink, {
+    maxLayers: rules.maxLayers,
+    floatAt,
+    data: { inputShape: rules.inputShape, classes: rules.outputUnits },
+  });
   interp.run(parsed.tree.topNode);
 
-  const model = chooseModel(interp.models, sink, rules.requiredEpochs);
+  const model = chooseModel(interp.models, sink, rules.requiredEpochs, interp.undefinedReported.size > 0);
   if (!model) return finish(sink, {});
   return finishModel(model, rules, sink, interp.layersReported);
 }
 
-function chooseModel(models: TModelState[], sink: DiagnosticSink, requiredEpochs?: number): TModelState | undefined {
-  const candidates = models.filter((m) => m.layers.length > 0 || m.compiles.length > 0 || m.fits.length > 0 || m.compileFailed || m.fitFailed);
+function chooseModel(models: TModelState[], sink: DiagnosticSink, requiredEpochs: number | undefined, undefinedNames: boolean): TModelState | undefined {
+  const candidates = models.filter(
+    (m) => !m.usedAsLayer && (m.layers.length > 0 || m.compiles.length > 0 || m.fits.length > 0 || m.compileFailed || m.fitFailed),
+  );
+  // An undefined name or a failed call where the model is built was reported there: "No model found" would only
+  // repeat it.
+  if (candidates.length === 0 && (undefinedNames || sink.items.some((d) => d.severity === 'error'))) return undefined;
   if (candidates.length === 0) {
     sink.error(
       'no-model',

@@ -203,6 +203,18 @@ export function checkModelRules(subject: TRulesSubject, rulesInput: TModelRulesI
       );
     }
   }
+  // tfjs cannot differentiate image transforms: nothing with weights may come before them (Epoch applies them to the
+  // images, as augmentation layers are meant to be used).
+  const firstWeighted = layers.findIndex((l) => l.type === 'Conv2D' || l.type === 'Dense' || l.type === 'BatchNormalization');
+  layers.forEach((l, index) => {
+    if (firstWeighted >= 0 && index > firstWeighted && (l.type === 'RandomRotation' || l.type === 'RandomZoom' || l.type === 'RandomTranslation')) {
+      add(
+        'augmentation-order',
+        { kind: 'layer', index },
+        `${l.type} must come before the first layer with weights (${layerLabel(layers[firstWeighted] as TLayerSpec)}): Epoch applies augmentation to the images, at the start of the model.`,
+      );
+    }
+  });
   if (rules.allowedLayers) {
     const allowed = new Set<string>(rules.allowedLayers);
     layers.forEach((l, index) => {

@@ -64,9 +64,8 @@ export type TValue =
   | { kind: 'layer'; layer: TLayerInstance }
   | { kind: 'input'; shape: number[]; span: TSpan }
   /** The output of a layer called on an Input or on another layer's output (the functional API). */
-  | { kind: 'tensor'; layer: TLayerInstance; from: TSymbolic[]; span: TSpan }
-  /** A NumPy array of known shape (null: a dimension not known, such as the number of images), e.g. loaded data. */
-  | { kind: 'array'; shape: (number | null)[]; what: string; classes?: number }
+  | { kind: 'tensor'; layer: TLayerInstance; from: TSymbolic[]; span: TSpan; seq: number; shape?: number[] | null }
+  | TArrayValue
   | { kind: 'model'; model: TModelState }
   | { kind: 'optimizer'; spec: TOptimizerSpec }
   | { kind: 'loss'; spec: TLossSpec }
@@ -77,11 +76,29 @@ export type TValue =
   /** A tf.data dataset (the lesson's train_data, ...), already batched. */
   | { kind: 'dataset'; name: string }
   /** A function the student defined: run where it is called, when the checker can run it. */
-  | { kind: 'user-function'; name: string; node?: SyntaxNode; defaults?: Map<string, TValue>; unsupported?: string }
+  | { kind: 'user-function'; name: string; node?: SyntaxNode; params?: TFunctionParam[]; unsupported?: string }
   /** Comprehensions, lambdas and the like: code the checker will not run. */
   | { kind: 'unsafe'; reason: string }
   /** Anything else (undefined names, results of ignored calls): fine unless it reaches the model. */
   | { kind: 'unknown'; reason: string; reported?: true; undefinedCall?: string };
+
+/** A NumPy array of known shape (null: a dimension not known, such as after a split), e.g. loaded data. */
+export interface TArrayValue {
+  kind: 'array';
+  shape: (number | null)[];
+  /** What it is, for messages: "the MNIST training images". */
+  what: string;
+  classes?: number;
+  role?: 'images' | 'labels';
+  oneHot?: boolean;
+}
+
+/** A parameter of a function the student defined, with its default (evaluated where the function is defined). */
+export interface TFunctionParam {
+  name: string;
+  kind: 'normal' | 'keyword-only' | 'star' | 'star-star';
+  default?: TValue;
+}
 
 /** What Keras layers are called on in the functional API. */
 export type TSymbolic = Extract<TValue, { kind: 'input' }> | Extract<TValue, { kind: 'tensor' }>;
