@@ -118,7 +118,10 @@ function run(source: string, options: TCheckOptions, sink: DiagnosticSink): TChe
 
 function chooseModel(models: TModelState[], sink: DiagnosticSink, requiredEpochs: number | undefined, undefinedNames: boolean): TModelState | undefined {
   const candidates = models.filter(
-    (m) => !m.usedAsLayer && (m.layers.length > 0 || m.compiles.length > 0 || m.fits.length > 0 || m.compileFailed || m.fitFailed),
+    // A model used as a layer of another (data augmentation) is not a model of its own, unless it was trained itself.
+    (m) =>
+      (!m.usedAsLayer || m.compiles.length > 0 || m.fits.length > 0) &&
+      (m.layers.length > 0 || m.compiles.length > 0 || m.fits.length > 0 || m.compileFailed || m.fitFailed),
   );
   // An undefined name or a failed call where the model is built was reported there: "No model found" would only
   // repeat it.

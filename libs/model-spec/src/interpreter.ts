@@ -377,6 +377,12 @@ export class Interpreter {
       case 'DecoratedStatement':
         this.defineFunction(s);
         return undefined;
+      case 'ClassDefinition': {
+        this.compound(s);
+        const name = this.kids(s).find((k) => k.name === 'VariableName');
+        if (name) this.setName(this.src(name), { kind: 'unsafe', reason: `your class ${this.src(name)}, which the checker does not run` });
+        return undefined;
+      }
       default:
         if (COMPOUND.has(s.name)) this.compound(s);
         else if (!s.type.isError) this.sink.info('ignored-statement', s, 'Ignored: this statement does not affect the model.');
@@ -1168,13 +1174,10 @@ export class Interpreter {
         );
         return done(unknown(`the result of ${name}.${method}()`), true);
       }
-      if (obj.kind === 'unknown' && callee.firstChild.name === 'VariableName' && MODEL_BUILDING_METHODS.has(method)) {
+      if ((obj.kind === 'unknown' || obj.kind === 'unsafe') && callee.firstChild.name === 'VariableName' && MODEL_BUILDING_METHODS.has(method)) {
         const name = this.src(callee.firstChild);
-        this.sink.warning(
-          'not-a-model',
-          callee.firstChild,
-          `${name}.${method}() is ignored: \`${name}\` is ${obj.reason}, which the checker does not run, not a Keras model built in this file.`,
-        );
+        const what = obj.reason.includes('which the checker does not run') ? obj.reason : `${obj.reason}, which the checker does not run`;
+        this.sink.warning('not-a-model', callee.firstChild, `${name}.${method}() is ignored: \`${name}\` is ${what}, not a Keras model built in this file.`);
         return done(unknown(`the result of ${name}.${method}()`), true);
       }
       if (obj.kind === 'symbol') return done(this.callSymbol(normalizePath(`${obj.path}.${method}`), n));

@@ -3,7 +3,7 @@ import type { DiagnosticSink } from './diagnostic-sink';
 import { CODE_RUNNING_LAYERS, FORBIDDEN_CALL, FORBIDDEN_MODULES, FORBIDDEN_NAMES, KNOWN_IMPORT_ROOTS } from './keras-symbols';
 
 /** Dunder names that only describe the script: `if __name__ == '__main__':`, `from __future__ import ...`. */
-const HARMLESS_DUNDERS = new Set(['__name__', '__future__', '__main__']);
+const HARMLESS_DUNDERS = new Set(['__name__', '__future__', '__main__', '__init__']);
 
 /**
  * Refuses, anywhere in the source (even in code the checker otherwise ignores), what would run code or reach the
@@ -24,7 +24,7 @@ export function scanForbidden(tree: Tree, text: string, sink: DiagnosticSink): v
     const node = cursor.node;
     if (node.parent?.name === 'ImportStatement') continue;
     const id = text.slice(node.from, node.to);
-    if (HARMLESS_DUNDERS.has(id) && name === 'VariableName') continue;
+    if (HARMLESS_DUNDERS.has(id)) continue;
     if (/^__\w*__$/.test(id) || (name === 'PropertyName' && id.startsWith('__'))) {
       sink.error(
         'not-allowed',
