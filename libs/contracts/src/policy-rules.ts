@@ -6,11 +6,24 @@ import type { TModelRulesInput } from './model-rules';
 export const CIFAR10_MODEL_RULES = { inputShape: [32, 32, 3], outputUnits: 10, outputActivation: 'softmax' } as const satisfies TModelRulesInput;
 
 /** The parts of a policy the model rules come from (the full policy, or the part students are shown). */
-export type TPolicyRuleFields = Pick<TGradingPolicy, 'requiredEpochs' | 'maxEpochs' | 'maxParams' | 'allowedLayers' | 'allowedOptimizers'>;
+export type TPolicyRuleFields = Pick<
+  TGradingPolicy,
+  | 'requiredEpochs'
+  | 'maxEpochs'
+  | 'maxParams'
+  | 'allowedLayers'
+  | 'allowedOptimizers'
+  | 'maxTrainingMacs'
+  | 'maxActivationMiB'
+  | 'maxParamMiB'
+  | 'limitTrain'
+  | 'batchSize'
+>;
 
 /**
  * The model rules an exercise's grading policy implies: the one mapping, used by `./epoch check --exercise`, the API,
- * the grader and the editor in the browser (from the policy students see), so all of them refuse the same models.
+ * the grader and the editor in the browser (from the policy students see), so all of them refuse the same models. The
+ * cost limits are computed for the policy's batch size and training images.
  */
 export function modelRulesFromPolicy(policy: TPolicyRuleFields): TModelRulesInput {
   return {
