@@ -60,7 +60,7 @@ export const MAX_EXPRESSION_DEPTH = 100;
 /** Longest sequence built by constant folding (`[0] * n`), so no input can allocate much. */
 const MAX_SEQUENCE = 10_000;
 /** Statements run in all (loops and calls repeat them): beyond this the checker stops, so no input can hang it. */
-const MAX_STEPS = 20_000;
+const MAX_STEPS = 10_000;
 /** Nested calls of the student's functions (recursion stops here). */
 const MAX_CALL_DEPTH = 20;
 /** Items a loop may go over. */
@@ -729,8 +729,9 @@ export class Interpreter {
       return { kind: 'unsafe', reason: `the result of your function ${fn.name}(), which the checker cannot run: ${fn.unsupported ?? 'it has no body'}` };
     }
     if (this.frames.length >= MAX_CALL_DEPTH) {
+      // Recursion: the checker stops interpreting here (going on would repeat the same calls many times over).
       this.sink.error('limit-exceeded', n, `${fn.name}() calls functions more than ${MAX_CALL_DEPTH} levels deep; the checker stops there.`);
-      return reported(`a call of ${fn.name}() too deep`);
+      throw new StepLimit();
     }
     const args = this.callArgs(fn.name, n);
     const fail = (message: string): TValue => {
