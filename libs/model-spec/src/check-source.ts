@@ -15,7 +15,7 @@ import { DiagnosticSink, type TSpan } from './diagnostic-sink';
 import { Interpreter, MAX_EXPRESSION_DEPTH } from './interpreter';
 import { snakeCase } from './keras-symbols';
 import { blankMagics, excessiveNesting, fixTrailingDots, nulByte, parsePython, reportSyntaxErrors } from './python-syntax';
-import { checkModelRules, type TRuleSite } from './rules-check';
+import { checkParsedRules, type TRuleSite } from './rules-check';
 import { scanForbidden } from './safety-scan';
 import { inferShapes, type TShapeResult } from './shape-inference';
 import { LineIndex, utf8Length } from './source-text';
@@ -219,7 +219,7 @@ function finishModel(model: TModelState, rules: TModelRules, sink: DiagnosticSin
         return model.span;
     }
   };
-  const checked = checkModelRules({ inputShape, layers: named.specs, optimizer: compile?.optimizer, epochs: fit?.epochs, batchSize: fit?.batchSize }, rules, {
+  const checked = checkParsedRules({ inputShape, layers: named.specs, optimizer: compile?.optimizer, epochs: fit?.epochs, batchSize: fit?.batchSize }, rules, {
     shapes,
     complete: !model.incomplete,
   });

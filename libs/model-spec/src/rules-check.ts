@@ -154,7 +154,11 @@ export function checkModelRules(subject: TRulesSubject, rulesInput: TModelRulesI
     const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     return { violations: [{ code: 'invalid-rules', message: `The exercise's rules are invalid: ${why}`, site: { kind: 'model' } }], cost: null };
   }
-  const rules = parsed.data;
+  return checkParsedRules(subject, parsed.data, options);
+}
+
+/** checkModelRules on rules already parsed by ZModelRules (checkSource parses them once, first). */
+export function checkParsedRules(subject: TRulesSubject, rules: TModelRules, options: TRulesCheckOptions = {}): TRulesCheckResult {
   const out: TRuleViolation[] = [];
   const add = (code: string, site: TRuleSite, message: string) => out.push({ code, message, site });
   const { layers } = subject;
