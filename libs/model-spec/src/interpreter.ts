@@ -1309,7 +1309,7 @@ export class Interpreter {
     if (np) {
       const a = args();
       const first = a.positional[0]?.value;
-      switch (np[2]) {
+      switch (np[2] ?? '') {
         case 'expand_dims': {
           const axis = a.positional[1]?.value ?? a.keywords.find((k) => k.name === 'axis')?.value;
           return first?.kind === 'array' && axis?.kind === 'number' && axis.isInt ? expandDims(first, axis.value) : unknown(`the result of ${path}()`);

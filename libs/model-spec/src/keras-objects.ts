@@ -296,7 +296,7 @@ export function metricsFrom(v: TValue, span: TSpan, sink: TDiagnosticSink): stri
 export function constructObject(path: string, call: TCallArgs, sink: TDiagnosticSink): TValue | null {
   const m = /^keras\.(optimizers|losses|initializers|regularizers|metrics)\.(\w+)$/.exec(path);
   if (!m) return null;
-  const [, ns, cls = ''] = m;
+  const [, ns = '', cls = ''] = m;
   const fail = (why: string): TValue => reported(why);
   switch (ns) {
     case 'optimizers': {
