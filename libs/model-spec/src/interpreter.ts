@@ -253,6 +253,10 @@ export class Interpreter {
     private readonly opts: TInterpretOptions,
   ) {}
 
+  private static done(this: void, value: TValue, handled = false): { value: TValue; handled: boolean } {
+    return { value, handled };
+  }
+
   run(script: SyntaxNode): void {
     try {
       for (let s = script.firstChild; s; s = s.nextSibling) this.exec(s);
@@ -572,33 +576,38 @@ export class Interpreter {
   private buildsModel(node: SyntaxNode): boolean {
     const cursor = node.cursor();
     const end = node.to;
-    while (cursor.next() && cursor.from < end) {
-      const n = cursor.node;
-      if (n.name === 'AssignStatement') {
-        const target = n.firstChild;
-        const v = target?.name === 'VariableName' ? this.lookup(this.src(target)) : undefined;
-        if (v && (v.kind === 'tensor' || v.kind === 'model' || v.kind === 'input')) return true;
-      }
-      if (n.name !== 'CallExpression') continue;
-      const callee = n.firstChild;
-      if (!callee) continue;
-      if (callee.name === 'CallExpression') return true;
-      if (callee.name === 'MemberExpression') {
-        const obj = callee.firstChild;
-        const prop = callee.lastChild;
-        if (obj?.name === 'VariableName' && prop?.name === 'PropertyName' && MODEL_BUILDING_METHODS.has(this.src(prop))) {
-          const v = this.lookup(this.src(obj));
-          if (v?.kind === 'model') return true;
-        }
-      }
-      if (callee.name === 'VariableName') {
-        const v = this.lookup(this.src(callee));
-        if (v?.kind === 'user-function' || v?.kind === 'layer' || v?.kind === 'model') return true;
-      }
-      const path = this.staticPath(callee, 0);
-      if (path && /^keras\.(layers\.\w+|Sequential|models\.Sequential|Input|Model|models\.Model)$/.test(path)) return true;
-    }
+    while (cursor.next() && cursor.from < end) if (this.nodeBuildsModel(cursor.node)) return true;
     return false;
+  }
+
+  /** One node of buildsModel's scan. */
+  private nodeBuildsModel(n: SyntaxNode): boolean {
+    if (n.name === 'AssignStatement') {
+      const target = n.firstChild;
+      const v = target?.name === 'VariableName' ? this.lookup(this.src(target)) : undefined;
+      return v !== undefined && (v.kind === 'tensor' || v.kind === 'model' || v.kind === 'input');
+    }
+    if (n.name !== 'CallExpression') return false;
+    const callee = n.firstChild;
+    if (!callee) return false;
+    if (callee.name === 'CallExpression') return true;
+    if (callee.name === 'MemberExpression') {
+      const obj = callee.firstChild;
+      const prop = callee.lastChild;
+      if (
+        obj?.name === 'VariableName' &&
+        prop?.name === 'PropertyName' &&
+        MODEL_BUILDING_METHODS.has(this.src(prop)) &&
+        this.lookup(this.src(obj))?.kind === 'model'
+      )
+        return true;
+    }
+    if (callee.name === 'VariableName') {
+      const v = this.lookup(this.src(callee));
+      if (v?.kind === 'user-function' || v?.kind === 'layer' || v?.kind === 'model') return true;
+    }
+    const path = this.staticPath(callee, 0);
+    return path !== undefined && /^keras\.(layers\.\w+|Sequential|models\.Sequential|Input|Model|models\.Model)$/.test(path);
   }
 
   /** Loops, conditions and blocks that are not run must not build the model. */
@@ -606,10 +615,12 @@ export class Interpreter {
     const word = COMPOUND_WORD[s.name] ?? 'a block';
     const assigned = new Set<string>();
     let reportedHere = false;
+    let buildsKeras = false;
     const cursor = s.cursor();
     const end = s.to;
     while (cursor.next() && cursor.from < end) {
       const n = cursor.node;
+      if (!buildsKeras && this.nodeBuildsModel(n)) buildsKeras = true;
       if (n.name === 'AssignStatement' || n.name === 'UpdateStatement') {
         for (const k of this.kids(n)) {
           if (k.name === 'AssignOp' || k.name === 'UpdateOp') break;
@@ -641,13 +652,12 @@ export class Interpreter {
         }
       }
     }
-    const buildsKeras = !reportedHere && this.buildsModel(s);
     for (const name of assigned) {
       const before = this.lookup(name);
       if (before?.kind === 'dataset') continue;
       this.setName(name, unknown(`\`${name}\`, which is assigned inside ${word} that the checker does not run`));
     }
-    if (buildsKeras) {
+    if (buildsKeras && !reportedHere) {
       this.sink.error(
         'unsupported-statement',
         s,
@@ -1142,7 +1152,13 @@ export class Interpreter {
   private evalCall(n: SyntaxNode, statement: true): boolean;
   private evalCall(n: SyntaxNode, statement: false): TValue;
   private evalCall(n: SyntaxNode, statement: boolean): TValue | boolean {
-    const done = (v: TValue, handled = false): TValue | boolean => (statement ? handled : v);
+    const r = this.call(n);
+    return statement ? r.handled : r.value;
+  }
+
+  /** A call's value, and whether it was a model method or a call that must not get an "ignored" note. */
+  private call(n: SyntaxNode): { value: TValue; handled: boolean } {
+    const done = Interpreter.done;
     const callee = this.kids(n)[0];
     if (!callee) return done(unknown('a call'));
     if (callee.name === 'MemberExpression' && callee.lastChild?.name === 'PropertyName' && callee.firstChild) {
