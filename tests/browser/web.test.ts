@@ -289,6 +289,8 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     expect(total).not.toBe(widerTotal);
     await page.getByTestId('total-params').filter({ hasText: total }).waitFor();
     expect(await page.getByTestId('submit').isEnabled()).toBe(true);
+    // The cost preview: the model's training cost against the exercise's limits, and the time it would take now.
+    await expect(page.getByTestId('cost-preview').textContent()).resolves.toMatch(/Multiply-adds per image.*Training work.*Estimated training time/);
     await screenshot(page, 'exercise');
   });
 

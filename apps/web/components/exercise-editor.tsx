@@ -5,12 +5,14 @@ import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighti
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState, type Text } from '@codemirror/state';
 import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
-import type { TModelRulesInput, TSubmissionCreated } from '@epoch/contracts';
+import type { TExerciseView, TModelRulesInput, TSubmissionCreated } from '@epoch/contracts';
 import { checkSource, type TCheckReport } from '@epoch/model-spec';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { postJson } from '../lib/browser-api';
+import { costPreview } from '../lib/cost-preview';
 import { formatShape, offsetOf } from '../lib/exercise-rules';
+import { foldNotes } from '../lib/fold-notes';
 
 const CHECK_DELAY_MS = 250;
 
@@ -22,7 +24,7 @@ function lineStarts(doc: Text): number[] {
 
 function toCmDiagnostics(report: TCheckReport, doc: Text): Diagnostic[] {
   const starts = lineStarts(doc);
-  return report.diagnostics.map((d) => {
+  return foldNotes(report.diagnostics).map((d) => {
     const from = offsetOf(starts, doc.length, d.line, d.column);
     const end = d.endLine !== undefined ? offsetOf(starts, doc.length, d.endLine, d.endColumn ?? d.column + 1) : from;
     // An empty range would be invisible; underline at least one character (or the line's end).
@@ -37,12 +39,17 @@ export function ExerciseEditor({
   exercise,
   starterCode,
   rules,
+  policy,
+  graders,
   csrfToken,
   canSubmit,
 }: {
   exercise: string;
   starterCode: string;
   rules: TModelRulesInput;
+  /** For the cost preview: the exercise's limits and data, and the graders serving it now. */
+  policy: TExerciseView['policy'];
+  graders: TExerciseView['graders'];
   csrfToken: string;
   canSubmit: boolean;
 }) {
@@ -152,6 +159,8 @@ export function ExerciseEditor({
   const summary = report?.summary ?? lastSummary;
   const stale = !report?.summary && summary !== undefined;
   const disabled = !canSubmit || checking || !report?.ok || submitting;
+  const notes = report ? foldNotes(report.diagnostics) : [];
+  const cost = report ? costPreview(report.cost, report.training?.epochs, policy, graders) : [];
   return (
     <div className="editor-layout">
       <div className="editor-pane">
@@ -186,9 +195,9 @@ export function ExerciseEditor({
             {submitError}
           </p>
         )}
-        {report && report.diagnostics.length > 0 && (
+        {notes.length > 0 && (
           <ul className="diagnostics" data-testid="diagnostics">
-            {report.diagnostics.map((d, i) => (
+            {notes.map((d, i) => (
               <li key={i} className={`diag-${d.severity}`}>
                 <span className="diag-pos">
                   Line {d.line}, column {d.column}
@@ -245,6 +254,16 @@ export function ExerciseEditor({
           </table>
         ) : (
           <p className="muted">The summary appears once the model can be built from the code.</p>
+        )}
+        {cost.length > 0 && (
+          <dl className="cost-preview" data-testid="cost-preview" aria-label="Training cost">
+            {cost.map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
         )}
       </section>
     </div>

@@ -1,4 +1,5 @@
 import type { TQuotaView, TStudentPolicyView } from '@epoch/contracts';
+import { si } from '@epoch/model-spec';
 
 export const percent = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
 
@@ -15,6 +16,10 @@ export function policyRows(p: TStudentPolicyView, quota: TQuotaView | null, now 
     ['Epochs', p.requiredEpochs !== null ? `exactly ${p.requiredEpochs}` : `up to ${p.maxEpochs}`],
     ['Batch size', String(p.batchSize)],
     ['Largest model', `${p.maxParams.toLocaleString('en-US')} parameters`],
+    [
+      'Training cost',
+      `at most ${si(p.maxTrainingMacs)} multiply-adds of training, ${p.maxActivationMiB.toLocaleString('en-US')} MiB of activations per batch, ${p.maxParamMiB.toLocaleString('en-US')} MiB of weights`,
+    ],
     ['Training time limit', duration(p.timeLimitSeconds)],
   ];
   if (p.allowedLayers) rows.push(['Allowed layers', p.allowedLayers.join(', ')]);

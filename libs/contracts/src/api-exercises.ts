@@ -25,6 +25,11 @@ export const ZExerciseView = z.object({
   policy: ZStudentPolicyView,
   /** Null for staff (quotas apply to students). */
   quota: ZQuotaView.nullable(),
+  /**
+   * The graders now, for the editor's cost preview: how many are alive and the throughput (multiply-accumulates per
+   * second) of the recent graded jobs, the one the queue's ETAs use (null before the first).
+   */
+  graders: z.object({ alive: z.number().int().min(0), macsPerSecond: z.number().positive().nullable() }),
 });
 export type TExerciseView = z.infer<typeof ZExerciseView>;
 

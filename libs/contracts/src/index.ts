@@ -5,6 +5,7 @@ export * from './course-content';
 export * from './api-courses';
 export * from './diagnostics';
 export * from './check-result';
+export * from './model-limits';
 export * from './model-rules';
 export * from './grading-job';
 export * from './api-common';

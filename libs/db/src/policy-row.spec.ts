@@ -12,6 +12,9 @@ describe('policy rows', () => {
       batchSize: 64,
       seed: 42,
       maxParams: 1000,
+      maxTrainingMacs: 2e13,
+      maxActivationMiB: 256,
+      maxParamMiB: 64,
       allowedLayers: ['Dense', 'Flatten'],
       allowedOptimizers: null,
       timeLimitSeconds: 600,
@@ -31,6 +34,7 @@ describe('policy rows', () => {
     expect(cols.allowedLayers).toEqual(['Dense', 'Flatten']);
     expect(cols.allowedOptimizers).toBe(Prisma.DbNull);
     expect(cols.deadline).toEqual(new Date('2030-01-01T12:00:00Z'));
+    expect(cols).toMatchObject({ maxTrainingMacs: 2e13, maxActivationMiB: 256, maxParamMiB: 64 });
     expect(policyFromRow({ ...row, ...cols, allowedOptimizers: null } as GradingPolicy)).toEqual({ ...p, allowedOptimizers: null });
   });
 });

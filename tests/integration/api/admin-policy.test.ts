@@ -163,8 +163,11 @@ describe('API administration: users, roster, courses, instructors, grading polic
       slug: c.exercise,
       courseSlug: c.courseSlug,
       starterCode: expect.any(String),
-      policy: { minTestAccuracy: 0.3, dailyQuota: 5, version: 1 },
+      policy: { minTestAccuracy: 0.3, dailyQuota: 5, version: 1, maxTrainingMacs: 3.6e14, maxActivationMiB: 1024, maxParamMiB: 1024 },
     });
+    // for the editor's cost preview: the graders alive and their recent throughput (null before any graded job)
+    expect(r.body.graders.alive).toBeGreaterThanOrEqual(0);
+    expect(r.body.graders).toHaveProperty('macsPerSecond');
     expect(r.body.policy).not.toHaveProperty('reuseCachedResults');
     expect(r.body.quota).toEqual({ usedToday: 0, dailyLeft: 5, usedTotal: 0, totalLeft: null });
     expect((await teacher.get(`/api/exercises/${c.exercise}`)).body.quota).toBeNull();
@@ -249,6 +252,28 @@ describe('API administration: users, roster, courses, instructors, grading polic
     });
     expect(new Date(history.body.items[0].changedAt).getTime()).toBeGreaterThanOrEqual(new Date(history.body.items[1].changedAt).getTime());
     expect((await student.get(`/api/exercises/${c.exercise}/policy/history`)).status).toBe(403);
+  });
+
+  it('edits the cost limits like any field: stored in their columns, in the history, and checked at the next submission', async () => {
+    const c = await createCourse(api.prisma, {});
+    await enroll(api.prisma, users['student']!.id, c.courseId);
+    const view = await admin.get(`/api/exercises/${c.exercise}/policy`);
+    expect(view.body.policy).toMatchObject({ maxTrainingMacs: 3.6e14, maxActivationMiB: 1024, maxParamMiB: 1024 });
+    const r = await admin.put(`/api/exercises/${c.exercise}/policy`, { ...view.body.policy, maxTrainingMacs: 5e11, maxActivationMiB: 256 });
+    expect(r.status).toBe(200);
+    expect(r.body.policy).toMatchObject({ maxTrainingMacs: 5e11, maxActivationMiB: 256, maxParamMiB: 1024 });
+    expect(await api.prisma.gradingPolicy.findUniqueOrThrow({ where: { exerciseId: c.exerciseId } })).toMatchObject({
+      maxTrainingMacs: 5e11,
+      maxActivationMiB: 256,
+    });
+    const history = await admin.get(`/api/exercises/${c.exercise}/policy/history`);
+    expect(history.body.items[0].changes).toEqual([
+      { field: 'maxTrainingMacs', old: 3.6e14, new: 5e11 },
+      { field: 'maxActivationMiB', old: 1024, new: 256 },
+    ]);
+    // The dense solution needs 1.07e12 multiply-adds: over the new limit.
+    const check = await student.post('/api/submissions/check', { exercise: c.exercise, source: c.solution });
+    expect(check.body.check.errors[0].message).toMatch(/^Training this model is too much work: layer dense \(Dense 256\)/);
   });
 
   it("shows the seeded first version of a demo exercise's policy as its initial version", async () => {

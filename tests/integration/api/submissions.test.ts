@@ -85,6 +85,21 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     expect((await api.prisma.submission.findUniqueOrThrow({ where: { id: r.body.id } })).modelSpec).toBeNull();
   });
 
+  it("refuses a model over the exercise's cost limits at submission, naming the layer that costs most", async () => {
+    // The dense solution: 792,064 multiply-adds per image, 1.07e12 for 10 epochs of 45,000 images.
+    const cheap = await createCourse(api.prisma, { maxTrainingMacs: 1e11 });
+    await enroll(api.prisma, users['other']!.id, cheap.courseId);
+    const r = await other.post('/api/submissions', { exercise: cheap.exercise, source: cheap.solution });
+    expect(r.status).toBe(201);
+    expect(r.body.status).toBe('REJECTED');
+    expect(r.body.check.errors[0].message).toMatch(
+      /^Training this model is too much work: layer dense \(Dense 256\) needs 786\.4 k multiply-adds per image; the whole model needs 792\.1 k, the limit for this exercise is 74\.1 k \(10 epochs of 45,000 images\)/,
+    );
+    expect(await queue.getJob(r.body.id)).toBeUndefined();
+    // The same code within the default limits is accepted.
+    expect((await other.post('/api/submissions/check', { exercise: course.exercise, source: cheap.solution })).body.check.ok).toBe(true);
+  });
+
   it('checks without storing anything or using quota', async () => {
     const before = await api.prisma.submission.count({ where: { userId: users['student']!.id } });
     const ok = await student.post('/api/submissions/check', { exercise: course.exercise, source: course.solution });

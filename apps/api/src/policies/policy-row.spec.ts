@@ -6,6 +6,6 @@ describe('the student view of a policy', () => {
   it('shows students everything but the reuse switch, with the version', () => {
     const v = studentPolicyView(row);
     expect(v).not.toHaveProperty('reuseCachedResults');
-    expect(v).toMatchObject({ version: 4, dailyQuota: 3, deadline: '2030-01-01T12:00:00.000Z' });
+    expect(v).toMatchObject({ version: 4, dailyQuota: 3, deadline: '2030-01-01T12:00:00.000Z', maxTrainingMacs: 2e13, maxActivationMiB: 256, maxParamMiB: 64 });
   });
 });

@@ -5,9 +5,9 @@ import remarkGfm from 'remark-gfm';
 import { ExerciseEditor } from '../../../components/exercise-editor';
 import { SubmissionHistory } from '../../../components/submission-history';
 import { api, ApiError } from '../../../lib/api-client';
-import { modelRulesFromPolicy } from '@epoch/contracts';
 import { policyRows, quotaAllows } from '../../../lib/policy-text';
 import { signInOn401 } from '../../../lib/require-user';
+import { modelRulesFromPolicy } from '@epoch/contracts';
 
 export const dynamic = 'force-dynamic';
 
@@ -54,6 +54,8 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
         exercise={slug}
         starterCode={exercise.starterCode}
         rules={modelRulesFromPolicy(exercise.policy)}
+        policy={exercise.policy}
+        graders={exercise.graders}
         csrfToken={me?.csrfToken ?? ''}
         canSubmit={allowed}
       />
