@@ -1,8 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'yaml';
+import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { ZCourseFile, ZExerciseFile, type TCourseContent, type TCourseFile, type TExerciseFile } from '@epoch/contracts';
+import { RESERVED_LESSON_SLUGS, ZCourseFile, ZExerciseFile, type TCourseContent, type TCourseFile, type TExerciseFile } from '@epoch/contracts';
+import { CONTENT_LIMITS } from './limits';
 
 /**
  * Loads a course written as files (see exercises/README.md) and checks everything the database cannot:
@@ -15,6 +17,8 @@ export class ContentError extends Error {
   constructor(
     message: string,
     readonly file: string,
+    /** The file as the message shows it (relative to the source: `my-course/course.yaml`). */
+    readonly shownFile: string = file,
   ) {
     super(message);
   }
@@ -39,15 +43,43 @@ export async function listCourseDirs(exercisesDir: string): Promise<string[]> {
   // Any entry may be a course folder (a symlink too); isFile() on its course.yaml settles it.
   for (const name of names.sort((a, b) => a.localeCompare(b))) {
     const dir = path.join(exercisesDir, name);
-    if (await isFile(path.join(dir, COURSE_FILE))) dirs.push(dir);
+    if (await isFileFollowingLinks(path.join(dir, COURSE_FILE))) dirs.push(dir);
   }
   return dirs;
 }
 
-export async function loadCourseContent(courseDir: string): Promise<TCourseContent> {
-  // Messages show paths from the folder above the course (e.g. `exercises/cifar10-intro/...`), which is how
-  // authors know them, wherever the loader runs from; ContentError.file keeps the full path.
-  const shown = (file: string) => path.relative(path.dirname(path.dirname(path.resolve(courseDir))), file) || file;
+/** A file of the course that pages read besides the text: a figure or a reference run's JSON. */
+export interface TCourseAssetFile {
+  /** Path inside the course folder, with `/` separators (`figures/a.svg`, `reference-runs/dense/result.json`). */
+  path: string;
+  contentType: string;
+  sha256: string;
+  bytes: Buffer;
+}
+
+/** A loaded course: the validated text, and the files its pages read (figures, reference runs). */
+export interface TLoadedCourse extends TCourseContent {
+  assets: TCourseAssetFile[];
+}
+
+/** The folders whose files are stored with the course (everything else in the folder is only read, or ignored). */
+const ASSET_DIRS = ['figures', 'reference-runs'] as const;
+const ASSET_TYPES: Record<string, string> = {
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.json': 'application/json',
+};
+
+/**
+ * Loads and checks one course folder. Messages show paths from `opts.shownFrom` (default: the folder above the
+ * course's parent, e.g. `exercises/cifar10-intro/...`, which is how authors know them, wherever the loader runs
+ * from; for an unpacked archive or a clone, its root); ContentError.file keeps the full path.
+ */
+export async function loadCourseContent(courseDir: string, opts: { shownFrom?: string } = {}): Promise<TLoadedCourse> {
+  const from = opts.shownFrom ?? path.dirname(path.dirname(path.resolve(courseDir)));
+  const shown = (file: string) => path.relative(from, file).split(path.sep).join('/') || path.basename(file);
   const ctx: TContext = { courseDir: path.resolve(courseDir), shown };
 
   const courseFile = path.join(ctx.courseDir, COURSE_FILE);
@@ -58,6 +90,9 @@ export async function loadCourseContent(courseDir: string): Promise<TCourseConte
   const lessons: TCourseContent['lessons'] = [];
   for (const [i, lesson] of course.lessons.entries()) {
     if (lessonSlugs.has(lesson.slug)) fail(ctx, courseFile, `lessons.${i}.slug: duplicate lesson slug "${lesson.slug}"`);
+    if ((RESERVED_LESSON_SLUGS as readonly string[]).includes(lesson.slug)) {
+      fail(ctx, courseFile, `lessons.${i}.slug: "${lesson.slug}" is reserved for the course's own pages (${RESERVED_LESSON_SLUGS.join(', ')})`);
+    }
     lessonSlugs.add(lesson.slug);
     lessons.push({ slug: lesson.slug, title: lesson.title, position: i + 1, steps: await loadSteps(ctx, courseFile, lesson, i) });
     for (const step of lesson.steps) stepFiles.add(step);
@@ -71,7 +106,47 @@ export async function loadCourseContent(courseDir: string): Promise<TCourseConte
     exercises.push({ ...(await loadExercise(ctx, courseFile, slug, i, stepFiles)), position: i + 1 });
   }
 
-  return { course, lessons, exercises };
+  return { course, lessons, exercises, assets: await loadAssets(ctx) };
+}
+
+/** Every file under the course's figures/ and reference-runs/ (no links, within the size limits). */
+async function loadAssets(ctx: TContext): Promise<TCourseAssetFile[]> {
+  const assets: TCourseAssetFile[] = [];
+  const visit = async (rel: string): Promise<void> => {
+    const dir = path.join(ctx.courseDir, rel);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return; // an absent folder has no assets
+    }
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const childRel = `${rel}/${e.name}`;
+      const full = path.join(dir, e.name);
+      if (e.isSymbolicLink()) fail(ctx, full, 'a symbolic link: course content must be plain files');
+      if (e.isDirectory()) {
+        await visit(childRel);
+        continue;
+      }
+      if (!e.isFile()) fail(ctx, full, 'not a plain file');
+      if (e.name.startsWith('.') || /\.md$/i.test(e.name)) continue; // notes for authors (README.md, .gitkeep)
+      const type = ASSET_TYPES[path.extname(e.name).toLowerCase()];
+      if (!type) fail(ctx, full, `unsupported file type (figures and reference runs may be ${Object.keys(ASSET_TYPES).join(', ')})`);
+      const size = (await lstat(full)).size;
+      if (size > CONTENT_LIMITS.maxFileBytes) fail(ctx, full, `the file is ${size} bytes, over the limit of ${CONTENT_LIMITS.maxFileBytes}`);
+      const bytes = await readFile(full);
+      if (type === 'application/json') {
+        try {
+          JSON.parse(bytes.toString('utf8'));
+        } catch (error) {
+          fail(ctx, full, `invalid JSON: ${reason(error)}`);
+        }
+      }
+      assets.push({ path: childRel, contentType: type, sha256: createHash('sha256').update(bytes).digest('hex'), bytes });
+    }
+  };
+  for (const dir of ASSET_DIRS) await visit(dir);
+  return assets;
 }
 
 interface TContext {
@@ -160,36 +235,71 @@ async function loadExercise(ctx: TContext, courseFile: string, slug: string, ind
   return { ...exercise, starterCode: await code('starter'), solutionCode: await code('solution') };
 }
 
-async function readYaml(ctx: TContext, file: string): Promise<unknown> {
+/** A parsed YAML file: its data, and where each field's value starts (for messages that name the line). */
+interface TYaml {
+  data: unknown;
+  lineOf: (fieldPath: readonly PropertyKey[]) => number | null;
+}
+
+async function readYaml(ctx: TContext, file: string): Promise<TYaml> {
   if (!(await isFile(file))) fail(ctx, file, 'file not found');
-  const text = await readText(ctx, file);
+  const text = await readText(ctx, file, CONTENT_LIMITS.maxYamlBytes);
+  const lineCounter = new LineCounter();
+  // Aliases are capped: a "billion laughs" file (aliases of aliases) is refused instead of expanding in memory.
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
+  const problem = doc.errors[0];
+  if (problem) fail(ctx, file, `invalid YAML: ${reason(problem)}`);
+  let data: unknown;
   try {
-    return parse(text, { prettyErrors: true });
+    data = doc.toJS({ maxAliasCount: CONTENT_LIMITS.maxYamlAliases });
   } catch (error) {
     fail(ctx, file, `invalid YAML: ${reason(error)}`);
   }
+  const lineOf = (fieldPath: readonly PropertyKey[]) => {
+    // The deepest node of the path that exists (a missing field is reported at its parent).
+    for (let n = fieldPath.length; n >= 0; n--) {
+      const node: unknown = n === 0 ? doc.contents : doc.getIn(fieldPath.slice(0, n), true);
+      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    }
+    return null;
+  };
+  return { data, lineOf };
 }
 
-function validate<S extends z.ZodType>(schema: S, data: unknown, ctx: TContext, file: string): z.output<S> {
-  const result = schema.safeParse(data);
+function validate<S extends z.ZodType>(schema: S, yaml: TYaml, ctx: TContext, file: string): z.output<S> {
+  const result = schema.safeParse(yaml.data);
   if (result.success) return result.data;
+  const shown = ctx.shown(file);
   const lines = result.error.issues.map((issue) => {
     const where = issue.path.map(String).join('.');
-    return where ? `${where}: ${issue.message}` : issue.message;
+    const line = yaml.lineOf(issue.path);
+    return `${shown}: ${line !== null ? `line ${line}: ` : ''}${where ? `${where}: ` : ''}${issue.message}`;
   });
-  const shown = ctx.shown(file);
-  throw new ContentError(lines.map((l) => `${shown}: ${l}`).join('\n'), file);
+  throw new ContentError(lines.join('\n'), file, shown);
 }
 
-async function readText(ctx: TContext, file: string): Promise<string> {
+async function readText(ctx: TContext, file: string, limit: number = CONTENT_LIMITS.maxFileBytes): Promise<string> {
   try {
+    const size = (await lstat(file)).size;
+    if (size > limit) fail(ctx, file, `the file is ${size} bytes, over the limit of ${limit}`);
     return await readFile(file, 'utf8');
   } catch (error) {
+    if (error instanceof ContentError) throw error;
     fail(ctx, file, `cannot read the file (${reason(error)})`);
   }
 }
 
+/** A plain file: a symbolic link is not one (course content is plain files, wherever it comes from). */
 async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await lstat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** listCourseDirs follows links: the repository's own exercises/ folder may link a course folder in. */
+async function isFileFollowingLinks(file: string): Promise<boolean> {
   try {
     return (await stat(file)).isFile();
   } catch {
@@ -198,7 +308,7 @@ async function isFile(file: string): Promise<boolean> {
 }
 
 function fail(ctx: TContext, file: string, what: string): never {
-  throw new ContentError(`${ctx.shown(file)}: ${what}`, file);
+  throw new ContentError(`${ctx.shown(file)}: ${what}`, file, ctx.shown(file));
 }
 
 function reason(error: unknown): string {

@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ContentError, listCourseDirs, loadCourseContent, STEP_DIRECTIVES, stepSlug } from './load-content';
 
-const repoExercises = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../exercises');
+const repoExercises = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../exercises');
 
 describe('the demo course in exercises/', () => {
   it('is the only course folder', async () => {
@@ -160,7 +160,7 @@ describe('loadCourseContent on bad content', () => {
   it('names the file and the field path of a schema error', async () => {
     await edit('first/exercise.yaml', (t) => t.replace('minTestAccuracy: 0.5', 'minTestAccuracy: 1.5'));
     const error = await loadError();
-    expect(error.message).toBe('exercises/demo/first/exercise.yaml: policy.minTestAccuracy: Too big: expected number to be <=1');
+    expect(error.message).toBe('exercises/demo/first/exercise.yaml: line 6: policy.minTestAccuracy: Too big: expected number to be <=1');
     expect(error.file).toBe(path.join(course, 'first', 'exercise.yaml'));
   });
 
@@ -168,8 +168,68 @@ describe('loadCourseContent on bad content', () => {
     await edit('course.yaml', (t) => t.replace('enrollmentCode: DEMO-1', 'enrollmentCode: demo\ncolour: blue'));
     const lines = (await loadError()).message.split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^exercises\/demo\/course\.yaml: enrollmentCode: 4–32 upper-case letters/);
-    expect(lines[1]).toMatch(/^exercises\/demo\/course\.yaml: Unrecognized key: "colour"/);
+    expect(lines[0]).toMatch(/^exercises\/demo\/course\.yaml: line 4: enrollmentCode: 4–32 upper-case letters/);
+    expect(lines[1]).toMatch(/^exercises\/demo\/course\.yaml: line 1: Unrecognized key: "colour"/);
+  });
+
+  it('names the line of a missing field (its parent) and of a bad value deep in a list', async () => {
+    await edit('course.yaml', (t) => t.replace('    steps: [01-intro.md, 02-more.md]', '    steps: [01-intro.md, 02_More.md]'));
+    expect((await loadError()).message).toMatch(/^exercises\/demo\/course\.yaml: line 8: lessons\.0\.steps\.1: /);
+    await edit('course.yaml', (t) => t.replace('02_More.md', '02-more.md').replace('title: Demo\n', ''));
+    expect((await loadError()).message).toMatch(/^exercises\/demo\/course\.yaml: line 1: title: /);
+  });
+
+  it('refuses a YAML bomb (aliases of aliases) instead of expanding it', async () => {
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
+    ];
+    await write('course.yaml', `${bomb.join('\n')}\n`);
+    expect((await loadError()).message).toMatch(/^exercises\/demo\/course\.yaml: invalid YAML: .*(alias|Excessive)/i);
+  });
+
+  it('refuses a YAML file over its size limit', async () => {
+    await write('course.yaml', `# ${'x'.repeat(300 * 1024)}\nslug: demo\n`);
+    expect((await loadError()).message).toMatch(/^exercises\/demo\/course\.yaml: the file is \d+ bytes, over the limit of 262144/);
+  });
+
+  it('refuses a lesson slug that a course page uses', async () => {
+    await edit('course.yaml', (t) => t.replace('  - slug: basics', '  - slug: exercises'));
+    expect((await loadError()).message).toMatch(/^exercises\/demo\/course\.yaml: lessons\.0\.slug: "exercises" is reserved for the course's own pages/);
+  });
+
+  it('accepts a course without an enrollment code (one is chosen when the course is created)', async () => {
+    await edit('course.yaml', (t) => t.replace('enrollmentCode: DEMO-1\n', ''));
+    expect((await loadCourseContent(course)).course.enrollmentCode).toBeUndefined();
+  });
+
+  it('collects the figures and reference runs with their types and hashes, and nothing else', async () => {
+    await write('reference-runs/dense/result.json', '{"testAccuracy": 0.4}\n');
+    await write('reference-runs/README.md', 'notes for authors\n');
+    await write('notes.txt', 'not content\n');
+    const { assets } = await loadCourseContent(course);
+    expect(assets.map((a) => [a.path, a.contentType])).toEqual([
+      ['figures/a.svg', 'image/svg+xml'],
+      ['reference-runs/dense/result.json', 'application/json'],
+    ]);
+    expect(assets[1]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses a reference run that is not JSON, a figure of an unknown type, and a link among the figures', async () => {
+    await write('reference-runs/dense/result.json', '{not json');
+    expect((await loadError()).message).toMatch(/^exercises\/demo\/reference-runs\/dense\/result\.json: invalid JSON: /);
+    await rm(path.join(course, 'reference-runs'), { recursive: true });
+    await write('figures/run.sh', 'echo hi\n');
+    expect((await loadError()).message).toMatch(/^exercises\/demo\/figures\/run\.sh: unsupported file type/);
+    await rm(path.join(course, 'figures', 'run.sh'));
+    await symlink('/etc/passwd', path.join(course, 'figures', 'b.svg'));
+    expect((await loadError()).message).toBe('exercises/demo/figures/b.svg: a symbolic link: course content must be plain files');
+  });
+
+  it('does not follow a step file that is a link', async () => {
+    await rm(path.join(course, 'steps', '02-more.md'));
+    await symlink('/etc/passwd', path.join(course, 'steps', '02-more.md'));
+    expect((await loadError()).message).toBe('exercises/demo/course.yaml: lessons.0.steps.1: step file exercises/demo/steps/02-more.md does not exist');
   });
 
   it('reports YAML syntax errors with the file', async () => {
