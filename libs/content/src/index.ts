@@ -10,4 +10,5 @@ export { safeEntryPath } from './source/entry-path';
 export { checkGitSource, cloneGit, isGitUrl, type TGitAccess } from './source/git';
 export { SourceError } from './source/source-error';
 export { checkTree, findCourseDirs } from './source/tree';
-export { courseFigure, referenceRunFile } from './assets/course-asset';
+export { assetRevision, courseFigure, referenceRunFile } from './assets/course-asset';
+export { contentStatus, setContentSource } from './status/content-status';

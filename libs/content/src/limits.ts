@@ -3,7 +3,18 @@
  * numbers are documented in docs/COURSE-FORMAT.md ("Limits"); anything over them is refused with a message and
  * nothing is applied.
  */
-export const CONTENT_LIMITS = {
+export interface TContentLimits {
+  maxArchiveBytes: number;
+  maxTotalBytes: number;
+  maxEntries: number;
+  maxFileBytes: number;
+  maxYamlBytes: number;
+  maxYamlAliases: number;
+  maxDepth: number;
+  gitTimeoutMs: number;
+}
+
+export const CONTENT_LIMITS: Readonly<TContentLimits> = {
   /** An uploaded archive (.zip or .tar.gz), as uploaded. */
   maxArchiveBytes: 20 * 1024 * 1024,
   /** Everything in the archive or repository, unpacked. */
@@ -20,4 +31,4 @@ export const CONTENT_LIMITS = {
   maxDepth: 16,
   /** How long a git clone may take, in milliseconds. */
   gitTimeoutMs: 120_000,
-} as const;
+};

@@ -89,7 +89,7 @@ export async function passwordResetInfo(db: TDb, token: string): Promise<TPasswo
 }
 
 /** Sets a new password with a reset link: the link is used up, every session of the user ends; audited. */
-export async function resetPassword(db: TDb, token: string, newPassword: string): Promise<{ email: string }> {
+export async function resetPassword(db: TDb, token: string, newPassword: string): Promise<{ email: string; userId: string }> {
   const reset = await validReset(db, token);
   assertNewPassword(newPassword);
   const passwordHash = await hashPassword(newPassword);
@@ -106,6 +106,6 @@ export async function resetPassword(db: TDb, token: string, newPassword: string)
       entityId: reset.userId,
       data: { sessionsEnded: revoked },
     });
-    return { email: reset.user.email };
+    return { email: reset.user.email, userId: reset.userId };
   });
 }

@@ -23,3 +23,8 @@ export async function referenceRunFile(db: TDb, slug: string, run: string, file:
   const asset = await findAsset(db, slug, `reference-runs/${run}/${file}`);
   return asset ? Buffer.from(asset.bytes) : null;
 }
+
+/** The sha256 of a course's stored file (changes with each sync that changes the file), or null. */
+export async function assetRevision(db: TDb, slug: string, path: string): Promise<string | null> {
+  return (await findAsset(db, slug, path))?.sha256 ?? null;
+}

@@ -126,3 +126,21 @@ export function findAsset(db: TDb, courseSlug: string, path: string): Promise<Pi
 export async function enrollmentCodeTaken(tx: TDb, code: string): Promise<boolean> {
   return (await tx.course.count({ where: { enrollmentCode: code } })) > 0;
 }
+
+export function courseGitSource(db: TDb, courseId: string): Promise<{ contentGitUrl: string | null; contentGitRef: string | null } | null> {
+  return db.course.findUnique({ where: { id: courseId }, select: { contentGitUrl: true, contentGitRef: true } });
+}
+
+export async function setCourseGitSource(db: TDb, courseId: string, url: string | null, ref: string | null): Promise<void> {
+  await db.course.update({ where: { id: courseId }, data: { contentGitUrl: url, contentGitRef: ref } });
+}
+
+/** A course's latest syncs, newest first, with who applied them. */
+export function recentSyncs(db: TDb, courseId: string, take: number) {
+  return db.contentSync.findMany({
+    where: { courseId },
+    orderBy: { createdAt: 'desc' },
+    take,
+    include: { actor: { select: { name: true, email: true } } },
+  });
+}

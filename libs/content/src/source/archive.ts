@@ -3,12 +3,12 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { CONTENT_LIMITS } from '../limits';
+import { CONTENT_LIMITS, type TContentLimits } from '../limits';
 import { safeEntryPath } from './entry-path';
 import { SourceError } from './source-error';
 
 export type TArchiveKind = 'zip' | 'tar.gz';
-type TLimits = typeof CONTENT_LIMITS;
+type TLimits = Readonly<TContentLimits>;
 
 /** The archive's format from its first bytes (a file's name can say anything). */
 export function archiveKind(bytes: Buffer): TArchiveKind | null {
@@ -189,20 +189,17 @@ async function extractTarGz(bytes: Buffer, writer: TreeWriter, limits: TLimits):
         try {
           const rel = safeEntryPath(entry.path);
           writer.count(rel);
-          switch (entry.type) {
-            case 'Directory':
-              dirs.push(rel);
-              entry.resume();
-              return;
-            case 'File':
-            case 'OldFile':
-            case 'ContiguousFile':
-              break;
-            case 'SymbolicLink':
-            case 'Link':
-              throw new SourceError(`archive entry "${rel}" is a ${entry.type === 'Link' ? 'hard' : 'symbolic'} link: course content must be plain files`);
-            default:
-              throw new SourceError(`archive entry "${rel}" is not a plain file or folder (${entry.type})`);
+          const type: string = entry.type;
+          if (type === 'Directory') {
+            dirs.push(rel);
+            entry.resume();
+            return;
+          }
+          if (type === 'SymbolicLink' || type === 'Link') {
+            throw new SourceError(`archive entry "${rel}" is a ${type === 'Link' ? 'hard' : 'symbolic'} link: course content must be plain files`);
+          }
+          if (type !== 'File' && type !== 'OldFile' && type !== 'ContiguousFile') {
+            throw new SourceError(`archive entry "${rel}" is not a plain file or folder (${type})`);
           }
           const chunks: Buffer[] = [];
           let size = 0;

@@ -11,7 +11,6 @@ export function safeEntryPath(name: string, maxDepth: number = CONTENT_LIMITS.ma
   const refuse = (why: string): never => {
     throw new SourceError(`archive entry ${shown}: ${why}`);
   };
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) refuse('control characters in the name');
   if (name.includes('\\')) refuse('a backslash in the name (paths use "/")');
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) refuse('an absolute path');

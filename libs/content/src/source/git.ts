@@ -25,7 +25,6 @@ const REF = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
 
 export function checkGitSource(url: string, ref: string | undefined, access: TGitAccess): void {
   if (url.length > 500) throw new SourceError('the git URL is longer than 500 characters');
-  // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f]/.test(url)) throw new SourceError('the git URL has spaces or control characters');
   if (!REMOTE.test(url) && !(access.allowLocal && LOCAL.test(url))) {
     throw new SourceError(

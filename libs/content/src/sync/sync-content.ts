@@ -154,7 +154,7 @@ async function syncOne(
         });
         await repo.linkStepVersions(tx, stepVersions, sync.id);
         const final = { ...report, syncId: sync.id };
-        await repo.setSyncSummary(tx, sync.id, final as unknown as Prisma.InputJsonValue);
+        await repo.setSyncSummary(tx, sync.id, { ...final, summaryLine: summaryLine(final) } as unknown as Prisma.InputJsonValue);
         await writeAudit(tx, {
           actorId: opts.actorId,
           action: 'content.sync',
