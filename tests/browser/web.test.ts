@@ -88,7 +88,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
   let shownAccuracy = '';
 
   async function resetDemoExercise(): Promise<void> {
-    const exercise = await api.prisma.exercise.findUniqueOrThrow({ where: { slug: EXERCISE } });
+    const exercise = await api.prisma.exercise.findFirstOrThrow({ where: { slug: EXERCISE, course: { slug: COURSE } } });
     await api.prisma.gradingPolicy.update({ where: { exerciseId: exercise.id }, data: { minTestAccuracy: 0.7, limitTest: null } });
     await api.prisma.submission.deleteMany({ where: { exerciseId: exercise.id, user: { email: { in: DEMO_ACCOUNTS.map((a) => a.email) } } } });
   }
@@ -111,7 +111,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     graderDir = mkdtempSync(join(tmpdir(), 'epoch-web-grader-'));
     tinyCifarFolder(join(graderDir, 'images'), 20, 5, { signal: false });
     await prepareCifar10({ source: join(graderDir, 'images'), cacheDir: join(graderDir, 'cifar10') });
-    const exercise = await api.prisma.exercise.findUniqueOrThrow({ where: { slug: EXERCISE } });
+    const exercise = await api.prisma.exercise.findFirstOrThrow({ where: { slug: EXERCISE, course: { slug: COURSE } } });
     await api.prisma.gradingPolicy.update({ where: { exerciseId: exercise.id }, data: { minTestAccuracy: 0, limitTest: 50 } });
 
     web = await startWeb(api.base);
@@ -538,7 +538,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
   it('lets staff train a finished submission again, from its result page and from the class table', async () => {
     // A second finished submission (another student's) for the result page's button.
     const [exercise, kim] = await Promise.all([
-      api.prisma.exercise.findUniqueOrThrow({ where: { slug: EXERCISE } }),
+      api.prisma.exercise.findFirstOrThrow({ where: { slug: EXERCISE, course: { slug: COURSE } } }),
       api.prisma.user.findUniqueOrThrow({ where: { email: otherStudent.email } }),
     ]);
     const spec = checkSource(solution).spec!;

@@ -107,14 +107,15 @@ async function openSource(source: TContentSource, work: string, git: TGitAccess)
 async function loadCourses(opened: TOpened, courseSlug: string | undefined): Promise<{ loaded: TLoadedCourse; revision: string | null }[]> {
   let dirs = await findCourseDirs(opened.root);
   if (dirs.length === 0) throw new SourceError(`no course found in ${opened.label}: a course folder holds a course.yaml (see docs/COURSE-FORMAT.md)`);
-  const shownFrom = opened.perCourse ? undefined : opened.root;
+  // Paths in messages start at the folder given (its name included when it is the course itself: `my-course/course.yaml`).
+  const shownFrom = dirs.length === 1 && dirs[0] === opened.root ? path.dirname(opened.root) : opened.root;
   if (courseSlug !== undefined && dirs.length > 1) {
     const byName = dirs.filter((d) => path.basename(d) === courseSlug);
     if (byName.length === 1) dirs = byName;
   }
   const out: { loaded: TLoadedCourse; revision: string | null }[] = [];
   for (const dir of dirs) {
-    const loaded = await loadCourseContent(dir, shownFrom ? { shownFrom } : {});
+    const loaded = await loadCourseContent(dir, { shownFrom });
     out.push({ loaded, revision: opened.perCourse && dirs.length > 1 ? (await checkTree(dir)).sha256 : null });
   }
   if (courseSlug !== undefined && out.length > 1) {
