@@ -1,28 +1,28 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { AccuracyHistogram } from '../../../../components/accuracy-histogram';
-import { ClassTable } from '../../../../components/class-table';
-import { api, ApiError } from '../../../../lib/api-client';
-import { percent } from '../../../../lib/policy-text';
-import { signInOn401 } from '../../../../lib/require-user';
+import { AccuracyHistogram } from '../../../../../../components/accuracy-histogram';
+import { ClassTable } from '../../../../../../components/class-table';
+import { api, ApiError } from '../../../../../../lib/api-client';
+import { percent } from '../../../../../../lib/policy-text';
+import { signInOn401 } from '../../../../../../lib/require-user';
 
 export const dynamic = 'force-dynamic';
 
-export default async function ClassResultsPage({ params }: { params: Promise<{ slug: string }> }) {
-  const { slug } = await params;
-  const back = `/exercises/${slug}/results`;
+export default async function ClassResultsPage({ params }: { params: Promise<{ slug: string; exercise: string }> }) {
+  const { slug: course, exercise: slug } = await params;
+  const back = `/courses/${course}/exercises/${slug}/results`;
   const me = await api.me();
   if (!me) signInOn401(back)(new ApiError(401, 'sign in'));
   const hide = (e: unknown) => {
     if (e instanceof ApiError && (e.status === 404 || e.status === 403)) notFound();
     return signInOn401(back)(e);
   };
-  const [data, exercise] = await Promise.all([api.classResults(slug).catch(hide), api.exercise(slug).catch(hide)]);
+  const [data, exercise] = await Promise.all([api.classResults(course, slug).catch(hide), api.exercise(course, slug).catch(hide)]);
   const s = data.summary;
   return (
     <article className="wide">
       <p className="muted">
-        <Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · <Link href={`/exercises/${slug}`}>{exercise.title}</Link>
+        <Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · <Link href={`/courses/${course}/exercises/${slug}`}>{exercise.title}</Link>
       </p>
       <h1>Class results</h1>
       <div className="stats" data-testid="class-summary">
@@ -51,11 +51,11 @@ export default async function ClassResultsPage({ params }: { params: Promise<{ s
       <section className="card" aria-labelledby="students-title">
         <div className="section-head">
           <h2 id="students-title">Students</h2>
-          <a className="button-link" href={`/api/exercises/${encodeURIComponent(slug)}/results.csv`} download>
+          <a className="button-link" href={`/api/courses/${encodeURIComponent(course)}/exercises/${encodeURIComponent(slug)}/results.csv`} download>
             Export CSV
           </a>
         </div>
-        <ClassTable rows={data.rows} exercise={slug} csrfToken={me?.csrfToken ?? ''} />
+        <ClassTable rows={data.rows} course={course} exercise={slug} csrfToken={me?.csrfToken ?? ''} />
       </section>
     </article>
   );
