@@ -136,10 +136,7 @@ describe('a real class in a real browser (built app, real API and Postgres)', ()
     expect(await student.getByTestId('join-this-course').count()).toBe(0);
     await screenshot(student, 'course-joined');
 
-    await student
-      .getByRole('link', { name: /dense network/i })
-      .first()
-      .click();
+    await student.getByRole('link', { name: 'Train a dense network', exact: true }).click();
     await student.waitForURL(`**/courses/${COURSE}/exercises/cifar10-dense`);
     const solution = readFileSync(join(root, 'exercises/cifar10-intro/cifar10-dense/solution.py'), 'utf8');
     await student.locator('.cm-content').click();

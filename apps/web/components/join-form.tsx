@@ -49,8 +49,9 @@ export function JoinForm({ csrfToken, signedIn, back }: { csrfToken: string; sig
     }
   };
   return (
-    <div className="card form" data-testid="join-form">
+    <div className="card" data-testid="join-form">
       <form
+        className="form"
         onSubmit={(e) => {
           check(e).catch(() => undefined);
         }}
