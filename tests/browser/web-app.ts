@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort, root, waitFor, type RunningProcess } from '../integration/helpers';
@@ -7,14 +7,20 @@ import { freePort, root, waitFor, type RunningProcess } from '../integration/hel
 export const webDir = join(root, 'apps/web');
 export const screenshotDir = join(root, 'test-artifacts/screenshots');
 
-/** Builds the web app as shipped (`next build`), once per test file. */
-export function buildWeb(): void {
+/**
+ * Builds the web app as shipped (`next build`), once per test run (`runId`: the run's unique Redis prefix): the
+ * browser test files of one run share the build.
+ */
+export function buildWeb(runId?: string): void {
+  const marker = join(webDir, '.next', 'epoch-test-run');
+  if (runId && existsSync(marker) && readFileSync(marker, 'utf8') === runId) return;
   const r = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], {
     cwd: webDir,
     encoding: 'utf8',
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
   if (r.status !== 0) throw new Error(`next build failed:\n${r.stdout}\n${r.stderr}`);
+  if (runId) writeFileSync(marker, runId);
 }
 
 /** `next start` of the built app on a free port, talking to the API at apiBase. */

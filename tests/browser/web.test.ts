@@ -88,13 +88,13 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
   let shownAccuracy = '';
 
   async function resetDemoExercise(): Promise<void> {
-    const exercise = await api.prisma.exercise.findUniqueOrThrow({ where: { slug: EXERCISE } });
+    const exercise = await api.prisma.exercise.findFirstOrThrow({ where: { slug: EXERCISE, course: { slug: COURSE } } });
     await api.prisma.gradingPolicy.update({ where: { exerciseId: exercise.id }, data: { minTestAccuracy: 0.7, limitTest: null } });
     await api.prisma.submission.deleteMany({ where: { exerciseId: exercise.id, user: { email: { in: DEMO_ACCOUNTS.map((a) => a.email) } } } });
   }
 
   beforeAll(async () => {
-    buildWeb();
+    buildWeb(inject('redisPrefix'));
     // A small prepared CIFAR-10 of the API's own, so the lesson's data figures do not depend on this machine's data.
     dataDir = mkdtempSync(join(tmpdir(), 'epoch-web-data-'));
     const classes = (n: number, from: number) => Array.from({ length: n }, (_, i) => (i * 3 + from) % 10);
@@ -111,7 +111,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     graderDir = mkdtempSync(join(tmpdir(), 'epoch-web-grader-'));
     tinyCifarFolder(join(graderDir, 'images'), 20, 5, { signal: false });
     await prepareCifar10({ source: join(graderDir, 'images'), cacheDir: join(graderDir, 'cifar10') });
-    const exercise = await api.prisma.exercise.findUniqueOrThrow({ where: { slug: EXERCISE } });
+    const exercise = await api.prisma.exercise.findFirstOrThrow({ where: { slug: EXERCISE, course: { slug: COURSE } } });
     await api.prisma.gradingPolicy.update({ where: { exerciseId: exercise.id }, data: { minTestAccuracy: 0, limitTest: 50 } });
 
     web = await startWeb(api.base);
@@ -254,17 +254,17 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
   it('sends an exercise page to sign-in when signed out, and back afterwards', async () => {
     const other = await browser.newContext();
     const p = await other.newPage();
-    await p.goto(`${web.base}/exercises/${EXERCISE}`);
+    await p.goto(`${web.base}/courses/${COURSE}/exercises/${EXERCISE}`);
     await p.waitForURL('**/sign-in?next=**');
     await p.getByLabel('Email').fill(student.email);
     await p.getByLabel('Password').fill(student.password);
     await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.waitForURL(`**/exercises/${EXERCISE}`);
+    await p.waitForURL(`**/courses/${COURSE}/exercises/${EXERCISE}`);
     await other.close();
   });
 
   it('checks the code while typing: a broken line is underlined and blocks Submit, the fix enables it', async () => {
-    await page.goto(`${web.base}/exercises/${EXERCISE}`);
+    await page.goto(`${web.base}/courses/${COURSE}/exercises/${EXERCISE}`);
     expect(await loadTime(page)).toBeLessThan(2000);
     const policy = await api.prisma.gradingPolicy.findFirstOrThrow({ where: { exercise: { slug: EXERCISE } } });
     await expect(page.getByTestId('policy').textContent()).resolves.toContain(`at least ${(policy.minTestAccuracy * 100).toFixed(1)}%`);
@@ -388,8 +388,8 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await signIn(p, web.base, instructor);
     await expect(p.locator('.role-badge').textContent()).resolves.toBe('Instructor');
     await p.goto(`${web.base}/courses/${COURSE}`);
-    await p.locator(`a[href="/exercises/${EXERCISE}/results"]`).click();
-    await p.waitForURL(`**/exercises/${EXERCISE}/results`);
+    await p.locator(`a[href="/courses/${COURSE}/exercises/${EXERCISE}/results"]`).click();
+    await p.waitForURL(`**/courses/${COURSE}/exercises/${EXERCISE}/results`);
     const row = p.getByTestId('class-table').locator('tr', { hasText: student.email });
     await expect(row.textContent()).resolves.toContain(shownAccuracy);
     await expect(row.textContent()).resolves.toMatch(/yes/);
@@ -424,8 +424,8 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     const seen = watchProblems(p);
     await signIn(p, web.base, admin);
     await p.goto(`${web.base}/courses/${COURSE}`);
-    await p.locator(`a[href="/exercises/${EXERCISE}/policy"]`).click();
-    await p.waitForURL(`**/exercises/${EXERCISE}/policy`);
+    await p.locator(`a[href="/courses/${COURSE}/exercises/${EXERCISE}/policy"]`).click();
+    await p.waitForURL(`**/courses/${COURSE}/exercises/${EXERCISE}/policy`);
     const mark = p.getByLabel('Pass mark (% test accuracy)');
     await mark.fill('120');
     await p.getByRole('button', { name: 'Save policy' }).click();
@@ -540,7 +540,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
   it('lets staff train a finished submission again, from its result page and from the class table', async () => {
     // A second finished submission (another student's) for the result page's button.
     const [exercise, kim] = await Promise.all([
-      api.prisma.exercise.findUniqueOrThrow({ where: { slug: EXERCISE } }),
+      api.prisma.exercise.findFirstOrThrow({ where: { slug: EXERCISE, course: { slug: COURSE } } }),
       api.prisma.user.findUniqueOrThrow({ where: { email: otherStudent.email } }),
     ]);
     const spec = checkSource(solution).spec!;
@@ -592,7 +592,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     });
     expect(await p.getByRole('button', { name: 'Re-train this submission' }).count()).toBe(0);
 
-    await p.goto(`${web.base}/exercises/${EXERCISE}/results`);
+    await p.goto(`${web.base}/courses/${COURSE}/exercises/${EXERCISE}/results`);
     const retrain = p.getByRole('button', { name: /^Re-train selected/ });
     expect(await retrain.isDisabled()).toBe(true);
     await p.getByLabel(`Select ${student.name}'s latest submission for re-training`).check();
@@ -642,7 +642,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
 
   it('shows a student no policy editor', async () => {
     const before = problems.length;
-    const res = await page.goto(`${web.base}/exercises/${EXERCISE}/policy`);
+    const res = await page.goto(`${web.base}/courses/${COURSE}/exercises/${EXERCISE}/policy`);
     expect(res?.status()).toBe(404);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Page not found');
     // The 404 is the point here; the browser logs it as a failed resource.
@@ -651,7 +651,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
 
   it('is readable at phone width (no sideways scrolling) and signs out', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${web.base}/exercises/${EXERCISE}`);
+    await page.goto(`${web.base}/courses/${COURSE}/exercises/${EXERCISE}`);
     await page.getByTestId('summary-table').waitFor();
     await screenshot(page, 'exercise-phone');
     // Anything wider than the screen, named, so a failure says what to fix.

@@ -16,7 +16,7 @@ const COLUMNS: [TSortKey, string][] = [
   ['lastSubmissionAt', 'Last submission'],
 ];
 
-export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClassResultRow[]; exercise: string; csrfToken: string }) {
+export function ClassTable({ rows, course, exercise, csrfToken }: { rows: readonly TClassResultRow[]; course: string; exercise: string; csrfToken: string }) {
   const router = useRouter();
   const [regrade, setRegrade] = useState<{ ok: boolean; text: string } | null>(null);
   const graded = rows.flatMap((r) => (r.latestSubmissionId && r.bestTestAccuracy !== null ? [r.latestSubmissionId] : []));
@@ -24,7 +24,7 @@ export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClas
     setRegrade(null);
     try {
       const r = await postJson<TRegradeResult>(
-        `/api/exercises/${encodeURIComponent(exercise)}/regrade`,
+        `/api/courses/${encodeURIComponent(course)}/exercises/${encodeURIComponent(exercise)}/regrade`,
         { mode: 'redecide', submissionIds: graded },
         { csrfToken },
       );
@@ -58,7 +58,7 @@ export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClas
       return;
     try {
       const r = await postJson<TRegradeResult>(
-        `/api/exercises/${encodeURIComponent(exercise)}/regrade`,
+        `/api/courses/${encodeURIComponent(course)}/exercises/${encodeURIComponent(exercise)}/regrade`,
         { mode: 'retrain', submissionIds: ids },
         { csrfToken },
       );

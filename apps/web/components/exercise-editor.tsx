@@ -36,6 +36,7 @@ function toCmDiagnostics(report: TCheckReport, doc: Text): Diagnostic[] {
 const newKey = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `k${Date.now()}${Math.random().toString(36).slice(2)}`);
 
 export function ExerciseEditor({
+  course,
   exercise,
   starterCode,
   rules,
@@ -44,6 +45,7 @@ export function ExerciseEditor({
   csrfToken,
   canSubmit,
 }: {
+  course: string;
   exercise: string;
   starterCode: string;
   rules: TModelRulesInput;
@@ -65,7 +67,7 @@ export function ExerciseEditor({
   const [checking, setChecking] = useState(true);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
-  const draftKey = `epoch:draft:${exercise}`;
+  const draftKey = `epoch:draft:${course}/${exercise}`;
 
   const runCheck = useCallback(
     (v: EditorView) => {
@@ -144,7 +146,7 @@ export function ExerciseEditor({
     try {
       const created = await postJson<TSubmissionCreated>(
         '/api/submissions',
-        { exercise, source: source.current },
+        { course, exercise, source: source.current },
         { csrfToken, headers: { 'idempotency-key': idemKey.current } },
       );
       router.push(`/submissions/${encodeURIComponent(created.id)}`);

@@ -12,6 +12,15 @@ export const ZCliEnv = z.object({
   EPOCH_REDIS_PORT: port.default(63799),
   EPOCH_WEB_PORT: port.default(3000),
   EPOCH_API_PORT: port.default(3001),
+  /** `./epoch up`: 1 (default) runs the demo (demo course and accounts); 0 is production mode (see docs/OPERATIONS.md). */
+  EPOCH_DEMO: z
+    .enum(['0', '1', 'true', 'false'], { message: 'must be 1 (demo, the default) or 0 (production mode)' })
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
+  /** Private key file of the read-only deploy key for `content sync` from ssh git URLs (default: your ssh setup). */
+  EPOCH_GIT_SSH_KEY: z.string().min(1).optional(),
+  /** known_hosts file for those ssh URLs (default: hosts are accepted the first time and remembered). */
+  EPOCH_GIT_KNOWN_HOSTS: z.string().min(1).optional(),
 });
 export type TCliEnv = z.infer<typeof ZCliEnv>;
 

@@ -52,6 +52,8 @@ export const ZPolicyChangeView = z.object({
   changedAt: z.string(),
   /** Null for the system (the seed's first version) or a user since deleted. */
   changedBy: z.object({ id: z.string(), name: z.string(), email: z.string() }).nullable(),
+  /** Where the version came from: an edit in the web app, or the course files (the seed or a content sync). */
+  source: z.enum(['web', 'files']),
   /** `initial`: the first version (every field is listed with old = null); `change`: a later edit. */
   kind: z.enum(['initial', 'change']),
   changes: z.array(z.object({ field: z.string(), old: ZPolicyValue, new: ZPolicyValue })),

@@ -5,7 +5,8 @@ import { SUBMISSION_STATES } from './submission-status';
 
 export const ZSubmissionRequest = z
   .object({
-    /** The exercise's slug. */
+    /** The course's slug, and the exercise's slug in it (exercise slugs are unique per course). */
+    course: z.string().min(1).max(100),
     exercise: z.string().min(1).max(100),
     source: z.string(),
   })
@@ -21,6 +22,8 @@ export type TSubmissionStatus = z.infer<typeof ZSubmissionStatus>;
 
 export const ZSubmissionView = z.object({
   id: z.string(),
+  /** The course's slug and the exercise's slug in it. */
+  course: z.string(),
   exercise: z.string(),
   userId: z.string(),
   status: ZSubmissionStatus,
@@ -48,7 +51,9 @@ export type TSubmissionDetail = z.infer<typeof ZSubmissionDetail>;
 export const ZCheckResponse = z.object({ check: ZCheckResult, diagnostics: z.array(ZDiagnostic) });
 export type TCheckResponse = z.infer<typeof ZCheckResponse>;
 
+/** `?course=&exercise=`: one exercise of one course (the exercise needs the course). */
 export const ZSubmissionListQuery = z.object({
+  course: z.string().min(1).max(100).optional(),
   exercise: z.string().min(1).max(100).optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),

@@ -20,3 +20,4 @@ export * from './api-submissions';
 export * from './api-results';
 export * from './grading-progress';
 export * from './lesson-figures';
+export * from './api-content';

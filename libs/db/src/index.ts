@@ -21,7 +21,9 @@ export { Prisma } from './generated/client';
 export type {
   Artifact,
   AuditLog,
+  ContentSync,
   Course,
+  CourseAsset,
   Enrollment,
   EpochMetric,
   Exercise,
@@ -29,6 +31,8 @@ export type {
   GradingPolicyChange,
   Lesson,
   LessonStep,
+  LessonStepVersion,
+  PasswordReset,
   Result,
   Session,
   Submission,
@@ -38,5 +42,5 @@ export * from './generated/enums';
 /** The client handed to `$transaction(async (tx) => ...)` callbacks. */
 export type EpochTransactionClient = import('./generated/client').Prisma.TransactionClient;
 
-// Course content loading and the demo seed (importable, so tests seed the same way `./epoch db seed` does).
+// Passwords (argon2id) and the demo accounts (course content is loaded by @epoch/content).
 export * from './seed';

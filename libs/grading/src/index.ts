@@ -48,7 +48,7 @@ export { enqueueSubmission, requeueSubmission } from './use-cases/enqueue';
 export { cancelSubmission } from './use-cases/cancel-submission';
 export { regrade } from './use-cases/regrade';
 export { redecideExercise, type TRedecideReport } from './use-cases/redecide-exercise';
-export { updatePolicy } from './use-cases/update-policy';
+export { changePolicy, updatePolicy, type TRedecided } from './use-cases/update-policy';
 export { classResults, classRows, classSummary, csvRecords, CSV_COLUMNS, median } from './use-cases/class-results';
 export { quotaDayStart, quotaUsage } from './use-cases/quota';
 export { liveReport, submissionProgress, type TProgressDeps } from './use-cases/submission-progress';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { createPrismaClient, hashPassword, seedDemo, type EpochPrismaClient } from '@epoch/db';
+import { seedDemo } from '@epoch/cli';
+import { createPrismaClient, hashPassword, type EpochPrismaClient } from '@epoch/db';
 import { freePort, root, startTs, waitFor, type RunningProcess } from '../helpers';
 
 /** One real API process per test file, against the run's Postgres and Redis. */
@@ -27,6 +28,8 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiUnd
     EPOCH_API_PORT: String(port),
     LOG_LEVEL: 'warn',
     EPOCH_RECONCILE_SECONDS: '0',
+    // The run's database holds the demo accounts (seeded above): production mode would refuse to start on them.
+    EPOCH_DEMO: '1',
     ...env,
   });
   try {
@@ -135,7 +138,7 @@ export async function createCourse(
   policy: Record<string, unknown> = {},
 ): Promise<{ courseId: string; courseSlug: string; exerciseId: string; exercise: string; solution: string; enrollmentCode: string }> {
   const t = tag();
-  const demo = await prisma.exercise.findUniqueOrThrow({ where: { slug: 'cifar10-dense' } });
+  const demo = await prisma.exercise.findFirstOrThrow({ where: { slug: 'cifar10-dense', course: { slug: 'cifar10-intro' } } });
   const course = await prisma.course.create({
     data: { slug: `course-${t}`, title: `Course ${t}`, description: '', enrollmentCode: `CODE-${t.toUpperCase()}` },
   });
@@ -176,5 +179,5 @@ export async function createCourse(
 }
 
 export async function enroll(prisma: EpochPrismaClient, userId: string, courseId: string, role: 'STUDENT' | 'INSTRUCTOR' = 'STUDENT'): Promise<void> {
-  await prisma.enrollment.create({ data: { userId, courseId, role } });
+  await prisma.enrollment.create({ data: { userId, courseId, role, joinedVia: 'STAFF' } });
 }

@@ -32,8 +32,8 @@ describe('grading use cases against Postgres and Redis', () => {
   let n = 0;
   const key = () => `key-${++n}-${Date.now()}`;
   const exerciseRef = async (cls: TClassFixture): Promise<TExerciseRef & { courseId: string }> => {
-    const e = await db.prisma.exercise.findUniqueOrThrow({ where: { id: cls.exerciseId }, include: { policy: true } });
-    return { id: e.id, slug: e.slug, courseId: e.courseId, policy: e.policy };
+    const e = await db.prisma.exercise.findUniqueOrThrow({ where: { id: cls.exerciseId }, include: { policy: true, course: { select: { slug: true } } } });
+    return { id: e.id, slug: e.slug, courseId: e.courseId, course: e.course, policy: e.policy };
   };
   const student = (cls: TClassFixture, i = 0) => cls.students[i]!.id;
   /** Grades a queued submission to `acc` through the lifecycle, the way a grader would. */

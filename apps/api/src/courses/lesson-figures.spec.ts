@@ -3,10 +3,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CIFAR10_CLASS_NAMES, IMAGE_BYTES, type TCacheManifest, type TCacheSampleRead } from '@epoch/datasets';
 import { checkSource } from '@epoch/model-spec';
-import { loadApiConfig } from '../config';
-import { loadReferenceRun, NOT_PREPARED, neededImages, pngSize, renderLessonFigure, FigureNotFoundError, type TReferenceRun } from './lesson-figures';
+import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import {
+  loadReferenceRun,
+  NOT_PREPARED,
+  neededImages,
+  pngSize,
+  renderLessonFigure,
+  FigureNotFoundError,
+  type TCourseFileReader,
+  type TReferenceRun,
+} from './lesson-figures';
 
-const contentDir = loadApiConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/x', REDIS_URL: 'redis://127.0.0.1:6379' }).EPOCH_CONTENT_DIR;
+/** The repository's course folders; the API reads the same files from the database once a sync stored them. */
+const contentDir = join(fileURLToPath(new URL('.', import.meta.url)), '../../../../exercises');
+const fromDisk: TCourseFileReader = (course, file) => readFile(join(contentDir, course, file)).catch(() => null);
 const COURSE = 'cifar10-intro';
 const src = (file: string) => `/figures/${file}`;
 
@@ -41,7 +53,7 @@ describe("the demo course's reference runs", () => {
 
   for (const model of ['dense', 'model3']) {
     it(`${model}: valid files, 25 predictions, and still the run of the current solution (same canonical hash)`, async () => {
-      const run = await loadReferenceRun(contentDir, COURSE, model);
+      const run = await loadReferenceRun(fromDisk, COURSE, model);
       expect(run.history).toHaveLength(run.result.epochs);
       expect(run.predictions?.map((p) => p.index)).toEqual(Array.from({ length: 25 }, (_, i) => i));
       const solution = readFileSync(join(contentDir, run.result.file.replace(/^exercises\//, '')), 'utf8');
@@ -52,7 +64,7 @@ describe("the demo course's reference runs", () => {
   }
 
   it('model3 has the feature maps of its three convolution layers; both runs saw the same test labels', async () => {
-    const [dense, model3] = await Promise.all([loadReferenceRun(contentDir, COURSE, 'dense'), loadReferenceRun(contentDir, COURSE, 'model3')]);
+    const [dense, model3] = await Promise.all([loadReferenceRun(fromDisk, COURSE, 'dense'), loadReferenceRun(fromDisk, COURSE, 'model3')]);
     expect(model3.featureMaps?.layers.map((l) => [l.layerName, l.shape])).toEqual([
       ['conv2d', [32, 32, 32]],
       ['conv2d_1', [16, 16, 32]],
@@ -62,7 +74,7 @@ describe("the demo course's reference runs", () => {
   });
 
   it('a missing run is "not found", not a crash', async () => {
-    await expect(loadReferenceRun(contentDir, COURSE, 'nope')).rejects.toThrow(FigureNotFoundError);
+    await expect(loadReferenceRun(fromDisk, COURSE, 'nope')).rejects.toThrow(FigureNotFoundError);
   });
 });
 
@@ -70,8 +82,8 @@ describe('renderLessonFigure', () => {
   let dense: TReferenceRun;
   let model3: TReferenceRun;
   const labels = async () => {
-    dense ??= await loadReferenceRun(contentDir, COURSE, 'dense');
-    model3 ??= await loadReferenceRun(contentDir, COURSE, 'model3');
+    dense ??= await loadReferenceRun(fromDisk, COURSE, 'dense');
+    model3 ??= await loadReferenceRun(fromDisk, COURSE, 'model3');
     return dense.predictions!.map((p) => p.label);
   };
 

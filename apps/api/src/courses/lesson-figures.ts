@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { z } from 'zod';
 import {
   ZReferenceRunFeatureMaps,
@@ -48,31 +46,32 @@ export interface TReferenceRun {
   featureMaps: TReferenceRunFeatureMaps | null;
 }
 
-async function readJson<T>(dir: string, file: string, schema: z.ZodType<T>, required: boolean): Promise<T | null> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, file), 'utf8');
-  } catch {
+/** Reads a file of a course (`reference-runs/<run>/<file>`): from the database in the API, from disk in tests. */
+export type TCourseFileReader = (course: string, file: string) => Promise<Buffer | null>;
+
+async function readJson<T>(read: TCourseFileReader, course: string, file: string, schema: z.ZodType<T>, required: boolean): Promise<T | null> {
+  const bytes = await read(course, file);
+  if (!bytes) {
     if (required) throw new FigureNotFoundError(file);
     return null;
   }
-  const parsed = schema.safeParse(JSON.parse(text));
+  const parsed = schema.safeParse(JSON.parse(bytes.toString('utf8')));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`reference run ${join(dir, file)} is invalid: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'schema mismatch'}`);
+    throw new Error(`reference run ${course}/${file} is invalid: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'schema mismatch'}`);
   }
   return parsed.data;
 }
 
 /** Reads `reference-runs/<model>/` of a course; FigureNotFoundError when the run does not exist. */
-export async function loadReferenceRun(contentDir: string, course: string, model: string): Promise<TReferenceRun> {
-  const dir = join(contentDir, course, 'reference-runs', model);
+export async function loadReferenceRun(read: TCourseFileReader, course: string, model: string): Promise<TReferenceRun> {
+  const file = (name: string) => `reference-runs/${model}/${name}`;
   try {
-    const result = await readJson(dir, 'result.json', ZReferenceRunResult, true);
+    const result = await readJson(read, course, file('result.json'), ZReferenceRunResult, true);
     const [history, predictions, featureMaps] = await Promise.all([
-      readJson(dir, 'history.json', ZReferenceRunHistory, false),
-      readJson(dir, 'predictions.json', ZReferenceRunPredictions, false),
-      readJson(dir, 'feature-maps.json', ZReferenceRunFeatureMaps, false),
+      readJson(read, course, file('history.json'), ZReferenceRunHistory, false),
+      readJson(read, course, file('predictions.json'), ZReferenceRunPredictions, false),
+      readJson(read, course, file('feature-maps.json'), ZReferenceRunFeatureMaps, false),
     ]);
     return { model, result: result!, history, predictions, featureMaps };
   } catch (e) {

@@ -11,9 +11,10 @@ const diagnosticsOf = (v: unknown): TDiagnostic[] =>
     : [];
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function submissionView(s: Submission & { exercise: Pick<Exercise, 'slug'> }, hidden = false): TSubmissionView {
+export function submissionView(s: Submission & { exercise: Pick<Exercise, 'slug'> & { course: { slug: string } } }, hidden = false): TSubmissionView {
   return {
     id: s.id,
+    course: s.exercise.course.slug,
     exercise: s.exercise.slug,
     userId: s.userId,
     status: shownStatus(s.status, hidden),

@@ -56,7 +56,7 @@ export class SubmissionsController {
       if (!k.success) throw badRequest('invalid Idempotency-Key header', [{ path: 'Idempotency-Key', message: k.error.issues[0]?.message ?? 'invalid' }]);
       key = k.data;
     }
-    const { exercise, role } = await this.access.exercise(caller, body.exercise);
+    const { exercise, role } = await this.access.exercise(caller, body.course, body.exercise);
     let created: TSubmissionCreated;
     let replayed: boolean;
     try {
@@ -82,15 +82,21 @@ export class SubmissionsController {
   @HttpCode(200)
   async check(@Caller() caller: AuthContext, @Body(new ZodPipe(ZSubmissionRequest)) body: TSubmissionRequest): Promise<TCheckResponse> {
     assertSourceSize(body.source);
-    const { exercise } = await this.access.exercise(caller, body.exercise);
+    const { exercise } = await this.access.exercise(caller, body.course, body.exercise);
     const report = checkSubmission(exercise, body.source);
     return { check: checkResultOf(report), diagnostics: report.diagnostics };
   }
 
-  /** The caller's own submissions, newest first (optionally for one exercise). */
+  /** The caller's own submissions, newest first (optionally of one course, or one exercise of a course). */
   @Get()
   async list(@Caller() caller: AuthContext, @Query(new ZodPipe(ZSubmissionListQuery, 'query')) q: TSubmissionListQuery): Promise<TPage<TSubmissionView>> {
-    const { rows, total } = await pageOfSubmissions(this.grading.prisma, caller.userId, { exerciseSlug: q.exercise, page: q.page, pageSize: q.pageSize });
+    if (q.exercise !== undefined && q.course === undefined) throw badRequest('invalid query', [{ path: 'course', message: 'an exercise needs its course' }]);
+    const { rows, total } = await pageOfSubmissions(this.grading.prisma, caller.userId, {
+      ...(q.course ? { courseSlug: q.course } : {}),
+      ...(q.exercise ? { exerciseSlug: q.exercise } : {}),
+      page: q.page,
+      pageSize: q.pageSize,
+    });
     const now = new Date();
     return { items: rows.map((s) => submissionView(s, resultHidden(s.exercise.policy, 'OWNER', now))), page: q.page, pageSize: q.pageSize, total };
   }

@@ -28,7 +28,8 @@ export interface TSignInRequestMeta {
  */
 export async function signIn(db: TDb, input: TSignInRequestMeta, policy: TSignInPolicy): Promise<{ me: TMe; token: string; expiresAt: Date }> {
   const user = await findUserByEmail(db, input.email.toLowerCase());
-  if (!user) {
+  // A deactivated account answers like an unknown one (and takes as long).
+  if (!user || user.deactivatedAt) {
     dummyHash ??= hashPassword('epoch-dummy-password-for-timing');
     await verifyPassword(await dummyHash, input.password);
     throw invalidCredentials();

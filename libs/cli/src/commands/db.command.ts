@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import { applyMigrations, createMigration, createPrismaClient, resetDatabase, seedDemo, type SeedReport } from '@epoch/db';
+import { applyMigrations, createMigration, createPrismaClient, resetDatabase } from '@epoch/db';
 import { loadCliEnv } from '../config';
 import type { CommandIo } from '../io';
 import { dataDir, repoRoot } from '../paths';
+import { seedDemo, type SeedReport } from '../seed';
 import { ensureServices, stopServices } from '../services';
 
 function prismaPaths() {
@@ -47,7 +48,10 @@ export async function runDbCommand(opts: { action: 'migrate' | 'seed' | 'reset';
       }
       case 'seed': {
         const report = await seedDatabase(url);
-        io.out(`seeded course "${report.courseSlug}": ${report.steps} steps, ${report.exercises} exercises, ${report.accounts.length} demo accounts`);
+        for (const line of report.content) io.out(`content ${line}`);
+        io.out(
+          `seeded the demo: course "${report.courseSlug}" (${report.steps} steps, ${report.exercises} exercises), ${report.accounts.length} demo accounts`,
+        );
         return 0;
       }
       case 'reset': {

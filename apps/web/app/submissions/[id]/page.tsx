@@ -24,11 +24,11 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const submission = await api.submission(id).catch(hide);
   const isOwner = submission.userId === me?.id;
   const [exercise, progress, history] = await Promise.all([
-    api.exercise(submission.exercise).catch(hide),
+    api.exercise(submission.course, submission.exercise).catch(hide),
     api.progress(id).catch(hide),
     isOwner
       ? api
-          .submissions(submission.exercise)
+          .submissions(submission.course, submission.exercise)
           .then((p) => p.items)
           .catch(() => [])
       : Promise.resolve([]),
@@ -43,12 +43,13 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   return (
     <article className="wide">
       <p className="muted">
-        <Link href={`/exercises/${exercise.slug}`}>{exercise.title}</Link> · submitted {new Date(submission.createdAt).toUTCString()}
+        <Link href={`/courses/${submission.course}/exercises/${exercise.slug}`}>{exercise.title}</Link> · submitted{' '}
+        {new Date(submission.createdAt).toUTCString()}
         {submission.late ? ' (late)' : ''}
       </p>
       {/* While unfinished, the live section shows the status as it changes; a badge here would go stale. */}
       <h1>Submission {final && <span className={`status status-${label.tone}`}>{label.text}</span>}</h1>
-      {canRetrain && <RetrainButton exercise={submission.exercise} submissionId={id} csrfToken={me?.csrfToken ?? ''} />}
+      {canRetrain && <RetrainButton course={submission.course} exercise={submission.exercise} submissionId={id} csrfToken={me?.csrfToken ?? ''} />}
       {submission.errorMessage && (
         <p role="alert" className="error-text">
           {submission.errorMessage}
