@@ -12,7 +12,10 @@ describe('docs/COURSE-FORMAT.md', () => {
   });
 
   it('describes what the loader takes: required fields, the policy and no unknown keys', () => {
-    const { 'course.yaml': course, 'exercise.yaml': exercise } = courseFormatJsonSchemas() as Record<string, { required: string[]; additionalProperties: unknown }>;
+    const { 'course.yaml': course, 'exercise.yaml': exercise } = courseFormatJsonSchemas() as Record<
+      string,
+      { required: string[]; additionalProperties: unknown }
+    >;
     expect(course.required).toEqual(['slug', 'title', 'description', 'lessons', 'exercises']);
     expect(course.additionalProperties).toBe(false);
     expect(exercise.required).toEqual(expect.arrayContaining(['slug', 'title', 'instructions', 'policy']));
