@@ -19,3 +19,4 @@ export * from './api-submissions';
 export * from './api-results';
 export * from './grading-progress';
 export * from './lesson-figures';
+export * from './chart-style';
