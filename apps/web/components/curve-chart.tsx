@@ -63,7 +63,7 @@ export function CurveChart({
     <figure className="chart" data-testid="curve-chart">
       <figcaption>{title}</figcaption>
       <svg
-        viewBox={`-44 -10 ${W + 56} ${H + 42}`}
+        viewBox={`-44 -10 ${W + 56} ${H + 48}`}
         role="img"
         tabIndex={0}
         aria-label={`${title} per epoch: ${readout}. Use the arrow keys to read other epochs.`}
@@ -103,6 +103,17 @@ export function CurveChart({
           ) : (
             <g key={s.role} data-series={s.role}>
               <polyline points={polylinePoints(s.points, maxEpoch, yMin, yMax, W, H)} fill="none" stroke={style.color} strokeWidth={2} />
+              {/* A line of one point draws nothing: mark it until the second epoch arrives. */}
+              {s.points.length === 1 && (
+                <line
+                  x1={px(s.points[0]![0])}
+                  y1={py(s.points[0]![1])}
+                  x2={px(s.points[0]![0]) + 8}
+                  y2={py(s.points[0]![1])}
+                  stroke={style.color}
+                  strokeWidth={2}
+                />
+              )}
               {shown !== null && picked !== null && valueAt(s, shown) !== undefined && (
                 <circle r={3.5} cx={px(shown)} cy={py(valueAt(s, shown)!)} fill={style.color} />
               )}
