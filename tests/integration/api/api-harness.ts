@@ -63,7 +63,16 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiUnd
     await prisma.$disconnect();
   };
   const restart = async (whileDown?: () => Promise<void>) => {
-    await proc.stop();
+    // An API that cannot stop is the failure here: say so (and kill it) rather than wait for ever.
+    const old = proc;
+    const stopping = old.stop();
+    const exited = await Promise.race([stopping.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 20_000))]);
+    if (!exited) {
+      old.child.kill('SIGKILL');
+      await stopping;
+      proc = await launch();
+      throw new Error(`the API did not stop within 20 s of SIGTERM:\n${old.output().slice(-3000)}`);
+    }
     try {
       await whileDown?.();
     } finally {
