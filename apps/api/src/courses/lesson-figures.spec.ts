@@ -194,6 +194,14 @@ describe('poolingExample', () => {
         const pool = [ex.window[2 * r]![2 * c]!, ex.window[2 * r]![2 * c + 1]!, ex.window[2 * r + 1]![2 * c]!, ex.window[2 * r + 1]![2 * c + 1]!];
         expect(ex.pooled[r]![c]).toBe(Math.max(...pool));
       }
+    // Each pool's winner leads clearly (no near-ties to confuse the reader at two decimals), and none is a ReLU zero.
+    for (let r = 0; r < 2; r++)
+      for (let c = 0; c < 2; c++) {
+        const pool = [ex.window[2 * r]![2 * c]!, ex.window[2 * r]![2 * c + 1]!, ex.window[2 * r + 1]![2 * c]!, ex.window[2 * r + 1]![2 * c + 1]!];
+        const [first, second] = [...pool].sort((a, b) => b - a);
+        expect(first! - second!).toBeGreaterThanOrEqual(0.05);
+      }
+    expect(ex.window.flat().every((v) => v > 0)).toBe(true);
     // Taken from the stored numbers, not made up.
     const l = run.featureMaps!.layers[0]!;
     expect(ex.window[0]![0]).toBe(l.values[(ex.row * l.shape[1] + ex.column) * l.shape[2] + ex.filter]);

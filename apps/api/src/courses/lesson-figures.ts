@@ -107,29 +107,32 @@ export function neededImages(
 
 /**
  * A worked example of 2×2 max pooling on a real feature map: of every map of the run's first convolution layer, the
- * 4×4 window (on the pooling grid) whose values differ most (highest standard deviation), so the four maxima stand out.
- * Null when the run has no feature maps.
+ * 4×4 window (on the pooling grid) whose values differ most (highest standard deviation), preferring windows where each
+ * pool's largest value leads the others clearly (by CLEAR_LEAD, visible at the two decimals shown) and no value is a
+ * ReLU zero, so the four winners are plain to see. Null when the run has no feature maps.
  */
+const CLEAR_LEAD = 0.05;
+
 export function poolingExample(maps: TReferenceRunFeatureMaps | null): TPoolingExample | null {
   const layer = maps?.layers[0];
   if (!maps || !layer) return null;
   const [height, width, channels] = layer.shape;
   const at = (r: number, c: number, f: number) => layer.values[(r * width + c) * channels + f]!;
-  let best: { sd: number; row: number; column: number; filter: number } | null = null;
+  let best: { rank: number; sd: number; row: number; column: number; filter: number } | null = null;
   for (let f = 0; f < channels; f++) {
     for (let row = 0; row + 4 <= height; row += 2) {
       for (let column = 0; column + 4 <= width; column += 2) {
-        let sum = 0;
-        let sq = 0;
-        for (let r = 0; r < 4; r++) {
-          for (let c = 0; c < 4; c++) {
-            const v = at(row + r, column + c, f);
-            sum += v;
-            sq += v * v;
-          }
-        }
-        const sd = Math.sqrt(Math.max(0, sq / 16 - (sum / 16) ** 2));
-        if (!best || sd > best.sd) best = { sd, row, column, filter: f };
+        const v = [0, 1, 2, 3].flatMap((r) => [0, 1, 2, 3].map((c) => at(row + r, column + c, f)));
+        const mean = v.reduce((a, x) => a + x, 0) / 16;
+        const sd = Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / 16);
+        const pools = [0, 1, 2, 3].map((p) => [0, 1, 2, 3].map((i) => v[(Math.floor(p / 2) * 2 + Math.floor(i / 2)) * 4 + (p % 2) * 2 + (i % 2)]!));
+        // The winner leads the rest of its pool by a margin that shows at two decimals.
+        const clear = pools.every((pool) => {
+          const [first, second] = [...pool].sort((a, b) => b - a);
+          return first! - second! >= CLEAR_LEAD;
+        });
+        const rank = (clear ? 2 : 0) + (v.every((x) => x > 0) ? 1 : 0);
+        if (!best || rank > best.rank || (rank === best.rank && sd > best.sd)) best = { rank, sd, row, column, filter: f };
       }
     }
   }
