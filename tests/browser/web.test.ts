@@ -538,7 +538,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     expect(await download.getAttribute('download')).toMatch(/\.png$/);
     const png = await page.request.get(`${web.base}${await download.getAttribute('href')}`);
     expect([png.status(), png.headers()['content-type']]).toEqual([200, 'image/png']);
-    await screenshot(page, 'submission-lightbox');
+    await screenshot(page, 'submission-lightbox', { fullPage: false });
     await page.keyboard.press('Escape');
     await box.waitFor({ state: 'hidden' });
     // The focus goes back to the thumbnail that opened it.

@@ -166,7 +166,12 @@ export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClas
                 <td>
                   {(() => {
                     const cell = passedCell(r);
-                    return (
+                    // No verdict and nothing going on: a plain dash, not a badge.
+                    return cell.text === '—' ? (
+                      <span className="muted" data-testid="passed-cell">
+                        —
+                      </span>
+                    ) : (
                       <span className={`status status-${cell.tone}`} data-testid="passed-cell">
                         {cell.text}
                       </span>
