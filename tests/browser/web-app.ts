@@ -80,9 +80,10 @@ export function watchProblems(page: Page): string[] {
   return problems;
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** The whole page (`fullPage`), or only what the window shows (e.g. a dialog over the page). */
+export async function screenshot(page: Page, name: string, { fullPage = true }: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage });
 }
 
 /** Milliseconds from navigation start to the load event of the page now shown. */

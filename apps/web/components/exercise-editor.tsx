@@ -1,10 +1,11 @@
 'use client';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
-import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState, type Text } from '@codemirror/state';
 import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
+import { classHighlighter } from '@lezer/highlight';
 import type { TExerciseView, TModelRulesInput, TSubmissionCreated } from '@epoch/contracts';
 import { checkSource, type TCheckReport } from '@epoch/model-spec';
 import { useRouter } from 'next/navigation';
@@ -102,7 +103,10 @@ export function ExerciseEditor({
           indentOnInput(),
           bracketMatching(),
           highlightActiveLine(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          // The same token classes (and colours, globals.css) as the lesson's code blocks.
+          syntaxHighlighting(classHighlighter),
+          // Long lines wrap instead of disappearing past the pane's edge.
+          EditorView.lineWrapping,
           python(),
           lintGutter(),
           keymap.of([...defaultKeymap, ...historyKeymap]),

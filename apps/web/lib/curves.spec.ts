@@ -20,6 +20,12 @@ describe('mergeEpochs', () => {
 });
 
 describe('curveSeries', () => {
+  it("marks each series with its role, so it is drawn in the lesson's convention (training red dots, validation blue line)", () => {
+    expect(curveSeries([ep(1, 1, 0.5, 0.4)]).accuracy.map((s) => [s.role, s.label])).toEqual([
+      ['training', 'Training'],
+      ['validation', 'Validation'],
+    ]);
+  });
   it('omits the validation series when no epoch has validation numbers', () => {
     expect(curveSeries([ep(1, 1, 0.5)]).accuracy.map((s) => s.label)).toEqual(['Training']);
     expect(curveSeries([ep(1, 1, 0.5, 0.4)]).loss.map((s) => s.label)).toEqual(['Training', 'Validation']);

@@ -1,6 +1,7 @@
-import type { TEpochView } from '@epoch/contracts';
+import { CURVE_STYLE, type TCurveRole, type TEpochView } from '@epoch/contracts';
 
 export interface TSeries {
+  role: TCurveRole;
   label: string;
   points: [number, number][];
 }
@@ -15,12 +16,12 @@ export function curveSeries(epochs: readonly TEpochView[]): { accuracy: TSeries[
   const drop = (s: TSeries[]) => s.filter((x) => x.points.length > 0);
   return {
     accuracy: drop([
-      { label: 'Training', points: pts((e) => e.accuracy) },
-      { label: 'Validation', points: pts((e) => e.valAccuracy) },
+      { role: 'training', label: CURVE_STYLE.training.label, points: pts((e) => e.accuracy) },
+      { role: 'validation', label: CURVE_STYLE.validation.label, points: pts((e) => e.valAccuracy) },
     ]),
     loss: drop([
-      { label: 'Training', points: pts((e) => e.loss) },
-      { label: 'Validation', points: pts((e) => e.valLoss) },
+      { role: 'training', label: CURVE_STYLE.training.label, points: pts((e) => e.loss) },
+      { role: 'validation', label: CURVE_STYLE.validation.label, points: pts((e) => e.valLoss) },
     ]),
   };
 }

@@ -36,7 +36,16 @@ describe('lesson markdown', () => {
       .flatMap((f) =>
         splitLesson(readFileSync(new URL(f, dir), 'utf8')).flatMap((p) => (p.kind === 'figure' ? [`${f.slice(0, 2)} ${p.name} ${p.model ?? '-'}`] : [])),
       );
-    expect(found).toEqual(['03 training-grid -', '05 accuracy-curve dense', '06 prediction-grid -', '14 feature-maps -']);
+    expect(found).toEqual([
+      '03 training-grid -',
+      '05 accuracy-curve dense',
+      '06 prediction-grid -',
+      '10 accuracy-curve model2',
+      '11 max-pooling -',
+      '13 accuracy-curve model3',
+      '13 prediction-grid model3',
+      '14 feature-maps -',
+    ]);
   });
 });
 

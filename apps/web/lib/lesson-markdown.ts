@@ -10,6 +10,7 @@ export const DATA_FIGURES: Record<TLessonFigureName, string> = {
   'accuracy-curve': 'Training and validation accuracy per epoch',
   'prediction-grid': 'Test images with predicted and actual labels',
   'feature-maps': "Feature maps of model3's convolution layers for one test image",
+  'max-pooling': '2×2 max pooling on real feature-map values',
 };
 
 /**

@@ -32,7 +32,7 @@ describe('policyRows', () => {
     expect(rows['Largest model']).toBe('500,000 parameters');
     expect(rows['Training cost']).toBe('at most 360.0 T multiply-adds of training, 1,024 MiB of activations per batch, 512 MiB of weights');
     expect(rows['Training time limit']).toBe('15 min');
-    expect(rows['Deadline']).toMatch(/passed: submissions are closed/);
+    expect(rows['Deadline']).toEqual({ at: '2026-01-01T00:00:00.000Z', note: ' (passed: submissions are closed)' });
     expect(rows['Submissions']).toBe('7 left today');
   });
   it('leaves the quota out for staff', () => {

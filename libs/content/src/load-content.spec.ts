@@ -55,6 +55,16 @@ describe('the demo course in exercises/', () => {
     expect(body('convolution-layer')).toContain('](figures/example-filters.svg)');
     expect(body('convolution-layer')).toContain('](figures/convolution-example.svg)');
     expect(body('first-cnn')).toContain('](figures/simple-cnn.svg)');
+    // The overfitting curves of the first CNN, model3's curves and predictions, pooling and dropout, from real runs.
+    expect(body('overfitting')).toMatch(/^::accuracy-curve\{model="model2"\}$/m);
+    expect(body('exercise')).toMatch(/^::accuracy-curve\{model="model3"\}$/m);
+    expect(body('exercise')).toMatch(/^::prediction-grid\{model="model3"\}$/m);
+    expect(body('pooling-and-dropout')).toMatch(/^::max-pooling$/m);
+    expect(body('pooling-and-dropout')).toContain('](figures/dropout.svg)');
+    // Each step that introduces an exercise links to it.
+    expect(body('training-and-accuracy')).toContain('](/exercises/cifar10-dense)');
+    expect(body('first-cnn')).toContain('](/exercises/cifar10-cnn)');
+    expect(body('exercise')).toContain('[Open the cifar10-model3 exercise](/exercises/cifar10-model3)');
   });
 
   it('has the three exercises with their policies and code', async () => {
@@ -81,6 +91,9 @@ describe('the demo course in exercises/', () => {
     for (const e of exercises) expect(e.instructions).toContain('validation_data');
   });
 });
+
+/** The fixture's second step: a data figure and the link to the exercise that follows it. */
+const MORE = '# More\n\n::prediction-grid\n\n[Open the first exercise](/exercises/first)\n';
 
 describe('loadCourseContent on bad content', () => {
   let root: string;
@@ -123,7 +136,7 @@ describe('loadCourseContent on bad content', () => {
       ].join('\n'),
     );
     await write('steps/01-intro.md', '# Intro\n\nHello.\n\n![A figure](figures/a.svg)\n');
-    await write('steps/02-more.md', '# More\n\n::prediction-grid\n');
+    await write('steps/02-more.md', MORE);
     await write('figures/a.svg', '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>\n');
     await write(
       'first/exercise.yaml',
@@ -140,7 +153,7 @@ describe('loadCourseContent on bad content', () => {
     const content = await loadCourseContent(course);
     expect(content.lessons[0].steps).toEqual([
       { slug: 'intro', title: 'Intro', position: 1, body: 'Hello.\n\n![A figure](figures/a.svg)\n' },
-      { slug: 'more', title: 'More', position: 2, body: '::prediction-grid\n' },
+      { slug: 'more', title: 'More', position: 2, body: '::prediction-grid\n\n[Open the first exercise](/exercises/first)\n' },
     ]);
     expect(content.exercises[0]).toMatchObject({
       slug: 'first',
@@ -306,10 +319,35 @@ describe('loadCourseContent on bad content', () => {
   });
 
   it('reports an unknown placeholder directive', async () => {
-    await write('steps/02-more.md', '# More\n\n::accuracy-curve{model="cnn"}\n');
+    await write('steps/02-more.md', `${MORE}\n::accuracy-curves\n`);
     const message = (await loadError()).message;
-    expect(message).toContain('exercises/demo/steps/02-more.md: line 3: unknown directive "::accuracy-curve{model="cnn"}"');
+    expect(message).toContain('exercises/demo/steps/02-more.md: line 7: unknown directive "::accuracy-curves"');
     for (const directive of STEP_DIRECTIVES) expect(message).toContain(directive);
+    // The dataset's own grid takes no reference run.
+    await write('steps/02-more.md', `${MORE}\n::training-grid{model="dense"}\n`);
+    expect((await loadError()).message).toContain('line 7: unknown directive "::training-grid{model="dense"}"');
+  });
+
+  it('accepts a figure from another reference run only when that run exists', async () => {
+    await write('steps/02-more.md', `${MORE}\n::accuracy-curve{model="cnn"}\n`);
+    expect((await loadError()).message).toBe(
+      'exercises/demo/steps/02-more.md: line 7: ::accuracy-curve{model="cnn"}: no reference run "cnn" (looked for exercises/demo/reference-runs/cnn/result.json)',
+    );
+    await write('reference-runs/cnn/result.json', '{}\n');
+    const content = await loadCourseContent(course);
+    expect(content.lessons[0].steps[1].body).toContain('::accuracy-curve{model="cnn"}');
+  });
+
+  it('requires the step an exercise follows to link to it, and links only to exercises of the course', async () => {
+    await write('steps/02-more.md', '# More\n\n::prediction-grid\n');
+    expect((await loadError()).message).toBe(
+      'exercises/demo/steps/02-more.md: introduces exercise "first" (its afterStep) but does not link to it: add [Open the first exercise](/exercises/first)',
+    );
+    await write('steps/01-intro.md', '# Intro\n\nSee [the second exercise](/exercises/second).\n');
+    await write('steps/02-more.md', MORE);
+    expect((await loadError()).message).toBe(
+      'exercises/demo/steps/01-intro.md: link /exercises/second: "second" is not an exercise of this course (known: first)',
+    );
   });
 
   it('reports an image that does not exist', async () => {

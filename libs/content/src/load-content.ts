@@ -3,7 +3,15 @@ import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { RESERVED_LESSON_SLUGS, ZCourseFile, ZExerciseFile, type TCourseContent, type TCourseFile, type TExerciseFile } from '@epoch/contracts';
+import {
+  LESSON_FIGURE_NAMES,
+  RESERVED_LESSON_SLUGS,
+  ZCourseFile,
+  ZExerciseFile,
+  type TCourseContent,
+  type TCourseFile,
+  type TExerciseFile,
+} from '@epoch/contracts';
 import { CONTENT_LIMITS } from './limits';
 
 /**
@@ -24,8 +32,16 @@ export class ContentError extends Error {
   }
 }
 
-/** Placeholders the web app renders from real data; any other `::name` line is a typo. */
-export const STEP_DIRECTIVES = ['::training-grid', '::accuracy-curve{model="dense"}', '::prediction-grid', '::feature-maps'] as const;
+/**
+ * Placeholders the web app renders from real data, each alone on its line: `::name`, or `::name{model="<run>"}` to
+ * draw it from another of the course's `reference-runs/<run>/` (which must exist). Any other `::name` line is a typo.
+ */
+export const STEP_DIRECTIVES: readonly string[] = LESSON_FIGURE_NAMES.map((name) => `::${name}`);
+const DIRECTIVE = /^::([a-z-]+)(?:\{model="([a-z0-9][a-z0-9-]*)"\})?$/;
+/** Figures that show the dataset itself, not a reference run: they take no `model`. */
+const DATA_ONLY = new Set(['::training-grid']);
+/** A link to an exercise page from a step: `[Open the exercise](/exercises/<slug>)`. */
+const EXERCISE_LINK = /\]\(\/exercises\/([a-z0-9][a-z0-9-]*)\)/g;
 
 const COURSE_FILE = 'course.yaml';
 const EXERCISE_FILE = 'exercise.yaml';
@@ -105,6 +121,7 @@ export async function loadCourseContent(courseDir: string, opts: { shownFrom?: s
     exerciseSlugs.add(slug);
     exercises.push({ ...(await loadExercise(ctx, courseFile, slug, i, stepFiles)), position: i + 1 });
   }
+  checkExerciseLinks(ctx, lessons, course.lessons, exercises);
 
   return { course, lessons, exercises, assets: await loadAssets(ctx) };
 }
@@ -186,9 +203,7 @@ async function readStep(ctx: TContext, file: string): Promise<{ title: string; b
   const bodyLines = lines.slice(first + 1);
   for (const [i, line] of bodyLines.entries()) {
     const lineNo = first + 2 + i;
-    if (/^::[a-z]/.test(line) && !(STEP_DIRECTIVES as readonly string[]).includes(line.trim())) {
-      fail(ctx, file, `line ${lineNo}: unknown directive "${line.trim()}" (known: ${STEP_DIRECTIVES.join(', ')})`);
-    }
+    if (/^::[a-z]/.test(line)) await checkDirective(ctx, file, lineNo, line.trim());
     for (const image of line.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)) {
       const target = image[1];
       if (/^[a-z]+:/i.test(target)) continue;
@@ -209,6 +224,48 @@ async function readStep(ctx: TContext, file: string): Promise<{ title: string; b
         .replace(/^\s*\n/, '')
         .trimEnd() + '\n',
   };
+}
+
+async function checkDirective(ctx: TContext, file: string, lineNo: number, line: string): Promise<void> {
+  const m = DIRECTIVE.exec(line);
+  const name = m ? `::${m[1]}` : null;
+  if (!m || !name || !STEP_DIRECTIVES.includes(name) || (m[2] !== undefined && DATA_ONLY.has(name))) {
+    fail(
+      ctx,
+      file,
+      `line ${lineNo}: unknown directive "${line}" (known: ${STEP_DIRECTIVES.join(', ')}; all but ${[...DATA_ONLY].join(', ')} may add {model="<a folder of reference-runs/>"})`,
+    );
+  }
+  const run = m[2];
+  if (run !== undefined) {
+    const result = path.join(ctx.courseDir, 'reference-runs', run, 'result.json');
+    if (!(await isFile(result))) fail(ctx, file, `line ${lineNo}: ${line}: no reference run "${run}" (looked for ${ctx.shown(result)})`);
+  }
+}
+
+/**
+ * Every link to an exercise page names an exercise of this course, and every step an exercise follows (its
+ * `afterStep`) links to it, so a reader can open the exercise from where the lesson introduces it.
+ */
+function checkExerciseLinks(ctx: TContext, lessons: TCourseContent['lessons'], files: TCourseFile['lessons'], exercises: TCourseContent['exercises']): void {
+  const known = new Set(exercises.map((e) => e.slug));
+  const linksOf = new Map<string, Set<string>>();
+  lessons.forEach((lesson, li) =>
+    lesson.steps.forEach((step, si) => {
+      const fileName = files[li]!.steps[si]!;
+      const file = path.join(ctx.courseDir, STEPS_DIR, fileName);
+      const links = new Set([...step.body.matchAll(EXERCISE_LINK)].map((m) => m[1]!));
+      for (const slug of links) {
+        if (!known.has(slug)) fail(ctx, file, `link /exercises/${slug}: "${slug}" is not an exercise of this course (known: ${[...known].join(', ')})`);
+      }
+      linksOf.set(fileName, links);
+    }),
+  );
+  for (const e of exercises) {
+    if (e.afterStep === undefined || linksOf.get(e.afterStep)?.has(e.slug)) continue;
+    const file = path.join(ctx.courseDir, STEPS_DIR, e.afterStep);
+    fail(ctx, file, `introduces exercise "${e.slug}" (its afterStep) but does not link to it: add [Open the ${e.slug} exercise](/exercises/${e.slug})`);
+  }
 }
 
 async function loadExercise(ctx: TContext, courseFile: string, slug: string, index: number, stepFiles: Set<string>) {

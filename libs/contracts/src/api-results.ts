@@ -67,6 +67,8 @@ export const ZClassResultRow = z.object({
   /** The latest submission came after the deadline. */
   late: z.boolean(),
   latestSubmissionId: z.string().nullable(),
+  /** The latest submission's status (null without one): a row has no verdict while it is still queued or training. */
+  latestStatus: ZSubmissionStatus.nullable(),
 });
 export type TClassResultRow = z.infer<typeof ZClassResultRow>;
 

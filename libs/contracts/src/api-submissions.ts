@@ -43,8 +43,8 @@ export type TSubmissionView = z.infer<typeof ZSubmissionView>;
 export const ZSubmissionCreated = ZSubmissionView.extend({ check: ZCheckResult.nullable() });
 export type TSubmissionCreated = z.infer<typeof ZSubmissionCreated>;
 
-/** GET /api/submissions/:id (owner and course staff): with the source. */
-export const ZSubmissionDetail = ZSubmissionView.extend({ source: z.string() });
+/** GET /api/submissions/:id (owner and course staff): with the source and whose it is (staff see other people's). */
+export const ZSubmissionDetail = ZSubmissionView.extend({ source: z.string(), owner: z.object({ name: z.string(), email: z.string() }) });
 export type TSubmissionDetail = z.infer<typeof ZSubmissionDetail>;
 
 /** POST /api/submissions/check: only checks (nothing stored, no quota). */

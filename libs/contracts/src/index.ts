@@ -21,3 +21,4 @@ export * from './api-results';
 export * from './grading-progress';
 export * from './lesson-figures';
 export * from './api-content';
+export * from './chart-style';

@@ -83,9 +83,10 @@ describe('API class results for instructors', () => {
       passed: true,
       late: true,
       latestSubmissionId: ids['ann3'],
+      latestStatus: 'REJECTED',
     });
-    expect(r.body.rows[1]).toMatchObject({ attempts: 1, bestTestAccuracy: 0.31, passed: false, late: false });
-    expect(r.body.rows[2]).toMatchObject({ attempts: 0, bestTestAccuracy: null, lastSubmissionAt: null });
+    expect(r.body.rows[1]).toMatchObject({ attempts: 1, bestTestAccuracy: 0.31, passed: false, late: false, latestStatus: 'FAILED' });
+    expect(r.body.rows[2]).toMatchObject({ attempts: 0, bestTestAccuracy: null, lastSubmissionAt: null, latestStatus: null });
     expect(r.body.summary).toMatchObject({ students: 3, withResult: 2, passed: 1, medianBest: 0.515 });
     expect(r.body.summary.distribution[7].count).toBe(1);
     expect(r.body.summary.distribution[3].count).toBe(1);
@@ -105,7 +106,10 @@ describe('API class results for instructors', () => {
   });
 
   it('lets staff drill down to any submission of the class, and nobody else', async () => {
-    expect((await teacher.get(`/api/submissions/${ids['bob1']}`)).body.source).toBe('# bob1');
+    const detail = await teacher.get(`/api/submissions/${ids['bob1']}`);
+    expect(detail.body.source).toBe('# bob1');
+    // Staff see whose submission it is.
+    expect(detail.body.owner).toEqual({ name: 'bob', email: users['bob']!.email });
     expect((await teacher.get(`/api/submissions/${ids['bob1']}/result`)).body.testAccuracy).toBe(0.31);
     expect((await student.get(`/api/submissions/${ids['bob1']}`)).status).toBe(404);
     expect((await otherTeacher.get(`/api/submissions/${ids['bob1']}`)).status).toBe(404);

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Req, Res, StreamableFile, type OnModuleDestroy } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { isFinalStatus, type TProgressView, type TResultView } from '@epoch/contracts';
 import { findArtifact, findSubmission, findWithResult, latestEpochs, resultHidden, resultView, submissionProgress, type TGradingDeps } from '@epoch/grading';
@@ -14,7 +14,10 @@ export function parseEventId(id: string | undefined): { attempt: number; epoch: 
 }
 
 @Controller('api/submissions')
-export class ResultsController {
+export class ResultsController implements OnModuleDestroy {
+  /** How to end each open event stream: the API ends them when it shuts down, or it could not stop while one is open. */
+  private readonly streams = new Set<() => void>();
+
   constructor(
     @Inject(GRADING_DEPS) private readonly grading: TGradingDeps,
     @Inject(API_CONFIG) private readonly config: TApiConfig,
@@ -52,10 +55,18 @@ export class ResultsController {
     res.on('close', () => {
       closed = true;
     });
+    // On shutdown the stream ends at once (its poll may be waiting on a connection being closed); the browser
+    // reconnects, to this API once it is back.
+    const end = () => {
+      closed = true;
+      if (!res.writableEnded) res.end();
+    };
+    this.streams.add(end);
     let last = parseEventId(req.header('last-event-id') ?? (typeof req.query['lastEventId'] === 'string' ? req.query['lastEventId'] : undefined));
     let lastStatus = '';
     let lastBeat = Date.now();
     const send = (event: string, data: unknown, eventId?: string) => {
+      if (res.writableEnded) return;
       res.write(`${eventId ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     res.write('retry: 2000\n\n');
@@ -78,7 +89,7 @@ export class ResultsController {
           send('end', { status: p.status });
           break;
         }
-        if (Date.now() - lastBeat > 15_000) {
+        if (Date.now() - lastBeat > 15_000 && !res.writableEnded) {
           res.write(': keep-alive\n\n');
           lastBeat = Date.now();
         }
@@ -88,8 +99,13 @@ export class ResultsController {
         s = { ...submission, ...next };
       }
     } finally {
-      res.end();
+      this.streams.delete(end);
+      if (!res.writableEnded) res.end();
     }
+  }
+
+  onModuleDestroy(): void {
+    for (const end of this.streams) end();
   }
 
   /** The result: metrics, pass/fail, history, backend, durations and the artifacts' addresses. */

@@ -106,7 +106,8 @@ export class SubmissionsController {
   async get(@Caller() caller: AuthContext, @Param('id') id: string): Promise<TSubmissionDetail> {
     const { submission, role } = await this.access.submission(caller, id);
     const hidden = resultHidden(submission.exercise.policy, role === 'OWNER' ? 'OWNER' : 'STAFF');
-    return { ...submissionView(submission, hidden), source: submission.source };
+    const owner = await this.grading.prisma.user.findUniqueOrThrow({ where: { id: submission.userId }, select: { name: true, email: true } });
+    return { ...submissionView(submission, hidden), source: submission.source, owner };
   }
 
   /** Cancels the caller's own submission while it waits in the queue. */

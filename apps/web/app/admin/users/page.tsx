@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { CreateUserForm, RosterImport } from '../../../components/user-admin';
 import { api, ApiError } from '../../../lib/api-client';
 import { signInOn401 } from '../../../lib/require-user';
+import { LocalTime } from '../../../components/local-time';
 
 export const dynamic = 'force-dynamic';
 
@@ -44,7 +45,9 @@ export default async function UsersPage() {
                   <td>
                     <span className={`role-badge role-${u.role.toLowerCase()}`}>{u.role.toLowerCase()}</span>
                   </td>
-                  <td>{new Date(u.createdAt).toUTCString()}</td>
+                  <td>
+                    <LocalTime iso={u.createdAt} />
+                  </td>
                   <td>{u.deactivatedAt ? 'deactivated' : 'active'}</td>
                 </tr>
               ))}

@@ -1,7 +1,9 @@
 import Link from 'next/link';
 import { RETRAINABLE_STATES } from '@epoch/contracts';
 import { notFound } from 'next/navigation';
+import { CodeBlock } from '../../../components/code-block';
 import { LiveTraining } from '../../../components/live-training';
+import { LocalTime } from '../../../components/local-time';
 import { RetrainButton } from '../../../components/retrain-button';
 import { ResultView } from '../../../components/result-view';
 import { SubmissionHistory } from '../../../components/submission-history';
@@ -43,10 +45,14 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   return (
     <article className="wide">
       <p className="muted">
-        <Link href={`/courses/${submission.course}/exercises/${exercise.slug}`}>{exercise.title}</Link> · submitted{' '}
-        {new Date(submission.createdAt).toUTCString()}
+        <Link href={`/courses/${submission.course}/exercises/${exercise.slug}`}>{exercise.title}</Link> · submitted <LocalTime iso={submission.createdAt} />
         {submission.late ? ' (late)' : ''}
       </p>
+      {!isOwner && (
+        <p className="owner-line" data-testid="submission-owner">
+          Submitted by <strong>{submission.owner.name}</strong> (<a href={`mailto:${submission.owner.email}`}>{submission.owner.email}</a>)
+        </p>
+      )}
       {/* While unfinished, the live section shows the status as it changes; a badge here would go stale. */}
       <h1>Submission {final && <span className={`status status-${label.tone}`}>{label.text}</span>}</h1>
       {canRetrain && <RetrainButton course={submission.course} exercise={submission.exercise} submissionId={id} csrfToken={me?.csrfToken ?? ''} />}
@@ -81,9 +87,9 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
       )}
       <details className="card">
         <summary>Submitted code</summary>
-        <pre data-testid="submitted-code">
-          <code>{submission.source}</code>
-        </pre>
+        <div data-testid="submitted-code">
+          <CodeBlock code={submission.source} language="python" />
+        </div>
       </details>
       {isOwner && <SubmissionHistory items={history} current={id} />}
     </article>

@@ -1,8 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import Markdown from 'react-markdown';
-import remarkGfm from 'remark-gfm';
 import { LessonFigure } from '../../../../../components/lesson-figure';
+import { CourseMarkdown } from '../../../../../components/markdown';
 import { api, ApiError } from '../../../../../lib/api-client';
 import { figureUrl, splitLesson } from '../../../../../lib/lesson-markdown';
 
@@ -57,9 +56,7 @@ export default async function StepPage({
         part.kind === 'figure' ? (
           <LessonFigure key={i} course={slug} name={part.name} model={part.model} />
         ) : (
-          <Markdown key={i} remarkPlugins={[remarkGfm]} urlTransform={(url) => figureUrl(slug, url)}>
-            {part.text}
-          </Markdown>
+          <CourseMarkdown key={i} text={part.text} urlTransform={(url) => figureUrl(slug, url)} />
         ),
       )}
       <nav className="step-nav">

@@ -1,9 +1,9 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import Markdown from 'react-markdown';
-import remarkGfm from 'remark-gfm';
 import { ExerciseEditor } from '../../../../../components/exercise-editor';
 import { JoinForm } from '../../../../../components/join-form';
+import { LocalTime } from '../../../../../components/local-time';
+import { CourseMarkdown } from '../../../../../components/markdown';
 import { SubmissionHistory } from '../../../../../components/submission-history';
 import { api, ApiError } from '../../../../../lib/api-client';
 import { modelRulesFromPolicy } from '@epoch/contracts';
@@ -53,7 +53,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
       <div className="exercise-top">
         <section className="card task" aria-labelledby="task-title">
           <h2 id="task-title">Task</h2>
-          <Markdown remarkPlugins={[remarkGfm]}>{exercise.instructions}</Markdown>
+          <CourseMarkdown text={exercise.instructions} />
         </section>
         <section className="card policy" aria-labelledby="policy-title" data-testid="policy">
           <h2 id="policy-title">What you need</h2>
@@ -61,7 +61,16 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
             {policyRows(exercise.policy, exercise.quota).map(([k, v]) => (
               <div key={k}>
                 <dt>{k}</dt>
-                <dd>{v}</dd>
+                <dd>
+                  {typeof v === 'string' ? (
+                    v
+                  ) : (
+                    <>
+                      <LocalTime iso={v.at} zone />
+                      {v.note}
+                    </>
+                  )}
+                </dd>
               </div>
             ))}
           </dl>

@@ -4,6 +4,7 @@ import { PolicyEditor } from '../../../../../../components/policy-editor';
 import { PolicyHistory } from '../../../../../../components/policy-history';
 import { api, ApiError } from '../../../../../../lib/api-client';
 import { signInOn401 } from '../../../../../../lib/require-user';
+import { LocalTime } from '../../../../../../components/local-time';
 
 export const dynamic = 'force-dynamic';
 
@@ -31,7 +32,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ slug: s
       </p>
       <h1>Grading policy</h1>
       <p className="muted">
-        Version {view.version}, last changed {new Date(view.updatedAt).toUTCString()}. A new pass mark re-decides stored results at once, without retraining.
+        Version {view.version}, last changed <LocalTime iso={view.updatedAt} />. A new pass mark re-decides stored results at once, without retraining.
       </p>
       <PolicyEditor course={course} slug={slug} view={view} csrfToken={me.csrfToken} />
       <PolicyHistory history={history} />
