@@ -53,6 +53,16 @@ export function preparedData(config: TGraderConfig, log: Logger, pool: Pick<Chil
   };
 }
 
+/** Errors of a Redis connection that is down or was lost (the client reconnects by itself). */
+export function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  const message = e instanceof Error ? e.message : '';
+  return (
+    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) ||
+    /Connection is closed|Stream isn't writeable|connect ETIMEDOUT/.test(message)
+  );
+}
+
 export interface TWorkerDeps {
   config: TGraderConfig;
   prisma: EpochPrismaClient;
@@ -76,6 +86,19 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
   const shutdown = new AbortController();
   const prepareData = deps.prepareData ?? preparedData(config, log, pool);
   const queues = openGradingQueues(connection, config.EPOCH_QUEUE_PREFIX);
+  // While Redis is away every client reports each reconnection attempt: log the first, then only other errors, until
+  // the connection is back (main.ts says when).
+  let redisAway = false;
+  connection.on('ready', () => {
+    redisAway = false;
+  });
+  const redisErrors = (what: string) => (e: Error) => {
+    const lost = isConnectionError(e);
+    if (lost && redisAway) return;
+    if (lost) redisAway = true;
+    log.warn({ err: e }, what);
+  };
+  for (const q of Object.values(queues)) q.on('error', redisErrors('queue error'));
   // The lock of each running job: aborted when BullMQ cannot renew it (lost to expiry or to another worker).
   const locks = new Map<string, AbortController>();
   const graderDeps = {
@@ -139,7 +162,7 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
         autorun: false,
       },
     );
-    worker.on('error', (e) => log.warn({ err: e }, 'worker error'));
+    worker.on('error', redisErrors('worker error'));
     worker.on('lockRenewalFailed', (ids) => {
       for (const id of ids) {
         log.warn({ submissionId: id, queue: kind }, "the job's lock could not be renewed: it was lost");
