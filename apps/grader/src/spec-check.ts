@@ -31,5 +31,9 @@ export function checkStoredSpec(stored: unknown, policy: TGradingPolicy): TSpecC
   if (rules.allowedOptimizers && !rules.allowedOptimizers.includes(spec.optimizer.name)) {
     problems.push(`the optimizer ${spec.optimizer.name} is not allowed; this exercise allows ${rules.allowedOptimizers.join(', ')}`);
   }
+  // Cost limits (issue 15: training work, activation memory per batch, parameter memory) are re-checked here, before
+  // the model is built and before any training child starts: call @epoch/model-spec's shared rules check on `spec`
+  // with `rules` and push its problems, so the grader refuses (REJECTED) with the same message the API gave. Until
+  // then the training child's memory and time limits stop a model that costs too much (FAILED, with the figure).
   return problems.length ? { ok: false, corrupt: false, problems } : { ok: true, spec };
 }
