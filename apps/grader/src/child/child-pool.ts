@@ -12,19 +12,22 @@ export interface TChildPoolOptions {
   log: Logger;
   /** Keep a started child waiting for the next job (default true; EPOCH_GRADER_SPARE_CHILD). */
   spare?: boolean;
+  /** A job running longer than this (ms, default 20 s) gets the next spare started beside it. */
+  earlySpareMs?: number;
 }
 
 /**
  * The grader's training children: a fresh one for every job, never reused. One spare child is kept started (backend
- * up, data loaded) so that a job does not wait for a process to start; it has run nothing, so nothing can leak from
- * one job to the next. The first child also chooses the backend (tried for real, as before), and every later child
- * starts the same one.
+ * up, data loaded, warmed up on a fixed tiny model) so that a job does not wait for a process to start; it has run no
+ * job, so nothing can leak from one job to the next. The first child also chooses the backend (tried for real, as
+ * before), and every later child starts the same one.
  */
 export class ChildPool {
   private spare: TrainingChild | null = null;
   private backend: TBackendInfo | null = null;
   private data: TDataSource | null = null;
   private closed = false;
+  private early: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: TChildPoolOptions) {}
 
@@ -60,19 +63,26 @@ export class ChildPool {
   }
 
   /**
-   * A child for one job: the spare if it is still alive, else a new one. The next spare starts at once, so it is ready
-   * by the time the next job comes (its start overlaps this job's training instead of delaying the next job).
+   * A child for one job: the spare if it is still alive, else a new one. Call refill() when the job has ended: the
+   * next spare starts then, not beside this job's child, whose CPU it would take (starting and warming up a child
+   * costs a few CPU-seconds). A job still running after `earlySpareMs` is a long one: the spare starts then, so it is
+   * ready when the job ends, at a cost that is small beside the job's.
    */
   take(): TrainingChild {
     const spare = this.spare;
     this.spare = null;
     const child = spare && !spare.gone ? spare : this.spawn();
-    this.refill();
+    clearTimeout(this.early);
+    if (this.opts.spare !== false) {
+      this.early = setTimeout(() => this.refill(), this.opts.earlySpareMs ?? 20_000);
+      this.early.unref();
+    }
     return child;
   }
 
   /** Starts a spare for the next job, unless there is one (or spares are off, or the pool is closed). */
   refill(): void {
+    clearTimeout(this.early);
     if (this.closed || this.opts.spare === false || (this.spare && !this.spare.gone)) return;
     this.spare = this.spawn();
   }
@@ -80,6 +90,7 @@ export class ChildPool {
   /** Ends the spare; no new ones start. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.early);
     const spare = this.spare;
     this.spare = null;
     if (spare) {

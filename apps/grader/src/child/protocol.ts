@@ -48,7 +48,7 @@ export const ZParentMessage = z.discriminatedUnion('type', [ZChildInit, ZChildGr
 export type TParentMessage = z.infer<typeof ZParentMessage>;
 
 /** A number that may be NaN or infinite (a diverging loss is reported before the trainer stops on it). */
-const num = z.union([z.number(), z.nan()]);
+const num = z.custom<number>((v) => typeof v === 'number', 'must be a number');
 
 export const ZBackendInfo = z.object({
   name: z.enum(BACKEND_ORDER),

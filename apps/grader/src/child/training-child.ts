@@ -168,9 +168,12 @@ export class TrainingChild {
     const { limits, log } = this.opts;
     // The time limit runs from now: waiting for a child that is still starting counts, as loading the data always did.
     const deadline = performance.now() + r.timeLimitMs;
+    const t0 = performance.now();
+    const times: Record<string, number> = {};
     let backend: TBackendInfo;
     try {
       backend = await this.ready;
+      times['waitedForStart'] = Math.round(performance.now() - t0);
     } catch (e) {
       this.kill();
       await this.closed;
@@ -185,6 +188,8 @@ export class TrainingChild {
     let modelStarted = false;
     let last: TChildEndFacts['last'] = null;
     this.listener = (m) => {
+      if (m.type === 'phase' || m.type === 'graded' || m.type === 'rejected' || m.type === 'failed')
+        times[m.type === 'phase' ? m.phase : m.type] = Math.round(performance.now() - t0);
       if (m.type === 'phase') {
         if (m.phase === 'building') modelStarted = true;
         r.onProgress(m);
@@ -216,8 +221,10 @@ export class TrainingChild {
         backend: backend.name,
         limits: { memoryBytes: limits.memoryBytes, timeLimitSeconds: r.timeLimitSeconds },
       });
+      times['ended'] = Math.round(performance.now() - t0);
       if (end.kind === 'infrastructure' || (end.kind === 'student' && end.cause === 'memory'))
-        log.warn({ child: this.pid, exit, stopped, end: end.kind, message: end.message }, 'training child ended');
+        log.warn({ child: this.pid, exit, stopped, end: end.kind, message: end.message, ms: times }, 'training child ended');
+      else log.debug({ child: this.pid, end: end.kind, ms: times }, 'training child ended');
       return end;
     } finally {
       clearTimeout(timer);
