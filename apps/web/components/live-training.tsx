@@ -69,7 +69,7 @@ export function LiveTraining({
 }) {
   const router = useRouter();
   const [status, setStatus] = useState<TStatus>(initial);
-  const [epochs, setEpochs] = useState<TEpochView[]>(initial.epochs);
+  const [epochs, setEpochs] = useState<TEpochView[]>(mergeEpochs(initial.epochs, [], initial.attempt));
   const [connection, setConnection] = useState<'live' | 'reconnecting'>('live');
   const [cancelError, setCancelError] = useState<string | null>(null);
   const final = isFinal(status.status);
@@ -102,6 +102,8 @@ export function LiveTraining({
         const r = ZProgressView.omit({ epochs: true }).safeParse(JSON.parse((ev as MessageEvent<string>).data));
         if (r.success) {
           setStatus(r.data);
+          // A newer attempt started over: the interrupted attempt's epochs are not this run's.
+          setEpochs((cur) => mergeEpochs(cur, [], r.data.attempt));
           // The rest of the page (the attempts table) is rendered on the server: bring it up to date with the new status.
           if (r.data.status !== shown.current) {
             shown.current = r.data.status;
@@ -163,6 +165,11 @@ export function LiveTraining({
           <> · about {status.etaSeconds < 90 ? `${status.etaSeconds} s` : `${Math.round(status.etaSeconds / 60)} min`} left</>
         )}
       </p>
+      {!final && status.restarted && (
+        <p className="muted" role="status" data-testid="restarted">
+          {status.restarted}
+        </p>
+      )}
       {!final && connection === 'reconnecting' && (
         <p className="reconnecting" role="status" data-testid="reconnecting">
           The connection to the server was lost: reconnecting… This page keeps what it showed and catches up once the server answers again.

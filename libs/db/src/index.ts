@@ -1,5 +1,13 @@
 // @epoch/db: the Prisma client factory and the migration runner. The only importer of the generated client.
-export { createPrismaClient, inTransaction, isUniqueViolation, type EpochPrismaClient, type TDb, type TPrismaClientOptions } from './client';
+export {
+  createPrismaClient,
+  inTransaction,
+  isDatabaseUnavailable,
+  isUniqueViolation,
+  type EpochPrismaClient,
+  type TDb,
+  type TPrismaClientOptions,
+} from './client';
 export { writeAudit, type TAuditEntry } from './audit';
 export {
   applyMigrations,
