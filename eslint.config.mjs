@@ -30,6 +30,15 @@ export default tseslint.config(
       '@typescript-eslint/await-thenable': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
+      // A promise chain kept for later (`writes = writes.then(write)`) has no rejection handler until someone awaits
+      // it: a rejection in between is unhandled (the grader died of one, issue 14). End such a chain with `.catch`.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "AssignmentExpression > CallExpression.right[callee.property.name='then']:not([arguments.1])",
+          message: 'A promise chain assigned for later rejects unhandled until it is awaited: give .then() a rejection handler or end the chain with .catch().',
+        },
+      ],
       '@nx/enforce-module-boundaries': [
         'error',
         {

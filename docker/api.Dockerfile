@@ -13,6 +13,7 @@ COPY apps/web/package.json apps/web/
 COPY libs/accounts/package.json libs/accounts/
 COPY libs/artifacts/package.json libs/artifacts/
 COPY libs/cli/package.json libs/cli/
+COPY libs/content/package.json libs/content/
 COPY libs/contracts/package.json libs/contracts/
 COPY libs/datasets/package.json libs/datasets/
 COPY libs/db/package.json libs/db/
@@ -41,15 +42,13 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund -w @epoch/api \
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     EPOCH_API_HOST=0.0.0.0 \
-    EPOCH_API_PORT=3001 \
-    EPOCH_CONTENT_DIR=/app/exercises
+    EPOCH_API_PORT=3001
 WORKDIR /app
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/apps/api/package.json ./apps/api/package.json
 COPY --from=prod-deps /app/apps/api/node_modules ./apps/api/node_modules
 COPY --from=build /app/apps/api/dist ./apps/api/dist
-COPY exercises ./exercises
 USER node
 EXPOSE 3001
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { freePort, root, waitFor, type RunningProcess } from '../integration/helpers';
@@ -7,14 +7,20 @@ import { freePort, root, waitFor, type RunningProcess } from '../integration/hel
 export const webDir = join(root, 'apps/web');
 export const screenshotDir = join(root, 'test-artifacts/screenshots');
 
-/** Builds the web app as shipped (`next build` and its server, dist/server.js), once per test file. */
-export function buildWeb(): void {
+/**
+ * Builds the web app as shipped (`next build` and its server, dist/server.js), once per test run (`runId`: the run's
+ * unique Redis prefix): the browser test files of one run share the build.
+ */
+export function buildWeb(runId?: string): void {
+  const marker = join(webDir, '.next', 'epoch-test-run');
+  if (runId && existsSync(marker) && readFileSync(marker, 'utf8') === runId) return;
   const r = spawnSync('npm', ['run', 'build'], {
     cwd: webDir,
     encoding: 'utf8',
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
   if (r.status !== 0) throw new Error(`the web build failed:\n${r.stdout}\n${r.stderr}`);
+  if (runId) writeFileSync(marker, runId);
 }
 
 /** The built app's server (apps/web/dist/server.js) on a free port, talking to the API at apiBase. */
@@ -74,9 +80,10 @@ export function watchProblems(page: Page): string[] {
   return problems;
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** The whole page (`fullPage`), or only what the window shows (e.g. a dialog over the page). */
+export async function screenshot(page: Page, name: string, { fullPage = true }: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage });
 }
 
 /** Milliseconds from navigation start to the load event of the page now shown. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { Redis } from 'ioredis';
 import { fixtureColour, writeCacheFixture } from '@epoch/datasets/testing';
 import { DEMO_ACCOUNTS } from '@epoch/db';
@@ -14,6 +14,7 @@ import { startApi, type ApiUnderTest } from '../integration/api/api-harness';
 import { buildWeb, launchChromium, loadTime, screenshot, startWeb, watchProblems } from './web-app';
 
 const COURSE = 'cifar10-intro';
+const READER_ZONE = 'Asia/Tokyo';
 const EXERCISE = 'cifar10-model3';
 const starter = readFileSync(join(root, 'exercises', COURSE, EXERCISE, 'starter.py'), 'utf8');
 const fitLine = '\nhistory = model3.fit(train_data, epochs=30, validation_data=validation_data)\n';
@@ -74,6 +75,45 @@ async function setEditorText(page: Page, text: string): Promise<void> {
   await page.keyboard.insertText(text);
 }
 
+/**
+ * A lesson chart follows the lesson's convention ('ro' training = red dots, 'b' validation = blue line), has readable
+ * ticks on both axes (more than the two ends) and shows the values of the epoch under the pointer.
+ */
+async function expectLessonChart(figure: Locator, epochs: number): Promise<void> {
+  const chart = figure.locator('.chart');
+  expect(await chart.locator('[data-series="training"] circle').count()).toBe(epochs);
+  expect(await chart.locator('[data-series="training"]').getAttribute('fill')).toBe('#ff0000');
+  expect(await chart.locator('[data-series="validation"] polyline').getAttribute('stroke')).toBe('#0000ff');
+  expect(await chart.locator('[data-series="training"] polyline').count()).toBe(0);
+  const ticks = await chart.locator('text.tick').allTextContents();
+  expect(ticks.filter((t) => t.endsWith('%')).length).toBeGreaterThanOrEqual(4);
+  expect(ticks.filter((t) => /^\d+$/.test(t)).length).toBeGreaterThanOrEqual(5);
+  await expect(chart.getByTestId('chart-readout').textContent()).resolves.toMatch(
+    new RegExp(`^Last epoch ${epochs}: training \\d+\\.\\d%, validation \\d+\\.\\d%$`),
+  );
+  // Pointing at the left edge reads epoch 1.
+  const box = (await chart.locator('svg rect').last().boundingBox())!;
+  await chart
+    .locator('svg rect')
+    .last()
+    .hover({ position: { x: 2, y: box.height / 2 } });
+  await expect(chart.getByTestId('chart-readout').textContent()).resolves.toMatch(/^Epoch 1: training \d+\.\d%, validation \d+\.\d%$/);
+  await figure.page().mouse.move(0, 0);
+}
+
+/** No code block of the page is cut off: every line fits (wrapping) or the block scrolls. */
+async function codeBlocksReadable(page: Page): Promise<void> {
+  expect(await page.locator('pre.code-block .tok-string, pre.code-block .tok-keyword').count()).toBeGreaterThan(0);
+  const cut = await page.evaluate<string[]>(
+    `[...document.querySelectorAll('pre')].filter((p) => p.scrollWidth > p.clientWidth + 1 && getComputedStyle(p).overflowX !== 'auto').map((p) => p.textContent.slice(0, 40))`,
+  );
+  expect(cut).toEqual([]);
+  const overflowing = await page.evaluate<string[]>(
+    `[...document.querySelectorAll('pre')].filter((p) => p.scrollWidth > p.clientWidth + 1).map((p) => p.textContent.slice(0, 40))`,
+  );
+  expect(overflowing).toEqual([]);
+}
+
 describe('web app in a real browser (built app, real API, Postgres, Redis and grader)', () => {
   let api: ApiUnderTest;
   let web: Awaited<ReturnType<typeof startWeb>>;
@@ -89,13 +129,13 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
   let shownAccuracy = '';
 
   async function resetDemoExercise(): Promise<void> {
-    const exercise = await api.prisma.exercise.findUniqueOrThrow({ where: { slug: EXERCISE } });
+    const exercise = await api.prisma.exercise.findFirstOrThrow({ where: { slug: EXERCISE, course: { slug: COURSE } } });
     await api.prisma.gradingPolicy.update({ where: { exerciseId: exercise.id }, data: { minTestAccuracy: 0.7, limitTest: null } });
     await api.prisma.submission.deleteMany({ where: { exerciseId: exercise.id, user: { email: { in: DEMO_ACCOUNTS.map((a) => a.email) } } } });
   }
 
   beforeAll(async () => {
-    buildWeb();
+    buildWeb(inject('redisPrefix'));
     // A small prepared CIFAR-10 of the API's own, so the lesson's data figures do not depend on this machine's data.
     dataDir = mkdtempSync(join(tmpdir(), 'epoch-web-data-'));
     const classes = (n: number, from: number) => Array.from({ length: n }, (_, i) => (i * 3 + from) % 10);
@@ -112,12 +152,13 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     graderDir = mkdtempSync(join(tmpdir(), 'epoch-web-grader-'));
     tinyCifarFolder(join(graderDir, 'images'), 20, 5, { signal: false });
     await prepareCifar10({ source: join(graderDir, 'images'), cacheDir: join(graderDir, 'cifar10') });
-    const exercise = await api.prisma.exercise.findUniqueOrThrow({ where: { slug: EXERCISE } });
+    const exercise = await api.prisma.exercise.findFirstOrThrow({ where: { slug: EXERCISE, course: { slug: COURSE } } });
     await api.prisma.gradingPolicy.update({ where: { exerciseId: exercise.id }, data: { minTestAccuracy: 0, limitTest: 50 } });
 
     web = await startWeb(api.base);
     browser = await launchChromium();
-    ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // A reader far from UTC: times must show in this zone, not the server's.
+    ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: READER_ZONE });
     page = await ctx.newPage();
     problems = watchProblems(page);
     // `next build` alone takes minutes on a busy 2-core machine.
@@ -171,11 +212,59 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await page.goto(step('training-and-accuracy'));
     const curve = page.getByTestId('figure-accuracy-curve');
     expect(await curve.getAttribute('data-status')).toBe('ready');
-    expect(await curve.locator('.chart polyline').count()).toBe(2);
     await expect(curve.locator('figcaption').last().textContent()).resolves.toMatch(
       /cifar10-dense\/solution\.py: 10 epochs .* 37\.4% on the 10,000 test images/,
     );
+    await expectLessonChart(curve, 10);
+    // The step links to the exercise it introduces.
+    expect(await page.locator('article a[href="/exercises/cifar10-dense"]').count()).toBeGreaterThan(0);
+    await codeBlocksReadable(page);
     await screenshot(page, 'lesson-accuracy-curve');
+
+    // The first CNN: the step links to its exercise.
+    await page.goto(step('first-cnn'));
+    expect(await page.locator('article a[href="/exercises/cifar10-cnn"]').count()).toBe(1);
+    await codeBlocksReadable(page);
+    await screenshot(page, 'lesson-first-cnn');
+
+    // Overfitting: the first CNN's curves from its reference run, training far above validation.
+    await page.goto(step('overfitting'));
+    const overfit = page.getByTestId('figure-accuracy-curve');
+    expect(await overfit.getAttribute('data-status')).toBe('ready');
+    await expect(overfit.locator('figcaption').last().textContent()).resolves.toMatch(
+      /^Training and validation accuracy of model2\. Epoch's reference run of cifar10-cnn\/solution\.py: 10 epochs on the full training data/,
+    );
+    await expectLessonChart(overfit, 10);
+    await screenshot(page, 'lesson-overfitting');
+
+    // Pooling on real feature-map numbers, and dropout masking units.
+    await page.goto(step('pooling-and-dropout'));
+    const pooling = page.getByTestId('figure-max-pooling');
+    expect(await pooling.getAttribute('data-status')).toBe('ready');
+    expect(await pooling.locator('.pool-grid').first().locator('td').count()).toBe(16);
+    expect(await pooling.locator('.pool-result td').count()).toBe(4);
+    expect(await pooling.locator('.pool-grid').first().locator('td.pool-max').count()).toBeGreaterThanOrEqual(4);
+    await expect(pooling.locator('figcaption').textContent()).resolves.toMatch(/Sixteen real values of feature map \d+ of layer conv2d/);
+    const dropout = page.locator('article img[src$="/dropout.svg"]');
+    await expect(dropout.getAttribute('alt')).resolves.toMatch(/^Dropout\(0\.5\)/);
+    await figuresLoaded(page);
+    await dropout.scrollIntoViewIfNeeded();
+    expect(await dropout.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
+    await page.evaluate('window.scrollTo(0, 0)');
+    await screenshot(page, 'lesson-pooling-dropout');
+
+    // The exercise step: a real link to the exercise, model3's curves and its prediction grid.
+    await page.goto(step('exercise'));
+    expect(await page.getByRole('link', { name: 'Open the cifar10-model3 exercise' }).getAttribute('href')).toBe(`/courses/${COURSE}/exercises/cifar10-model3`);
+    const model3Curve = page.getByTestId('figure-accuracy-curve');
+    await expect(model3Curve.locator('figcaption').last().textContent()).resolves.toMatch(/cifar10-model3\/solution\.py: 30 epochs/);
+    await expectLessonChart(model3Curve, 30);
+    const model3Grid = page.getByTestId('figure-prediction-grid');
+    expect(await model3Grid.getAttribute('data-status')).toBe('ready');
+    await expect(model3Grid.locator('figcaption').textContent()).resolves.toMatch(/^Predictions of model3 on 25 test images\./);
+    await figuresLoaded(page);
+    await codeBlocksReadable(page);
+    await screenshot(page, 'lesson-exercise');
 
     await page.goto(step('predictions'));
     await figuresLoaded(page);
@@ -256,17 +345,17 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
   it('sends an exercise page to sign-in when signed out, and back afterwards', async () => {
     const other = await browser.newContext();
     const p = await other.newPage();
-    await p.goto(`${web.base}/exercises/${EXERCISE}`);
+    await p.goto(`${web.base}/courses/${COURSE}/exercises/${EXERCISE}`);
     await p.waitForURL('**/sign-in?next=**');
     await p.getByLabel('Email').fill(student.email);
     await p.getByLabel('Password').fill(student.password);
     await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.waitForURL(`**/exercises/${EXERCISE}`);
+    await p.waitForURL(`**/courses/${COURSE}/exercises/${EXERCISE}`);
     await other.close();
   });
 
   it('checks the code while typing: a broken line is underlined and blocks Submit, the fix enables it', async () => {
-    await page.goto(`${web.base}/exercises/${EXERCISE}`);
+    await page.goto(`${web.base}/courses/${COURSE}/exercises/${EXERCISE}`);
     expect(await loadTime(page)).toBeLessThan(2000);
     const policy = await api.prisma.gradingPolicy.findFirstOrThrow({ where: { exercise: { slug: EXERCISE } } });
     await expect(page.getByTestId('policy').textContent()).resolves.toContain(`at least ${(policy.minTestAccuracy * 100).toFixed(1)}%`);
@@ -291,6 +380,22 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     expect(total).not.toBe(widerTotal);
     await page.getByTestId('total-params').filter({ hasText: total }).waitFor();
     expect(await page.getByTestId('submit').isEnabled()).toBe(true);
+    // The cost preview: the model's training cost against the exercise's limits, and the time it would take now.
+    await expect(page.getByTestId('cost-preview').textContent()).resolves.toMatch(/Multiply-adds per image.*Training work.*Estimated training time/);
+    // The editor takes the room the page has and cuts no line off: long lines wrap.
+    const [editorWidth, layoutWidth] = await Promise.all([
+      page.getByTestId('code-editor').evaluate((el) => (el as unknown as { clientWidth: number }).clientWidth),
+      page.locator('.editor-layout').evaluate((el) => (el as unknown as { clientWidth: number }).clientWidth),
+    ]);
+    expect(editorWidth / layoutWidth).toBeGreaterThan(0.6);
+    expect(await page.locator('.cm-content.cm-lineWrapping').count()).toBe(1);
+    expect(
+      await page
+        .locator('.cm-scroller')
+        .evaluate((el) => (el as unknown as { scrollWidth: number; clientWidth: number }).scrollWidth - (el as unknown as { clientWidth: number }).clientWidth),
+    ).toBeLessThanOrEqual(1);
+    // Highlighted like the lesson's code blocks (the same token classes).
+    expect(await page.locator('.cm-content .tok-string').count()).toBeGreaterThan(0);
     await screenshot(page, 'exercise');
   });
 
@@ -308,8 +413,34 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     expect(row.user.email).toBe(student.email);
     expect(row.source.trim()).toBe(solution.trim());
     await expect(page.getByTestId('status').textContent()).resolves.toMatch(/Queued|Received/);
+    // Submitted at, in the reader's own time zone.
+    const submitted = page.locator('article > p.muted time');
+    await page.locator('article > p.muted time[data-local="true"]').waitFor();
+    const clock = new Intl.DateTimeFormat('en-GB', { timeZone: READER_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(row.createdAt);
+    await expect(submitted.textContent()).resolves.toMatch(new RegExp(`^\\w{3} \\d{1,2} \\w{3} \\d{4}, ${clock}$`));
+    expect(await submitted.getAttribute('dateTime')).toBe(row.createdAt.toISOString());
     await screenshot(page, 'submission-queued');
   });
+
+  it('keeps the live page through an API restart: it says "reconnecting…", keeps what it showed, and resumes', async () => {
+    await page.evaluate('window.__samePage = true');
+    const before = problems.length;
+    await api.restart(async () => {
+      await page.getByTestId('reconnecting').waitFor({ timeout: 20_000 });
+      await expect(page.getByTestId('reconnecting').textContent()).resolves.toMatch(/reconnecting…/);
+      // What the page showed stays: the status and the progress.
+      await expect(page.getByTestId('status').textContent()).resolves.toMatch(/Queued|Received/);
+      expect(await page.getByTestId('epoch-count').textContent()).toBe('0 of 30 epochs');
+      await screenshot(page, 'submission-reconnecting');
+    });
+    await page.getByTestId('reconnecting').waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await page.getByTestId('live-training').getAttribute('data-connection')).toBe('live');
+    // The same document (no reload, no browser error page).
+    expect(await page.evaluate('window.__samePage === true')).toBe(true);
+    // While the API was down, the stream's reconnect attempts were answered 502 by the web server: expected, nothing else.
+    const outage = problems.splice(before);
+    expect(outage.filter((x) => !/\/events|status of 502|ERR_INCOMPLETE_CHUNKED_ENCODING|EventSource/.test(x))).toEqual([]);
+  }, 150_000);
 
   it('draws epochs as they arrive from the real grader and shows pass/fail with every plot when graded', async () => {
     // The grader starts only now, so the page above saw the submission queued.
@@ -339,8 +470,13 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     // The attempts table follows the live status too.
     await page.getByTestId('history').locator('tr[aria-current="true"] .status').filter({ hasText: 'Training' }).waitFor({ timeout: 10_000 });
     expect(await page.locator('.chart polyline').count()).toBeGreaterThan(0);
+    // The live charts show values: the last epoch's numbers in a table and under each chart.
+    await expect(page.getByTestId('last-epoch').textContent()).resolves.toMatch(/^Epoch \d+ of 30.*Training\d+\.\d%\d+\.\d{3}Validation\d+\.\d%\d+\.\d{3}$/);
+    await expect(page.getByTestId('chart-readout').first().textContent()).resolves.toMatch(/^Last epoch \d+: training \d+\.\d%, validation \d+\.\d%$/);
     await screenshot(page, 'submission-running');
     await page.getByTestId('verdict').waitFor({ timeout: 120_000 });
+    // Everything since the API restart came through the resumed stream: still the same document.
+    expect(await page.evaluate('window.__samePage === true')).toBe(true);
     const row = await api.prisma.submission.findUniqueOrThrow({ where: { id: submissionId }, include: { result: true } });
     expect(row.status).toBe('PASSED');
     expect(row.result?.backend).toBe('wasm');
@@ -365,6 +501,68 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
         .toBeGreaterThan(100);
     }
     await screenshot(page, 'submission-result');
+
+    // Sections in order, titled in words; every plot described by its alt text.
+    const sections = await page
+      .locator('[data-testid="result"] [data-section]')
+      .evaluateAll((els) => els.map((el) => (el as unknown as { getAttribute: (n: string) => string }).getAttribute('data-section')));
+    expect(sections).toEqual(['curves', 'per-class', 'confusion', 'predictions', 'mistakes', 'feature-maps', 'model']);
+    const captions = await page.locator('.plots figcaption').allTextContents();
+    expect(captions).toEqual(
+      expect.arrayContaining(['Feature maps of conv2d', 'Feature maps of conv2d_1', 'Feature maps of conv2d_2', 'Confusion matrix of the test images']),
+    );
+    for (const alt of await imgs.evaluateAll((els) => els.map((el) => (el as unknown as { alt: string }).alt))) expect(alt.length).toBeGreaterThan(60);
+
+    // Any plot opens full size: a lightbox with next/previous (buttons and arrow keys), a download link, Escape closes.
+    const thumbs = page.locator('button.plot-open');
+    const count = await thumbs.count();
+    expect(count).toBe(stored);
+    const box = page.getByTestId('lightbox');
+    await thumbs.nth(0).click();
+    await box.waitFor();
+    await expect(page.getByTestId('lightbox-position').textContent()).resolves.toBe(`1 of ${count}`);
+    await expect(box.locator('h2').textContent()).resolves.toBe(captions[0]);
+    const full = box.locator('.lightbox-image img');
+    await expect.poll(() => full.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(500);
+    // Shown at its own size (the window allowing), larger than its thumbnail.
+    const natural = await full.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth);
+    expect((await full.boundingBox())!.width).toBeGreaterThanOrEqual(Math.min(natural, 1100) - 2);
+    expect((await full.boundingBox())!.width).toBeGreaterThan((await thumbs.nth(0).boundingBox())!.width * 1.5);
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('lightbox-position').textContent()).resolves.toBe(`2 of ${count}`);
+    await box.getByRole('button', { name: 'Next plot' }).click();
+    await expect(page.getByTestId('lightbox-position').textContent()).resolves.toBe(`3 of ${count}`);
+    await box.getByRole('button', { name: 'Previous plot' }).click();
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.getByTestId('lightbox-position').textContent()).resolves.toBe(`1 of ${count}`);
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.getByTestId('lightbox-position').textContent()).resolves.toBe(`${count} of ${count}`);
+    await expect(box.locator('h2').textContent()).resolves.toBe(captions[count - 1]);
+    const download = box.getByRole('link', { name: 'Download PNG' });
+    expect(await download.getAttribute('download')).toMatch(/\.png$/);
+    const png = await page.request.get(`${web.base}${await download.getAttribute('href')}`);
+    expect([png.status(), png.headers()['content-type']]).toEqual([200, 'image/png']);
+    await screenshot(page, 'submission-lightbox', { fullPage: false });
+    await page.keyboard.press('Escape');
+    await box.waitFor({ state: 'hidden' });
+    // The focus goes back to the thumbnail that opened it.
+    expect(await thumbs.nth(0).evaluate((el) => el === (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)).toBe(
+      true,
+    );
+
+    // The trained model, to download: tfjs layers format, model.json naming weights.bin, with every weight in it.
+    const weights = page.getByTestId('weights');
+    expect(await weights.getByRole('link').allTextContents()).toEqual(['model.json', 'weights.bin']);
+    const modelJson = (await (await page.request.get(`${web.base}${await weights.getByRole('link', { name: 'model.json' }).getAttribute('href')}`)).json()) as {
+      modelTopology: unknown;
+      weightsManifest: { paths: string[]; weights: { shape: number[] }[] }[];
+    };
+    expect(modelJson.modelTopology).toBeTruthy();
+    expect(modelJson.weightsManifest.map((m) => m.paths)).toEqual([['weights.bin']]);
+    const bin = await page.request.get(`${web.base}${await weights.getByRole('link', { name: 'weights.bin' }).getAttribute('href')}`);
+    const params = modelJson.weightsManifest[0]!.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+    expect(params).toBe(checkSource(solution).summary!.totalParams);
+    expect((await bin.body()).length).toBe(params * 4);
     // The grader is not needed further down (re-training is only queued there).
     expect(await grader?.stop()).toBe(0);
     grader = undefined;
@@ -388,8 +586,8 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await signIn(p, web.base, instructor);
     await expect(p.locator('.role-badge').textContent()).resolves.toBe('Instructor');
     await p.goto(`${web.base}/courses/${COURSE}`);
-    await p.locator(`a[href="/exercises/${EXERCISE}/results"]`).click();
-    await p.waitForURL(`**/exercises/${EXERCISE}/results`);
+    await p.locator(`a[href="/courses/${COURSE}/exercises/${EXERCISE}/results"]`).click();
+    await p.waitForURL(`**/courses/${COURSE}/exercises/${EXERCISE}/results`);
     const row = p.getByTestId('class-table').locator('tr', { hasText: student.email });
     await expect(row.textContent()).resolves.toContain(shownAccuracy);
     await expect(row.textContent()).resolves.toMatch(/yes/);
@@ -411,6 +609,9 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await row.getByRole('link', { name: 'latest' }).click();
     await p.waitForURL(`**/submissions/${submissionId}`);
     await expect(p.getByTestId('verdict').textContent()).resolves.toMatch(/^Passed/);
+    // Staff see whose submission this is; its owner is not told their own name.
+    await expect(p.getByTestId('submission-owner').textContent()).resolves.toBe(`Submitted by ${student.name} (${student.email})`);
+    expect(await page.getByTestId('submission-owner').count()).toBe(0);
     // Staff may train a finished submission again from here (used further down); its owner may not.
     expect(await p.getByRole('button', { name: 'Re-train this submission' }).count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Re-train this submission' }).count()).toBe(0);
@@ -424,8 +625,8 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     const seen = watchProblems(p);
     await signIn(p, web.base, admin);
     await p.goto(`${web.base}/courses/${COURSE}`);
-    await p.locator(`a[href="/exercises/${EXERCISE}/policy"]`).click();
-    await p.waitForURL(`**/exercises/${EXERCISE}/policy`);
+    await p.locator(`a[href="/courses/${COURSE}/exercises/${EXERCISE}/policy"]`).click();
+    await p.waitForURL(`**/courses/${COURSE}/exercises/${EXERCISE}/policy`);
     const mark = p.getByLabel('Pass mark (% test accuracy)');
     await mark.fill('120');
     await p.getByRole('button', { name: 'Save policy' }).click();
@@ -540,7 +741,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
   it('lets staff train a finished submission again, from its result page and from the class table', async () => {
     // A second finished submission (another student's) for the result page's button.
     const [exercise, kim] = await Promise.all([
-      api.prisma.exercise.findUniqueOrThrow({ where: { slug: EXERCISE } }),
+      api.prisma.exercise.findFirstOrThrow({ where: { slug: EXERCISE, course: { slug: COURSE } } }),
       api.prisma.user.findUniqueOrThrow({ where: { email: otherStudent.email } }),
     ]);
     const spec = checkSource(solution).spec!;
@@ -580,6 +781,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     });
     await signIn(p, web.base, instructor);
     await p.goto(`${web.base}/submissions/${kims.id}`);
+    await expect(p.getByTestId('submission-owner').textContent()).resolves.toBe(`Submitted by ${kim.name} (${kim.email})`);
     await screenshot(p, 'submission-staff');
     await p.getByRole('button', { name: 'Re-train this submission' }).click();
     await p
@@ -592,7 +794,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     });
     expect(await p.getByRole('button', { name: 'Re-train this submission' }).count()).toBe(0);
 
-    await p.goto(`${web.base}/exercises/${EXERCISE}/results`);
+    await p.goto(`${web.base}/courses/${COURSE}/exercises/${EXERCISE}/results`);
     const retrain = p.getByRole('button', { name: /^Re-train selected/ });
     expect(await retrain.isDisabled()).toBe(true);
     await p.getByLabel(`Select ${student.name}'s latest submission for re-training`).check();
@@ -604,8 +806,9 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     expect((await api.prisma.submission.findUniqueOrThrow({ where: { id: submissionId } })).status).toBe('QUEUED');
     expect(await api.prisma.epochMetric.count({ where: { submissionId } })).toBe(30);
     expect(await api.prisma.auditLog.count({ where: { action: 'submission.regrade.retrain', entityId: exercise.id } })).toBe(2);
-    // The table no longer shows the discarded result.
+    // The table no longer shows the discarded result, and gives no verdict before there is one: the status instead.
     await p.getByTestId('class-table').locator('tr', { hasText: student.email }).filter({ hasNotText: shownAccuracy }).waitFor();
+    await expect(p.getByTestId('class-table').locator('tr', { hasText: student.email }).getByTestId('passed-cell').textContent()).resolves.toBe('Queued');
     await screenshot(p, 'class-results-retrain');
     expect(seen).toEqual([]);
     await other.close();
@@ -642,7 +845,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
 
   it('shows a student no policy editor', async () => {
     const before = problems.length;
-    const res = await page.goto(`${web.base}/exercises/${EXERCISE}/policy`);
+    const res = await page.goto(`${web.base}/courses/${COURSE}/exercises/${EXERCISE}/policy`);
     expect(res?.status()).toBe(404);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Page not found');
     // The 404 is the point here; the browser logs it as a failed resource.
@@ -651,7 +854,7 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
 
   it('is readable at phone width (no sideways scrolling) and signs out', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.goto(`${web.base}/exercises/${EXERCISE}`);
+    await page.goto(`${web.base}/courses/${COURSE}/exercises/${EXERCISE}`);
     await page.getByTestId('summary-table').waitFor();
     await screenshot(page, 'exercise-phone');
     // Anything wider than the screen, named, so a failure says what to fix.

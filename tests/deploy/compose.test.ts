@@ -62,7 +62,7 @@ describe(COMPOSE, () => {
   });
 
   it('has every service of the one-host deployment', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'data', 'grader', 'grader-gpu', 'migrate', 'postgres', 'redis', 'seed', 'web']);
+    expect(Object.keys(services).sort()).toEqual(['api', 'data', 'grader', 'grader-gpu', 'migrate', 'postgres', 'redis', 'web']);
   });
 
   it('keeps Postgres and Redis data in named volumes', () => {
@@ -77,14 +77,20 @@ describe(COMPOSE, () => {
     expect(cmd).toContain('--maxmemory-policy noeviction');
   });
 
-  it('migrates once before the apps start, then seeds the demo', () => {
+  it('migrates once before the apps start', () => {
     const s = services;
     expect(s['migrate']!['command']).toEqual(['db', 'migrate']);
     expect(s['migrate']!.depends_on?.['postgres']?.condition).toBe('service_healthy');
-    expect(s['seed']!['command']).toEqual(['db', 'seed']);
-    expect(s['seed']!.depends_on?.['migrate']?.condition).toBe('service_completed_successfully');
     for (const app of ['api', 'grader', 'grader-gpu']) expect(s[app]!.depends_on?.['migrate']?.condition, app).toBe('service_completed_successfully');
-    for (const oneShot of ['migrate', 'seed', 'data']) expect(s[oneShot]!['restart'], oneShot).toBe('no');
+    for (const oneShot of ['migrate', 'data']) expect(s[oneShot]!['restart'], oneShot).toBe('no');
+  });
+
+  it('runs in production mode: no service seeds the demo accounts, and the API is told so', () => {
+    for (const [name, s] of Object.entries(services)) {
+      expect(JSON.stringify(s['command'] ?? []), name).not.toMatch(/seed/);
+      expect(s.environment?.['EPOCH_DEMO'] ?? '0', name).toBe('0');
+    }
+    expect(services['api']!.environment?.['EPOCH_DEMO']).toBe('0');
   });
 
   it('has a health check on every long-running service', () => {
@@ -124,7 +130,7 @@ describe(COMPOSE, () => {
   });
 
   it("gives each app an environment its own config schema accepts, with no variable it doesn't know", async () => {
-    const appsOf: Record<string, AppName> = { api: 'api', grader: 'grader', 'grader-gpu': 'grader', web: 'web', migrate: 'cli', seed: 'cli', data: 'cli' };
+    const appsOf: Record<string, AppName> = { api: 'api', grader: 'grader', 'grader-gpu': 'grader', web: 'web', migrate: 'cli', data: 'cli' };
     for (const [service, app] of Object.entries(appsOf)) {
       const schema = await loadConfigSchema(app);
       const env = Object.fromEntries(Object.entries(services[service]!.environment ?? {}).map(([k, v]) => [k, String(v)]));

@@ -183,6 +183,13 @@ describe(`${DIR}: how the pieces fit`, () => {
       ).toEqual([]);
   });
 
+  it('runs the API in production mode and seeds no demo accounts anywhere', () => {
+    const api = named<Workload>('Deployment', 'epoch-api').spec.template.spec.containers[0]!;
+    expect(api.env).toContainEqual({ name: 'EPOCH_DEMO', value: '0' });
+    const job = manifests.find((m) => m.kind === 'Job') as unknown as Workload;
+    expect(JSON.stringify(job.spec.template.spec.containers)).not.toMatch(/"seed"/);
+  });
+
   it('puts CPU graders on the CPU pool and GPU graders on GPU nodes with a GPU each', () => {
     const cpu = named<Workload>('Deployment', 'epoch-grader-cpu').spec.template.spec;
     expect(cpu.nodeSelector).toEqual({ 'epoch.dev/pool': 'cpu' });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPrismaClient, seedDemo } from '@epoch/db';
+import { seedDemo } from '@epoch/cli';
+import { createPrismaClient } from '@epoch/db';
 import { join } from 'node:path';
 import { freePort, root, startTs, waitFor, type RunningProcess } from './helpers';
 
@@ -19,6 +20,7 @@ describe('API walking skeleton (real process, Postgres, Redis)', () => {
       EPOCH_QUEUE_PREFIX: inject('redisPrefix'),
       EPOCH_RECONCILE_SECONDS: '0',
       EPOCH_API_PORT: String(port),
+      EPOCH_DEMO: '1',
       LOG_LEVEL: 'warn',
     });
     await waitFor(async () => (await fetch(`${base}/api/health`)).status === 200 || undefined, 60_000, `the API on ${base}\n${api.output()}`);

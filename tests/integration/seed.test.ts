@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { applyMigrations, createPrismaClient, DEMO_ACCOUNTS, seedDemo, verifyPassword, type EpochPrismaClient } from '@epoch/db';
-import { createDatabase, dropDatabase } from '@epoch/cli';
+import { applyMigrations, createPrismaClient, DEMO_ACCOUNTS, verifyPassword, type EpochPrismaClient } from '@epoch/db';
+import { createDatabase, dropDatabase, seedDemo } from '@epoch/cli';
 import { root } from './helpers';
 
 describe('demo seed (real Postgres)', () => {
@@ -21,7 +21,15 @@ describe('demo seed (real Postgres)', () => {
   it('creates the course, its ordered steps, three exercises with policies, and enrolled demo users', async () => {
     const report = await seedDemo(prisma, { exercisesDir: join(root, 'exercises') });
     expect(report.courseSlug).toBe('cifar10-intro');
-    expect(report.created).toEqual({ users: DEMO_ACCOUNTS.length, policies: 3 });
+    expect(report.created).toEqual({ users: DEMO_ACCOUNTS.length });
+    expect(report.content).toEqual([
+      expect.stringMatching(/^cifar10-intro: course created; lessons: 1 added; steps: 15 added; exercises: 3 added; files: \d+ added$/),
+    ]);
+    // The demo accounts are marked: production mode refuses to start while they keep these passwords.
+    expect(await prisma.user.count({ where: { demoPassword: true } })).toBe(DEMO_ACCOUNTS.length);
+    // Loaded through the content loader like any course: one recorded sync by the seed, figures stored with the course.
+    expect(await prisma.contentSync.findMany({ select: { via: true, sourceKind: true } })).toEqual([{ via: 'seed', sourceKind: 'DIRECTORY' }]);
+    expect(await prisma.courseAsset.count({ where: { path: 'figures/simple-cnn.svg' } })).toBe(1);
 
     const course = await prisma.course.findUniqueOrThrow({
       where: { slug: 'cifar10-intro' },
@@ -46,7 +54,7 @@ describe('demo seed (real Postgres)', () => {
   });
 
   it('is idempotent and never overwrites an admin-edited policy', async () => {
-    const exercise = await prisma.exercise.findUniqueOrThrow({ where: { slug: 'cifar10-model3' } });
+    const exercise = await prisma.exercise.findFirstOrThrow({ where: { slug: 'cifar10-model3' } });
     await prisma.gradingPolicy.update({ where: { exerciseId: exercise.id }, data: { minTestAccuracy: 0.75, version: 2 } });
     const counts = async () =>
       Promise.all([
@@ -56,10 +64,13 @@ describe('demo seed (real Postgres)', () => {
         prisma.enrollment.count(),
         prisma.gradingPolicy.count(),
         prisma.gradingPolicyChange.count(),
+        prisma.contentSync.count(),
+        prisma.lessonStepVersion.count(),
       ]);
     const before = await counts();
     const again = await seedDemo(prisma, { exercisesDir: join(root, 'exercises') });
-    expect(again.created).toEqual({ users: 0, policies: 0 });
+    expect(again.created).toEqual({ users: 0 });
+    expect(again.content).toEqual(['cifar10-intro: no change']);
     expect(await counts()).toEqual(before);
     const policy = await prisma.gradingPolicy.findUniqueOrThrow({ where: { exerciseId: exercise.id } });
     expect(policy).toMatchObject({ minTestAccuracy: 0.75, version: 2 });

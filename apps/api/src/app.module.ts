@@ -3,11 +3,13 @@ import { APP_GUARD } from '@nestjs/core';
 import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { createPrismaClient, type EpochPrismaClient } from '@epoch/db';
-import { bindAccounts } from '@epoch/accounts';
+import { bindAccounts, createMailer, type TMailer } from '@epoch/accounts';
 import { createArtifactStore } from '@epoch/artifacts';
 import { defaultDataDir } from '@epoch/datasets';
 import { closeGradingQueues, gradingJobCounts, openGradingQueues, type TGradingDeps, type TGradingQueues } from '@epoch/grading';
-import { ACCOUNTS, API_CONFIG, GRADING_DEPS, GRADING_QUEUE, LOGGER, METRICS, PRISMA, REDIS, type TApiConfig } from './config';
+import { ACCOUNTS, API_CONFIG, GRADING_DEPS, GRADING_QUEUE, LOGGER, MAILER, METRICS, PRISMA, REDIS, type TApiConfig } from './config';
+import { CourseMembersController } from './courses/course-members.controller';
+import { CourseContentController } from './content/course-content.controller';
 import { HealthController } from './health/health.controller';
 import { CoursesController } from './courses/courses.controller';
 import { LessonFiguresController } from './courses/lesson-figures.controller';
@@ -34,8 +36,10 @@ class Shutdown implements OnApplicationShutdown {
     @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(GRADING_QUEUE) private readonly queues: TGradingQueues,
+    @Inject(MAILER) private readonly mailer: TMailer | null,
   ) {}
   async onApplicationShutdown(): Promise<void> {
+    this.mailer?.close();
     await Promise.allSettled([closeGradingQueues(this.queues), this.prisma.$disconnect(), this.redis.quit()]);
   }
 }
@@ -58,6 +62,8 @@ export class AppModule {
         LessonFiguresController,
         AuthController,
         AdminController,
+        CourseMembersController,
+        CourseContentController,
         ExercisesController,
         SubmissionsController,
         ResultsController,
@@ -70,6 +76,7 @@ export class AppModule {
         { provide: LOGGER, useValue: log },
         { provide: PRISMA, useFactory: () => createPrismaClient(config.DATABASE_URL) },
         { provide: ACCOUNTS, inject: [PRISMA], useFactory: (prisma: EpochPrismaClient) => bindAccounts(prisma) },
+        { provide: MAILER, useFactory: () => (config.EPOCH_SMTP_URL ? createMailer(config.EPOCH_SMTP_URL, config.EPOCH_MAIL_FROM) : null) },
         { provide: REDIS, useFactory: () => quietRedis(config.REDIS_URL) },
         {
           provide: GRADING_QUEUE,

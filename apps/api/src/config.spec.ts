@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadApiConfig } from './config';
 
@@ -30,11 +28,14 @@ describe('trusted proxies', () => {
   });
 });
 
-describe('content folder default', () => {
-  it("is the repository's exercises/ folder, not a source folder of the same name", () => {
-    const c = loadApiConfig(ok);
-    expect(c.EPOCH_CONTENT_DIR).toMatch(/[\\/]exercises$/);
-    expect(existsSync(join(c.EPOCH_CONTENT_DIR, '..', 'nx.json'))).toBe(true);
-    expect(existsSync(join(c.EPOCH_CONTENT_DIR, 'cifar10-intro', 'course.yaml'))).toBe(true);
+describe('modes and mail', () => {
+  it('runs in production mode unless EPOCH_DEMO says demo, and names a bad value', () => {
+    expect(loadApiConfig(ok).EPOCH_DEMO).toBe(false);
+    expect(loadApiConfig({ ...ok, EPOCH_DEMO: '1' }).EPOCH_DEMO).toBe(true);
+    expect(() => loadApiConfig({ ...ok, EPOCH_DEMO: 'yes' })).toThrow(/EPOCH_DEMO: EPOCH_DEMO must be 1\/true or 0\/false/);
+  });
+  it('takes an SMTP URL only', () => {
+    expect(loadApiConfig({ ...ok, EPOCH_SMTP_URL: 'smtp://mail.example.org:587' }).EPOCH_SMTP_URL).toBe('smtp://mail.example.org:587');
+    expect(() => loadApiConfig({ ...ok, EPOCH_SMTP_URL: 'http://mail.example.org' })).toThrow(/EPOCH_SMTP_URL/);
   });
 });

@@ -1,20 +1,13 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ARTIFACT_STORE_ENV } from '@epoch/artifacts';
 import { DEFAULT_GPU_MIN_WORK_MACS } from '@epoch/grading';
 import { ZTrustProxy } from '@epoch/contracts';
 
-/**
- * The repository's `exercises/` folder, found upwards from this file (works from src/ and from dist/). The root is
- * recognised by nx.json beside it, so a source folder that happens to be named `exercises` is not taken for it.
- */
-function defaultContentDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (dirname(dir) !== dir && !(existsSync(join(dir, 'exercises')) && existsSync(join(dir, 'nx.json')))) dir = dirname(dir);
-  return join(dir, 'exercises');
-}
+const flag = (name: string) =>
+  z
+    .enum(['0', '1', 'true', 'false'], { message: `${name} must be 1/true or 0/false` })
+    .default('0')
+    .transform((v) => v === '1' || v === 'true');
 
 /** The API's environment, validated once at boot (see the README's configuration table). */
 export const ZApiConfig = z.object({
@@ -22,8 +15,30 @@ export const ZApiConfig = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   EPOCH_API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
   EPOCH_API_HOST: z.string().min(1).default('127.0.0.1'),
-  /** Course content folder (figures referenced by lesson steps are served from here). */
-  EPOCH_CONTENT_DIR: z.string().min(1).default(defaultContentDir),
+  /**
+   * Demo mode (1): the sign-in page lists the demo accounts. Off by default: production mode, which refuses to start
+   * while an account has a published demo password. `./epoch up` sets it (demo unless EPOCH_DEMO=0 there).
+   */
+  EPOCH_DEMO: flag('EPOCH_DEMO'),
+  /** The web app's public address, for links in e-mails (password reset links). */
+  EPOCH_PUBLIC_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000'),
+  /** SMTP server for e-mail (`smtp://user:pass@host:587`, `smtps://…`); unset: no e-mail (links are shown to the admin only). */
+  EPOCH_SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** The sender of Epoch's e-mails. */
+  EPOCH_MAIL_FROM: z.string().min(3).default('Epoch <no-reply@localhost>'),
+  /** How long a password reset link works, in minutes. */
+  EPOCH_RESET_LINK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(60),
+  /** Private key file of the read-only deploy key the content page pulls course repositories (ssh URLs) with. */
+  EPOCH_GIT_SSH_KEY: z.string().min(1).optional(),
+  /** known_hosts file for those ssh URLs (unset: a host is accepted the first time and remembered). */
+  EPOCH_GIT_KNOWN_HOSTS: z.string().min(1).optional(),
+  /** Allow `file://` course repositories (on the API's own disk) on the content page. */
+  EPOCH_GIT_ALLOW_LOCAL: flag('EPOCH_GIT_ALLOW_LOCAL'),
   /** Where the prepared CIFAR-10 cache is (`<dir>/cifar10`), read for the lesson's data figures; default: the repository's `.data`. */
   EPOCH_DATA_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -95,6 +110,8 @@ export const API_CONFIG = Symbol('API_CONFIG');
 export const PRISMA = Symbol('PRISMA');
 /** The accounts use cases bound to the API's database client (@epoch/accounts' bindAccounts). */
 export const ACCOUNTS = Symbol('ACCOUNTS');
+/** The mailer (nodemailer over EPOCH_SMTP_URL), or null when no SMTP server is configured. */
+export const MAILER = Symbol('MAILER');
 export const REDIS = Symbol('REDIS');
 export const GRADING_QUEUE = Symbol('GRADING_QUEUE');
 export const LOGGER = Symbol('LOGGER');

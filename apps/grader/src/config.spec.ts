@@ -36,6 +36,20 @@ describe('grader config', () => {
     expect(() => loadGraderConfig({ ...ok, EPOCH_GRADER_CONCURRENCY: '0' })).toThrow(/EPOCH_GRADER_CONCURRENCY/);
     expect(() => loadGraderConfig({ ...ok, EPOCH_QUEUE_PREFIX: '' })).toThrow(/EPOCH_QUEUE_PREFIX/);
   });
+  it('limits a training run to 4 GiB of memory unless told otherwise, and sets no address-space limit by default', () => {
+    const c = loadGraderConfig(ok);
+    expect([c.EPOCH_GRADER_MEMORY_MB, c.EPOCH_GRADER_ADDRESS_SPACE_MB]).toEqual([4096, undefined]);
+    const t = loadGraderConfig({ ...ok, EPOCH_GRADER_MEMORY_MB: '1024', EPOCH_GRADER_ADDRESS_SPACE_MB: '65536' });
+    expect([t.EPOCH_GRADER_MEMORY_MB, t.EPOCH_GRADER_ADDRESS_SPACE_MB]).toEqual([1024, 65536]);
+    expect(() => loadGraderConfig({ ...ok, EPOCH_GRADER_MEMORY_MB: '100' })).toThrow(/EPOCH_GRADER_MEMORY_MB/);
+    expect(() => loadGraderConfig({ ...ok, EPOCH_GRADER_MEMORY_MB: 'lots' })).toThrow(/EPOCH_GRADER_MEMORY_MB/);
+    expect(() => loadGraderConfig({ ...ok, EPOCH_GRADER_ADDRESS_SPACE_MB: '10' })).toThrow(/EPOCH_GRADER_ADDRESS_SPACE_MB/);
+  });
+  it('keeps a spare training child unless told not to', () => {
+    expect(loadGraderConfig(ok).EPOCH_GRADER_SPARE_CHILD).toBe(true);
+    expect(loadGraderConfig({ ...ok, EPOCH_GRADER_SPARE_CHILD: 'false' }).EPOCH_GRADER_SPARE_CHILD).toBe(false);
+    expect(() => loadGraderConfig({ ...ok, EPOCH_GRADER_SPARE_CHILD: 'no' })).toThrow(/EPOCH_GRADER_SPARE_CHILD: true or false/);
+  });
   it('names each bad variable', () => {
     expect(() => loadGraderConfig({ ...ok, REDIS_URL: 'http://x' })).toThrow(/REDIS_URL/);
     expect(() => loadGraderConfig({ REDIS_URL: ok.REDIS_URL })).toThrow(/DATABASE_URL/);

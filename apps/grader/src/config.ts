@@ -46,6 +46,31 @@ export const ZGraderConfig = z.object({
   EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(DEFAULT_GPU_MIN_WORK_MACS),
   /** Where the plots and weights of graded submissions go (the same store as the API's). */
   ...ARTIFACT_STORE_ENV,
+  /**
+   * Memory of one training run (MiB): the training child's V8 heap limit and the most resident memory the grader lets
+   * it reach before it ends it ("the model needed more than ... of memory", the student's). The wasm backend's own
+   * memory is at most 4 GiB whatever this says.
+   */
+  EPOCH_GRADER_MEMORY_MB: z.coerce.number().int().min(256).max(1_048_576).default(4096),
+  /**
+   * Address-space limit of the training child (MiB, `prlimit --as`, from util-linux); unset: none. A hard stop for the
+   * native backends' own allocations; the wasm backend reserves about 48 GiB of address space up front (guard regions
+   * of its WebAssembly memories), so with wasm it must be far above that to let it start at all.
+   */
+  EPOCH_GRADER_ADDRESS_SPACE_MB: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1 << 30)
+    .optional(),
+  /**
+   * Keep one training child started (backend up, data loaded) for the next job, so a job does not wait for a process
+   * to start (about 1-2 s of CPU each); `false` starts each job's child when the job comes, and saves its memory.
+   */
+  EPOCH_GRADER_SPARE_CHILD: z
+    .enum(['true', 'false'], { message: 'true or false' })
+    .default('true')
+    .transform((v) => v === 'true'),
   /** Job progress is reported every this many batches (and after every epoch). */
   EPOCH_GRADER_PROGRESS_BATCHES: z.coerce.number().int().min(1).max(100_000).default(200),
 });

@@ -1,24 +1,33 @@
 import type { Logger } from 'pino';
 import type { TArtifactStore } from '@epoch/artifacts';
 import { policyFromRow, type EpochPrismaClient } from '@epoch/db';
-import type { TGradingPolicy, TGradingProgress, TVerdict } from '@epoch/contracts';
+import type { TGradingPolicy, TGradingProgress, TModelSpec, TVerdict } from '@epoch/contracts';
 import { claim, failInfra, failStudent, finishCancelled, finishGraded, handBack, recordEpoch, reuse, scheduleOf, type TRun } from '@epoch/grading';
-import { gradeModel, GradingRejection, TrainingCancelledError, type TBackendInfo, type TGradeData, type TGradedModel } from '@epoch/trainer';
-import { HandBack, PermanentInfraFailure } from './grading-errors';
+import { GradingRejection, type TBackendInfo } from '@epoch/trainer';
+import type { TChildEnd } from './child/child-end';
+import type { TDataSource } from './child/protocol';
+import type { TChildRun } from './child/training-child';
+import { RetryAborted, whileDatabaseDown, type TRetryPolicy } from './db-retry';
+import { epochRecorder } from './epoch-recorder';
+import { HandBack, LockLost, PermanentInfraFailure } from './grading-errors';
 import { checkStoredSpec } from './spec-check';
-
-export type { TGradeData };
 
 export interface TGraderDeps {
   prisma: EpochPrismaClient;
   backend: TBackendInfo;
-  /** The dataset (loaded once per process by the caller, retried after a failure). */
-  loadData: () => Promise<TGradeData>;
+  /** Makes sure the dataset is prepared for the training children (once per process; a failure is tried again by the next job). */
+  prepareData: () => Promise<TDataSource>;
+  /** Runs one attempt's training in a fresh child process and says how it ended (child/training-child.ts). */
+  runChild: (r: TChildRun) => Promise<TChildEnd>;
   log: Logger;
+  /** This grader's name (EPOCH_WORKER_ID), in the job's progress: its heartbeat tells the API whether it is alive. */
+  workerId: string;
   cancelPollMs: number;
   progressEveryBatches: number;
   /** Where the plots and weights go (finishGraded stores them there). */
   artifacts: TArtifactStore;
+  /** Backoff of the database retries (default: 250 ms doubling to 5 s). */
+  retry?: TRetryPolicy;
   /** Training throughput of each finished epoch (for metrics). */
   onThroughput?: (imagesPerSecond: number) => void;
 }
@@ -32,11 +41,14 @@ export interface TGradeJob {
   updateProgress: (p: TGradingProgress) => Promise<void>;
   /** Aborted when the worker shuts down: training stops and the job is handed back. */
   shutdown: AbortSignal;
+  /** Aborted when the queue reports the job's lock lost: training stops, database retries give up, nothing more is written. */
+  lockLost: AbortSignal;
 }
 
 /**
  * How one grading job ended. `written` says whether this attempt's ending was stored (false when a cancellation,
- * another attempt or the reconciler ended the submission first, or the database refused the write).
+ * another attempt or the reconciler ended the submission first). `lock-lost`: the job's lock was lost while training
+ * or while waiting for the database; nothing more was stored and another grader takes the job over.
  */
 export type TGradeOutcome =
   | { kind: 'graded'; status: TVerdict; attempt: number; testAccuracy: number; trainImagesPerSecond: number; reusedFrom: string | null; written: boolean }
@@ -44,50 +56,102 @@ export type TGradeOutcome =
   | { kind: 'cancelled'; attempt: number; reason: string }
   | { kind: 'skipped'; attempt: number | null; reason: string }
   | { kind: 'handed-back'; attempt: number; written: boolean }
+  | { kind: 'lock-lost'; attempt: number | null }
   | { kind: 'infrastructure'; attempt: number; final: boolean; permanent: boolean; error: unknown; written: boolean };
 
-/** Why training was aborted (the AbortSignal's reason). */
-type TStopReason = 'cancelled' | 'time-limit' | 'shutdown';
-
 const detail = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+/** A database call of this job: retried while the database is unavailable, until the job's lock is lost. */
+type TDbCall = <T>(what: string, f: () => Promise<T>) => Promise<T>;
 
 /**
  * The grader's use case: claim the submission for a new attempt, grade it (grade()), and end the attempt through the
  * lifecycle whatever happened: a verdict, the student's own problem, a hand-back on shutdown, or an infrastructure
- * failure (retried by the queue until the last attempt, then ERROR, not the student's fault).
+ * failure (retried by the queue until the last attempt, then ERROR, not the student's fault). Every database call
+ * waits out an outage of the database (retried with backoff) for as long as the job's lock is held.
  */
 export async function gradeSubmission(deps: TGraderDeps, job: TGradeJob): Promise<TGradeOutcome> {
+  const { log } = deps;
+  const jobLog = log.child({ submissionId: job.submissionId });
+  const db: TDbCall = (what, f) => whileDatabaseDown(what, f, { signal: job.lockLost, log: jobLog, ...(deps.retry ? { retry: deps.retry } : {}) });
+  let attempt: number | null = null;
+  try {
+    const claimed = await db('claiming the submission', () => claim(deps.prisma, job.submissionId));
+    if ('skip' in claimed) return { kind: 'skipped', attempt: null, reason: claimed.skip };
+    attempt = claimed.attempt;
+    return await attemptRun(deps, job, { id: job.submissionId, attempt: claimed.attempt }, claimed.restarted, db);
+  } catch (e) {
+    if (e instanceof RetryAborted || e instanceof LockLost) {
+      jobLog.warn({ attempt }, "the job's lock was lost: this attempt stores nothing more; another grader takes the job over");
+      return { kind: 'lock-lost', attempt };
+    }
+    throw e;
+  }
+}
+
+/** Grades the claimed attempt and ends it through the lifecycle, whatever happened. */
+async function attemptRun(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: boolean, db: TDbCall): Promise<TGradeOutcome> {
   const { prisma, log } = deps;
-  const claimed = await claim(prisma, job.submissionId);
-  if ('skip' in claimed) return { kind: 'skipped', attempt: null, reason: claimed.skip };
-  const run: TRun = { id: job.submissionId, attempt: claimed.attempt };
   const ended = (what: string) => (ok: boolean) => {
     if (!ok) log.warn({ submissionId: run.id, attempt: run.attempt }, `${what} not stored: the submission was ended by someone else first`);
     return ok;
   };
   try {
-    return await grade(deps, job, run);
+    return await grade(deps, job, run, restarted, db);
   } catch (e) {
-    if (e instanceof HandBack) return { kind: 'handed-back', attempt: run.attempt, written: ended('hand-back')(await handBack(prisma, run)) };
+    if (e instanceof RetryAborted || e instanceof LockLost) throw e;
+    if (e instanceof HandBack)
+      return { kind: 'handed-back', attempt: run.attempt, written: ended('hand-back')(await db('handing the job back', () => handBack(prisma, run))) };
     if (e instanceof GradingRejection) {
-      const written = ended('student-caused failure')(await failStudent(prisma, run, e.status, e.message));
+      const written = ended('student-caused failure')(await db('storing the failure', () => failStudent(prisma, run, e.status, e.message)));
       return { kind: 'student', status: e.status, attempt: run.attempt, reason: e.message, written };
     }
     const permanent = e instanceof PermanentInfraFailure;
     const final = permanent || job.lastAttempt;
-    const written = await failInfra(prisma, run, detail(e), { final }).then(ended('infrastructure failure'), (w: unknown) => {
-      log.error({ err: w, submissionId: run.id }, 'could not record the infrastructure failure');
-      return false;
-    });
+    const written = await db('storing the infrastructure failure', () => failInfra(prisma, run, detail(e), { final })).then(
+      ended('infrastructure failure'),
+      (w: unknown) => {
+        if (w instanceof RetryAborted) throw w;
+        log.error({ err: w, submissionId: run.id }, 'could not record the infrastructure failure');
+        return false;
+      },
+    );
     return { kind: 'infrastructure', attempt: run.attempt, final, permanent, error: e, written };
   }
 }
 
+/** Reports progress to the job without piling up calls: while one is on its way (Redis slow or away), only the newest waits. */
+function progressReporter(send: (p: TGradingProgress) => Promise<void>, log: Logger): (p: TGradingProgress) => void {
+  let next: TGradingProgress | null = null;
+  let sending = false;
+  const flush = () => {
+    if (sending || !next) return;
+    const p = next;
+    next = null;
+    sending = true;
+    const done = () => {
+      sending = false;
+      flush();
+    };
+    send(p).then(done, (e: unknown) => {
+      log.warn({ err: e }, 'could not report job progress');
+      done();
+    });
+  };
+  return (p) => {
+    next = p;
+    flush();
+  };
+}
+
 /** Loads what the run needs, re-checks the stored model, reuses an identical result or trains, and stores the verdict. */
-async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun): Promise<TGradeOutcome> {
+async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: boolean, db: TDbCall): Promise<TGradeOutcome> {
   const { prisma, log } = deps;
   const startedAt = Date.now();
-  const submission = await prisma.submission.findUniqueOrThrow({ where: { id: run.id }, include: { exercise: { include: { policy: true } } } });
+  const submission = await db('loading the submission', () =>
+    prisma.submission.findUniqueOrThrow({ where: { id: run.id }, include: { exercise: { include: { policy: true } } } }),
+  );
   const policyRow = submission.exercise.policy;
   if (!policyRow) throw new PermanentInfraFailure(`exercise ${submission.exercise.slug} has no grading policy`);
   let policy: TGradingPolicy;
@@ -105,7 +169,9 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun): Promise<TGra
   const spec = checked.spec;
   const queueWaitMs = Math.max(0, (submission.startedAt ?? new Date(startedAt)).getTime() - (submission.queuedAt ?? new Date(job.enqueuedAt)).getTime());
 
-  const reused = await reuse(prisma, { ...run, specHash: submission.specHash, queueWaitMs }, policy, schedule, deps.backend.name);
+  const reused = await db('reusing an earlier result', () =>
+    reuse(prisma, { ...run, specHash: submission.specHash, queueWaitMs }, policy, schedule, deps.backend.name),
+  );
   if (reused) {
     log.info(
       { submissionId: run.id, attempt: run.attempt, status: reused.decision.status, reusedFrom: reused.reusedFromId },
@@ -133,37 +199,64 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun): Promise<TGra
     accuracy: null,
     imagesPerSecond: null,
     etaSeconds: null,
+    restarted,
+    worker: deps.workerId,
   };
+  const send = progressReporter(job.updateProgress, log.child({ submissionId: run.id }));
   const report = (patch: Partial<TGradingProgress>) => {
     Object.assign(progress, patch);
-    job.updateProgress({ ...progress }).catch((e: unknown) => log.warn({ err: e, submissionId: run.id }, 'could not report job progress'));
+    send({ ...progress });
   };
   report({});
-  const data = await deps.loadData();
-  const graded = await train(deps, job, run, { spec, policy, data, progress, report, startedAt });
-  if (graded.kind !== 'trained') return graded;
-  const { model } = graded;
+  const data = await deps.prepareData();
+  const end = await train(deps, job, run, { spec, policy, data, progress, report, startedAt });
+  switch (end.kind) {
+    case 'graded':
+      break;
+    case 'student':
+      throw new GradingRejection(end.status, end.message);
+    case 'infrastructure':
+      throw new Error(end.message);
+    case 'stopped':
+      switch (end.reason) {
+        case 'shutdown':
+          throw new HandBack();
+        case 'lock-lost':
+          throw new LockLost();
+        case 'cancelled':
+          log.info(
+            { submissionId: run.id, attempt: run.attempt, epoch: progress.epoch, batch: progress.batch },
+            'training stopped: the submission was cancelled',
+          );
+          await db('recording the cancellation', () => finishCancelled(prisma, run.id));
+          return { kind: 'cancelled', attempt: run.attempt, reason: `cancelled at epoch ${progress.epoch + 1}, batch ${progress.batch}` };
+      }
+  }
+  const model = end.result;
 
   report({ phase: 'storing' });
-  const decision = await finishGraded(
-    prisma,
-    run,
-    {
-      testAccuracy: model.evaluation.testAccuracy,
-      testLoss: model.evaluation.testLoss,
-      perClassAccuracy: model.evaluation.perClassAccuracy.map((v) => v ?? 0),
-      confusionMatrix: model.evaluation.confusionMatrix,
-      backend: deps.backend.name,
-      backendVersions: { ...deps.backend.versions, threads: String(deps.backend.threads) },
-      seed: policy.seed,
-      queueWaitMs,
-      trainingMs: model.trainingMs,
-      evaluationMs: model.evaluationMs,
-      artifacts: model.artifacts,
-    },
-    policy,
-    schedule,
-    deps.artifacts,
+  const decision = await db('storing the result', () =>
+    finishGraded(
+      prisma,
+      run,
+      {
+        testAccuracy: model.evaluation.testAccuracy,
+        testLoss: model.evaluation.testLoss,
+        perClassAccuracy: model.evaluation.perClassAccuracy.map((v) => v ?? 0),
+        confusionMatrix: model.evaluation.confusionMatrix,
+        backend: deps.backend.name,
+        backendVersions: { ...deps.backend.versions, threads: String(deps.backend.threads) },
+        seed: policy.seed,
+        queueWaitMs,
+        trainingMs: model.trainingMs,
+        evaluationMs: model.evaluationMs,
+        artifacts: model.artifacts,
+        history: model.history.map(({ epoch, loss, accuracy, valLoss, valAccuracy, seconds }) => ({ epoch, loss, accuracy, valLoss, valAccuracy, seconds })),
+      },
+      policy,
+      schedule,
+      deps.artifacts,
+    ),
   );
   const outcome = {
     kind: 'graded' as const,
@@ -172,7 +265,10 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun): Promise<TGra
     trainImagesPerSecond: model.trainImagesPerSecond,
     reusedFrom: null,
   };
-  if (!decision) return { ...outcome, status: 'FAILED', written: false };
+  if (!decision) {
+    log.warn({ submissionId: run.id, attempt: run.attempt }, 'result not stored: the submission was ended by someone else first');
+    return { ...outcome, status: 'FAILED', written: false };
+  }
   log.info(
     { submissionId: run.id, attempt: run.attempt, status: decision.status, testAccuracy: model.evaluation.testAccuracy, trainingMs: model.trainingMs },
     'graded',
@@ -181,98 +277,116 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun): Promise<TGra
 }
 
 interface TTrainRun {
-  spec: Parameters<typeof gradeModel>[0];
+  spec: TModelSpec;
   policy: TGradingPolicy;
-  data: TGradeData;
+  data: TDataSource;
   progress: TGradingProgress;
   report: (patch: Partial<TGradingProgress>) => void;
   startedAt: number;
 }
 
+/** Why this grader stopped the child: a cancellation (polled from the database), the shutdown or the lost lock. */
+type TStopReason = 'cancelled' | 'shutdown' | 'lock-lost';
+
 /**
- * Runs the grading pipeline with this run's stops: a cancellation (polled from the database), the policy's time limit
- * and the grader's shutdown; records every epoch as it ends and reports progress to the job.
+ * Runs the grading pipeline in a fresh child process with this run's stops: a cancellation (polled from the database),
+ * the grader's shutdown and a lost lock end the child at once, as do the policy's time limit and the memory limit
+ * (child/training-child.ts); records every epoch as it ends and reports progress to the job.
  */
-async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun): Promise<{ kind: 'trained'; model: TGradedModel } | TGradeOutcome> {
+async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun): Promise<TChildEnd> {
   const { prisma, log } = deps;
-  const { policy, data, report } = r;
+  const { policy, report } = r;
   const stop = new AbortController();
   const abort = (reason: TStopReason) => {
     if (!stop.signal.aborted) stop.abort(reason);
   };
-  const onShutdown = () => abort('shutdown');
   if (job.shutdown.aborted) throw new HandBack();
+  if (job.lockLost.aborted) throw new LockLost();
+  const onShutdown = () => abort('shutdown');
+  const onLockLost = () => abort('lock-lost');
   job.shutdown.addEventListener('abort', onShutdown);
-  const timeLimit = setTimeout(() => abort('time-limit'), Math.max(0, policy.timeLimitSeconds * 1000 - (Date.now() - r.startedAt)));
+  job.lockLost.addEventListener('abort', onLockLost);
+  let pollFailures = 0;
   const poll = setInterval(() => {
     prisma.submission.findUnique({ where: { id: run.id }, select: { status: true } }).then(
       (s) => {
+        if (pollFailures > 0) log.info({ submissionId: run.id }, 'looking for a cancellation works again');
+        pollFailures = 0;
         if (!s || s.status === 'CANCELLED') abort('cancelled');
       },
-      (e: unknown) => log.warn({ err: e, submissionId: run.id }, 'could not look for a cancellation'),
+      (e: unknown) => {
+        if (pollFailures++ === 0) log.warn({ err: e, submissionId: run.id }, 'could not look for a cancellation; training goes on');
+      },
     );
   }, deps.cancelPollMs);
 
-  // Epochs are recorded in order as they end; a failed write fails the attempt (as an infrastructure failure).
-  let writes: Promise<unknown> = Promise.resolve();
+  // Epochs are recorded in order as they end; while the database is away they wait (the result keeps them anyway).
+  const epochs = epochRecorder((e: Parameters<typeof recordEpoch>[2]) => recordEpoch(prisma, run, e), {
+    log: log.child({ submissionId: run.id, attempt: run.attempt }),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+  });
   const limitTrain = policy.limitTrain ?? undefined;
   const batchSize = policy.batchSize;
   try {
-    const model = await gradeModel(
-      r.spec,
-      { epochs: r.spec.epochs, batchSize, seed: policy.seed, maxParams: policy.maxParams, limitTrain, limitTest: policy.limitTest ?? undefined },
-      data,
-      {
-        signal: stop.signal,
+    return await deps.runChild({
+      submissionId: run.id,
+      job: {
+        type: 'grade',
+        spec: r.spec,
+        settings: {
+          epochs: r.spec.epochs,
+          batchSize,
+          seed: policy.seed,
+          maxParams: policy.maxParams,
+          ...(limitTrain ? { limitTrain } : {}),
+          ...(policy.limitTest ? { limitTest: policy.limitTest } : {}),
+        },
+        data: r.data,
         everyNBatches: deps.progressEveryBatches,
-        onPhase: (phase) => {
-          if (phase === 'evaluating') report({ phase: 'evaluating', etaSeconds: null });
-        },
-        onEpoch: (s) => {
-          deps.onThroughput?.(Math.min(data.train.count, limitTrain ?? Infinity) / Math.max(1e-9, s.seconds));
-          writes = writes.then(() => recordEpoch(prisma, run, s));
-          report({ phase: 'training', epoch: s.epoch, batch: r.progress.batches, loss: s.loss, accuracy: s.accuracy, etaSeconds: s.etaSeconds });
-        },
-        onBatch: (p) =>
-          report({
-            phase: 'training',
-            epoch: p.epoch - 1,
-            batch: p.batch,
-            batches: p.batches,
-            loss: p.loss,
-            accuracy: p.accuracy,
-            imagesPerSecond: p.imagesPerSecond,
-            etaSeconds: p.imagesPerSecond > 0 ? ((p.batches - p.batch + (p.epochs - p.epoch) * p.batches) * batchSize) / p.imagesPerSecond : null,
-          }),
       },
-    );
-    await writes;
-    return { kind: 'trained', model };
-  } catch (e) {
-    await writes.catch(() => undefined);
-    const reason = stop.signal.aborted ? (stop.signal.reason as TStopReason) : null;
-    if (e instanceof TrainingCancelledError && reason) return stopped(deps, run, reason, policy, e);
-    throw e;
+      timeLimitMs: policy.timeLimitSeconds * 1000 - (Date.now() - r.startedAt),
+      timeLimitSeconds: policy.timeLimitSeconds,
+      signal: stop.signal,
+      onProgress: (m) => {
+        switch (m.type) {
+          case 'phase':
+            if (m.phase === 'evaluating') report({ phase: 'evaluating', etaSeconds: null });
+            break;
+          case 'epoch': {
+            const s = m.stats;
+            if (s.seconds > 0 && r.progress.batches > 0) deps.onThroughput?.(Math.min(r.progress.batches * batchSize, limitTrain ?? Infinity) / s.seconds);
+            epochs.add({ epoch: s.epoch, loss: s.loss, accuracy: s.accuracy, valLoss: s.valLoss, valAccuracy: s.valAccuracy, seconds: s.seconds });
+            report({
+              phase: 'training',
+              epoch: s.epoch,
+              batch: r.progress.batches,
+              loss: finite(s.loss),
+              accuracy: finite(s.accuracy),
+              etaSeconds: finite(s.etaSeconds),
+            });
+            break;
+          }
+          case 'batch': {
+            const p = m.progress;
+            report({
+              phase: 'training',
+              epoch: p.epoch - 1,
+              batch: p.batch,
+              batches: p.batches,
+              loss: finite(p.loss),
+              accuracy: finite(p.accuracy),
+              imagesPerSecond: finite(p.imagesPerSecond),
+              etaSeconds: p.imagesPerSecond > 0 ? ((p.batches - p.batch + (p.epochs - p.epoch) * p.batches) * batchSize) / p.imagesPerSecond : null,
+            });
+            break;
+          }
+        }
+      },
+    });
   } finally {
-    clearTimeout(timeLimit);
     clearInterval(poll);
     job.shutdown.removeEventListener('abort', onShutdown);
-  }
-}
-
-/** Training was stopped from outside: cancelled (nothing more to do), over the time limit (FAILED) or shutdown (hand back). */
-async function stopped(deps: TGraderDeps, run: TRun, reason: TStopReason, policy: TGradingPolicy, e: TrainingCancelledError): Promise<TGradeOutcome> {
-  switch (reason) {
-    case 'cancelled':
-      deps.log.info({ submissionId: run.id, attempt: run.attempt, epoch: e.epoch, batch: e.batch }, 'training stopped: the submission was cancelled');
-      await finishCancelled(deps.prisma, run.id);
-      return { kind: 'cancelled', attempt: run.attempt, reason: `cancelled at epoch ${e.epoch}, batch ${e.batch}` };
-    case 'time-limit':
-      throw new GradingRejection(
-        'FAILED',
-        `Training was stopped at epoch ${e.epoch}, batch ${e.batch}: it exceeded this exercise's time limit of ${policy.timeLimitSeconds} s. Use a smaller model or fewer epochs.`,
-      );
-    case 'shutdown':
-      throw new HandBack();
+    job.lockLost.removeEventListener('abort', onLockLost);
+    await epochs.end();
   }
 }

@@ -18,3 +18,14 @@ export class HandBack extends Error {
     this.name = 'HandBack';
   }
 }
+
+/**
+ * The queue reported the job's lock lost (it expired while Redis was away, or the job was taken over): another grader
+ * may own the job now, so this attempt stops and writes nothing more; the lifecycle's guards refuse stale writes anyway.
+ */
+export class LockLost extends Error {
+  constructor() {
+    super("the job's lock was lost; another grader takes the job over");
+    this.name = 'LockLost';
+  }
+}

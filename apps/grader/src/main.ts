@@ -2,23 +2,58 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createPrismaClient } from '@epoch/db';
 import { clearHeartbeat, gradingJobCounts, servedQueues, startReconciler, writeHeartbeat, type TGradingQueues } from '@epoch/grading';
-import { selectBackend } from '@epoch/trainer';
+import { ChildPool } from './child/child-pool';
+import { childEntry } from './child/training-child';
 import { GraderConfigError, loadGraderConfig } from './config';
 import { createGraderMetrics, QUEUE_STATES, startMetricsServer, type MetricsServer } from './metrics';
 import { createGradingWorker, type TGradingWorker } from './worker';
 
 /**
- * The grader worker: validate config, choose the training backend (tried for real), take grading jobs from the queue,
- * advertise itself with a heartbeat key (backend, threads, versions), re-enqueue lost submissions (reconciler) and,
- * on SIGTERM/SIGINT, stop taking jobs and hand a running one back to the queue.
+ * The grader worker: validate config, start the first training child (which chooses the training backend, tried for
+ * real; every job then trains in a fresh child on the same backend), take grading jobs from the queue, advertise
+ * itself with a heartbeat key (backend, threads, versions), re-enqueue lost submissions (reconciler) and, on
+ * SIGTERM/SIGINT, stop taking jobs and hand a running one back to the queue. This process never trains: its event
+ * loop stays free for the queue's locks, the heartbeat and the database, and an outage of Postgres or Redis is waited
+ * out, never fatal.
  */
 async function boot(): Promise<void> {
   const config = loadGraderConfig();
   const log = pino({ name: 'grader', level: config.LOG_LEVEL });
-  const backend = await selectBackend({ backend: config.EPOCH_BACKEND, threads: config.EPOCH_WASM_THREADS, log: (line) => log.info(line) });
-  log.info({ backend: backend.name, threads: backend.threads, versions: backend.versions }, 'training backend selected');
+  // Nothing may end the grader by surprise: a promise rejected without a handler is a bug to log, not a reason to exit.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection (a bug: please report it); the grader goes on'));
+  const pool = new ChildPool({
+    entry: childEntry(),
+    limits: {
+      memoryBytes: config.EPOCH_GRADER_MEMORY_MB * 1024 ** 2,
+      ...(config.EPOCH_GRADER_ADDRESS_SPACE_MB ? { addressSpaceBytes: config.EPOCH_GRADER_ADDRESS_SPACE_MB * 1024 ** 2 } : {}),
+    },
+    ...(config.EPOCH_BACKEND ? { backend: config.EPOCH_BACKEND } : {}),
+    ...(config.EPOCH_WASM_THREADS ? { threads: config.EPOCH_WASM_THREADS } : {}),
+    spare: config.EPOCH_GRADER_SPARE_CHILD,
+    log,
+  });
+  let backend;
+  try {
+    backend = await pool.start();
+  } catch (e) {
+    throw new Error(`the training backend could not be started: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (backend.warning) log.warn(backend.warning);
+  log.info(
+    { backend: backend.name, threads: backend.threads, versions: backend.versions, memoryLimitMb: config.EPOCH_GRADER_MEMORY_MB },
+    'training backend selected (each job trains in a fresh child process)',
+  );
 
   const connection = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  let redisDown = false;
+  connection.on('error', (e) => {
+    if (!redisDown) log.warn({ err: e }, 'Redis is unavailable; the queue, the locks and the heartbeat wait until it is back');
+    redisDown = true;
+  });
+  connection.on('ready', () => {
+    if (redisDown) log.info('Redis is back');
+    redisDown = false;
+  });
   const prisma = createPrismaClient(config.DATABASE_URL);
   let queues: TGradingQueues | null = null;
   const metrics = createGraderMetrics({
@@ -31,7 +66,7 @@ async function boot(): Promise<void> {
   } catch (e) {
     throw new GraderConfigError(`grader: invalid configuration:\n  ${e instanceof Error ? e.message : String(e)}`);
   }
-  const grading: TGradingWorker = createGradingWorker({ config, prisma, connection, backend, log, metrics, served });
+  const grading: TGradingWorker = createGradingWorker({ config, prisma, connection, backend, pool, log, metrics, served });
   queues = grading.queues;
   await Promise.all(served.map((k) => grading.queues[k].waitUntilReady()));
   let metricsServer: MetricsServer | null = null;

@@ -23,15 +23,21 @@ describe('checkStoredSpec', () => {
     );
     expect(r.ok).toBe(false);
     const problems = r.ok ? [] : r.problems;
+    // model-spec's one rules check: the messages ./epoch check and the editor show for the same model.
     expect(problems).toEqual([
-      'the model trains for 20 epochs; this exercise requires exactly 10',
-      'the model trains for 20 epochs; the limit is 15',
-      'layer "flatten" is a Flatten; this exercise allows Conv2D, Dense',
-      'the optimizer adam is not allowed; this exercise allows sgd',
+      'Flatten is not allowed in this exercise. Allowed layers: Conv2D, Dense',
+      'The adam optimizer is not allowed in this exercise. Allowed: sgd',
+      'This exercise trains for exactly 10 epochs, but fit() asks for 20',
     ]);
   });
   it("refuses a model for other images than the exercise's", () => {
     const r = checkStoredSpec({ ...denseSpec(), inputShape: [28, 28, 1] }, policy());
-    expect(!r.ok && !r.corrupt && r.problems[0]).toMatch(/input shape is \(28, 28, 1\); this exercise's images are \(32, 32, 3\)/);
+    expect(!r.ok && !r.corrupt && r.problems[0]).toBe("This exercise's images are (32, 32, 3), but the model's input shape is (28, 28, 1)");
+  });
+  it('refuses a model over the cost limits of the current policy, naming the layer', () => {
+    const r = checkStoredSpec(model3Spec(), policy({ maxTrainingMacs: 1e12 }));
+    expect(!r.ok && !r.corrupt && r.problems[0]).toMatch(
+      /^Training this model is too much work: layer conv2d_1 \(Conv2D 32, 3×3\) needs 2\.4 M multiply-adds per image/,
+    );
   });
 });

@@ -6,11 +6,14 @@ import type { TGradingJobPayload } from '@epoch/contracts';
 import { GRADING_QUEUES } from '@epoch/contracts';
 import { closeGradingQueues, openGradingQueues, type TGradingQueues, type TQueueKind } from '@epoch/grading';
 import { createArtifactStore } from '@epoch/artifacts';
-import { defaultDataDir, loadCifar10 } from '@epoch/datasets';
+import { defaultDataDir, prepareCifar10 } from '@epoch/datasets';
 import type { TBackendInfo } from '@epoch/trainer';
 import { join } from 'node:path';
+import type { ChildPool } from './child/child-pool';
+import type { TChildRun } from './child/training-child';
+import type { TDataSource } from './child/protocol';
 import type { TGraderConfig } from './config';
-import type { TGradeData, TGradeOutcome } from './grade-submission';
+import type { TGradeOutcome } from './grade-submission';
 import { handleGradeJob } from './jobs/grade.job';
 import type { GraderMetrics } from './metrics';
 
@@ -25,20 +28,40 @@ export interface TGradingWorker {
   close: () => Promise<void>;
 }
 
-/** Loads the dataset once per process; a failed load is forgotten so the next job tries again. */
-export function cachedData(config: TGraderConfig, log: Logger): () => Promise<TGradeData> {
-  let pending: Promise<TGradeData> | null = null;
+/**
+ * Prepares the dataset's cache once per process (decoding the source only when the cache is missing or stale); a
+ * failed preparation is forgotten so the next job tries again. The training children read the prepared cache, and
+ * from then on the spare child loads it before its job comes.
+ */
+export function preparedData(config: TGraderConfig, log: Logger, pool: Pick<ChildPool, 'setData'>): () => Promise<TDataSource> {
+  const source: TDataSource = {
+    ...(config.EPOCH_CIFAR10 ? { source: config.EPOCH_CIFAR10 } : {}),
+    ...(config.EPOCH_DATA_DIR ? { cacheDir: join(config.EPOCH_DATA_DIR, 'cifar10') } : {}),
+  };
+  let pending: Promise<TDataSource> | null = null;
   return () => {
-    pending ??= loadCifar10({
-      source: config.EPOCH_CIFAR10,
-      ...(config.EPOCH_DATA_DIR ? { cacheDir: join(config.EPOCH_DATA_DIR, 'cifar10') } : {}),
-      onProgress: (m) => log.info(`data: ${m}`),
-    }).catch((e: unknown) => {
-      pending = null;
-      throw e;
-    });
+    pending ??= prepareCifar10({ ...source, onProgress: (m) => log.info(`data: ${m}`) }).then(
+      () => {
+        pool.setData(source);
+        return source;
+      },
+      (e: unknown) => {
+        pending = null;
+        throw e;
+      },
+    );
     return pending;
   };
+}
+
+/** Errors of a Redis connection that is down or was lost (the client reconnects by itself). */
+export function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  const message = e instanceof Error ? e.message : '';
+  return (
+    (typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) ||
+    /Connection is closed|Stream isn't writeable|connect ETIMEDOUT/.test(message)
+  );
 }
 
 export interface TWorkerDeps {
@@ -46,9 +69,11 @@ export interface TWorkerDeps {
   prisma: EpochPrismaClient;
   connection: Redis;
   backend: TBackendInfo;
+  /** The training children (one fresh child per job). */
+  pool: ChildPool;
   log: Logger;
   metrics?: GraderMetrics;
-  loadData?: () => Promise<TGradeData>;
+  prepareData?: () => Promise<TDataSource>;
 }
 
 /**
@@ -58,15 +83,40 @@ export interface TWorkerDeps {
  * lock is kept alive meanwhile), so the process trains one model at a time.
  */
 export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }): TGradingWorker {
-  const { config, prisma, connection, backend, log, metrics, served } = deps;
+  const { config, prisma, connection, backend, log, metrics, served, pool } = deps;
   const shutdown = new AbortController();
-  const loadData = deps.loadData ?? cachedData(config, log);
+  const prepareData = deps.prepareData ?? preparedData(config, log, pool);
   const queues = openGradingQueues(connection, config.EPOCH_QUEUE_PREFIX);
+  // While Redis is away every client reports each reconnection attempt: log the first, then only other errors, until
+  // the connection is back (main.ts says when).
+  let redisAway = false;
+  connection.on('ready', () => {
+    redisAway = false;
+  });
+  const redisErrors = (what: string) => (e: Error) => {
+    const lost = isConnectionError(e);
+    if (lost && redisAway) return;
+    if (lost) redisAway = true;
+    log.warn({ err: e }, what);
+  };
+  for (const q of Object.values(queues)) q.on('error', redisErrors('queue error'));
+  // The lock of each running job: aborted when BullMQ cannot renew it (lost to expiry or to another worker).
+  const locks = new Map<string, AbortController>();
   const graderDeps = {
     prisma,
     backend,
     log,
-    loadData,
+    workerId: config.EPOCH_WORKER_ID,
+    prepareData,
+    runChild: async (r: TChildRun) => {
+      const child = pool.take();
+      log.info({ submissionId: r.submissionId, child: child.pid }, 'training in a child process');
+      try {
+        return await child.run(r);
+      } finally {
+        pool.refill();
+      }
+    },
     cancelPollMs: config.EPOCH_GRADER_CANCEL_POLL_MS,
     progressEveryBatches: config.EPOCH_GRADER_PROGRESS_BATCHES,
     artifacts: createArtifactStore(config, defaultDataDir({ EPOCH_DATA_DIR: config.EPOCH_DATA_DIR })),
@@ -83,19 +133,27 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
   const workers = served.map((kind) => {
     const worker = new Worker<TGradingJobPayload, TGradeOutcome>(
       GRADING_QUEUES[kind],
-      (job: Job<TGradingJobPayload, TGradeOutcome>, token?: string) =>
-        inTurn(() =>
-          handleGradeJob(
-            graderDeps,
-            {
-              shutdown: shutdown.signal,
-              onFinished: (outcome, seconds) => metrics?.jobDuration.observe({ outcome, backend: backend.name }, seconds),
-              onFailure: (kind) => metrics?.failures.inc({ kind }),
-            },
-            job,
-            token,
-          ),
-        ),
+      async (job: Job<TGradingJobPayload, TGradeOutcome>, token?: string) => {
+        const lock = new AbortController();
+        if (job.id) locks.set(job.id, lock);
+        try {
+          return await inTurn(() =>
+            handleGradeJob(
+              graderDeps,
+              {
+                shutdown: shutdown.signal,
+                lockLost: lock.signal,
+                onFinished: (outcome, seconds) => metrics?.jobDuration.observe({ outcome, backend: backend.name }, seconds),
+                onFailure: (kind) => metrics?.failures.inc({ kind }),
+              },
+              job,
+              token,
+            ),
+          );
+        } finally {
+          if (job.id && locks.get(job.id) === lock) locks.delete(job.id);
+        }
+      },
       {
         connection,
         prefix: config.EPOCH_QUEUE_PREFIX,
@@ -106,7 +164,13 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
         autorun: false,
       },
     );
-    worker.on('error', (e) => log.warn({ err: e }, 'worker error'));
+    worker.on('error', redisErrors('worker error'));
+    worker.on('lockRenewalFailed', (ids) => {
+      for (const id of ids) {
+        log.warn({ submissionId: id, queue: kind }, "the job's lock could not be renewed: it was lost");
+        locks.get(id)?.abort();
+      }
+    });
     worker.on('failed', (job, e) => log.info({ submissionId: job?.id, queue: kind, attemptsMade: job?.attemptsMade, reason: e.message }, 'job failed'));
     return worker;
   });
@@ -138,6 +202,7 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
       shutdown.abort();
       await Promise.all(workers.map((w) => w.close()));
       await closeGradingQueues(queues);
+      await pool.close();
     },
   };
 }

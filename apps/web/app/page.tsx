@@ -8,9 +8,12 @@ export default async function Home() {
   return (
     <>
       <h1>Courses</h1>
+      <p>
+        Have an enrollment code? <Link href="/join">Join a course</Link>.
+      </p>
       {items.length === 0 && (
         <p className="muted">
-          No courses yet. Run <code>./epoch db seed</code>.
+          No courses yet. Load one with <code>./epoch content sync DIR|GIT-URL</code> (or <code>./epoch db seed</code> for the demo).
         </p>
       )}
       {items.map((c) => (

@@ -4,8 +4,9 @@ import { useMemo, useState } from 'react';
 import { useRouter } from 'next/navigation';
 import type { TClassResultRow, TRegradeResult } from '@epoch/contracts';
 import { postJson } from '../lib/browser-api';
-import { classView, retrainMessage, type TFilter, type TSortKey } from '../lib/class-table';
+import { classView, passedCell, retrainMessage, type TFilter, type TSortKey } from '../lib/class-table';
 import { percent } from '../lib/policy-text';
+import { LocalTime } from './local-time';
 
 const COLUMNS: [TSortKey, string][] = [
   ['name', 'Student'],
@@ -16,7 +17,7 @@ const COLUMNS: [TSortKey, string][] = [
   ['lastSubmissionAt', 'Last submission'],
 ];
 
-export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClassResultRow[]; exercise: string; csrfToken: string }) {
+export function ClassTable({ rows, course, exercise, csrfToken }: { rows: readonly TClassResultRow[]; course: string; exercise: string; csrfToken: string }) {
   const router = useRouter();
   const [regrade, setRegrade] = useState<{ ok: boolean; text: string } | null>(null);
   const graded = rows.flatMap((r) => (r.latestSubmissionId && r.bestTestAccuracy !== null ? [r.latestSubmissionId] : []));
@@ -24,7 +25,7 @@ export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClas
     setRegrade(null);
     try {
       const r = await postJson<TRegradeResult>(
-        `/api/exercises/${encodeURIComponent(exercise)}/regrade`,
+        `/api/courses/${encodeURIComponent(course)}/exercises/${encodeURIComponent(exercise)}/regrade`,
         { mode: 'redecide', submissionIds: graded },
         { csrfToken },
       );
@@ -58,7 +59,7 @@ export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClas
       return;
     try {
       const r = await postJson<TRegradeResult>(
-        `/api/exercises/${encodeURIComponent(exercise)}/regrade`,
+        `/api/courses/${encodeURIComponent(course)}/exercises/${encodeURIComponent(exercise)}/regrade`,
         { mode: 'retrain', submissionIds: ids },
         { csrfToken },
       );
@@ -163,11 +164,23 @@ export function ClassTable({ rows, exercise, csrfToken }: { rows: readonly TClas
                 <td className="num">{r.bestTestAccuracy !== null ? percent(r.bestTestAccuracy) : '—'}</td>
                 <td className="num">{r.latestTestAccuracy !== null ? percent(r.latestTestAccuracy) : '—'}</td>
                 <td>
-                  <span className={`status status-${r.passed ? 'pass' : r.attempts ? 'fail' : 'neutral'}`}>{r.passed ? 'yes' : 'no'}</span>
+                  {(() => {
+                    const cell = passedCell(r);
+                    // No verdict and nothing going on: a plain dash, not a badge.
+                    return cell.text === '—' ? (
+                      <span className="muted" data-testid="passed-cell">
+                        —
+                      </span>
+                    ) : (
+                      <span className={`status status-${cell.tone}`} data-testid="passed-cell">
+                        {cell.text}
+                      </span>
+                    );
+                  })()}
                 </td>
                 <td className="num">{r.attempts}</td>
                 <td>
-                  {r.lastSubmissionAt ? new Date(r.lastSubmissionAt).toUTCString() : '—'}
+                  {r.lastSubmissionAt ? <LocalTime iso={r.lastSubmissionAt} /> : '—'}
                   {r.late ? ' (late)' : ''}
                 </td>
                 <td>{r.latestSubmissionId ? <Link href={`/submissions/${r.latestSubmissionId}`}>latest</Link> : '—'}</td>

@@ -1,16 +1,19 @@
 'use client';
 import { defaultKeymap, history, historyKeymap } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
-import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState, type Text } from '@codemirror/state';
 import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
-import type { TModelRulesInput, TSubmissionCreated } from '@epoch/contracts';
+import { classHighlighter } from '@lezer/highlight';
+import type { TExerciseView, TModelRulesInput, TSubmissionCreated } from '@epoch/contracts';
 import { checkSource, type TCheckReport } from '@epoch/model-spec';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { postJson } from '../lib/browser-api';
+import { costPreview } from '../lib/cost-preview';
 import { formatShape, offsetOf } from '../lib/exercise-rules';
+import { foldNotes } from '../lib/fold-notes';
 
 const CHECK_DELAY_MS = 250;
 
@@ -22,7 +25,7 @@ function lineStarts(doc: Text): number[] {
 
 function toCmDiagnostics(report: TCheckReport, doc: Text): Diagnostic[] {
   const starts = lineStarts(doc);
-  return report.diagnostics.map((d) => {
+  return foldNotes(report.diagnostics).map((d) => {
     const from = offsetOf(starts, doc.length, d.line, d.column);
     const end = d.endLine !== undefined ? offsetOf(starts, doc.length, d.endLine, d.endColumn ?? d.column + 1) : from;
     // An empty range would be invisible; underline at least one character (or the line's end).
@@ -34,16 +37,23 @@ function toCmDiagnostics(report: TCheckReport, doc: Text): Diagnostic[] {
 const newKey = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `k${Date.now()}${Math.random().toString(36).slice(2)}`);
 
 export function ExerciseEditor({
+  course,
   exercise,
   starterCode,
   rules,
+  policy,
+  graders,
   csrfToken,
   canSubmit,
   nonce,
 }: {
+  course: string;
   exercise: string;
   starterCode: string;
   rules: TModelRulesInput;
+  /** For the cost preview: the exercise's limits and data, and the graders serving it now. */
+  policy: TExerciseView['policy'];
+  graders: TExerciseView['graders'];
   csrfToken: string;
   canSubmit: boolean;
   /** This page's CSP nonce: the editor's own style elements carry it (the policy refuses inline styles without). */
@@ -61,7 +71,7 @@ export function ExerciseEditor({
   const [checking, setChecking] = useState(true);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
-  const draftKey = `epoch:draft:${exercise}`;
+  const draftKey = `epoch:draft:${course}/${exercise}`;
 
   const runCheck = useCallback(
     (v: EditorView) => {
@@ -96,7 +106,10 @@ export function ExerciseEditor({
           indentOnInput(),
           bracketMatching(),
           highlightActiveLine(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          // The same token classes (and colours, globals.css) as the lesson's code blocks.
+          syntaxHighlighting(classHighlighter),
+          // Long lines wrap instead of disappearing past the pane's edge.
+          EditorView.lineWrapping,
           python(),
           lintGutter(),
           keymap.of([...defaultKeymap, ...historyKeymap]),
@@ -141,7 +154,7 @@ export function ExerciseEditor({
     try {
       const created = await postJson<TSubmissionCreated>(
         '/api/submissions',
-        { exercise, source: source.current },
+        { course, exercise, source: source.current },
         { csrfToken, headers: { 'idempotency-key': idemKey.current } },
       );
       router.push(`/submissions/${encodeURIComponent(created.id)}`);
@@ -156,6 +169,8 @@ export function ExerciseEditor({
   const summary = report?.summary ?? lastSummary;
   const stale = !report?.summary && summary !== undefined;
   const disabled = !canSubmit || checking || !report?.ok || submitting;
+  const notes = report ? foldNotes(report.diagnostics) : [];
+  const cost = report ? costPreview(report.cost, report.training?.epochs, policy, graders) : [];
   return (
     <div className="editor-layout">
       <div className="editor-pane">
@@ -190,9 +205,9 @@ export function ExerciseEditor({
             {submitError}
           </p>
         )}
-        {report && report.diagnostics.length > 0 && (
+        {notes.length > 0 && (
           <ul className="diagnostics" data-testid="diagnostics">
-            {report.diagnostics.map((d, i) => (
+            {notes.map((d, i) => (
               <li key={i} className={`diag-${d.severity}`}>
                 <span className="diag-pos">
                   Line {d.line}, column {d.column}
@@ -249,6 +264,16 @@ export function ExerciseEditor({
           </table>
         ) : (
           <p className="muted">The summary appears once the model can be built from the code.</p>
+        )}
+        {cost.length > 0 && (
+          <dl className="cost-preview" data-testid="cost-preview" aria-label="Training cost">
+            {cost.map(([k, v]) => (
+              <div key={k}>
+                <dt>{k}</dt>
+                <dd>{v}</dd>
+              </div>
+            ))}
+          </dl>
         )}
       </section>
     </div>

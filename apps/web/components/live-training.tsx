@@ -2,16 +2,57 @@
 import { ZEpochView, ZProgressView, type TEpochView, type TProgressView } from '@epoch/contracts';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import { curveSeries, mergeEpochs } from '../lib/curves';
+import { formatValue } from '../lib/chart-axes';
+import { mergeEpochs } from '../lib/curves';
+import { eventStreamUrl, reconnectDelayMs } from '../lib/event-stream';
 import { postJson } from '../lib/browser-api';
 import { isFinal, statusLabel } from '../lib/status-text';
-import { CurveChart } from './curve-chart';
+import { TrainingCharts } from './curve-chart';
 
 type TStatus = Omit<TProgressView, 'epochs'>;
 
+/** The last epoch's numbers, as a small table under the status. */
+function LastEpoch({ epoch, total }: { epoch: TEpochView; total: number }) {
+  const cell = (v: number | null, unit: 'percent' | 'plain') => (v === null || !Number.isFinite(v) ? '—' : formatValue(unit, v, true));
+  return (
+    <table className="last-epoch" data-testid="last-epoch">
+      <caption>
+        Epoch {epoch.epoch} of {total}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">
+            <span className="visually-hidden">Data</span>
+          </th>
+          <th scope="col" className="num">
+            Accuracy
+          </th>
+          <th scope="col" className="num">
+            Loss
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        <tr>
+          <th scope="row">Training</th>
+          <td className="num">{cell(epoch.accuracy, 'percent')}</td>
+          <td className="num">{cell(epoch.loss, 'plain')}</td>
+        </tr>
+        <tr>
+          <th scope="row">Validation</th>
+          <td className="num">{cell(epoch.valAccuracy, 'percent')}</td>
+          <td className="num">{cell(epoch.valLoss, 'plain')}</td>
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
 /**
  * Status, progress over epochs and the curves, fed by the API's SSE stream (which resumes after a reload from the
- * epochs already stored); when the submission is final the page is refreshed to show the result.
+ * epochs already stored); when the submission is final the page is refreshed to show the result. When the server or
+ * the API goes away, the page keeps what it shows, says it is reconnecting, and picks the stream up again after the
+ * last event it received.
  */
 export function LiveTraining({
   submissionId,
@@ -28,7 +69,7 @@ export function LiveTraining({
 }) {
   const router = useRouter();
   const [status, setStatus] = useState<TStatus>(initial);
-  const [epochs, setEpochs] = useState<TEpochView[]>(initial.epochs);
+  const [epochs, setEpochs] = useState<TEpochView[]>(mergeEpochs(initial.epochs, [], initial.attempt));
   const [connection, setConnection] = useState<'live' | 'reconnecting'>('live');
   const [cancelError, setCancelError] = useState<string | null>(null);
   const final = isFinal(status.status);
@@ -37,30 +78,65 @@ export function LiveTraining({
 
   useEffect(() => {
     if (initiallyFinal) return;
-    const es = new EventSource(`/api/submissions/${encodeURIComponent(submissionId)}/events`);
-    es.addEventListener('status', (ev) => {
-      const r = ZProgressView.omit({ epochs: true }).safeParse(JSON.parse((ev as MessageEvent<string>).data));
-      if (r.success) {
-        setStatus(r.data);
-        // The rest of the page (the attempts table) is rendered on the server: bring it up to date with the new status.
-        if (r.data.status !== shown.current) {
-          shown.current = r.data.status;
-          router.refresh();
+    let es: EventSource | null = null;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let failures = 0;
+    let lastEventId: string | null = null;
+    let stopped = false;
+    const seen = (ev: Event) => {
+      const id = (ev as MessageEvent<string>).lastEventId;
+      if (id) lastEventId = id;
+      failures = 0;
+      setConnection('live');
+    };
+    const open = () => {
+      if (stopped) return;
+      const source = new EventSource(eventStreamUrl(submissionId, lastEventId));
+      es = source;
+      source.onopen = () => {
+        failures = 0;
+        setConnection('live');
+      };
+      source.addEventListener('status', (ev) => {
+        seen(ev);
+        const r = ZProgressView.omit({ epochs: true }).safeParse(JSON.parse((ev as MessageEvent<string>).data));
+        if (r.success) {
+          setStatus(r.data);
+          // A newer attempt started over: the interrupted attempt's epochs are not this run's.
+          setEpochs((cur) => mergeEpochs(cur, [], r.data.attempt));
+          // The rest of the page (the attempts table) is rendered on the server: bring it up to date with the new status.
+          if (r.data.status !== shown.current) {
+            shown.current = r.data.status;
+            router.refresh();
+          }
         }
-      }
-      setConnection('live');
-    });
-    es.addEventListener('epoch', (ev) => {
-      const r = ZEpochView.safeParse(JSON.parse((ev as MessageEvent<string>).data));
-      if (r.success) setEpochs((cur) => mergeEpochs(cur, [r.data]));
-      setConnection('live');
-    });
-    es.addEventListener('end', () => {
-      es.close();
-      router.refresh();
-    });
-    es.onerror = () => setConnection('reconnecting');
-    return () => es.close();
+      });
+      source.addEventListener('epoch', (ev) => {
+        seen(ev);
+        const r = ZEpochView.safeParse(JSON.parse((ev as MessageEvent<string>).data));
+        if (r.success) setEpochs((cur) => mergeEpochs(cur, [r.data]));
+      });
+      source.addEventListener('end', () => {
+        stopped = true;
+        source.close();
+        router.refresh();
+      });
+      source.onerror = () => {
+        if (stopped) return;
+        setConnection('reconnecting');
+        // CONNECTING: the browser retries by itself. CLOSED: it gave up (an error answer); open a new stream later.
+        if (source.readyState === EventSource.CLOSED) {
+          clearTimeout(retry);
+          retry = setTimeout(open, reconnectDelayMs(failures++));
+        }
+      };
+    };
+    open();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+      es?.close();
+    };
   }, [submissionId, initiallyFinal, router]);
 
   const cancel = async () => {
@@ -76,10 +152,9 @@ export function LiveTraining({
   const label = statusLabel(status.status);
   const done = epochs.length;
   const maxEpoch = Math.max(totalEpochs, done, 2);
-  const { accuracy, loss } = curveSeries(epochs);
-  const maxLoss = Math.max(1, ...epochs.flatMap((e) => [e.loss, e.valLoss ?? 0]));
+  const last = epochs[epochs.length - 1];
   return (
-    <section className="card" aria-labelledby="progress-title" data-testid="live-training">
+    <section className="card" aria-labelledby="progress-title" data-testid="live-training" data-connection={connection}>
       <h2 id="progress-title">Training</h2>
       <p>
         <span className={`status status-${label.tone}`} data-testid="status">
@@ -89,8 +164,17 @@ export function LiveTraining({
         {status.etaSeconds !== null && !final && (
           <> · about {status.etaSeconds < 90 ? `${status.etaSeconds} s` : `${Math.round(status.etaSeconds / 60)} min`} left</>
         )}
-        {!final && connection === 'reconnecting' && <span className="muted"> · reconnecting…</span>}
       </p>
+      {!final && status.restarted && (
+        <p className="muted" role="status" data-testid="restarted">
+          {status.restarted}
+        </p>
+      )}
+      {!final && connection === 'reconnecting' && (
+        <p className="reconnecting" role="status" data-testid="reconnecting">
+          The connection to the server was lost: reconnecting… This page keeps what it showed and catches up once the server answers again.
+        </p>
+      )}
       <div
         className="progress"
         role="progressbar"
@@ -121,12 +205,8 @@ export function LiveTraining({
           {cancelError}
         </p>
       )}
-      {done > 0 && (
-        <div className="charts">
-          <CurveChart title="Accuracy" series={accuracy} maxEpoch={maxEpoch} yMin={0} yMax={1} format={(v) => `${Math.round(v * 100)}%`} />
-          <CurveChart title="Loss" series={loss} maxEpoch={maxEpoch} yMin={0} yMax={Math.ceil(maxLoss * 10) / 10} format={(v) => v.toFixed(2)} />
-        </div>
-      )}
+      {last && <LastEpoch epoch={last} total={totalEpochs} />}
+      {done > 0 && <TrainingCharts epochs={epochs} maxEpoch={maxEpoch} />}
     </section>
   );
 }

@@ -5,8 +5,8 @@ import type { TPolicyUpdateResult, TPolicyView } from '@epoch/contracts';
 import { BrowserApiError, errorMessage } from '../lib/browser-api';
 import { POLICY_FIELDS, policyFromForm, policyToForm } from '../lib/policy-form';
 
-async function putPolicy(slug: string, body: unknown, csrfToken: string): Promise<TPolicyUpdateResult> {
-  const res = await fetch(`/api/exercises/${encodeURIComponent(slug)}/policy`, {
+async function putPolicy(course: string, slug: string, body: unknown, csrfToken: string): Promise<TPolicyUpdateResult> {
+  const res = await fetch(`/api/courses/${encodeURIComponent(course)}/exercises/${encodeURIComponent(slug)}/policy`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
     body: JSON.stringify(body),
@@ -19,7 +19,7 @@ async function putPolicy(slug: string, body: unknown, csrfToken: string): Promis
   return parsed as TPolicyUpdateResult;
 }
 
-export function PolicyEditor({ slug, view, csrfToken }: { slug: string; view: TPolicyView; csrfToken: string }) {
+export function PolicyEditor({ course, slug, view, csrfToken }: { course: string; slug: string; view: TPolicyView; csrfToken: string }) {
   const router = useRouter();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -38,7 +38,7 @@ export function PolicyEditor({ slug, view, csrfToken }: { slug: string; view: TP
     setErrors({});
     setBusy(true);
     try {
-      const done = await putPolicy(slug, r.policy, csrfToken);
+      const done = await putPolicy(course, slug, r.policy, csrfToken);
       const { passedToFailed: down, failedToPassed: up } = done.redecided;
       setMessage({
         ok: true,

@@ -1,5 +1,6 @@
 import type { TPolicyHistory } from '@epoch/contracts';
 import { changeLines } from '../lib/policy-history';
+import { LocalTime } from './local-time';
 
 /** The policy's versions, newest first: when, who, and what each changed. */
 export function PolicyHistory({ history }: { history: TPolicyHistory }) {
@@ -25,7 +26,9 @@ export function PolicyHistory({ history }: { history: TPolicyHistory }) {
                 return (
                   <tr key={item.version} data-version={item.version}>
                     <td className="num">{item.version}</td>
-                    <td>{new Date(item.changedAt).toUTCString()}</td>
+                    <td>
+                      <LocalTime iso={item.changedAt} />
+                    </td>
                     <td>
                       {item.changedBy ? (
                         <>

@@ -1,7 +1,10 @@
 import type { TResultView } from '@epoch/contracts';
-import { curveSeries } from '../lib/curves';
+import type { ReactNode } from 'react';
 import { percent } from '../lib/policy-text';
-import { CurveChart } from './curve-chart';
+import { resultPlots, SECTIONS, weightFiles, type TSectionId } from '../lib/result-plots';
+import { TrainingCharts } from './curve-chart';
+import { LocalTime } from './local-time';
+import { PlotGallery, PlotThumb } from './plot-gallery';
 
 const CLASS_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
@@ -14,20 +17,53 @@ function perClass(v: unknown): [string, number][] {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+function Section({ id, title, children }: { id: TSectionId | 'model'; title: string; children: ReactNode }) {
+  return (
+    <section className="result-section" aria-labelledby={`result-${id}`} data-section={id}>
+      <h3 id={`result-${id}`}>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+/**
+ * A graded submission: the verdict, then its plots in sections (curves, per-class, confusion, predictions, mistakes,
+ * feature maps), each plot openable full size, and the trained model to download.
+ */
 export function ResultView({ result, threshold }: { result: TResultView; threshold: number }) {
   const last = result.history[result.history.length - 1];
   const gap = last && last.valAccuracy !== null ? last.accuracy - last.valAccuracy : null;
-  const { accuracy, loss } = curveSeries(result.history);
   const maxEpoch = Math.max(result.history.length, 2);
-  const maxLoss = Math.max(1, ...result.history.flatMap((e) => [e.loss, e.valLoss ?? 0]));
   const classes = perClass(result.perClassAccuracy);
-  const images = result.artifacts.filter((a) => a.contentType.startsWith('image/'));
+  const plots = resultPlots(result.artifacts, result.history, classes);
+  const weights = weightFiles(result.artifacts);
+  const thumbs = (section: TSectionId) => {
+    const mine = plots.filter((p) => p.section === section);
+    return mine.length ? (
+      <div className={`plots plots-${section}`}>
+        {mine.map((p) => (
+          <PlotThumb key={p.name} name={p.name} />
+        ))}
+      </div>
+    ) : null;
+  };
+  const hasSection = (id: TSectionId) =>
+    plots.some((p) => p.section === id) || (id === 'curves' && result.history.length > 0) || (id === 'per-class' && classes.length > 0);
   return (
     <section className="card" aria-labelledby="result-title" data-testid="result">
       <h2 id="result-title">Result</h2>
       {result.resultHidden ? (
         <p className="verdict verdict-neutral">
-          Graded. The result is shown after the deadline{result.visibleFrom ? ` (${new Date(result.visibleFrom).toUTCString()})` : ''}.
+          Graded. The result is shown after the deadline
+          {result.visibleFrom ? (
+            <>
+              {' '}
+              (<LocalTime iso={result.visibleFrom} zone />)
+            </>
+          ) : (
+            ''
+          )}
+          .
         </p>
       ) : (
         <p className={`verdict verdict-${result.passed ? 'pass' : 'fail'}`} data-testid="verdict">
@@ -45,46 +81,69 @@ export function ResultView({ result, threshold }: { result: TResultView; thresho
         {seconds(result.durations.queueWaitMs)} in the queue), seed {result.seed}.
         {result.reusedFrom && <> Identical to an earlier submission, so its result was reused.</>}
       </p>
-      {result.history.length > 0 && (
-        <div className="charts">
-          <CurveChart title="Accuracy" series={accuracy} maxEpoch={maxEpoch} yMin={0} yMax={1} format={(v) => `${Math.round(v * 100)}%`} />
-          <CurveChart title="Loss" series={loss} maxEpoch={maxEpoch} yMin={0} yMax={Math.ceil(maxLoss * 10) / 10} format={(v) => v.toFixed(2)} />
-        </div>
-      )}
-      {classes.length > 0 && (
-        <div className="table-scroll">
-          <table className="per-class">
-            <caption>Test accuracy per class</caption>
-            <thead>
-              <tr>
-                {classes.map(([c]) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                {classes.map(([c, a]) => (
-                  <td key={c} className="num">
-                    {percent(a, 0)}
-                  </td>
-                ))}
-              </tr>
-            </tbody>
-          </table>
-        </div>
-      )}
-      {images.length > 0 && (
-        <div className="plots">
-          {images.map((a) => (
-            <figure key={a.name} className="plot">
-              <img src={a.url} alt={`${a.kind}: ${a.name}`} loading="lazy" />
-              <figcaption>{a.name.replace(/\.[a-z]+$/, '').replace(/[-_]/g, ' ')}</figcaption>
-            </figure>
-          ))}
-        </div>
+      <PlotGallery plots={plots}>
+        {SECTIONS.filter((s) => hasSection(s.id)).map((s) => (
+          <Section key={s.id} id={s.id} title={s.title}>
+            {s.id === 'curves' && result.history.length > 0 && <TrainingCharts epochs={result.history} maxEpoch={maxEpoch} />}
+            {s.id === 'per-class' && (
+              <div className="table-scroll">
+                <table className="per-class">
+                  <caption className="visually-hidden">Test accuracy per class</caption>
+                  <thead>
+                    <tr>
+                      {classes.map(([c]) => (
+                        <th key={c} scope="col">
+                          {c}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <tr>
+                      {classes.map(([c, a]) => (
+                        <td key={c} className="num">
+                          {percent(a, 0)}
+                        </td>
+                      ))}
+                    </tr>
+                  </tbody>
+                </table>
+              </div>
+            )}
+            {s.id === 'feature-maps' && <p className="muted">What each convolution layer makes of one test image: one small map per filter.</p>}
+            {thumbs(s.id)}
+          </Section>
+        ))}
+      </PlotGallery>
+      {weights.length > 0 && (
+        <Section id="model" title="The trained model">
+          <p>
+            Download the weights of this trained model in TensorFlow.js&apos;s layers format and keep both files in one folder: <code>model.json</code> holds
+            the layers and refers to <code>weights.bin</code>, which holds the weights.
+          </p>
+          <ul className="downloads" data-testid="weights">
+            {weights.map((w) => (
+              <li key={w.name}>
+                <a href={w.url} download={w.name}>
+                  {w.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <details>
+            <summary>Loading it in TensorFlow.js or Keras</summary>
+            <p>
+              TensorFlow.js: <code>const model = await tf.loadLayersModel(&apos;file://path/to/model.json&apos;);</code> (Node,{' '}
+              <code>@tensorflow/tfjs-node</code>).
+            </p>
+            <p>
+              Keras (Python, <code>pip install tensorflowjs</code>): <code>tensorflowjs.converters.load_keras_model(&apos;path/to/model.json&apos;)</code> gives
+              a Keras model; or convert the files once with{' '}
+              <code>tensorflowjs_converter --input_format=tfjs_layers_model --output_format=keras model.json model3.h5</code> and load that with{' '}
+              <code>keras.models.load_model(&apos;model3.h5&apos;)</code>.
+            </p>
+          </details>
+        </Section>
       )}
     </section>
   );

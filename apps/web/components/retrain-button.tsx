@@ -6,7 +6,7 @@ import { postJson } from '../lib/browser-api';
 import { retrainMessage } from '../lib/class-table';
 
 /** For course staff on a finished submission: train it again from scratch (the stored result is replaced). */
-export function RetrainButton({ exercise, submissionId, csrfToken }: { exercise: string; submissionId: string; csrfToken: string }) {
+export function RetrainButton({ course, exercise, submissionId, csrfToken }: { course: string; exercise: string; submissionId: string; csrfToken: string }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -16,7 +16,7 @@ export function RetrainButton({ exercise, submissionId, csrfToken }: { exercise:
     setMessage(null);
     try {
       const r = await postJson<TRegradeResult>(
-        `/api/exercises/${encodeURIComponent(exercise)}/regrade`,
+        `/api/courses/${encodeURIComponent(course)}/exercises/${encodeURIComponent(exercise)}/regrade`,
         { mode: 'retrain', submissionIds: [submissionId] },
         { csrfToken },
       );

@@ -8,7 +8,7 @@ function safeNext(next: string | undefined): string {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
-export function SignInForm({ next }: { next?: string }) {
+export function SignInForm({ next, email }: { next?: string; email?: string }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -35,7 +35,7 @@ export function SignInForm({ next }: { next?: string }) {
       aria-describedby={error ? 'sign-in-error' : undefined}
     >
       <label htmlFor="email">Email</label>
-      <input id="email" name="email" type="email" autoComplete="username" required />
+      <input id="email" name="email" type="email" autoComplete="username" defaultValue={email} required />
       <label htmlFor="password">Password</label>
       <input id="password" name="password" type="password" autoComplete="current-password" required />
       {error && (

@@ -18,11 +18,13 @@ export async function SiteHeader() {
               <>
                 <Link href="/admin/courses">Courses</Link>
                 <Link href="/admin/users">Users</Link>
+                <Link href="/admin/audit">Audit log</Link>
               </>
             )}
-            <span className="user-name" data-testid="current-user">
+            {me.role === 'STUDENT' && <Link href="/join">Join a course</Link>}
+            <Link href="/account" className="user-name" data-testid="current-user" title="Your account">
               {me.name}
-            </span>
+            </Link>
             <span className={`role-badge role-${me.role.toLowerCase()}`}>{ROLE_LABEL[me.role]}</span>
             <SignOutButton csrfToken={me.csrfToken} />
           </>

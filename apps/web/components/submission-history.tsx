@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { TSubmissionSummary } from '@epoch/contracts';
 import { statusLabel } from '../lib/status-text';
+import { LocalTime } from './local-time';
 
 export function SubmissionHistory({ items, current }: { items: readonly TSubmissionSummary[]; current?: string }) {
   return (
@@ -24,7 +25,9 @@ export function SubmissionHistory({ items, current }: { items: readonly TSubmiss
                 return (
                   <tr key={s.id} aria-current={s.id === current ? 'true' : undefined}>
                     <td>
-                      <Link href={`/submissions/${s.id}`}>{new Date(s.createdAt).toUTCString()}</Link>
+                      <Link href={`/submissions/${s.id}`}>
+                        <LocalTime iso={s.createdAt} />
+                      </Link>
                       {s.late ? ' (late)' : ''}
                     </td>
                     <td>

@@ -18,6 +18,12 @@ import {
   ZSubmissionSummary,
   ZUserView,
   ZPage,
+  ZSiteInfo,
+  ZCourseMembers,
+  ZContentStatus,
+  ZUserDetail,
+  ZAuditEntry,
+  ZPasswordResetInfo,
   type TLessonFigureName,
   type TUserRole,
 } from '@epoch/contracts';
@@ -65,17 +71,25 @@ export const api = {
       if (e instanceof ApiError && e.status === 401) return null;
       throw e;
     }),
-  exercise: (slug: string) => get(`/api/exercises/${enc(slug)}`, ZExerciseView, true),
-  submissions: (exercise: string) => get(`/api/submissions?exercise=${enc(exercise)}&pageSize=50`, ZSubmissionPage, true),
+  exercise: (course: string, slug: string) => get(`/api/courses/${enc(course)}/exercises/${enc(slug)}`, ZExerciseView, true),
+  submissions: (course: string, exercise: string) => get(`/api/submissions?course=${enc(course)}&exercise=${enc(exercise)}&pageSize=50`, ZSubmissionPage, true),
   submission: (id: string) => get(`/api/submissions/${enc(id)}`, ZSubmissionDetail, true),
   progress: (id: string) => get(`/api/submissions/${enc(id)}/progress`, ZProgressView, true),
-  classResults: (exercise: string) => get(`/api/exercises/${enc(exercise)}/results`, ZClassResults, true),
-  policy: (exercise: string) => get(`/api/exercises/${enc(exercise)}/policy`, ZPolicyView, true),
-  policyHistory: (exercise: string) => get(`/api/exercises/${enc(exercise)}/policy/history`, ZPolicyHistory, true),
+  classResults: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/results`, ZClassResults, true),
+  policy: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/policy`, ZPolicyView, true),
+  policyHistory: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/policy/history`, ZPolicyHistory, true),
   users: (role?: TUserRole) => get(`/api/admin/users?pageSize=100${role ? `&role=${role}` : ''}`, ZPage(ZUserView), true),
   adminCourses: () => get('/api/admin/courses', ZCourseAdminList, true),
   adminCourse: (slug: string) => get(`/api/admin/courses/${enc(slug)}`, ZCourseAdminDetail, true),
   lessonFigure: (course: string, name: TLessonFigureName, model: string | null) =>
     get(`/api/courses/${enc(course)}/data-figures/${name}${model ? `?model=${enc(model)}` : ''}`, ZLessonFigureView),
   result: (id: string) => get(`/api/submissions/${enc(id)}/result`, ZResultView, true),
+  site: () => get('/api/site', ZSiteInfo),
+  stepVersion: (course: string, lesson: string, step: string, version: number) =>
+    get(`/api/courses/${enc(course)}/lessons/${enc(lesson)}/steps/${enc(step)}?version=${version}`, ZLessonStepView),
+  members: (course: string) => get(`/api/courses/${enc(course)}/members`, ZCourseMembers, true),
+  content: (course: string) => get(`/api/courses/${enc(course)}/content`, ZContentStatus, true),
+  user: (id: string) => get(`/api/admin/users/${enc(id)}`, ZUserDetail, true),
+  audit: (query: string) => get(`/api/admin/audit?${query}`, ZPage(ZAuditEntry).extend({ actions: z.array(z.string()) }), true),
+  passwordReset: (token: string) => get(`/api/auth/password-reset?token=${enc(token)}`, ZPasswordResetInfo),
 };

@@ -40,11 +40,30 @@ export function errorMessage(status: number, body: unknown): string {
   return `The request failed (HTTP ${status}).`;
 }
 
-export async function postJson<T>(path: string, body: unknown, opts: { csrfToken?: string; headers?: Record<string, string> } = {}): Promise<T> {
+export function postJson<T>(path: string, body: unknown, opts: { csrfToken?: string; headers?: Record<string, string> } = {}): Promise<T> {
+  return sendJson<T>('POST', path, body, opts);
+}
+
+/**
+ * Any call from a client component: `body` is sent as JSON, or as it is when it is a Blob (an uploaded file, with its
+ * own type). The answer is parsed JSON (null for an empty one); a failure throws BrowserApiError with the API's words.
+ */
+export async function sendJson<T>(
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+  opts: { csrfToken?: string; headers?: Record<string, string> } = {},
+): Promise<T> {
+  const isBlob = typeof Blob !== 'undefined' && body instanceof Blob;
   const res = await fetch(path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...(opts.csrfToken ? { 'x-csrf-token': opts.csrfToken } : {}), ...opts.headers },
-    body: JSON.stringify(body),
+    method,
+    headers: {
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': isBlob ? body.type || 'application/octet-stream' : 'application/json' }),
+      ...(opts.csrfToken ? { 'x-csrf-token': opts.csrfToken } : {}),
+      ...opts.headers,
+    },
+    ...(body === undefined ? {} : { body: isBlob ? body : JSON.stringify(body) }),
     credentials: 'same-origin',
   });
   const text = await res.text();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TClassResultRow } from '@epoch/contracts';
-import { classView, retrainMessage } from './class-table';
+import { classView, passedCell, retrainMessage } from './class-table';
 
 const row = (name: string, best: number | null, passed: boolean, attempts: number, late = false): TClassResultRow => ({
   userId: name,
@@ -13,6 +13,7 @@ const row = (name: string, best: number | null, passed: boolean, attempts: numbe
   lastSubmissionAt: attempts ? '2026-01-01T00:00:00.000Z' : null,
   late,
   latestSubmissionId: attempts ? `s-${name}` : null,
+  latestStatus: attempts ? (passed ? 'PASSED' : 'FAILED') : null,
 });
 const rows = [row('Cleo', 0.72, true, 2), row('Abe', null, false, 0), row('Bo', 0.55, false, 1, true)];
 const names = (r: TClassResultRow[]) => r.map((x) => x.name);
@@ -46,5 +47,19 @@ describe('retrainMessage', () => {
     expect(retrainMessage({ changed: [], skipped: [{ id: 'c', reason: 'not a submission of this exercise' }] })).toBe(
       'Nothing was queued for re-training. 1 not queued (not a submission of this exercise).',
     );
+  });
+});
+
+describe('passedCell', () => {
+  it('gives a verdict only once there is one: a queued or training submission shows its status', () => {
+    expect(passedCell({ passed: false, bestTestAccuracy: null, latestStatus: 'RUNNING' })).toEqual({ text: 'Training', tone: 'run' });
+    expect(passedCell({ passed: false, bestTestAccuracy: null, latestStatus: 'QUEUED' })).toEqual({ text: 'Queued', tone: 'wait' });
+    // An earlier failed result and a new run in training: the run is what is happening now.
+    expect(passedCell({ passed: false, bestTestAccuracy: 0.4, latestStatus: 'RUNNING' }).text).toBe('Training');
+    expect(passedCell({ passed: true, bestTestAccuracy: 0.8, latestStatus: 'RUNNING' })).toEqual({ text: 'yes', tone: 'pass' });
+    expect(passedCell({ passed: false, bestTestAccuracy: 0.4, latestStatus: 'FAILED' })).toEqual({ text: 'no', tone: 'fail' });
+    expect(passedCell({ passed: false, bestTestAccuracy: null, latestStatus: 'REJECTED' }).text).toBe('no');
+    expect(passedCell({ passed: false, bestTestAccuracy: null, latestStatus: 'ERROR' })).toEqual({ text: '—', tone: 'neutral' });
+    expect(passedCell({ passed: false, bestTestAccuracy: null, latestStatus: null })).toEqual({ text: '—', tone: 'neutral' });
   });
 });

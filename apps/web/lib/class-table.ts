@@ -1,4 +1,5 @@
 import type { TClassResultRow } from '@epoch/contracts';
+import { isFinal, statusLabel, type TTone } from './status-text';
 
 export type TSortKey = 'name' | 'attempts' | 'bestTestAccuracy' | 'latestTestAccuracy' | 'passed' | 'lastSubmissionAt';
 export type TFilter = 'all' | 'passed' | 'not-passed' | 'late' | 'no-attempt';
@@ -55,4 +56,15 @@ export function retrainMessage(r: { changed: readonly string[]; skipped: readonl
       : `Queued ${n} submission${n === 1 ? '' : 's'} for re-training; ${n === 1 ? 'its' : 'their'} old result${n === 1 ? ' is' : 's are'} replaced when the grader finishes`;
   const reasons = [...new Set(r.skipped.map((x) => x.reason))];
   return `${queued}.${r.skipped.length ? ` ${r.skipped.length} not queued (${reasons.join('; ')}).` : ''}`;
+}
+
+/**
+ * The Passed column: a verdict only once there is one. While the latest submission is received, queued or training,
+ * its status is shown instead (never "no" for a run that has not finished); without any graded or refused attempt, a dash.
+ */
+export function passedCell(r: Pick<TClassResultRow, 'passed' | 'bestTestAccuracy' | 'latestStatus'>): { text: string; tone: TTone } {
+  if (r.passed) return { text: 'yes', tone: 'pass' };
+  if (r.latestStatus && !isFinal(r.latestStatus)) return statusLabel(r.latestStatus);
+  if (r.bestTestAccuracy !== null || r.latestStatus === 'FAILED' || r.latestStatus === 'REJECTED') return { text: 'no', tone: 'fail' };
+  return { text: '—', tone: 'neutral' };
 }

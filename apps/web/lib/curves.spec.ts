@@ -17,9 +17,20 @@ describe('mergeEpochs', () => {
     expect(merged.map((e) => [e.attempt, e.epoch, e.accuracy])).toEqual([[2, 1, 0.35]]);
     expect(mergeEpochs([ep(1, 2, 0.2)], [ep(1, 1, 0.1)]).map((e) => e.epoch)).toEqual([1, 2]);
   });
+  it("drops an interrupted attempt's epochs as soon as the status says a newer attempt runs", () => {
+    expect(mergeEpochs([ep(1, 1, 0.1), ep(1, 2, 0.2)], [], 2)).toEqual([]);
+    expect(mergeEpochs([ep(1, 1, 0.1)], [ep(2, 1, 0.3)], 2).map((e) => [e.attempt, e.epoch])).toEqual([[2, 1]]);
+    expect(mergeEpochs([ep(1, 1, 0.1)], [], 1).map((e) => [e.attempt, e.epoch])).toEqual([[1, 1]]);
+  });
 });
 
 describe('curveSeries', () => {
+  it("marks each series with its role, so it is drawn in the lesson's convention (training red dots, validation blue line)", () => {
+    expect(curveSeries([ep(1, 1, 0.5, 0.4)]).accuracy.map((s) => [s.role, s.label])).toEqual([
+      ['training', 'Training'],
+      ['validation', 'Validation'],
+    ]);
+  });
   it('omits the validation series when no epoch has validation numbers', () => {
     expect(curveSeries([ep(1, 1, 0.5)]).accuracy.map((s) => s.label)).toEqual(['Training']);
     expect(curveSeries([ep(1, 1, 0.5, 0.4)]).loss.map((s) => s.label)).toEqual(['Training', 'Validation']);

@@ -1,6 +1,7 @@
-import type { TEpochView } from '@epoch/contracts';
+import { CURVE_STYLE, type TCurveRole, type TEpochView } from '@epoch/contracts';
 
 export interface TSeries {
+  role: TCurveRole;
   label: string;
   points: [number, number][];
 }
@@ -15,12 +16,12 @@ export function curveSeries(epochs: readonly TEpochView[]): { accuracy: TSeries[
   const drop = (s: TSeries[]) => s.filter((x) => x.points.length > 0);
   return {
     accuracy: drop([
-      { label: 'Training', points: pts((e) => e.accuracy) },
-      { label: 'Validation', points: pts((e) => e.valAccuracy) },
+      { role: 'training', label: CURVE_STYLE.training.label, points: pts((e) => e.accuracy) },
+      { role: 'validation', label: CURVE_STYLE.validation.label, points: pts((e) => e.valAccuracy) },
     ]),
     loss: drop([
-      { label: 'Training', points: pts((e) => e.loss) },
-      { label: 'Validation', points: pts((e) => e.valLoss) },
+      { role: 'training', label: CURVE_STYLE.training.label, points: pts((e) => e.loss) },
+      { role: 'validation', label: CURVE_STYLE.validation.label, points: pts((e) => e.valLoss) },
     ]),
   };
 }
@@ -32,10 +33,13 @@ export function polylinePoints(points: readonly [number, number][], maxEpoch: nu
   return points.map(([x, y]) => `${(((x - 1) / xSpan) * w).toFixed(1)},${(h - ((y - yMin) / ySpan) * h).toFixed(1)}`).join(' ');
 }
 
-/** Merges epochs arriving from the stream: one per (attempt, epoch), only the latest attempt kept, in order. */
-export function mergeEpochs(current: readonly TEpochView[], incoming: readonly TEpochView[]): TEpochView[] {
+/**
+ * Merges epochs arriving from the stream: one per (attempt, epoch), only the latest attempt kept, in order; with
+ * `currentAttempt` (the status's attempt), an earlier attempt's epochs are dropped even before the new one has any.
+ */
+export function mergeEpochs(current: readonly TEpochView[], incoming: readonly TEpochView[], currentAttempt = 0): TEpochView[] {
   const all = [...current, ...incoming];
-  const attempt = Math.max(0, ...all.map((e) => e.attempt));
+  const attempt = Math.max(currentAttempt, ...all.map((e) => e.attempt));
   const byEpoch = new Map<number, TEpochView>();
   for (const e of all) if (e.attempt === attempt) byEpoch.set(e.epoch, e);
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);

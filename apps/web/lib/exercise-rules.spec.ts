@@ -10,6 +10,9 @@ const policy = {
   batchSize: 64,
   seed: 1,
   maxParams: 1000,
+  maxTrainingMacs: 3.6e14,
+  maxActivationMiB: 1024,
+  maxParamMiB: 1024,
   allowedLayers: null,
   allowedOptimizers: null,
   timeLimitSeconds: 600,
@@ -37,6 +40,18 @@ describe("the editor's rules (modelRulesFromPolicy on the policy students see)",
     const r = checkSource(src, { rules });
     expect(r.errors.map((e) => e.message).join(' ')).toMatch(/the limit is 1,000/);
     expect(checkSource(src, { rules: { ...rules, maxParams: 1_000_000 } }).ok).toBe(true);
+  });
+  it('carries the cost limits, the batch size and the data limit, as the API and the grader use them', () => {
+    const rules = modelRulesFromPolicy({ ...policy, maxTrainingMacs: 1e9, batchSize: 32, limitTrain: 500 });
+    expect(rules).toMatchObject({ maxTrainingMacs: 1e9, maxActivationMiB: 1024, maxParamMiB: 1024, batchSize: 32, trainImages: 500 });
+    const src = [
+      'm = Sequential([Input((32, 32, 3)), Conv2D(64, 3, padding="same"), Flatten(), Dense(10, activation="softmax")])',
+      "m.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])",
+      'm.fit(train_data, epochs=5, validation_data=validation_data)',
+    ].join('\n');
+    expect(checkSource(src, { rules: { ...rules, maxParams: 10_000_000 } }).errors[0]?.message).toMatch(
+      /^Training this model is too much work: layer conv2d \(Conv2D 64, 3×3\)/,
+    );
   });
 });
 

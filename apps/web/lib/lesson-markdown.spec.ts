@@ -36,6 +36,24 @@ describe('lesson markdown', () => {
       .flatMap((f) =>
         splitLesson(readFileSync(new URL(f, dir), 'utf8')).flatMap((p) => (p.kind === 'figure' ? [`${f.slice(0, 2)} ${p.name} ${p.model ?? '-'}`] : [])),
       );
-    expect(found).toEqual(['03 training-grid -', '05 accuracy-curve dense', '06 prediction-grid -', '14 feature-maps -']);
+    expect(found).toEqual([
+      '03 training-grid -',
+      '05 accuracy-curve dense',
+      '06 prediction-grid -',
+      '10 accuracy-curve model2',
+      '11 max-pooling -',
+      '13 accuracy-curve model3',
+      '13 prediction-grid model3',
+      '14 feature-maps -',
+    ]);
+  });
+});
+
+describe('links in a step', () => {
+  it("point an exercise link at that exercise of the step's own course, and leave other links alone", () => {
+    expect(figureUrl('spring', '/exercises/model3')).toBe('/courses/spring/exercises/model3');
+    expect(figureUrl('spring', 'figures/a.svg')).toBe('/course-figures/spring/a.svg');
+    expect(figureUrl('spring', 'https://example.org/x')).toBe('https://example.org/x');
+    expect(figureUrl('spring', '/exercises/model3/results')).toBe('/exercises/model3/results');
   });
 });

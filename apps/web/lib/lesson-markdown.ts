@@ -10,11 +10,18 @@ export const DATA_FIGURES: Record<TLessonFigureName, string> = {
   'accuracy-curve': 'Training and validation accuracy per epoch',
   'prediction-grid': 'Test images with predicted and actual labels',
   'feature-maps': "Feature maps of model3's convolution layers for one test image",
+  'max-pooling': '2×2 max pooling on real feature-map values',
 };
 
+/**
+ * A link or image of a step, as the page serves it: `figures/<file>` is the course's figure, and `/exercises/<slug>`
+ * (how steps link to the exercise they introduce) is that exercise of this course (exercise slugs are per course).
+ */
 export function figureUrl(courseSlug: string, src: string): string {
   const m = /^figures\/([a-z0-9][a-z0-9-]*\.(?:svg|png))$/.exec(src);
-  return m ? `/course-figures/${encodeURIComponent(courseSlug)}/${m[1]}` : src;
+  if (m) return `/course-figures/${encodeURIComponent(courseSlug)}/${m[1]}`;
+  const e = /^\/exercises\/([a-z0-9][a-z0-9-]*)$/.exec(src);
+  return e ? `/courses/${encodeURIComponent(courseSlug)}/exercises/${e[1]}` : src;
 }
 
 export type TLessonPart = { kind: 'markdown'; text: string } | { kind: 'figure'; name: TLessonFigureName; model: string | null };

@@ -13,6 +13,14 @@ describe('policy form', () => {
     expect(r.errors).toBeNull();
     expect(r.policy).toEqual({ ...current, minTestAccuracy: 0.75, dailyQuota: null });
   });
+  it('edits the cost limits: the training work in any number notation, the memories in whole MiB', () => {
+    const form = policyToForm(current);
+    expect([form.maxTrainingMacs, form.maxActivationMiB, form.maxParamMiB]).toEqual(['3.6e14', '1024', '1024']);
+    const r = policyFromForm(current, { ...form, maxTrainingMacs: '2e13', maxActivationMiB: '512' });
+    expect(r.policy).toMatchObject({ maxTrainingMacs: 2e13, maxActivationMiB: 512, maxParamMiB: 1024 });
+    expect(policyFromForm(current, { ...form, maxParamMiB: '0.5' }).errors).toEqual({ maxParamMiB: 'enter a whole number' });
+    expect(policyFromForm(current, { ...form, maxTrainingMacs: '-1' }).errors).toMatchObject({ maxTrainingMacs: expect.any(String) });
+  });
   it('names the field of each mistake', () => {
     const form = policyToForm(current);
     expect(policyFromForm(current, { ...form, maxEpochs: 'ten' }).errors).toEqual({ maxEpochs: 'enter a number' });

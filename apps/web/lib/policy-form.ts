@@ -7,6 +7,13 @@ export const POLICY_FIELDS = [
   { name: 'maxEpochs', label: 'Maximum epochs', kind: 'int' },
   { name: 'batchSize', label: 'Batch size', kind: 'int' },
   { name: 'maxParams', label: 'Largest model (parameters)', kind: 'int' },
+  {
+    name: 'maxTrainingMacs',
+    label: 'Training work limit (multiply-adds: per image × 3 × training images × epochs, e.g. 3.6e14)',
+    kind: 'number',
+  },
+  { name: 'maxActivationMiB', label: 'Activation memory per training batch (MiB)', kind: 'int' },
+  { name: 'maxParamMiB', label: 'Weight memory with gradients and optimizer state (MiB)', kind: 'int' },
   { name: 'timeLimitSeconds', label: 'Training time limit (seconds)', kind: 'int' },
   { name: 'dailyQuota', label: 'Submissions per day (blank: unlimited)', kind: 'int?' },
   { name: 'totalQuota', label: 'Submissions in total (blank: unlimited)', kind: 'int?' },
@@ -18,7 +25,14 @@ export function policyToForm(p: TGradingPolicy): Record<TPolicyFieldName, string
   const out = {} as Record<TPolicyFieldName, string>;
   for (const f of POLICY_FIELDS) {
     const v = p[f.name];
-    out[f.name] = v === null ? '' : f.kind === 'percent' ? String(Math.round(Number(v) * 100_000) / 1000) : String(v);
+    out[f.name] =
+      v === null
+        ? ''
+        : f.kind === 'percent'
+          ? String(Math.round(Number(v) * 100_000) / 1000)
+          : f.kind === 'number' && Number(v) >= 1e6
+            ? Number(v).toExponential().replace('e+', 'e')
+            : String(v);
   }
   return out;
 }
@@ -46,6 +60,7 @@ export function policyFromForm(
       continue;
     }
     if (f.kind === 'percent') next[f.name] = n / 100;
+    else if (f.kind === 'number') next[f.name] = n;
     else if (!Number.isInteger(n)) errors[f.name] = 'enter a whole number';
     else next[f.name] = n;
   }

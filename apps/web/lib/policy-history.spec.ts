@@ -38,7 +38,7 @@ describe('policy history text', () => {
   });
 
   it('shows deadlines as dates and a missing one as none', () => {
-    expect(formatPolicyValue('deadline', '2030-01-01T12:00:00.000Z')).toBe('Tue, 01 Jan 2030 12:00:00 GMT');
+    expect(formatPolicyValue('deadline', '2030-01-01T12:00:00.000Z')).toBe('Tue 1 Jan 2030, 12:00 UTC');
     expect(formatPolicyValue('deadline', null)).toBe('none');
     expect(formatPolicyValue('resultVisibility', 'AFTER_DEADLINE')).toBe('after deadline');
   });

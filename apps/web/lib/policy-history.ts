@@ -1,4 +1,5 @@
 import type { TPolicyChangeView } from '@epoch/contracts';
+import { formatUtc } from './local-time';
 
 type TValue = TPolicyChangeView['changes'][number]['old'];
 
@@ -10,6 +11,9 @@ const LABELS: Record<string, string> = {
   batchSize: 'Batch size',
   seed: 'Seed',
   maxParams: 'Largest model (parameters)',
+  maxTrainingMacs: 'Training work (multiply-adds)',
+  maxActivationMiB: 'Activation memory per batch (MiB)',
+  maxParamMiB: 'Weight memory (MiB)',
   allowedLayers: 'Allowed layers',
   allowedOptimizers: 'Allowed optimizers',
   timeLimitSeconds: 'Time limit (seconds)',
@@ -44,7 +48,7 @@ export function formatPolicyValue(field: string, v: TValue): string {
   if (Array.isArray(v)) return v.join(', ');
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
   if (field === 'minTestAccuracy' && typeof v === 'number') return `${(v * 100).toFixed(1)}%`;
-  if (field === 'deadline' && typeof v === 'string' && !Number.isNaN(Date.parse(v))) return new Date(v).toUTCString();
+  if (field === 'deadline' && typeof v === 'string' && !Number.isNaN(Date.parse(v))) return formatUtc(v);
   if (typeof v === 'number') return v.toLocaleString('en-US');
   return v.replace(/_/g, ' ').toLowerCase();
 }

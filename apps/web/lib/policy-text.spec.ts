@@ -8,6 +8,9 @@ const p = {
   batchSize: 64,
   seed: 1,
   maxParams: 500000,
+  maxTrainingMacs: 3.6e14,
+  maxActivationMiB: 1024,
+  maxParamMiB: 512,
   allowedLayers: null,
   allowedOptimizers: null,
   timeLimitSeconds: 900,
@@ -27,8 +30,9 @@ describe('policyRows', () => {
     expect(rows['Pass mark']).toBe('test accuracy of at least 65.0%');
     expect(rows['Epochs']).toBe('exactly 30');
     expect(rows['Largest model']).toBe('500,000 parameters');
+    expect(rows['Training cost']).toBe('at most 360.0 T multiply-adds of training, 1,024 MiB of activations per batch, 512 MiB of weights');
     expect(rows['Training time limit']).toBe('15 min');
-    expect(rows['Deadline']).toMatch(/passed: submissions are closed/);
+    expect(rows['Deadline']).toEqual({ at: '2026-01-01T00:00:00.000Z', note: ' (passed: submissions are closed)' });
     expect(rows['Submissions']).toBe('7 left today');
   });
   it('leaves the quota out for staff', () => {

@@ -1,4 +1,5 @@
 import type { TQuotaView, TStudentPolicyView } from '@epoch/contracts';
+import { si } from '@epoch/model-spec';
 
 export const percent = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
 
@@ -8,13 +9,23 @@ function duration(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
+/** A value that is a point in time: shown in the reader's time zone (`at`), followed by `note`. */
+export interface TTimeValue {
+  at: string;
+  note: string;
+}
+
 /** The policy as the rows a student reads before submitting: [label, value]. */
-export function policyRows(p: TStudentPolicyView, quota: TQuotaView | null, now = new Date()): [string, string][] {
-  const rows: [string, string][] = [
+export function policyRows(p: TStudentPolicyView, quota: TQuotaView | null, now = new Date()): [string, string | TTimeValue][] {
+  const rows: [string, string | TTimeValue][] = [
     ['Pass mark', `test accuracy of at least ${percent(p.minTestAccuracy)}`],
     ['Epochs', p.requiredEpochs !== null ? `exactly ${p.requiredEpochs}` : `up to ${p.maxEpochs}`],
     ['Batch size', String(p.batchSize)],
     ['Largest model', `${p.maxParams.toLocaleString('en-US')} parameters`],
+    [
+      'Training cost',
+      `at most ${si(p.maxTrainingMacs)} multiply-adds of training, ${p.maxActivationMiB.toLocaleString('en-US')} MiB of activations per batch, ${p.maxParamMiB.toLocaleString('en-US')} MiB of weights`,
+    ],
     ['Training time limit', duration(p.timeLimitSeconds)],
   ];
   if (p.allowedLayers) rows.push(['Allowed layers', p.allowedLayers.join(', ')]);
@@ -24,7 +35,10 @@ export function policyRows(p: TStudentPolicyView, quota: TQuotaView | null, now 
     const past = d.getTime() < now.getTime();
     rows.push([
       'Deadline',
-      `${d.toUTCString()}${past ? (p.latePolicy === 'ACCEPT' ? ' (passed: late submissions are accepted and marked late)' : ' (passed: submissions are closed)') : ''}`,
+      {
+        at: d.toISOString(),
+        note: past ? (p.latePolicy === 'ACCEPT' ? ' (passed: late submissions are accepted and marked late)' : ' (passed: submissions are closed)') : '',
+      },
     ]);
   } else {
     rows.push(['Deadline', 'none']);

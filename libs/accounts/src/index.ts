@@ -6,13 +6,23 @@ export { listUsers } from './users/list-users';
 export { createUser } from './users/create-user';
 export { importRoster } from './users/import-roster';
 export { parseRoster, type TRosterIssue, type TRosterRow } from './users/roster';
+export { userDetail, updateUser, setUserActive } from './users/manage-user';
+export { issuePasswordReset, passwordResetInfo, resetPassword, type TResetSettings } from './users/password-reset';
+export { assertNewPassword } from './users/password-rules';
+export { createAdmin } from './users/create-admin';
+export { listAudit } from './audit/list-audit';
+export { seedDemoAccounts } from './demo/seed-demo-accounts';
+export { demoPasswordAccounts, demoPasswordRefusal, productionCheck } from './demo/demo-password-accounts';
+export { createMailer, type TMail, type TMailer } from './mail/mailer';
 
 export { listCourses } from './courses/list-courses';
 export { courseDetail } from './courses/course-detail';
 export { createCourse } from './courses/create-course';
 export { assignInstructor } from './courses/assign-instructor';
 export { enrollStudent } from './courses/enroll-student';
-export { joinCourse } from './courses/join-course';
+export { joinCourse, previewJoin } from './courses/join-course';
+export { courseMembers, leaveCourse, regenerateEnrollmentCode, removeMember, updateEnrollment } from './courses/course-members';
+export { requireCourseStaff, type TCaller } from './courses/course-staff';
 
 export { signIn, type TSignInRequestMeta } from './auth/sign-in';
 export { signOut } from './auth/sign-out';
@@ -25,7 +35,6 @@ export { sessionTokenHash, type TSessionUser, type TSignInPolicy } from './auth/
 export { listPublicCourses } from './content/list-public-courses';
 export { courseOutline } from './content/course-outline';
 export { lessonStep } from './content/lesson-step';
-export { courseFigure } from './content/course-figure';
 export { requireCourse } from './content/require-course';
 
 export { pingDatabase } from './health/ping-database';

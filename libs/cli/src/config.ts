@@ -17,6 +17,15 @@ export const ZCliEnv = z.object({
   ...ARTIFACT_STORE_ENV,
   /** Days the weights of submissions that do not count are kept (`./epoch artifacts retention`). */
   EPOCH_ARTIFACT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** `./epoch up`: 1 (default) runs the demo (demo course and accounts); 0 is production mode (see docs/OPERATIONS.md). */
+  EPOCH_DEMO: z
+    .enum(['0', '1', 'true', 'false'], { message: 'must be 1 (demo, the default) or 0 (production mode)' })
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
+  /** Private key file of the read-only deploy key for `content sync` from ssh git URLs (default: your ssh setup). */
+  EPOCH_GIT_SSH_KEY: z.string().min(1).optional(),
+  /** known_hosts file for those ssh URLs (default: hosts are accepted the first time and remembered). */
+  EPOCH_GIT_KNOWN_HOSTS: z.string().min(1).optional(),
 });
 export type TCliEnv = z.infer<typeof ZCliEnv>;
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { modelRulesFromPolicy, type TExerciseFile, type TModelRulesInput } from '@epoch/contracts';
-import { listCourseDirs, loadCourseContent } from '@epoch/db';
+import { listCourseDirs, loadCourseContent } from '@epoch/content';
 import { repoRoot } from './paths';
 
 export class UnknownExerciseError extends Error {}

@@ -7,11 +7,17 @@ import { ServiceError } from './services/debian';
 
 const USAGE = `Usage: ./epoch <command> [options]
 
-  up                      start everything (Postgres, Redis, migrations, seed, data, web, API, grader); Ctrl-C stops
+  up                      start everything (Postgres, Redis, migrations, demo seed, data, web, API, grader); Ctrl-C
+                          stops; EPOCH_DEMO=0: production mode (no demo accounts; see docs/OPERATIONS.md)
   down                    stop the services that \`up\` or \`test\` started under .data/
   test                    the whole test suite (typecheck, lint, unit, integration, browser)
   db migrate              apply pending migrations          db migrate --create NAME   new migration from the schema
-  db seed                 seed the demo course (idempotent)  db reset                   drop everything, migrate, seed
+  db seed                 seed the demo course and accounts (idempotent)
+  db reset                drop everything, migrate, seed the demo
+  content sync DIR|GIT-URL [--course SLUG] [--ref REF] [--dry-run] [--overwrite-edited-policies]
+                          load a course from its files: validate, show the diff, apply (docs/COURSE-FORMAT.md)
+  admin create EMAIL [--name NAME] [--password-stdin | --generate]
+                          create an administrator (password asked, or generated and printed once)
   data prepare            decode CIFAR-10 into the cache and report counts (source: EPOCH_CIFAR10)
   artifacts retention [--days N] [--dry-run]
                           drop old weights of submissions that do not count, delete unreferenced stored artifacts
@@ -153,6 +159,48 @@ const commands: Record<string, Handler> = {
     if (positionals[0] !== 'retention' || positionals.length !== 1) throw new UsageError('artifacts needs: retention');
     const { runArtifactsRetention } = await import('./commands/artifacts.command');
     return runArtifactsRetention({ days: intOption(values.days, 'days'), dryRun: values['dry-run'] }, io);
+  },
+  content: async (args, io) => {
+    const { values, positionals } = parseArgs({
+      args,
+      options: {
+        course: { type: 'string' },
+        ref: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        'overwrite-edited-policies': { type: 'boolean', default: false },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals[0] !== 'sync') throw new UsageError('content needs: sync');
+    if (positionals.length !== 2) throw new UsageError('content sync needs exactly one DIR or GIT-URL');
+    const { runContentSyncCommand } = await import('./commands/content.command');
+    return runContentSyncCommand(
+      {
+        source: positionals[1]!,
+        ...(values.course ? { course: values.course } : {}),
+        ...(values.ref ? { ref: values.ref } : {}),
+        dryRun: values['dry-run'],
+        overwriteEditedPolicies: values['overwrite-edited-policies'],
+      },
+      io,
+    );
+  },
+  admin: async (args, io) => {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { name: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false }, generate: { type: 'boolean', default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals[0] !== 'create') throw new UsageError('admin needs: create');
+    if (positionals.length !== 2) throw new UsageError('admin create needs exactly one EMAIL');
+    if (values['password-stdin'] && values.generate) throw new UsageError('--password-stdin and --generate exclude each other');
+    const { runAdminCreateCommand } = await import('./commands/admin.command');
+    return runAdminCreateCommand(
+      { email: positionals[1]!, ...(values.name ? { name: values.name } : {}), passwordStdin: values['password-stdin'], generate: values.generate },
+      io,
+    );
   },
   data: async (args, io) => {
     const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });

@@ -24,6 +24,11 @@ export const ZLessonStepView = z.object({
   body: z.string(),
   prev: ZStepRef.nullable(),
   next: ZStepRef.nullable(),
+  /** The version shown, and the step's newest (each content sync that changes a step's text makes a new version). */
+  version: z.number().int(),
+  latestVersion: z.number().int(),
+  /** The step is no longer in the course (an earlier version read by its number). */
+  removed: z.boolean(),
 });
 export type TLessonStepView = z.infer<typeof ZLessonStepView>;
 

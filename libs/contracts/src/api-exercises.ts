@@ -25,6 +25,11 @@ export const ZExerciseView = z.object({
   policy: ZStudentPolicyView,
   /** Null for staff (quotas apply to students). */
   quota: ZQuotaView.nullable(),
+  /**
+   * The graders now, for the editor's cost preview: how many are alive and the throughput (multiply-accumulates per
+   * second) of the recent graded jobs, the one the queue's ETAs use (null before the first).
+   */
+  graders: z.object({ alive: z.number().int().min(0), macsPerSecond: z.number().positive().nullable() }),
 });
 export type TExerciseView = z.infer<typeof ZExerciseView>;
 
@@ -47,6 +52,8 @@ export const ZPolicyChangeView = z.object({
   changedAt: z.string(),
   /** Null for the system (the seed's first version) or a user since deleted. */
   changedBy: z.object({ id: z.string(), name: z.string(), email: z.string() }).nullable(),
+  /** Where the version came from: an edit in the web app, or the course files (the seed or a content sync). */
+  source: z.enum(['web', 'files']),
   /** `initial`: the first version (every field is listed with old = null); `change`: a later edit. */
   kind: z.enum(['initial', 'change']),
   changes: z.array(z.object({ field: z.string(), old: ZPolicyValue, new: ZPolicyValue })),

@@ -21,10 +21,14 @@ export const ZProgressView = z.object({
   queuePosition: z.number().int().nullable(),
   /** Estimated seconds until the result (null when unknown or finished). */
   etaSeconds: z.number().int().nullable(),
-  /** Epochs of the current (or last) training attempt. */
+  /** Epochs of the current training attempt (of the last one once final). */
   epochs: z.array(ZEpochView),
-  /** The grader's live report while RUNNING (phase, batch, running loss/accuracy, its ETA); null otherwise. */
+  /** The grader's live report of the current attempt while RUNNING (phase, batch, running loss/accuracy, its ETA); null otherwise. */
   live: ZGradingProgress.nullable(),
+  /** The submission's current training attempt (0 before a grader first took it; 2 after a restart...). */
+  attempt: z.number().int().min(0),
+  /** Why training started over, while an earlier attempt ended without a result (its grader stopped or failed); else null. */
+  restarted: z.string().nullable(),
   /** Test accuracy and pass/fail are hidden until the deadline under an AFTER_DEADLINE policy. */
   resultHidden: z.boolean(),
 });
@@ -67,6 +71,8 @@ export const ZClassResultRow = z.object({
   /** The latest submission came after the deadline. */
   late: z.boolean(),
   latestSubmissionId: z.string().nullable(),
+  /** The latest submission's status (null without one): a row has no verdict while it is still queued or training. */
+  latestStatus: ZSubmissionStatus.nullable(),
 });
 export type TClassResultRow = z.infer<typeof ZClassResultRow>;
 

@@ -17,7 +17,8 @@ export function nulCharacterAt(text: string): string | null {
 
 export const ZSubmissionRequest = z
   .object({
-    /** The exercise's slug. */
+    /** The course's slug, and the exercise's slug in it (exercise slugs are unique per course). */
+    course: z.string().min(1).max(100),
     exercise: z.string().min(1).max(100),
     source: z.string().superRefine((source, ctx) => {
       const at = nulCharacterAt(source);
@@ -36,6 +37,8 @@ export type TSubmissionStatus = z.infer<typeof ZSubmissionStatus>;
 
 export const ZSubmissionView = z.object({
   id: z.string(),
+  /** The course's slug and the exercise's slug in it. */
+  course: z.string(),
   exercise: z.string(),
   userId: z.string(),
   status: ZSubmissionStatus,
@@ -62,15 +65,17 @@ export type TSubmissionSummary = z.infer<typeof ZSubmissionSummary>;
 export const ZSubmissionCreated = ZSubmissionView.extend({ check: ZCheckResult.nullable() });
 export type TSubmissionCreated = z.infer<typeof ZSubmissionCreated>;
 
-/** GET /api/submissions/:id (owner and course staff): with the source. */
-export const ZSubmissionDetail = ZSubmissionView.extend({ source: z.string() });
+/** GET /api/submissions/:id (owner and course staff): with the source and whose it is (staff see other people's). */
+export const ZSubmissionDetail = ZSubmissionView.extend({ source: z.string(), owner: z.object({ name: z.string(), email: z.string() }) });
 export type TSubmissionDetail = z.infer<typeof ZSubmissionDetail>;
 
 /** POST /api/submissions/check: only checks (nothing stored, no quota). */
 export const ZCheckResponse = z.object({ check: ZCheckResult, diagnostics: z.array(ZDiagnostic) });
 export type TCheckResponse = z.infer<typeof ZCheckResponse>;
 
+/** `?course=&exercise=`: one exercise of one course (the exercise needs the course). */
 export const ZSubmissionListQuery = z.object({
+  course: z.string().min(1).max(100).optional(),
   exercise: z.string().min(1).max(100).optional(),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),

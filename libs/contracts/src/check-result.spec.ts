@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ZCheckResult } from './check-result';
 import { ZDiagnostic } from './diagnostics';
-import { DEFAULT_MODEL_LIMITS, ZModelRules } from './model-rules';
+import { DEFAULT_MODEL_LIMITS, DEFAULT_TRAIN_IMAGES } from './model-limits';
+import { ZModelRules } from './model-rules';
 
 const result = {
   ok: true,
@@ -26,7 +27,7 @@ describe('check result, diagnostics and model rules schemas', () => {
   });
 
   it('ZModelRules: restrictions optional, limits defaulted', () => {
-    expect(ZModelRules.parse({})).toEqual({ ...DEFAULT_MODEL_LIMITS });
+    expect(ZModelRules.parse({})).toEqual({ ...DEFAULT_MODEL_LIMITS, trainImages: DEFAULT_TRAIN_IMAGES });
     const r = ZModelRules.parse({
       inputShape: [32, 32, 3],
       outputUnits: 10,

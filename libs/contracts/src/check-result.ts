@@ -36,6 +36,21 @@ export const ZCheckTraining = z.object({
 export type TCheckTraining = z.infer<typeof ZCheckTraining>;
 
 /**
+ * What training the model costs, as the cost limits measure it: forward multiply-accumulates per image, the training
+ * work (× 3 × training images × epochs), the activations of one training batch and the memory of the weights with their
+ * gradients and optimizer state (float32).
+ */
+export const ZCheckCost = z.object({
+  forwardMacs: z.number().min(0),
+  trainingMacs: z.number().min(0),
+  trainImages: z.number().int().min(1),
+  batchSize: z.number().int().min(1),
+  activationBytes: z.number().min(0),
+  paramBytes: z.number().min(0),
+});
+export type TCheckCost = z.infer<typeof ZCheckCost>;
+
+/**
  * Exactly the object `./epoch check FILE --json` prints. `model`, `training` and `hash` are null when the source did
  * not yield a complete model (then `ok` is false and `errors` says why).
  */
@@ -51,6 +66,8 @@ export const ZCheckResult = z
       .string()
       .regex(/^[0-9a-f]{64}$/)
       .nullable(),
+    /** The model's training cost (null without a model whose shapes work out; absent in API answers). */
+    cost: ZCheckCost.nullable().optional(),
   })
   .strict();
 export type TCheckResult = z.infer<typeof ZCheckResult>;

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { ZGradingPolicy } from './grading-policy';
 
-/** Course content as files under `exercises/<course>/` (see exercises/README.md); seeded into the database. */
+/**
+ * Course content as files: a course folder (see docs/COURSE-FORMAT.md, whose JSON Schema is generated from these
+ * schemas), loaded into the database by `./epoch content sync` and the web's content page (the seed uses the same).
+ */
+
+/**
+ * Path segments of a course's own pages (`/courses/<slug>/<segment>`): a lesson may not take one as its slug, or its
+ * steps' addresses would collide with those pages.
+ */
+export const RESERVED_LESSON_SLUGS = ['exercises', 'join', 'members', 'content', 'gradebook', 'settings', 'versions'] as const;
 
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case words joined by hyphens');
 
@@ -10,7 +19,14 @@ export const ZCourseFile = z
     slug,
     title: z.string().min(1),
     description: z.string().min(1),
-    enrollmentCode: z.string().regex(/^[A-Z0-9-]{4,32}$/, '4–32 upper-case letters, digits or hyphens'),
+    /**
+     * The code students join with, used only when the course is created (instructors change it in the web app
+     * afterwards); without it a random code is chosen. A code in a public repository is public: leave it out there.
+     */
+    enrollmentCode: z
+      .string()
+      .regex(/^[A-Z0-9-]{4,32}$/, '4–32 upper-case letters, digits or hyphens')
+      .optional(),
     lessons: z
       .array(
         z.object({
@@ -46,7 +62,7 @@ export const ZExerciseFile = z
   .strict();
 export type TExerciseFile = z.infer<typeof ZExerciseFile>;
 
-/** Loaded, validated content: what the seed writes. */
+/** Loaded, validated content: what a content sync writes. */
 export interface TCourseContent {
   course: TCourseFile;
   lessons: { slug: string; title: string; position: number; steps: { slug: string; title: string; position: number; body: string }[] }[];

@@ -50,3 +50,17 @@ export class ConflictError extends DomainError {
     super('conflict', code, message, details);
   }
 }
+
+/** The caller may see the thing but not do this to it. */
+export class ForbiddenError extends DomainError {
+  constructor(message: string, code = 'forbidden') {
+    super('forbidden', code, message);
+  }
+}
+
+/** Too big to take (an upload, a source). */
+export class TooLargeError extends DomainError {
+  constructor(code: string, message: string, details?: TErrorDetail[]) {
+    super('too_large', code, message, details);
+  }
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_MODEL_LIMITS } from './model-limits';
 import { ZLayerSpec, ZOptimizerName } from './model-spec';
 
 const layerTypes = ZLayerSpec.options.flatMap((o) => {
@@ -27,6 +28,25 @@ export const ZGradingPolicyFields = z.object({
     .max(2 ** 31 - 1)
     .default(42),
   maxParams: z.number().int().min(1).default(20_000_000),
+  /**
+   * Cost limits, checked before anything is trained: the training work (forward multiply-accumulates per image × 3 ×
+   * training images × epochs), the activations of one training batch and the memory of the weights with their
+   * gradients and optimizer state. The defaults let the lesson's models through with a wide margin (model3's
+   * exercise is 1.84e13 MACs, 15 MiB of activations per batch, 1.4 MiB of weights and Adam state).
+   */
+  maxTrainingMacs: z.number().positive().max(1e18).default(DEFAULT_MODEL_LIMITS.maxTrainingMacs),
+  maxActivationMiB: z
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024)
+    .default(DEFAULT_MODEL_LIMITS.maxActivationMiB),
+  maxParamMiB: z
+    .number()
+    .int()
+    .min(1)
+    .max(1024 * 1024)
+    .default(DEFAULT_MODEL_LIMITS.maxParamMiB),
   /** Restrictions (null: anything the model-spec library supports). */
   allowedLayers: z.array(ZLayerType).min(1).nullable().default(null),
   allowedOptimizers: z.array(ZOptimizerName).min(1).nullable().default(null),

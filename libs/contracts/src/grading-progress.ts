@@ -30,6 +30,10 @@ export const ZGradingProgress = z
     imagesPerSecond: z.number().min(0).nullable(),
     /** Estimated seconds until training ends (null until it can be estimated). */
     etaSeconds: z.number().min(0).nullable(),
+    /** This attempt started over after an earlier one ended without a result (its grader died, lost the job, failed). */
+    restarted: z.boolean().optional(),
+    /** The grader running the attempt (its heartbeat says whether it is still alive). */
+    worker: z.string().min(1).optional(),
   })
   .strict();
 export type TGradingProgress = z.infer<typeof ZGradingProgress>;

@@ -3,10 +3,11 @@ import { ZEpochView } from './api-results';
 
 /**
  * Lesson figures drawn from data: the step directives (`::training-grid`, `::accuracy-curve{model="dense"}`,
- * `::prediction-grid`, `::feature-maps`), the reference-run files they are drawn from, and the API's answer.
+ * `::prediction-grid`, `::feature-maps`, `::max-pooling`), the reference-run files they are drawn from, and the API's
+ * answer.
  */
 
-export const LESSON_FIGURE_NAMES = ['training-grid', 'accuracy-curve', 'prediction-grid', 'feature-maps'] as const;
+export const LESSON_FIGURE_NAMES = ['training-grid', 'accuracy-curve', 'prediction-grid', 'feature-maps', 'max-pooling'] as const;
 export const ZLessonFigureName = z.enum(LESSON_FIGURE_NAMES);
 export type TLessonFigureName = z.infer<typeof ZLessonFigureName>;
 
@@ -18,6 +19,25 @@ export type TLessonFigureQuery = z.infer<typeof ZLessonFigureQuery>;
 
 /** One picture of a figure: `src` is an API path (the web reaches it through its /api proxy). */
 export const ZLessonFigureImage = z.object({ src: z.string(), alt: z.string(), width: z.number().int(), height: z.number().int() });
+
+/**
+ * 2×2 max pooling worked on real numbers (`::max-pooling`): a 4×4 window of one feature map of a reference run (four
+ * pools) and the 2×2 values `MaxPooling2D(pool_size=(2, 2))` keeps of it.
+ */
+export const ZPoolingExample = z.object({
+  layerName: z.string(),
+  /** Which of the layer's feature maps (0-based, as `intermediate_output[..., filter]`). */
+  filter: z.number().int().nonnegative(),
+  testImage: z.number().int().nonnegative(),
+  /** Height and width of the whole feature map. */
+  mapSize: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  /** Top-left cell of the window in the feature map (0-based row and column; both even, so the pools are the layer's). */
+  row: z.number().int().nonnegative(),
+  column: z.number().int().nonnegative(),
+  window: z.array(z.array(z.number()).length(4)).length(4),
+  pooled: z.array(z.array(z.number()).length(2)).length(2),
+});
+export type TPoolingExample = z.infer<typeof ZPoolingExample>;
 
 /**
  * GET /api/courses/:slug/data-figures/:name. `unavailable` (e.g. CIFAR-10 not prepared on this server) says why in
@@ -34,6 +54,8 @@ export const ZLessonFigureView = z.discriminatedUnion('status', [
     images: z.array(ZLessonFigureImage),
     /** Per-epoch metrics, for a chart the page draws itself (accuracy-curve); null otherwise. */
     history: z.array(ZEpochView).nullable(),
+    /** The worked example of max pooling (max-pooling); null otherwise. */
+    pooling: ZPoolingExample.nullable(),
   }),
 ]);
 export type TLessonFigureView = z.infer<typeof ZLessonFigureView>;

@@ -1,14 +1,7 @@
 import { z } from 'zod';
 import { ZActivation, ZOptimizerName } from './model-spec';
 import { ZLayerType } from './grading-policy';
-
-/** Hard limits that hold for every check, with or without an exercise. */
-export const DEFAULT_MODEL_LIMITS = {
-  maxEpochs: 200,
-  maxParams: 20_000_000,
-  maxLayers: 100,
-  maxSourceBytes: 64 * 1024,
-} as const;
+import { DEFAULT_MODEL_LIMITS, DEFAULT_TRAIN_IMAGES } from './model-limits';
 
 /**
  * What `./epoch check --exercise SLUG` (and the grader) enforces on a ModelSpec. Every field is optional: an absent
@@ -33,6 +26,14 @@ export const ZModelRules = z.object({
     .min(1)
     .max(16 * 1024 * 1024)
     .default(DEFAULT_MODEL_LIMITS.maxSourceBytes),
+  /** Cost limits (see DEFAULT_MODEL_LIMITS): training work in multiply-accumulates, memory in MiB. */
+  maxTrainingMacs: z.number().positive().default(DEFAULT_MODEL_LIMITS.maxTrainingMacs),
+  maxActivationMiB: z.number().positive().default(DEFAULT_MODEL_LIMITS.maxActivationMiB),
+  maxParamMiB: z.number().positive().default(DEFAULT_MODEL_LIMITS.maxParamMiB),
+  /** Training images per epoch, for the training work (the exercise's limit on its data, else CIFAR-10's 45,000). */
+  trainImages: z.number().int().min(1).default(DEFAULT_TRAIN_IMAGES),
+  /** The batch size training uses, for the activation memory (the exercise's; absent: the model's own fit()). */
+  batchSize: z.number().int().min(1).max(4096).optional(),
 });
 export type TModelRules = z.infer<typeof ZModelRules>;
 export type TModelRulesInput = z.input<typeof ZModelRules>;

@@ -18,6 +18,19 @@ describe('modelRulesFromPolicy', () => {
     });
     expect(rules.allowedLayers).toBeUndefined();
   });
+  it('carries the cost limits, the batch size and the training images the work is computed for', () => {
+    const policy = ZGradingPolicy.parse({ minTestAccuracy: 0.5, maxTrainingMacs: 1e12, maxActivationMiB: 64, maxParamMiB: 8, batchSize: 32, limitTrain: 1000 });
+    expect(ZModelRules.parse(modelRulesFromPolicy(policy))).toMatchObject({
+      maxTrainingMacs: 1e12,
+      maxActivationMiB: 64,
+      maxParamMiB: 8,
+      batchSize: 32,
+      trainImages: 1000,
+    });
+    // a data limit above the training split trains on the whole split
+    expect(modelRulesFromPolicy(ZGradingPolicy.parse({ minTestAccuracy: 0.5, limitTrain: 1e6 })).trainImages).toBe(45_000);
+    expect(modelRulesFromPolicy(ZGradingPolicy.parse({ minTestAccuracy: 0.5 })).trainImages).toBeUndefined();
+  });
   it('leaves epochs free when the policy requires none', () => {
     const rules = modelRulesFromPolicy(ZGradingPolicy.parse({ minTestAccuracy: 0.5 }));
     expect(rules.requiredEpochs).toBeUndefined();

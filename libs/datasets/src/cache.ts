@@ -73,8 +73,12 @@ export async function readManifest(cacheDir: string): Promise<{ manifest: TCache
   return { manifest: parsed.data };
 }
 
-/** Loads and verifies the cache: sizes, split ranges and sha256 of both data files must match the manifest. */
-export async function readCache(cacheDir: string): Promise<TCacheRead> {
+/**
+ * Loads and verifies the cache: sizes, split ranges and sha256 of both data files must match the manifest. With
+ * `checksums: false` the sha256 checks are skipped (about 0.3 s for the full dataset), for a reader whose caller has
+ * just verified the same cache (the grader's training children).
+ */
+export async function readCache(cacheDir: string, opts: { checksums?: boolean } = {}): Promise<TCacheRead> {
   const m = await readManifest(cacheDir);
   if ('reason' in m) return { ok: false, reason: m.reason };
   const { manifest } = m;
@@ -86,7 +90,7 @@ export async function readCache(cacheDir: string): Promise<TCacheRead> {
       return `${file.name} is missing`;
     }
     if (buf.length !== file.bytes) return `${file.name} has ${buf.length} bytes, the manifest says ${file.bytes}`;
-    if (sha256(buf) !== file.sha256) return `${file.name} does not match its sha256 checksum`;
+    if (opts.checksums !== false && sha256(buf) !== file.sha256) return `${file.name} does not match its sha256 checksum`;
     return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
   };
   const [images, labels] = await Promise.all([load(manifest.files.images), load(manifest.files.labels)]);

@@ -180,6 +180,13 @@ describe('the cache', () => {
     expect(flipped.reason).toMatch(/images\.u8 does not match its sha256/);
     expect((await loadCifar10(opts(source))).train.images).toEqual(good.train.images);
 
+    // A reader that skips the checksums (its caller has just verified the cache) still checks the sizes.
+    pixels[99] = (pixels[99] as number) ^ 0xff;
+    await writeFile(join(cacheDir, IMAGES_FILE), pixels);
+    const trusting = await loadCifar10(opts(source, { checksums: false }));
+    expect(trusting.train.images[99]).toBe(pixels[99]);
+    expect((await prepareCifar10(opts(source))).reason).toMatch(/images\.u8 does not match its sha256/);
+
     await writeFile(join(cacheDir, LABELS_FILE), new Uint8Array(3));
     expect((await prepareCifar10(opts(source))).reason).toMatch(/labels\.u8 has 3 bytes/);
 

@@ -39,6 +39,11 @@ export interface Cifar10Options {
   env?: NodeJS.ProcessEnv;
   /** Rebuild even when the cache is valid. */
   force?: boolean;
+  /**
+   * Verify the cache's data files against their sha256 checksums (default true). `false` checks sizes and layout only:
+   * for a reader whose caller has just prepared and verified the same cache (the grader's training children).
+   */
+  checksums?: boolean;
   /** Download settings for when no source is given (injectable URL/md5 for tests). */
   download?: DownloadOptions;
 }
@@ -100,7 +105,7 @@ async function ensureCache(opts: Cifar10Options): Promise<Ensured> {
           ? `the source ${current?.path} changed`
           : `the source is now ${current?.path} (the cache was built from ${previous?.source.path})`;
     else {
-      const cached = await readCache(cacheDir);
+      const cached = await readCache(cacheDir, { checksums: opts.checksums ?? true });
       if (cached.ok) {
         progress(`CIFAR-10 cache is valid (${cacheDir}, built from ${cached.data.manifest.source.path})`);
         return done(cached.data, false, 'the cache is valid');

@@ -35,3 +35,28 @@ export function inTransaction<T>(db: TDb, fn: (tx: Prisma.TransactionClient) => 
 
 /** A unique constraint refused the write (Prisma's P2002). */
 export const isUniqueViolation = (e: unknown): boolean => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+
+/** Node's and node-postgres's words for a connection that could not be made or was lost. */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOENT']);
+/**
+ * Prisma's codes for an unreachable or closed server and a pool or transaction that timed out, and Postgres's SQLSTATEs
+ * for a server shutting down or starting up (57P01-57P03) and for a broken connection (class 08).
+ */
+const UNAVAILABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', '57P01', '57P02', '57P03']);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Can't reach database server|Server has closed the connection|the database system is (shutting down|starting up|in recovery mode)|terminating connection due to administrator command|Transaction already closed|Client has encountered a connection error/i;
+
+/**
+ * Whether an error means the database is unavailable for now (unreachable, restarting, the connection lost) rather
+ * than that the query is wrong: such a query is worth retrying once the server is back. Looks through `cause` chains.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  for (let cur: unknown = e, depth = 0; cur && depth < 5; depth++) {
+    if (typeof cur !== 'object') return false;
+    const { code, message, cause } = cur as { code?: unknown; message?: unknown; cause?: unknown };
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+    cur = cause;
+  }
+  return false;
+}

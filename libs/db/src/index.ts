@@ -1,5 +1,13 @@
 // @epoch/db: the Prisma client factory and the migration runner. The only importer of the generated client.
-export { createPrismaClient, inTransaction, isUniqueViolation, type EpochPrismaClient, type TDb, type TPrismaClientOptions } from './client';
+export {
+  createPrismaClient,
+  inTransaction,
+  isDatabaseUnavailable,
+  isUniqueViolation,
+  type EpochPrismaClient,
+  type TDb,
+  type TPrismaClientOptions,
+} from './client';
 export { writeAudit, type TAuditEntry } from './audit';
 export {
   applyMigrations,
@@ -21,7 +29,9 @@ export { Prisma } from './generated/client';
 export type {
   Artifact,
   AuditLog,
+  ContentSync,
   Course,
+  CourseAsset,
   Enrollment,
   EpochMetric,
   Exercise,
@@ -29,6 +39,8 @@ export type {
   GradingPolicyChange,
   Lesson,
   LessonStep,
+  LessonStepVersion,
+  PasswordReset,
   Result,
   Session,
   Submission,
@@ -38,5 +50,5 @@ export * from './generated/enums';
 /** The client handed to `$transaction(async (tx) => ...)` callbacks. */
 export type EpochTransactionClient = import('./generated/client').Prisma.TransactionClient;
 
-// Course content loading and the demo seed (importable, so tests seed the same way `./epoch db seed` does).
+// Passwords (argon2id) and the demo accounts (course content is loaded by @epoch/content).
 export * from './seed';

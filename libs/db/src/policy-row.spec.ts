@@ -1,31 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Prisma, type GradingPolicy } from './generated/client';
 import { policyColumns, policyFromRow } from './policy-row';
-
-const row = {
-  id: 'p1',
-  exerciseId: 'e1',
-  minTestAccuracy: 0.5,
-  requiredEpochs: 10,
-  maxEpochs: 10,
-  batchSize: 64,
-  seed: 42,
-  maxParams: 1000,
-  allowedLayers: ['Dense', 'Flatten'],
-  allowedOptimizers: null,
-  timeLimitSeconds: 600,
-  dailyQuota: 3,
-  totalQuota: null,
-  deadline: new Date('2030-01-01T12:00:00Z'),
-  latePolicy: 'REFUSE',
-  resultVisibility: 'AFTER_DEADLINE',
-  limitTrain: 500,
-  limitTest: null,
-  reuseCachedResults: true,
-  version: 4,
-  createdAt: new Date(),
-  updatedAt: new Date(),
-} as GradingPolicy;
+import { POLICY_ROW_FIXTURE as row } from './testing';
 
 describe('policy rows', () => {
   it('reads a row back into the contract form', () => {
@@ -36,6 +12,9 @@ describe('policy rows', () => {
       batchSize: 64,
       seed: 42,
       maxParams: 1000,
+      maxTrainingMacs: 2e13,
+      maxActivationMiB: 256,
+      maxParamMiB: 64,
       allowedLayers: ['Dense', 'Flatten'],
       allowedOptimizers: null,
       timeLimitSeconds: 600,
@@ -55,6 +34,7 @@ describe('policy rows', () => {
     expect(cols.allowedLayers).toEqual(['Dense', 'Flatten']);
     expect(cols.allowedOptimizers).toBe(Prisma.DbNull);
     expect(cols.deadline).toEqual(new Date('2030-01-01T12:00:00Z'));
+    expect(cols).toMatchObject({ maxTrainingMacs: 2e13, maxActivationMiB: 256, maxParamMiB: 64 });
     expect(policyFromRow({ ...row, ...cols, allowedOptimizers: null } as GradingPolicy)).toEqual({ ...p, allowedOptimizers: null });
   });
 });

@@ -48,10 +48,10 @@ export { enqueueSubmission, requeueSubmission } from './use-cases/enqueue';
 export { cancelSubmission } from './use-cases/cancel-submission';
 export { regrade } from './use-cases/regrade';
 export { redecideExercise, type TRedecideReport } from './use-cases/redecide-exercise';
-export { updatePolicy } from './use-cases/update-policy';
+export { changePolicy, updatePolicy, type TRedecided } from './use-cases/update-policy';
 export { classResults, classRows, classSummary, csvRecords, CSV_COLUMNS, median } from './use-cases/class-results';
 export { quotaDayStart, quotaUsage } from './use-cases/quota';
-export { liveReport, submissionProgress, type TProgressDeps } from './use-cases/submission-progress';
+export { liveReport, restartNotice, submissionProgress, type TProgressDeps } from './use-cases/submission-progress';
 export { resultView } from './use-cases/result-view';
 export { artifactContent } from './use-cases/artifact-content';
 export { applyArtifactRetention, type TRetentionReport } from './use-cases/artifact-retention';
@@ -76,6 +76,15 @@ export {
   type TQueueKind,
 } from './queues';
 export { chooseQueue, DEFAULT_GPU_MIN_WORK_MACS, servedQueues } from './routing';
-export { clearHeartbeat, HEARTBEAT_TTL_SECONDS, liveWorkers, writeHeartbeat, ZWorkerHeartbeat, type TLiveWorkers, type TWorkerHeartbeat } from './workers';
+export {
+  clearHeartbeat,
+  HEARTBEAT_TTL_SECONDS,
+  isWorkerAlive,
+  liveWorkers,
+  writeHeartbeat,
+  ZWorkerHeartbeat,
+  type TLiveWorkers,
+  type TWorkerHeartbeat,
+} from './workers';
 export { reconcileQueue, startReconciler, type TReconcileOptions, type TReconcileReport } from './reconcile';
 export { queuePosition, queueEstimate } from './queue-position';

@@ -26,6 +26,11 @@ export async function clearHeartbeat(redis: Redis, prefix: string, worker: strin
   await redis.del(keyOf(prefix, worker));
 }
 
+/** Whether a grader's heartbeat is still there (it refreshes it every 10 s; it expires HEARTBEAT_TTL_SECONDS after the last). */
+export async function isWorkerAlive(redis: Redis, prefix: string, worker: string): Promise<boolean> {
+  return (await redis.exists(keyOf(prefix, worker))) === 1;
+}
+
 export interface TLiveWorkers {
   total: number;
   /** Graders that take jobs from the GPU queue. */

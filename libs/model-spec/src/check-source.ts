@@ -1,7 +1,9 @@
 import {
   MAX_DIAGNOSTICS,
+  MODEL_INPUT_NAME,
   ZModelRules,
   ZModelSpec,
+  type TCheckCost,
   type TCheckResult,
   type TDiagnostic,
   type TLayerSpec,
@@ -13,12 +15,12 @@ import { canonicalHash } from './canonical';
 import { DiagnosticSink, type TSpan } from './diagnostic-sink';
 import { Interpreter, MAX_EXPRESSION_DEPTH } from './interpreter';
 import { snakeCase } from './keras-symbols';
-import { blankMagics, excessiveNesting, parsePython, reportSyntaxErrors } from './python-syntax';
-import { checkRules } from './rules-check';
+import { blankMagics, excessiveNesting, fixTrailingDots, nulByte, parsePython, reportSyntaxErrors } from './python-syntax';
+import { checkParsedRules, type TRuleSite } from './rules-check';
 import { scanForbidden } from './safety-scan';
 import { inferShapes, type TShapeResult } from './shape-inference';
 import { LineIndex, utf8Length } from './source-text';
-import type { TLayerInstance, TModelState } from './values';
+import type { TModelState } from './values';
 
 /** One row of the summary table, with the layer's name as Keras shows it. */
 export interface TSummaryRow {
@@ -88,7 +90,12 @@ function run(source: string, options: TCheckOptions, sink: DiagnosticSink): TChe
     );
     return finish(sink, {});
   }
-  const text = blankMagics(source, sink);
+  const nul = nulByte(source);
+  if (nul) {
+    sink.error('syntax-error', { from: nul.at, to: nul.at + 1 }, nul.message);
+    return finish(sink, {});
+  }
+  const { text, floatAt } = fixTrailingDots(blankMagics(source, sink));
   const nesting = excessiveNesting(text, MAX_EXPRESSION_DEPTH);
   if (nesting) {
     sink.error('limit-exceeded', { from: nesting.at, to: nesting.at + 1 }, nesting.message);
@@ -98,16 +105,28 @@ function run(source: string, options: TCheckOptions, sink: DiagnosticSink): TChe
   scanForbidden(parsed.tree, text, sink);
   if (reportSyntaxErrors(parsed, sink)) return finish(sink, {});
 
-  const interp = new Interpreter(text, sink, { maxLayers: rules.maxLayers });
+  const interp = new Interpreter(text, sink, {
+    maxLayers: rules.maxLayers,
+    floatAt,
+    data: { inputShape: rules.inputShape, classes: rules.outputUnits },
+  });
   interp.run(parsed.tree.topNode);
 
-  const model = chooseModel(interp.models, sink, rules.requiredEpochs);
+  const model = chooseModel(interp.models, sink, rules.requiredEpochs, interp.undefinedReported.size > 0);
   if (!model) return finish(sink, {});
-  return finishModel(model, rules, sink);
+  return finishModel(model, rules, sink, interp.layersReported);
 }
 
-function chooseModel(models: TModelState[], sink: DiagnosticSink, requiredEpochs?: number): TModelState | undefined {
-  const candidates = models.filter((m) => m.layers.length > 0 || m.compiles.length > 0 || m.fits.length > 0 || m.compileFailed || m.fitFailed);
+function chooseModel(models: TModelState[], sink: DiagnosticSink, requiredEpochs: number | undefined, undefinedNames: boolean): TModelState | undefined {
+  const candidates = models.filter(
+    // A model used as a layer of another (data augmentation) is not a model of its own, unless it was trained itself.
+    (m) =>
+      (!m.usedAsLayer || m.compiles.length > 0 || m.fits.length > 0) &&
+      (m.layers.length > 0 || m.compiles.length > 0 || m.fits.length > 0 || m.compileFailed || m.fitFailed),
+  );
+  // An undefined name or a failed call where the model is built was reported there: "No model found" would only
+  // repeat it.
+  if (candidates.length === 0 && (undefinedNames || sink.items.some((d) => d.severity === 'error'))) return undefined;
   if (candidates.length === 0) {
     sink.error(
       'no-model',
@@ -151,7 +170,7 @@ function chooseModel(models: TModelState[], sink: DiagnosticSink, requiredEpochs
   return chosen;
 }
 
-function finishModel(model: TModelState, rules: TModelRules, sink: DiagnosticSink): TCheckReport {
+function finishModel(model: TModelState, rules: TModelRules, sink: DiagnosticSink, layerLimitReported: boolean): TCheckReport {
   const nm = model.varName ?? 'model';
   if (model.layers.length === 0) {
     if (model.incomplete) return finish(sink, {});
@@ -175,7 +194,8 @@ function finishModel(model: TModelState, rules: TModelRules, sink: DiagnosticSin
       `${nm} has no Input, so its input shape comes from the data: (${inputShape.join(', ')}). Add Input(INPUT_SHAPE) as the first layer to make it explicit.`,
     );
   }
-  const layers = nameLayers(model.layers, sink);
+  const named = nameLayers(model, sink);
+  const layers = named.ok ? named.specs : null;
   const shapes =
     layers && !model.incomplete
       ? inferShapes(
@@ -186,7 +206,39 @@ function finishModel(model: TModelState, rules: TModelRules, sink: DiagnosticSin
       : null;
   const compile = model.compiles[model.compiles.length - 1];
   const fit = model.fits[model.fits.length - 1];
-  checkRules({ rules, modelSpan: model.span, inputShape, inputSpan, layers: model.layers, shapes, compile, fit }, sink);
+  const siteSpan = (site: TRuleSite): TSpan => {
+    switch (site.kind) {
+      case 'input':
+        return inputSpan;
+      case 'layer':
+        return model.layers[site.index]?.span ?? model.span;
+      case 'optimizer':
+        return compile?.optimizerSpan ?? model.span;
+      case 'epochs':
+        return fit?.epochsSpan ?? model.span;
+      case 'model':
+        return model.span;
+    }
+  };
+  const checked = checkParsedRules({ inputShape, layers: named.specs, optimizer: compile?.optimizer, epochs: fit?.epochs, batchSize: fit?.batchSize }, rules, {
+    shapes,
+    complete: !model.incomplete,
+  });
+  for (const v of checked.violations) {
+    // Past the layers the checker builds, the interpreter has said so already (and the count here would be wrong).
+    if (v.code === 'rule-max-layers' && layerLimitReported) continue;
+    sink.error(v.code, siteSpan(v.site), v.message);
+  }
+  const cost: TCheckCost | null = checked.cost
+    ? {
+        forwardMacs: checked.cost.forwardMacs,
+        trainingMacs: checked.cost.trainingMacs,
+        trainImages: checked.cost.trainImages,
+        batchSize: checked.cost.batchSize,
+        activationBytes: checked.cost.activationBytes,
+        paramBytes: checked.cost.paramBytes,
+      }
+    : null;
 
   const summary =
     shapes && layers
@@ -217,7 +269,7 @@ function finishModel(model: TModelState, rules: TModelRules, sink: DiagnosticSin
         `The extracted model does not match the ModelSpec schema (a bug in Epoch): ${checked.error.issues[0]?.message ?? ''}`,
       );
   }
-  return finish(sink, { spec, summary, compile, fit, shapes });
+  return finish(sink, { spec, summary, compile, fit, shapes, cost });
 }
 
 function pick(shapes: TShapeResult, i: number): { outputShape: number[]; params: number; trainableParams: number } {
@@ -225,12 +277,15 @@ function pick(shapes: TShapeResult, i: number): { outputShape: number[]; params:
   return { outputShape: s?.outputShape ?? [], params: s?.params ?? 0, trainableParams: s?.trainableParams ?? 0 };
 }
 
-/** Keras names layers it names itself per class: conv2d, conv2d_1, ...; explicit names must be unique. */
-function nameLayers(layers: TLayerInstance[], sink: DiagnosticSink): TLayerSpec[] | null {
+/**
+ * Keras names layers it names itself per class: conv2d, conv2d_1, ...; explicit names must be unique (and not the model
+ * input's). A functional model's layers get `inputs` where they do not simply take the layer before them.
+ */
+function nameLayers(model: TModelState, sink: DiagnosticSink): { specs: TLayerSpec[]; ok: boolean } {
   const counts = new Map<string, number>();
-  const used = new Set<string>();
+  const used = new Set<string>([MODEL_INPUT_NAME]);
   let ok = true;
-  const out = layers.map((l) => {
+  const specs = model.layers.map((l) => {
     let name = l.spec.name;
     if (!l.nameGiven) {
       const prefix = snakeCase(l.spec.type);
@@ -240,13 +295,27 @@ function nameLayers(layers: TLayerInstance[], sink: DiagnosticSink): TLayerSpec[
         name = n === 0 ? prefix : `${prefix}_${n}`;
       } while (used.has(name));
     } else if (used.has(name)) {
-      sink.error('duplicate-layer-name', l.span, `Two layers are named '${name}'; layer names must be unique.`);
+      sink.error(
+        'duplicate-layer-name',
+        l.span,
+        name === MODEL_INPUT_NAME
+          ? `'${name}' is the name of the model's input; give the layer another name.`
+          : `Two layers are named '${name}'; layer names must be unique.`,
+      );
       ok = false;
     }
     used.add(name);
-    return { ...l.spec, name };
+    return { ...l.spec, name } as TLayerSpec;
   });
-  return ok ? out : null;
+  const graph = model.inputsOf;
+  if (graph) {
+    specs.forEach((s, i) => {
+      const names = (graph[i] ?? []).map((j) => (j < 0 ? MODEL_INPUT_NAME : (specs[j]?.name ?? MODEL_INPUT_NAME)));
+      const previous = i === 0 ? MODEL_INPUT_NAME : (specs[i - 1]?.name ?? '');
+      if (names.length !== 1 || names[0] !== previous) s.inputs = names;
+    });
+  }
+  return { specs, ok };
 }
 
 interface TFinishParts {
@@ -255,6 +324,7 @@ interface TFinishParts {
   compile?: { optimizer: { name: string; learningRate: number }; loss: { name: string } };
   fit?: { epochs: number; batchSize: number };
   shapes?: TShapeResult | null;
+  cost?: TCheckCost | null;
 }
 
 const SEVERITY_RANK: Record<TDiagnostic['severity'], number> = { error: 0, warning: 1, info: 2 };
@@ -313,6 +383,7 @@ function finish(sink: DiagnosticSink, parts: TFinishParts): TCheckReport {
           }
         : null,
     hash: spec ? canonicalHash(spec) : null,
+    cost: parts.cost ?? null,
     diagnostics,
     ...(spec ? { spec } : {}),
     ...(summary ? { summary } : {}),

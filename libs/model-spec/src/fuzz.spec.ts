@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { checkSource, type TCheckReport } from './check-source';
 import { LESSON_FIXTURES } from './fixtures';
 
-const sources = Object.values(LESSON_FIXTURES).map((u) => readFileSync(fileURLToPath(u), 'utf8'));
+const realWorld = ['02-keras2-cifar10-augmentation.py', '17-resnet20-functional.py', '37-build-with-input-shape-default.py'].map((f) =>
+  readFileSync(new URL(`../fixtures/real-world/${f}`, import.meta.url), 'utf8'),
+);
+const sources = [...Object.values(LESSON_FIXTURES).map((u) => readFileSync(fileURLToPath(u), 'utf8')), ...realWorld];
 
 /** Every answer, for any input: valid against the schemas, diagnostics inside the source, within a second. */
 function checkedWell(source: string): boolean {
@@ -117,6 +120,26 @@ const TOKENS = [
   'input_shape',
   'kernel_size',
   'strides',
+  'def',
+  'return',
+  'while',
+  'Model',
+  'keras.Input',
+  '(x)',
+  'x',
+  'layers.add',
+  'load_data()',
+  '255.',
+  '1.e',
+  '__name__',
+  "'__main__'",
+  '[1:]',
+  '.shape',
+  'Rescaling',
+  'RandomFlip',
+  'Concatenate',
+  'decay',
+  '\0',
 ];
 
 const tokenSoup = fc.array(fc.constantFrom(...TOKENS), { maxLength: 120 }).map((t) => t.join(''));
@@ -167,6 +190,10 @@ describe('fuzz: any input gets diagnostics, never an exception or a hang', () =>
       "'''" + 'a'.repeat(60000),
       'if x:\n' + '  '.repeat(1).concat('if x:\n').repeat(3000),
       '\n'.repeat(limit),
+      'def f(n):\n    return f(n) + f(n)\nx = f(1)\n',
+      'model = Sequential()\nfor i in range(1000):\n    for j in range(1000):\n        model.add(Dense(1))\n',
+      'def g(x):\n    for i in range(999):\n        x = layers.Dense(1)(x)\n    return x\nx = keras.Input((4,))\nfor k in range(999):\n    x = g(x)\n',
+      `x = keras.Input((99999, 99999, 3))\n${'x = layers.Conv2D(512, 31, padding="same")(x)\n'.repeat(90)}m = keras.Model(x, x)\n`,
       'é'.repeat(limit / 2),
     ];
     for (const c of cases) expect(checkedWell(c)).toBe(true);

@@ -2,7 +2,7 @@ import type { TActivation, TInitializer, TLossSpec, TOptimizerName, TOptimizerSp
 import { ArgReader, bindArgs, type TCallArgs, type TParam } from './call-args';
 import type { TSpan } from './diagnostic-sink';
 import type { TDiagnosticSink } from './diagnostic-types';
-import { ACTIVATION_NAMES, LOSS_NAMES, OPTIMIZER_CLASSES, closest, snakeCase } from './keras-symbols';
+import { ACTIVATION_NAMES, LEGACY_OPTIMIZER_ALIASES, LOSS_NAMES, OPTIMIZER_CLASSES, closest, snakeCase } from './keras-symbols';
 import { NONE, bool, describe, isReported, num, reported, str, type TValue } from './values';
 
 const f = (name: string, value: number): TParam => ({ name, default: num(value) });
@@ -158,20 +158,45 @@ export function optimizerFrom(v: TValue, span: TSpan, sink: TDiagnosticSink): TO
 export function buildOptimizer(name: TOptimizerName, call: TCallArgs, sink: TDiagnosticSink): TOptimizerSpec | undefined {
   const own = OPT_PARAMS[name];
   const params = [...own, ...OPT_COMMON.filter((p) => !own.some((o) => o.name === p.name))];
-  // Keras 2 spelled the learning rate `lr`; accepted with a warning so old notebooks still check.
+  // Keras 2 spelled the learning rate `lr`; accepted with a note so old notebooks still check.
   const legacy = call.keywords.find((k) => k.name === 'lr');
   if (legacy) {
     if (call.keywords.some((k) => k.name === 'learning_rate')) {
       sink.error('unsupported-argument', legacy.nameSpan, `${call.callee}(): give either learning_rate= or the old lr=, not both.`);
       return undefined;
     }
-    sink.warning(
+    sink.info(
       'deprecated-argument',
       legacy.nameSpan,
-      `${call.callee}(): 'lr' is the old name of 'learning_rate' (current Keras rejects it); use learning_rate=.`,
+      `${call.callee}(): 'lr' is Keras 2's name of 'learning_rate' (current Keras rejects it); read as learning_rate=.`,
     );
     call = { ...call, keywords: call.keywords.map((k) => (k === legacy ? { ...k, name: 'learning_rate' } : k)) };
   }
+  // Keras 2's decay=: the learning rate of step t is lr / (1 + decay * t). Kept only when it changes anything, so
+  // specs without it (and their hashes) stay as they were.
+  let decay = 0;
+  const decayArg = call.keywords.find((k) => k.name === 'decay');
+  if (decayArg) {
+    const v = decayArg.value;
+    if (v.kind !== 'number' || !Number.isFinite(v.value) || v.value < 0) {
+      sink.error(
+        'unsupported-value',
+        decayArg.span,
+        `${call.callee}(): decay must be a number of at least 0 (Keras 2's learning-rate decay), got ${describe(v)}.`,
+      );
+      return undefined;
+    }
+    decay = v.value;
+    if (decay > 0)
+      sink.info(
+        'legacy-decay',
+        decayArg.nameSpan,
+        `${call.callee}(): decay=${describe(v)} is Keras 2's learning-rate decay (the rate of step t is learning_rate / (1 + decay × t)); Epoch trains with it as Keras 2 did.`,
+      );
+    call = { ...call, keywords: call.keywords.filter((k) => k !== decayArg) };
+  }
+  // Keras 2 defaulted epsilon to None (meaning its backend's 1e-7).
+  call = { ...call, keywords: call.keywords.filter((k) => !(k.name === 'epsilon' && k.value.kind === 'none')) };
   const bound = bindArgs(call, params, sink, ['name']);
   if (!bound) return undefined;
   const r = new ArgReader(call, bound, sink);
@@ -195,6 +220,7 @@ export function buildOptimizer(name: TOptimizerName, call: TCallArgs, sink: TDia
   for (const k of ['ema_overwrite_frequency', 'loss_scale_factor', 'gradient_accumulation_steps'])
     r.mustBeDefault(k, (v) => v.kind === 'none', "not used by Epoch's trainer");
   if (!r.ok || learningRate === undefined) return undefined;
+  if (decay > 0) config.decay = decay;
   return { name, learningRate, config };
 }
 
@@ -270,11 +296,13 @@ export function metricsFrom(v: TValue, span: TSpan, sink: TDiagnosticSink): stri
 export function constructObject(path: string, call: TCallArgs, sink: TDiagnosticSink): TValue | null {
   const m = /^keras\.(optimizers|losses|initializers|regularizers|metrics)\.(\w+)$/.exec(path);
   if (!m) return null;
-  const [, ns, cls = ''] = m;
+  const [, ns = '', cls = ''] = m;
   const fail = (why: string): TValue => reported(why);
   switch (ns) {
     case 'optimizers': {
-      const name = OPTIMIZER_CLASSES[cls] as TOptimizerName | undefined;
+      const legacyClass = LEGACY_OPTIMIZER_ALIASES[cls];
+      if (legacyClass) sink.info('legacy-optimizer', call.span, `keras.optimizers.${cls} is Keras 2's alias of ${legacyClass}; read as ${legacyClass}.`);
+      const name = OPTIMIZER_CLASSES[legacyClass ?? cls] as TOptimizerName | undefined;
       if (!name) {
         sink.error('unsupported-value', call.span, `keras.optimizers.${cls} is not supported. Supported: ${Object.keys(OPTIMIZER_CLASSES).join(', ')}.`);
         return fail(`an unsupported optimizer ${cls}`);

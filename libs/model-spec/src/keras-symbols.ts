@@ -10,8 +10,30 @@ export function normalizePath(path: string): string {
   if (parts[0] === 'tf' && parts[1] === 'keras') parts.shift();
   if (parts[0] === 'tf' && parts[1] === 'compat' && parts[2] === 'v2' && parts[3] === 'keras') parts.splice(0, 3);
   // Keras 2.x exposed the same classes under these sub-namespaces.
-  return parts.filter((p, i) => !(i > 0 && parts[0] === 'keras' && (p === 'experimental' || p === 'legacy' || p === 'src'))).join('.');
+  const kept = parts.filter((p, i) => !(i > 0 && parts[0] === 'keras' && (p === 'experimental' || p === 'legacy' || p === 'src')));
+  // ... and its layers and utilities in modules of their own: keras.layers.core.Dense, keras.utils.np_utils.to_categorical.
+  if (kept[0] === 'keras' && kept[1] === 'layers') while (kept[2] !== undefined && LEGACY_LAYER_MODULES.has(kept[2])) kept.splice(2, 1);
+  if (kept[0] === 'keras' && kept[1] === 'utils' && kept[2] === 'np_utils') kept.splice(2, 1);
+  return kept.join('.');
 }
+
+/** Keras 2's modules of keras.layers (today's layers are all in keras.layers itself). */
+const LEGACY_LAYER_MODULES = new Set([
+  'core',
+  'convolutional',
+  'pooling',
+  'normalization',
+  'advanced_activations',
+  'merge',
+  'merging',
+  'preprocessing',
+  'image_preprocessing',
+  'noise',
+  'regularization',
+  'reshaping',
+  'activation',
+  'activations',
+]);
 
 export const SUPPORTED_LAYERS = [
   'Conv2D',
@@ -29,8 +51,38 @@ export const SUPPORTED_LAYERS = [
   'LeakyReLU',
   'Reshape',
   'ZeroPadding2D',
+  'Rescaling',
+  'Resizing',
+  'Normalization',
+  'RandomFlip',
+  'RandomRotation',
+  'RandomZoom',
+  'RandomTranslation',
+  'RandomCrop',
+  'Softmax',
+  'Add',
+  'Subtract',
+  'Multiply',
+  'Average',
+  'Maximum',
+  'Minimum',
+  'Concatenate',
 ] as const;
 export type TSupportedLayer = (typeof SUPPORTED_LAYERS)[number];
+
+/** Merge layers combine two or more inputs (functional models only). */
+export const MERGE_LAYERS = new Set<string>(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate']);
+
+/** The functional forms of the merge layers: `layers.add([x, y])` is `layers.Add()([x, y])`. */
+export const MERGE_FUNCTIONS: Record<string, TSupportedLayer> = {
+  add: 'Add',
+  subtract: 'Subtract',
+  multiply: 'Multiply',
+  average: 'Average',
+  maximum: 'Maximum',
+  minimum: 'Minimum',
+  concatenate: 'Concatenate',
+};
 
 /** Keras's own aliases for the same classes. */
 export const LAYER_ALIASES: Record<string, TSupportedLayer> = {
@@ -56,17 +108,10 @@ export const KNOWN_UNSUPPORTED_LAYERS = new Set([
   'GroupNormalization',
   'Attention',
   'MultiHeadAttention',
-  'Add',
-  'Concatenate',
-  'Multiply',
-  'RandomFlip',
-  'RandomRotation',
-  'RandomZoom',
-  'RandomTranslation',
+  'Dot',
   'RandomContrast',
-  'Rescaling',
-  'Resizing',
-  'Normalization',
+  'RandomBrightness',
+  'CenterCrop',
   'UpSampling2D',
   'Cropping2D',
   'MaxPooling1D',
@@ -75,7 +120,6 @@ export const KNOWN_UNSUPPORTED_LAYERS = new Set([
   'AlphaDropout',
   'PReLU',
   'ELU',
-  'Softmax',
   'ThresholdedReLU',
   'Permute',
   'RepeatVector',
@@ -106,6 +150,17 @@ export const OPTIMIZER_CLASSES: Record<string, string> = {
   Nadam: 'nadam',
 };
 
+/** Keras 2's lower-case aliases of the optimizer classes (`keras.optimizers.rmsprop(lr=...)`). */
+export const LEGACY_OPTIMIZER_ALIASES: Record<string, string> = {
+  sgd: 'SGD',
+  adam: 'Adam',
+  rmsprop: 'RMSprop',
+  adagrad: 'Adagrad',
+  adadelta: 'Adadelta',
+  adamax: 'Adamax',
+  nadam: 'Nadam',
+};
+
 export const LOSS_NAMES: Record<string, 'categorical_crossentropy' | 'sparse_categorical_crossentropy' | 'mean_squared_error' | 'kl_divergence'> = {
   categorical_crossentropy: 'categorical_crossentropy',
   CategoricalCrossentropy: 'categorical_crossentropy',
@@ -125,8 +180,40 @@ export const LOSS_NAMES: Record<string, 'categorical_crossentropy' | 'sparse_cat
 /** Activation names Keras's `activations.get` accepts and Epoch trains. */
 export const ACTIVATION_NAMES = ['linear', 'relu', 'sigmoid', 'softmax', 'tanh', 'elu', 'selu', 'softplus', 'leaky_relu'] as const;
 
-/** Keras's import roots a submission may use; anything else is refused. */
-export const ALLOWED_IMPORT_ROOTS = new Set(['tensorflow', 'keras', 'tf_keras', 'numpy', 'matplotlib', 'tensorflow_datasets']);
+/** Import roots the checker knows (Keras and the lesson's libraries): imported without a note. */
+export const KNOWN_IMPORT_ROOTS = new Set(['tensorflow', 'keras', 'tf_keras', 'numpy', 'matplotlib', 'tensorflow_datasets', '__future__']);
+
+/** Modules that exist to run programs or load code: importing them is refused (no model needs them). */
+export const FORBIDDEN_MODULES = new Set(['subprocess', 'importlib', 'builtins', 'ctypes', 'pickle', 'marshal', 'socket', 'shutil', 'multiprocessing', 'pty']);
+
+/** Calls into os/sys that would run programs or change files, refused even though the code is never run. */
+export const FORBIDDEN_CALL =
+  /^(os\.(system|popen|exec\w*|spawn\w*|remove|unlink|rmdir|removedirs|kill|killpg|fork|rename|replace|chmod|chown|truncate|putenv)|sys\.(exit|setrecursionlimit|settrace|setprofile))$/;
+
+/** Where a name a student forgot to import comes from, for "`models` is not defined: add ...". */
+export function importHint(name: string): string | undefined {
+  const modules: Record<string, string> = {
+    tf: 'import tensorflow as tf',
+    keras: 'from tensorflow import keras',
+    np: 'import numpy as np',
+    plt: 'import matplotlib.pyplot as plt',
+    K: 'from tensorflow.keras import backend as K',
+    backend: 'from tensorflow.keras import backend',
+    to_categorical: 'from tensorflow.keras.utils import to_categorical',
+    Sequential: 'from tensorflow.keras.models import Sequential',
+    Model: 'from tensorflow.keras.models import Model',
+  };
+  if (modules[name]) return modules[name];
+  if (['layers', 'models', 'optimizers', 'losses', 'metrics', 'datasets', 'utils', 'regularizers', 'initializers', 'callbacks', 'activations'].includes(name))
+    return `from tensorflow.keras import ${name}`;
+  if ((SUPPORTED_LAYERS as readonly string[]).includes(name) || INPUT_NAMES.has(name) || name in LAYER_ALIASES)
+    return `from tensorflow.keras.layers import ${name}`;
+  if (name in OPTIMIZER_CLASSES) return `from tensorflow.keras.optimizers import ${name}`;
+  return undefined;
+}
+
+/** Names a student calls to build a model: an undefined one close to these is reported with a "did you mean". */
+export const KERAS_CALLABLES = ['Sequential', 'Model', 'Input', 'InputLayer', ...SUPPORTED_LAYERS, ...Object.keys(OPTIMIZER_CLASSES), 'to_categorical'];
 
 /** Python builtins and modules that run code, read files or reach the system. */
 export const FORBIDDEN_NAMES = new Set([

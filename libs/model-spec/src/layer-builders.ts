@@ -71,6 +71,67 @@ const SIGNATURES: Record<TSupportedLayer, TParam[]> = {
   LeakyReLU: [d('negative_slope', num(0.3))],
   Reshape: [req('target_shape')],
   ZeroPadding2D: [d('padding', pair(1, 1)), none('data_format')],
+  Rescaling: [req('scale'), d('offset', num(0))],
+  Resizing: [
+    req('height'),
+    req('width'),
+    d('interpolation', str('bilinear')),
+    d('crop_to_aspect_ratio', bool(false)),
+    d('pad_to_aspect_ratio', bool(false)),
+    d('fill_mode', str('constant')),
+    d('fill_value', num(0)),
+    d('antialias', bool(false)),
+    none('data_format'),
+  ],
+  Normalization: [d('axis', int(-1)), none('mean'), none('variance'), d('invert', bool(false))],
+  RandomFlip: [d('mode', str('horizontal_and_vertical')), none('seed')],
+  RandomRotation: [
+    req('factor'),
+    d('fill_mode', str('reflect')),
+    d('interpolation', str('bilinear')),
+    none('seed'),
+    d('fill_value', num(0)),
+    none('data_format'),
+  ],
+  RandomZoom: [
+    req('height_factor'),
+    none('width_factor'),
+    d('fill_mode', str('reflect')),
+    d('interpolation', str('bilinear')),
+    none('seed'),
+    d('fill_value', num(0)),
+    none('data_format'),
+  ],
+  RandomTranslation: [
+    req('height_factor'),
+    req('width_factor'),
+    d('fill_mode', str('reflect')),
+    d('interpolation', str('bilinear')),
+    none('seed'),
+    d('fill_value', num(0)),
+    none('data_format'),
+  ],
+  RandomCrop: [req('height'), req('width'), none('seed'), none('data_format')],
+  Softmax: [d('axis', int(-1))],
+  Add: [],
+  Subtract: [],
+  Multiply: [],
+  Average: [],
+  Maximum: [],
+  Minimum: [],
+  Concatenate: [d('axis', int(-1))],
+};
+
+/** Keras 1 argument names that Keras 2 still accepted (with a warning), and what they are called now. */
+const KERAS1_NAMES: Record<string, string> = {
+  border_mode: 'padding',
+  subsample: 'strides',
+  init: 'kernel_initializer',
+  W_regularizer: 'kernel_regularizer',
+  b_regularizer: 'bias_regularizer',
+  output_dim: 'units',
+  nb_filter: 'filters',
+  p: 'rate',
 };
 
 /** Keras's base-Layer keyword arguments (**kwargs). */
@@ -80,6 +141,28 @@ const isNone = (v: TValue): boolean => v.kind === 'none';
 
 /** Builds one layer from its call; null when the arguments are wrong (diagnostics say why). */
 export function buildLayer(type: TSupportedLayer, call: TCallArgs, sink: TDiagnosticSink): TLayerInstance | null {
+  // Keras 1 names, as Keras 2 still accepted them: border_mode='same' is padding='same', and so on.
+  const own = SIGNATURES[type];
+  for (const kw of call.keywords) {
+    const now = KERAS1_NAMES[kw.name];
+    if (now && own.some((p) => p.name === now) && !call.keywords.some((k) => k.name === now)) {
+      sink.info('deprecated-argument', kw.nameSpan, `${type}(): '${kw.name}' is Keras 1's name of '${now}'; read as ${now}=.`);
+      call = { ...call, keywords: call.keywords.map((k) => (k === kw ? { ...k, name: now } : k)) };
+    }
+  }
+  // Keras 2 read Conv2D(32, 3, 3) as a 3×3 kernel (Keras 1's nb_row, nb_col); Keras 3 would take the second 3 as strides.
+  if (type === 'Conv2D' && call.positional.length === 3 && call.positional.every((a) => a.value.kind === 'number' && a.value.isInt)) {
+    const [filters, rows, cols] = call.positional as [TCallArgs['positional'][number], TCallArgs['positional'][number], TCallArgs['positional'][number]];
+    sink.warning(
+      'legacy-kernel-size',
+      { from: rows.span.from, to: cols.span.to },
+      `${call.callee}(${describe(filters.value)}, ${describe(rows.value)}, ${describe(cols.value)}): read as Keras 2 did, a ${describe(rows.value)}×${describe(cols.value)} kernel (Keras 3 would read the last number as strides); write kernel_size=(${describe(rows.value)}, ${describe(cols.value)}) to be clear.`,
+    );
+    call = {
+      ...call,
+      positional: [filters, { value: tuple(rows.value, cols.value), span: { from: rows.span.from, to: cols.span.to } }],
+    };
+  }
   // Keras 2 called LeakyReLU's slope `alpha`; accepted with a warning.
   if (type === 'LeakyReLU') {
     const alpha = call.keywords.find((k) => k.name === 'alpha');
@@ -280,9 +363,133 @@ export function buildLayer(type: TSupportedLayer, call: TCallArgs, sink: TDiagno
       else spec = { ...base, type, padding: p };
       break;
     }
+    case 'Rescaling': {
+      const scale = r.number('scale');
+      const offset = r.number('offset');
+      if (scale !== undefined && offset !== undefined) spec = { ...base, type, scale, offset };
+      break;
+    }
+    case 'Resizing': {
+      const height = r.number('height', { int: true, min: 1, max: 100_000 });
+      const width = r.number('width', { int: true, min: 1, max: 100_000 });
+      const interpolation = r.choice('interpolation', ['bilinear', 'nearest'] as const);
+      r.mustBeDefault('crop_to_aspect_ratio', (v) => v.kind === 'bool' && !v.value, 'images are resized as a whole');
+      r.mustBeDefault('pad_to_aspect_ratio', (v) => v.kind === 'bool' && !v.value, 'images are resized as a whole');
+      r.mustBeDefault('antialias', (v) => v.kind === 'bool' && !v.value, 'resizing is not antialiased');
+      if (height !== undefined && width !== undefined && interpolation) spec = { ...base, type, height, width, interpolation };
+      break;
+    }
+    case 'Normalization': {
+      const axis = r.raw('axis');
+      if (!(axis.kind === 'number' && axis.value === -1) && axis.kind !== 'none')
+        r.fail('axis', `only axis=-1 (one mean and variance per channel) is supported, got ${describe(axis)}.`);
+      r.mustBeDefault('invert', (v) => v.kind === 'bool' && !v.value, 'only normalising is supported');
+      if (!r.has('mean') || !r.has('variance')) {
+        r.fail('mean', 'give mean= and variance=: adapt() would compute them from the data, which the checker does not run.', 'missing-argument');
+        break;
+      }
+      const mean = numberList(r, 'mean');
+      const variance = numberList(r, 'variance');
+      if (variance?.some((v) => v < 0)) r.fail('variance', 'variances cannot be negative.');
+      if (mean && variance && mean.length !== variance.length && mean.length !== 1 && variance.length !== 1)
+        r.fail('variance', `mean has ${mean.length} values but variance has ${variance.length}.`);
+      if (mean && variance) spec = { ...base, type, mean, variance };
+      break;
+    }
+    case 'RandomFlip': {
+      const mode = r.choice('mode', ['horizontal', 'vertical', 'horizontal_and_vertical'] as const);
+      const seed = r.optionalNumber('seed', { int: true, min: 0 });
+      if (mode && seed !== undefined) spec = { ...base, type, mode, seed };
+      break;
+    }
+    case 'RandomRotation':
+    case 'RandomZoom':
+    case 'RandomTranslation': {
+      const fillMode = r.choice('fill_mode', ['reflect', 'wrap', 'constant', 'nearest'] as const);
+      const interpolation = r.choice('interpolation', ['bilinear', 'nearest'] as const);
+      const fillValue = r.number('fill_value');
+      const seed = r.optionalNumber('seed', { int: true, min: 0 });
+      const common = fillMode && interpolation && fillValue !== undefined && seed !== undefined ? { fillMode, interpolation, fillValue, seed } : null;
+      if (type === 'RandomRotation') {
+        const factor = factorArg(r, 'factor', -Infinity);
+        if (factor && common) spec = { ...base, type, factor, ...common };
+      } else if (type === 'RandomZoom') {
+        const heightFactor = factorArg(r, 'height_factor', -1);
+        const widthFactor = r.raw('width_factor').kind === 'none' ? null : factorArg(r, 'width_factor', -1);
+        if (heightFactor && widthFactor !== undefined && common) spec = { ...base, type, heightFactor, widthFactor, ...common };
+      } else {
+        const heightFactor = factorArg(r, 'height_factor', -1, 1);
+        const widthFactor = factorArg(r, 'width_factor', -1, 1);
+        if (heightFactor && widthFactor && common) spec = { ...base, type, heightFactor, widthFactor, ...common };
+      }
+      break;
+    }
+    case 'RandomCrop': {
+      const height = r.number('height', { int: true, min: 1, max: 100_000 });
+      const width = r.number('width', { int: true, min: 1, max: 100_000 });
+      const seed = r.optionalNumber('seed', { int: true, min: 0 });
+      if (height !== undefined && width !== undefined && seed !== undefined) spec = { ...base, type, height, width, seed };
+      break;
+    }
+    case 'Softmax': {
+      const axis = r.raw('axis');
+      if (!(axis.kind === 'number' && axis.value === -1)) r.fail('axis', `only axis=-1 is supported, got ${describe(axis)}.`);
+      else spec = { ...base, type, axis: -1 };
+      break;
+    }
+    case 'Add':
+    case 'Subtract':
+    case 'Multiply':
+    case 'Average':
+    case 'Maximum':
+    case 'Minimum':
+      spec = { ...base, type };
+      break;
+    case 'Concatenate': {
+      const axis = r.number('axis', { int: true, min: -8, max: 8 });
+      if (axis !== undefined) spec = { ...base, type, axis };
+      break;
+    }
   }
   if (!spec || !r.ok) return null;
   return { spec, span: call.span, inputShape, nameGiven: name !== '' };
+}
+
+/** A number or a list of numbers (Normalization's mean and variance). */
+function numberList(r: ArgReader, key: string): number[] | undefined {
+  const v = r.raw(key);
+  const items = v.kind === 'number' ? [v] : v.kind === 'seq' ? v.items : null;
+  if (!items || items.length === 0 || items.length > 4096 || items.some((i) => i.kind !== 'number' || !Number.isFinite(i.value))) {
+    r.fail(key, `'${key}' must be a number or a list of numbers (one per channel), got ${describe(v)}.`);
+    return undefined;
+  }
+  return items.map((i) => (i.kind === 'number' ? i.value : 0));
+}
+
+/** Keras's augmentation factors: f means (-f, f); a pair (lower, upper) as given. */
+function factorArg(r: ArgReader, key: string, min: number, max = Infinity): [number, number] | undefined {
+  const v = r.raw(key);
+  const pairOf = (a: TValue | undefined, b: TValue | undefined): [number, number] | null =>
+    a?.kind === 'number' && b?.kind === 'number' && Number.isFinite(a.value) && Number.isFinite(b.value) ? [a.value, b.value] : null;
+  const p =
+    v.kind === 'number'
+      ? pairOf(num(-Math.abs(v.value)), num(Math.abs(v.value)))
+      : v.kind === 'seq' && v.items.length === 2
+        ? pairOf(v.items[0], v.items[1])
+        : null;
+  if (!p) {
+    r.fail(key, `'${key}' must be a number f (meaning -f to f) or a pair (lower, upper), got ${describe(v)}.`);
+    return undefined;
+  }
+  if (p[0] > p[1]) {
+    r.fail(key, `'${key}': the lower bound ${p[0]} is above the upper bound ${p[1]}.`);
+    return undefined;
+  }
+  if (p[0] < min || p[1] > max) {
+    r.fail(key, `'${key}' must stay within [${min}, ${max === Infinity ? '∞' : max}], got ${describe(v)}.`);
+    return undefined;
+  }
+  return p;
 }
 
 function zeroPadding(v: TValue): [[number, number], [number, number]] | null {

@@ -23,6 +23,88 @@ export function blankMagics(source: string, sink: DiagnosticSink): string {
   });
 }
 
+/**
+ * Python accepts floats written with a trailing dot (`1./255`, `255.`, `1.e-3`); the grammar the editor shares does
+ * not (it reads `255.` as an attribute access). Such numbers are rewritten without the dot, keeping every offset
+ * (`255.` becomes `255 `, `1.e-3` becomes `1e-3 `), and the offsets of the ones that lost their float-ness are
+ * returned so the interpreter still reads them as floats. Strings and comments are left alone.
+ */
+export function fixTrailingDots(text: string): { text: string; floatAt: Set<number> } {
+  const floatAt = new Set<number>();
+  if (!/\d\.(?!\d)/.test(text)) return { text, floatAt };
+  const isIdent = (c: string | undefined) => c !== undefined && /[\w.]/.test(c);
+  let out = '';
+  let last = 0;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i] ?? '';
+    if (ch === '#') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      i = skipString(text, i);
+      continue;
+    }
+    if (ch >= '0' && ch <= '9' && !isIdent(text[i - 1])) {
+      let j = i;
+      if (ch === '0' && /[xXoObB]/.test(text[i + 1] ?? '')) {
+        j += 2;
+        while (/[0-9a-fA-F_]/.test(text[j] ?? '')) j++;
+        i = j;
+        continue;
+      }
+      while (/[\d_]/.test(text[j] ?? '')) j++;
+      if (text[j] === '.' && !/\d/.test(text[j + 1] ?? '')) {
+        const after = text.slice(j + 1, j + 40);
+        const exp = /^[eE][+-]?\d+/.exec(after);
+        if (exp) {
+          out += `${text.slice(last, j)}${exp[0]} `;
+          last = j + 1 + exp[0].length;
+          i = last;
+          continue;
+        }
+        if (!/^[A-Za-z_]/.test(after)) {
+          out += `${text.slice(last, j)} `;
+          last = j + 1;
+          floatAt.add(i);
+        }
+        i = j + 1;
+        continue;
+      }
+      i = j;
+      continue;
+    }
+    i++;
+  }
+  return { text: out + text.slice(last), floatAt };
+}
+
+/** The offset just after the string starting at `i` (or the end of its line when it is not closed). */
+function skipString(text: string, i: number): number {
+  const ch = text[i] ?? '';
+  const triple = text.startsWith(ch.repeat(3), i);
+  const quote = triple ? ch.repeat(3) : ch;
+  let j = i + quote.length;
+  while (j < text.length) {
+    if (text[j] === '\\') {
+      j += 2;
+      continue;
+    }
+    if (!triple && text[j] === '\n') return j;
+    if (text.startsWith(quote, j)) return j + quote.length;
+    j++;
+  }
+  return j;
+}
+
+/** Python refuses a file with a NUL byte anywhere, even in a comment. */
+export function nulByte(text: string): { at: number; message: string } | null {
+  const at = text.indexOf('\0');
+  return at < 0 ? null : { at, message: 'Syntax error: source code cannot contain null bytes (Python refuses the file); remove the invisible character here.' };
+}
+
 export function parsePython(text: string): TParsed {
   return { tree: parser.parse(text), text };
 }
@@ -33,7 +115,7 @@ export function parsePython(text: string): TParsed {
  * rules are therefore checked first (structuralProblem) so the message points at the real problem.
  */
 export function reportSyntaxErrors(parsed: TParsed, sink: DiagnosticSink): boolean {
-  const structural = structuralProblem(parsed.text);
+  const structural = structuralProblem(parsed.text, (at) => sink.position(at));
   let errorAt: SyntaxNode | null = null;
   const cursor = parsed.tree.cursor();
   do {
@@ -45,6 +127,14 @@ export function reportSyntaxErrors(parsed: TParsed, sink: DiagnosticSink): boole
   // Whichever problem comes first in the text is the real one (an unclosed bracket is found at its opener).
   if (structural && (!errorAt || structural.at <= errorAt.from)) {
     sink.error('syntax-error', { from: structural.at, to: Math.min(parsed.text.length, structural.at + 1) }, structural.message);
+    if (structural.opener !== undefined) {
+      const o = structural.opener;
+      sink.info(
+        'unclosed-bracket',
+        { from: o.at, to: o.at + 1 },
+        `This \`${o.ch}\` is still open where the error is reported: is its \`${CLOSER[o.ch] ?? ''}\` missing?`,
+      );
+    }
     return true;
   }
   if (!errorAt) return false;
@@ -63,8 +153,37 @@ export function reportSyntaxErrors(parsed: TParsed, sink: DiagnosticSink): boole
   } else if (atEndOfLine) message = 'Syntax error: this line ends unexpectedly (is something missing, such as a value, a comma or a colon?).';
   else if (token && /^[)\]}]$/.test(token)) message = `Syntax error: unexpected \`${token}\` (it closes a bracket that was never opened).`;
   else message = `Syntax error: unexpected \`${token ?? text[from]}\` here (check for a missing comma, operator or bracket just before it).`;
+  // Where the parser gave up is often far from an unclosed bracket: name the bracket too.
+  const open = openBracketAt(text, from);
+  if (open) {
+    const p = sink.position(open.at);
+    message = `${message.replace(/\.$/, '')}; the \`${open.ch}\` opened on line ${p.line}, column ${p.column} is still open.`;
+  }
   sink.error('syntax-error', { from, to: atEndOfLine ? from : Math.min(lineEnd < 0 ? text.length : lineEnd, from + (token?.length ?? 1)) }, message);
+  if (open) sink.info('unclosed-bracket', { from: open.at, to: open.at + 1 }, `This \`${open.ch}\` is still open where the syntax error is reported.`);
   return true;
+}
+
+/** The innermost bracket still open at `offset` (strings and comments skipped), if any. */
+function openBracketAt(text: string, offset: number): { ch: string; at: number } | undefined {
+  const stack: { ch: string; at: number }[] = [];
+  let i = 0;
+  while (i < offset && i < text.length) {
+    const ch = text[i] ?? '';
+    if (ch === '#') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? text.length : nl;
+      continue;
+    }
+    if (ch === '"' || ch === "'") {
+      i = skipString(text, i);
+      continue;
+    }
+    if (ch === '(' || ch === '[' || ch === '{') stack.push({ ch, at: i });
+    else if ((ch === ')' || ch === ']' || ch === '}') && CLOSER[stack[stack.length - 1]?.ch ?? ''] === ch) stack.pop();
+    i++;
+  }
+  return stack[stack.length - 1];
 }
 
 const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
@@ -74,7 +193,10 @@ const CLOSER: Record<string, string> = { '(': ')', '[': ']', '{': '}' };
  * open), strings that are never closed, and indentation (unexpected indent, a dedent to no outer level, a missing
  * block after `:`). Linear, no recursion; strings and comments are skipped.
  */
-export function structuralProblem(text: string): { at: number; message: string } | null {
+export function structuralProblem(
+  text: string,
+  pos: (offset: number) => { line: number; column: number } = () => ({ line: 0, column: 0 }),
+): { at: number; message: string; opener?: { ch: string; at: number } } | null {
   const stack: { ch: string; at: number }[] = [];
   const indents = [0];
   let i = 0;
@@ -151,7 +273,12 @@ export function structuralProblem(text: string): { at: number; message: string }
       const top = stack.pop();
       if (!top) return { at: i, message: `Syntax error: \`${ch}\` closes a bracket that was never opened.` };
       if (CLOSER[top.ch] !== ch) {
-        return { at: i, message: `Syntax error: \`${ch}\` does not match the \`${top.ch}\` opened earlier; expected \`${CLOSER[top.ch] ?? ''}\`.` };
+        const p = pos(top.at);
+        return {
+          at: i,
+          message: `Syntax error: \`${ch}\` does not match the \`${top.ch}\` opened on line ${p.line}, column ${p.column}; expected \`${CLOSER[top.ch] ?? ''}\` (is it missing?).`,
+          opener: top,
+        };
       }
     }
     if (ch !== ' ' && ch !== '\t' && ch !== '\r') lastSignificant = stack.length === 0 || ch === '(' || ch === '[' || ch === '{' ? ch : lastSignificant;

@@ -40,12 +40,13 @@ describe('exercise rules', () => {
     );
   });
 
-  it('maximum parameters, at the model', () => {
+  it('maximum parameters, at the largest layer', () => {
     const r = check(good, { maxParams: 1000 });
     expect(diags(r, 'rule-max-params')[0]).toMatchObject({
-      line: 1,
-      column: 9,
-      message: 'The model has 72,234 parameters; the limit is 1,000. Use fewer filters or units, or add pooling before Flatten.',
+      line: 2,
+      column: 69,
+      message:
+        'The model has 72,234 parameters; the limit is 1,000. Its largest layer is dense (Dense 10) with 72,010. Use fewer filters or units, or add pooling before Flatten.',
     });
   });
 
@@ -60,7 +61,14 @@ describe('exercise rules', () => {
   });
 
   it('limits: layers and source size come from the rules', () => {
-    expect(diags(check(good, { maxLayers: 2 }), 'limit-exceeded')[0]?.message).toMatch(/more than 2 layers/);
+    expect(diags(check(good, { maxLayers: 2 }), 'rule-max-layers')[0]).toMatchObject({ message: 'The model has 3 layers; the limit is 2.', column: 69 });
+    // Over the limit, the output rules still look at the real last layer: no false "must end with 10 outputs".
+    expect(check(good, { ...lesson, maxLayers: 2 }).errors.map((e) => e.message)).toEqual(['The model has 3 layers; the limit is 2.']);
+    const beyond = withLayers(
+      ['Input(INPUT_SHAPE)', 'Flatten()', ...Array.from({ length: 30 }, () => 'Dense(4)'), "Dense(10, activation='softmax')"].join(', '),
+    );
+    const far = check(beyond, { ...lesson, maxLayers: 5 });
+    expect(far.errors.map((e) => e.message)).toEqual(['The source creates more than 5 layers, the limit for this exercise.']);
     expect(check(good, { maxSourceBytes: 100 }).errors[0]?.message).toMatch(/the limit is 100 bytes/);
   });
 

@@ -1,13 +1,16 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
 import type { DiagnosticSink } from './diagnostic-sink';
-import { ALLOWED_IMPORT_ROOTS, CODE_RUNNING_LAYERS, FORBIDDEN_NAMES } from './keras-symbols';
+import { CODE_RUNNING_LAYERS, FORBIDDEN_CALL, FORBIDDEN_MODULES, FORBIDDEN_NAMES, KNOWN_IMPORT_ROOTS } from './keras-symbols';
 
-const MODULE_NAMES = new Set(['os', 'sys', 'subprocess', 'shutil', 'socket', 'importlib', 'pickle', 'builtins']);
+/** Dunder names that only describe the script: `if __name__ == '__main__':`, `from __future__ import ...`. */
+const HARMLESS_DUNDERS = new Set(['__name__', '__future__', '__main__', '__init__']);
 
 /**
  * Refuses, anywhere in the source (even in code the checker otherwise ignores), what would run code or reach the
- * system if this were executed: eval/exec/open/__import__, os/sys/subprocess, dunder access, Lambda layers and
- * imports of other modules. One pass over the tree with a cursor, so deep nesting cannot overflow the stack.
+ * system if this were executed: eval/exec/open/__import__, calls that run programs or change files (os.system, ...),
+ * modules that exist for that (subprocess, pickle, ...), dunder access and Lambda layers. Other libraries may be
+ * imported (the code is never run): a note says so. One pass over the tree with a cursor, so deep nesting cannot
+ * overflow the stack.
  */
 export function scanForbidden(tree: Tree, text: string, sink: DiagnosticSink): void {
   const cursor = tree.cursor();
@@ -21,6 +24,7 @@ export function scanForbidden(tree: Tree, text: string, sink: DiagnosticSink): v
     const node = cursor.node;
     if (node.parent?.name === 'ImportStatement') continue;
     const id = text.slice(node.from, node.to);
+    if (HARMLESS_DUNDERS.has(id)) continue;
     if (/^__\w*__$/.test(id) || (name === 'PropertyName' && id.startsWith('__'))) {
       sink.error(
         'not-allowed',
@@ -33,8 +37,11 @@ export function scanForbidden(tree: Tree, text: string, sink: DiagnosticSink): v
         node,
         `\`${id}\` is not allowed: it runs arbitrary Python code, which Epoch never does. Build the model from the supported layers instead.`,
       );
-    } else if (name === 'VariableName' && MODULE_NAMES.has(id) && !isAssignTarget(node)) {
-      sink.error('not-allowed', node, `\`${id}\` is not allowed: submitted code may not reach the operating system or the interpreter.`);
+    } else if (name === 'VariableName' && FORBIDDEN_MODULES.has(id) && !isAssignTarget(node)) {
+      sink.error('not-allowed', node, `\`${id}\` is not allowed: submitted code may not run programs or load code.`);
+    } else if (name === 'VariableName' && (id === 'os' || id === 'sys') && isCallRoot(node, text)) {
+      const callee = isCallRoot(node, text) ?? '';
+      sink.error('not-allowed', node, `\`${callee}()\` is not allowed: it would run a program or change files, and submitted code must only describe a model.`);
     } else if (name === 'VariableName' && FORBIDDEN_NAMES.has(id) && isCallee(node)) {
       sink.error('not-allowed', node, `\`${id}()\` is not allowed: it would run code or read files, and Epoch never executes submitted code.`);
     }
@@ -44,6 +51,16 @@ export function scanForbidden(tree: Tree, text: string, sink: DiagnosticSink): v
 function isCallee(node: SyntaxNode): boolean {
   const parent = node.parent;
   return parent?.name === 'CallExpression' && parent.firstChild?.from === node.from && parent.firstChild.to === node.to;
+}
+
+/** `os.system` in `os.system(...)`: the dotted callee when `node` starts one that FORBIDDEN_CALL names. */
+function isCallRoot(node: SyntaxNode, text: string): string | undefined {
+  let member = node.parent;
+  if (member?.name !== 'MemberExpression' || member.firstChild?.from !== node.from) return undefined;
+  while (member.parent?.name === 'MemberExpression' && member.parent.firstChild?.from === member.from) member = member.parent;
+  if (member.parent?.name !== 'CallExpression') return undefined;
+  const dotted = text.slice(member.from, member.to).replace(/\s+/g, '');
+  return FORBIDDEN_CALL.test(dotted) ? dotted : undefined;
 }
 
 function isAssignTarget(node: SyntaxNode): boolean {
@@ -98,11 +115,19 @@ export function importedModules(node: SyntaxNode, text: string): { path: string;
 function checkImport(node: SyntaxNode, text: string, sink: DiagnosticSink): void {
   for (const m of importedModules(node, text)) {
     const root = m.path.split('.')[0] ?? '';
-    if (root.startsWith('.') || !ALLOWED_IMPORT_ROOTS.has(root)) {
+    if (root.startsWith('.') || root === '') {
+      sink.error('not-allowed', m.span, `Importing \`${m.path}\` is not allowed: a submission is one file, and relative imports would need other files.`);
+    } else if (FORBIDDEN_MODULES.has(root)) {
       sink.error(
         'not-allowed',
         m.span,
-        `Importing \`${m.path}\` is not allowed: only tensorflow, keras, numpy, matplotlib and tensorflow_datasets may be imported.`,
+        `Importing \`${m.path}\` is not allowed: it exists to run programs or load code, and submitted code must only describe a model.`,
+      );
+    } else if (!KNOWN_IMPORT_ROOTS.has(root)) {
+      sink.info(
+        'foreign-import',
+        m.span,
+        `\`${m.path}\` is imported but never run (the checker runs no code); a value from it may not reach the model, compile() or fit().`,
       );
     }
   }

@@ -16,6 +16,14 @@ describe('formatSummaryTable / formatReport', () => {
     expect(table).toContain('Non-trainable params: 64');
   });
 
+  it("states the model's training cost after its training settings", () => {
+    const r = check(withLayers("Input((32, 32, 3)), Conv2D(32, 3, padding='same'), Flatten(), Dense(10)"));
+    // 32·32·32·27 + 32,768 (Flatten) + 327,680 multiply-adds; 3 × 45,000 images × 5 epochs
+    expect(formatReport(r)).toContain(
+      'Cost: 1.2 M multiply-adds per image, 840.5 G to train (× 3 × 45,000 images × 5 epochs); 16.8 MiB of activations per batch of 64; 5.0 MiB of weights, gradients and optimizer state',
+    );
+  });
+
   it('lists errors and warnings with file:line:column, not info notes', () => {
     const r = check("model = Sequential([Dense(3)])\nmodel.compile('adam', 'mse', lr=1)\nprint(1)\n");
     const text = formatReport(r, 'sub.py');

@@ -1,5 +1,6 @@
 import type { TDiagnostic } from '@epoch/contracts';
 import type { TCheckReport } from './check-source';
+import { bytes, si } from './rules-check';
 
 const thousands = (n: number): string => n.toLocaleString('en-US');
 const shape = (s: readonly number[]): string => `(${['None', ...s].join(', ')})`;
@@ -37,7 +38,14 @@ export function formatReport(report: TCheckReport, file = ''): string {
   if (report.summary) out.push(formatSummaryTable(report.summary), '');
   if (report.training) {
     const t = report.training;
-    out.push(`Training: ${t.epochs} epochs, batch size ${t.batchSize}, optimizer ${t.optimizer} (learning rate ${t.learningRate}), loss ${t.loss}`, '');
+    out.push(`Training: ${t.epochs} epochs, batch size ${t.batchSize}, optimizer ${t.optimizer} (learning rate ${t.learningRate}), loss ${t.loss}`);
+    const c = report.cost;
+    if (c) {
+      out.push(
+        `Cost: ${si(c.forwardMacs)} multiply-adds per image, ${si(c.trainingMacs)} to train (× 3 × ${c.trainImages.toLocaleString('en-US')} images × ${t.epochs} epochs); ${bytes(c.activationBytes)} of activations per batch of ${c.batchSize}; ${bytes(c.paramBytes)} of weights, gradients and optimizer state`,
+      );
+    }
+    out.push('');
   }
   for (const d of report.diagnostics) if (d.severity !== 'info') out.push(formatDiagnostic(d, file));
   const e = report.errors.length;

@@ -1,3 +1,4 @@
+import type { SyntaxNode } from '@lezer/common';
 import type { TActivation, TInitializer, TLayerSpec, TLossSpec, TOptimizerSpec, TRegularizer } from '@epoch/contracts';
 import type { TSpan } from './diagnostic-sink';
 
@@ -8,6 +9,8 @@ export interface TLayerInstance {
   /** From `input_shape=` / `input_dim=` on the layer (Keras uses it when the layer is first). */
   inputShape?: number[];
   nameGiven: boolean;
+  /** Set once the layer is called on a tensor (functional API) or put in a model: a layer object is used once. */
+  used?: 'model' | 'tensor';
 }
 
 export interface TCompileInfo {
@@ -24,12 +27,19 @@ export interface TFitInfo {
   epochsSpan: TSpan;
 }
 
-/** A Sequential model under construction: every value bound to it points at the same state (Python aliasing). */
+/** A model under construction: every value bound to it points at the same state (Python aliasing). */
 export interface TModelState {
   id: number;
   varName: string | null;
   span: TSpan;
   layers: TLayerInstance[];
+  /**
+   * Functional models (keras.Model(inputs, outputs)): for each layer, the layers whose outputs it takes (indices into
+   * `layers`, -1 for the model's input). Absent for Sequential models.
+   */
+  inputsOf?: number[][];
+  /** Used as a layer of another model (nested Sequential): not a model of its own to check. */
+  usedAsLayer?: boolean;
   inputShape?: { shape: number[]; span: TSpan };
   compiles: TCompileInfo[];
   fits: TFitInfo[];
@@ -53,6 +63,9 @@ export type TValue =
   | { kind: 'symbol'; path: string }
   | { kind: 'layer'; layer: TLayerInstance }
   | { kind: 'input'; shape: number[]; span: TSpan }
+  /** The output of a layer called on an Input or on another layer's output (the functional API). */
+  | { kind: 'tensor'; layer: TLayerInstance; from: TSymbolic[]; span: TSpan; seq: number; shape?: number[] | null }
+  | TArrayValue
   | { kind: 'model'; model: TModelState }
   | { kind: 'optimizer'; spec: TOptimizerSpec }
   | { kind: 'loss'; spec: TLossSpec }
@@ -62,12 +75,34 @@ export type TValue =
   | { kind: 'metric'; name: string }
   /** A tf.data dataset (the lesson's train_data, ...), already batched. */
   | { kind: 'dataset'; name: string }
-  /** A function the student defined: its result can never feed the model. */
-  | { kind: 'user-function'; name: string }
+  /** A function the student defined: run where it is called, when the checker can run it. */
+  | { kind: 'user-function'; name: string; node?: SyntaxNode; params?: TFunctionParam[]; unsupported?: string }
   /** Comprehensions, lambdas and the like: code the checker will not run. */
   | { kind: 'unsafe'; reason: string }
   /** Anything else (undefined names, results of ignored calls): fine unless it reaches the model. */
   | { kind: 'unknown'; reason: string; reported?: true; undefinedCall?: string };
+
+/** A NumPy array of known shape (null: a dimension not known, such as after a split), e.g. loaded data. */
+export interface TArrayValue {
+  kind: 'array';
+  shape: (number | null)[];
+  /** What it is, for messages: "the MNIST training images". */
+  what: string;
+  classes?: number;
+  role?: 'images' | 'labels';
+  oneHot?: boolean;
+}
+
+/** A parameter of a function the student defined, with its default (evaluated where the function is defined). */
+export interface TFunctionParam {
+  name: string;
+  kind: 'normal' | 'keyword-only' | 'star' | 'star-star';
+  default?: TValue;
+}
+
+/** What Keras layers are called on in the functional API. */
+export type TSymbolic = Extract<TValue, { kind: 'input' }> | Extract<TValue, { kind: 'tensor' }>;
+export const isSymbolic = (v: TValue): v is TSymbolic => v.kind === 'input' || v.kind === 'tensor';
 
 export const NONE: TValue = { kind: 'none' };
 export const num = (value: number): TValue => ({ kind: 'number', value, isInt: Number.isInteger(value) });
@@ -104,8 +139,12 @@ export function describe(v: TValue, depth = 0): string {
       return `a ${v.layer.spec.type} layer`;
     case 'input':
       return 'an Input';
+    case 'tensor':
+      return `the output of a ${v.layer.spec.type} layer`;
+    case 'array':
+      return `${v.what} (an array of shape (${v.shape.map((d) => d ?? 'N').join(', ')}))`;
     case 'model':
-      return `a Sequential model${v.model.varName ? ` (${v.model.varName})` : ''}`;
+      return `a ${v.model.inputsOf ? 'functional' : 'Sequential'} model${v.model.varName ? ` (${v.model.varName})` : ''}`;
     case 'optimizer':
       return `a ${v.spec.name} optimizer`;
     case 'loss':

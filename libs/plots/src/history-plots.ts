@@ -1,5 +1,6 @@
 import { PlotInputError } from './errors';
-import { BLUE, RED, lineChart, type ChartLayout } from './line-chart';
+import { CURVE_STYLE } from '@epoch/contracts';
+import { lineChart, type ChartLayout } from './line-chart';
 import { finish } from './render';
 import type { PlotResult } from './types';
 import { describe, requireArray } from './validate';
@@ -85,8 +86,19 @@ function historyPlot(rows: unknown, chart: HistoryChart, pick: (entry: Record<st
     emptyMessage: entries.length ? 'No finite values to plot' : 'No epochs to plot',
     notes: skipped.map((s) => `Skipped ${s.field} = ${s.value} at epoch ${s.epoch} (not a finite number)`),
     series: [
-      { label: chart.trainLabel, color: RED, style: 'dots', points: epochs.map((x, i) => ({ x, y: training[i]! })) },
-      { label: chart.valLabel, color: BLUE, style: 'line', points: epochs.map((x, i) => ({ x, y: validation[i]! })) },
+      // The lesson's convention, shared with the web's charts: training 'ro' (red dots), validation 'b' (blue line).
+      {
+        label: chart.trainLabel,
+        color: CURVE_STYLE.training.color,
+        style: CURVE_STYLE.training.marker,
+        points: epochs.map((x, i) => ({ x, y: training[i]! })),
+      },
+      {
+        label: chart.valLabel,
+        color: CURVE_STYLE.validation.color,
+        style: CURVE_STYLE.validation.marker,
+        points: epochs.map((x, i) => ({ x, y: validation[i]! })),
+      },
     ],
   });
   return finish(svg, { epochs, training, validation, skipped, layout });

@@ -2,9 +2,11 @@ import { scaleLinear } from 'd3-scale';
 import { el, line, n, rect, svgDocument, text } from './svg';
 import { fitText, textWidth } from './text-metrics';
 
-/** matplotlib's 'r' and 'b' format colours, as the lesson draws them. */
-export const RED = '#ff0000';
-export const BLUE = '#0000ff';
+import { CURVE_STYLE } from '@epoch/contracts';
+
+/** matplotlib's 'r' and 'b' format colours, as the lesson draws them (CURVE_STYLE owns them). */
+export const RED = CURVE_STYLE.training.color;
+export const BLUE = CURVE_STYLE.validation.color;
 
 export interface Series {
   label: string;

@@ -157,17 +157,20 @@ describe('API administration: users, roster, courses, instructors, grading polic
     const c = await createCourse(api.prisma, { dailyQuota: 5, reuseCachedResults: true });
     await enroll(api.prisma, users['student']!.id, c.courseId);
     await enroll(api.prisma, users['teacher']!.id, c.courseId, 'INSTRUCTOR');
-    const r = await student.get(`/api/exercises/${c.exercise}`);
+    const r = await student.get(`/api/courses/${c.courseSlug}/exercises/${c.exercise}`);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
       slug: c.exercise,
       courseSlug: c.courseSlug,
       starterCode: expect.any(String),
-      policy: { minTestAccuracy: 0.3, dailyQuota: 5, version: 1 },
+      policy: { minTestAccuracy: 0.3, dailyQuota: 5, version: 1, maxTrainingMacs: 3.6e14, maxActivationMiB: 1024, maxParamMiB: 1024 },
     });
+    // for the editor's cost preview: the graders alive and their recent throughput (null before any graded job)
+    expect(r.body.graders.alive).toBeGreaterThanOrEqual(0);
+    expect(r.body.graders).toHaveProperty('macsPerSecond');
     expect(r.body.policy).not.toHaveProperty('reuseCachedResults');
     expect(r.body.quota).toEqual({ usedToday: 0, dailyLeft: 5, usedTotal: 0, totalLeft: null });
-    expect((await teacher.get(`/api/exercises/${c.exercise}`)).body.quota).toBeNull();
+    expect((await teacher.get(`/api/courses/${c.courseSlug}/exercises/${c.exercise}`)).body.quota).toBeNull();
   });
 
   it('versions a policy change with its history row, audit entry and re-decision of stored results, in one go', async () => {
@@ -203,14 +206,14 @@ describe('API administration: users, roster, courses, instructors, grading polic
       });
     const [passHigh, passLow, failLow, failMid] = [await mk('PASSED', 0.8), await mk('PASSED', 0.55), await mk('FAILED', 0.2), await mk('FAILED', 0.45)];
 
-    const view = await teacher.get(`/api/exercises/${c.exercise}/policy`);
+    const view = await teacher.get(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy`);
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({ version: 1, policy: { minTestAccuracy: 0.5 } });
     const next = { ...view.body.policy, minTestAccuracy: 0.6 };
-    expect((await teacher.put(`/api/exercises/${c.exercise}/policy`, next)).status).toBe(403);
-    expect((await student.get(`/api/exercises/${c.exercise}/policy`)).status).toBe(403);
+    expect((await teacher.put(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy`, next)).status).toBe(403);
+    expect((await student.get(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy`)).status).toBe(403);
 
-    const r = await admin.put(`/api/exercises/${c.exercise}/policy`, next);
+    const r = await admin.put(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy`, next);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ version: 2, policy: { minTestAccuracy: 0.6 }, redecided: { passedToFailed: 1, failedToPassed: 0 } });
     const status = async (id: string) => (await api.prisma.submission.findUniqueOrThrow({ where: { id } })).status;
@@ -228,16 +231,16 @@ describe('API administration: users, roster, courses, instructors, grading polic
     expect(audits.map((a) => a.action)).toEqual(['submission.redecide', 'policy.update']);
     expect(audits[1]!.data).toMatchObject({ version: 2, old: { minTestAccuracy: 0.5 }, new: { minTestAccuracy: 0.6 } });
 
-    const lower = await admin.put(`/api/exercises/${c.exercise}/policy`, { ...next, minTestAccuracy: 0.4 });
+    const lower = await admin.put(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy`, { ...next, minTestAccuracy: 0.4 });
     expect(lower.body).toMatchObject({ version: 3, redecided: { passedToFailed: 0, failedToPassed: 2 } });
     expect(await status(failMid.id)).toBe('PASSED');
     // The same policy again changes nothing and bumps nothing.
-    const same = await admin.put(`/api/exercises/${c.exercise}/policy`, lower.body.policy);
+    const same = await admin.put(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy`, lower.body.policy);
     expect(same.body.version).toBe(3);
     expect(ZGradingPolicy.safeParse(same.body.policy).success).toBe(true);
 
     // The history: newest first, who and what, old -> new; staff may read it, students may not.
-    const history = await teacher.get(`/api/exercises/${c.exercise}/policy/history`);
+    const history = await teacher.get(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy/history`);
     expect(history.status).toBe(200);
     const adminRef = { id: users['admin']!.id, name: 'admin', email: users['admin']!.email };
     expect(history.body).toEqual({
@@ -248,11 +251,33 @@ describe('API administration: users, roster, courses, instructors, grading polic
       ],
     });
     expect(new Date(history.body.items[0].changedAt).getTime()).toBeGreaterThanOrEqual(new Date(history.body.items[1].changedAt).getTime());
-    expect((await student.get(`/api/exercises/${c.exercise}/policy/history`)).status).toBe(403);
+    expect((await student.get(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy/history`)).status).toBe(403);
+  });
+
+  it('edits the cost limits like any field: stored in their columns, in the history, and checked at the next submission', async () => {
+    const c = await createCourse(api.prisma, {});
+    await enroll(api.prisma, users['student']!.id, c.courseId);
+    const view = await admin.get(`/api/exercises/${c.exercise}/policy`);
+    expect(view.body.policy).toMatchObject({ maxTrainingMacs: 3.6e14, maxActivationMiB: 1024, maxParamMiB: 1024 });
+    const r = await admin.put(`/api/exercises/${c.exercise}/policy`, { ...view.body.policy, maxTrainingMacs: 5e11, maxActivationMiB: 256 });
+    expect(r.status).toBe(200);
+    expect(r.body.policy).toMatchObject({ maxTrainingMacs: 5e11, maxActivationMiB: 256, maxParamMiB: 1024 });
+    expect(await api.prisma.gradingPolicy.findUniqueOrThrow({ where: { exerciseId: c.exerciseId } })).toMatchObject({
+      maxTrainingMacs: 5e11,
+      maxActivationMiB: 256,
+    });
+    const history = await admin.get(`/api/exercises/${c.exercise}/policy/history`);
+    expect(history.body.items[0].changes).toEqual([
+      { field: 'maxTrainingMacs', old: 3.6e14, new: 5e11 },
+      { field: 'maxActivationMiB', old: 1024, new: 256 },
+    ]);
+    // The dense solution needs 1.07e12 multiply-adds: over the new limit.
+    const check = await student.post('/api/submissions/check', { exercise: c.exercise, source: c.solution });
+    expect(check.body.check.errors[0].message).toMatch(/^Training this model is too much work: layer dense \(Dense 256\)/);
   });
 
   it("shows the seeded first version of a demo exercise's policy as its initial version", async () => {
-    const r = await admin.get('/api/exercises/cifar10-dense/policy/history');
+    const r = await admin.get('/api/courses/cifar10-intro/exercises/cifar10-dense/policy/history');
     expect(r.status).toBe(200);
     const first = r.body.items.at(-1);
     expect(first).toMatchObject({ version: 1, changedBy: null, kind: 'initial' });
@@ -261,13 +286,19 @@ describe('API administration: users, roster, courses, instructors, grading polic
 
   it('refuses an invalid policy with every field path, changing nothing', async () => {
     const c = await createCourse(api.prisma);
-    const current = (await admin.get(`/api/exercises/${c.exercise}/policy`)).body.policy;
-    const r = await admin.put(`/api/exercises/${c.exercise}/policy`, { ...current, minTestAccuracy: 1.5, maxEpochs: 5, requiredEpochs: 10, colour: 'blue' });
+    const current = (await admin.get(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy`)).body.policy;
+    const r = await admin.put(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy`, {
+      ...current,
+      minTestAccuracy: 1.5,
+      maxEpochs: 5,
+      requiredEpochs: 10,
+      colour: 'blue',
+    });
     expect(r.status).toBe(400);
     expect(r.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['(root)', 'minTestAccuracy', 'requiredEpochs']);
-    const r2 = await admin.put(`/api/exercises/${c.exercise}/policy`, { ...current, maxEpochs: 5, requiredEpochs: 10 });
+    const r2 = await admin.put(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy`, { ...current, maxEpochs: 5, requiredEpochs: 10 });
     expect(r2.body.error.details).toEqual([{ path: 'requiredEpochs', message: 'requiredEpochs cannot exceed maxEpochs' }]);
-    expect((await admin.get(`/api/exercises/${c.exercise}/policy`)).body.version).toBe(1);
-    expect((await admin.put('/api/exercises/no-such-exercise/policy', current)).status).toBe(404);
+    expect((await admin.get(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy`)).body.version).toBe(1);
+    expect((await admin.put(`/api/courses/${c.courseSlug}/exercises/no-such-exercise/policy`, current)).status).toBe(404);
   });
 });

@@ -4,19 +4,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FsArtifactStore } from '@epoch/artifacts';
 import { inject } from 'vitest';
-import { createPrismaClient, hashPassword, seedDemo, type EpochPrismaClient } from '@epoch/db';
+import { seedDemo } from '@epoch/cli';
+import { createPrismaClient, hashPassword, type EpochPrismaClient } from '@epoch/db';
 import { freePort, root, startTs, waitFor, type RunningProcess } from '../helpers';
 
 /** One real API process per test file, against the run's Postgres and Redis. */
 /** `prefix`: this file's own Redis key prefix (queue, rate limits), so files never see each other's keys. */
 export interface ApiUnderTest {
   base: string;
-  process: RunningProcess;
+  /** The API process now running (a new one after `restart`). */
+  readonly process: RunningProcess;
   prisma: EpochPrismaClient;
   prefix: string;
   /** The API's artifact store (a folder of this file's own, EPOCH_ARTIFACT_DIR). */
   artifacts: FsArtifactStore;
   stop: () => Promise<void>;
+  /**
+   * Stops the API process (as an operator restarting it would), runs `whileDown` (checks made during the outage), then
+   * starts a new process on the same address.
+   */
+  restart: (whileDown?: () => Promise<void>) => Promise<void>;
 }
 
 /** An artifact row's columns for these bytes, after storing them where the API reads artifacts from. */
@@ -32,23 +39,34 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiUnd
   const base = `http://127.0.0.1:${port}`;
   const prefix = `${inject('redisPrefix')}-${tag()}`;
   const artifactDir = mkdtempSync(join(tmpdir(), 'epoch-api-artifacts-'));
-  const proc = startTs('apps/api/src/main.ts', {
-    EPOCH_ARTIFACT_DIR: artifactDir,
-    DATABASE_URL: inject('databaseUrl'),
-    REDIS_URL: inject('redisUrl'),
-    EPOCH_QUEUE_PREFIX: prefix,
-    EPOCH_API_PORT: String(port),
-    LOG_LEVEL: 'warn',
-    EPOCH_RECONCILE_SECONDS: '0',
-    ...env,
-  });
+  const launch = async (): Promise<RunningProcess> => {
+    const proc = startTs('apps/api/src/main.ts', {
+      EPOCH_ARTIFACT_DIR: artifactDir,
+      DATABASE_URL: inject('databaseUrl'),
+      REDIS_URL: inject('redisUrl'),
+      EPOCH_QUEUE_PREFIX: prefix,
+      EPOCH_API_PORT: String(port),
+      LOG_LEVEL: 'warn',
+      EPOCH_RECONCILE_SECONDS: '0',
+      // The run's database holds the demo accounts (seeded above): production mode would refuse to start on them.
+      EPOCH_DEMO: '1',
+      ...env,
+    });
+    try {
+      await waitFor(async () => (await fetch(`${base}/api/health`)).status === 200 || undefined, 60_000, `the API on ${base}`);
+    } catch (e) {
+      // A failed start must not leave the process behind (afterAll never sees it).
+      await proc.stop();
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\n${proc.output()}`);
+    }
+    return proc;
+  };
+  let proc: RunningProcess;
   try {
-    await waitFor(async () => (await fetch(`${base}/api/health`)).status === 200 || undefined, 60_000, `the API on ${base}`);
+    proc = await launch();
   } catch (e) {
-    // A failed start must not leave the process behind (afterAll never sees it).
-    await proc.stop();
     await prisma.$disconnect();
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\n${proc.output()}`);
+    throw e;
   }
   const stop = async () => {
     await proc.stop();
@@ -61,7 +79,34 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiUnd
     await prisma.$disconnect();
     rmSync(artifactDir, { recursive: true, force: true });
   };
-  return { base, process: proc, prisma, prefix, artifacts: new FsArtifactStore(artifactDir), stop };
+  const restart = async (whileDown?: () => Promise<void>) => {
+    // An API that cannot stop is the failure here: say so (and kill it) rather than wait for ever.
+    const old = proc;
+    const stopping = old.stop();
+    const exited = await Promise.race([stopping.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 20_000))]);
+    if (!exited) {
+      old.child.kill('SIGKILL');
+      await stopping;
+      proc = await launch();
+      throw new Error(`the API did not stop within 20 s of SIGTERM:\n${old.output().slice(-3000)}`);
+    }
+    try {
+      await whileDown?.();
+    } finally {
+      proc = await launch();
+    }
+  };
+  return {
+    base,
+    get process() {
+      return proc;
+    },
+    prisma,
+    prefix,
+    artifacts: new FsArtifactStore(artifactDir),
+    stop,
+    restart,
+  };
 }
 
 /** A short random tag so users and courses of one file never collide with another file's in the shared database. */
@@ -149,7 +194,7 @@ export async function createCourse(
   policy: Record<string, unknown> = {},
 ): Promise<{ courseId: string; courseSlug: string; exerciseId: string; exercise: string; solution: string; enrollmentCode: string }> {
   const t = tag();
-  const demo = await prisma.exercise.findUniqueOrThrow({ where: { slug: 'cifar10-dense' } });
+  const demo = await prisma.exercise.findFirstOrThrow({ where: { slug: 'cifar10-dense', course: { slug: 'cifar10-intro' } } });
   const course = await prisma.course.create({
     data: { slug: `course-${t}`, title: `Course ${t}`, description: '', enrollmentCode: `CODE-${t.toUpperCase()}` },
   });
@@ -190,5 +235,5 @@ export async function createCourse(
 }
 
 export async function enroll(prisma: EpochPrismaClient, userId: string, courseId: string, role: 'STUDENT' | 'INSTRUCTOR' = 'STUDENT'): Promise<void> {
-  await prisma.enrollment.create({ data: { userId, courseId, role } });
+  await prisma.enrollment.create({ data: { userId, courseId, role, joinedVia: 'STAFF' } });
 }

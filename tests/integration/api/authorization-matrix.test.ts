@@ -87,7 +87,7 @@ describe('authorization matrix', () => {
       },
     });
     sub = s.id;
-    policy = (await clients.admin.get(`/api/exercises/${a.exercise}/policy`)).body.policy;
+    policy = (await clients.admin.get(`/api/courses/${a.courseSlug}/exercises/${a.exercise}/policy`)).body.policy;
   });
   afterAll(async () => {
     await api?.stop();
@@ -184,19 +184,41 @@ describe('authorization matrix', () => {
       expect: adminOnly(200),
     },
     // Exercises, policies, class results.
-    { name: 'GET /api/exercises/:slug', method: 'GET', path: () => `/api/exercises/${a.exercise}`, expect: every(200, { outsider: 404, otherTeacher: 404 }) },
-    { name: 'GET /api/exercises/:guessed', method: 'GET', path: () => `/api/exercises/${guessed}`, expect: every(404) },
-    { name: 'GET policy', method: 'GET', path: () => `/api/exercises/${a.exercise}/policy`, expect: staffOfA() },
-    { name: 'GET policy history', method: 'GET', path: () => `/api/exercises/${a.exercise}/policy/history`, expect: staffOfA() },
-    { name: 'GET policy history of a guessed exercise', method: 'GET', path: () => `/api/exercises/${guessed}/policy/history`, expect: every(404) },
-    { name: 'PUT policy', method: 'PUT', path: () => `/api/exercises/${a.exercise}/policy`, body: () => policy, expect: adminOnly(200) },
-    { name: 'PUT policy of a guessed exercise', method: 'PUT', path: () => `/api/exercises/${guessed}/policy`, body: () => policy, expect: adminOnly(404) },
-    { name: 'GET class results', method: 'GET', path: () => `/api/exercises/${a.exercise}/results`, expect: staffOfA() },
-    { name: 'GET class results CSV', method: 'GET', path: () => `/api/exercises/${a.exercise}/results.csv`, expect: staffOfA() },
+    {
+      name: 'GET /api/exercises/:slug',
+      method: 'GET',
+      path: () => `/api/courses/${a.courseSlug}/exercises/${a.exercise}`,
+      expect: every(200, { outsider: 404, otherTeacher: 404 }),
+    },
+    { name: 'GET /api/exercises/:guessed', method: 'GET', path: () => `/api/courses/${a.courseSlug}/exercises/${guessed}`, expect: every(404) },
+    { name: 'GET policy', method: 'GET', path: () => `/api/courses/${a.courseSlug}/exercises/${a.exercise}/policy`, expect: staffOfA() },
+    { name: 'GET policy history', method: 'GET', path: () => `/api/courses/${a.courseSlug}/exercises/${a.exercise}/policy/history`, expect: staffOfA() },
+    {
+      name: 'GET policy history of a guessed exercise',
+      method: 'GET',
+      path: () => `/api/courses/${a.courseSlug}/exercises/${guessed}/policy/history`,
+      expect: every(404),
+    },
+    {
+      name: 'PUT policy',
+      method: 'PUT',
+      path: () => `/api/courses/${a.courseSlug}/exercises/${a.exercise}/policy`,
+      body: () => policy,
+      expect: adminOnly(200),
+    },
+    {
+      name: 'PUT policy of a guessed exercise',
+      method: 'PUT',
+      path: () => `/api/courses/${a.courseSlug}/exercises/${guessed}/policy`,
+      body: () => policy,
+      expect: adminOnly(404),
+    },
+    { name: 'GET class results', method: 'GET', path: () => `/api/courses/${a.courseSlug}/exercises/${a.exercise}/results`, expect: staffOfA() },
+    { name: 'GET class results CSV', method: 'GET', path: () => `/api/courses/${a.courseSlug}/exercises/${a.exercise}/results.csv`, expect: staffOfA() },
     {
       name: 'POST regrade',
       method: 'POST',
-      path: () => `/api/exercises/${a.exercise}/regrade`,
+      path: () => `/api/courses/${a.courseSlug}/exercises/${a.exercise}/regrade`,
       body: () => ({ mode: 'redecide', submissionIds: [sub] }),
       expect: staffOfA(),
     },
@@ -205,14 +227,14 @@ describe('authorization matrix', () => {
       name: 'POST /api/submissions',
       method: 'POST',
       path: () => '/api/submissions',
-      body: () => ({ exercise: a.exercise, source: BROKEN }),
+      body: () => ({ course: a.courseSlug, exercise: a.exercise, source: BROKEN }),
       expect: every(201, { outsider: 404, otherTeacher: 404 }),
     },
     {
       name: 'POST /api/submissions/check',
       method: 'POST',
       path: () => '/api/submissions/check',
-      body: () => ({ exercise: a.exercise, source: BROKEN }),
+      body: () => ({ course: a.courseSlug, exercise: a.exercise, source: BROKEN }),
       expect: every(200, { outsider: 404, otherTeacher: 404 }),
     },
     { name: 'GET /api/submissions (own list)', method: 'GET', path: () => '/api/submissions', expect: every(200) },

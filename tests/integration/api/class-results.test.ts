@@ -73,7 +73,7 @@ describe('API class results for instructors', () => {
   });
 
   it('lists every student with best/latest accuracy, attempts, passed and late, and a summary', async () => {
-    const r = await teacher.get(`/api/exercises/${course.exercise}/results`);
+    const r = await teacher.get(`/api/courses/${course.courseSlug}/exercises/${course.exercise}/results`);
     expect(r.status).toBe(200);
     expect(r.body.rows.map((x: { name: string }) => x.name)).toEqual(['ann', 'bob', 'cyd']);
     expect(r.body.rows[0]).toMatchObject({
@@ -83,17 +83,18 @@ describe('API class results for instructors', () => {
       passed: true,
       late: true,
       latestSubmissionId: ids['ann3'],
+      latestStatus: 'REJECTED',
     });
-    expect(r.body.rows[1]).toMatchObject({ attempts: 1, bestTestAccuracy: 0.31, passed: false, late: false });
-    expect(r.body.rows[2]).toMatchObject({ attempts: 0, bestTestAccuracy: null, lastSubmissionAt: null });
+    expect(r.body.rows[1]).toMatchObject({ attempts: 1, bestTestAccuracy: 0.31, passed: false, late: false, latestStatus: 'FAILED' });
+    expect(r.body.rows[2]).toMatchObject({ attempts: 0, bestTestAccuracy: null, lastSubmissionAt: null, latestStatus: null });
     expect(r.body.summary).toMatchObject({ students: 3, withResult: 2, passed: 1, medianBest: 0.515 });
     expect(r.body.summary.distribution[7].count).toBe(1);
     expect(r.body.summary.distribution[3].count).toBe(1);
-    expect((await admin.get(`/api/exercises/${course.exercise}/results`)).status).toBe(200);
+    expect((await admin.get(`/api/courses/${course.courseSlug}/exercises/${course.exercise}/results`)).status).toBe(200);
   });
 
   it('exports CSV with stable columns, one row per student', async () => {
-    const r = await teacher.get(`/api/exercises/${course.exercise}/results.csv`);
+    const r = await teacher.get(`/api/courses/${course.courseSlug}/exercises/${course.exercise}/results.csv`);
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(r.headers.get('content-disposition')).toBe(`attachment; filename="${course.exercise}-results.csv"`);
@@ -105,18 +106,21 @@ describe('API class results for instructors', () => {
   });
 
   it('lets staff drill down to any submission of the class, and nobody else', async () => {
-    expect((await teacher.get(`/api/submissions/${ids['bob1']}`)).body.source).toBe('# bob1');
+    const detail = await teacher.get(`/api/submissions/${ids['bob1']}`);
+    expect(detail.body.source).toBe('# bob1');
+    // Staff see whose submission it is.
+    expect(detail.body.owner).toEqual({ name: 'bob', email: users['bob']!.email });
     expect((await teacher.get(`/api/submissions/${ids['bob1']}/result`)).body.testAccuracy).toBe(0.31);
     expect((await student.get(`/api/submissions/${ids['bob1']}`)).status).toBe(404);
     expect((await otherTeacher.get(`/api/submissions/${ids['bob1']}`)).status).toBe(404);
-    expect((await otherTeacher.get(`/api/exercises/${course.exercise}/results`)).status).toBe(404);
-    expect((await student.get(`/api/exercises/${course.exercise}/results`)).status).toBe(403);
-    expect((await student.get(`/api/exercises/${course.exercise}/results.csv`)).status).toBe(403);
+    expect((await otherTeacher.get(`/api/courses/${course.courseSlug}/exercises/${course.exercise}/results`)).status).toBe(404);
+    expect((await student.get(`/api/courses/${course.courseSlug}/exercises/${course.exercise}/results`)).status).toBe(403);
+    expect((await student.get(`/api/courses/${course.courseSlug}/exercises/${course.exercise}/results.csv`)).status).toBe(403);
   });
 
   it('re-decides chosen submissions from stored metrics, with an audit entry', async () => {
     await api.prisma.gradingPolicy.update({ where: { exerciseId: course.exerciseId }, data: { minTestAccuracy: 0.3 } });
-    const r = await teacher.post(`/api/exercises/${course.exercise}/regrade`, {
+    const r = await teacher.post(`/api/courses/${course.courseSlug}/exercises/${course.exercise}/regrade`, {
       mode: 'redecide',
       submissionIds: [ids['bob1'], ids['ann1'], ids['ann3'], 'not-an-id'],
     });
@@ -127,16 +131,21 @@ describe('API class results for instructors', () => {
     expect(
       await api.prisma.auditLog.count({ where: { action: 'submission.regrade.redecide', entityId: course.exerciseId, actorId: users['teacher']!.id } }),
     ).toBe(1);
-    expect((await student.post(`/api/exercises/${course.exercise}/regrade`, { mode: 'redecide', submissionIds: [ids['ann2']] })).status).toBe(403);
     expect(
-      (await teacher.post(`/api/exercises/${course.exercise}/regrade`, { mode: 'sideways', submissionIds: [] })).body.error.details
+      (await student.post(`/api/courses/${course.courseSlug}/exercises/${course.exercise}/regrade`, { mode: 'redecide', submissionIds: [ids['ann2']] })).status,
+    ).toBe(403);
+    expect(
+      (await teacher.post(`/api/courses/${course.courseSlug}/exercises/${course.exercise}/regrade`, { mode: 'sideways', submissionIds: [] })).body.error.details
         .map((d: { path: string }) => d.path)
         .sort(),
     ).toEqual(['mode', 'submissionIds']);
   });
 
   it('re-trains chosen submissions: result dropped, QUEUED again and enqueued', async () => {
-    const r = await teacher.post(`/api/exercises/${course.exercise}/regrade`, { mode: 'retrain', submissionIds: [ids['ann2'], ids['ann3']] });
+    const r = await teacher.post(`/api/courses/${course.courseSlug}/exercises/${course.exercise}/regrade`, {
+      mode: 'retrain',
+      submissionIds: [ids['ann2'], ids['ann3']],
+    });
     expect(r.body.changed).toEqual([ids['ann2']]);
     expect(r.body.skipped).toEqual([{ id: ids['ann3'], reason: 'cannot retrain a REJECTED submission' }]);
     const s = await api.prisma.submission.findUniqueOrThrow({ where: { id: ids['ann2']! }, include: { result: true } });

@@ -55,6 +55,21 @@ describe('lesson data figures (public): drawn from the prepared dataset and the 
     });
     expect(r.body.history.map((h: { epoch: number }) => h.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect((await anon().get(`${base}/accuracy-curve`)).body.model).toBe('dense');
+    // The first CNN's run: the overfitting step's curves.
+    const model2 = await anon().get(`${base}/accuracy-curve?model=model2`);
+    expect(ZLessonFigureView.parse(model2.body)).toMatchObject({ status: 'ready', model: 'model2', title: 'Training and validation accuracy of model2' });
+    expect(model2.body.history).toHaveLength(10);
+  });
+
+  it('works 2×2 max pooling on real feature-map values of model3 (no dataset needed)', async () => {
+    const r = await anon().get(`${base}/max-pooling`);
+    const view = ZLessonFigureView.parse(r.body);
+    expect(view).toMatchObject({ status: 'ready', name: 'max-pooling', model: 'model3', images: [], history: null });
+    if (view.status !== 'ready' || !view.pooling) throw new Error('no pooling example');
+    expect(view.pooling.layerName).toBe('conv2d');
+    expect(view.pooling.pooled.flat()).toEqual(
+      [0, 1, 2, 3].map((p) => Math.max(...[0, 1, 2, 3].map((i) => view.pooling!.window[2 * Math.floor(p / 2) + Math.floor(i / 2)]![2 * (p % 2) + (i % 2)]!))),
+    );
   });
 
   it('once the data is prepared (no restart), draws the training grid, the predictions and the feature maps as PNGs', async () => {
@@ -94,7 +109,7 @@ describe('lesson data figures (public): drawn from the prepared dataset and the 
   it('answers unknown figures, runs, pictures and courses with 404, and a malformed run name with 400', async () => {
     const c = anon();
     const cases: [string, number, RegExp][] = [
-      [`${base}/loss-curve`, 404, /no data figure "loss-curve" \(known: training-grid, accuracy-curve, prediction-grid, feature-maps\)/],
+      [`${base}/loss-curve`, 404, /no data figure "loss-curve" \(known: training-grid, accuracy-curve, prediction-grid, feature-maps, max-pooling\)/],
       [`${base}/accuracy-curve?model=resnet`, 404, /course "cifar10-intro" has no reference run "resnet"/],
       [`${base}/training-grid?model=dense`, 404, /training grid shows the dataset, not a reference run/],
       [`${base}/training-grid/other.png`, 404, /figure "training-grid" has no picture "other\.png"/],

@@ -40,9 +40,16 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
   });
 
   it('stores a valid submission QUEUED with its ModelSpec, then enqueues it with jobId = submission id', async () => {
-    const r = await student.post('/api/submissions', { exercise: course.exercise, source: course.solution });
+    const r = await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: course.solution });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ exercise: course.exercise, status: 'QUEUED', late: false, userId: users['student']!.id, check: { ok: true } });
+    expect(r.body).toMatchObject({
+      course: course.courseSlug,
+      exercise: course.exercise,
+      status: 'QUEUED',
+      late: false,
+      userId: users['student']!.id,
+      check: { ok: true },
+    });
     const row = await api.prisma.submission.findUniqueOrThrow({ where: { id: r.body.id } });
     expect(row.specHash).toMatch(/^[0-9a-f]{64}$/);
     expect(row.modelSpec).toMatchObject({ epochs: 10, layers: expect.any(Array) });
@@ -57,10 +64,10 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     const redis = new Redis(inject('redisUrl'));
     const key = `${api.prefix}:${WORKER_HEARTBEAT_PREFIX}gpu-${tag()}`;
     try {
-      const before = await student.post('/api/submissions', { exercise: course.exercise, source: course.solution });
+      const before = await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: course.solution });
       expect((await findGradingJob(queues, before.body.id))?.kind).toBe('general');
       await redis.set(key, JSON.stringify({ worker: 'gpu-box', backend: 'node-gpu', threads: 1, queues: ['gpu', 'general'], since: Date.now() }), 'EX', 30);
-      const heavy = await student.post('/api/submissions', { exercise: course.exercise, source: course.solution });
+      const heavy = await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: course.solution });
       expect((await findGradingJob(queues, heavy.body.id))?.kind).toBe('gpu');
       // Its progress and cancellation work wherever the job waits.
       expect((await student.get(`/api/submissions/${heavy.body.id}/progress`)).body.status).toBe('QUEUED');
@@ -75,7 +82,7 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
   });
 
   it('stores a rejected submission with its diagnostics, answers at once and enqueues nothing', async () => {
-    const r = await student.post('/api/submissions', { exercise: course.exercise, source: BROKEN });
+    const r = await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: BROKEN });
     expect(r.status).toBe(201);
     expect(r.body.status).toBe('REJECTED');
     expect(r.body.check.ok).toBe(false);
@@ -85,49 +92,84 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     expect((await api.prisma.submission.findUniqueOrThrow({ where: { id: r.body.id } })).modelSpec).toBeNull();
   });
 
+  it("refuses a model over the exercise's cost limits at submission, naming the layer that costs most", async () => {
+    // The dense solution: 792,064 multiply-adds per image, 1.07e12 for 10 epochs of 45,000 images.
+    const cheap = await createCourse(api.prisma, { maxTrainingMacs: 1e11 });
+    await enroll(api.prisma, users['other']!.id, cheap.courseId);
+    const r = await other.post('/api/submissions', { exercise: cheap.exercise, source: cheap.solution });
+    expect(r.status).toBe(201);
+    expect(r.body.status).toBe('REJECTED');
+    expect(r.body.check.errors[0].message).toMatch(
+      /^Training this model is too much work: layer dense \(Dense 256\) needs 786\.4 k multiply-adds per image; the whole model needs 792\.1 k, the limit for this exercise is 74\.1 k \(10 epochs of 45,000 images\)/,
+    );
+    expect(await queue.getJob(r.body.id)).toBeUndefined();
+    // The same code within the default limits is accepted.
+    expect((await other.post('/api/submissions/check', { exercise: course.exercise, source: cheap.solution })).body.check.ok).toBe(true);
+  });
+
   it('checks without storing anything or using quota', async () => {
     const before = await api.prisma.submission.count({ where: { userId: users['student']!.id } });
-    const ok = await student.post('/api/submissions/check', { exercise: course.exercise, source: course.solution });
+    const ok = await student.post('/api/submissions/check', { course: course.courseSlug, exercise: course.exercise, source: course.solution });
     expect(ok.status).toBe(200);
     expect(ok.body.check).toMatchObject({ ok: true, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const bad = await student.post('/api/submissions/check', { exercise: course.exercise, source: BROKEN });
+    const bad = await student.post('/api/submissions/check', { course: course.courseSlug, exercise: course.exercise, source: BROKEN });
     expect(bad.body.check.ok).toBe(false);
     expect(bad.body.diagnostics.some((d: { severity: string }) => d.severity === 'error')).toBe(true);
     expect(await api.prisma.submission.count({ where: { userId: users['student']!.id } })).toBe(before);
-    expect((await outsider.post('/api/submissions/check', { exercise: course.exercise, source: BROKEN })).status).toBe(404);
+    expect((await outsider.post('/api/submissions/check', { course: course.courseSlug, exercise: course.exercise, source: BROKEN })).status).toBe(404);
   });
 
   it('returns the first submission for a repeated Idempotency-Key, and refuses the key for another payload', async () => {
     const key = `key-${tag()}-double-click`;
     const [a, b] = await Promise.all([
-      student.post('/api/submissions', { exercise: course.exercise, source: course.solution }, { 'idempotency-key': key }),
-      student.post('/api/submissions', { exercise: course.exercise, source: course.solution }, { 'idempotency-key': key }),
+      student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: course.solution }, { 'idempotency-key': key }),
+      student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: course.solution }, { 'idempotency-key': key }),
     ]);
     expect(a.body.id).toBe(b.body.id);
     expect(await api.prisma.submission.count({ where: { userId: users['student']!.id, idempotencyKey: key } })).toBe(1);
-    const again = await student.post('/api/submissions', { exercise: course.exercise, source: course.solution }, { 'idempotency-key': key });
+    const again = await student.post(
+      '/api/submissions',
+      { course: course.courseSlug, exercise: course.exercise, source: course.solution },
+      { 'idempotency-key': key },
+    );
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body.id).toBe(a.body.id);
-    const reused = await student.post('/api/submissions', { exercise: course.exercise, source: `${course.solution}\n# changed\n` }, { 'idempotency-key': key });
+    const reused = await student.post(
+      '/api/submissions',
+      { course: course.courseSlug, exercise: course.exercise, source: `${course.solution}\n# changed\n` },
+      { 'idempotency-key': key },
+    );
     expect(reused.status).toBe(409);
     expect(reused.body.error.code).toBe('idempotency_key_reused');
-    const badKey = await student.post('/api/submissions', { exercise: course.exercise, source: course.solution }, { 'idempotency-key': 'x' });
+    const badKey = await student.post(
+      '/api/submissions',
+      { course: course.courseSlug, exercise: course.exercise, source: course.solution },
+      { 'idempotency-key': 'x' },
+    );
     expect(badKey.status).toBe(400);
     expect(badKey.body.error.details[0].path).toBe('Idempotency-Key');
     // Another user may use the same key: keys are per user.
-    expect((await other.post('/api/submissions', { exercise: course.exercise, source: course.solution }, { 'idempotency-key': key })).status).toBe(201);
+    expect(
+      (await other.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: course.solution }, { 'idempotency-key': key }))
+        .status,
+    ).toBe(201);
   });
 
   it('enforces the daily and total quotas; rejected, cancelled and infrastructure failures never count', async () => {
     const c = await createCourse(api.prisma, { dailyQuota: 2, totalQuota: 3 });
     await enroll(api.prisma, users['quota']!.id, c.courseId);
     const q = await signedIn(api.base, users['quota']!);
-    const submit = () => q.post('/api/submissions', { exercise: c.exercise, source: c.solution });
+    const submit = () => q.post('/api/submissions', { course: c.courseSlug, exercise: c.exercise, source: c.solution });
     const first = await submit();
     expect(first.status).toBe(201);
-    expect((await q.post('/api/submissions', { exercise: c.exercise, source: BROKEN })).body.status).toBe('REJECTED');
-    expect((await q.get(`/api/exercises/${c.exercise}`)).body.quota).toEqual({ usedToday: 1, dailyLeft: 1, usedTotal: 1, totalLeft: 2 });
+    expect((await q.post('/api/submissions', { course: c.courseSlug, exercise: c.exercise, source: BROKEN })).body.status).toBe('REJECTED');
+    expect((await q.get(`/api/courses/${c.courseSlug}/exercises/${c.exercise}`)).body.quota).toEqual({
+      usedToday: 1,
+      dailyLeft: 1,
+      usedTotal: 1,
+      totalLeft: 2,
+    });
     const second = await submit();
     expect(second.status).toBe(201);
     const refused = await submit();
@@ -155,14 +197,16 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     await enroll(api.prisma, users['quota']!.id, c.courseId);
     const q = await signedIn(api.base, users['quota']!);
     const key = `key-${tag()}-last-slot`;
-    const first = await q.post('/api/submissions', { exercise: c.exercise, source: c.solution }, { 'idempotency-key': key });
+    const first = await q.post('/api/submissions', { course: c.courseSlug, exercise: c.exercise, source: c.solution }, { 'idempotency-key': key });
     expect(first.status).toBe(201);
-    const retry = await q.post('/api/submissions', { exercise: c.exercise, source: c.solution }, { 'idempotency-key': key });
+    const retry = await q.post('/api/submissions', { course: c.courseSlug, exercise: c.exercise, source: c.solution }, { 'idempotency-key': key });
     expect(retry.status).toBe(200);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(retry.body.id).toBe(first.body.id);
     // A new request (another key) is refused: the quota is used up.
-    expect((await q.post('/api/submissions', { exercise: c.exercise, source: c.solution }, { 'idempotency-key': `${key}-new` })).status).toBe(429);
+    expect(
+      (await q.post('/api/submissions', { course: c.courseSlug, exercise: c.exercise, source: c.solution }, { 'idempotency-key': `${key}-new` })).status,
+    ).toBe(429);
   });
 
   it('refuses late submissions or marks them late, per policy', async () => {
@@ -171,22 +215,22 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     const accept = await createCourse(api.prisma, { deadline: past, latePolicy: 'ACCEPT' });
     const future = await createCourse(api.prisma, { deadline: new Date(Date.now() + 86_400_000), latePolicy: 'REFUSE' });
     for (const c of [refuse, accept, future]) await enroll(api.prisma, users['other']!.id, c.courseId);
-    const r = await other.post('/api/submissions', { exercise: refuse.exercise, source: refuse.solution });
+    const r = await other.post('/api/submissions', { course: refuse.courseSlug, exercise: refuse.exercise, source: refuse.solution });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('deadline_passed');
-    const a = await other.post('/api/submissions', { exercise: accept.exercise, source: accept.solution });
+    const a = await other.post('/api/submissions', { course: accept.courseSlug, exercise: accept.exercise, source: accept.solution });
     expect(a.status).toBe(201);
     expect(a.body.late).toBe(true);
-    const f = await other.post('/api/submissions', { exercise: future.exercise, source: future.solution });
+    const f = await other.post('/api/submissions', { course: future.courseSlug, exercise: future.exercise, source: future.solution });
     expect(f.body.late).toBe(false);
   });
 
   it('limits the source to 64 KiB and the body to the configured size', async () => {
     const big = `${course.solution}\n#${'x'.repeat(64 * 1024)}`;
-    const r = await student.post('/api/submissions', { exercise: course.exercise, source: big });
+    const r = await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: big });
     expect(r.status).toBe(413);
     expect(r.body.error).toMatchObject({ code: 'source_too_large', details: [{ path: 'source' }] });
-    const huge = await student.post('/api/submissions', { exercise: course.exercise, source: 'x'.repeat(2 * 1024 * 1024) });
+    const huge = await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: 'x'.repeat(2 * 1024 * 1024) });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('payload_too_large');
     const malformed = await fetch(`${api.base}/api/submissions`, {
@@ -217,12 +261,12 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
   });
 
   it("validates the body with field paths and hides exercises outside the caller's courses", async () => {
-    const r = await student.post('/api/submissions', { exercise: course.exercise });
+    const r = await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise });
     expect(r.status).toBe(400);
     expect(r.body.error.details).toEqual([{ path: 'source', message: expect.any(String) }]);
-    const hidden = await outsider.post('/api/submissions', { exercise: course.exercise, source: course.solution });
+    const hidden = await outsider.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: course.solution });
     expect(hidden.status).toBe(404);
-    const missing = await student.post('/api/submissions', { exercise: 'no-such-exercise', source: course.solution });
+    const missing = await student.post('/api/submissions', { course: course.courseSlug, exercise: 'no-such-exercise', source: course.solution });
     expect(missing.status).toBe(404);
     expect(hidden.body.error.message).toBe(`no exercise "${course.exercise}" in your courses`);
   });
@@ -250,7 +294,7 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
   });
 
   it("shows a submission to its owner and the course's instructor, and 404 to anyone else", async () => {
-    const s = (await student.post('/api/submissions', { exercise: course.exercise, source: course.solution })).body;
+    const s = (await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: course.solution })).body;
     expect((await student.get(`/api/submissions/${s.id}`)).body.source).toBe(course.solution);
     expect((await teacher.get(`/api/submissions/${s.id}`)).status).toBe(200);
     expect((await other.get(`/api/submissions/${s.id}`)).status).toBe(404);
@@ -259,7 +303,7 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
   });
 
   it('cancels a queued submission (removing its job) for its owner only', async () => {
-    const s = (await student.post('/api/submissions', { exercise: course.exercise, source: course.solution })).body;
+    const s = (await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: course.solution })).body;
     expect(await queue.getJob(s.id)).toBeDefined();
     expect((await other.post(`/api/submissions/${s.id}/cancel`)).status).toBe(404);
     expect((await teacher.post(`/api/submissions/${s.id}/cancel`)).status).toBe(403);

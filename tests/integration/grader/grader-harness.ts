@@ -67,8 +67,13 @@ export interface GraderEnv {
   cleanup: () => Promise<void>;
 }
 
-/** Data folder (decoded into the cache once), a per-file queue prefix, a user and a course for this file's exercises. */
-export async function setUpGraderEnv(name: string, opts: { data?: boolean } = {}): Promise<GraderEnv> {
+/**
+ * Data folder (decoded into the cache once), a per-file queue prefix, a user and a course for this file's exercises;
+ * on the run's Postgres and Redis unless the test brings its own (`databaseUrl`, migrated; `redisUrl`).
+ */
+export async function setUpGraderEnv(name: string, opts: { data?: boolean; databaseUrl?: string; redisUrl?: string } = {}): Promise<GraderEnv> {
+  const databaseUrl = opts.databaseUrl ?? inject('databaseUrl');
+  const redisUrl = opts.redisUrl ?? inject('redisUrl');
   const dataDir = mkdtempSync(join(tmpdir(), `epoch-grader-${name}-`));
   const cifar = join(dataDir, 'images');
   if (opts.data ?? true) {
@@ -77,17 +82,17 @@ export async function setUpGraderEnv(name: string, opts: { data?: boolean } = {}
     await prepareCifar10({ source: cifar, cacheDir: join(dataDir, 'cifar10') });
   }
   const prefix = `${inject('redisPrefix')}-${name}`;
-  const prisma = createPrismaClient(inject('databaseUrl'));
+  const prisma = createPrismaClient(databaseUrl);
   const t = randomBytes(4).toString('hex');
   const user = await prisma.user.create({ data: { email: `grader-${name}-${t}@test.epoch`, name: 'Grader Test', passwordHash: 'x' } });
   const course = await prisma.course.create({ data: { slug: `grader-${name}-${t}`, title: 'Grader test', description: 'tests', enrollmentCode: `G${t}` } });
-  const queues = openGradingQueues({ url: inject('redisUrl') }, prefix);
+  const queues = openGradingQueues({ url: redisUrl }, prefix);
   const queue = queues.general;
   // The reconciler leaves submissions younger than 5 s alone: tests that use a queue of their own (another prefix) claim
   // theirs sooner, so this file's main grader never re-enqueues them on its queue.
   const env = {
-    DATABASE_URL: inject('databaseUrl'),
-    REDIS_URL: inject('redisUrl'),
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
     EPOCH_QUEUE_PREFIX: prefix,
     EPOCH_BACKEND: 'wasm',
     LOG_LEVEL: 'info',

@@ -186,6 +186,18 @@ describe('grading pipeline (real grader process, Postgres, Redis, tiny data)', (
     expect((await g.queue.getJob(id))?.attemptsMade).toBe(1);
   });
 
+  it("rejects a model over the current policy's cost limits (checked again by the grader) before training", async () => {
+    const ex = await createExercise(g, { minTestAccuracy: 0 });
+    const id = await createSubmission(g, ex, source({ layers: SLOW_DENSE, epochs: 1 }));
+    // The training work limit was lowered after the submission was checked.
+    await g.prisma.gradingPolicy.update({ where: { exerciseId: ex.id }, data: { maxTrainingMacs: 1e6 } });
+    await enqueue(g, id);
+    const s = await waitForStatus(g, id, 30_000, undefined, grader);
+    expect(s.status).toBe('REJECTED');
+    expect(s.errorMessage).toMatch(/no longer fits this exercise's grading policy: Training this model is too much work: layer dense \(Dense \d+\)/);
+    expect(await g.prisma.epochMetric.count({ where: { submissionId: id } })).toBe(0);
+  });
+
   it('re-enqueues a QUEUED submission that never reached the queue (reconciler) and grades it', async () => {
     const ex = await createExercise(g, { minTestAccuracy: 0 });
     const id = await createSubmission(g, ex, source({ epochs: 1 }));

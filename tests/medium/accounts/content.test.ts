@@ -1,9 +1,7 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient } from '@epoch/db';
-import { courseFigure, courseOutline, lessonStep, listPublicCourses, pingDatabase, requireCourse } from '@epoch/accounts';
+import { courseOutline, lessonStep, listPublicCourses, pingDatabase, requireCourse } from '@epoch/accounts';
+import { courseFigure } from '@epoch/content';
 import { NotFoundError } from '@epoch/contracts';
 import { createClass, freshDatabase, type TClassFixture, type TMediumDb } from '../harness';
 
@@ -11,7 +9,6 @@ import { createClass, freshDatabase, type TClassFixture, type TMediumDb } from '
 describe('accounts: course content', () => {
   let db: TMediumDb;
   let cls: TClassFixture;
-  let contentDir: string;
   beforeAll(async () => {
     db = await freshDatabase();
     cls = await createClass(db.prisma);
@@ -26,14 +23,18 @@ describe('accounts: course content', () => {
         { lessonId: second.id, slug: 'only', title: 'Only', position: 1, body: 'body only' },
       ],
     });
-    contentDir = await mkdtemp(join(tmpdir(), 'epoch-medium-content-'));
-    await mkdir(join(contentDir, cls.courseSlug, 'figures'), { recursive: true });
-    await writeFile(join(contentDir, cls.courseSlug, 'figures', 'network.svg'), '<svg/>');
-    await writeFile(join(contentDir, cls.courseSlug, 'secret.png'), 'not a figure');
+    // Figures are stored with the course by its content sync (course_assets).
+    for (const [path, bytes] of [
+      ['figures/network.svg', '<svg/>'],
+      ['secret.png', 'not a figure'],
+    ] as const) {
+      await db.prisma.courseAsset.create({
+        data: { courseId: cls.courseId, path, contentType: 'image/svg+xml', sha256: 'x'.repeat(64), bytes: new Uint8Array(Buffer.from(bytes)) },
+      });
+    }
   });
   afterAll(async () => {
     await db?.drop();
-    if (contentDir) await rm(contentDir, { recursive: true, force: true });
   });
 
   async function refusal(p: Promise<unknown>): Promise<unknown> {
@@ -74,6 +75,9 @@ describe('accounts: course content', () => {
       body: 'body b',
       prev: { slug: 'a', title: 'A', position: 1 },
       next: { slug: 'c', title: 'C', position: 3 },
+      version: 1,
+      latestVersion: 1,
+      removed: false,
     });
     expect(await at('first', 'a')).toMatchObject({ prev: null, next: { slug: 'b' } });
     expect(await at('second', 'only')).toMatchObject({ prev: null, next: null });
@@ -89,7 +93,11 @@ describe('accounts: course content', () => {
   });
 
   it("serves a course's figure files with their type, and nothing outside figures/ or of an unknown course", async () => {
-    expect(await courseFigure(db.prisma, contentDir, cls.courseSlug, 'network.svg')).toEqual({ bytes: Buffer.from('<svg/>'), type: 'image/svg+xml' });
+    expect(await courseFigure(db.prisma, cls.courseSlug, 'network.svg')).toEqual({
+      bytes: Buffer.from('<svg/>'),
+      type: 'image/svg+xml',
+      sha256: 'x'.repeat(64),
+    });
     for (const [slug, file] of [
       [cls.courseSlug, 'missing.png'],
       [cls.courseSlug, '../secret.png'],
@@ -97,7 +105,7 @@ describe('accounts: course content', () => {
       ['nope', 'network.svg'],
       ['../x', 'network.svg'],
     ] as const) {
-      const e = await refusal(courseFigure(db.prisma, contentDir, slug, file));
+      const e = await refusal(courseFigure(db.prisma, slug, file));
       expect(e).toBeInstanceOf(NotFoundError);
       expect(e).toMatchObject({ message: `no figure "${file}" in course "${slug}"` });
     }

@@ -138,8 +138,8 @@ describe('accounts: courses', () => {
     expect(e).toBeInstanceOf(InvalidError);
     expect(e).toMatchObject({
       code: 'invalid_enrollment_code',
-      message: 'no course has this enrollment code',
-      details: [{ path: 'enrollmentCode', message: 'unknown code' }],
+      message: 'no course has this enrollment code; check it with your instructor',
+      details: [{ path: 'enrollmentCode', message: 'no course has this enrollment code; check it with your instructor' }],
     });
   });
 });

@@ -60,6 +60,7 @@ describe('accounts: users', () => {
       name: rows[0]!.name,
       role: rows[0]!.role,
       createdAt: rows[0]!.createdAt.toISOString(),
+      deactivatedAt: null,
     });
     const second = await listUsers(db.prisma, { page: 2, pageSize: 2 });
     expect(second).toMatchObject({ page: 2, pageSize: 2, total: rows.length });

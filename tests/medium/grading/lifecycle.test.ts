@@ -17,6 +17,7 @@ import {
   IllegalTransitionError,
   redecide,
   retrain,
+  recordEpoch,
   reuse,
   scheduleOf,
   assertTransitions,
@@ -100,10 +101,10 @@ describe('the submission lifecycle against Postgres', () => {
     expect([r.status, r.finishedAt !== null]).toEqual(['REJECTED', true]);
   });
 
-  it('claims QUEUED as attempt 1, re-claims a dead attempt as attempt 2, and skips final submissions with the reason', async () => {
+  it('claims QUEUED as attempt 1, re-claims a dead attempt as attempt 2 (a restart), and skips final submissions with the reason', async () => {
     const id = await newSubmission();
-    expect(await claim(db.prisma, id)).toEqual({ attempt: 1 });
-    expect(await claim(db.prisma, id)).toEqual({ attempt: 2 });
+    expect(await claim(db.prisma, id)).toEqual({ attempt: 1, restarted: false });
+    expect(await claim(db.prisma, id)).toEqual({ attempt: 2, restarted: true });
     expect(await statusOf(id)).toBe('RUNNING');
     expect(await claim(db.prisma, await newSubmission('REJECTED'))).toEqual({ skip: 'the submission is already REJECTED' });
     expect(await claim(db.prisma, 'no-such-id')).toEqual({ skip: 'the submission does not exist' });
@@ -119,6 +120,21 @@ describe('the submission lifecycle against Postgres', () => {
     const [plot] = await db.prisma.artifact.findMany({ where: { submissionId: pass } });
     expect(plot).toMatchObject({ name: 'accuracy.png', size: 3, bytes: null, storageKey: `sha256/${plot!.sha256.slice(0, 2)}/${plot!.sha256}` });
     expect([...(await store.get(plot!.storageKey))]).toEqual([1, 2, 3]);
+  });
+
+  it('stores the whole history with the result: epochs the attempt could not record (database down) are added, recorded ones kept', async () => {
+    const id = await newSubmission();
+    const c = (await claim(db.prisma, id)) as { attempt: number };
+    const run = { id, attempt: c.attempt };
+    const epoch = (n: number, loss: number) => ({ epoch: n, loss, accuracy: 0.5, valLoss: null, valAccuracy: null, seconds: 1 });
+    await recordEpoch(db.prisma, run, epoch(1, 2));
+    await finishGraded(db.prisma, run, { ...graded(0.6), history: [epoch(1, 2), epoch(2, 1.5), epoch(3, 1)] }, cls.policy, scheduleOf(cls.policy), store);
+    const rows = await db.prisma.epochMetric.findMany({ where: { submissionId: id }, orderBy: { epoch: 'asc' } });
+    expect(rows.map((r) => [r.attempt, r.epoch, r.loss])).toEqual([
+      [1, 1, 2],
+      [1, 2, 1.5],
+      [1, 3, 1],
+    ]);
   });
 
   it('lets only the attempt that owns the RUNNING submission end it', async () => {
@@ -146,7 +162,8 @@ describe('the submission lifecycle against Postgres', () => {
     const first = (await claim(db.prisma, id)) as { attempt: number };
     expect(await failInfra(db.prisma, { id, attempt: first.attempt }, 'Redis went away', { final: false })).toBe(true);
     expect(await statusOf(id)).toBe('QUEUED');
-    const second = (await claim(db.prisma, id)) as { attempt: number };
+    const second = (await claim(db.prisma, id)) as { attempt: number; restarted: boolean };
+    expect(second).toMatchObject({ attempt: 2, restarted: true });
     expect(await failInfra(db.prisma, { id, attempt: second.attempt }, 'Redis went away', { final: true })).toBe(true);
     const s = await row(id);
     expect(s).toMatchObject({ status: 'ERROR', infraError: true, attemptCount: 2 });
@@ -158,6 +175,7 @@ describe('the submission lifecycle against Postgres', () => {
     const c = (await claim(db.prisma, id)) as { attempt: number };
     expect(await handBack(db.prisma, { id, attempt: c.attempt })).toBe(true);
     expect(await statusOf(id)).toBe('QUEUED');
+    expect(await claim(db.prisma, id)).toEqual({ attempt: 2, restarted: true });
   });
 
   it('cancels only a waiting submission', async () => {
@@ -218,6 +236,8 @@ describe('the submission lifecycle against Postgres', () => {
     expect(await row(id)).toMatchObject({ status: 'QUEUED', policyVersion: 7, finishedAt: null, errorMessage: null });
     expect(await db.prisma.result.count({ where: { submissionId: id } })).toBe(0);
     expect(await db.prisma.artifact.count({ where: { submissionId: id } })).toBe(0);
+    // A retrain is a new start, not a restart after an interruption.
+    expect(await claim(db.prisma, id)).toEqual({ attempt: 2, restarted: false });
   });
 
   it('reuses an identical graded result when the policy allows it, decided against the current pass mark', async () => {

@@ -12,13 +12,19 @@ import {
   cancelSubmission,
   claim,
   classResults,
+  clearHeartbeat,
   closeGradingQueues,
+  failInfra,
+  findGradingJob,
   finishGraded,
   openGradingQueues,
+  recordEpoch,
   regrade,
   scheduleOf,
+  submissionProgress,
   submit,
   updatePolicy,
+  writeHeartbeat,
   type TExerciseRef,
   type TGradingDeps,
 } from '@epoch/grading';
@@ -35,8 +41,8 @@ describe('grading use cases against Postgres and Redis', () => {
   let n = 0;
   const key = () => `key-${++n}-${Date.now()}`;
   const exerciseRef = async (cls: TClassFixture): Promise<TExerciseRef & { courseId: string }> => {
-    const e = await db.prisma.exercise.findUniqueOrThrow({ where: { id: cls.exerciseId }, include: { policy: true } });
-    return { id: e.id, slug: e.slug, courseId: e.courseId, policy: e.policy };
+    const e = await db.prisma.exercise.findUniqueOrThrow({ where: { id: cls.exerciseId }, include: { policy: true, course: { select: { slug: true } } } });
+    return { id: e.id, slug: e.slug, courseId: e.courseId, course: e.course, policy: e.policy };
   };
   const student = (cls: TClassFixture, i = 0) => cls.students[i]!.id;
   /** Grades a queued submission to `acc` through the lifecycle, the way a grader would. */
@@ -264,6 +270,69 @@ describe('grading use cases against Postgres and Redis', () => {
         [cls.students[2]!.email, 0, null, null, false],
       ]);
       expect(r.summary).toMatchObject({ students: 3, withResult: 1, passed: 1 });
+    });
+  });
+
+  describe('submissionProgress', () => {
+    it("shows only the current attempt, and says why training started over when a grader died or failed (never the stale 'epoch 2')", async () => {
+      const cls = await createClass(db.prisma);
+      const exercise = await exerciseRef(cls);
+      const id = (await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() })).submission.id;
+      const progress = async () => submissionProgress(deps, await db.prisma.submission.findUniqueOrThrow({ where: { id } }), exercise.policy, false);
+      const report = async (attempt: number, worker: string, restarted = false) => {
+        const found = await findGradingJob(deps.queues, id);
+        await found!.job.updateProgress({
+          phase: 'training',
+          attempt,
+          epoch: 2,
+          epochs: 10,
+          batch: 5,
+          batches: 700,
+          loss: 1.5,
+          accuracy: 0.4,
+          imagesPerSecond: 900,
+          etaSeconds: 80,
+          restarted,
+          worker,
+        });
+      };
+      const epoch = (n: number) => ({ epoch: n, loss: 2 - n / 10, accuracy: 0.1 * n, valLoss: null, valAccuracy: null, seconds: 1 });
+      await writeHeartbeat(redis, deps.queuePrefix, { worker: 'grader-a', backend: 'wasm', threads: 2, queues: ['general'], since: Date.now() });
+
+      const first = (await claim(db.prisma, id)) as { attempt: number };
+      for (const n of [1, 2]) await recordEpoch(db.prisma, { id, attempt: first.attempt }, epoch(n));
+      await report(1, 'grader-a');
+      expect(await progress()).toMatchObject({ status: 'RUNNING', attempt: 1, restarted: null, live: { attempt: 1, epoch: 2 }, etaSeconds: 80 });
+      expect((await progress()).epochs.map((e) => [e.attempt, e.epoch])).toEqual([
+        [1, 1],
+        [1, 2],
+      ]);
+
+      // The grader of attempt 1 dies: once its heartbeat is gone, the page says so instead of a silent, stale "epoch 2".
+      await clearHeartbeat(redis, deps.queuePrefix, 'grader-a');
+      const dead = await progress();
+      expect(dead).toMatchObject({ status: 'RUNNING', attempt: 1, etaSeconds: null });
+      expect(dead.restarted).toMatch(
+        /^The grader training attempt 1 stopped responding \(not because of your model\); another grader will take the submission over/,
+      );
+
+      // Another grader takes the job over: attempt 2 starts from nothing; attempt 1's epochs and report are not its.
+      const second = await claim(db.prisma, id);
+      expect(second).toEqual({ attempt: 2, restarted: true });
+      expect(await progress()).toMatchObject({ status: 'RUNNING', attempt: 2, epochs: [], live: null });
+      await writeHeartbeat(redis, deps.queuePrefix, { worker: 'grader-c', backend: 'wasm', threads: 2, queues: ['general'], since: Date.now() });
+      await report(2, 'grader-c', true);
+      const restarted = await progress();
+      expect(restarted).toMatchObject({ attempt: 2, epochs: [], live: { attempt: 2 } });
+      expect(restarted.restarted).toBe(
+        'Attempt 1 was interrupted (its grader stopped or failed, not because of your model); training started again from the beginning as attempt 2.',
+      );
+
+      // An infrastructure failure sends it back to the queue: it says it waits to be trained again.
+      await failInfra(db.prisma, { id, attempt: 2 }, 'the training process crashed (SIGSEGV)', { final: false });
+      const queued = await progress();
+      expect(queued).toMatchObject({ status: 'QUEUED', attempt: 2, live: null });
+      expect(queued.restarted).toMatch(/^Attempt 2 was interrupted .* waits in the queue to be trained again from the beginning\.$/);
     });
   });
 });

@@ -22,11 +22,17 @@ function roleOf(caller: AuthContext, enrollments: { role: TCourseRole }[]): TCou
 export class AccessService {
   constructor(@Inject(PRISMA) private readonly prisma: EpochPrismaClient) {}
 
-  /** The exercise with its course and policy, if the caller is a member of its course (staff: `need = 'staff'`). */
-  async exercise(caller: AuthContext, slug: string, need: 'member' | 'staff' = 'member') {
-    const found = await this.prisma.exercise.findUnique({ where: { slug }, include: { course: { include: membership(caller) }, policy: true } });
+  /**
+   * The exercise `slug` of course `courseSlug` with its course and policy, if the caller is a member of the course
+   * (staff: `need = 'staff'`). Exercise slugs are unique per course, so both are needed.
+   */
+  async exercise(caller: AuthContext, courseSlug: string, slug: string, need: 'member' | 'staff' = 'member') {
+    const found = await this.prisma.exercise.findFirst({
+      where: { slug, course: { slug: courseSlug } },
+      include: { course: { include: membership(caller) }, policy: true },
+    });
     const role = found ? roleOf(caller, found.course.enrollments) : null;
-    if (!found || !role) throw notFound(`no exercise "${slug}" in your courses`);
+    if (!found || !role) throw notFound(`no exercise "${slug}" in course "${courseSlug}" among your courses`);
     if (need === 'staff' && role === 'STUDENT') throw forbidden("only the course's instructors and admins may do this");
     const { enrollments: _mine, ...course } = found.course;
     return { exercise: { ...found, course }, role };
@@ -38,7 +44,7 @@ export class AccessService {
    */
   submissionInclude(caller: AuthContext) {
     return {
-      exercise: { select: { id: true, slug: true, courseId: true, policy: true, course: { select: membership(caller) } } },
+      exercise: { select: { id: true, slug: true, courseId: true, policy: true, course: { select: { slug: true, ...membership(caller) } } } },
     } satisfies Prisma.SubmissionInclude;
   }
 

@@ -1,6 +1,13 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import type { TAccounts } from '@epoch/accounts';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import type { TAccounts, TMailer } from '@epoch/accounts';
 import {
+  ZAuditQuery,
+  ZUpdateUserRequest,
+  type TAuditEntry,
+  type TAuditQuery,
+  type TPasswordResetLink,
+  type TUpdateUserRequest,
+  type TUserDetail,
   ZAssignInstructorRequest,
   ZCreateCourseRequest,
   ZCreateUserRequest,
@@ -22,15 +29,21 @@ import {
   type TUserListQuery,
   type TUserView,
 } from '@epoch/contracts';
-import { ACCOUNTS } from '../config';
+import { ACCOUNTS, API_CONFIG, MAILER, type TApiConfig } from '../config';
 import { Caller, Roles, type AuthContext } from '../auth/auth-context';
+import { SessionService } from '../auth/session.service';
 import { ZodPipe } from '../http/zod.pipe';
 
 /** Users and courses: admins only. The work is @epoch/accounts' use cases; their refusals map to HTTP in the error filter. */
 @Roles('ADMIN')
 @Controller('api/admin')
 export class AdminController {
-  constructor(@Inject(ACCOUNTS) private readonly accounts: TAccounts) {}
+  constructor(
+    @Inject(ACCOUNTS) private readonly accounts: TAccounts,
+    @Inject(API_CONFIG) private readonly config: TApiConfig,
+    @Inject(MAILER) private readonly mailer: TMailer | null,
+    @Inject(SessionService) private readonly sessions: SessionService,
+  ) {}
 
   @Get('users')
   users(@Query(new ZodPipe(ZUserListQuery, 'query')) q: TUserListQuery): Promise<TPage<TUserView>> {
@@ -41,6 +54,56 @@ export class AdminController {
   @Post('users')
   createUser(@Caller() caller: AuthContext, @Body(new ZodPipe(ZCreateUserRequest)) body: TCreateUserRequest): Promise<TCreatedUser> {
     return this.accounts.createUser(caller.userId, body);
+  }
+
+  /** One account with its courses, live sessions and submission count. */
+  @Get('users/:id')
+  user(@Param('id') id: string): Promise<TUserDetail> {
+    return this.accounts.userDetail(id);
+  }
+
+  /** Name, e-mail, role (the last active admin keeps the role); every change audited. */
+  @Patch('users/:id')
+  async updateUser(
+    @Caller() caller: AuthContext,
+    @Param('id') id: string,
+    @Body(new ZodPipe(ZUpdateUserRequest)) body: TUpdateUserRequest,
+  ): Promise<TUserView> {
+    const user = await this.accounts.updateUser(caller.userId, id, body);
+    this.sessions.forget({ userId: id });
+    return user;
+  }
+
+  /** The account can no longer sign in; its sessions end at once (this process forgets them too); submissions kept. */
+  @Post('users/:id/deactivate')
+  @HttpCode(200)
+  async deactivate(@Caller() caller: AuthContext, @Param('id') id: string): Promise<{ user: TUserView; sessionsEnded: number }> {
+    const r = await this.accounts.setUserActive(caller.userId, id, false);
+    this.sessions.forget({ userId: id });
+    return r;
+  }
+
+  @Post('users/:id/reactivate')
+  @HttpCode(200)
+  reactivate(@Caller() caller: AuthContext, @Param('id') id: string): Promise<{ user: TUserView; sessionsEnded: number }> {
+    return this.accounts.setUserActive(caller.userId, id, true);
+  }
+
+  /** A one-time link to set a new password, shown once (and e-mailed to the user when SMTP is configured). */
+  @Post('users/:id/password-reset')
+  @HttpCode(200)
+  passwordReset(@Caller() caller: AuthContext, @Param('id') id: string): Promise<TPasswordResetLink> {
+    return this.accounts.issuePasswordReset(caller.userId, id, {
+      ttlMinutes: this.config.EPOCH_RESET_LINK_MINUTES,
+      publicUrl: this.config.EPOCH_PUBLIC_URL,
+      mailer: this.mailer,
+    });
+  }
+
+  /** The audit log, newest first: `?action=` (or a prefix ending in a dot), `actor=` (e-mail, id or `system`), `entityType=`, `entityId=`, `from=`, `to=`. */
+  @Get('audit')
+  audit(@Query(new ZodPipe(ZAuditQuery, 'query')) q: TAuditQuery): Promise<TPage<TAuditEntry> & { actions: string[] }> {
+    return this.accounts.listAudit(q);
   }
 
   /** CSV roster import: all rows or none; every problem is reported with its line and column. */

@@ -1,14 +1,21 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { TAccounts, TSignInPolicy } from '@epoch/accounts';
+import { DEMO_ACCOUNTS } from '@epoch/db';
 import {
+  PASSWORD_RULES,
   ZChangePasswordRequest,
   ZJoinCourseRequest,
+  ZPasswordResetRequest,
   ZSignInRequest,
   type TChangePasswordRequest,
   type TJoinCourseRequest,
+  type TJoinPreview,
   type TMe,
+  type TPasswordResetInfo,
+  type TPasswordResetRequest,
   type TSignInRequest,
+  type TSiteInfo,
 } from '@epoch/contracts';
 import { ACCOUNTS, API_CONFIG, type TApiConfig } from '../config';
 import { ApiError } from '../http/api-error';
@@ -25,7 +32,7 @@ export class AuthController {
 
   constructor(
     @Inject(ACCOUNTS) private readonly accounts: TAccounts,
-    @Inject(API_CONFIG) config: TApiConfig,
+    @Inject(API_CONFIG) private readonly config: TApiConfig,
     @Inject(SessionService) private readonly sessions: SessionService,
     @Inject(LoginLimiter) private readonly limiter: LoginLimiter,
     @Inject(LiveStreams) private readonly streams: LiveStreams,
@@ -91,6 +98,41 @@ export class AuthController {
   @Get('me')
   getMe(@Caller() caller: AuthContext): Promise<TMe> {
     return this.accounts.currentUser(caller);
+  }
+
+  /** How this server runs: demo mode lists the demo accounts (their passwords are published); production lists none. */
+  @Public()
+  @Get('site')
+  site(): TSiteInfo {
+    return {
+      demo: this.config.EPOCH_DEMO,
+      demoAccounts: this.config.EPOCH_DEMO ? DEMO_ACCOUNTS.map((a) => ({ role: a.role, email: a.email, name: a.name, password: a.password })) : [],
+      passwordRules: PASSWORD_RULES,
+    };
+  }
+
+  /** Whose password a reset link sets, and until when (refused: invalid, used or expired links). */
+  @Public()
+  @Get('auth/password-reset')
+  resetInfo(@Query('token') token: string | undefined): Promise<TPasswordResetInfo> {
+    return this.accounts.passwordResetInfo(token ?? '');
+  }
+
+  /** Sets a new password with a reset link's token (used once); every session of the account ends. */
+  @Public()
+  @Post('auth/password-reset')
+  @HttpCode(200)
+  async resetPassword(@Body(new ZodPipe(ZPasswordResetRequest)) body: TPasswordResetRequest): Promise<{ email: string }> {
+    const r = await this.accounts.resetPassword(body.token, body.newPassword);
+    this.sessions.forget({ userId: r.userId });
+    return { email: r.email };
+  }
+
+  /** The course an enrollment code opens (to confirm before joining); refused like joining (bad, disabled, outside the window). */
+  @Roles('STUDENT')
+  @Get('enrollments/preview')
+  preview(@Caller() caller: AuthContext, @Query('code') code: string | undefined): Promise<TJoinPreview> {
+    return this.accounts.previewJoin(caller.userId, code ?? '');
   }
 
   /** A student joins a course with its enrollment code (joining again is harmless). */

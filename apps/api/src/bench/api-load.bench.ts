@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { FsArtifactStore } from '@epoch/artifacts';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { createPrismaClient, hashPassword, policyColumns, seedDemo } from '@epoch/db';
+import { createPrismaClient, hashPassword, policyColumns } from '@epoch/db';
 import { GRADING_QUEUES, ZGradingPolicy } from '@epoch/contracts';
 import { claim, finishGraded, scheduleOf, type TGradedResult } from '@epoch/grading';
 import { Latency } from './latency';
@@ -107,12 +108,11 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
   const userIds: string[] = [];
   let courseId: string | undefined;
   try {
-    await seedDemo(prisma, { exercisesDir: join(o.repoRoot, 'exercises') });
-    const demo = await prisma.exercise.findUniqueOrThrow({ where: { slug: 'cifar10-dense' } });
+    const solutionCode = readFileSync(join(o.repoRoot, 'exercises/cifar10-intro/cifar10-dense/solution.py'), 'utf8');
     const course = await prisma.course.create({ data: { slug: `bench-${t}`, title: 'Bench', description: '', enrollmentCode: `BENCH-${t.toUpperCase()}` } });
     courseId = course.id;
     const exercise = await prisma.exercise.create({
-      data: { courseId: course.id, slug: `bench-${t}`, title: 'Bench', position: 1, instructions: '', starterCode: '', solutionCode: demo.solutionCode },
+      data: { courseId: course.id, slug: `bench-${t}`, title: 'Bench', position: 1, instructions: '', starterCode: '', solutionCode },
     });
     const policy = ZGradingPolicy.parse({ minTestAccuracy: 0.3, requiredEpochs: 10, maxEpochs: 10, timeLimitSeconds: 600, dailyQuota: null });
     await prisma.gradingPolicy.create({ data: { exerciseId: exercise.id, ...policyColumns(policy) } });
@@ -157,13 +157,13 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
       errors++;
       if (errorSamples.length < 5) errorSamples.push(what);
     };
-    const source = demo.solutionCode;
+    const source = solutionCode;
     // Warm-up (JIT, query plans, connection pools): a few of every measured request, not measured and then removed.
     for (const [j, s] of sessions.slice(0, 5).entries()) {
       const w = await fetch(`${base}/api/submissions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf, 'idempotency-key': `bench-${t}-warmup-${j}` },
-        body: JSON.stringify({ exercise: exercise.slug, source }),
+        body: JSON.stringify({ course: course.slug, exercise: exercise.slug, source }),
       });
       const { id } = (await w.json()) as { id?: string };
       if (w.status !== 201 || !id) throw new Error(`the warm-up submission failed: HTTP ${w.status} (see the API's log)\n${apiErr.slice(-2000)}`);
@@ -181,7 +181,7 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
           const r = await fetch(`${base}/api/submissions`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf, 'idempotency-key': `bench-${t}-${i}-${k}` },
-            body: JSON.stringify({ exercise: exercise.slug, source }),
+            body: JSON.stringify({ course: course.slug, exercise: exercise.slug, source }),
           });
           const body = (await r.json()) as { id?: string; status?: string };
           post.add(performance.now() - t0);

@@ -9,28 +9,33 @@ import { Caller, type AuthContext } from '../auth/auth-context';
 import { ZodPipe } from '../http/zod.pipe';
 
 /** Instructors' view of a class: results per student, CSV export, regrading. Course staff only. */
-@Controller('api/exercises')
+@Controller('api/courses/:course/exercises')
 export class ClassResultsController {
   constructor(
     @Inject(GRADING_DEPS) private readonly grading: TGradingDeps,
     @Inject(AccessService) private readonly access: AccessService,
   ) {}
 
-  private async load(caller: AuthContext, slug: string): Promise<TClassResults> {
-    const { exercise } = await this.access.exercise(caller, slug, 'staff');
+  private async load(caller: AuthContext, course: string, slug: string): Promise<TClassResults> {
+    const { exercise } = await this.access.exercise(caller, course, slug, 'staff');
     return classResults(this.grading.prisma, exercise);
   }
 
   /** Per student: best and latest test accuracy, passed, attempts, last submission, late; with a summary. */
   @Get(':slug/results')
-  async results(@Caller() caller: AuthContext, @Param('slug') slug: string): Promise<TClassResults> {
-    return this.load(caller, slug);
+  async results(@Caller() caller: AuthContext, @Param('course') course: string, @Param('slug') slug: string): Promise<TClassResults> {
+    return this.load(caller, course, slug);
   }
 
   /** The same as CSV: one row per student, stable columns (see CSV_COLUMNS). */
   @Get(':slug/results.csv')
-  async csv(@Caller() caller: AuthContext, @Param('slug') slug: string, @Res({ passthrough: true }) res: Response): Promise<string> {
-    const data = await this.load(caller, slug);
+  async csv(
+    @Caller() caller: AuthContext,
+    @Param('course') course: string,
+    @Param('slug') slug: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<string> {
+    const data = await this.load(caller, course, slug);
     res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${slug}-results.csv"`, 'Cache-Control': 'no-store' });
     return stringify(csvRecords(data.rows), { header: true, columns: [...CSV_COLUMNS] });
   }
@@ -43,10 +48,11 @@ export class ClassResultsController {
   @HttpCode(200)
   async regrade(
     @Caller() caller: AuthContext,
+    @Param('course') course: string,
     @Param('slug') slug: string,
     @Body(new ZodPipe(ZRegradeRequest)) body: TRegradeRequest,
   ): Promise<TRegradeResult> {
-    const { exercise } = await this.access.exercise(caller, slug, 'staff');
+    const { exercise } = await this.access.exercise(caller, course, slug, 'staff');
     return regrade(this.grading, exercise, caller.userId, body);
   }
 }

@@ -1,8 +1,11 @@
-import { Controller, Get, Header, Inject, Param, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Header, Inject, Param, Query, StreamableFile } from '@nestjs/common';
 import type { TAccounts } from '@epoch/accounts';
+import { courseFigure } from '@epoch/content';
+import type { EpochPrismaClient } from '@epoch/db';
 import type { TCourseList, TCourseOutline, TLessonStepView } from '@epoch/contracts';
-import { ACCOUNTS, API_CONFIG, type TApiConfig } from '../config';
+import { ACCOUNTS, PRISMA } from '../config';
 import { Public } from '../auth/auth-context';
+import { badRequest } from '../http/api-error';
 
 /** The public lesson: course list, outline and steps, figures (exercises, policies and submissions need a session). */
 @Public()
@@ -10,7 +13,7 @@ import { Public } from '../auth/auth-context';
 export class CoursesController {
   constructor(
     @Inject(ACCOUNTS) private readonly accounts: TAccounts,
-    @Inject(API_CONFIG) private readonly config: TApiConfig,
+    @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
   ) {}
 
   @Get()
@@ -23,16 +26,24 @@ export class CoursesController {
     return this.accounts.courseOutline(slug);
   }
 
+  /** A step as it is now, or `?version=N`: that version of its text (earlier versions and removed steps stay readable). */
   @Get(':slug/lessons/:lesson/steps/:step')
-  step(@Param('slug') slug: string, @Param('lesson') lessonSlug: string, @Param('step') stepSlug: string): Promise<TLessonStepView> {
-    return this.accounts.lessonStep({ courseSlug: slug, lessonSlug, stepSlug });
+  step(
+    @Param('slug') slug: string,
+    @Param('lesson') lessonSlug: string,
+    @Param('step') stepSlug: string,
+    @Query('version') version: string | undefined,
+  ): Promise<TLessonStepView> {
+    if (version !== undefined && !/^[1-9]\d{0,8}$/.test(version))
+      throw badRequest('invalid query', [{ path: 'version', message: 'a version number (1, 2, …)' }]);
+    return this.accounts.lessonStep({ courseSlug: slug, lessonSlug, stepSlug, ...(version ? { version: Number(version) } : {}) });
   }
 
-  /** A course's figure (lesson illustrations live with the content files, not in the database). */
+  /** A course's figure, as its last content sync stored it. */
   @Get(':slug/figures/:file')
-  @Header('Cache-Control', 'public, max-age=3600')
+  @Header('Cache-Control', 'public, max-age=300')
   async figure(@Param('slug') slug: string, @Param('file') file: string): Promise<StreamableFile> {
-    const { bytes, type } = await this.accounts.courseFigure(this.config.EPOCH_CONTENT_DIR, slug, file);
+    const { bytes, type } = await courseFigure(this.prisma, slug, file);
     return new StreamableFile(bytes, { type });
   }
 }

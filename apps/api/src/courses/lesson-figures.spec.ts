@@ -3,10 +3,23 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CIFAR10_CLASS_NAMES, IMAGE_BYTES, type TCacheManifest, type TCacheSampleRead } from '@epoch/datasets';
 import { checkSource } from '@epoch/model-spec';
-import { loadApiConfig } from '../config';
-import { loadReferenceRun, NOT_PREPARED, neededImages, pngSize, renderLessonFigure, FigureNotFoundError, type TReferenceRun } from './lesson-figures';
+import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
+import {
+  loadReferenceRun,
+  NOT_PREPARED,
+  neededImages,
+  pngSize,
+  poolingExample,
+  renderLessonFigure,
+  FigureNotFoundError,
+  type TCourseFileReader,
+  type TReferenceRun,
+} from './lesson-figures';
 
-const contentDir = loadApiConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/x', REDIS_URL: 'redis://127.0.0.1:6379' }).EPOCH_CONTENT_DIR;
+/** The repository's course folders; the API reads the same files from the database once a sync stored them. */
+const contentDir = join(fileURLToPath(new URL('.', import.meta.url)), '../../../../exercises');
+const fromDisk: TCourseFileReader = (course, file) => readFile(join(contentDir, course, file)).catch(() => null);
 const COURSE = 'cifar10-intro';
 const src = (file: string) => `/figures/${file}`;
 
@@ -35,13 +48,13 @@ describe("the demo course's reference runs", () => {
     .filter((d) => d.isDirectory())
     .map((d) => d.name);
 
-  it('are the runs the lesson figures default to', () => {
-    expect(models.sort()).toEqual(['dense', 'model3']);
+  it('are the runs the lesson figures show: the dense network, the first CNN (model2) and model3', () => {
+    expect(models.sort()).toEqual(['dense', 'model2', 'model3']);
   });
 
-  for (const model of ['dense', 'model3']) {
+  for (const model of ['dense', 'model2', 'model3']) {
     it(`${model}: valid files, 25 predictions, and still the run of the current solution (same canonical hash)`, async () => {
-      const run = await loadReferenceRun(contentDir, COURSE, model);
+      const run = await loadReferenceRun(fromDisk, COURSE, model);
       expect(run.history).toHaveLength(run.result.epochs);
       expect(run.predictions?.map((p) => p.index)).toEqual(Array.from({ length: 25 }, (_, i) => i));
       const solution = readFileSync(join(contentDir, run.result.file.replace(/^exercises\//, '')), 'utf8');
@@ -52,7 +65,7 @@ describe("the demo course's reference runs", () => {
   }
 
   it('model3 has the feature maps of its three convolution layers; both runs saw the same test labels', async () => {
-    const [dense, model3] = await Promise.all([loadReferenceRun(contentDir, COURSE, 'dense'), loadReferenceRun(contentDir, COURSE, 'model3')]);
+    const [dense, model3] = await Promise.all([loadReferenceRun(fromDisk, COURSE, 'dense'), loadReferenceRun(fromDisk, COURSE, 'model3')]);
     expect(model3.featureMaps?.layers.map((l) => [l.layerName, l.shape])).toEqual([
       ['conv2d', [32, 32, 32]],
       ['conv2d_1', [16, 16, 32]],
@@ -61,8 +74,15 @@ describe("the demo course's reference runs", () => {
     expect(dense.predictions?.map((p) => p.label)).toEqual(model3.predictions?.map((p) => p.label));
   });
 
+  it('model2 (the first CNN) overfits, as the lesson says: training accuracy far above validation after 10 epochs', async () => {
+    const run = await loadReferenceRun(fromDisk, COURSE, 'model2');
+    expect(run.result).toMatchObject({ file: 'exercises/cifar10-intro/cifar10-cnn/solution.py', epochs: 10, limitTrain: null, testImages: 10000 });
+    const last = run.history!.at(-1)!;
+    expect(last.accuracy - last.valAccuracy!).toBeGreaterThan(0.15);
+  });
+
   it('a missing run is "not found", not a crash', async () => {
-    await expect(loadReferenceRun(contentDir, COURSE, 'nope')).rejects.toThrow(FigureNotFoundError);
+    await expect(loadReferenceRun(fromDisk, COURSE, 'nope')).rejects.toThrow(FigureNotFoundError);
   });
 });
 
@@ -70,8 +90,8 @@ describe('renderLessonFigure', () => {
   let dense: TReferenceRun;
   let model3: TReferenceRun;
   const labels = async () => {
-    dense ??= await loadReferenceRun(contentDir, COURSE, 'dense');
-    model3 ??= await loadReferenceRun(contentDir, COURSE, 'model3');
+    dense ??= await loadReferenceRun(fromDisk, COURSE, 'dense');
+    model3 ??= await loadReferenceRun(fromDisk, COURSE, 'model3');
     return dense.predictions!.map((p) => p.label);
   };
 
@@ -141,5 +161,67 @@ describe('renderLessonFigure', () => {
     expect(f.view.status === 'ready' && f.view.caption).toMatch(
       /^Test image 0 \(a \w+\) and what each convolution layer makes of it \(conv2d: 32 maps of 32×32; conv2d_1: 32 maps of 16×16; conv2d_2: 64 maps of 8×8\)/,
     );
+  });
+});
+
+describe('poolingExample', () => {
+  const layer = (values: number[], shape: [number, number, number]) => ({ testImage: 3, layers: [{ layerIndex: 0, layerName: 'conv2d', shape, values }] });
+
+  it('pools the 4×4 window of the first convolution layer whose values differ most, on the 2×2 grid', () => {
+    // One map of 6×6 (channels last, one channel): the spread sits in rows 2–5, columns 2–5.
+    const map = Array.from({ length: 36 }, (_, i) => {
+      const [r, c] = [Math.floor(i / 6), i % 6];
+      return r >= 2 && c >= 2 ? (r * 6 + c) % 7 : 0.5;
+    });
+    const ex = poolingExample(layer(map, [6, 6, 1]))!;
+    expect(ex).toMatchObject({ layerName: 'conv2d', filter: 0, testImage: 3, mapSize: [6, 6], row: 2, column: 2 });
+    expect(ex.window).toEqual([
+      [0, 1, 2, 3],
+      [6, 0, 1, 2],
+      [5, 6, 0, 1],
+      [4, 5, 6, 0],
+    ]);
+    expect(ex.pooled).toEqual([
+      [6, 3],
+      [6, 6],
+    ]);
+  });
+
+  it("works on model3's real feature maps: every pooled value is the largest of its four", async () => {
+    const run = await loadReferenceRun(fromDisk, COURSE, 'model3');
+    const ex = poolingExample(run.featureMaps)!;
+    expect(ex.layerName).toBe('conv2d');
+    expect(ex.row % 2).toBe(0);
+    expect(ex.column % 2).toBe(0);
+    for (let r = 0; r < 2; r++)
+      for (let c = 0; c < 2; c++) {
+        const pool = [ex.window[2 * r]![2 * c]!, ex.window[2 * r]![2 * c + 1]!, ex.window[2 * r + 1]![2 * c]!, ex.window[2 * r + 1]![2 * c + 1]!];
+        expect(ex.pooled[r]![c]).toBe(Math.max(...pool));
+      }
+    // Each pool's winner leads clearly (no near-ties to confuse the reader at two decimals), and none is a ReLU zero.
+    for (let r = 0; r < 2; r++)
+      for (let c = 0; c < 2; c++) {
+        const pool = [ex.window[2 * r]![2 * c]!, ex.window[2 * r]![2 * c + 1]!, ex.window[2 * r + 1]![2 * c]!, ex.window[2 * r + 1]![2 * c + 1]!];
+        const [first, second] = [...pool].sort((a, b) => b - a);
+        expect(first! - second!).toBeGreaterThanOrEqual(0.05);
+      }
+    expect(ex.window.flat().every((v) => v > 0)).toBe(true);
+    // Taken from the stored numbers, not made up.
+    const l = run.featureMaps!.layers[0]!;
+    expect(ex.window[0]![0]).toBe(l.values[(ex.row * l.shape[1] + ex.column) * l.shape[2] + ex.filter]);
+    const f = renderLessonFigure('max-pooling', run, null, src);
+    expect(f.view.status === 'ready' && f.view.pooling).toEqual(ex);
+    expect(f.view.status === 'ready' && f.view.caption).toMatch(
+      /^Sixteen real values of feature map \d+ of layer conv2d \(32×32\) for test image 0, rows \d+–\d+, columns \d+–\d+/,
+    );
+  });
+
+  it('is null for a run without feature maps, and the figure says so', async () => {
+    expect(poolingExample(null)).toBeNull();
+    const dense = await loadReferenceRun(fromDisk, COURSE, 'dense');
+    expect(renderLessonFigure('max-pooling', dense, null, src).view).toMatchObject({
+      status: 'unavailable',
+      message: 'The reference run "dense" has no feature maps to pool.',
+    });
   });
 });

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { z } from 'zod';
 import {
   ZReferenceRunFeatureMaps,
@@ -8,6 +6,7 @@ import {
   ZReferenceRunResult,
   type TLessonFigureName,
   type TLessonFigureView,
+  type TPoolingExample,
   type TReferenceRunFeatureMaps,
   type TReferenceRunHistory,
   type TReferenceRunPredictions,
@@ -28,6 +27,7 @@ export const DEFAULT_MODEL: Record<TLessonFigureName, string | null> = {
   'accuracy-curve': 'dense',
   'prediction-grid': 'dense',
   'feature-maps': 'model3',
+  'max-pooling': 'model3',
 };
 
 const GRID = 25;
@@ -48,31 +48,32 @@ export interface TReferenceRun {
   featureMaps: TReferenceRunFeatureMaps | null;
 }
 
-async function readJson<T>(dir: string, file: string, schema: z.ZodType<T>, required: boolean): Promise<T | null> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, file), 'utf8');
-  } catch {
+/** Reads a file of a course (`reference-runs/<run>/<file>`): from the database in the API, from disk in tests. */
+export type TCourseFileReader = (course: string, file: string) => Promise<Buffer | null>;
+
+async function readJson<T>(read: TCourseFileReader, course: string, file: string, schema: z.ZodType<T>, required: boolean): Promise<T | null> {
+  const bytes = await read(course, file);
+  if (!bytes) {
     if (required) throw new FigureNotFoundError(file);
     return null;
   }
-  const parsed = schema.safeParse(JSON.parse(text));
+  const parsed = schema.safeParse(JSON.parse(bytes.toString('utf8')));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`reference run ${join(dir, file)} is invalid: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'schema mismatch'}`);
+    throw new Error(`reference run ${course}/${file} is invalid: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'schema mismatch'}`);
   }
   return parsed.data;
 }
 
 /** Reads `reference-runs/<model>/` of a course; FigureNotFoundError when the run does not exist. */
-export async function loadReferenceRun(contentDir: string, course: string, model: string): Promise<TReferenceRun> {
-  const dir = join(contentDir, course, 'reference-runs', model);
+export async function loadReferenceRun(read: TCourseFileReader, course: string, model: string): Promise<TReferenceRun> {
+  const file = (name: string) => `reference-runs/${model}/${name}`;
   try {
-    const result = await readJson(dir, 'result.json', ZReferenceRunResult, true);
+    const result = await readJson(read, course, file('result.json'), ZReferenceRunResult, true);
     const [history, predictions, featureMaps] = await Promise.all([
-      readJson(dir, 'history.json', ZReferenceRunHistory, false),
-      readJson(dir, 'predictions.json', ZReferenceRunPredictions, false),
-      readJson(dir, 'feature-maps.json', ZReferenceRunFeatureMaps, false),
+      readJson(read, course, file('history.json'), ZReferenceRunHistory, false),
+      readJson(read, course, file('predictions.json'), ZReferenceRunPredictions, false),
+      readJson(read, course, file('feature-maps.json'), ZReferenceRunFeatureMaps, false),
     ]);
     return { model, result: result!, history, predictions, featureMaps };
   } catch (e) {
@@ -90,6 +91,7 @@ export function neededImages(
     case 'training-grid':
       return { split: 'train', indices: Array.from({ length: GRID }, (_, i) => i), labels: Array.from({ length: GRID }, () => null) };
     case 'accuracy-curve':
+    case 'max-pooling':
       return null;
     case 'prediction-grid': {
       const p = run?.predictions?.slice(0, GRID) ?? [];
@@ -100,6 +102,44 @@ export function neededImages(
       return { split: 'test', indices: [at], labels: [run?.predictions?.find((x) => x.index === at)?.label ?? null] };
     }
   }
+}
+
+/**
+ * A worked example of 2×2 max pooling on a real feature map: of every map of the run's first convolution layer, the
+ * 4×4 window (on the pooling grid) whose values differ most (highest standard deviation), preferring windows where each
+ * pool's largest value leads the others clearly (by CLEAR_LEAD, visible at the two decimals shown) and no value is a
+ * ReLU zero, so the four winners are plain to see. Null when the run has no feature maps.
+ */
+const CLEAR_LEAD = 0.05;
+
+export function poolingExample(maps: TReferenceRunFeatureMaps | null): TPoolingExample | null {
+  const layer = maps?.layers[0];
+  if (!maps || !layer) return null;
+  const [height, width, channels] = layer.shape;
+  const at = (r: number, c: number, f: number) => layer.values[(r * width + c) * channels + f]!;
+  let best: { rank: number; sd: number; row: number; column: number; filter: number } | null = null;
+  for (let f = 0; f < channels; f++) {
+    for (let row = 0; row + 4 <= height; row += 2) {
+      for (let column = 0; column + 4 <= width; column += 2) {
+        const v = [0, 1, 2, 3].flatMap((r) => [0, 1, 2, 3].map((c) => at(row + r, column + c, f)));
+        const mean = v.reduce((a, x) => a + x, 0) / 16;
+        const sd = Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / 16);
+        const pools = [0, 1, 2, 3].map((p) => [0, 1, 2, 3].map((i) => v[(Math.floor(p / 2) * 2 + Math.floor(i / 2)) * 4 + (p % 2) * 2 + (i % 2)]!));
+        // The winner leads the rest of its pool by a margin that shows at two decimals.
+        const clear = pools.every((pool) => {
+          const [first, second] = [...pool].sort((a, b) => b - a);
+          return first! - second! >= CLEAR_LEAD;
+        });
+        const rank = (clear ? 2 : 0) + (v.every((x) => x > 0) ? 1 : 0);
+        if (!best || rank > best.rank || (rank === best.rank && sd > best.sd)) best = { rank, sd, row, column, filter: f };
+      }
+    }
+  }
+  if (!best) return null;
+  const { row, column, filter } = best;
+  const window = [0, 1, 2, 3].map((r) => [0, 1, 2, 3].map((c) => at(row + r, column + c, filter)));
+  const pooled = [0, 1].map((pr) => [0, 1].map((pc) => Math.max(...[0, 1].flatMap((r) => [0, 1].map((c) => window[pr * 2 + r]![pc * 2 + c]!)))));
+  return { layerName: layer.layerName, filter, testImage: maps.testImage, mapSize: [height, width], row, column, window, pooled };
 }
 
 /** The PNG's pixel size, from its IHDR chunk. */
@@ -130,6 +170,8 @@ function title(name: TLessonFigureName, run: TReferenceRun | null): string {
       return `Predictions of ${what} on 25 test images`;
     case 'feature-maps':
       return `Feature maps of ${what} for one test image`;
+    case 'max-pooling':
+      return `2×2 max pooling on a feature map of ${what}`;
   }
 }
 
@@ -200,6 +242,7 @@ export function renderLessonFigure(
           title: heading,
           images,
           history: null,
+          pooling: null,
           caption: `The first 25 images of the lesson's training split, read from this server's copy of CIFAR-10 (prepared ${prepared} from ${data!.manifest.source.kind.replace('-', ' ')}), each titled with its class.`,
         },
       };
@@ -225,6 +268,7 @@ export function renderLessonFigure(
           title: heading,
           images,
           history,
+          pooling: null,
           caption: `${provenance(run)} After the last epoch: ${pct(last.accuracy)} on the training data, ${last.valAccuracy === null ? 'no validation score' : `${pct(last.valAccuracy)} on the validation data`}.`,
         },
       };
@@ -242,6 +286,7 @@ export function renderLessonFigure(
           title: heading,
           images,
           history: null,
+          pooling: null,
           caption: `P: the predicted class, A: the actual class; green when right, red when wrong. ${grid.data.correct} of these ${grid.data.shown} are right. ${provenance(run!)}`,
         },
       };
@@ -267,7 +312,26 @@ export function renderLessonFigure(
           title: heading,
           images,
           history: null,
+          pooling: null,
           caption: `Test image ${maps.testImage} (a ${data!.classNames[data!.labels[0]!]}) and what each convolution layer makes of it (${shapes}); each map is scaled to its own range, dark for low and yellow for high. ${provenance(run!)}`,
+        },
+      };
+    }
+    case 'max-pooling': {
+      const pooling = poolingExample(run?.featureMaps ?? null);
+      if (!pooling) return unavailable(name, model, heading, `The reference run "${model}" has no feature maps to pool.`);
+      const rows = `rows ${pooling.row}–${pooling.row + 3}, columns ${pooling.column}–${pooling.column + 3}`;
+      return {
+        files,
+        view: {
+          status: 'ready',
+          name,
+          model,
+          title: heading,
+          images,
+          history: null,
+          pooling,
+          caption: `Sixteen real values of feature map ${pooling.filter} of layer ${pooling.layerName} (${pooling.mapSize[0]}×${pooling.mapSize[1]}) for test image ${pooling.testImage}, ${rows}: each 2×2 pool keeps only its largest value, so 16 values become 4. ${provenance(run!)}`,
         },
       };
     }

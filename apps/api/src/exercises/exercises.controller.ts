@@ -1,15 +1,18 @@
 import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
 import { policyFromRow } from '@epoch/db';
 import { ZGradingPolicy, type TExerciseView, type TGradingPolicy, type TPolicyHistory, type TPolicyUpdateResult, type TPolicyView } from '@epoch/contracts';
-import { policyHistory, policyRowOf, quotaUsage, updatePolicy, type TGradingDeps } from '@epoch/grading';
+import { liveWorkers, policyHistory, policyRowOf, quotaUsage, recentThroughput, updatePolicy, type TGradingDeps } from '@epoch/grading';
 import { GRADING_DEPS } from '../config';
 import { AccessService } from '../access/access.service';
 import { Caller, Roles, type AuthContext } from '../auth/auth-context';
 import { ZodPipe } from '../http/zod.pipe';
 import { studentPolicyView } from '../policies/policy-row';
 
-/** An exercise and its grading policy: read (members), the full policy and its history (staff), changes (admins). */
-@Controller('api/exercises')
+/**
+ * An exercise of a course and its grading policy: read (members), the full policy and its history (staff), changes
+ * (admins). Exercise slugs are unique per course: every route names the course.
+ */
+@Controller('api/courses/:course/exercises')
 export class ExercisesController {
   constructor(
     @Inject(GRADING_DEPS) private readonly grading: TGradingDeps,
@@ -18,8 +21,8 @@ export class ExercisesController {
 
   /** An exercise of one of the caller's courses, with the live policy's student-visible parts and the quota left. */
   @Get(':slug')
-  async exercise(@Caller() caller: AuthContext, @Param('slug') slug: string): Promise<TExerciseView> {
-    const { exercise, role } = await this.access.exercise(caller, slug);
+  async exercise(@Caller() caller: AuthContext, @Param('course') course: string, @Param('slug') slug: string): Promise<TExerciseView> {
+    const { exercise, role } = await this.access.exercise(caller, course, slug);
     const policy = policyRowOf(exercise);
     return {
       slug: exercise.slug,
@@ -31,21 +34,26 @@ export class ExercisesController {
       afterStep: exercise.afterStep,
       policy: studentPolicyView(policy),
       quota: role === 'STUDENT' ? await quotaUsage(this.grading.prisma, caller.userId, exercise.id, policy) : null,
+      // The editor's cost preview: the graders alive and the throughput the queue's ETAs use.
+      graders: {
+        alive: (await liveWorkers(this.grading.redis, this.grading.queuePrefix)).total,
+        macsPerSecond: await recentThroughput(this.grading.prisma),
+      },
     };
   }
 
   /** The full live policy (the course's instructors and admins). */
   @Get(':slug/policy')
-  async policy(@Caller() caller: AuthContext, @Param('slug') slug: string): Promise<TPolicyView> {
-    const { exercise } = await this.access.exercise(caller, slug, 'staff');
+  async policy(@Caller() caller: AuthContext, @Param('course') course: string, @Param('slug') slug: string): Promise<TPolicyView> {
+    const { exercise } = await this.access.exercise(caller, course, slug, 'staff');
     const row = policyRowOf(exercise);
     return { exerciseSlug: slug, version: row.version, policy: policyFromRow(row), updatedAt: row.updatedAt.toISOString() };
   }
 
   /** Every version of the policy, newest first: who changed it, when, and each field's old and new value. */
   @Get(':slug/policy/history')
-  async policyHistory(@Caller() caller: AuthContext, @Param('slug') slug: string): Promise<TPolicyHistory> {
-    const { exercise } = await this.access.exercise(caller, slug, 'staff');
+  async policyHistory(@Caller() caller: AuthContext, @Param('course') course: string, @Param('slug') slug: string): Promise<TPolicyHistory> {
+    const { exercise } = await this.access.exercise(caller, course, slug, 'staff');
     return policyHistory(this.grading.prisma, exercise);
   }
 
@@ -57,10 +65,11 @@ export class ExercisesController {
   @Put(':slug/policy')
   async updatePolicy(
     @Caller() caller: AuthContext,
+    @Param('course') course: string,
     @Param('slug') slug: string,
     @Body(new ZodPipe(ZGradingPolicy)) next: TGradingPolicy,
   ): Promise<TPolicyUpdateResult> {
-    const { exercise } = await this.access.exercise(caller, slug, 'staff');
+    const { exercise } = await this.access.exercise(caller, course, slug, 'staff');
     return updatePolicy(this.grading.prisma, exercise, caller.userId, next);
   }
 }

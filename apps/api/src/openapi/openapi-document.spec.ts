@@ -49,12 +49,12 @@ describe('the OpenAPI document', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     const post = doc.paths['/api/submissions']?.['post'];
-    expect(Object.keys(post?.requestBody?.content['application/json']?.schema.properties ?? {}).sort()).toEqual(['exercise', 'source']);
+    expect(Object.keys(post?.requestBody?.content['application/json']?.schema.properties ?? {}).sort()).toEqual(['course', 'exercise', 'source']);
     expect(post?.responses).toHaveProperty('201');
     expect(post?.responses).toHaveProperty('401');
     expect(post?.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }));
-    const policy = doc.paths['/api/exercises/{slug}/policy']?.['put']?.requestBody?.content['application/json']?.schema;
+    const policy = doc.paths['/api/courses/{course}/exercises/{slug}/policy']?.['put']?.requestBody?.content['application/json']?.schema;
     expect(policy?.required).toEqual(['minTestAccuracy']);
-    expect(doc.paths['/api/submissions']?.['get']?.parameters?.map((p) => p.name)).toEqual(['exercise', 'page', 'pageSize']);
+    expect(doc.paths['/api/submissions']?.['get']?.parameters?.map((p) => p.name)).toEqual(['course', 'exercise', 'page', 'pageSize']);
   });
 });

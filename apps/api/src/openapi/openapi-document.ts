@@ -21,7 +21,7 @@ const ERRORS: Record<string, string> = {
 function errorsFor(r: TRouteDoc): string[] {
   const codes = new Set<string>();
   if (r.access !== 'public') codes.add('401').add('403');
-  if (r.body || r.query || r.headers?.length) codes.add('400');
+  if (r.body || r.rawBody || r.query || r.headers?.length) codes.add('400');
   if (r.path.includes(':')) codes.add('404');
   if (r.method !== 'get') codes.add('413');
   return [...codes].sort();
@@ -53,6 +53,7 @@ export function openApiDocument(): TJson {
       description: `Access: ${r.access}.${r.method !== 'get' && r.access !== 'public' ? ' Send the X-CSRF-Token header (from GET /api/me).' : ''}`,
       ...(params.length ? { parameters: params } : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema(r.body, 'input') } } } } : {}),
+      ...(r.rawBody ? { requestBody: { required: true, content: { [r.rawBody]: { schema: { type: 'string', format: 'binary' } } } } } : {}),
       responses: {
         [status]: { description: 'Success', ...(content ? { content } : {}) },
         ...Object.fromEntries(errorsFor(r).map((c) => [c, { $ref: `#/components/responses/E${c}` }])),

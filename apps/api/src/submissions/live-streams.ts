@@ -5,8 +5,8 @@ import type { AuthContext } from '../auth/auth-context';
 
 interface TStream {
   sessionId: string;
-  /** Ends the stream (sends its last event and closes the response). */
-  end: (reason: string) => void;
+  /** Ends the stream: with a reason, its last event says why; without (shutdown), the browser reconnects. */
+  end: (reason?: string) => void;
 }
 
 /**
@@ -41,6 +41,11 @@ export class LiveStreams {
   /** How many streams the user holds open in this process. */
   count(userId: string): number {
     return this.byUser.get(userId)?.size ?? 0;
+  }
+
+  /** Ends every stream (the API shutting down: browsers reconnect, to this API once it is back). */
+  endAll(): void {
+    for (const mine of [...this.byUser.values()]) for (const s of [...mine]) s.end();
   }
 
   /** Ends the streams of one session (sign-out), or of all a user's sessions but `keepSessionId` (sign-out everywhere, password change). */

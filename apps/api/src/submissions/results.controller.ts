@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Req, Res, StreamableFile, type OnModuleDestroy } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { SessionService } from '../auth/session.service';
 import { LiveStreams } from './live-streams';
@@ -19,7 +19,7 @@ export function parseEventId(id: string | undefined): { attempt: number; epoch: 
 }
 
 @Controller('api/submissions')
-export class ResultsController {
+export class ResultsController implements OnModuleDestroy {
   constructor(
     @Inject(GRADING_DEPS) private readonly grading: TGradingDeps,
     @Inject(API_CONFIG) private readonly config: TApiConfig,
@@ -51,12 +51,14 @@ export class ResultsController {
     const { submission, hidden } = await this.visible(caller, id);
     let closed = false;
     const send = (event: string, data: unknown, eventId?: string) => {
-      if (!closed) res.write(`${eventId ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      if (!closed && !res.writableEnded) res.write(`${eventId ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
+    // Without a reason (the API shutting down) the stream just ends and the browser reconnects, to this API once it
+    // is back; with one (the session ended) the last event says why, and the browser stops.
     const end = (reason?: string) => {
       if (reason) send('end', { reason });
       closed = true;
-      res.end();
+      if (!res.writableEnded) res.end();
     };
     const stream = this.streams.open(caller, end);
     res.status(200).set({
@@ -95,7 +97,7 @@ export class ResultsController {
           break;
         }
         if (Date.now() - lastBeat > 15_000) {
-          if (!closed) res.write(': keep-alive\n\n');
+          if (!closed && !res.writableEnded) res.write(': keep-alive\n\n');
           lastBeat = Date.now();
         }
         await new Promise((r) => setTimeout(r, this.config.EPOCH_SSE_POLL_MS));
@@ -116,6 +118,11 @@ export class ResultsController {
       stream.release();
       if (!closed) end();
     }
+  }
+
+  /** On shutdown every open stream ends at once (its poll may be waiting on a connection being closed). */
+  onModuleDestroy(): void {
+    this.streams.endAll();
   }
 
   /** The result: metrics, pass/fail, history, backend, durations and the artifacts' addresses. */

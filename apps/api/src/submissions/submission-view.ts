@@ -11,17 +11,17 @@ const diagnosticsOf = (v: unknown): TDiagnostic[] =>
     : [];
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function submissionView(s: Submission & { exercise: Pick<Exercise, 'slug'> }, hidden = false): TSubmissionView {
+type TExerciseOf = { exercise: Pick<Exercise, 'slug'> & { course: { slug: string } } };
+
+export function submissionView(s: Submission & TExerciseOf, hidden = false): TSubmissionView {
   return { ...submissionSummary(s, hidden), diagnostics: diagnosticsOf(s.diagnostics) };
 }
 
 /** A history line: the view without diagnostics (lists never carry them). */
-export function submissionSummary(
-  s: Omit<Submission, 'source' | 'diagnostics' | 'modelSpec'> & { exercise: Pick<Exercise, 'slug'> },
-  hidden = false,
-): TSubmissionSummary {
+export function submissionSummary(s: Omit<Submission, 'source' | 'diagnostics' | 'modelSpec'> & TExerciseOf, hidden = false): TSubmissionSummary {
   return {
     id: s.id,
+    course: s.exercise.course.slug,
     exercise: s.exercise.slug,
     userId: s.userId,
     status: shownStatus(s.status, hidden),

@@ -57,7 +57,7 @@ export class SubmissionsController {
       if (!k.success) throw badRequest('invalid Idempotency-Key header', [{ path: 'Idempotency-Key', message: k.error.issues[0]?.message ?? 'invalid' }]);
       key = k.data;
     }
-    const { exercise, role } = await this.access.exercise(caller, body.exercise);
+    const { exercise, role } = await this.access.exercise(caller, body.course, body.exercise);
     let created: TSubmissionCreated;
     let replayed: boolean;
     try {
@@ -83,15 +83,24 @@ export class SubmissionsController {
   @HttpCode(200)
   async check(@Caller() caller: AuthContext, @Body(new ZodPipe(ZSubmissionRequest)) body: TSubmissionRequest): Promise<TCheckResponse> {
     assertSourceSize(body.source);
-    const { exercise } = await this.access.exercise(caller, body.exercise);
+    const { exercise } = await this.access.exercise(caller, body.course, body.exercise);
     const report = checkSubmission(exercise, body.source);
     return { check: checkResultOf(report), diagnostics: report.diagnostics };
   }
 
-  /** The caller's own submissions, newest first (optionally for one exercise): summaries, without diagnostics or source. */
+  /**
+   * The caller's own submissions, newest first (optionally of one course, or one exercise of a course): summaries,
+   * without diagnostics or source.
+   */
   @Get()
   async list(@Caller() caller: AuthContext, @Query(new ZodPipe(ZSubmissionListQuery, 'query')) q: TSubmissionListQuery): Promise<TPage<TSubmissionSummary>> {
-    const { rows, total } = await pageOfSubmissions(this.grading.prisma, caller.userId, { exerciseSlug: q.exercise, page: q.page, pageSize: q.pageSize });
+    if (q.exercise !== undefined && q.course === undefined) throw badRequest('invalid query', [{ path: 'course', message: 'an exercise needs its course' }]);
+    const { rows, total } = await pageOfSubmissions(this.grading.prisma, caller.userId, {
+      ...(q.course ? { courseSlug: q.course } : {}),
+      ...(q.exercise ? { exerciseSlug: q.exercise } : {}),
+      page: q.page,
+      pageSize: q.pageSize,
+    });
     const now = new Date();
     return { items: rows.map((s) => submissionSummary(s, resultHidden(s.exercise.policy, 'OWNER', now))), page: q.page, pageSize: q.pageSize, total };
   }
@@ -101,7 +110,8 @@ export class SubmissionsController {
   async get(@Caller() caller: AuthContext, @Param('id') id: string): Promise<TSubmissionDetail> {
     const { submission, role } = await this.access.submission(caller, id);
     const hidden = resultHidden(submission.exercise.policy, role === 'OWNER' ? 'OWNER' : 'STAFF');
-    return { ...submissionView(submission, hidden), source: submission.source };
+    const owner = await this.grading.prisma.user.findUniqueOrThrow({ where: { id: submission.userId }, select: { name: true, email: true } });
+    return { ...submissionView(submission, hidden), source: submission.source, owner };
   }
 
   /** Cancels the caller's own submission while it waits in the queue. */

@@ -5,11 +5,13 @@ import { gradeSubmission, type TGradeOutcome, type TGraderDeps } from '../grade-
 export { GRADE_JOB_NAME };
 
 /** Outcome labels of the job-duration metric. */
-export type TJobOutcome = 'passed' | 'failed' | 'rejected' | 'error' | 'retry' | 'cancelled' | 'skipped' | 'handed-back';
+export type TJobOutcome = 'passed' | 'failed' | 'rejected' | 'error' | 'retry' | 'cancelled' | 'skipped' | 'handed-back' | 'lock-lost';
 
 export interface TGradeJobHooks {
   /** Aborted when the worker shuts down. */
   shutdown: AbortSignal;
+  /** Aborted when BullMQ reports this job's lock lost (it could not be renewed). */
+  lockLost: AbortSignal;
   onFinished?: (outcome: TJobOutcome, seconds: number) => void;
   onFailure?: (kind: 'student' | 'infrastructure') => void;
 }
@@ -35,6 +37,7 @@ function label(o: TGradeOutcome): TJobOutcome {
     case 'cancelled':
     case 'skipped':
     case 'handed-back':
+    case 'lock-lost':
       return o.kind;
   }
 }
@@ -42,7 +45,8 @@ function label(o: TGradeOutcome): TJobOutcome {
 /**
  * The `grade` job: validates the payload, runs the grading use case, and turns its outcome into BullMQ's terms:
  * student-caused endings fail without retry (UnrecoverableError), infrastructure failures are thrown for BullMQ's retry
- * with backoff (the last one, already stored as ERROR, too), and a hand-back on shutdown returns the job to waiting.
+ * with backoff (the last one, already stored as ERROR, too), and a hand-back on shutdown returns the job to waiting. A
+ * job whose lock was lost is left to the grader that holds it now.
  */
 export async function handleGradeJob(deps: TGraderDeps, hooks: TGradeJobHooks, job: Job, token: string | undefined): Promise<TGradeOutcome> {
   const started = performance.now();
@@ -53,6 +57,7 @@ export async function handleGradeJob(deps: TGraderDeps, hooks: TGradeJobHooks, j
     enqueuedAt: job.timestamp,
     lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
     shutdown: hooks.shutdown,
+    lockLost: hooks.lockLost,
     updateProgress: (p: TGradingProgress) => job.updateProgress(p),
   });
   hooks.onFinished?.(label(outcome), (performance.now() - started) / 1000);
@@ -62,6 +67,9 @@ export async function handleGradeJob(deps: TGraderDeps, hooks: TGradeJobHooks, j
       return outcome;
     case 'skipped':
       log.info({ submissionId, reason: outcome.reason }, 'job skipped');
+      return outcome;
+    case 'lock-lost':
+      // The job is no longer this worker's: BullMQ refuses to complete it, and the grader that holds it now grades it.
       return outcome;
     case 'handed-back':
       await job.moveToWait(token);

@@ -4,6 +4,7 @@ import { writeAudit } from '@epoch/db';
 import { inTransaction, type TDb } from '@epoch/db';
 import { revokeSessionsOf } from '../repositories/session.repository';
 import { clearFailedSignIns, findUserById, setPasswordHash } from '../repositories/user.repository';
+import { assertNewPassword } from '../users/password-rules';
 import { checkPassword, isLocked, recordWrongPassword } from './password-checks';
 import type { TSignInPolicy } from './session-user';
 
@@ -35,6 +36,7 @@ export async function changePassword(
   }
   if (input.newPassword === input.currentPassword)
     throw new InvalidError('the new password must differ from the current one', [{ path: 'newPassword', message: 'same as the current password' }]);
+  assertNewPassword(input.newPassword);
   const passwordHash = await hashPassword(input.newPassword);
   await inTransaction(db, async (tx) => {
     await setPasswordHash(tx, user.id, passwordHash);

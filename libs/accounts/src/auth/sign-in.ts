@@ -28,14 +28,15 @@ export interface TSignInRequestMeta {
 
 /**
  * Checks the password and opens a session. Every refusal is the same answer after the same work (one argon2
- * verification, against a dummy hash for an unknown email): unknown, wrong and locked cannot be told apart. A wrong
+ * verification, against a dummy hash for an unknown email): unknown, deactivated, wrong and locked cannot be told apart. A wrong
  * password counts towards the lock (atomically: see recordWrongPassword); a right one clears the count. The token is
  * returned once: only its hash is stored.
  */
 export async function signIn(db: TDb, input: TSignInRequestMeta, policy: TSignInPolicy): Promise<{ me: TMe; token: string; expiresAt: Date }> {
   const user = await findUserByEmail(db, input.email.toLowerCase());
   const right = await checkPassword(user?.passwordHash ?? null, input.password);
-  if (!user || isLocked(user, new Date())) throw signInRefusal(policy);
+  // A deactivated account answers like an unknown one (and takes as long).
+  if (!user || user.deactivatedAt || isLocked(user, new Date())) throw signInRefusal(policy);
   if (!right) {
     await recordWrongPassword(db, user.id, policy, { ip: input.ip });
     throw signInRefusal(policy);

@@ -11,7 +11,7 @@ export async function assignInstructor(
 ): Promise<{ courseSlug: string; userId: string; role: 'INSTRUCTOR' }> {
   const { course, user } = await courseAndUserOfRole(db, input.courseSlug, input.userId, 'INSTRUCTOR');
   await inTransaction(db, async (tx) => {
-    await upsertEnrollment(tx, { userId: user.id, courseId: course.id, role: 'INSTRUCTOR', existing: 'set-role' });
+    await upsertEnrollment(tx, { userId: user.id, courseId: course.id, role: 'INSTRUCTOR', existing: 'set-role', joinedVia: 'STAFF' });
     await writeAudit(tx, { actorId, action: 'course.assign-instructor', entityType: 'Course', entityId: course.id, data: { userId: user.id } });
   });
   return { courseSlug: course.slug, userId: user.id, role: 'INSTRUCTOR' };

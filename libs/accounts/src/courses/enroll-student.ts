@@ -9,7 +9,7 @@ import { enrollmentView } from './course-view';
 export async function enrollStudent(db: TDb, actorId: string, input: { courseSlug: string; userId: string }): Promise<TEnrollmentView> {
   const { course, user } = await courseAndUserOfRole(db, input.courseSlug, input.userId, 'STUDENT');
   const enrollment = await inTransaction(db, async (tx) => {
-    const e = await upsertEnrollment(tx, { userId: user.id, courseId: course.id, role: 'STUDENT', existing: 'keep' });
+    const e = await upsertEnrollment(tx, { userId: user.id, courseId: course.id, role: 'STUDENT', existing: 'keep', joinedVia: 'STAFF' });
     await writeAudit(tx, { actorId, action: 'course.enroll-student', entityType: 'Course', entityId: course.id, data: { userId: user.id } });
     return e;
   });

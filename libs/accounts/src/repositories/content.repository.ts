@@ -16,13 +16,31 @@ export function courseOutline(db: TDb, slug: string): Promise<TCourseOutlineRow 
   return db.course.findUnique({
     where: { slug },
     include: {
-      lessons: { orderBy: { position: 'asc' }, include: { steps: { orderBy: { position: 'asc' }, select: { slug: true, title: true, position: true } } } },
-      exercises: { orderBy: { position: 'asc' }, select: { slug: true, title: true, position: true } },
+      lessons: {
+        where: { removedAt: null },
+        orderBy: { position: 'asc' },
+        include: { steps: { where: { removedAt: null }, orderBy: { position: 'asc' }, select: { slug: true, title: true, position: true } } },
+      },
+      exercises: { where: { removedAt: null }, orderBy: { position: 'asc' }, select: { slug: true, title: true, position: true } },
     },
   });
 }
 
-/** A lesson of a course with all its steps (bodies included) in position order. */
+/** A lesson of a course with its current steps (bodies included) in position order (removed lessons and steps: none). */
 export function lessonWithSteps(db: TDb, courseSlug: string, lessonSlug: string): Promise<{ steps: LessonStep[] } | null> {
-  return db.lesson.findFirst({ where: { slug: lessonSlug, course: { slug: courseSlug } }, include: { steps: { orderBy: { position: 'asc' } } } });
+  return db.lesson.findFirst({
+    where: { slug: lessonSlug, course: { slug: courseSlug }, removedAt: null },
+    include: { steps: { where: { removedAt: null }, orderBy: { position: 'asc' } } },
+  });
+}
+
+/** One version of a step (a removed step's too), with the step's current version and whether it was removed. */
+export function stepVersion(
+  db: TDb,
+  at: { courseSlug: string; lessonSlug: string; stepSlug: string; version: number },
+): Promise<{ title: string; body: string; version: number; createdAt: Date; step: { version: number; removedAt: Date | null; position: number } } | null> {
+  return db.lessonStepVersion.findFirst({
+    where: { version: at.version, step: { slug: at.stepSlug, lesson: { slug: at.lessonSlug, course: { slug: at.courseSlug } } } },
+    select: { title: true, body: true, version: true, createdAt: true, step: { select: { version: true, removedAt: true, position: true } } },
+  });
 }

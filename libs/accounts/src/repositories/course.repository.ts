@@ -1,4 +1,4 @@
-import type { Course, CourseRole, Enrollment, User } from '@epoch/db';
+import type { Course, CourseRole, Enrollment, EnrollmentSource, User } from '@epoch/db';
 import type { TDb } from '@epoch/db';
 
 /** Courses and who is enrolled in them: the only module that reads or writes `courses` and `enrollments`. */
@@ -48,18 +48,18 @@ export function insertCourse(db: TDb, course: { slug: string; title: string; des
   return db.course.create({ data: course });
 }
 
-export async function insertEnrollment(db: TDb, e: { userId: string; courseId: string; role: CourseRole }): Promise<void> {
+export async function insertEnrollment(db: TDb, e: { userId: string; courseId: string; role: CourseRole; joinedVia: EnrollmentSource }): Promise<void> {
   await db.enrollment.create({ data: e });
 }
 
 /** Enrolls a user in a course; an existing enrollment gets `role` (`set-role`) or stays as it is (`keep`). */
 export function upsertEnrollment(
   db: TDb,
-  e: { userId: string; courseId: string; role: CourseRole; existing: 'set-role' | 'keep' },
+  e: { userId: string; courseId: string; role: CourseRole; existing: 'set-role' | 'keep'; joinedVia: EnrollmentSource },
 ): Promise<TEnrollmentWithUser> {
   return db.enrollment.upsert({
     where: { userId_courseId: { userId: e.userId, courseId: e.courseId } },
-    create: { userId: e.userId, courseId: e.courseId, role: e.role },
+    create: { userId: e.userId, courseId: e.courseId, role: e.role, joinedVia: e.joinedVia },
     update: e.existing === 'set-role' ? { role: e.role } : {},
     include: { user: true },
   });
@@ -73,4 +73,33 @@ export async function enrollmentsOf(db: TDb, userId: string): Promise<{ slug: st
     orderBy: { createdAt: 'asc' },
   });
   return rows.map((e) => ({ slug: e.course.slug, title: e.course.title, role: e.role }));
+}
+
+/** A user's enrollment in a course, or null. */
+export function membershipOf(db: TDb, userId: string, courseId: string): Promise<Enrollment | null> {
+  return db.enrollment.findUnique({ where: { userId_courseId: { userId, courseId } } });
+}
+
+/** Everyone in a course with their account, newest first. */
+export function membersOf(db: TDb, courseId: string): Promise<TEnrollmentWithUser[]> {
+  return db.enrollment.findMany({ where: { courseId }, include: { user: true }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] });
+}
+
+/** Removes an enrollment (submissions and results are the user's and stay); false when there was none. */
+export async function deleteEnrollment(db: TDb, userId: string, courseId: string): Promise<boolean> {
+  return (await db.enrollment.deleteMany({ where: { userId, courseId } })).count > 0;
+}
+
+export function updateEnrollmentSettings(
+  db: TDb,
+  courseId: string,
+  data: { enrollmentCode?: string; enrollmentCodeEnabled?: boolean; enrollmentOpensAt?: Date | null; enrollmentClosesAt?: Date | null },
+): Promise<Course> {
+  return db.course.update({ where: { id: courseId }, data });
+}
+
+/** The courses a user is in, with their role and when they joined, in the order joined. */
+export async function enrollmentsWithDates(db: TDb, userId: string): Promise<{ slug: string; title: string; role: CourseRole; joinedAt: string }[]> {
+  const rows = await db.enrollment.findMany({ where: { userId }, include: { course: { select: { slug: true, title: true } } }, orderBy: { createdAt: 'asc' } });
+  return rows.map((e) => ({ slug: e.course.slug, title: e.course.title, role: e.role, joinedAt: e.createdAt.toISOString() }));
 }

@@ -32,7 +32,7 @@ export async function findLiveSession(db: TDb, tokenHash: string): Promise<TLive
   const rows = await db.$queryRaw<TLiveSession[]>`
     select s.id, s."csrfSecret", u.id as "userId", u.email, u.name, u.role::text as role
     from sessions s join users u on u.id = s."userId"
-    where s."tokenHash" = ${tokenHash} and s."revokedAt" is null and s."expiresAt" > now()`;
+    where s."tokenHash" = ${tokenHash} and s."revokedAt" is null and s."expiresAt" > now() and u."deactivatedAt" is null`;
   return rows[0] ?? null;
 }
 
@@ -47,4 +47,9 @@ export async function revokeSessionsOf(db: TDb, userId: string, keepSessionId?: 
     data: { revokedAt: new Date() },
   });
   return r.count;
+}
+
+/** How many live sessions a user has. */
+export function countLiveSessions(db: TDb, userId: string): Promise<number> {
+  return db.session.count({ where: { userId, revokedAt: null, expiresAt: { gt: new Date() } } });
 }

@@ -8,6 +8,8 @@ export interface TNewUser {
   name: string;
   role: UserRole;
   passwordHash: string;
+  /** The password is a published demo password (the demo seed only). */
+  demoPassword?: boolean;
 }
 
 export function findUserByEmail(db: TDb, email: string): Promise<User | null> {
@@ -65,6 +67,35 @@ export async function clearFailedSignIns(db: TDb, userId: string): Promise<void>
   await db.user.update({ where: { id: userId }, data: { failedLogins: 0, lockedUntil: null } });
 }
 
+/** Sets a new password (which is never a demo password: see the password use cases) and clears the lock. */
 export async function setPasswordHash(db: TDb, userId: string, passwordHash: string): Promise<void> {
-  await db.user.update({ where: { id: userId }, data: { passwordHash } });
+  await db.user.update({ where: { id: userId }, data: { passwordHash, demoPassword: false, failedLogins: 0, lockedUntil: null } });
+}
+
+export function findUsersByEmails(db: TDb, emails: string[]): Promise<User[]> {
+  return db.user.findMany({ where: { email: { in: emails } } });
+}
+
+export function usersWithDemoPasswords(db: TDb): Promise<{ email: string }[]> {
+  return db.user.findMany({ where: { demoPassword: true, deactivatedAt: null }, select: { email: true }, orderBy: { email: 'asc' } });
+}
+
+/** How many active administrators there are (an admin may not demote or deactivate the last one). */
+export function countActiveAdmins(db: TDb): Promise<number> {
+  return db.user.count({ where: { role: 'ADMIN', deactivatedAt: null } });
+}
+
+/** Changes a user's name, e-mail or role; a taken e-mail throws Prisma's unique violation. */
+export function updateUser(db: TDb, id: string, data: { name?: string; email?: string; role?: UserRole }): Promise<User> {
+  return db.user.update({ where: { id }, data });
+}
+
+/** Deactivates (`at`) or reactivates (null) an account. */
+export function setDeactivated(db: TDb, id: string, at: Date | null): Promise<User> {
+  return db.user.update({ where: { id }, data: { deactivatedAt: at } });
+}
+
+/** How many submissions a user has made (they are kept when the account is deactivated). */
+export function countSubmissionsOf(db: TDb, userId: string): Promise<number> {
+  return db.submission.count({ where: { userId } });
 }

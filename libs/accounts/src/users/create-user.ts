@@ -4,11 +4,13 @@ import { ConflictError } from '@epoch/contracts';
 import { writeAudit } from '@epoch/db';
 import { inTransaction, isUniqueViolation, type TDb } from '@epoch/db';
 import { insertUser } from '../repositories/user.repository';
+import { assertNewPassword } from './password-rules';
 import { newInitialPassword, userView } from './user-view';
 
 /** Creates one user; without a password a random one is generated and returned once (`initialPassword`). */
 export async function createUser(db: TDb, actorId: string, input: TCreateUserRequest): Promise<TCreatedUser> {
   const email = input.email.toLowerCase();
+  if (input.password !== undefined) assertNewPassword(input.password, 'password');
   const initialPassword = input.password ? undefined : newInitialPassword();
   const passwordHash = await hashPassword(input.password ?? initialPassword ?? '');
   try {

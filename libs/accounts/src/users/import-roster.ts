@@ -42,7 +42,13 @@ export async function importRoster(db: TDb, actorId: string, csv: string): Promi
         for (const p of prepared) {
           const u = await insertUser(tx, { email: p.row.email, name: p.row.name, role: p.row.role, passwordHash: p.hash });
           const course = p.row.course ? courses.get(p.row.course) : undefined;
-          if (course) await insertEnrollment(tx, { userId: u.id, courseId: course.id, role: p.row.role === 'INSTRUCTOR' ? 'INSTRUCTOR' : 'STUDENT' });
+          if (course)
+            await insertEnrollment(tx, {
+              userId: u.id,
+              courseId: course.id,
+              role: p.row.role === 'INSTRUCTOR' ? 'INSTRUCTOR' : 'STUDENT',
+              joinedVia: 'ROSTER',
+            });
           out.push({ ...userView(u), course: course?.slug ?? null, ...(p.initialPassword ? { initialPassword: p.initialPassword } : {}) });
         }
         await writeAudit(tx, {

@@ -23,8 +23,10 @@ describe('./epoch check', () => {
     expect(c.out).toHaveLength(1);
     expect(c.err).toEqual([]);
     const parsed = ZCheckResult.parse(JSON.parse(c.out[0] ?? ''));
-    expect(Object.keys(JSON.parse(c.out[0] ?? ''))).toEqual(['ok', 'errors', 'warnings', 'model', 'training', 'hash']);
+    expect(Object.keys(JSON.parse(c.out[0] ?? ''))).toEqual(['ok', 'errors', 'warnings', 'model', 'training', 'hash', 'cost']);
     expect(parsed).toMatchObject({ ok: true, model: { totalParams: 94_890 }, training: { epochs: 30, optimizer: 'adam' } });
+    // model3's training cost as the cost limits measure it
+    expect(parsed.cost).toMatchObject({ forwardMacs: 4_536_000, trainingMacs: 4_536_000 * 3 * 45_000 * 30, trainImages: 45_000, batchSize: 64 });
   });
 
   it('exits 1 with the errors when the rules are broken', async () => {
@@ -42,6 +44,25 @@ describe('./epoch check', () => {
     expect(text).toContain('Model: "model3"');
     expect(text).toMatch(/conv2d_2 \(Conv2D\)\s+\(None, 8, 8, 64\)\s+18,496/);
     expect(text).toContain('Total params: 94,890');
+    expect(text).toContain(
+      'Cost: 4.5 M multiply-adds per image, 18.4 T to train (× 3 × 45,000 images × 30 epochs); 14.8 MiB of activations per batch of 64; 1.4 MiB of weights, gradients and optimizer state',
+    );
+  });
+
+  it('refuses a model over a cost limit at the layer that costs most', async () => {
+    const file = join(dir, 'costly.py');
+    writeFileSync(
+      file,
+      `model = Sequential([Input((32, 32, 3)), ${"Conv2D(64, (31, 31), padding='same'), ".repeat(4)}Flatten(), Dense(10, activation='softmax')])
+model.compile('adam', 'categorical_crossentropy')
+model.fit(train_data, epochs=30)
+`,
+    );
+    const c = capture();
+    expect(await runCheckCommand({ file, json: false }, c.io)).toBe(1);
+    expect(c.out.join('\n')).toContain(
+      `${file}:1:79: error: Training this model is too much work: layer conv2d_1 (Conv2D 64, 31×31) needs 4.0 G multiply-adds per image`,
+    );
   });
 
   it('prints errors with file:line:column and exits 1', async () => {

@@ -26,8 +26,8 @@ export async function runCheckCommand(opts: TCheckCommandOptions, io: CommandIo)
   }
   const report = checkSource(read.text, { rules: opts.rules });
   if (opts.json) {
-    const { ok, errors, warnings, model, training, hash } = report;
-    const result: TCheckResult = { ok, errors, warnings, model, training, hash };
+    const { ok, errors, warnings, model, training, hash, cost } = report;
+    const result: TCheckResult = { ok, errors, warnings, model, training, hash, cost };
     io.out(JSON.stringify(result));
   } else {
     io.out(formatReport(report, opts.file));

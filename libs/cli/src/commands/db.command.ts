@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { applyMigrations, createMigration, createPrismaClient, resetDatabase, seedDemo, type SeedReport } from '@epoch/db';
+import { applyMigrations, createMigration, createPrismaClient, resetDatabase } from '@epoch/db';
 import type { TArtifactStore } from '@epoch/artifacts';
 import { moveArtifactBytesToStore } from '@epoch/grading';
 import { artifactStoreOf, loadCliEnv } from '../config';
 import type { CommandIo } from '../io';
 import { dataDir, repoRoot } from '../paths';
+import { seedDemo, type SeedReport } from '../seed';
 import { ensureServices, stopServices } from '../services';
 
 function prismaPaths() {
@@ -62,7 +63,10 @@ export async function runDbCommand(opts: { action: 'migrate' | 'seed' | 'reset';
       }
       case 'seed': {
         const report = await seedDatabase(url);
-        io.out(`seeded course "${report.courseSlug}": ${report.steps} steps, ${report.exercises} exercises, ${report.accounts.length} demo accounts`);
+        for (const line of report.content) io.out(`content ${line}`);
+        io.out(
+          `seeded the demo: course "${report.courseSlug}" (${report.steps} steps, ${report.exercises} exercises), ${report.accounts.length} demo accounts`,
+        );
         return 0;
       }
       case 'reset': {

@@ -1,5 +1,7 @@
 import { type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { demoPasswordRefusal, productionCheck } from '@epoch/accounts';
+import { createPrismaClient } from '@epoch/db';
 import { artifactStoreOf, loadCliEnv } from '../config';
 import type { CommandIo } from '../io';
 import { dataDir, repoRoot } from '../paths';
@@ -12,6 +14,7 @@ import { isAlive, readUpState, startChild, stopChildren, waitForHttp, writeUpSta
 /**
  * `./epoch up`: services, migrations, seed, data, build, then web + API + one grader in the foreground until
  * Ctrl-C, which stops the apps and the services this run started. Safe to run again after it stopped.
+ * EPOCH_DEMO=0 is production mode: no demo seed, and it refuses to start while an account has a demo password.
  */
 export async function runUpCommand(io: CommandIo): Promise<number> {
   const env = loadCliEnv();
@@ -46,8 +49,18 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
     io.err('epoch up: applying migrations…');
     const applied = await migrateDatabase(services.databaseUrl, artifactStoreOf(env, data), io.err);
     io.err(applied.length ? `  applied: ${applied.join(', ')}` : '  database is up to date');
-    io.err('epoch up: seeding the demo course…');
-    const seeded = await seedDatabase(services.databaseUrl);
+    let seeded: Awaited<ReturnType<typeof seedDatabase>> | null = null;
+    let noAdmin = false;
+    if (env.EPOCH_DEMO) {
+      io.err('epoch up: demo mode (EPOCH_DEMO=0 for production mode): seeding the demo course and accounts…');
+      seeded = await seedDatabase(services.databaseUrl);
+    } else {
+      io.err('epoch up: production mode (EPOCH_DEMO=0): no demo accounts; checking the accounts…');
+      const prisma = createPrismaClient(services.databaseUrl);
+      const check = await productionCheck(prisma).finally(() => prisma.$disconnect());
+      if (check.demoPasswordAccounts.length) throw new Error(demoPasswordRefusal(check.demoPasswordAccounts));
+      noAdmin = check.activeAdmins === 0;
+    }
     await prepareDataForUp(env, io);
 
     io.err('epoch up: building web, API and grader…');
@@ -73,6 +86,8 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
       EPOCH_WEB_PORT: String(env.EPOCH_WEB_PORT),
       EPOCH_CONTENT_DIR: join(root, 'exercises'),
       EPOCH_DATA_DIR: data,
+      EPOCH_DEMO: env.EPOCH_DEMO ? '1' : '0',
+      EPOCH_PUBLIC_URL: process.env['EPOCH_PUBLIC_URL'] ?? `http://localhost:${env.EPOCH_WEB_PORT}`,
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
     };
@@ -100,9 +115,17 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
         '',
         `Epoch is running: http://localhost:${env.EPOCH_WEB_PORT}   (API: http://localhost:${env.EPOCH_API_PORT}/api/health)`,
         '',
-        'Demo accounts:',
-        ...seeded.accounts.map((a) => `  ${a.role.padEnd(10)} ${a.email.padEnd(28)} password: ${a.password}`),
-        `Enrollment code for the demo course: ${seeded.enrollmentCode}`,
+        ...(seeded
+          ? [
+              'Demo accounts:',
+              ...seeded.accounts.map((a) => `  ${a.role.padEnd(10)} ${a.email.padEnd(28)} password: ${a.password}`),
+              `Enrollment code for the demo course: ${seeded.enrollmentCode}`,
+            ]
+          : [
+              'Production mode: no demo accounts.',
+              ...(noAdmin ? ['No administrator yet: create one with `./epoch admin create EMAIL` (the apps keep running).'] : []),
+              'Load a course with `./epoch content sync DIR|GIT-URL` (docs/COURSE-FORMAT.md).',
+            ]),
         '',
         'Press Ctrl-C to stop.',
       ].join('\n'),

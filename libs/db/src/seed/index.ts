@@ -1,3 +1,2 @@
-export { ContentError, listCourseDirs, loadCourseContent, STEP_DIRECTIVES } from './load-content';
-export { DEMO_ACCOUNTS, seedCourse, seedDemo, seedDemoUsers, type DemoAccount, type SeedReport } from './seed';
+export { DEMO_ACCOUNTS, isDemoPassword, type DemoAccount } from './demo-accounts';
 export { hashPassword, verifyPassword } from './passwords';

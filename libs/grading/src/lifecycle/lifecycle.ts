@@ -54,14 +54,18 @@ export async function cancel(db: TDb, id: string): Promise<boolean> {
 // ---------------------------------------------------------------------------------------------------------------
 // A grader's attempt
 
-export type TClaim = { attempt: number } | { skip: string };
+/**
+ * A claimed attempt, or why the submission is not to be graded. `restarted`: an earlier attempt started and ended
+ * without a result (its grader died, lost the job or failed, or handed it back), so training starts over.
+ */
+export type TClaim = { attempt: number; restarted: boolean } | { skip: string };
 
 /**
- * Claims the submission for a new attempt: QUEUED (or RUNNING, left by a grader that died or handed it back) becomes
+ * Claims the submission for a new attempt: QUEUED (or RUNNING, left by a grader that died or lost the job) becomes
  * RUNNING with attemptCount + 1. Returns the attempt number, or why the submission is not to be graded.
  */
 export async function claim(db: TDb, id: string): Promise<TClaim> {
-  const s = await db.submission.findUnique({ where: { id }, select: { status: true } });
+  const s = await db.submission.findUnique({ where: { id }, select: { status: true, startedAt: true } });
   if (!s) return { skip: 'the submission does not exist' };
   if (s.status !== 'QUEUED' && s.status !== 'RUNNING') {
     return { skip: s.status === 'RECEIVED' ? 'the submission was never checked (RECEIVED)' : `the submission is already ${s.status}` };
@@ -74,7 +78,9 @@ export async function claim(db: TDb, id: string): Promise<TClaim> {
     select: { attemptCount: true },
   });
   const row = rows[0];
-  return row ? { attempt: row.attemptCount } : { skip: 'the submission changed status meanwhile' };
+  // QUEUED keeps the start of an attempt that ended without a result (failInfra, handBack); arrival and retrain clear it.
+  const restarted = s.status === 'RUNNING' || s.startedAt !== null;
+  return row ? { attempt: row.attemptCount, restarted } : { skip: 'the submission changed status meanwhile' };
 }
 
 /** Whether `run` still owns its RUNNING submission (a cancellation, a newer attempt or a reconciler may have ended it). */
@@ -96,13 +102,19 @@ export interface TGradedResult {
   evaluationMs: number;
   /** Plots, their data and the trained weights. */
   artifacts: { kind: Prisma.ArtifactCreateManyInput['kind']; name: string; contentType: string; bytes: Uint8Array }[];
+  /**
+   * Every epoch the attempt trained. Each is recorded as it ends (EpochMetric); any that could not be (the database
+   * was unavailable then) is written here, with the result, so the stored history is always complete.
+   */
+  history?: { epoch: number; loss: number; accuracy: number; valLoss: number | null; valAccuracy: number | null; seconds: number }[];
 }
 
 /**
  * The attempt ends with a result: the artifacts' bytes go to the artifact store first (content-addressed, so bytes a
  * discarded ending leaves there are only unreferenced objects, for the retention's clean-up), then in one transaction
- * the verdict (decide) and its message, the result (the epochs the attempt recorded are its history) and the artifact
- * rows (what each is and its key in the store). Null when the attempt no longer owns the submission (no row is written).
+ * the verdict (decide) and its message, the result (the epochs the attempt recorded are its history; those missing are
+ * added) and the artifact rows (what each is and its key in the store). Null when the attempt no longer owns the
+ * submission (no row is written).
  */
 export async function finishGraded(
   prisma: EpochPrismaClient,
@@ -113,7 +125,7 @@ export async function finishGraded(
   store: TArtifactStore,
 ): Promise<TDecision | null> {
   const decision = decide(graded, policy, schedule);
-  const { artifacts: files, ...result } = graded;
+  const { artifacts: files, history, ...result } = graded;
   const artifacts: Omit<Prisma.ArtifactCreateManyInput, 'submissionId'>[] = [];
   for (const { bytes, ...a } of files) {
     const o = await store.put(bytes);
@@ -123,6 +135,8 @@ export async function finishGraded(
     async (tx) => {
       const changed = await move(tx, owned(run), ['RUNNING'], decision.status, { finishedAt: new Date(), infraError: false, errorMessage: decision.message });
       if (changed !== 1) return null;
+      if (history?.length)
+        await tx.epochMetric.createMany({ data: history.map((e) => ({ submissionId: run.id, attempt: run.attempt, ...e })), skipDuplicates: true });
       await tx.artifact.deleteMany({ where: { submissionId: run.id } });
       await tx.result.deleteMany({ where: { submissionId: run.id } });
       await tx.result.create({ data: { submissionId: run.id, attempt: run.attempt, ...result } });

@@ -1,32 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { policyFromRow, type GradingPolicy } from '@epoch/db';
+import { policyFromRow } from '@epoch/db';
 import { ZGradingPolicy } from '@epoch/contracts';
 import { policyChanges, samePolicy } from './policy-history';
-
-const row = {
-  id: 'p1',
-  exerciseId: 'e1',
-  minTestAccuracy: 0.5,
-  requiredEpochs: 10,
-  maxEpochs: 10,
-  batchSize: 64,
-  seed: 42,
-  maxParams: 1000,
-  allowedLayers: ['Dense', 'Flatten'],
-  allowedOptimizers: null,
-  timeLimitSeconds: 600,
-  dailyQuota: 3,
-  totalQuota: null,
-  deadline: new Date('2030-01-01T12:00:00Z'),
-  latePolicy: 'REFUSE',
-  resultVisibility: 'AFTER_DEADLINE',
-  limitTrain: 500,
-  limitTest: null,
-  reuseCachedResults: true,
-  version: 4,
-  createdAt: new Date(),
-  updatedAt: new Date(),
-} as GradingPolicy;
+import { POLICY_ROW_FIXTURE as row } from '@epoch/db/testing';
 
 describe('policy comparison', () => {
   it('compares policies by value, with deadlines in any offset', () => {

@@ -58,6 +58,12 @@ export async function policyHistory(db: TDb, exercise: { id: string; slug: strin
   });
   return {
     exerciseSlug: exercise.slug,
-    items: rows.map((r) => ({ version: r.version, changedAt: r.changedAt.toISOString(), changedBy: r.changedBy, ...policyChanges(r.oldValues, r.newValues) })),
+    items: rows.map((r) => ({
+      version: r.version,
+      changedAt: r.changedAt.toISOString(),
+      changedBy: r.changedBy,
+      source: r.source === 'FILES' ? ('files' as const) : ('web' as const),
+      ...policyChanges(r.oldValues, r.newValues),
+    })),
   };
 }

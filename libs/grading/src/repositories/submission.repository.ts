@@ -50,11 +50,16 @@ export async function findSubmission(db: TDb, id: string): Promise<Submission | 
 }
 
 /**
- * A user's submissions, newest first, one page (optionally for one exercise), with the exercise's visibility settings;
- * without their source, diagnostics and model (a history line needs none of them, and they can be large).
+ * A user's submissions, newest first, one page (optionally of one course, or one exercise of a course), with the
+ * exercise's visibility settings; without their source, diagnostics and model (a history line needs none of them, and
+ * they can be large).
  */
-export async function pageOfSubmissions(db: TDb, userId: string, opts: { exerciseSlug?: string; page: number; pageSize: number }) {
-  const where: Prisma.SubmissionWhereInput = { userId, ...(opts.exerciseSlug ? { exercise: { slug: opts.exerciseSlug } } : {}) };
+export async function pageOfSubmissions(db: TDb, userId: string, opts: { courseSlug?: string; exerciseSlug?: string; page: number; pageSize: number }) {
+  const exercise: Prisma.ExerciseWhereInput = {
+    ...(opts.exerciseSlug ? { slug: opts.exerciseSlug } : {}),
+    ...(opts.courseSlug ? { course: { slug: opts.courseSlug } } : {}),
+  };
+  const where: Prisma.SubmissionWhereInput = { userId, ...(Object.keys(exercise).length ? { exercise } : {}) };
   const [rows, total] = await Promise.all([
     db.submission.findMany({
       where,
@@ -62,7 +67,7 @@ export async function pageOfSubmissions(db: TDb, userId: string, opts: { exercis
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       skip: (opts.page - 1) * opts.pageSize,
       take: opts.pageSize,
-      include: { exercise: { select: { slug: true, policy: { select: { resultVisibility: true, deadline: true } } } } },
+      include: { exercise: { select: { slug: true, course: { select: { slug: true } }, policy: { select: { resultVisibility: true, deadline: true } } } } },
     }),
     db.submission.count({ where }),
   ]);
@@ -85,7 +90,7 @@ export async function findWithResult(db: TDb, id: string, viewerId: string) {
           slug: true,
           courseId: true,
           policy: true,
-          course: { select: { enrollments: { where: { userId: viewerId }, select: { role: true }, take: 1 } } },
+          course: { select: { slug: true, enrollments: { where: { userId: viewerId }, select: { role: true }, take: 1 } } },
         },
       },
       result: true,

@@ -27,9 +27,11 @@ describe('class results', () => {
       lastSubmissionAt: at(3).toISOString(),
       late: true,
       latestSubmissionId: '3',
+      latestStatus: 'FAILED',
     });
-    expect(rows[1]).toMatchObject({ attempts: 1, bestTestAccuracy: null, passed: false, latestSubmissionId: '4' });
-    expect(rows[2]).toMatchObject({ attempts: 0, lastSubmissionAt: null, late: false, latestSubmissionId: null });
+    // Queued: no verdict yet, and the row says so through its latest status.
+    expect(rows[1]).toMatchObject({ attempts: 1, bestTestAccuracy: null, passed: false, latestSubmissionId: '4', latestStatus: 'QUEUED' });
+    expect(rows[2]).toMatchObject({ attempts: 0, lastSubmissionAt: null, late: false, latestSubmissionId: null, latestStatus: null });
   });
   it('summarises pass rate, median and the distribution in ten bins', () => {
     const rows = classRows(students, [

@@ -1,5 +1,5 @@
 import type { EpochPrismaClient } from '@epoch/db';
-import type { TClassResultRow, TClassResults } from '@epoch/contracts';
+import { ZSubmissionStatus, type TClassResultRow, type TClassResults } from '@epoch/contracts';
 import type { TExerciseRef } from './submit';
 
 export interface TSubmissionFact {
@@ -30,6 +30,7 @@ export function classRows(students: { id: string; email: string; name: string }[
       lastSubmissionAt: latest?.createdAt.toISOString() ?? null,
       late: latest?.late ?? false,
       latestSubmissionId: latest?.id ?? null,
+      latestStatus: (latest && ZSubmissionStatus.safeParse(latest.status).data) ?? null,
     };
   });
 }

@@ -9,11 +9,14 @@ import { enqueueSubmission } from './enqueue';
 import { quotaUsage } from './quota';
 import { assertRejectedBelowLimit, countRejected } from './rejected-limit';
 
-/** An exercise as the submission use cases need it: its id and slug, and its live policy row. */
+/** An exercise as the submission use cases need it: its id and slug, its course's slug, and its live policy row. */
 export interface TExerciseRef {
   id: string;
   slug: string;
+  course: { slug: string };
   policy: GradingPolicy | null;
+  /** Set when a content sync removed the exercise from its course: it takes no new submissions. */
+  removedAt?: Date | null;
 }
 
 export type TCourseRole = 'ADMIN' | 'INSTRUCTOR' | 'STUDENT';
@@ -35,7 +38,7 @@ export function assertSourceSize(source: string): void {
 }
 
 /** The exercise's live policy row; an exercise without one cannot take submissions yet. */
-export function policyRowOf(exercise: TExerciseRef): GradingPolicy {
+export function policyRowOf(exercise: Pick<TExerciseRef, 'slug' | 'policy'>): GradingPolicy {
   if (!exercise.policy) throw new DomainError('conflict', 'no_policy', `exercise "${exercise.slug}" has no grading policy yet`);
   return exercise.policy;
 }
@@ -60,7 +63,7 @@ export function specHashOf(modelHash: string, policy: GradingPolicy): string {
     .digest('hex');
 }
 
-type TSubmissionWithSlug = Submission & { exercise: { slug: string } };
+type TSubmissionWithSlug = Submission & { exercise: { slug: string; course: { slug: string } } };
 
 /** The submission made earlier with this idempotency key, if any (a different payload under the same key is a conflict). */
 export async function replaySubmission(
@@ -72,7 +75,7 @@ export async function replaySubmission(
 ): Promise<TSubmissionWithSlug | null> {
   const s = await deps.prisma.submission.findUnique({
     where: { userId_idempotencyKey: { userId, idempotencyKey: key } },
-    include: { exercise: { select: { slug: true } } },
+    include: { exercise: { select: { slug: true, course: { select: { slug: true } } } } },
   });
   if (!s) return null;
   if (s.exerciseId !== exerciseId || s.source !== source) {
@@ -108,6 +111,13 @@ export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<T
   const { prisma } = deps;
   const { exercise, userId } = input;
   const policy = policyRowOf(exercise);
+  if (exercise.removedAt) {
+    throw new DomainError(
+      'conflict',
+      'exercise_removed',
+      `exercise "${exercise.slug}" was removed from the course; its results stay readable but it takes no new submissions`,
+    );
+  }
   const now = new Date();
   const schedule = scheduleOf(policy);
   if (refusesSubmission(schedule, now)) {
@@ -128,7 +138,7 @@ export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<T
     late: isLate(schedule, now),
     diagnostics: report.diagnostics,
   };
-  const withSlug = (s: Submission): TSubmissionWithSlug => ({ ...s, exercise: { slug: exercise.slug } });
+  const withSlug = (s: Submission): TSubmissionWithSlug => ({ ...s, exercise: { slug: exercise.slug, course: { slug: exercise.course.slug } } });
   try {
     if (!report.ok || !report.spec || !report.hash) {
       const rejected = await createSubmission(prisma, base, 'REJECTED', now);

@@ -1,6 +1,15 @@
-import type { TActivation, TLayerSpec, TModelSpec } from '@epoch/contracts';
-import { layers, sequential, type LayersModel, type Sequential } from '@tensorflow/tfjs-layers';
+import { layerInputNames, MODEL_INPUT_NAME, type TActivation, type TLayerSpec, type TModelSpec } from '@epoch/contracts';
+import {
+  input as symbolicInput,
+  layers,
+  model as functionalModel,
+  sequential,
+  type LayersModel,
+  type Sequential,
+  type SymbolicTensor,
+} from '@tensorflow/tfjs-layers';
 import { KerasReLU, SeededDropout } from './custom-layers';
+import { EpochNormalization, EpochRandomAffine, EpochRandomCrop, EpochRandomFlip, EpochRescaling, EpochResizing, EpochSubtract } from './preprocessing-layers';
 import { fuseConvBiasRelu } from './fused-conv';
 import { TrainerSpecError } from './errors';
 import { toInitializer, toRegularizer } from './initializers';
@@ -126,6 +135,50 @@ function layersFor(spec: TLayerSpec, index: number, seed: number, inputRank: num
       return [layers.reshape({ name, targetShape: spec.targetShape })];
     case 'ZeroPadding2D':
       return [layers.zeroPadding2d({ name, padding: spec.padding })];
+    case 'Rescaling':
+      return [new EpochRescaling({ name, scale: spec.scale, offset: spec.offset })];
+    case 'Resizing':
+      return [new EpochResizing({ name, height: spec.height, width: spec.width, interpolation: spec.interpolation })];
+    case 'Normalization':
+      return [new EpochNormalization({ name, mean: spec.mean, variance: spec.variance })];
+    case 'RandomFlip':
+      return [new EpochRandomFlip({ name, mode: spec.mode, seed: spec.seed ?? s(0) })];
+    case 'RandomRotation':
+    case 'RandomZoom':
+    case 'RandomTranslation':
+      return [
+        new EpochRandomAffine({
+          name,
+          seed: spec.seed ?? s(0),
+          transform:
+            spec.type === 'RandomRotation'
+              ? { kind: 'rotation', factor: spec.factor }
+              : spec.type === 'RandomZoom'
+                ? { kind: 'zoom', heightFactor: spec.heightFactor, widthFactor: spec.widthFactor }
+                : { kind: 'translation', heightFactor: spec.heightFactor, widthFactor: spec.widthFactor },
+          fillMode: spec.fillMode,
+          interpolation: spec.interpolation,
+          fillValue: spec.fillValue,
+        }),
+      ];
+    case 'RandomCrop':
+      return [new EpochRandomCrop({ name, height: spec.height, width: spec.width, seed: spec.seed ?? s(0) })];
+    case 'Softmax':
+      return [layers.softmax({ name, axis: spec.axis })];
+    case 'Add':
+      return [layers.add({ name })];
+    case 'Average':
+      return [layers.average({ name })];
+    case 'Multiply':
+      return [layers.multiply({ name })];
+    case 'Maximum':
+      return [layers.maximum({ name })];
+    case 'Minimum':
+      return [layers.minimum({ name })];
+    case 'Subtract':
+      return [new EpochSubtract({ name })];
+    case 'Concatenate':
+      return [layers.concatenate({ name, axis: spec.axis })];
     default: {
       const t: never = spec;
       throw new TrainerSpecError(`unsupported layer ${JSON.stringify(t)}`);
@@ -139,8 +192,37 @@ function layersFor(spec: TLayerSpec, index: number, seed: number, inputRank: num
  */
 export function buildModel(spec: TModelSpec, seed: number): TBuiltModel {
   if (spec.layers.length === 0) throw new TrainerSpecError('the model has no layers');
+  checkAugmentationPlacement(spec);
+  const { model, outputLayers } = spec.layers.some((l) => l.inputs) ? buildFunctional(spec, seed) : buildSequential(spec, seed);
+  const outShape = model.outputs[0]?.shape ?? [];
+  if (outShape.length !== 2) {
+    throw new TrainerSpecError(
+      `the model's output has shape [${outShape.slice(1).join(', ')}] per image; a classifier needs a flat vector of class scores (add Flatten before the last Dense)`,
+    );
+  }
+  const loss = toLoss(spec.loss);
+  model.compile({ optimizer: toOptimizer(spec.optimizer), loss, metrics: [accuracy] });
+  return { model, spec, seed, loss, outputLayers, paramCount: model.countParams(), numClasses: outShape[1] ?? 0 };
+}
+
+/** Layers that transform images geometrically have no gradient in tfjs: nothing with weights may come before them. */
+const GEOMETRIC = new Set(['RandomRotation', 'RandomZoom', 'RandomTranslation']);
+const WEIGHTED = new Set(['Conv2D', 'Dense', 'BatchNormalization']);
+
+function checkAugmentationPlacement(spec: TModelSpec): void {
+  const firstWeighted = spec.layers.findIndex((l) => WEIGHTED.has(l.type));
+  if (firstWeighted < 0) return;
+  spec.layers.forEach((l, i) => {
+    if (i > firstWeighted && GEOMETRIC.has(l.type)) {
+      throw new TrainerSpecError(`${where(l, i)}: augmentation layers must come before the first layer with weights (they transform the images)`);
+    }
+  });
+}
+
+/** A Sequential spec (no `inputs`): a tfjs Sequential, layer after layer. */
+function buildSequential(spec: TModelSpec, seed: number): { model: LayersModel; outputLayers: TfLayer[] } {
   const model: Sequential = sequential();
-  model.add(layers.inputLayer({ inputShape: spec.inputShape, name: 'input' }));
+  model.add(layers.inputLayer({ inputShape: spec.inputShape, name: MODEL_INPUT_NAME }));
   const outputLayers: TfLayer[] = [];
   spec.layers.forEach((layerSpec, i) => {
     const built = layersFor(layerSpec, i, seed, (model.outputs[0]?.shape.length ?? 1) - 1);
@@ -151,15 +233,38 @@ export function buildModel(spec: TModelSpec, seed: number): TBuiltModel {
     }
     outputLayers.push(built[built.length - 1] as TfLayer);
   });
-  const outShape = model.outputs[0]?.shape ?? [];
-  if (outShape.length !== 2) {
-    throw new TrainerSpecError(
-      `the model's output has shape [${outShape.slice(1).join(', ')}] per image; a classifier needs a flat vector of class scores (add Flatten before the last Dense)`,
-    );
-  }
-  const loss = toLoss(spec.loss);
-  model.compile({ optimizer: toOptimizer(spec.optimizer), loss, metrics: [accuracy] });
-  return { model, spec, seed, loss, outputLayers, paramCount: model.countParams(), numClasses: outShape[1] ?? 0 };
+  return { model, outputLayers };
+}
+
+/**
+ * A functional spec: each layer applied to the outputs its `inputs` name, the last layer's output the model's. Layer
+ * indices (hence seeds and initial weights) are the spec's, as in a Sequential model, so a chain written either way
+ * builds the same model.
+ */
+function buildFunctional(spec: TModelSpec, seed: number): { model: LayersModel; outputLayers: TfLayer[] } {
+  const input = symbolicInput({ shape: spec.inputShape, name: MODEL_INPUT_NAME });
+  const outputs = new Map<string, SymbolicTensor>([[MODEL_INPUT_NAME, input]]);
+  const outputLayers: TfLayer[] = [];
+  let last: SymbolicTensor = input;
+  spec.layers.forEach((layerSpec, i) => {
+    const ins = layerInputNames(spec.layers, i).map((name) => {
+      const t = outputs.get(name);
+      if (!t) throw new TrainerSpecError(`${where(layerSpec, i)}: its input '${name}' is not an earlier layer`);
+      return t;
+    });
+    const first = ins[0] as SymbolicTensor;
+    const built = layersFor(layerSpec, i, seed, first.shape.length - 1);
+    try {
+      let t: SymbolicTensor | SymbolicTensor[] = ins.length === 1 ? first : ins;
+      for (const l of built) t = l.apply(t) as SymbolicTensor;
+      last = t as SymbolicTensor;
+    } catch (e) {
+      throw new TrainerSpecError(`${where(layerSpec, i)}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    outputs.set(layerSpec.name, last);
+    outputLayers.push(built[built.length - 1] as TfLayer);
+  });
+  return { model: functionalModel({ inputs: input, outputs: last, name: 'model' }), outputLayers };
 }
 
 /** Releases the model's weights and optimizer state. */

@@ -44,4 +44,26 @@ describe('optimizers tfjs lacks', () => {
       epsilon: 1e-7,
     });
   });
+
+  it("Keras 2's decay= lowers the rate step by step: lr / (1 + decay * t), t counted from 0", () => {
+    for (const name of ['sgd', 'adam', 'rmsprop'] as const) {
+      const opt = toOptimizer({ name, learningRate: 0.1, config: { decay: 0.5 } });
+      const plain = (lr: number) => toOptimizer({ name, learningRate: lr, config: {} });
+      const v = tf.variable(tf.scalar(1));
+      const w = tf.variable(tf.scalar(1));
+      const reference = [0.1, 0.1 / 1.5, 0.1 / 2, 0.1 / 2.5].map(plain);
+      for (let t = 0; t < 4; t++) {
+        opt.applyGradients({ [v.name]: tf.scalar(0.3) });
+        // a fresh optimizer at that step's rate, on the same state, gives the same weight for SGD (stateless)
+        if (name === 'sgd') (reference[t] as tf.Optimizer).applyGradients({ [w.name]: tf.scalar(0.3) });
+      }
+      if (name === 'sgd') expect(v.dataSync()[0]).toBeCloseTo(w.dataSync()[0] as number, 6);
+      expect((opt as unknown as { learningRate: number }).learningRate).toBeCloseTo(0.1 / 2.5, 9);
+      tf.dispose([v, w]);
+    }
+    // without decay (or decay=0), the optimizer keeps its rate
+    const still = toOptimizer({ name: 'adam', learningRate: 0.1, config: { decay: 0 } });
+    step(still, 1, 0.3);
+    expect((still as unknown as { learningRate: number }).learningRate).toBe(0.1);
+  });
 });

@@ -163,8 +163,29 @@ export class NadamOptimizer extends tf.Optimizer {
   }
 }
 
+/**
+ * Keras 2's `decay=`: the learning rate of step t (counting from 0) is lr / (1 + decay * t), as Keras 2's optimizers
+ * computed it before each update. Applied to any optimizer by setting its rate before each step.
+ */
+export function withLearningRateDecay(optimizer: tf.Optimizer, learningRate: number, decay: number): tf.Optimizer {
+  if (!(decay > 0)) return optimizer;
+  const step = optimizer.applyGradients.bind(optimizer);
+  const target = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  optimizer.applyGradients = (variableGradients) => {
+    const lr = learningRate / (1 + decay * optimizer.iterations);
+    if (typeof target.setLearningRate === 'function') target.setLearningRate(lr);
+    else target.learningRate = lr;
+    step(variableGradients);
+  };
+  return optimizer;
+}
+
 /** Keras optimizer (resolved spec) -> tfjs optimizer with the same arguments and Keras defaults. */
 export function toOptimizer(spec: TOptimizerSpec): tf.Optimizer {
+  return withLearningRateDecay(baseOptimizer(spec), spec.learningRate, num(spec, ['decay'], 0));
+}
+
+function baseOptimizer(spec: TOptimizerSpec): tf.Optimizer {
   const lr = spec.learningRate;
   const eps = num(spec, ['epsilon'], 1e-7);
   const b1 = num(spec, ['beta_1', 'beta1'], 0.9);
@@ -181,7 +202,7 @@ export function toOptimizer(spec: TOptimizerSpec): tf.Optimizer {
     case 'adamw':
       return new AdamWOptimizer(lr, b1, b2, eps, num(spec, ['weight_decay', 'weightDecay'], 0.004));
     case 'rmsprop':
-      return tf.train.rmsprop(lr, num(spec, ['rho', 'decay'], 0.9), num(spec, ['momentum'], 0), eps, bool(spec, ['centered'], false));
+      return tf.train.rmsprop(lr, num(spec, ['rho'], 0.9), num(spec, ['momentum'], 0), eps, bool(spec, ['centered'], false));
     case 'adagrad':
       return tf.train.adagrad(lr, num(spec, ['initial_accumulator_value', 'initialAccumulatorValue'], 0.1));
     case 'adadelta':

@@ -59,15 +59,19 @@ export interface TGradedModel {
 
 /**
  * The grading of a model ended because of the model itself: REJECTED when it cannot be built or breaks a limit before
- * training, FAILED when training shows the problem (diverging loss, out of memory). The message is for the student.
+ * training, FAILED when training shows the problem (diverging loss, out of memory). The message is for the student;
+ * `outOfMemory` marks the model's memory as the reason (the grader then names its memory limit).
  */
 export class GradingRejection extends Error {
+  readonly outOfMemory: boolean;
   constructor(
     readonly status: 'FAILED' | 'REJECTED',
     message: string,
+    opts: { outOfMemory?: boolean } = {},
   ) {
     super(message);
     this.name = 'GradingRejection';
+    this.outOfMemory = opts.outOfMemory ?? false;
   }
 }
 
@@ -80,6 +84,7 @@ export function isOutOfMemory(e: unknown): boolean {
 }
 
 const TOO_LARGE = "The model is too large for the grader's memory; use fewer units or filters.";
+const tooLarge = () => new GradingRejection('FAILED', TOO_LARGE, { outOfMemory: true });
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /**
@@ -95,7 +100,7 @@ export async function gradeModel(spec: TModelSpec, settings: TGradeSettings, dat
     built = buildModel(spec, settings.seed);
   } catch (e) {
     if (e instanceof TrainerSpecError) throw new GradingRejection('REJECTED', `The model cannot be built: ${e.message}`);
-    if (isOutOfMemory(e)) throw new GradingRejection('FAILED', TOO_LARGE);
+    if (isOutOfMemory(e)) throw tooLarge();
     throw e;
   }
   try {
@@ -131,7 +136,7 @@ async function trainAndEvaluate(built: TBuiltModel, settings: TGradeSettings, da
     );
   } catch (e) {
     if (e instanceof NonFiniteLossError) throw new GradingRejection('FAILED', `Training stopped: ${e.message}.`);
-    if (isOutOfMemory(e)) throw new GradingRejection('FAILED', TOO_LARGE);
+    if (isOutOfMemory(e)) throw tooLarge();
     throw e;
   }
   const trainingMs = Math.round(performance.now() - trainStart);
@@ -139,11 +144,17 @@ async function trainAndEvaluate(built: TBuiltModel, settings: TGradeSettings, da
   hooks.onPhase?.('evaluating');
   const evalStart = performance.now();
   const testCount = Math.min(data.test.count, limitTest ?? Infinity);
-  const evaluation = await evaluate(built, data.test, { limit: limitTest, batchSize: 256, predictionIndices: Array.from({ length: testCount }, (_, i) => i) });
-  const per = data.test.height * data.test.width * data.test.channels;
+  let evaluation: TEvaluation;
   const maps: TFeatureMaps[] = [];
-  for (const [i, layer] of built.spec.layers.entries()) {
-    if (layer.type === 'Conv2D') maps.push(await featureMaps(built, data.test.images.subarray(0, per), i));
+  try {
+    evaluation = await evaluate(built, data.test, { limit: limitTest, batchSize: 256, predictionIndices: Array.from({ length: testCount }, (_, i) => i) });
+    const per = data.test.height * data.test.width * data.test.channels;
+    for (const [i, layer] of built.spec.layers.entries()) {
+      if (layer.type === 'Conv2D') maps.push(await featureMaps(built, data.test.images.subarray(0, per), i));
+    }
+  } catch (e) {
+    if (isOutOfMemory(e)) throw tooLarge();
+    throw e;
   }
   const evaluationMs = Math.round(performance.now() - evalStart);
 

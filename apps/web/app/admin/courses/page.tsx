@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { CreateCourseForm } from '../../../components/course-admin';
 import { api, ApiError } from '../../../lib/api-client';
 import { signInOn401 } from '../../../lib/require-user';
+import { LocalTime } from '../../../components/local-time';
 
 export const dynamic = 'force-dynamic';
 
@@ -42,7 +43,9 @@ export default async function CoursesAdminPage() {
                   <td className="num">{c.students}</td>
                   <td className="num">{c.instructors}</td>
                   <td className="num">{c.exercises}</td>
-                  <td>{new Date(c.createdAt).toUTCString()}</td>
+                  <td>
+                    <LocalTime iso={c.createdAt} />
+                  </td>
                 </tr>
               ))}
             </tbody>

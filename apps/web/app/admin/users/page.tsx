@@ -1,7 +1,9 @@
+import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { CreateUserForm, RosterImport } from '../../../components/user-admin';
 import { api, ApiError } from '../../../lib/api-client';
 import { signInOn401 } from '../../../lib/require-user';
+import { LocalTime } from '../../../components/local-time';
 
 export const dynamic = 'force-dynamic';
 
@@ -30,17 +32,23 @@ export default async function UsersPage() {
                 <th scope="col">Email</th>
                 <th scope="col">Role</th>
                 <th scope="col">Created</th>
+                <th scope="col">State</th>
               </tr>
             </thead>
             <tbody>
               {users.items.map((u) => (
                 <tr key={u.id}>
-                  <td>{u.name}</td>
+                  <td>
+                    <Link href={`/admin/users/${u.id}`}>{u.name}</Link>
+                  </td>
                   <td>{u.email}</td>
                   <td>
                     <span className={`role-badge role-${u.role.toLowerCase()}`}>{u.role.toLowerCase()}</span>
                   </td>
-                  <td>{new Date(u.createdAt).toUTCString()}</td>
+                  <td>
+                    <LocalTime iso={u.createdAt} />
+                  </td>
+                  <td>{u.deactivatedAt ? 'deactivated' : 'active'}</td>
                 </tr>
               ))}
             </tbody>

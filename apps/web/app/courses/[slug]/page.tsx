@@ -1,5 +1,7 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { LeaveCourseButton } from '../../../components/course-members';
+import { JoinForm } from '../../../components/join-form';
 import { api, ApiError } from '../../../lib/api-client';
 
 export const dynamic = 'force-dynamic';
@@ -13,11 +15,25 @@ export default async function CoursePage({ params }: { params: Promise<{ slug: s
       throw e;
     }),
   ]);
-  const staff = me !== null && (me.role === 'ADMIN' || me.courses.some((c) => c.slug === slug && c.role === 'INSTRUCTOR'));
+  const membership = me?.courses.find((c) => c.slug === slug) ?? null;
+  const staff = me !== null && (me.role === 'ADMIN' || membership?.role === 'INSTRUCTOR');
+  const member = staff || membership !== null;
   return (
     <>
       <h1>{course.title}</h1>
       <p className="muted">{course.description}</p>
+      {staff && (
+        <p className="staff-links">
+          <Link href={`/courses/${slug}/members`}>Members and enrollment code</Link> · <Link href={`/courses/${slug}/content`}>Course content</Link>
+        </p>
+      )}
+      {!member && (
+        <section className="card" aria-labelledby="join-title" data-testid="join-this-course">
+          <h2 id="join-title">Join this course to submit</h2>
+          <p className="muted">Anyone can read the lessons. To submit exercises, join with the code your instructor gave you.</p>
+          <JoinForm csrfToken={me?.csrfToken ?? ''} signedIn={me !== null} back={`/courses/${slug}`} />
+        </section>
+      )}
       {course.lessons.map((lesson) => (
         <section key={lesson.slug} className="card">
           <h2>{lesson.title}</h2>
@@ -35,23 +51,28 @@ export default async function CoursePage({ params }: { params: Promise<{ slug: s
         <ol className="steps">
           {course.exercises.map((e) => (
             <li key={e.slug}>
-              <Link href={`/exercises/${e.slug}`}>{e.title}</Link>
+              <Link href={`/courses/${course.slug}/exercises/${e.slug}`}>{e.title}</Link>
               {staff && (
                 <>
                   {' '}
-                  · <Link href={`/exercises/${e.slug}/results`}>class results</Link>
+                  · <Link href={`/courses/${course.slug}/exercises/${e.slug}/results`}>class results</Link>
                 </>
               )}
               {me?.role === 'ADMIN' && (
                 <>
                   {' '}
-                  · <Link href={`/exercises/${e.slug}/policy`}>policy</Link>
+                  · <Link href={`/courses/${course.slug}/exercises/${e.slug}/policy`}>policy</Link>
                 </>
               )}
             </li>
           ))}
         </ol>
       </section>
+      {membership?.role === 'STUDENT' && me && (
+        <p className="muted">
+          You are a student of this course. <LeaveCourseButton course={slug} csrfToken={me.csrfToken} />
+        </p>
+      )}
     </>
   );
 }

@@ -1,7 +1,9 @@
 import Link from 'next/link';
 import { RETRAINABLE_STATES } from '@epoch/contracts';
 import { notFound } from 'next/navigation';
+import { CodeBlock } from '../../../components/code-block';
 import { LiveTraining } from '../../../components/live-training';
+import { LocalTime } from '../../../components/local-time';
 import { RetrainButton } from '../../../components/retrain-button';
 import { ResultView } from '../../../components/result-view';
 import { SubmissionHistory } from '../../../components/submission-history';
@@ -24,11 +26,11 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const submission = await api.submission(id).catch(hide);
   const isOwner = submission.userId === me?.id;
   const [exercise, progress, history] = await Promise.all([
-    api.exercise(submission.exercise).catch(hide),
+    api.exercise(submission.course, submission.exercise).catch(hide),
     api.progress(id).catch(hide),
     isOwner
       ? api
-          .submissions(submission.exercise)
+          .submissions(submission.course, submission.exercise)
           .then((p) => p.items)
           .catch(() => [])
       : Promise.resolve([]),
@@ -43,12 +45,17 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   return (
     <article className="wide">
       <p className="muted">
-        <Link href={`/exercises/${exercise.slug}`}>{exercise.title}</Link> · submitted {new Date(submission.createdAt).toUTCString()}
+        <Link href={`/courses/${submission.course}/exercises/${exercise.slug}`}>{exercise.title}</Link> · submitted <LocalTime iso={submission.createdAt} />
         {submission.late ? ' (late)' : ''}
       </p>
+      {!isOwner && (
+        <p className="owner-line" data-testid="submission-owner">
+          Submitted by <strong>{submission.owner.name}</strong> (<a href={`mailto:${submission.owner.email}`}>{submission.owner.email}</a>)
+        </p>
+      )}
       {/* While unfinished, the live section shows the status as it changes; a badge here would go stale. */}
       <h1>Submission {final && <span className={`status status-${label.tone}`}>{label.text}</span>}</h1>
-      {canRetrain && <RetrainButton exercise={submission.exercise} submissionId={id} csrfToken={me?.csrfToken ?? ''} />}
+      {canRetrain && <RetrainButton course={submission.course} exercise={submission.exercise} submissionId={id} csrfToken={me?.csrfToken ?? ''} />}
       {submission.errorMessage && (
         <p role="alert" className="error-text">
           {submission.errorMessage}
@@ -80,9 +87,9 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
       )}
       <details className="card">
         <summary>Submitted code</summary>
-        <pre data-testid="submitted-code">
-          <code>{submission.source}</code>
-        </pre>
+        <div data-testid="submitted-code">
+          <CodeBlock code={submission.source} language="python" />
+        </div>
       </details>
       {isOwner && <SubmissionHistory items={history} current={id} />}
     </article>

@@ -1,10 +1,32 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EPOCH_KERNELS_WASM_PLAIN, EPOCH_KERNELS_WASM_PLAIN_RELAXED, EPOCH_KERNELS_WASM_SHARED, EPOCH_KERNELS_WASM_SHARED_RELAXED } from './epoch-kernels.wasm';
+import {
+  EPOCH_KERNELS_BUILD_SH_SHA256,
+  EPOCH_KERNELS_C_SHA256,
+  EPOCH_KERNELS_WASM_PLAIN,
+  EPOCH_KERNELS_WASM_PLAIN_RELAXED,
+  EPOCH_KERNELS_WASM_SHARED,
+  EPOCH_KERNELS_WASM_SHARED_RELAXED,
+} from './epoch-kernels.wasm';
 import { nativeModuleBytes, relaxedSimdSupported, setRelaxedSimdEnabled } from './native-kernels';
 import { randomFloats } from '../../testing/compare-backends';
 
-// That the committed module is what epoch-kernels.c builds to is checked by `libs/trainer/native/build.sh --check`
-// (it needs Debian's clang-16 and lld-16, which CI machines do not have).
+const sha256 = (file: URL) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('the committed module', () => {
+  // Without a compiler (CI has none) these catch an edit of the C source or of the build script that was committed
+  // without rebuilding; `libs/trainer/native/build.sh --check` (Debian's clang-16 and lld-16) also compares the bytes.
+  it('was built from the current epoch-kernels.c', () => {
+    const hash = sha256(new URL('../../../native/epoch-kernels.c', import.meta.url));
+    expect(hash, 'epoch-kernels.c changed since the module was built: run libs/trainer/native/build.sh').toBe(EPOCH_KERNELS_C_SHA256);
+  });
+
+  it('was built by the current build.sh (its compiler and linker flags)', () => {
+    const hash = sha256(new URL('../../../native/build.sh', import.meta.url));
+    expect(hash, 'build.sh changed since the module was built: run libs/trainer/native/build.sh').toBe(EPOCH_KERNELS_BUILD_SH_SHA256);
+  });
+});
 
 /** Section ids of a WebAssembly binary, in order. */
 function sections(bytes: Uint8Array): number[] {

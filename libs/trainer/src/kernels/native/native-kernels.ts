@@ -3,6 +3,24 @@ import { Worker } from 'node:worker_threads';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { EPOCH_KERNELS_WASM_PLAIN, EPOCH_KERNELS_WASM_PLAIN_RELAXED, EPOCH_KERNELS_WASM_SHARED, EPOCH_KERNELS_WASM_SHARED_RELAXED } from './epoch-kernels.wasm';
+import {
+  ABSENT,
+  DONE,
+  HELPER,
+  HELPER_WORDS,
+  IDLE,
+  JOB_NAMES,
+  NEXT,
+  POSTED,
+  SEQ,
+  TAKEN,
+  chunkRunner,
+  orderedArgs,
+  writeJob,
+  type TExports,
+  type TJobArgs,
+  type TJobName,
+} from './thread-protocol.mjs';
 
 /**
  * Epoch's native WebAssembly SIMD kernels (native/epoch-kernels.c), instantiated on tfjs-wasm's own memory so they read
@@ -125,8 +143,6 @@ interface TEmscriptenModule {
   asm?: { memory?: TWasmMemory };
 }
 
-type TExports = Record<string, (...args: number[]) => number | undefined>;
-
 let enabled = true;
 let nativeThreads = 1;
 let helpersEnabled = true;
@@ -209,39 +225,7 @@ export function heapOffset(backend: BackendWasm, t: TensorInfo): number {
   return d.memoryOffset;
 }
 
-// ---- jobs shared by the calling thread and the helpers ---------------------------------------------------------------
-// Every job calls one export whose last two parameters are the range [begin, end) of a chunk (rows, images or
-// elements): f(...fixed arguments, [the chunk's own output,] begin, end).
-// Control block (Int32Array on a SharedArrayBuffer): [SEQ] bumped per job (helpers wait on it), [NEXT] next chunk,
-// [CHUNKS] chunk count, [FN] the export (index in JOB_EXPORTS), [PER] range per chunk, [TOTAL] end of the whole range,
-// [SLOT_BASE]/[SLOT_STRIDE] chunk c's own output at SLOT_BASE + c * SLOT_STRIDE (bytes), ARGS.. the fixed arguments;
-// per helper h at HELPER + 4h: state, chunks done.
-const SEQ = 0;
-const NEXT = 1;
-const CHUNKS = 2;
-const FN = 3;
-const PER = 4;
-const TOTAL = 5;
-const SLOT_BASE = 6;
-const SLOT_STRIDE = 7;
-const ARGS = 8;
-const HELPER = 32;
-const IDLE = 0;
-const POSTED = 1;
-const TAKEN = 2;
-const DONE = 3;
-/** The exports the threads split: name, count of fixed arguments, whether each chunk has its own output. */
-const JOB_EXPORTS = [
-  ['conv2d_filter_grad', 14, true],
-  ['max_pool_grad_2x2', 5, false],
-  ['conv2d', 18, false],
-  ['relu_grad', 3, false],
-  ['add_bias', 4, false],
-  ['relu', 2, false],
-  ['max_pool_2x2', 7, false],
-  ['pad_images', 9, false],
-] as const;
-type TJobExport = (typeof JOB_EXPORTS)[number][0];
+// ---- jobs split between the calling thread and the helpers (the protocol: thread-protocol.mjs) -----------------------
 /** Jobs are cut into this many chunks per thread: small enough that a helper joining late still gets its share. */
 const CHUNKS_PER_THREAD = 16;
 /** Jobs of fewer elements (or multiply-adds) run on the calling thread alone: waking a helper would cost more. */
@@ -249,60 +233,11 @@ const MIN_SPLIT_ELEMENTS = 1 << 16;
 /** In the tests' helpers-first mode every job is split, so that small cases run the helpers' path too. */
 const tooSmallToSplit = (n: number) => !helpersFirst && n < MIN_SPLIT_ELEMENTS;
 
-/**
- * Body of `runChunk(e, ctrl, c)`: runs chunk `c` of the current job with the module's exports `e`. Plain JS source,
- * because the helpers run the very same code; a direct call per export (generated from JOB_EXPORTS), no spread call.
- */
-const RUN_CHUNK_BODY = `
-  const a = (i) => ctrl[${ARGS} + i];
-  const begin = c * ctrl[${PER}], end = Math.min(ctrl[${TOTAL}], begin + ctrl[${PER}]);
-  // a chunk's own output (the filter gradient's partial sums) is summed afterwards in chunk order, whichever thread
-  // ran which chunk, so training stays deterministic
-  const slot = (ctrl[${SLOT_BASE}] >>> 0) + c * ctrl[${SLOT_STRIDE}];
-  switch (ctrl[${FN}]) {
-${JOB_EXPORTS.map(([name, fixed, hasSlot], i) => `    case ${i}: e.${name}(${Array.from({ length: fixed }, (_, k) => `a(${k})`).join(', ')}${hasSlot ? ', slot' : ''}, begin, end); break;`).join('\n')}
-  }
-`;
-type TRunChunk = (e: TExports, ctrl: Int32Array, c: number) => void;
-// Built from our own constant source (above), the same text the helpers run.
-const runChunk = new Function('e', 'ctrl', 'c', RUN_CHUNK_BODY) as TRunChunk;
+/** The helper threads' script, beside this file in the source tree and beside the bundle of an app (tools/bundle-app.mjs). */
+const HELPER_SCRIPT = new URL('./native-helper-worker.mjs', import.meta.url);
 
-const HELPER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const { module, memory, control, helper } = workerData;
-const e = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const ctrl = new Int32Array(control);
-const runChunk = (e, ctrl, c) => {${RUN_CHUNK_BODY}};
-const base = ${HELPER} + 4 * helper;
-let seen = Atomics.load(ctrl, ${SEQ});
-Atomics.store(ctrl, base, ${IDLE});
-for (;;) {
-  if (Atomics.wait(ctrl, ${SEQ}, seen, 10000) === 'timed-out') continue;
-  seen = Atomics.load(ctrl, ${SEQ});
-  if (Atomics.compareExchange(ctrl, base, ${POSTED}, ${TAKEN}) !== ${POSTED}) continue;
-  let done = 0;
-  try {
-    for (let c = Atomics.add(ctrl, ${NEXT}, 1); c < ctrl[${CHUNKS}]; c = Atomics.add(ctrl, ${NEXT}, 1)) {
-      runChunk(e, ctrl, c);
-      done++;
-    }
-  } catch {
-    done = -1; // the calling thread reports it: it cannot hear this thread's 'error' event while it waits
-  }
-  ctrl[base + 1] = done;
-  Atomics.store(ctrl, base, ${DONE});
-  Atomics.notify(ctrl, base);
-}
-`;
-
-interface TJob {
-  fn: TJobExport;
-  fixed: number[];
-  per: number;
-  total: number;
-  /** Each chunk's own output, at base + chunk * stride (bytes), passed after the fixed arguments. */
-  slot?: { base: number; stride: number };
-}
+/** A job for the thread team: an export of the protocol's table, its fixed arguments by name, its range in chunks. */
+type TTeamJob<N extends TJobName> = Parameters<typeof writeJob<N>>[1];
 
 class ThreadTeam {
   readonly ctrl: Int32Array;
@@ -314,15 +249,15 @@ class ThreadTeam {
     memory: TWasmMemory,
     readonly helpers: number,
   ) {
-    this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (HELPER + 4 * helpers)));
+    this.ctrl = new Int32Array(new SharedArrayBuffer(4 * (HELPER + HELPER_WORDS * helpers)));
     for (let h = 0; h < helpers; h++) {
       // until a helper has started it counts as busy elsewhere: jobs posted to it are withdrawn (see `run`)
-      this.ctrl[HELPER + 4 * h] = -1;
-      const w = new Worker(HELPER_SOURCE, { eval: true, workerData: { module, memory, control: this.ctrl.buffer, helper: h } });
+      this.ctrl[HELPER + HELPER_WORDS * h] = ABSENT;
+      const w = new Worker(HELPER_SCRIPT, { workerData: { module, memory, control: this.ctrl.buffer, helper: h } });
       w.unref();
       w.on('error', (err) => {
         failures.push(`native kernel helper ${h}: ${err.message}`);
-        Atomics.store(this.ctrl, HELPER + 4 * h, -1);
+        Atomics.store(this.ctrl, HELPER + HELPER_WORDS * h, ABSENT);
       });
       this.workers.push(w);
     }
@@ -332,24 +267,13 @@ class ThreadTeam {
    * Runs `job` in chunks of `per` of its range [0, total) on this thread and any helper that joins in time (each chunk
    * writes its own part of the output, so who ran it does not change the result).
    */
-  run(job: TJob): void {
+  run<N extends TJobName>(job: TTeamJob<N>): void {
     const { ctrl } = this;
-    const chunks = Math.ceil(job.total / job.per);
-    const fn = JOB_EXPORTS.findIndex(([name]) => name === job.fn);
-    if (JOB_EXPORTS[fn]?.[1] !== job.fixed.length) throw new Error(`native job ${job.fn}: ${job.fixed.length} arguments, expected ${JOB_EXPORTS[fn]?.[1]}`);
-    ctrl[FN] = fn;
-    job.fixed.forEach((v, i) => {
-      ctrl[ARGS + i] = v;
-    });
-    ctrl[PER] = job.per;
-    ctrl[TOTAL] = job.total;
-    ctrl[SLOT_BASE] = job.slot?.base ?? 0;
-    ctrl[SLOT_STRIDE] = job.slot?.stride ?? 0;
-    ctrl[CHUNKS] = chunks;
+    const chunks = writeJob(ctrl, job);
     Atomics.store(ctrl, NEXT, 0);
     const posted: boolean[] = [];
     for (let h = 0; h < this.helpers; h++) {
-      const base = HELPER + 4 * h;
+      const base = HELPER + HELPER_WORDS * h;
       ctrl[base + 1] = 0;
       posted.push(Atomics.compareExchange(ctrl, base, IDLE, POSTED) === IDLE);
     }
@@ -357,19 +281,20 @@ class ThreadTeam {
     Atomics.notify(ctrl, SEQ);
     if (helpersFirst) {
       posted.forEach((p, h) => {
-        const base = HELPER + 4 * h;
+        const base = HELPER + HELPER_WORDS * h;
         const until = Date.now() + 10_000;
         while (p && Atomics.load(ctrl, base) === POSTED && Date.now() < until) Atomics.wait(ctrl, base, POSTED, 1);
         while (Atomics.load(ctrl, base) === TAKEN) Atomics.wait(ctrl, base, TAKEN, 1000);
       });
     }
-    for (let c = Atomics.add(ctrl, NEXT, 1); c < chunks; c = Atomics.add(ctrl, NEXT, 1)) runChunk(this.e, ctrl, c);
+    const runChunk = chunkRunner(this.e, ctrl);
+    for (let c = Atomics.add(ctrl, NEXT, 1); c < chunks; c = Atomics.add(ctrl, NEXT, 1)) runChunk(c);
     nativeTeamStats.jobs++;
     nativeTeamStats.chunks += chunks;
     let failed = -1;
     posted.forEach((p, h) => {
       if (!p) return;
-      const base = HELPER + 4 * h;
+      const base = HELPER + HELPER_WORDS * h;
       if (Atomics.compareExchange(ctrl, base, POSTED, IDLE) === POSTED) return; // never started: withdrawn
       while (Atomics.load(ctrl, base) !== DONE) Atomics.wait(ctrl, base, TAKEN, 1000);
       Atomics.store(ctrl, base, IDLE);
@@ -378,11 +303,12 @@ class ThreadTeam {
       if (done > 0) nativeTeamStats.joined++;
       nativeTeamStats.helperChunks += Math.max(0, done);
     });
-    if (failed >= 0) throw new Error(`native kernel helper ${failed} failed in ${job.fn}`);
+    if (failed >= 0) throw new Error(`native kernel helper ${failed} failed in ${job.name}`);
   }
 }
 
-const EXPORTS = ['conv2d_filter_grad', 'sum_rows', 'max_pool_grad_2x2', 'conv2d', 'relu_grad', 'add_bias', 'relu', 'max_pool_2x2', 'adam_update', 'pad_images'];
+/** The module's exports: the jobs the threads split, and two that run on the calling thread alone. */
+const EXPORTS: readonly string[] = [...JOB_NAMES, 'sum_rows', 'adam_update'];
 
 /**
  * The module's bytes for this kind of memory: the relaxed-SIMD build (fused multiply-add) where the engine accepts it,
@@ -469,12 +395,12 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
    * `name` over `total` rows of `work` elements (or multiply-adds) each: on this thread alone when small, else split
    * in chunks of `multiple` rows (element-wise jobs: whole vectors).
    */
-  const split = (name: TJobExport, fixed: number[], total: number, work: number, multiple = 1) => {
+  const split = <N extends TJobName>(name: N, args: TJobArgs<N>, total: number, work: number, multiple = 1) => {
     if (!team || !helpersEnabled || total < 2 || tooSmallToSplit(total * work)) {
-      fn(name)(...fixed, 0, total);
+      fn(name)(...orderedArgs(name, args), 0, total);
       return;
     }
-    team.run({ fn: name, fixed, per: perChunk(team, total, multiple), total });
+    team.run({ name, args, per: perChunk(team, total, multiple), total });
   };
   return {
     get threads() {
@@ -483,9 +409,24 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
     variant,
     conv2dFilterGrad(a) {
       const size = a.kh * a.kw * a.ci * a.co;
-      const shape = [a.x, a.h, a.w, a.ci, a.dy, a.oh, a.ow, a.co, a.kh, a.kw, a.sh, a.sw, a.padTop, a.padLeft];
+      const args = {
+        x: a.x,
+        H: a.h,
+        W: a.w,
+        Ci: a.ci,
+        dy: a.dy,
+        OH: a.oh,
+        OW: a.ow,
+        Co: a.co,
+        KH: a.kh,
+        KW: a.kw,
+        sh: a.sh,
+        sw: a.sw,
+        pt: a.padTop,
+        pl: a.padLeft,
+      };
       if (!team || !helpersEnabled || a.n < 2) {
-        fn('conv2d_filter_grad')(...shape, a.dw, 0, a.n);
+        fn('conv2d_filter_grad')(...orderedArgs('conv2d_filter_grad', args), a.dw, 0, a.n);
         return;
       }
       // The chunking depends only on the batch and the thread count, and every chunk stores its own partial sum, summed
@@ -494,7 +435,7 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
       const chunks = Math.ceil(a.n / per);
       const scratch = a.scratch(chunks * size);
       try {
-        team.run({ fn: 'conv2d_filter_grad', fixed: shape, per, total: a.n, slot: { base: scratch.offset, stride: 4 * size } });
+        team.run({ name: 'conv2d_filter_grad', args, per, total: a.n, slot: { base: scratch.offset, stride: 4 * size } });
         sumRows(scratch.offset, chunks, size, a.dw, 0, size);
       } finally {
         scratch.release();
@@ -504,27 +445,46 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
       sumRows(x, rows, c, out, 0, c);
     },
     maxPoolGrad2x2(x, dy, dx, ow, c, rows) {
-      split('max_pool_grad_2x2', [x, dy, dx, ow, c], rows, ow * c * 4);
+      split('max_pool_grad_2x2', { x, dy, dx, OW: ow, C: c }, rows, ow * c * 4);
     },
     conv2d(a) {
       split(
         'conv2d',
-        [a.x, a.h, a.w, a.ci, a.filter, a.kh, a.kw, a.co, a.sh, a.sw, a.padTop, a.padLeft, a.y, a.oh, a.ow, a.zero, a.bias, a.relu ? 1 : 0],
+        {
+          x: a.x,
+          H: a.h,
+          W: a.w,
+          Ci: a.ci,
+          w: a.filter,
+          KH: a.kh,
+          KW: a.kw,
+          Co: a.co,
+          sh: a.sh,
+          sw: a.sw,
+          pt: a.padTop,
+          pl: a.padLeft,
+          y: a.y,
+          OH: a.oh,
+          OW: a.ow,
+          zero: a.zero,
+          bias: a.bias,
+          relu: a.relu ? 1 : 0,
+        },
         a.n * a.oh,
         a.ow * a.co * a.kh * a.kw * a.ci,
       );
     },
     reluGrad(dy, x, dx, n) {
-      split('relu_grad', [dy, x, dx], n, 1, 16);
+      split('relu_grad', { dy, x, dx }, n, 1, 16);
     },
     addBias(x, b, y, rows, c) {
-      split('add_bias', [x, b, y, c], rows, c);
+      split('add_bias', { x, b, y, C: c }, rows, c);
     },
     relu(x, y, n) {
-      split('relu', [x, y], n, 1, 16);
+      split('relu', { x, y }, n, 1, 16);
     },
     padImages(x, n, h, w, c, xp, hp, wp, top, left) {
-      split('pad_images', [x, h, w, c, xp, hp, wp, top, left], n, hp * wp * c);
+      split('pad_images', { x, H: h, W: w, C: c, xp, Hp: hp, Wp: wp, top, left }, n, hp * wp * c);
     },
     adamUpdate(a) {
       adam(
@@ -548,7 +508,7 @@ function instantiate(memory: TWasmMemory): TNativeKernels | null {
       );
     },
     maxPool2x2(x, y, n, h, w, c, oh, ow) {
-      split('max_pool_2x2', [x, y, h, w, c, oh, ow], n * oh, ow * c * 4);
+      split('max_pool_2x2', { x, y, H: h, W: w, C: c, OH: oh, OW: ow }, n * oh, ow * c * 4);
     },
   };
 }

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { AssignInstructorForm, EnrollStudentForm } from '../../../../components/course-admin';
 import { api, ApiError } from '../../../../lib/api-client';
 import { signInOn401 } from '../../../../lib/require-user';
+import { LocalTime } from '../../../../components/local-time';
 
 export const dynamic = 'force-dynamic';
 
@@ -76,7 +77,9 @@ export default async function CourseAdminPage({ params }: { params: Promise<{ sl
                     <td>
                       <span className={`role-badge role-${e.courseRole.toLowerCase()}`}>{e.courseRole.toLowerCase()}</span>
                     </td>
-                    <td>{new Date(e.enrolledAt).toUTCString()}</td>
+                    <td>
+                      <LocalTime iso={e.enrolledAt} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
