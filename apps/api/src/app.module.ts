@@ -28,6 +28,7 @@ import { OpenApiController } from './openapi/openapi.controller';
 import { ReconcilerService } from './submissions/reconciler.service';
 import { LiveStreams } from './submissions/live-streams';
 import { MetricsController } from './http/metrics.controller';
+import { InternalMetricsServer } from './http/metrics-server';
 import { ApiMetrics } from './http/metrics';
 import { withTimeout } from './http/with-timeout';
 
@@ -69,7 +70,8 @@ export class AppModule {
         ResultsController,
         ClassResultsController,
         OpenApiController,
-        MetricsController,
+        // With an internal metrics port the public one has no /metrics (InternalMetricsServer serves it there).
+        ...(config.EPOCH_API_METRICS_PORT === undefined ? [MetricsController] : []),
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },
@@ -114,6 +116,7 @@ export class AppModule {
         ReconcilerService,
         LiveStreams,
         LessonFiguresService,
+        InternalMetricsServer,
         Shutdown,
       ],
     };

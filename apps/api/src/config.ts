@@ -16,6 +16,11 @@ export const ZApiConfig = z.object({
   EPOCH_API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
   EPOCH_API_HOST: z.string().min(1).default('127.0.0.1'),
   /**
+   * Port of an internal listener that serves only `/metrics` (Prometheus); the public port then has none. Unset: the
+   * public port serves `/metrics` (loopback-only `./epoch up`). Deployments set it and never publish it.
+   */
+  EPOCH_API_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /**
    * Demo mode (1): the sign-in page lists the demo accounts. Off by default: production mode, which refuses to start
    * while an account has a published demo password. `./epoch up` sets it (demo unless EPOCH_DEMO=0 there).
    */
