@@ -82,6 +82,8 @@ describe('API walking skeleton (real process, Postgres, Redis)', () => {
       REDIS_URL: deadRedis,
       EPOCH_API_PORT: String(port),
       LOG_LEVEL: 'silent',
+      // The test database holds the demo accounts: production mode would refuse to start on them.
+      EPOCH_DEMO: '1',
     });
     try {
       const res = await waitFor(
