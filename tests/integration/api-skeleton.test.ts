@@ -81,9 +81,9 @@ describe('API walking skeleton (real process, Postgres, Redis)', () => {
       DATABASE_URL: inject('databaseUrl'),
       REDIS_URL: deadRedis,
       EPOCH_API_PORT: String(port),
-      // The run's database holds the demo accounts: production mode would refuse to start on them.
-      EPOCH_DEMO: '1',
       LOG_LEVEL: 'silent',
+      // The test database holds the demo accounts: production mode would refuse to start on them.
+      EPOCH_DEMO: '1',
     });
     try {
       const res = await waitFor(

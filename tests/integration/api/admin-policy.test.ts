@@ -246,8 +246,22 @@ describe('API administration: users, roster, courses, instructors, grading polic
     expect(history.body).toEqual({
       exerciseSlug: c.exercise,
       items: [
-        { version: 3, changedAt: expect.any(String), changedBy: adminRef, kind: 'change', changes: [{ field: 'minTestAccuracy', old: 0.6, new: 0.4 }] },
-        { version: 2, changedAt: expect.any(String), changedBy: adminRef, kind: 'change', changes: [{ field: 'minTestAccuracy', old: 0.5, new: 0.6 }] },
+        {
+          version: 3,
+          changedAt: expect.any(String),
+          changedBy: adminRef,
+          kind: 'change',
+          source: 'web',
+          changes: [{ field: 'minTestAccuracy', old: 0.6, new: 0.4 }],
+        },
+        {
+          version: 2,
+          changedAt: expect.any(String),
+          changedBy: adminRef,
+          kind: 'change',
+          source: 'web',
+          changes: [{ field: 'minTestAccuracy', old: 0.5, new: 0.6 }],
+        },
       ],
     });
     expect(new Date(history.body.items[0].changedAt).getTime()).toBeGreaterThanOrEqual(new Date(history.body.items[1].changedAt).getTime());
@@ -257,22 +271,26 @@ describe('API administration: users, roster, courses, instructors, grading polic
   it('edits the cost limits like any field: stored in their columns, in the history, and checked at the next submission', async () => {
     const c = await createCourse(api.prisma, {});
     await enroll(api.prisma, users['student']!.id, c.courseId);
-    const view = await admin.get(`/api/exercises/${c.exercise}/policy`);
+    const view = await admin.get(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy`);
     expect(view.body.policy).toMatchObject({ maxTrainingMacs: 3.6e14, maxActivationMiB: 1024, maxParamMiB: 1024 });
-    const r = await admin.put(`/api/exercises/${c.exercise}/policy`, { ...view.body.policy, maxTrainingMacs: 5e11, maxActivationMiB: 256 });
+    const r = await admin.put(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy`, {
+      ...view.body.policy,
+      maxTrainingMacs: 5e11,
+      maxActivationMiB: 256,
+    });
     expect(r.status).toBe(200);
     expect(r.body.policy).toMatchObject({ maxTrainingMacs: 5e11, maxActivationMiB: 256, maxParamMiB: 1024 });
     expect(await api.prisma.gradingPolicy.findUniqueOrThrow({ where: { exerciseId: c.exerciseId } })).toMatchObject({
       maxTrainingMacs: 5e11,
       maxActivationMiB: 256,
     });
-    const history = await admin.get(`/api/exercises/${c.exercise}/policy/history`);
+    const history = await admin.get(`/api/courses/${c.courseSlug}/exercises/${c.exercise}/policy/history`);
     expect(history.body.items[0].changes).toEqual([
       { field: 'maxTrainingMacs', old: 3.6e14, new: 5e11 },
       { field: 'maxActivationMiB', old: 1024, new: 256 },
     ]);
     // The dense solution needs 1.07e12 multiply-adds: over the new limit.
-    const check = await student.post('/api/submissions/check', { exercise: c.exercise, source: c.solution });
+    const check = await student.post('/api/submissions/check', { course: c.courseSlug, exercise: c.exercise, source: c.solution });
     expect(check.body.check.errors[0].message).toMatch(/^Training this model is too much work: layer dense \(Dense 256\)/);
   });
 

@@ -99,8 +99,8 @@ describe('API live progress and results', () => {
     await api?.stop();
   });
 
-  const submit = async (c: Client, exercise = course.exercise, source = course.solution) => {
-    const r = await c.post('/api/submissions', { exercise, source });
+  const submit = async (c: Client, exercise = course.exercise, source = course.solution, courseSlug = course.courseSlug) => {
+    const r = await c.post('/api/submissions', { course: courseSlug, exercise, source });
     expect(r.status).toBe(201);
     return r.body.id as string;
   };
@@ -179,7 +179,7 @@ describe('API live progress and results', () => {
     const pb = (await other.get(`/api/submissions/${b}/progress`)).body;
     expect(pa).toMatchObject({ submissionId: a, status: 'QUEUED', epochs: [], resultHidden: false });
     expect(pb.queuePosition).toBe(pa.queuePosition + 1);
-    await api.prisma.submission.update({ where: { id: a }, data: { status: 'RUNNING', startedAt: new Date() } });
+    await api.prisma.submission.update({ where: { id: a }, data: { status: 'RUNNING', startedAt: new Date(), attemptCount: 1 } }); // as claim() leaves it
     await addEpoch(api.prisma, a, 1, 1);
     await addEpoch(api.prisma, a, 1, 2);
     const running = (await student.get(`/api/submissions/${a}/progress`)).body;
@@ -231,7 +231,7 @@ describe('API live progress and results', () => {
       (ev) => ev.filter((e) => e.event === 'epoch').length >= 2 && ev.some((e) => e.event === 'status' && (e.data as { status: string }).status === 'RUNNING'),
     );
     await new Promise((r) => setTimeout(r, 300));
-    await api.prisma.submission.update({ where: { id }, data: { status: 'RUNNING', startedAt: new Date() } });
+    await api.prisma.submission.update({ where: { id }, data: { status: 'RUNNING', startedAt: new Date(), attemptCount: 1 } }); // as claim() leaves it
     await addEpoch(api.prisma, id, 1, 1);
     await addEpoch(api.prisma, id, 1, 2);
     const seen = await stream;
@@ -323,7 +323,7 @@ describe('API live progress and results', () => {
     const c = await createCourse(api.prisma, { resultVisibility: 'AFTER_DEADLINE', deadline: new Date(Date.now() + 86_400_000) });
     await enroll(api.prisma, users['student']!.id, c.courseId);
     await enroll(api.prisma, users['teacher']!.id, c.courseId, 'INSTRUCTOR');
-    const id = await submit(student, c.exercise, c.solution);
+    const id = await submit(student, c.exercise, c.solution, c.courseSlug);
     await api.prisma.submission.update({ where: { id }, data: { status: 'FAILED', finishedAt: new Date(), result: { create: resultRow(0.2) } } });
     await api.prisma.artifact.create({
       data: { submissionId: id, kind: 'ACCURACY_PLOT', name: `acc-${tag()}.png`, contentType: 'image/png', ...(await storedArtifact(api, PNG)) },
@@ -331,7 +331,7 @@ describe('API live progress and results', () => {
     const r = await student.get(`/api/submissions/${id}/result`);
     expect(r.body).toMatchObject({ status: 'GRADED', passed: null, testAccuracy: null, resultHidden: true, artifacts: [] });
     expect((await student.get(`/api/submissions/${id}`)).body.status).toBe('GRADED');
-    expect((await student.get(`/api/submissions?exercise=${c.exercise}`)).body.items[0].status).toBe('GRADED');
+    expect((await student.get(`/api/submissions?course=${c.courseSlug}&exercise=${c.exercise}`)).body.items[0].status).toBe('GRADED');
     expect((await student.get(`/api/submissions/${id}/progress`)).body).toMatchObject({ status: 'GRADED', resultHidden: true });
     const staff = await teacher.get(`/api/submissions/${id}/result`);
     expect(staff.body).toMatchObject({ status: 'FAILED', passed: false, testAccuracy: 0.2, resultHidden: false });
@@ -342,7 +342,7 @@ describe('API live progress and results', () => {
 
   it("includes the grader's live report (job progress) while running, with its ETA, in polling and SSE", async () => {
     const id = await submit(student);
-    await api.prisma.submission.update({ where: { id }, data: { status: 'RUNNING', startedAt: new Date() } });
+    await api.prisma.submission.update({ where: { id }, data: { status: 'RUNNING', startedAt: new Date(), attemptCount: 1 } }); // as claim() leaves it
     const queue = new Queue(GRADING_QUEUES.general, { connection: { url: inject('redisUrl') }, prefix: api.prefix });
     try {
       const job = await queue.getJob(id);

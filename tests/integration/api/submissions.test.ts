@@ -96,7 +96,7 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     // The dense solution: 792,064 multiply-adds per image, 1.07e12 for 10 epochs of 45,000 images.
     const cheap = await createCourse(api.prisma, { maxTrainingMacs: 1e11 });
     await enroll(api.prisma, users['other']!.id, cheap.courseId);
-    const r = await other.post('/api/submissions', { exercise: cheap.exercise, source: cheap.solution });
+    const r = await other.post('/api/submissions', { course: cheap.courseSlug, exercise: cheap.exercise, source: cheap.solution });
     expect(r.status).toBe(201);
     expect(r.body.status).toBe('REJECTED');
     expect(r.body.check.errors[0].message).toMatch(
@@ -104,7 +104,9 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     );
     expect(await queue.getJob(r.body.id)).toBeUndefined();
     // The same code within the default limits is accepted.
-    expect((await other.post('/api/submissions/check', { exercise: course.exercise, source: cheap.solution })).body.check.ok).toBe(true);
+    expect((await other.post('/api/submissions/check', { course: course.courseSlug, exercise: course.exercise, source: cheap.solution })).body.check.ok).toBe(
+      true,
+    );
   });
 
   it('checks without storing anything or using quota', async () => {
@@ -268,12 +270,12 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     expect(hidden.status).toBe(404);
     const missing = await student.post('/api/submissions', { course: course.courseSlug, exercise: 'no-such-exercise', source: course.solution });
     expect(missing.status).toBe(404);
-    expect(hidden.body.error.message).toBe(`no exercise "${course.exercise}" in your courses`);
+    expect(hidden.body.error.message).toBe(`no exercise "${course.exercise}" in course "${course.courseSlug}" among your courses`);
   });
 
   it("lists only the caller's own history, newest first, paginated", async () => {
     const mine = await api.prisma.submission.count({ where: { userId: users['student']!.id } });
-    const page1 = await student.get(`/api/submissions?exercise=${course.exercise}&pageSize=2`);
+    const page1 = await student.get(`/api/submissions?course=${course.courseSlug}&exercise=${course.exercise}&pageSize=2`);
     expect(page1.status).toBe(200);
     expect(page1.body).toMatchObject({ page: 1, pageSize: 2, total: mine });
     expect(page1.body.items).toHaveLength(2);
@@ -285,7 +287,7 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     }
     const times = page1.body.items.map((s: { createdAt: string }) => s.createdAt);
     expect([...times].sort().reverse()).toEqual(times);
-    const page2 = await student.get(`/api/submissions?exercise=${course.exercise}&pageSize=2&page=2`);
+    const page2 = await student.get(`/api/submissions?course=${course.courseSlug}&exercise=${course.exercise}&pageSize=2&page=2`);
     expect(page2.body.items[0].id).not.toBe(page1.body.items[0].id);
     const bad = await student.get('/api/submissions?pageSize=1000');
     expect(bad.status).toBe(400);

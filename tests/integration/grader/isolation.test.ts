@@ -13,8 +13,15 @@ import {
   type GraderEnv,
 } from './grader-harness';
 
-/** The model of issue 14 that wedged a grader: 314 parameters, and an activation of 200,032 x 200,032 pixels. */
-const WEDGE = ['tf.keras.layers.ZeroPadding2D(100000)', 'tf.keras.layers.Conv2D(8, 3)', 'tf.keras.layers.GlobalAveragePooling2D()'];
+/**
+ * The kind of model that wedged a grader in issue 14 (few parameters, a huge padded activation). The issue's own
+ * ZeroPadding2D(100000) is now refused before training by the cost limits (model-spec's rules check, at submission and
+ * again in the grader); this one needs ~8 GiB of activations per batch, which an exercise whose admin raised the
+ * activation limit accepts, so the training child's own memory limit is what must stop it.
+ */
+const WEDGE = ['tf.keras.layers.ZeroPadding2D(1000)', 'tf.keras.layers.Conv2D(8, 3)', 'tf.keras.layers.GlobalAveragePooling2D()'];
+/** Cost limits raised as far as a policy allows, so that only the grader's runtime limits stand in the way. */
+const NO_COST_LIMITS = { maxTrainingMacs: 1e18, maxActivationMiB: 1024 * 1024, maxParamMiB: 1024 * 1024 };
 /** One batch of this takes minutes on the wasm backend (about 400 G multiply-adds), far longer than the queue lock. */
 const HUGE_CONV = Array.from({ length: 4 }, () => 'tf.keras.layers.Conv2D(64, (31, 31), padding="same")');
 
@@ -55,9 +62,9 @@ describe('each training run in its own child process (real graders, Postgres, Re
     await g?.cleanup();
   });
 
-  it("ends the ZeroPadding2D(100000) model FAILED with the memory figure (the student's), and the next two jobs grade normally", async () => {
+  it("ends a ZeroPadding2D model over the memory limit FAILED with the figure (the student's), and the next two jobs grade normally", async () => {
     const grader = await start({ EPOCH_GRADER_MEMORY_MB: '1024' });
-    const ex = await createExercise(g, { minTestAccuracy: 0 });
+    const ex = await createExercise(g, { minTestAccuracy: 0, ...NO_COST_LIMITS });
     const wedge = await createSubmission(g, ex, source({ layers: WEDGE, epochs: 1 }));
     const next = [await createSubmission(g, ex, source({ layers: TINY_CNN, epochs: 1 })), await createSubmission(g, ex, source({ epochs: 1 }))];
     for (const id of [wedge, ...next]) await enqueue(g, id);
@@ -84,7 +91,7 @@ describe('each training run in its own child process (real graders, Postgres, Re
     // Two graders on the queue, a 4 s lock: the first grader's event loop keeps the lock while its child computes.
     const a = await start();
     const b = await start();
-    const ex = await createExercise(g, { minTestAccuracy: 0, timeLimitSeconds: 10 });
+    const ex = await createExercise(g, { minTestAccuracy: 0, timeLimitSeconds: 10, ...NO_COST_LIMITS });
     const id = await createSubmission(g, ex, source({ layers: HUGE_CONV, epochs: 1 }));
     await enqueue(g, id);
     const s = await waitForStatus(g, id, 60_000, undefined, a);
