@@ -116,6 +116,19 @@ describe(COMPOSE, () => {
     expect(readRepoFile(COMPOSE)).not.toMatch(/PASSWORD:-/);
   });
 
+  it('gives every program that touches the artifact store (plots, weights) the same folder of the shared volume', () => {
+    for (const name of ['migrate', 'api', 'grader', 'grader-gpu']) {
+      const s = services[name]!;
+      expect(s.environment?.['EPOCH_DATA_DIR'], name).toBe('/data');
+      expect(s.environment?.['EPOCH_ARTIFACT_STORE'] ?? 'fs', name).toBe('fs');
+      expect(s.environment?.['EPOCH_ARTIFACT_DIR'], name).toBeUndefined();
+      expect(
+        (s['volumes'] as string[]).some((v) => v.startsWith('epoch-data:/data')),
+        name,
+      ).toBe(true);
+    }
+  });
+
   it('publishes only the web port: /metrics and the API stay inside the network', () => {
     const published = Object.entries(services).filter(([, s]) => s['ports'] !== undefined);
     expect(published.map(([name]) => name)).toEqual(['web']);

@@ -309,6 +309,20 @@ describe(`${DIR}: how the pieces fit`, () => {
     expect(api.env).toContainEqual({ name: 'EPOCH_API_METRICS_PORT', value: '9464' });
   });
 
+  it('keeps plots and weights in an S3 bucket, since pods share no filesystem', () => {
+    const config = named('ConfigMap', 'epoch-config').data!;
+    expect(config['EPOCH_ARTIFACT_STORE']).toBe('s3');
+    expect(config['EPOCH_S3_BUCKET']).toMatch(/^[a-z0-9][a-z0-9.-]+$/);
+    for (const name of ['epoch-api', 'epoch-grader-cpu', 'epoch-grader-gpu']) {
+      const c = named<Workload>('Deployment', name).spec.template.spec.containers[0]!;
+      expect(
+        c.envFrom?.map((r) => r.configMapRef?.name),
+        name,
+      ).toContain('epoch-config');
+    }
+    expect(Object.keys(secretNamed('epoch-secrets').stringData ?? {})).toEqual(expect.arrayContaining(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']));
+  });
+
   it('trusts exactly one proxy hop (the Ingress, or the web behind it) for the client address the sign-in limits count', () => {
     expect(named<Workload>('Deployment', 'epoch-api').spec.template.spec.containers[0]!.env).toContainEqual({ name: 'EPOCH_TRUST_PROXY', value: '1' });
     expect(named<Workload>('Deployment', 'epoch-web').spec.template.spec.containers[0]!.env).toContainEqual({ name: 'EPOCH_WEB_TRUST_PROXY', value: '1' });
