@@ -452,6 +452,8 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
       LOG_LEVEL: 'info',
       EPOCH_CIFAR10: join(graderDir, 'images'),
       EPOCH_DATA_DIR: graderDir,
+      // The plots and weights go where the API reads them.
+      EPOCH_ARTIFACT_DIR: api.artifactDir,
       EPOCH_GRADER_PROGRESS_BATCHES: '1',
       EPOCH_WORKER_ID: `${api.prefix}-web-grader`,
     });

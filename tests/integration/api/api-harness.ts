@@ -16,8 +16,9 @@ export interface ApiUnderTest {
   readonly process: RunningProcess;
   prisma: EpochPrismaClient;
   prefix: string;
-  /** The API's artifact store (a folder of this file's own, EPOCH_ARTIFACT_DIR). */
+  /** The API's artifact store (a folder of this file's own, EPOCH_ARTIFACT_DIR), and that folder for a grader to share. */
   artifacts: FsArtifactStore;
+  artifactDir: string;
   stop: () => Promise<void>;
   /**
    * Stops the API process (as an operator restarting it would), runs `whileDown` (checks made during the outage), then
@@ -104,6 +105,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiUnd
     prisma,
     prefix,
     artifacts: new FsArtifactStore(artifactDir),
+    artifactDir,
     stop,
     restart,
   };

@@ -38,7 +38,7 @@ describe('API with Redis down: 503 "temporarily unavailable", not 500, and back 
     const course = await createCourse(api.prisma);
     await enroll(api.prisma, users['student']!.id, course.courseId);
     student = await signedIn(api.base, users['student']!);
-    const r = await student.post('/api/submissions', { exercise: course.exercise, source: course.solution });
+    const r = await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: course.solution });
     expect(r.body.status).toBe('QUEUED');
     queued = r.body.id;
   });

@@ -246,7 +246,7 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
 
   it('refuses a NUL character in the source with 400 naming where it is (Postgres cannot store one: it was a 500)', async () => {
     for (const path of ['/api/submissions', '/api/submissions/check']) {
-      const r = await student.post(path, { exercise: course.exercise, source: `model = 1\nx = 'a\u0000b'\n` });
+      const r = await student.post(path, { course: course.courseSlug, exercise: course.exercise, source: `model = 1\nx = 'a\u0000b'\n` });
       expect(r.status, path).toBe(400);
       expect(r.body.error.details).toEqual([{ path: 'source', message: 'the source contains a NUL character (U+0000) at line 2, column 7; remove it' }]);
     }
@@ -254,7 +254,7 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
 
   it('stores and answers at most 100 diagnostics and a count of the rest, however many the source yields', async () => {
     const flood = `${'x\n'.repeat(18_000)}`;
-    const r = await student.post('/api/submissions', { exercise: course.exercise, source: flood });
+    const r = await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: flood });
     expect(r.status).toBe(201);
     expect(r.body.diagnostics).toHaveLength(101);
     expect(r.body.diagnostics[100]).toMatchObject({ code: 'more-diagnostics', message: expect.stringMatching(/^[\d,]+ more problems not shown/) });
