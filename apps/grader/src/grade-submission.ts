@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { policyFromRow, type EpochPrismaClient } from '@epoch/db';
-import type { TGradingPolicy, TGradingProgress, TModelSpec, TVerdict } from '@epoch/contracts';
+import { CIFAR10_SPLIT, TrainingEta, type TGradingPolicy, type TGradingProgress, type TModelSpec, type TVerdict } from '@epoch/contracts';
 import { claim, failInfra, failStudent, finishCancelled, finishGraded, handBack, recordEpoch, reuse, scheduleOf, type TRun } from '@epoch/grading';
 import { GradingRejection, type TBackendInfo } from '@epoch/trainer';
 import type { TChildEnd } from './child/child-end';
@@ -354,6 +354,15 @@ async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun)
   });
   const limitTrain = policy.limitTrain ?? undefined;
   const batchSize = policy.batchSize;
+  // The training ETA, from this run's own measured speed (contracts' TrainingEta). Before the first epoch has ended,
+  // a validation pass is taken as a third of a training step per image (the data sizes as gradingWork counts them).
+  const trainImages = Math.min(CIFAR10_SPLIT.train, limitTrain ?? CIFAR10_SPLIT.train);
+  const validationImages = Math.min(CIFAR10_SPLIT.validation, policy.limitTest ?? CIFAR10_SPLIT.validation);
+  const eta = new TrainingEta({ epochs: r.spec.epochs, validationRatio: validationImages / (3 * trainImages) });
+  const etaNow = () => {
+    const e = eta.estimate();
+    return e ? { etaSeconds: e.seconds, etaRange: { low: e.low, high: e.high } } : { etaSeconds: null, etaRange: null };
+  };
   try {
     return await deps.runChild({
       submissionId: run.id,
@@ -377,19 +386,20 @@ async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun)
       onProgress: (m) => {
         switch (m.type) {
           case 'phase':
-            if (m.phase === 'evaluating') report({ phase: 'evaluating', etaSeconds: null });
+            if (m.phase === 'evaluating') report({ phase: 'evaluating', etaSeconds: null, etaRange: null });
             break;
           case 'epoch': {
             const s = m.stats;
             if (s.seconds > 0 && r.progress.batches > 0) deps.onThroughput?.(Math.min(r.progress.batches * batchSize, limitTrain ?? Infinity) / s.seconds);
             epochs.add({ epoch: s.epoch, loss: s.loss, accuracy: s.accuracy, valLoss: s.valLoss, valAccuracy: s.valAccuracy, seconds: s.seconds });
+            eta.epochEnd(performance.now() / 1000, s.epoch);
             report({
               phase: 'training',
               epoch: s.epoch,
               batch: r.progress.batches,
               loss: finite(s.loss),
               accuracy: finite(s.accuracy),
-              etaSeconds: finite(s.etaSeconds),
+              ...etaNow(),
             });
             break;
           }
@@ -397,6 +407,7 @@ async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun)
             const p = m.progress;
             batchTimes.push({ at: Date.now(), n: (p.epoch - 1) * p.batches + p.batch });
             if (batchTimes.length > 256) batchTimes.shift();
+            eta.batch(performance.now() / 1000, p.epoch, p.batch, p.batches);
             report({
               phase: 'training',
               epoch: p.epoch - 1,
@@ -405,7 +416,7 @@ async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun)
               loss: finite(p.loss),
               accuracy: finite(p.accuracy),
               imagesPerSecond: finite(p.imagesPerSecond),
-              etaSeconds: p.imagesPerSecond > 0 ? ((p.batches - p.batch + (p.epochs - p.epoch) * p.batches) * batchSize) / p.imagesPerSecond : null,
+              ...etaNow(),
             });
             break;
           }

@@ -8,6 +8,13 @@ import { eventStreamUrl, reconnectDelayMs } from '../lib/event-stream';
 import { postJson } from '../lib/browser-api';
 import { isFinal, statusLabel } from '../lib/status-text';
 import { TrainingCharts } from './curve-chart';
+import { etaText } from '../lib/eta-text';
+
+/** What each estimate rests on (the ETA's tooltip). */
+const etaBasis = {
+  queued: 'From the work of the submissions ahead (those training now and those waiting) and of this one, at the speed the graders measured on recent jobs.',
+  training: "From this run's own measured speed after its first batches, smoothed; shown as a range while it is uncertain.",
+};
 
 type TStatus = Omit<TProgressView, 'epochs'>;
 
@@ -176,7 +183,14 @@ export function LiveTraining({
         </span>
         {status.status === 'QUEUED' && status.queuePosition !== null && <> · position {status.queuePosition} in the queue</>}
         {status.etaSeconds !== null && !final && (
-          <> · about {status.etaSeconds < 90 ? `${status.etaSeconds} s` : `${Math.round(status.etaSeconds / 60)} min`} left</>
+          <>
+            {' · '}
+            <span data-testid="eta" title={status.status === 'QUEUED' ? etaBasis.queued : etaBasis.training}>
+              {status.status === 'QUEUED' ? 'result in ' : ''}
+              {etaText(status.etaSeconds, status.etaRange)}
+              {status.status === 'QUEUED' ? '' : ' left'}
+            </span>
+          </>
         )}
       </p>
       {!final && status.restarted && (
