@@ -217,13 +217,13 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     );
     await expectLessonChart(curve, 10);
     // The step links to the exercise it introduces.
-    expect(await page.locator('article a[href="/exercises/cifar10-dense"]').count()).toBeGreaterThan(0);
+    expect(await page.locator(`article a[href="/courses/${COURSE}/exercises/cifar10-dense"]`).count()).toBeGreaterThan(0);
     await codeBlocksReadable(page);
     await screenshot(page, 'lesson-accuracy-curve');
 
     // The first CNN: the step links to its exercise.
     await page.goto(step('first-cnn'));
-    expect(await page.locator('article a[href="/exercises/cifar10-cnn"]').count()).toBe(1);
+    expect(await page.locator(`article a[href="/courses/${COURSE}/exercises/cifar10-cnn"]`).count()).toBe(1);
     await codeBlocksReadable(page);
     await screenshot(page, 'lesson-first-cnn');
 

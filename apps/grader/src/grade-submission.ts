@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { TArtifactStore } from '@epoch/artifacts';
 import { policyFromRow, type EpochPrismaClient } from '@epoch/db';
-import type { TGradingPolicy, TGradingProgress, TModelSpec, TVerdict } from '@epoch/contracts';
+import { CIFAR10_SPLIT, TrainingEta, type TGradingPolicy, type TGradingProgress, type TModelSpec, type TVerdict } from '@epoch/contracts';
 import { claim, failInfra, failStudent, finishCancelled, finishGraded, handBack, recordEpoch, reuse, scheduleOf, type TRun } from '@epoch/grading';
 import { GradingRejection, type TBackendInfo } from '@epoch/trainer';
 import type { TChildEnd } from './child/child-end';
@@ -43,6 +43,8 @@ export interface TGradeJob {
   shutdown: AbortSignal;
   /** Aborted when the queue reports the job's lock lost: training stops, database retries give up, nothing more is written. */
   lockLost: AbortSignal;
+  /** Aborted (reason: when, ms since the epoch) when the API says the submission was cancelled: training stops at once. */
+  cancelled?: AbortSignal;
 }
 
 /**
@@ -209,7 +211,8 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
   };
   report({});
   const data = await deps.prepareData();
-  const end = await train(deps, job, run, { spec, policy, data, progress, report, startedAt });
+  const stopped: TCancelStop = { at: null, batchesAfter: 0 };
+  const end = await train(deps, job, run, { spec, policy, data, progress, report, startedAt, stopped });
   switch (end.kind) {
     case 'graded':
       break;
@@ -224,8 +227,17 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
         case 'lock-lost':
           throw new LockLost();
         case 'cancelled':
+          // How promptly: the batches the child finished after the cancellation was written, and the milliseconds
+          // from then until the child was gone (the browser tests check "within one batch" against this line).
           log.info(
-            { submissionId: run.id, attempt: run.attempt, epoch: progress.epoch, batch: progress.batch },
+            {
+              submissionId: run.id,
+              attempt: run.attempt,
+              epoch: progress.epoch,
+              batch: progress.batch,
+              batchesAfterCancel: stopped.batchesAfter,
+              stoppedAfterMs: stopped.at === null ? null : Math.max(0, Date.now() - stopped.at),
+            },
             'training stopped: the submission was cancelled',
           );
           await db('recording the cancellation', () => finishCancelled(prisma, run.id));
@@ -283,6 +295,13 @@ interface TTrainRun {
   progress: TGradingProgress;
   report: (patch: Partial<TGradingProgress>) => void;
   startedAt: number;
+  /** Filled in when a cancellation stops the run: when it was cancelled, and the batches finished after that. */
+  stopped: TCancelStop;
+}
+
+interface TCancelStop {
+  at: number | null;
+  batchesAfter: number;
 }
 
 /** Why this grader stopped the child: a cancellation (polled from the database), the shutdown or the lost lock. */
@@ -304,15 +323,27 @@ async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun)
   if (job.lockLost.aborted) throw new LockLost();
   const onShutdown = () => abort('shutdown');
   const onLockLost = () => abort('lock-lost');
+  // A cancellation, told at once (job.cancelled) or seen by the poll: remember when it was written.
+  let cancelledAt: number | null = null;
+  const cancelled = (at: number) => {
+    cancelledAt ??= at;
+    abort('cancelled');
+  };
+  const onCancelled = () => cancelled(typeof job.cancelled?.reason === 'number' ? job.cancelled.reason : Date.now());
   job.shutdown.addEventListener('abort', onShutdown);
   job.lockLost.addEventListener('abort', onLockLost);
+  job.cancelled?.addEventListener('abort', onCancelled);
+  if (job.cancelled?.aborted) onCancelled();
+  // The last batches reported (when, and the batch's number counted from the start of training), to say how many
+  // were finished after a cancellation.
+  const batchTimes: { at: number; n: number }[] = [];
   let pollFailures = 0;
   const poll = setInterval(() => {
-    prisma.submission.findUnique({ where: { id: run.id }, select: { status: true } }).then(
+    prisma.submission.findUnique({ where: { id: run.id }, select: { status: true, finishedAt: true } }).then(
       (s) => {
         if (pollFailures > 0) log.info({ submissionId: run.id }, 'looking for a cancellation works again');
         pollFailures = 0;
-        if (!s || s.status === 'CANCELLED') abort('cancelled');
+        if (!s || s.status === 'CANCELLED') cancelled(s?.finishedAt?.getTime() ?? Date.now());
       },
       (e: unknown) => {
         if (pollFailures++ === 0) log.warn({ err: e, submissionId: run.id }, 'could not look for a cancellation; training goes on');
@@ -327,6 +358,15 @@ async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun)
   });
   const limitTrain = policy.limitTrain ?? undefined;
   const batchSize = policy.batchSize;
+  // The training ETA, from this run's own measured speed (contracts' TrainingEta). Before the first epoch has ended,
+  // a validation pass is taken as a third of a training step per image (the data sizes as gradingWork counts them).
+  const trainImages = Math.min(CIFAR10_SPLIT.train, limitTrain ?? CIFAR10_SPLIT.train);
+  const validationImages = Math.min(CIFAR10_SPLIT.validation, policy.limitTest ?? CIFAR10_SPLIT.validation);
+  const eta = new TrainingEta({ epochs: r.spec.epochs, validationRatio: validationImages / (3 * trainImages) });
+  const etaNow = () => {
+    const e = eta.estimate();
+    return e ? { etaSeconds: e.seconds, etaRange: { low: e.low, high: e.high } } : { etaSeconds: null, etaRange: null };
+  };
   try {
     return await deps.runChild({
       submissionId: run.id,
@@ -350,24 +390,28 @@ async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun)
       onProgress: (m) => {
         switch (m.type) {
           case 'phase':
-            if (m.phase === 'evaluating') report({ phase: 'evaluating', etaSeconds: null });
+            if (m.phase === 'evaluating') report({ phase: 'evaluating', etaSeconds: null, etaRange: null });
             break;
           case 'epoch': {
             const s = m.stats;
             if (s.seconds > 0 && r.progress.batches > 0) deps.onThroughput?.(Math.min(r.progress.batches * batchSize, limitTrain ?? Infinity) / s.seconds);
             epochs.add({ epoch: s.epoch, loss: s.loss, accuracy: s.accuracy, valLoss: s.valLoss, valAccuracy: s.valAccuracy, seconds: s.seconds });
+            eta.epochEnd(performance.now() / 1000, s.epoch);
             report({
               phase: 'training',
               epoch: s.epoch,
               batch: r.progress.batches,
               loss: finite(s.loss),
               accuracy: finite(s.accuracy),
-              etaSeconds: finite(s.etaSeconds),
+              ...etaNow(),
             });
             break;
           }
           case 'batch': {
             const p = m.progress;
+            batchTimes.push({ at: Date.now(), n: (p.epoch - 1) * p.batches + p.batch });
+            if (batchTimes.length > 256) batchTimes.shift();
+            eta.batch(performance.now() / 1000, p.epoch, p.batch, p.batches);
             report({
               phase: 'training',
               epoch: p.epoch - 1,
@@ -376,7 +420,7 @@ async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun)
               loss: finite(p.loss),
               accuracy: finite(p.accuracy),
               imagesPerSecond: finite(p.imagesPerSecond),
-              etaSeconds: p.imagesPerSecond > 0 ? ((p.batches - p.batch + (p.epochs - p.epoch) * p.batches) * batchSize) / p.imagesPerSecond : null,
+              ...etaNow(),
             });
             break;
           }
@@ -385,8 +429,15 @@ async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun)
     });
   } finally {
     clearInterval(poll);
+    if (cancelledAt !== null) {
+      const at = cancelledAt;
+      const before = batchTimes.filter((b) => b.at <= at).at(-1)?.n ?? (batchTimes[0] ? batchTimes[0].n - deps.progressEveryBatches : 0);
+      r.stopped.at = at;
+      r.stopped.batchesAfter = Math.max(0, (batchTimes.at(-1)?.n ?? before) - before);
+    }
     job.shutdown.removeEventListener('abort', onShutdown);
     job.lockLost.removeEventListener('abort', onLockLost);
+    job.cancelled?.removeEventListener('abort', onCancelled);
     await epochs.end();
   }
 }

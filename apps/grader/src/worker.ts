@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { EpochPrismaClient } from '@epoch/db';
 import type { TGradingJobPayload } from '@epoch/contracts';
 import { GRADING_QUEUES } from '@epoch/contracts';
-import { closeGradingQueues, openGradingQueues, type TGradingQueues, type TQueueKind } from '@epoch/grading';
+import { closeGradingQueues, listenForCancellations, openGradingQueues, type TGradingQueues, type TQueueKind } from '@epoch/grading';
 import { createArtifactStore } from '@epoch/artifacts';
 import { defaultDataDir, prepareCifar10 } from '@epoch/datasets';
 import type { TBackendInfo } from '@epoch/trainer';
@@ -102,6 +102,13 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
   for (const q of Object.values(queues)) q.on('error', redisErrors('queue error'));
   // The lock of each running job: aborted when BullMQ cannot renew it (lost to expiry or to another worker).
   const locks = new Map<string, AbortController>();
+  // The cancellation of each running job, told by the API over Redis (the job also polls the status, in case a message
+  // is lost): aborted with the time the submission was cancelled.
+  const cancels = new Map<string, AbortController>();
+  const listening = listenForCancellations(connection, config.EPOCH_QUEUE_PREFIX, (c) => cancels.get(c.submissionId)?.abort(c.at), log).catch((e: unknown) => {
+    log.warn({ err: e }, 'could not listen for cancellations: a cancelled job stops at its next look at the status');
+    return async () => undefined;
+  });
   const graderDeps = {
     prisma,
     backend,
@@ -135,7 +142,9 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
       GRADING_QUEUES[kind],
       async (job: Job<TGradingJobPayload, TGradeOutcome>, token?: string) => {
         const lock = new AbortController();
+        const cancelled = new AbortController();
         if (job.id) locks.set(job.id, lock);
+        if (job.id) cancels.set(job.id, cancelled);
         try {
           return await inTurn(() =>
             handleGradeJob(
@@ -143,6 +152,7 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
               {
                 shutdown: shutdown.signal,
                 lockLost: lock.signal,
+                cancelled: cancelled.signal,
                 onFinished: (outcome, seconds) => metrics?.jobDuration.observe({ outcome, backend: backend.name }, seconds),
                 onFailure: (kind) => metrics?.failures.inc({ kind }),
               },
@@ -152,6 +162,7 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
           );
         } finally {
           if (job.id && locks.get(job.id) === lock) locks.delete(job.id);
+          if (job.id && cancels.get(job.id) === cancelled) cancels.delete(job.id);
         }
       },
       {
@@ -201,6 +212,9 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
     close: async () => {
       shutdown.abort();
       await Promise.all(workers.map((w) => w.close()));
+      await (
+        await listening
+      )();
       await closeGradingQueues(queues);
       await pool.close();
     },

@@ -8,6 +8,13 @@ import { eventStreamUrl, reconnectDelayMs } from '../lib/event-stream';
 import { postJson } from '../lib/browser-api';
 import { isFinal, statusLabel } from '../lib/status-text';
 import { TrainingCharts } from './curve-chart';
+import { etaText } from '../lib/eta-text';
+
+/** What each estimate rests on (the ETA's tooltip). */
+const etaBasis = {
+  queued: 'From the work of the submissions ahead (those training now and those waiting) and of this one, at the speed the graders measured on recent jobs.',
+  training: "From this run's own measured speed after its first batches, smoothed; shown as a range while it is uncertain.",
+};
 
 type TStatus = Omit<TProgressView, 'epochs'>;
 
@@ -60,18 +67,23 @@ export function LiveTraining({
   totalEpochs,
   csrfToken,
   isOwner,
+  refundCancelledQuota,
 }: {
   submissionId: string;
   initial: TProgressView;
   totalEpochs: number;
   csrfToken: string;
   isOwner: boolean;
+  /** The exercise's policy: whether cancelling a training run gives the quota slot back. */
+  refundCancelledQuota: boolean;
 }) {
   const router = useRouter();
   const [status, setStatus] = useState<TStatus>(initial);
   const [epochs, setEpochs] = useState<TEpochView[]>(mergeEpochs(initial.epochs, [], initial.attempt));
   const [connection, setConnection] = useState<'live' | 'reconnecting'>('live');
   const [cancelError, setCancelError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
   const final = isFinal(status.status);
   const initiallyFinal = isFinal(initial.status);
   const shown = useRef(initial.status);
@@ -141,13 +153,22 @@ export function LiveTraining({
 
   const cancel = async () => {
     setCancelError(null);
+    setCancelling(true);
     try {
       await postJson(`/api/submissions/${encodeURIComponent(submissionId)}/cancel`, {}, { csrfToken });
       router.refresh();
     } catch (e) {
       setCancelError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setCancelling(false);
+      setConfirming(false);
     }
   };
+  const doCancel = () => {
+    cancel().catch(() => undefined);
+  };
+  const waiting = status.status === 'QUEUED' || status.status === 'RECEIVED';
+  const training = status.status === 'RUNNING';
 
   const label = statusLabel(status.status);
   const done = epochs.length;
@@ -162,7 +183,14 @@ export function LiveTraining({
         </span>
         {status.status === 'QUEUED' && status.queuePosition !== null && <> · position {status.queuePosition} in the queue</>}
         {status.etaSeconds !== null && !final && (
-          <> · about {status.etaSeconds < 90 ? `${status.etaSeconds} s` : `${Math.round(status.etaSeconds / 60)} min`} left</>
+          <>
+            {' · '}
+            <span data-testid="eta" title={status.status === 'QUEUED' ? etaBasis.queued : etaBasis.training}>
+              {status.status === 'QUEUED' ? 'result in ' : ''}
+              {etaText(status.etaSeconds, status.etaRange)}
+              {status.status === 'QUEUED' ? '' : ' left'}
+            </span>
+          </>
         )}
       </p>
       {!final && status.restarted && (
@@ -188,17 +216,36 @@ export function LiveTraining({
       <p className="muted" data-testid="epoch-count">
         {done} of {totalEpochs} epochs
       </p>
-      {isOwner && (status.status === 'QUEUED' || status.status === 'RECEIVED') && (
+      {isOwner && waiting && (
         <p>
-          <button
-            type="button"
-            onClick={() => {
-              cancel().catch(() => undefined);
-            }}
-          >
+          <button type="button" onClick={doCancel} disabled={cancelling} data-testid="cancel">
             Cancel this submission
+          </button>{' '}
+          <span className="muted">It has not used your quota yet: cancelling gives the slot back.</span>
+        </p>
+      )}
+      {isOwner && training && !confirming && (
+        <p>
+          <button type="button" onClick={() => setConfirming(true)} data-testid="cancel">
+            Stop training and cancel
           </button>
         </p>
+      )}
+      {isOwner && training && confirming && (
+        <div className="confirm-cancel" role="group" aria-label="Stop training?" data-testid="confirm-cancel">
+          <p>
+            Stop training now? The grader stops within the batch it is on and the submission ends cancelled, without a result.{' '}
+            {refundCancelledQuota ? 'Your quota slot comes back.' : 'It still counts against your quota (this exercise’s policy).'}
+          </p>
+          <p>
+            <button type="button" className="danger" onClick={doCancel} disabled={cancelling}>
+              {cancelling ? 'Stopping…' : 'Yes, stop training'}
+            </button>{' '}
+            <button type="button" onClick={() => setConfirming(false)} disabled={cancelling}>
+              Keep training
+            </button>
+          </p>
+        </div>
       )}
       {cancelError && (
         <p role="alert" className="error-text">

@@ -59,24 +59,31 @@ export function PolicyEditor({ course, slug, view, csrfToken }: { course: string
       }}
       noValidate
     >
-      {POLICY_FIELDS.map((f) => (
-        <div key={f.name} className="field">
-          <label htmlFor={`p-${f.name}`}>{f.label}</label>
-          <input
-            id={`p-${f.name}`}
-            name={f.name}
-            defaultValue={initial[f.name]}
-            inputMode={f.kind === 'text?' ? 'text' : 'decimal'}
-            aria-invalid={errors[f.name] ? 'true' : undefined}
-            aria-describedby={errors[f.name] ? `p-${f.name}-error` : undefined}
-          />
-          {errors[f.name] && (
-            <p id={`p-${f.name}-error`} className="error-text field-error">
-              {errors[f.name]}
-            </p>
-          )}
-        </div>
-      ))}
+      {POLICY_FIELDS.map((f) =>
+        f.kind === 'bool' ? (
+          <div key={f.name} className="field field-check">
+            <input id={`p-${f.name}`} type="checkbox" name={f.name} defaultChecked={initial[f.name] === 'on'} />
+            <label htmlFor={`p-${f.name}`}>{f.label}</label>
+          </div>
+        ) : (
+          <div key={f.name} className="field">
+            <label htmlFor={`p-${f.name}`}>{f.label}</label>
+            <input
+              id={`p-${f.name}`}
+              name={f.name}
+              defaultValue={initial[f.name]}
+              inputMode={f.kind === 'text?' ? 'text' : 'decimal'}
+              aria-invalid={errors[f.name] ? 'true' : undefined}
+              aria-describedby={errors[f.name] ? `p-${f.name}-error` : undefined}
+            />
+            {errors[f.name] && (
+              <p id={`p-${f.name}-error`} className="error-text field-error">
+                {errors[f.name]}
+              </p>
+            )}
+          </div>
+        ),
+      )}
       {message && (
         <p role="status" className={message.ok ? 'ok-text' : 'error-text'} data-testid="policy-message">
           {message.text}

@@ -18,6 +18,7 @@ const policy = {
   timeLimitSeconds: 600,
   dailyQuota: 10,
   totalQuota: null,
+  refundCancelledQuota: true,
   deadline: null,
   latePolicy: 'ACCEPT' as const,
   resultVisibility: 'IMMEDIATE' as const,

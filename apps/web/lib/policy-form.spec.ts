@@ -21,6 +21,14 @@ describe('policy form', () => {
     expect(policyFromForm(current, { ...form, maxParamMiB: '0.5' }).errors).toEqual({ maxParamMiB: 'enter a whole number' });
     expect(policyFromForm(current, { ...form, maxTrainingMacs: '-1' }).errors).toMatchObject({ maxTrainingMacs: expect.any(String) });
   });
+  it('edits whether a cancelled training run gives its quota slot back, as a checkbox (absent when not ticked)', () => {
+    const form = policyToForm(current);
+    expect(form.refundCancelledQuota).toBe('on');
+    const { refundCancelledQuota: _ticked, ...unticked } = form;
+    expect(policyFromForm(current, unticked).policy).toEqual({ ...current, refundCancelledQuota: false });
+    expect(policyToForm({ ...current, refundCancelledQuota: false }).refundCancelledQuota).toBe('');
+    expect(policyFromForm(current, { ...form, refundCancelledQuota: 'on' }).policy).toEqual(current);
+  });
   it('names the field of each mistake', () => {
     const form = policyToForm(current);
     expect(policyFromForm(current, { ...form, maxEpochs: 'ten' }).errors).toEqual({ maxEpochs: 'enter a number' });

@@ -17,6 +17,11 @@ export const POLICY_FIELDS = [
   { name: 'timeLimitSeconds', label: 'Training time limit (seconds)', kind: 'int' },
   { name: 'dailyQuota', label: 'Submissions per day (blank: unlimited)', kind: 'int?' },
   { name: 'totalQuota', label: 'Submissions in total (blank: unlimited)', kind: 'int?' },
+  {
+    name: 'refundCancelledQuota',
+    label: 'A submission cancelled while it trains gives its quota slot back (one cancelled while queued always does)',
+    kind: 'bool',
+  },
   { name: 'deadline', label: 'Deadline (ISO 8601, e.g. 2026-12-01T23:59:00Z; blank: none)', kind: 'text?' },
 ] as const;
 export type TPolicyFieldName = (typeof POLICY_FIELDS)[number]['name'];
@@ -26,13 +31,15 @@ export function policyToForm(p: TGradingPolicy): Record<TPolicyFieldName, string
   for (const f of POLICY_FIELDS) {
     const v = p[f.name];
     out[f.name] =
-      v === null
+      v === null || v === false
         ? ''
-        : f.kind === 'percent'
-          ? String(Math.round(Number(v) * 100_000) / 1000)
-          : f.kind === 'number' && Number(v) >= 1e6
-            ? Number(v).toExponential().replace('e+', 'e')
-            : String(v);
+        : v === true
+          ? 'on'
+          : f.kind === 'percent'
+            ? String(Math.round(Number(v) * 100_000) / 1000)
+            : f.kind === 'number' && Number(v) >= 1e6
+              ? Number(v).toExponential().replace('e+', 'e')
+              : String(v);
   }
   return out;
 }
@@ -46,6 +53,11 @@ export function policyFromForm(
   const next: Record<string, unknown> = { ...current };
   for (const f of POLICY_FIELDS) {
     const raw = (form[f.name] ?? '').trim();
+    if (f.kind === 'bool') {
+      // A checkbox: sent as "on" when ticked, absent when not.
+      next[f.name] = raw === 'on' || raw === 'true';
+      continue;
+    }
     if (raw === '' && f.kind.endsWith('?')) {
       next[f.name] = null;
       continue;

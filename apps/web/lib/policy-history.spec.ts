@@ -12,6 +12,7 @@ describe('policy history text', () => {
           { field: 'allowedLayers', old: null, new: ['Conv2D', 'Dense'] },
           { field: 'latePolicy', old: 'ACCEPT', new: 'REFUSE' },
           { field: 'reuseCachedResults', old: false, new: true },
+          { field: 'refundCancelledQuota', old: true, new: false },
           { field: 'maxParams', old: 20_000_000, new: 1_000_000 },
         ],
       }),
@@ -21,6 +22,7 @@ describe('policy history text', () => {
       'Allowed layers: any → Conv2D, Dense',
       'Late submissions: accept → refuse',
       'Reuse identical results: no → yes',
+      'Quota slot back when cancelled while training: yes → no',
       'Largest model (parameters): 20,000,000 → 1,000,000',
     ]);
   });

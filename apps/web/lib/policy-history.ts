@@ -19,6 +19,7 @@ const LABELS: Record<string, string> = {
   timeLimitSeconds: 'Time limit (seconds)',
   dailyQuota: 'Submissions per day',
   totalQuota: 'Submissions in total',
+  refundCancelledQuota: 'Quota slot back when cancelled while training',
   deadline: 'Deadline',
   latePolicy: 'Late submissions',
   resultVisibility: 'Results shown',

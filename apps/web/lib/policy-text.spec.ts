@@ -16,6 +16,7 @@ const p = {
   timeLimitSeconds: 900,
   dailyQuota: 10,
   totalQuota: null,
+  refundCancelledQuota: true,
   deadline: '2026-01-01T00:00:00.000Z',
   latePolicy: 'REFUSE' as const,
   resultVisibility: 'IMMEDIATE' as const,
@@ -34,6 +35,9 @@ describe('policyRows', () => {
     expect(rows['Training time limit']).toBe('15 min');
     expect(rows['Deadline']).toEqual({ at: '2026-01-01T00:00:00.000Z', note: ' (passed: submissions are closed)' });
     expect(rows['Submissions']).toBe('7 left today');
+    expect(rows['Cancelling']).toBe('gives the submission back, even while it trains');
+    const counted = Object.fromEntries(policyRows({ ...p, refundCancelledQuota: false }, { usedToday: 3, dailyLeft: 7, usedTotal: 3, totalLeft: null }));
+    expect(counted['Cancelling']).toBe('while it trains still uses the submission');
   });
   it('leaves the quota out for staff', () => {
     expect(policyRows(p, null).map(([k]) => k)).not.toContain('Submissions');

@@ -49,6 +49,8 @@ export function policyRows(p: TStudentPolicyView, quota: TQuotaView | null, now 
     if (quota.dailyLeft !== null) parts.push(`${quota.dailyLeft} left today`);
     if (quota.totalLeft !== null) parts.push(`${quota.totalLeft} left in total`);
     rows.push(['Submissions', parts.length ? parts.join(', ') : 'unlimited']);
+    if (parts.length)
+      rows.push(['Cancelling', p.refundCancelledQuota ? 'gives the submission back, even while it trains' : 'while it trains still uses the submission']);
   }
   return rows;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZSubmissionStatus } from './api-submissions';
-import { ZGradingProgress } from './grading-progress';
+import { ZEtaRange, ZGradingProgress } from './grading-progress';
 
 export const ZEpochView = z.object({
   attempt: z.number().int(),
@@ -21,6 +21,8 @@ export const ZProgressView = z.object({
   queuePosition: z.number().int().nullable(),
   /** Estimated seconds until the result (null when unknown or finished). */
   etaSeconds: z.number().int().nullable(),
+  /** The range of that estimate (null when there is none): shown instead of one number while it is uncertain. */
+  etaRange: ZEtaRange.nullable().optional(),
   /** Epochs of the current training attempt (of the last one once final). */
   epochs: z.array(ZEpochView),
   /** The grader's live report of the current attempt while RUNNING (phase, batch, running loss/accuracy, its ETA); null otherwise. */

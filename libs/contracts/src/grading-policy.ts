@@ -58,6 +58,11 @@ export const ZGradingPolicyFields = z.object({
     .default(3 * 3600),
   dailyQuota: z.number().int().min(1).nullable().default(10),
   totalQuota: z.number().int().min(1).nullable().default(null),
+  /**
+   * Whether a submission its owner cancels while it trains gives its quota slot back (it has used a grader's time
+   * until then). A submission cancelled while it waits in the queue never counts against the quota.
+   */
+  refundCancelledQuota: z.boolean().default(true),
   deadline: z.iso.datetime({ offset: true }).nullable().default(null),
   latePolicy: z.enum(['ACCEPT', 'REFUSE']).default('ACCEPT'),
   resultVisibility: z.enum(['IMMEDIATE', 'AFTER_DEADLINE']).default('IMMEDIATE'),

@@ -14,6 +14,10 @@ export const GRADING_JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600 },
 } as const;
 
+/** The range of an estimate of seconds left: the truth is expected between low and high. */
+export const ZEtaRange = z.object({ low: z.number().min(0), high: z.number().min(0) });
+export type TEtaRange = z.infer<typeof ZEtaRange>;
+
 /** What a grader reports as BullMQ job progress (`job.progress`), for live progress in the API. */
 export const ZGradingProgress = z
   .object({
@@ -28,8 +32,10 @@ export const ZGradingProgress = z
     loss: z.number().nullable(),
     accuracy: z.number().nullable(),
     imagesPerSecond: z.number().min(0).nullable(),
-    /** Estimated seconds until training ends (null until it can be estimated). */
+    /** Estimated seconds until training ends (null until it can be estimated): TrainingEta's middle. */
     etaSeconds: z.number().min(0).nullable(),
+    /** The range of that estimate (TrainingEta): wide early in the run and while the rate changes. */
+    etaRange: ZEtaRange.nullable().optional(),
     /** This attempt started over after an earlier one ended without a result (its grader died, lost the job, failed). */
     restarted: z.boolean().optional(),
     /** The grader running the attempt (its heartbeat says whether it is still alive). */
@@ -80,8 +86,23 @@ export function gradingWork(o: { forwardMacs: number; epochs: number; limitTrain
  * Seconds until a queued job's result from the work of the jobs ahead of it (spread over the workers) and its own,
  * at the throughput (multiply-accumulates per second) recent jobs achieved. Null without a throughput or a work.
  */
-export function estimateEtaFromWork(o: { workAhead: number; ownWork: number; workers: number; macsPerSecond: number }): number | null {
+export function estimateEtaFromWork(o: {
+  workAhead: number;
+  ownWork: number;
+  workers: number;
+  macsPerSecond: number;
+  /** Seconds the submissions now training still need (their graders' own estimates), shared by the workers. */
+  runningSecondsLeft?: number;
+}): number | null {
   if (!(o.macsPerSecond > 0) || !(o.ownWork > 0) || !Number.isFinite(o.workAhead) || o.workAhead < 0) return null;
   const workers = Math.max(1, Math.floor(o.workers) || 1);
-  return Math.round((o.workAhead / workers + o.ownWork) / o.macsPerSecond);
+  return Math.round((Math.max(0, o.runningSecondsLeft ?? 0) + o.workAhead / o.macsPerSecond) / workers + o.ownWork / o.macsPerSecond);
+}
+
+/**
+ * The range of a queued submission's ETA: it comes from other models' measured speed, not this one's, so it is
+ * honest only to about ±25% (the training ETA, measured on the run itself, narrows once it starts).
+ */
+export function queueEtaRange(seconds: number): TEtaRange {
+  return { low: Math.round(seconds * 0.8), high: Math.round(seconds * 1.25) };
 }

@@ -19,6 +19,7 @@ export * from './submission-status';
 export * from './api-submissions';
 export * from './api-results';
 export * from './grading-progress';
+export * from './training-eta';
 export * from './lesson-figures';
 export * from './trust-proxy';
 export * from './api-content';

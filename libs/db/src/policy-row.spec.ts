@@ -20,6 +20,7 @@ describe('policy rows', () => {
       timeLimitSeconds: 600,
       dailyQuota: 3,
       totalQuota: null,
+      refundCancelledQuota: true,
       deadline: '2030-01-01T12:00:00.000Z',
       latePolicy: 'REFUSE',
       resultVisibility: 'AFTER_DEADLINE',

@@ -46,6 +46,7 @@ export {
 } from './use-cases/submit';
 export { enqueueSubmission, requeueSubmission } from './use-cases/enqueue';
 export { cancelSubmission } from './use-cases/cancel-submission';
+export { listenForCancellations, publishCancellation, ZCancelSignal, type TCancelSignal } from './cancel-signal';
 export { regrade } from './use-cases/regrade';
 export { redecideExercise, type TRedecideReport } from './use-cases/redecide-exercise';
 export { changePolicy, updatePolicy, type TRedecided } from './use-cases/update-policy';

@@ -16,7 +16,7 @@ describe('event streams across an API restart', () => {
     const course = await createCourse(api.prisma);
     await enroll(api.prisma, users['student']!.id, course.courseId);
     student = await signedIn(api.base, users['student']!);
-    const r = await student.post('/api/submissions', { exercise: course.exercise, source: course.solution });
+    const r = await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: course.solution });
     expect(r.status).toBe(201);
     submissionId = r.body.id as string;
     // Two trained epochs of a running attempt, as a grader writes them.

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor, type RunningProcess } from '../helpers';
 import {
   createExercise,
@@ -48,14 +48,23 @@ const alive = (pid: number) => {
 describe('each training run in its own child process (real graders, Postgres, Redis)', () => {
   let g: GraderEnv;
   const running: RunningProcess[] = [];
+  /** BullMQ's attempts of a job once it is finished there (the grader writes the database first, then ends the job). */
+  const attemptsOf = async (id: string) =>
+    (await waitFor(async () => ((await g.queue.getJob(id))?.finishedOn ? g.queue.getJob(id) : undefined), 30_000, `job ${id} finished in BullMQ`))
+      ?.attemptsMade;
+  let started = 0;
   const start = async (env: Record<string, string> = {}) => {
-    const p = await startGrader(g, { EPOCH_WORKER_ID: `${g.prefix}-w${running.length}`, ...env });
+    const p = await startGrader(g, { EPOCH_WORKER_ID: `${g.prefix}-w${started++}`, ...env });
     running.push(p);
     return p;
   };
 
   beforeAll(async () => {
     g = await setUpGraderEnv('isolation');
+  });
+  // A test that failed half-way must not leave its graders taking the next test's jobs.
+  afterEach(() => {
+    for (const p of running.splice(0)) if (p.child.exitCode === null) p.child.kill('SIGKILL');
   });
   afterAll(async () => {
     for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
@@ -74,7 +83,7 @@ describe('each training run in its own child process (real graders, Postgres, Re
     expect(w.infraError).toBe(false);
     expect(w.attemptCount).toBe(1);
     expect(w.errorMessage).toMatch(/^The model needed more than 1 GiB of memory, the grader's limit for training one model\./);
-    expect((await g.queue.getJob(wedge))?.attemptsMade).toBe(1);
+    expect(await attemptsOf(wedge)).toBe(1);
     for (const id of next) {
       const s = await waitForStatus(g, id, 120_000, undefined, grader);
       expect(s.status, s.errorMessage ?? '').toBe('PASSED');
@@ -106,7 +115,7 @@ describe('each training run in its own child process (real graders, Postgres, Re
     const trainedBy = [a, b].filter((p) => childOf(p, id) !== undefined);
     expect(trainedBy).toHaveLength(1);
     expect(alive(childOf(trainedBy[0]!, id)!)).toBe(false);
-    expect((await g.queue.getJob(id))?.attemptsMade).toBe(1);
+    expect(await attemptsOf(id)).toBe(1);
     for (const p of [a, b]) expect(p.output()).not.toMatch(/could not renew lock|lock was lost/);
     expect(await a.stop()).toBe(0);
     expect(await b.stop()).toBe(0);

@@ -20,6 +20,7 @@ import {
   recordEpoch,
   reuse,
   scheduleOf,
+  stillOwns,
   assertTransitions,
   type TGradedResult,
 } from '@epoch/grading';
@@ -178,14 +179,23 @@ describe('the submission lifecycle against Postgres', () => {
     expect(await claim(db.prisma, id)).toEqual({ attempt: 2, restarted: true });
   });
 
-  it('cancels only a waiting submission', async () => {
+  it('cancels a waiting or a training submission, never a finished one; the training attempt then cannot store a result', async () => {
     const waiting = await newSubmission();
-    expect(await cancel(db.prisma, waiting)).toBe(true);
+    expect(await cancel(db.prisma, waiting, { countIfTraining: true })).toBe('QUEUED');
+    // Waiting: never counted, whatever the policy.
+    expect(await row(waiting)).toMatchObject({ status: 'CANCELLED', cancelCounted: false });
     expect((await row(waiting)).finishedAt).not.toBeNull();
     const running = await newSubmission();
-    await claim(db.prisma, running);
-    expect(await cancel(db.prisma, running)).toBe(false);
-    expect(await statusOf(running)).toBe('RUNNING');
+    const c = (await claim(db.prisma, running)) as { attempt: number };
+    expect(await cancel(db.prisma, running, { countIfTraining: true })).toBe('RUNNING');
+    expect(await row(running)).toMatchObject({ status: 'CANCELLED', cancelCounted: true });
+    expect(await stillOwns(db.prisma, { id: running, attempt: c.attempt })).toBe(false);
+    expect(await failStudent(db.prisma, { id: running, attempt: c.attempt }, 'FAILED', 'late news')).toBe(false);
+    expect(await cancel(db.prisma, running)).toBeNull();
+    const refunded = await newSubmission();
+    await claim(db.prisma, refunded);
+    expect(await cancel(db.prisma, refunded)).toBe('RUNNING');
+    expect(await row(refunded)).toMatchObject({ status: 'CANCELLED', cancelCounted: false });
   });
 
   it('lets the reconciler end an abandoned submission ERROR only from the status it saw', async () => {

@@ -16,8 +16,10 @@ import {
   closeGradingQueues,
   failInfra,
   findGradingJob,
+  listenForCancellations,
   finishGraded,
   openGradingQueues,
+  quotaUsage,
   recordEpoch,
   regrade,
   scheduleOf,
@@ -25,6 +27,7 @@ import {
   submit,
   updatePolicy,
   writeHeartbeat,
+  type TCancelSignal,
   type TExerciseRef,
   type TGradingDeps,
 } from '@epoch/grading';
@@ -166,10 +169,40 @@ describe('grading use cases against Postgres and Redis', () => {
       const cls = await createClass(db.prisma);
       const s = (await submit(deps, { userId: student(cls), role: 'STUDENT', exercise: await exerciseRef(cls), source: solution, idempotencyKey: key() }))
         .submission;
-      await cancelSubmission(deps, s);
+      expect(await cancelSubmission(deps, s)).toEqual({ from: 'QUEUED', quotaRefunded: true });
       expect(await deps.queues.general.getJob(s.id)).toBeUndefined();
-      await expect(cancelSubmission(deps, { id: s.id, status: 'CANCELLED' })).rejects.toMatchObject({ code: 'not_cancellable' });
+      await expect(cancelSubmission(deps, { id: s.id, status: 'CANCELLED', exerciseId: cls.exerciseId })).rejects.toMatchObject({
+        code: 'not_cancellable',
+      });
     });
+
+    for (const refund of [true, false])
+      it(`cancels a training submission, tells its grader at once, and ${refund ? 'gives the quota slot back' : 'keeps it counted'} (refundCancelledQuota ${refund ? 'on' : 'off'})`, async () => {
+        const cls = await createClass(db.prisma, { policy: { dailyQuota: 1, refundCancelledQuota: refund } });
+        const exercise = await exerciseRef(cls);
+        const s = (await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() })).submission;
+        await claim(db.prisma, s.id);
+        const heard: TCancelSignal[] = [];
+        const stop = await listenForCancellations(redis, deps.queuePrefix, (c) => heard.push(c));
+        try {
+          const before = Date.now();
+          expect(await cancelSubmission(deps, { ...s, status: 'RUNNING' })).toEqual({ from: 'RUNNING', quotaRefunded: refund });
+          await expect.poll(() => heard.length).toBe(1);
+          expect(heard[0]!.submissionId).toBe(s.id);
+          expect(heard[0]!.at).toBeGreaterThanOrEqual(before);
+        } finally {
+          await stop();
+        }
+        expect(await db.prisma.submission.findUniqueOrThrow({ where: { id: s.id } })).toMatchObject({ status: 'CANCELLED', cancelCounted: !refund });
+        const policy = (await exerciseRef(cls)).policy!;
+        expect(await quotaUsage(db.prisma, student(cls), cls.exerciseId, policy)).toMatchObject({
+          usedToday: refund ? 0 : 1,
+          dailyLeft: refund ? 1 : 0,
+        });
+        const next = submit(deps, { userId: student(cls), role: 'STUDENT', exercise: await exerciseRef(cls), source: solution, idempotencyKey: key() });
+        if (refund) expect((await next).submission.status).toBe('QUEUED');
+        else await expect(next).rejects.toMatchObject({ code: 'quota_exhausted' });
+      });
   });
 
   describe('regrade', () => {

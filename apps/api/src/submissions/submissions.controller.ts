@@ -114,7 +114,7 @@ export class SubmissionsController {
     return { ...submissionView(submission, hidden), source: submission.source, owner };
   }
 
-  /** Cancels the caller's own submission while it waits in the queue. */
+  /** Cancels the caller's own submission while it waits in the queue or trains (its grader stops within a batch). */
   @Post(':id/cancel')
   @HttpCode(200)
   async cancel(@Caller() caller: AuthContext, @Param('id') id: string): Promise<TSubmissionView> {

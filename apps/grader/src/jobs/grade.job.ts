@@ -12,6 +12,8 @@ export interface TGradeJobHooks {
   shutdown: AbortSignal;
   /** Aborted when BullMQ reports this job's lock lost (it could not be renewed). */
   lockLost: AbortSignal;
+  /** Aborted when the API says this submission was cancelled (the reason: when, ms since the epoch). */
+  cancelled?: AbortSignal;
   onFinished?: (outcome: TJobOutcome, seconds: number) => void;
   onFailure?: (kind: 'student' | 'infrastructure') => void;
 }
@@ -58,6 +60,7 @@ export async function handleGradeJob(deps: TGraderDeps, hooks: TGradeJobHooks, j
     lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
     shutdown: hooks.shutdown,
     lockLost: hooks.lockLost,
+    ...(hooks.cancelled ? { cancelled: hooks.cancelled } : {}),
     updateProgress: (p: TGradingProgress) => job.updateProgress(p),
   });
   hooks.onFinished?.(label(outcome), (performance.now() - started) / 1000);

@@ -21,6 +21,7 @@ export const POLICY_ROW_FIXTURE: GradingPolicy = {
   timeLimitSeconds: 600,
   dailyQuota: 3,
   totalQuota: null,
+  refundCancelledQuota: true,
   deadline: new Date('2030-01-01T12:00:00Z'),
   latePolicy: 'REFUSE',
   resultVisibility: 'AFTER_DEADLINE',

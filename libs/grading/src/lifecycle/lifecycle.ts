@@ -46,9 +46,17 @@ export async function createSubmission(db: TDb, data: TNewSubmission, status: 'Q
   return db.submission.create({ data: { ...data, status, ...(status === 'QUEUED' ? { queuedAt: at } : { finishedAt: at }) } });
 }
 
-/** A submission waiting in the queue is withdrawn (by its owner). False when it is no longer waiting. */
-export async function cancel(db: TDb, id: string): Promise<boolean> {
-  return (await move(db, { id }, ['RECEIVED', 'QUEUED'], 'CANCELLED', { finishedAt: new Date() })) === 1;
+/**
+ * The owner withdraws a submission: one waiting in the queue, or one training (its grader sees the CANCELLED status,
+ * or is told at once, and ends the training child; its attempt then writes nothing). `countIfTraining`: a submission
+ * cancelled while it trained stays counted against the quota (the policy's refundCancelledQuota off); one cancelled
+ * while waiting never is. Returns the status the submission was cancelled from, or null when it had ended already.
+ */
+export async function cancel(db: TDb, id: string, opts: { countIfTraining: boolean } = { countIfTraining: false }): Promise<'QUEUED' | 'RUNNING' | null> {
+  const at = new Date();
+  if ((await move(db, { id }, ['RECEIVED', 'QUEUED'], 'CANCELLED', { finishedAt: at })) === 1) return 'QUEUED';
+  if ((await move(db, { id }, ['RUNNING'], 'CANCELLED', { finishedAt: at, cancelCounted: opts.countIfTraining })) === 1) return 'RUNNING';
+  return null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -25,6 +25,11 @@ export async function workAhead(
   return { count, sum: work._sum.workMacs ?? 0, estimated: work._count.workMacs, mean: work._avg.workMacs };
 }
 
+/** The submissions training now (at most 50), with their estimated work: they are ahead of every queued one. */
+export async function runningWork(db: TDb): Promise<{ id: string; workMacs: number | null }[]> {
+  return db.submission.findMany({ where: { status: 'RUNNING' }, select: { id: true, workMacs: true }, take: 50 });
+}
+
 /** Multiply-accumulates per second over the last 20 graded (not reused) jobs with a work estimate; null before the first. */
 export async function recentThroughput(db: TDb): Promise<number | null> {
   const recent = await db.result.findMany({

@@ -13,12 +13,13 @@ export async function quotaUsage(
   policy: GradingPolicy,
   now = new Date(),
 ): Promise<TQuotaView> {
-  // Counted: not rejected, not cancelled, not failed by the infrastructure. Both counts in one round trip.
+  // Counted: not rejected, not cancelled (unless cancelled while training under a policy that keeps it counted: see
+  // cancel), not failed by the infrastructure. Both counts in one round trip.
   const [row] = await db.$queryRaw<{ today: bigint; total: bigint }[]>`
     select count(*) filter (where "createdAt" >= ${quotaDayStart(now)}) as today, count(*) as total
     from submissions
     where "userId" = ${userId} and "exerciseId" = ${exerciseId}
-      and status not in ('REJECTED', 'CANCELLED') and not (status = 'ERROR' and "infraError")`;
+      and status <> 'REJECTED' and not (status = 'CANCELLED' and not "cancelCounted") and not (status = 'ERROR' and "infraError")`;
   const usedToday = Number(row?.today ?? 0);
   const usedTotal = Number(row?.total ?? 0);
   return {

@@ -1,10 +1,18 @@
 import type { GradingPolicy, Submission } from '@epoch/db';
-import { estimateEtaFromWork, estimateQueueEtaSeconds, ZGradingProgress, type TGradingProgress, type TProgressView } from '@epoch/contracts';
+import {
+  estimateEtaFromWork,
+  estimateQueueEtaSeconds,
+  queueEtaRange,
+  ZGradingProgress,
+  type TEtaRange,
+  type TGradingProgress,
+  type TProgressView,
+} from '@epoch/contracts';
 import type { TGradingDeps } from '../deps';
 import { shownStatus } from '../lifecycle/schedule';
 import { findGradingJob } from '../queues';
 import { attemptEpochs, latestEpochs } from '../repositories/epochs.repository';
-import { meanJobSeconds, recentThroughput, workAhead } from '../repositories/submission.repository';
+import { meanJobSeconds, recentThroughput, runningWork, workAhead } from '../repositories/submission.repository';
 import { isWorkerAlive, liveWorkers } from '../workers';
 
 export type TProgressDeps = Pick<TGradingDeps, 'prisma' | 'redis' | 'queues' | 'queuePrefix'>;
@@ -59,17 +67,25 @@ export async function submissionProgress(
   let graderAlive: boolean | null = null;
   const unfinished = s.status === 'QUEUED' || s.status === 'RUNNING';
   const epochs = !withEpochs ? [] : unfinished ? await attemptEpochs(prisma, s.id, s.attemptCount) : await latestEpochs(prisma, s.id);
+  let etaRange: TEtaRange | null = null;
   if (s.status === 'QUEUED') {
     const [ahead, workers] = await Promise.all([workAhead(prisma, s), liveWorkers(deps.redis, deps.queuePrefix)]);
     queuePosition = ahead.count + 1;
     const throughput = s.workMacs ? await recentThroughput(prisma) : null;
     if (s.workMacs && throughput) {
       const work = ahead.sum + (ahead.count - ahead.estimated) * (ahead.mean ?? s.workMacs);
-      etaSeconds = estimateEtaFromWork({ workAhead: work, ownWork: s.workMacs, workers: workers.total, macsPerSecond: throughput });
+      // The submissions training now are ahead too: what their graders say they still need, else their whole work.
+      let runningSecondsLeft = 0;
+      for (const r of await runningWork(prisma)) {
+        const report = await liveReport(deps, r.id);
+        runningSecondsLeft += report?.etaSeconds ?? (r.workMacs ?? s.workMacs) / throughput;
+      }
+      etaSeconds = estimateEtaFromWork({ workAhead: work, ownWork: s.workMacs, workers: workers.total, macsPerSecond: throughput, runningSecondsLeft });
     } else {
       const perJob = await meanJobSeconds(prisma, s.exerciseId);
       if (perJob) etaSeconds = estimateQueueEtaSeconds({ position: queuePosition, workers: workers.total, secondsPerJob: perJob });
     }
+    if (etaSeconds !== null) etaRange = queueEtaRange(etaSeconds);
   } else if (s.status === 'RUNNING') {
     live = await liveReport(deps, s.id);
     // A report of an earlier attempt is stale: its grader is gone and the new attempt has not reported yet.
@@ -79,8 +95,10 @@ export async function submissionProgress(
     const total = policy?.requiredEpochs ?? policy?.maxEpochs ?? null;
     const perEpoch = done > 0 ? epochs.reduce((a, e) => a + e.seconds, 0) / done : null;
     if (graderAlive === false) etaSeconds = null;
-    else if (live?.etaSeconds !== null && live?.etaSeconds !== undefined) etaSeconds = Math.round(live.etaSeconds);
-    else if (perEpoch !== null && total !== null) etaSeconds = Math.max(0, Math.round((total - done) * perEpoch));
+    else if (live?.etaSeconds !== null && live?.etaSeconds !== undefined) {
+      etaSeconds = Math.round(live.etaSeconds);
+      etaRange = live.etaRange ? { low: Math.round(live.etaRange.low), high: Math.round(live.etaRange.high) } : null;
+    } else if (perEpoch !== null && total !== null) etaSeconds = Math.max(0, Math.round((total - done) * perEpoch));
     else {
       const throughput = s.workMacs ? await recentThroughput(prisma) : null;
       const perJob = throughput && s.workMacs ? s.workMacs / throughput : await meanJobSeconds(prisma, s.exerciseId);
@@ -92,6 +110,7 @@ export async function submissionProgress(
     status: shownStatus(s.status, hidden),
     queuePosition,
     etaSeconds,
+    etaRange,
     epochs,
     live,
     attempt: s.attemptCount,

@@ -83,6 +83,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
           totalEpochs={totalEpochs}
           csrfToken={me?.csrfToken ?? ''}
           isOwner={isOwner}
+          refundCancelledQuota={exercise.policy.refundCancelledQuota}
         />
       )}
       <details className="card">

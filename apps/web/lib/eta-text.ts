@@ -1,0 +1,22 @@
+import type { TEtaRange } from '@epoch/contracts';
+
+/** "45 s", "3 min", "1 h 20 min": seconds left as a reader takes them in. */
+export function durationText(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 90) return `${s} s`;
+  const min = Math.round(s / 60);
+  if (min < 90) return `${min} min`;
+  return `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
+/**
+ * The time left as the live page says it: one figure when the estimate is sure enough (its range within ±15%),
+ * otherwise the range ("12–18 min"), in the unit of its upper end, rounded outwards so the truth stays inside.
+ */
+export function etaText(seconds: number, range: TEtaRange | null | undefined): string {
+  if (!range || range.high <= 0 || (range.high - range.low) / 2 <= 0.15 * Math.max(seconds, 1)) return `about ${durationText(seconds)}`;
+  if (range.high < 90) return `${Math.floor(range.low)}–${Math.ceil(range.high)} s`;
+  if (range.high < 90 * 60) return `${Math.floor(range.low / 60)}–${Math.ceil(range.high / 60)} min`;
+  const h = (v: number) => Math.round(v / 360) / 10;
+  return `${h(range.low)}–${h(range.high)} h`;
+}
