@@ -36,6 +36,16 @@ function toCmDiagnostics(report: TCheckReport, doc: Text): Diagnostic[] {
 
 const newKey = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `k${Date.now()}${Math.random().toString(36).slice(2)}`);
 
+/**
+ * The CSP nonce of the document the browser loaded (Next.js puts it on its scripts; the `nonce` property keeps it
+ * where the attribute is hidden). The editor's own style elements must carry it, or the policy refuses them and the
+ * editor loses `white-space: pre` (typed spaces then arrive as no-break spaces). Not a server prop: after a client-side
+ * navigation the server renders with another request's nonce, while the page keeps the first one's policy.
+ */
+function documentNonce(): string | null {
+  return document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce || null;
+}
+
 export function ExerciseEditor({
   course,
   exercise,
@@ -45,7 +55,6 @@ export function ExerciseEditor({
   graders,
   csrfToken,
   canSubmit,
-  nonce,
 }: {
   course: string;
   exercise: string;
@@ -56,8 +65,6 @@ export function ExerciseEditor({
   graders: TExerciseView['graders'];
   csrfToken: string;
   canSubmit: boolean;
-  /** This page's CSP nonce: the editor's own style elements carry it (the policy refuses inline styles without). */
-  nonce: string | null;
 }) {
   const router = useRouter();
   const host = useRef<HTMLDivElement>(null);
@@ -94,6 +101,7 @@ export function ExerciseEditor({
       draft = null;
     }
     const initial = draft ?? starterCode;
+    const nonce = documentNonce();
     source.current = initial;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const v = new EditorView({
@@ -140,7 +148,7 @@ export function ExerciseEditor({
       v.destroy();
       view.current = null;
     };
-  }, [draftKey, starterCode, runCheck, nonce]);
+  }, [draftKey, starterCode, runCheck]);
 
   const resetToStarter = () => {
     const v = view.current;

@@ -1,4 +1,3 @@
-import { headers } from 'next/headers';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { ExerciseEditor } from '../../../../../components/exercise-editor';
@@ -91,7 +90,6 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
         graders={exercise.graders}
         csrfToken={me?.csrfToken ?? ''}
         canSubmit={allowed}
-        nonce={(await headers()).get('x-nonce')}
       />
       <SubmissionHistory items={history.items} />
     </article>
