@@ -14,6 +14,7 @@ COPY apps/api/package.json apps/api/
 COPY apps/grader/package.json apps/grader/
 COPY apps/web/package.json apps/web/
 COPY libs/accounts/package.json libs/accounts/
+COPY libs/artifacts/package.json libs/artifacts/
 COPY libs/cli/package.json libs/cli/
 COPY libs/content/package.json libs/content/
 COPY libs/contracts/package.json libs/contracts/

@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Epoch web (Next.js 16), served by `next start`. It talks to the API only (EPOCH_API_URL).
+# Epoch web (Next.js 16), served by its own Node server (apps/web/server.ts -> dist/server.js) around Next.js. It talks to the API only (EPOCH_API_URL).
 # Build from the repository root:  docker build -f docker/web.Dockerfile -t epoch-web .
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 
@@ -11,6 +11,7 @@ COPY apps/api/package.json apps/api/
 COPY apps/grader/package.json apps/grader/
 COPY apps/web/package.json apps/web/
 COPY libs/accounts/package.json libs/accounts/
+COPY libs/artifacts/package.json libs/artifacts/
 COPY libs/cli/package.json libs/cli/
 COPY libs/content/package.json libs/content/
 COPY libs/contracts/package.json libs/contracts/
@@ -49,9 +50,11 @@ COPY --from=build /app/libs/contracts ./libs/contracts
 COPY --from=build /app/apps/web/package.json /app/apps/web/next.config.ts ./apps/web/
 COPY --from=prod-deps /app/apps/web/node_modules ./apps/web/node_modules
 COPY --from=build /app/apps/web/.next ./apps/web/.next
+COPY --from=build /app/apps/web/dist ./apps/web/dist
 WORKDIR /app/apps/web
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3000/').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["node", "/app/node_modules/next/dist/bin/next", "start", "-p", "3000"]
+ENV EPOCH_WEB_PORT=3000
+CMD ["node", "--enable-source-maps", "dist/server.js"]

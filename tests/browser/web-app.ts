@@ -8,27 +8,27 @@ export const webDir = join(root, 'apps/web');
 export const screenshotDir = join(root, 'test-artifacts/screenshots');
 
 /**
- * Builds the web app as shipped (`next build`), once per test run (`runId`: the run's unique Redis prefix): the
- * browser test files of one run share the build.
+ * Builds the web app as shipped (`next build` and its server, dist/server.js), once per test run (`runId`: the run's
+ * unique Redis prefix): the browser test files of one run share the build.
  */
 export function buildWeb(runId?: string): void {
   const marker = join(webDir, '.next', 'epoch-test-run');
   if (runId && existsSync(marker) && readFileSync(marker, 'utf8') === runId) return;
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'build'], {
+  const r = spawnSync('npm', ['run', 'build'], {
     cwd: webDir,
     encoding: 'utf8',
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
-  if (r.status !== 0) throw new Error(`next build failed:\n${r.stdout}\n${r.stderr}`);
+  if (r.status !== 0) throw new Error(`the web build failed:\n${r.stdout}\n${r.stderr}`);
   if (runId) writeFileSync(marker, runId);
 }
 
-/** `next start` of the built app on a free port, talking to the API at apiBase. */
-export async function startWeb(apiBase: string): Promise<{ base: string; process: RunningProcess }> {
+/** The built app's server (apps/web/dist/server.js) on a free port, talking to the API at apiBase. */
+export async function startWeb(apiBase: string, env: Record<string, string> = {}): Promise<{ base: string; process: RunningProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  const child = spawn(process.execPath, [join(webDir, 'dist/server.js')], {
     cwd: webDir,
-    env: { ...process.env, EPOCH_API_URL: apiBase, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, EPOCH_API_URL: apiBase, EPOCH_WEB_PORT: String(port), EPOCH_WEB_HOST: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

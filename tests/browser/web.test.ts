@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { Redis } from 'ioredis';
 import { fixtureColour, writeCacheFixture } from '@epoch/datasets/testing';
 import { DEMO_ACCOUNTS } from '@epoch/db';
 import { checkSource } from '@epoch/model-spec';
@@ -160,7 +161,8 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: READER_ZONE });
     page = await ctx.newPage();
     problems = watchProblems(page);
-  });
+    // `next build` alone takes minutes on a busy 2-core machine.
+  }, 600_000);
   afterAll(async () => {
     await browser?.close();
     await grader?.stop();
@@ -450,6 +452,8 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
       LOG_LEVEL: 'info',
       EPOCH_CIFAR10: join(graderDir, 'images'),
       EPOCH_DATA_DIR: graderDir,
+      // The plots and weights go where the API reads them.
+      EPOCH_ARTIFACT_DIR: api.artifactDir,
       EPOCH_GRADER_PROGRESS_BATCHES: '1',
       EPOCH_WORKER_ID: `${api.prefix}-web-grader`,
     });
@@ -863,6 +867,65 @@ describe('web app in a real browser (built app, real API, Postgres, Redis and gr
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in' }).waitFor();
     expect(await page.getByTestId('current-user').count()).toBe(0);
+  });
+
+  it('sends its security headers: a CSP whose nonce is on every script of the page, no framing, nosniff, a Referrer-Policy', async () => {
+    const pages = [`/courses/${COURSE}`, '/sign-in'];
+    const nonces = new Set<string>();
+    for (const path of pages) {
+      const res = await fetch(`${web.base}${path}`);
+      expect(res.status, path).toBe(200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(csp)?.[1];
+      expect(nonce, `${path}: ${csp}`).toBeDefined();
+      nonces.add(nonce!);
+      expect(csp).toContain(`script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).not.toContain('unsafe-eval');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      const scripts = [...(await res.text()).matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+      expect(scripts.length, path).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag, path).toContain(`nonce="${nonce}"`);
+    }
+    expect(nonces.size, 'a fresh nonce per page').toBe(pages.length);
+    // The proxied API keeps its own security headers.
+    const health = await fetch(`${web.base}/api/health`);
+    expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(health.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect(health.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+
+  it("keys the API's sign-in limit on the browser's address: X-Forwarded-For sent to the web is replaced, so rotating it gains nothing", async () => {
+    const redis = new Redis(inject('redisUrl'));
+    const clearLimit = async () => {
+      const keys = await redis.keys(`${api.prefix}:epoch:login-rate:*`);
+      if (keys.length > 0) await redis.del(...keys);
+    };
+    try {
+      await clearLimit();
+      const signInVia = (ip: string, body: { email: string; password: string }) =>
+        fetch(`${web.base}/api/auth/sign-in`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+          body: JSON.stringify(body),
+        });
+      // The session records the address the API saw: the browser's socket, not the forged header.
+      expect((await signInVia('203.0.113.77', { email: student.email, password: student.password })).status).toBe(200);
+      const session = await api.prisma.session.findFirstOrThrow({ where: { user: { email: student.email } }, orderBy: { createdAt: 'desc' } });
+      expect(session.ip).toBe('127.0.0.1');
+      let limited = 0;
+      for (let i = 0; i < 25; i++) {
+        const r = await signInVia(`198.51.100.${i + 1}`, { email: `nobody-${i}@epoch.test`, password: 'whatever' });
+        if (r.status === 429) limited++;
+      }
+      // 20 attempts a minute per address (the default), the successful one above included: the rest are refused.
+      expect(limited).toBe(25 - 19);
+    } finally {
+      await clearLimit();
+      redis.disconnect();
+    }
   });
 
   it('had no console errors and no failed requests', () => {

@@ -18,7 +18,10 @@ import {
 const COMPOSE = 'docker/compose.yaml';
 type Service = Record<string, unknown> & { environment?: Record<string, unknown>; depends_on?: Record<string, { condition: string }> };
 
-function load(env: Record<string, string | undefined> = {}): { services: Record<string, Service>; volumes: Record<string, unknown> } {
+/** The variables an operator must set (no defaults); the checks below load the file with these. */
+const REQUIRED = { POSTGRES_PASSWORD: 'pg4ss', REDIS_PASSWORD: 'r3dis' };
+
+function load(env: Record<string, string | undefined> = REQUIRED): { services: Record<string, Service>; volumes: Record<string, unknown> } {
   const [raw] = readYamlDocuments(COMPOSE);
   const file = interpolate(raw, env);
   if (!isRecord(file) || !isRecord(file['services'])) throw new Error(`${COMPOSE}: no services`);
@@ -48,7 +51,7 @@ describe(COMPOSE, () => {
 
   it('is a valid compose file (the Compose Specification JSON schema) with defaults and with overrides', () => {
     const validate = compileComposeSchema();
-    for (const env of [{}, { EPOCH_GRADERS: '6', POSTGRES_PASSWORD: 'p4ss', EPOCH_CIFAR10: '/cifar10-source/cifar10.tar.gz' }]) {
+    for (const env of [REQUIRED, { ...REQUIRED, EPOCH_GRADERS: '6', POSTGRES_PASSWORD: 'p4ss', EPOCH_CIFAR10: '/cifar10-source/cifar10.tar.gz' }]) {
       const [raw] = readYamlDocuments(COMPOSE);
       const ok = validate(interpolate(raw, env));
       expect(ok, JSON.stringify(validate.errors, null, 1)).toBe(true);
@@ -93,6 +96,54 @@ describe(COMPOSE, () => {
     expect(services['api']!.environment?.['EPOCH_DEMO']).toBe('0');
   });
 
+  it('has no default passwords: Postgres and Redis passwords are required variables, refused clearly when unset', () => {
+    const [raw] = readYamlDocuments(COMPOSE);
+    for (const name of Object.keys(REQUIRED)) {
+      const without = { ...REQUIRED, [name]: undefined };
+      expect(() => interpolate(raw, without), name).toThrow(new RegExp(`${name} is required: set ${name}`));
+      expect(() => interpolate(raw, { ...REQUIRED, [name]: '' }), `${name} empty`).toThrow(InterpolationError);
+    }
+    // Each password reaches its server and every client from the one variable.
+    expect(services['postgres']!.environment?.['POSTGRES_PASSWORD']).toBe(REQUIRED.POSTGRES_PASSWORD);
+    expect((services['redis']!['command'] as string[]).join(' ')).toContain(`--requirepass ${REQUIRED.REDIS_PASSWORD}`);
+    expect(services['redis']!.environment?.['REDISCLI_AUTH'], 'the health check authenticates').toBe(REQUIRED.REDIS_PASSWORD);
+    for (const name of ['migrate', 'data', 'api', 'grader', 'grader-gpu']) {
+      const env = services[name]!.environment!;
+      expect(new URL(String(env['DATABASE_URL'])).password, name).toBe(REQUIRED.POSTGRES_PASSWORD);
+      expect(new URL(String(env['REDIS_URL'])).password, name).toBe(REQUIRED.REDIS_PASSWORD);
+    }
+    // Nothing else in the file carries a password-like default.
+    expect(readRepoFile(COMPOSE)).not.toMatch(/PASSWORD:-/);
+  });
+
+  it('gives every program that touches the artifact store (plots, weights) the same folder of the shared volume', () => {
+    for (const name of ['migrate', 'api', 'grader', 'grader-gpu']) {
+      const s = services[name]!;
+      expect(s.environment?.['EPOCH_DATA_DIR'], name).toBe('/data');
+      expect(s.environment?.['EPOCH_ARTIFACT_STORE'] ?? 'fs', name).toBe('fs');
+      expect(s.environment?.['EPOCH_ARTIFACT_DIR'], name).toBeUndefined();
+      expect(
+        (s['volumes'] as string[]).some((v) => v.startsWith('epoch-data:/data')),
+        name,
+      ).toBe(true);
+    }
+  });
+
+  it('publishes only the web port: /metrics and the API stay inside the network', () => {
+    const published = Object.entries(services).filter(([, s]) => s['ports'] !== undefined);
+    expect(published.map(([name]) => name)).toEqual(['web']);
+    expect(services['web']!['ports']).toEqual(['3000:3000']);
+    // The API's /metrics is on its internal port, like the graders'; none of them is published.
+    expect(services['api']!.environment?.['EPOCH_API_METRICS_PORT']).toBe('9464');
+    for (const name of ['grader', 'grader-gpu']) expect(services[name]!.environment?.['EPOCH_GRADER_METRICS_PORT'], name).toBe('9464');
+  });
+
+  it('sets the trusted proxies: the API trusts the web proxy inside the network, the web trusts no one unless told', () => {
+    expect(services['api']!.environment?.['EPOCH_TRUST_PROXY']).toBe('uniquelocal');
+    expect(services['web']!.environment?.['EPOCH_WEB_TRUST_PROXY']).toBe('false');
+    expect(load({ ...REQUIRED, EPOCH_WEB_TRUST_PROXY: '10.0.0.5' }).services['web']!.environment?.['EPOCH_WEB_TRUST_PROXY']).toBe('10.0.0.5');
+  });
+
   it('has a health check on every long-running service', () => {
     for (const name of ['postgres', 'redis', 'api', 'web', 'grader', 'grader-gpu']) {
       const hc = services[name]!['healthcheck'];
@@ -106,7 +157,7 @@ describe(COMPOSE, () => {
 
   it('runs EPOCH_GRADERS CPU graders (2 by default) with time to hand back a job', () => {
     expect((services['grader']!['deploy'] as { replicas: number }).replicas).toBe(2);
-    expect((load({ EPOCH_GRADERS: '5' }).services['grader']!['deploy'] as { replicas: number }).replicas).toBe(5);
+    expect((load({ ...REQUIRED, EPOCH_GRADERS: '5' }).services['grader']!['deploy'] as { replicas: number }).replicas).toBe(5);
     expect(services['grader']!['stop_grace_period']).toBe('2m');
     expect(services['grader']!['ports'], 'replicas cannot share a host port').toBeUndefined();
   });

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GRADING_QUEUES } from '@epoch/contracts';
 import { describe, expect, it } from 'vitest';
-import { isRecord, readYamlDocuments, repoRoot } from './support';
+import { isRecord, readRepoFile, readYamlDocuments, repoRoot } from './support';
 
 const DIR = 'deploy/k8s';
 
@@ -61,6 +61,14 @@ function loadAll(): Manifest[] {
 }
 
 const manifests = loadAll();
+/** The Secret's documented shape (secret.example.yaml): created out of band, never applied from the repository. */
+const SECRET_EXAMPLE = 'secret.example.yaml';
+const outOfBandSecrets = readYamlDocuments(`${DIR}/${SECRET_EXAMPLE}`).map((d) => ({ ...(d as Omit<Manifest, 'file'>), file: SECRET_EXAMPLE }));
+const secretNamed = (name: string) => {
+  const m = outOfBandSecrets.find((x) => x.kind === 'Secret' && x.metadata.name === name);
+  if (!m) throw new Error(`no Secret ${name} in ${DIR}/${SECRET_EXAMPLE}`);
+  return m;
+};
 const byKind = <T extends Manifest = Manifest>(kind: string) => manifests.filter((m) => m.kind === kind) as T[];
 const named = <T extends Manifest = Manifest>(kind: string, name: string) => {
   const m = manifests.find((x) => x.kind === kind && x.metadata.name === name);
@@ -70,12 +78,21 @@ const named = <T extends Manifest = Manifest>(kind: string, name: string) => {
 const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 describe(`${DIR}/kustomization.yaml`, () => {
-  it('lists every manifest of the folder, and only existing ones', () => {
+  it('lists every manifest of the folder, and only existing ones (examples excepted)', () => {
     const files = readdirSync(join(repoRoot, DIR))
-      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+      .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml' && !f.endsWith('.example.yaml'))
       .sort();
     const listed = (readYamlDocuments(`${DIR}/kustomization.yaml`)[0] as { resources: string[] }).resources;
     expect([...listed].sort()).toEqual(files);
+  });
+
+  it('applies no Secret from the repository: secret.example.yaml only documents the keys of the one you create', () => {
+    const listed = (readYamlDocuments(`${DIR}/kustomization.yaml`)[0] as { resources: string[] }).resources;
+    expect(listed).not.toContain(SECRET_EXAMPLE);
+    expect(byKind('Secret')).toEqual([]);
+    expect(JSON.stringify(manifests)).not.toMatch(/CHANGE_ME/);
+    expect(outOfBandSecrets.map((m) => [m.kind, m.metadata.name])).toEqual([['Secret', 'epoch-secrets']]);
+    expect(readRepoFile(`${DIR}/${SECRET_EXAMPLE}`)).toMatch(/kubectl -n epoch create secret generic epoch-secrets/);
   });
 
   it('maps every image the manifests use to a registry and tag', () => {
@@ -115,7 +132,7 @@ describe(`${DIR}: every manifest against its Kubernetes schema`, () => {
 describe(`${DIR}: how the pieces fit`, () => {
   const deployments = byKind<Workload>('Deployment');
 
-  it('has api, web, CPU and GPU grader Deployments, a migrate Job, an Ingress, Secrets and PDBs', () => {
+  it('has api, web, CPU and GPU grader Deployments, a migrate Job, an Ingress and PDBs', () => {
     expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['epoch-api', 'epoch-grader-cpu', 'epoch-grader-gpu', 'epoch-web']);
     expect(named<Workload>('Job', 'epoch-migrate').spec.template.spec.containers[0]!).toMatchObject({ image: 'epoch-tools:latest' });
     expect((named<Workload>('Job', 'epoch-migrate').spec.template.spec.containers[0] as unknown as { args: string[] }).args).toEqual(['db', 'migrate']);
@@ -151,7 +168,7 @@ describe(`${DIR}: how the pieces fit`, () => {
 
   it('runs every pod as non-root with resource requests, and references only existing ConfigMaps, Secrets and keys', () => {
     const configMaps = new Map(byKind('ConfigMap').map((c) => [c.metadata.name, Object.keys(c.data ?? {})]));
-    const secrets = new Map(byKind('Secret').map((s) => [s.metadata.name, Object.keys({ ...s.data, ...s.stringData })]));
+    const secrets = new Map(outOfBandSecrets.map((s) => [s.metadata.name, Object.keys({ ...s.data, ...s.stringData })]));
     for (const w of [...deployments, ...byKind<Workload>('Job')]) {
       const pod = w.spec.template.spec;
       expect(pod.securityContext?.runAsNonRoot, w.metadata.name).toBe(true);
@@ -174,7 +191,7 @@ describe(`${DIR}: how the pieces fit`, () => {
   });
 
   it('keeps the database and Redis URLs in a Secret, not in the ConfigMap', () => {
-    const secret = named('Secret', 'epoch-secrets');
+    const secret = secretNamed('epoch-secrets');
     expect(Object.keys(secret.stringData ?? {})).toEqual(expect.arrayContaining(['DATABASE_URL', 'REDIS_URL', 'REDIS_ADDRESS', 'REDIS_PASSWORD']));
     for (const cm of byKind('ConfigMap'))
       expect(
@@ -224,7 +241,7 @@ describe(`${DIR}: how the pieces fit`, () => {
       expect(Number(triggers[0]!.metadata['listLength'])).toBeGreaterThan(0);
       const auth = named('TriggerAuthentication', triggers[0]!.authenticationRef.name);
       const refs = auth.spec!['secretTargetRef'] as { parameter: string; name: string; key: string }[];
-      const secret = named('Secret', refs[0]!.name);
+      const secret = secretNamed(refs[0]!.name);
       for (const r of refs) expect(Object.keys(secret.stringData ?? {}), r.parameter).toContain(r.key);
     }
     expect(named('ScaledObject', 'epoch-grader-gpu').spec!['minReplicaCount']).toBe(0);
@@ -241,6 +258,74 @@ describe(`${DIR}: how the pieces fit`, () => {
         name,
       ).toContain(Number(a['prometheus.io/port']));
     }
+  });
+
+  it('serves /metrics on ports of their own that no Service exposes, and only Prometheus may reach (NetworkPolicies)', () => {
+    const policies = byKind('NetworkPolicy');
+    const prometheus = {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } },
+    };
+    // Everything else is denied: a policy selecting every pod, with no rule.
+    expect(policies.find((p) => Object.keys((p.spec!['podSelector'] as { matchLabels?: object }).matchLabels ?? {}).length === 0)?.spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress'],
+    });
+    type Rule = { from: Record<string, unknown>[]; ports: { port: string | number }[] };
+    for (const name of ['epoch-api', 'epoch-grader-cpu', 'epoch-grader-gpu']) {
+      const d = named<Workload>('Deployment', name);
+      const annotations = (d.spec.template.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+      const port = d.spec.template.spec.containers[0]!.ports!.find((p) => p.containerPort === Number(annotations['prometheus.io/port']))!;
+      expect(port.name, name).toBe('metrics');
+      // No Service points at it.
+      for (const svc of byKind('Service'))
+        expect(
+          (svc.spec!['ports'] as { targetPort: string }[]).map((p) => p.targetPort),
+          svc.metadata.name,
+        ).not.toContain('metrics');
+      // Every policy selecting these pods lets only Prometheus reach the metrics port.
+      const mine = policies.filter((p) =>
+        matches((p.spec!['podSelector'] as { matchLabels?: Record<string, string> }).matchLabels ?? {}, d.spec.template.metadata.labels),
+      );
+      expect(mine.length, name).toBeGreaterThanOrEqual(2);
+      const rules = mine.flatMap((p) => (p.spec!['ingress'] as Rule[] | undefined) ?? []);
+      const toMetrics = rules.filter((r) => r.ports.some((p) => p.port === 'metrics' || p.port === port.containerPort));
+      expect(toMetrics.length, name).toBe(1);
+      expect(toMetrics[0]!.from, name).toEqual([prometheus]);
+      for (const r of rules) expect(r.ports.length, `${name}: a rule without ports opens every port`).toBeGreaterThan(0);
+    }
+    // The API's port: the Ingress controller and the web pods only; the web's: the Ingress controller only.
+    const rulesOf = (component: string) =>
+      policies
+        .filter((p) => (p.spec!['podSelector'] as { matchLabels?: Record<string, string> }).matchLabels?.['app.kubernetes.io/component'] === component)
+        .flatMap((p) => p.spec!['ingress'] as Rule[])
+        .filter((r) => r.ports.some((p) => p.port === 'http'));
+    const ingressController = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } };
+    expect(rulesOf('api').map((r) => r.from)).toEqual([
+      [ingressController, { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'epoch', 'app.kubernetes.io/component': 'web' } } }],
+    ]);
+    expect(rulesOf('web').map((r) => r.from)).toEqual([[ingressController]]);
+    const api = named<Workload>('Deployment', 'epoch-api').spec.template.spec.containers[0]!;
+    expect(api.env).toContainEqual({ name: 'EPOCH_API_METRICS_PORT', value: '9464' });
+  });
+
+  it('keeps plots and weights in an S3 bucket, since pods share no filesystem', () => {
+    const config = named('ConfigMap', 'epoch-config').data!;
+    expect(config['EPOCH_ARTIFACT_STORE']).toBe('s3');
+    expect(config['EPOCH_S3_BUCKET']).toMatch(/^[a-z0-9][a-z0-9.-]+$/);
+    for (const name of ['epoch-api', 'epoch-grader-cpu', 'epoch-grader-gpu']) {
+      const c = named<Workload>('Deployment', name).spec.template.spec.containers[0]!;
+      expect(
+        c.envFrom?.map((r) => r.configMapRef?.name),
+        name,
+      ).toContain('epoch-config');
+    }
+    expect(Object.keys(secretNamed('epoch-secrets').stringData ?? {})).toEqual(expect.arrayContaining(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']));
+  });
+
+  it('trusts exactly one proxy hop (the Ingress, or the web behind it) for the client address the sign-in limits count', () => {
+    expect(named<Workload>('Deployment', 'epoch-api').spec.template.spec.containers[0]!.env).toContainEqual({ name: 'EPOCH_TRUST_PROXY', value: '1' });
+    expect(named<Workload>('Deployment', 'epoch-web').spec.template.spec.containers[0]!.env).toContainEqual({ name: 'EPOCH_WEB_TRUST_PROXY', value: '1' });
   });
 
   it('documents are objects with apiVersion, kind and a name', () => {

@@ -109,6 +109,37 @@ describe('API walking skeleton (real process, Postgres, Redis)', () => {
     }
   });
 
+  it('serves /metrics only on its internal port when EPOCH_API_METRICS_PORT is set (deployments leave that port unpublished)', async () => {
+    const port = await freePort();
+    const metricsPort = await freePort();
+    const api2 = startTs('apps/api/src/main.ts', {
+      DATABASE_URL: inject('databaseUrl'),
+      REDIS_URL: inject('redisUrl'),
+      EPOCH_QUEUE_PREFIX: inject('redisPrefix'),
+      EPOCH_RECONCILE_SECONDS: '0',
+      EPOCH_API_PORT: String(port),
+      EPOCH_API_METRICS_PORT: String(metricsPort),
+      EPOCH_DEMO: '1',
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/api/health`)).status === 200 || undefined, 60_000, `the API\n${api2.output()}`);
+      // The public port has none.
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+      const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(scrape.status).toBe(200);
+      expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      expect(await scrape.text()).toContain('epoch_api_requests_total');
+      // The internal port serves nothing else.
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/api/health`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { method: 'POST' })).status).toBe(404);
+    } finally {
+      await api2.stop();
+    }
+    // It stops with the API.
+    await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
+  });
+
   it('refuses to start with a clear message when configuration is invalid', async () => {
     const bad = startTs('apps/api/src/main.ts', { DATABASE_URL: 'not-a-url', REDIS_URL: inject('redisUrl') });
     const code = await new Promise<number | null>((r) => bad.child.once('exit', r));

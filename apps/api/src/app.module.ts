@@ -4,6 +4,8 @@ import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { createPrismaClient, type EpochPrismaClient } from '@epoch/db';
 import { bindAccounts, createMailer, type TMailer } from '@epoch/accounts';
+import { createArtifactStore } from '@epoch/artifacts';
+import { defaultDataDir } from '@epoch/datasets';
 import { closeGradingQueues, gradingJobCounts, openGradingQueues, type TGradingDeps, type TGradingQueues } from '@epoch/grading';
 import { ACCOUNTS, API_CONFIG, GRADING_DEPS, GRADING_QUEUE, LOGGER, MAILER, METRICS, PRISMA, REDIS, type TApiConfig } from './config';
 import { CourseMembersController } from './courses/course-members.controller';
@@ -24,7 +26,9 @@ import { ResultsController } from './submissions/results.controller';
 import { ClassResultsController } from './class-results/class-results.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { ReconcilerService } from './submissions/reconciler.service';
+import { LiveStreams } from './submissions/live-streams';
 import { MetricsController } from './http/metrics.controller';
+import { InternalMetricsServer } from './http/metrics-server';
 import { ApiMetrics } from './http/metrics';
 import { withTimeout } from './http/with-timeout';
 
@@ -66,7 +70,8 @@ export class AppModule {
         ResultsController,
         ClassResultsController,
         OpenApiController,
-        MetricsController,
+        // With an internal metrics port the public one has no /metrics (InternalMetricsServer serves it there).
+        ...(config.EPOCH_API_METRICS_PORT === undefined ? [MetricsController] : []),
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },
@@ -93,6 +98,8 @@ export class AppModule {
             queuePrefix: config.EPOCH_QUEUE_PREFIX,
             gpuMinWorkMacs: config.EPOCH_GPU_MIN_WORK_MACS,
             log,
+            rejectedLimit: { max: config.EPOCH_REJECTED_LIMIT, windowSeconds: config.EPOCH_REJECTED_WINDOW_SECONDS },
+            artifacts: createArtifactStore(config, defaultDataDir({ EPOCH_DATA_DIR: config.EPOCH_DATA_DIR })),
           }),
         },
         {
@@ -107,7 +114,9 @@ export class AppModule {
         LoginLimiter,
         AccessService,
         ReconcilerService,
+        LiveStreams,
         LessonFiguresService,
+        InternalMetricsServer,
         Shutdown,
       ],
     };

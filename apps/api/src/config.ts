@@ -1,6 +1,7 @@
-import { isIP } from 'node:net';
 import { z } from 'zod';
+import { ARTIFACT_STORE_ENV } from '@epoch/artifacts';
 import { DEFAULT_GPU_MIN_WORK_MACS } from '@epoch/grading';
+import { ZTrustProxy } from '@epoch/contracts';
 
 const flag = (name: string) =>
   z
@@ -14,6 +15,11 @@ export const ZApiConfig = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }),
   EPOCH_API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
   EPOCH_API_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Port of an internal listener that serves only `/metrics` (Prometheus); the public port then has none. Unset: the
+   * public port serves `/metrics` (loopback-only `./epoch up`). Deployments set it and never publish it.
+   */
+  EPOCH_API_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /**
    * Demo mode (1): the sign-in page lists the demo accounts. Off by default: production mode, which refuses to start
    * while an account has a published demo password. `./epoch up` sets it (demo unless EPOCH_DEMO=0 there).
@@ -69,6 +75,11 @@ export const ZApiConfig = z.object({
   EPOCH_LOGIN_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** How often an SSE stream looks for new status and epochs, in milliseconds. */
   EPOCH_SSE_POLL_MS: z.coerce.number().int().min(50).max(10_000).default(500),
+  /** Live-progress streams (SSE) one user may hold open at once in one API process; more are refused (429). */
+  EPOCH_SSE_MAX_PER_USER: z.coerce.number().int().min(1).max(1000).default(6),
+  /** Rejected submissions one user may make per window (rejected ones use no quota); more are refused (429). */
+  EPOCH_REJECTED_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+  EPOCH_REJECTED_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** How often QUEUED submissions without a queue job are re-enqueued, in seconds (0: never). */
   EPOCH_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /**
@@ -76,23 +87,11 @@ export const ZApiConfig = z.object({
    * a hop count, or comma-separated addresses/subnets/`linklocal`/`uniquelocal` (e.g. the web pods' network).
    * The client address it yields keys the sign-in rate limit; `false` ignores the header.
    */
-  EPOCH_TRUST_PROXY: z
-    .string()
-    .min(1)
-    .default('loopback')
-    .transform((v, ctx) => {
-      if (v === 'false') return false;
-      if (/^\d{1,2}$/.test(v)) return Number(v);
-      const parts = v.split(',').map((p) => p.trim());
-      const bad = parts.find((p) => !['loopback', 'linklocal', 'uniquelocal'].includes(p) && isIP(p.split('/')[0] ?? '') === 0);
-      if (bad !== undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${bad}" is not loopback, linklocal, uniquelocal, an IP address or a subnet` });
-        return z.NEVER;
-      }
-      return parts;
-    }),
+  EPOCH_TRUST_PROXY: ZTrustProxy.prefault('loopback'),
   /** Jobs at least this heavy (estimated multiply-accumulates) go to the GPU queue while a grader serves it; 0: every job. */
   EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(DEFAULT_GPU_MIN_WORK_MACS),
+  /** Where artifact bytes live (plots, weights): the same store as the graders'. */
+  ...ARTIFACT_STORE_ENV,
   /** Largest accepted request body (JSON), in bytes. */
   EPOCH_BODY_LIMIT_BYTES: z.coerce
     .number()

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { ARTIFACT_STORE_ENV } from '@epoch/artifacts';
 import { DEFAULT_GPU_MIN_WORK_MACS } from '@epoch/grading';
 import { BACKEND_ORDER } from '@epoch/trainer';
 
@@ -43,6 +44,8 @@ export const ZGraderConfig = z.object({
     .default('auto'),
   /** The reconciler routes re-enqueued jobs this heavy (multiply-accumulates) to the GPU queue while a GPU grader is alive. */
   EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(DEFAULT_GPU_MIN_WORK_MACS),
+  /** Where the plots and weights of graded submissions go (the same store as the API's). */
+  ...ARTIFACT_STORE_ENV,
   /**
    * Memory of one training run (MiB): the training child's V8 heap limit and the most resident memory the grader lets
    * it reach before it ends it ("the model needed more than ... of memory", the student's). The wasm backend's own

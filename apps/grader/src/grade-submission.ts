@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { TArtifactStore } from '@epoch/artifacts';
 import { policyFromRow, type EpochPrismaClient } from '@epoch/db';
 import { CIFAR10_SPLIT, TrainingEta, type TGradingPolicy, type TGradingProgress, type TModelSpec, type TVerdict } from '@epoch/contracts';
 import { claim, failInfra, failStudent, finishCancelled, finishGraded, handBack, recordEpoch, reuse, scheduleOf, type TRun } from '@epoch/grading';
@@ -23,6 +24,8 @@ export interface TGraderDeps {
   workerId: string;
   cancelPollMs: number;
   progressEveryBatches: number;
+  /** Where the plots and weights go (finishGraded stores them there). */
+  artifacts: TArtifactStore;
   /** Backoff of the database retries (default: 250 ms doubling to 5 s). */
   retry?: TRetryPolicy;
   /** Training throughput of each finished epoch (for metrics). */
@@ -264,6 +267,7 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
       },
       policy,
       schedule,
+      deps.artifacts,
     ),
   );
   const outcome = {

@@ -5,7 +5,8 @@ import type { EpochPrismaClient } from '@epoch/db';
 import type { TGradingJobPayload } from '@epoch/contracts';
 import { GRADING_QUEUES } from '@epoch/contracts';
 import { closeGradingQueues, listenForCancellations, openGradingQueues, type TGradingQueues, type TQueueKind } from '@epoch/grading';
-import { prepareCifar10 } from '@epoch/datasets';
+import { createArtifactStore } from '@epoch/artifacts';
+import { defaultDataDir, prepareCifar10 } from '@epoch/datasets';
 import type { TBackendInfo } from '@epoch/trainer';
 import { join } from 'node:path';
 import type { ChildPool } from './child/child-pool';
@@ -125,6 +126,7 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
     },
     cancelPollMs: config.EPOCH_GRADER_CANCEL_POLL_MS,
     progressEveryBatches: config.EPOCH_GRADER_PROGRESS_BATCHES,
+    artifacts: createArtifactStore(config, defaultDataDir({ EPOCH_DATA_DIR: config.EPOCH_DATA_DIR })),
     onThroughput: (ips: number) => metrics?.imagesPerSecond.set({ backend: backend.name }, ips),
   };
   // One grading at a time across the queues (see above); with one queue BullMQ's concurrency setting governs.

@@ -36,6 +36,16 @@ function toCmDiagnostics(report: TCheckReport, doc: Text): Diagnostic[] {
 
 const newKey = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `k${Date.now()}${Math.random().toString(36).slice(2)}`);
 
+/**
+ * The CSP nonce of the document the browser loaded (Next.js puts it on its scripts; the `nonce` property keeps it
+ * where the attribute is hidden). The editor's own style elements must carry it, or the policy refuses them and the
+ * editor loses `white-space: pre` (typed spaces then arrive as no-break spaces). Not a server prop: after a client-side
+ * navigation the server renders with another request's nonce, while the page keeps the first one's policy.
+ */
+function documentNonce(): string | null {
+  return document.querySelector<HTMLScriptElement>('script[nonce]')?.nonce || null;
+}
+
 export function ExerciseEditor({
   course,
   exercise,
@@ -91,6 +101,7 @@ export function ExerciseEditor({
       draft = null;
     }
     const initial = draft ?? starterCode;
+    const nonce = documentNonce();
     source.current = initial;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const v = new EditorView({
@@ -111,6 +122,7 @@ export function ExerciseEditor({
           lintGutter(),
           keymap.of([...defaultKeymap, ...historyKeymap]),
           EditorView.contentAttributes.of({ 'aria-label': 'Model code (Python)' }),
+          ...(nonce ? [EditorView.cspNonce.of(nonce)] : []),
           EditorView.updateListener.of((u) => {
             if (!u.docChanged) return;
             source.current = u.state.doc.toString();

@@ -1,9 +1,9 @@
 import Link from 'next/link';
-import type { TSubmissionView } from '@epoch/contracts';
+import type { TSubmissionSummary } from '@epoch/contracts';
 import { statusLabel } from '../lib/status-text';
 import { LocalTime } from './local-time';
 
-export function SubmissionHistory({ items, current }: { items: readonly TSubmissionView[]; current?: string }) {
+export function SubmissionHistory({ items, current }: { items: readonly TSubmissionSummary[]; current?: string }) {
   return (
     <section className="card" aria-labelledby="history-title">
       <h2 id="history-title">Your attempts</h2>

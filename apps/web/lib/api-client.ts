@@ -15,7 +15,7 @@ import {
   ZProgressView,
   ZResultView,
   ZSubmissionDetail,
-  ZSubmissionView,
+  ZSubmissionSummary,
   ZUserView,
   ZPage,
   ZSiteInfo,
@@ -59,7 +59,7 @@ async function get<T>(path: string, schema: z.ZodType<T>, withUser = false): Pro
 }
 
 const enc = encodeURIComponent;
-const ZSubmissionPage = z.object({ items: z.array(ZSubmissionView), page: z.number(), pageSize: z.number(), total: z.number() });
+const ZSubmissionPage = z.object({ items: z.array(ZSubmissionSummary), page: z.number(), pageSize: z.number(), total: z.number() });
 
 export const api = {
   courses: () => get('/api/courses', ZCourseList),

@@ -23,8 +23,25 @@ describe('api proxy headers', () => {
     expect(h.get('content-length')).toBeNull();
   });
 
-  it('forwards X-Forwarded-For, so the API can tell browsers apart', () => {
+  it('forwards one client address in X-Forwarded-For, replacing any chain, so the API can tell browsers apart', () => {
     expect(proxyRequestHeaders(new Headers({ 'x-forwarded-for': '203.0.113.7' })).get('x-forwarded-for')).toBe('203.0.113.7');
+    // Never the entries a client could have written first; never anything that is not an address.
+    expect(proxyRequestHeaders(new Headers({ 'x-forwarded-for': '198.51.100.1, 203.0.113.7' })).get('x-forwarded-for')).toBe('203.0.113.7');
+    expect(proxyRequestHeaders(new Headers({ 'x-forwarded-for': 'not-an-address' })).get('x-forwarded-for')).toBeNull();
+    expect(proxyRequestHeaders(new Headers({})).get('x-forwarded-for')).toBeNull();
+  });
+
+  it("keeps the API's security headers on its answers", () => {
+    const up = new Headers({
+      'content-security-policy': "default-src 'self'",
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+      'cross-origin-resource-policy': 'same-origin',
+    });
+    const h = proxyResponseHeaders(up);
+    for (const [k, v] of up) expect(h.get(k), k).toBe(v);
   });
 
   it('keeps every Set-Cookie of the response separate', () => {

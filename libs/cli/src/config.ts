@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ARTIFACT_STORE_ENV, ArtifactStoreConfigError, createArtifactStore, type TArtifactStore } from '@epoch/artifacts';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -12,6 +13,10 @@ export const ZCliEnv = z.object({
   EPOCH_REDIS_PORT: port.default(63799),
   EPOCH_WEB_PORT: port.default(3000),
   EPOCH_API_PORT: port.default(3001),
+  /** Where artifact bytes live (db migrate moves old ones there; artifacts retention cleans it). */
+  ...ARTIFACT_STORE_ENV,
+  /** Days the weights of submissions that do not count are kept (`./epoch artifacts retention`). */
+  EPOCH_ARTIFACT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** `./epoch up`: 1 (default) runs the demo (demo course and accounts); 0 is production mode (see docs/OPERATIONS.md). */
   EPOCH_DEMO: z
     .enum(['0', '1', 'true', 'false'], { message: 'must be 1 (demo, the default) or 0 (production mode)' })
@@ -32,4 +37,14 @@ export function loadCliEnv(env: NodeJS.ProcessEnv = process.env): TCliEnv {
   if (r.success) return r.data;
   const lines = r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
   throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** The configured artifact store (the `fs` store under the data folder by default); a bad setting is a ConfigError. */
+export function artifactStoreOf(env: TCliEnv, dataDir: string): TArtifactStore {
+  try {
+    return createArtifactStore(env, dataDir);
+  } catch (e) {
+    if (e instanceof ArtifactStoreConfigError) throw new ConfigError(`invalid configuration:\n  ${e.message}`);
+    throw e;
+  }
 }

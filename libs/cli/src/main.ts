@@ -19,6 +19,8 @@ const USAGE = `Usage: ./epoch <command> [options]
   admin create EMAIL [--name NAME] [--password-stdin | --generate]
                           create an administrator (password asked, or generated and printed once)
   data prepare            decode CIFAR-10 into the cache and report counts (source: EPOCH_CIFAR10)
+  artifacts retention [--days N] [--dry-run]
+                          drop old weights of submissions that do not count, delete unreferenced stored artifacts
   check FILE [--exercise SLUG] [--json]
                           check a submission's model without running it
   grade FILE [--exercise SLUG] [--epochs N] [--limit-train N] [--limit-test N] [--out DIR]
@@ -146,6 +148,17 @@ const commands: Record<string, Handler> = {
     if (values.create !== undefined && sub !== 'migrate') throw new UsageError('--create only goes with `db migrate`');
     const { runDbCommand } = await import('./commands/db.command');
     return runDbCommand({ action: sub, create: values.create }, io);
+  },
+  artifacts: async (args, io) => {
+    const { positionals, values } = parseArgs({
+      args,
+      options: { days: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals[0] !== 'retention' || positionals.length !== 1) throw new UsageError('artifacts needs: retention');
+    const { runArtifactsRetention } = await import('./commands/artifacts.command');
+    return runArtifactsRetention({ days: intOption(values.days, 'days'), dryRun: values['dry-run'] }, io);
   },
   content: async (args, io) => {
     const { values, positionals } = parseArgs({

@@ -3,12 +3,27 @@ import { ZCheckResult } from './check-result';
 import { ZDiagnostic } from './diagnostics';
 import { SUBMISSION_STATES } from './submission-status';
 
+/**
+ * Where a NUL character (U+0000) is in a text, as `line L, column C` (1-based), or null when there is none. Postgres
+ * cannot store one in a text column, and no Python source needs it.
+ */
+export function nulCharacterAt(text: string): string | null {
+  const i = text.indexOf('\u0000');
+  if (i < 0) return null;
+  const lineStart = text.lastIndexOf('\n', i) + 1;
+  const line = text.slice(0, i).split('\n').length;
+  return `line ${line}, column ${i - lineStart + 1}`;
+}
+
 export const ZSubmissionRequest = z
   .object({
     /** The course's slug, and the exercise's slug in it (exercise slugs are unique per course). */
     course: z.string().min(1).max(100),
     exercise: z.string().min(1).max(100),
-    source: z.string(),
+    source: z.string().superRefine((source, ctx) => {
+      const at = nulCharacterAt(source);
+      if (at) ctx.addIssue({ code: 'custom', message: `the source contains a NUL character (U+0000) at ${at}; remove it` });
+    }),
   })
   .strict();
 export type TSubmissionRequest = z.infer<typeof ZSubmissionRequest>;
@@ -38,6 +53,13 @@ export const ZSubmissionView = z.object({
   finishedAt: z.string().nullable(),
 });
 export type TSubmissionView = z.infer<typeof ZSubmissionView>;
+
+/**
+ * GET /api/submissions: one line of a history, without diagnostics or source, so a list stays small whatever was
+ * submitted (the diagnostics are on the submission itself, GET /api/submissions/:id).
+ */
+export const ZSubmissionSummary = ZSubmissionView.omit({ diagnostics: true });
+export type TSubmissionSummary = z.infer<typeof ZSubmissionSummary>;
 
 /** POST /api/submissions: the stored submission and, for a fresh one, the instant check's answer. */
 export const ZSubmissionCreated = ZSubmissionView.extend({ check: ZCheckResult.nullable() });

@@ -17,3 +17,6 @@ export const ZDiagnostic = z.object({
   code: z.string().min(1),
 });
 export type TDiagnostic = z.infer<typeof ZDiagnostic>;
+
+/** At most this many diagnostics are kept, stored and shown for one source (then one counting the rest). */
+export const MAX_DIAGNOSTICS = 100;

@@ -3,7 +3,7 @@
  * with its status in one place (apps/api/src/http/error.filter.ts), the CLI prints the message. `code` is the
  * machine-readable reason the API answers with; `details` name each wrong input.
  */
-export type TDomainErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'locked' | 'too_large' | 'too_many' | 'unavailable';
+export type TDomainErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'too_many' | 'unavailable';
 
 /** A field (or `line N: column`, `csv`, ...) that is wrong, and why. */
 export interface TErrorDetail {
@@ -48,13 +48,6 @@ export class NotFoundError extends DomainError {
 export class ConflictError extends DomainError {
   constructor(code: string, message: string, details?: TErrorDetail[]) {
     super('conflict', code, message, details);
-  }
-}
-
-/** The account is locked for now. */
-export class LockedError extends DomainError {
-  constructor(code: string, message: string) {
-    super('locked', code, message);
   }
 }
 

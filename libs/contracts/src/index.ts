@@ -21,5 +21,6 @@ export * from './api-results';
 export * from './grading-progress';
 export * from './training-eta';
 export * from './lesson-figures';
+export * from './trust-proxy';
 export * from './api-content';
 export * from './chart-style';

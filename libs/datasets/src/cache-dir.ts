@@ -19,9 +19,14 @@ function findRepoRoot(): string | null {
   }
 }
 
-/** The default cache: `$EPOCH_DATA_DIR/cifar10`, else `<repo>/.data/cifar10` (`./.data/cifar10` outside the repo). */
-export function defaultCifar10CacheDir(env: NodeJS.ProcessEnv = process.env): string {
+/** Epoch's data folder: `$EPOCH_DATA_DIR`, else `<repo>/.data` (`./.data` outside the repo). */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   const dataDir = env['EPOCH_DATA_DIR'];
-  if (dataDir) return join(resolve(dataDir), 'cifar10');
-  return join(findRepoRoot() ?? process.cwd(), '.data', 'cifar10');
+  if (dataDir) return resolve(dataDir);
+  return join(findRepoRoot() ?? process.cwd(), '.data');
+}
+
+/** The default cache: `<data folder>/cifar10` (see defaultDataDir). */
+export function defaultCifar10CacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(defaultDataDir(env), 'cifar10');
 }

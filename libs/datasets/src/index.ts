@@ -3,7 +3,7 @@ export { CIFAR10_ENV_VAR, CIFAR10_EXPECTED_LAYOUTS, DatasetError } from './datas
 export { countPerClass, makeImageSet, subsetImageSet, type ImageSet } from './image-set';
 export { seededPermutation } from './seeded-permutation';
 export { isValidationIndex, lessonSplitIndices } from './lesson-split';
-export { defaultCifar10CacheDir } from './cache-dir';
+export { defaultCifar10CacheDir, defaultDataDir } from './cache-dir';
 export { CIFAR10_BINARY_MD5, CIFAR10_BINARY_URL, type DownloadOptions } from './download';
 export { CACHE_FORMAT_VERSION, type TCacheManifest } from './cache';
 export type { TSourceKind } from './source-reader';

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { TArtifactStore } from '@epoch/artifacts';
 import type { EpochPrismaClient } from '@epoch/db';
 import type { TGradingQueues } from './queues';
 
@@ -12,4 +13,8 @@ export interface TGradingDeps {
   /** Jobs at least this heavy (estimated multiply-accumulates) go to the GPU queue while a grader serves it. */
   gpuMinWorkMacs: number;
   log: { warn: (obj: object, msg?: string) => void; info: (obj: object, msg?: string) => void };
+  /** Where artifact bytes live (plots, weights): read by the artifact endpoint. */
+  artifacts: TArtifactStore;
+  /** Rejected submissions one user may make per window (they are free of quota, not of the API's time). */
+  rejectedLimit: { max: number; windowSeconds: number };
 }

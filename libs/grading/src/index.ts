@@ -54,11 +54,14 @@ export { classResults, classRows, classSummary, csvRecords, CSV_COLUMNS, median 
 export { quotaDayStart, quotaUsage } from './use-cases/quota';
 export { liveReport, restartNotice, submissionProgress, type TProgressDeps } from './use-cases/submission-progress';
 export { resultView } from './use-cases/result-view';
+export { artifactContent } from './use-cases/artifact-content';
+export { applyArtifactRetention, type TRetentionReport } from './use-cases/artifact-retention';
+export { moveArtifactBytesToStore } from './use-cases/move-artifact-bytes';
 export { policyChanges, policyHistory, samePolicy } from './policy/policy-history';
 
 // Repositories the API's read paths use directly.
 export { attemptEpochs, epochView, latestEpochs, recordEpoch, type TEpochRecord } from './repositories/epochs.repository';
-export { findArtifact, findSubmission, findWithResult, pageOfSubmissions, recentThroughput } from './repositories/submission.repository';
+export { findSubmission, findWithResult, pageOfSubmissions, recentThroughput } from './repositories/submission.repository';
 
 // Queues, routing, heartbeats, reconciler.
 export {

@@ -1,4 +1,5 @@
 import {
+  MAX_DIAGNOSTICS,
   MODEL_INPUT_NAME,
   ZModelRules,
   ZModelSpec,
@@ -326,8 +327,35 @@ interface TFinishParts {
   cost?: TCheckCost | null;
 }
 
+const SEVERITY_RANK: Record<TDiagnostic['severity'], number> = { error: 0, warning: 1, info: 2 };
+const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * At most MAX_DIAGNOSTICS diagnostics, in source order: the first ones, and then one that counts the rest by severity
+ * (itself an error when any of them is, so `ok` never changes). A source crafted to yield thousands of diagnostics
+ * costs a few kilobytes to store and send, not megabytes.
+ */
+export function capDiagnostics(sorted: TDiagnostic[]): TDiagnostic[] {
+  if (sorted.length <= MAX_DIAGNOSTICS) return sorted;
+  const kept = sorted.slice(0, MAX_DIAGNOSTICS);
+  const rest = sorted.slice(MAX_DIAGNOSTICS);
+  const count = { error: 0, warning: 0, info: 0 };
+  for (const d of rest) count[d.severity]++;
+  const worst = rest.reduce((w, d) => (SEVERITY_RANK[d.severity] < SEVERITY_RANK[w] ? d.severity : w), 'info' as TDiagnostic['severity']);
+  const parts = [plural(count.error, 'error'), plural(count.warning, 'warning'), plural(count.info, 'note')].filter((p) => !p.startsWith('0 '));
+  const first = rest[0] as TDiagnostic;
+  kept.push({
+    line: first.line,
+    column: first.column,
+    severity: worst,
+    code: 'more-diagnostics',
+    message: `${plural(rest.length, 'more problem')} not shown (${parts.join(', ')}), from here on. Fix the ones above first.`,
+  });
+  return kept;
+}
+
 function finish(sink: DiagnosticSink, parts: TFinishParts): TCheckReport {
-  const diagnostics = [...sink.items].sort((a, b) => a.line - b.line || a.column - b.column);
+  const diagnostics = capDiagnostics([...sink.items].sort((a, b) => a.line - b.line || a.column - b.column));
   const msg = (d: TDiagnostic) => ({ line: d.line, column: d.column, message: d.message });
   const errors = diagnostics.filter((d) => d.severity === 'error').map(msg);
   const warnings = diagnostics.filter((d) => d.severity === 'warning').map(msg);

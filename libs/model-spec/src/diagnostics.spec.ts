@@ -227,3 +227,25 @@ describe('shapes, models and limits', () => {
     );
   });
 });
+
+describe('at most MAX_DIAGNOSTICS diagnostics', () => {
+  it('keeps the first 100 in source order and counts the rest in one more, so thousands cost kilobytes', () => {
+    // 300 notes, then an error (exec is refused) among the hidden ones.
+    const r = checkSource(`${'x\n'.repeat(300)}exec("x")\n`);
+    expect(r.diagnostics).toHaveLength(101);
+    const lines = r.diagnostics.map((d) => d.line);
+    expect([...lines].sort((a, b) => a - b)).toEqual(lines);
+    const more = r.diagnostics.at(-1)!;
+    expect(more).toMatchObject({ code: 'more-diagnostics', severity: 'error' });
+    expect(more.message).toMatch(/^\d+ more problems not shown \(1 error, \d+ notes\), from here on/);
+    expect(more.line).toBeGreaterThanOrEqual(r.diagnostics[99]!.line);
+    // The error among the hidden ones still makes the source not ok, and is counted, not lost.
+    expect(r.ok).toBe(false);
+    expect(r.errors.length).toBeLessThanOrEqual(101);
+    expect(JSON.stringify(checkSource('x\n'.repeat(18_000)).diagnostics).length).toBeLessThan(40_000);
+  });
+
+  it('leaves a source with fewer alone', () => {
+    expect(checkSource('x\n'.repeat(20)).diagnostics.every((d) => d.code !== 'more-diagnostics')).toBe(true);
+  });
+});

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FsArtifactStore } from '@epoch/artifacts';
 import { inject } from 'vitest';
 import { seedDemo } from '@epoch/cli';
 import { createPrismaClient, hashPassword, type EpochPrismaClient } from '@epoch/db';
@@ -13,6 +16,9 @@ export interface ApiUnderTest {
   readonly process: RunningProcess;
   prisma: EpochPrismaClient;
   prefix: string;
+  /** The API's artifact store (a folder of this file's own, EPOCH_ARTIFACT_DIR), and that folder for a grader to share. */
+  artifacts: FsArtifactStore;
+  artifactDir: string;
   stop: () => Promise<void>;
   /**
    * Stops the API process (as an operator restarting it would), runs `whileDown` (checks made during the outage), then
@@ -21,14 +27,22 @@ export interface ApiUnderTest {
   restart: (whileDown?: () => Promise<void>) => Promise<void>;
 }
 
+/** An artifact row's columns for these bytes, after storing them where the API reads artifacts from. */
+export async function storedArtifact(api: ApiUnderTest, bytes: Uint8Array): Promise<{ size: number; sha256: string; storageKey: string }> {
+  const o = await api.artifacts.put(bytes);
+  return { size: o.size, sha256: o.sha256, storageKey: o.key };
+}
+
 export async function startApi(env: Record<string, string> = {}): Promise<ApiUnderTest> {
   const prisma = createPrismaClient(inject('databaseUrl'));
   await seedDemo(prisma, { exercisesDir: join(root, 'exercises') });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const prefix = `${inject('redisPrefix')}-${tag()}`;
+  const artifactDir = mkdtempSync(join(tmpdir(), 'epoch-api-artifacts-'));
   const launch = async (): Promise<RunningProcess> => {
     const proc = startTs('apps/api/src/main.ts', {
+      EPOCH_ARTIFACT_DIR: artifactDir,
       DATABASE_URL: inject('databaseUrl'),
       REDIS_URL: inject('redisUrl'),
       EPOCH_QUEUE_PREFIX: prefix,
@@ -64,6 +78,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiUnd
       data: { status: 'CANCELLED' },
     });
     await prisma.$disconnect();
+    rmSync(artifactDir, { recursive: true, force: true });
   };
   const restart = async (whileDown?: () => Promise<void>) => {
     // An API that cannot stop is the failure here: say so (and kill it) rather than wait for ever.
@@ -89,6 +104,8 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiUnd
     },
     prisma,
     prefix,
+    artifacts: new FsArtifactStore(artifactDir),
+    artifactDir,
     stop,
     restart,
   };

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, createCourse, createUsers, enroll, signedIn, startApi, tag, type ApiUnderTest, type Json, type TestUser } from './api-harness';
+import { Client, createCourse, createUsers, enroll, signedIn, startApi, storedArtifact, tag, type ApiUnderTest, type Json, type TestUser } from './api-harness';
 
 /**
  * Every endpoint × every role × own/other resource, including guessed ids. Expected statuses: 401 without a session,
@@ -83,7 +83,7 @@ describe('authorization matrix', () => {
             evaluationMs: 0,
           },
         },
-        artifacts: { create: { kind: 'ACCURACY_PLOT', name: 'accuracy.png', contentType: 'image/png', bytes: PNG } },
+        artifacts: { create: { kind: 'ACCURACY_PLOT', name: 'accuracy.png', contentType: 'image/png', ...(await storedArtifact(api, PNG)) } },
       },
     });
     sub = s.id;

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GRADING_QUEUES } from '@epoch/contracts';
 import type { EpochPrismaClient } from '@epoch/db';
-import { Client, createCourse, createUsers, enroll, signedIn, startApi, tag, type ApiUnderTest, type TestUser } from './api-harness';
+import { waitFor } from '../helpers';
+import { Client, createCourse, createUsers, enroll, signedIn, startApi, storedArtifact, tag, type ApiUnderTest, type TestUser } from './api-harness';
 
 interface SseEvent {
   id?: string;
@@ -79,13 +81,15 @@ describe('API live progress and results', () => {
   let teacher: Client;
 
   beforeAll(async () => {
-    api = await startApi({ EPOCH_SSE_POLL_MS: '100' });
+    api = await startApi({ EPOCH_SSE_POLL_MS: '100', EPOCH_SSE_MAX_PER_USER: '3' });
     users = await createUsers(api.prisma, [
       { key: 'student', role: 'STUDENT' },
       { key: 'other', role: 'STUDENT' },
       { key: 'teacher', role: 'INSTRUCTOR' },
+      { key: 'watcher', role: 'STUDENT' },
     ]);
     course = await createCourse(api.prisma);
+    await enroll(api.prisma, users['watcher']!.id, course.courseId);
     await enroll(api.prisma, users['student']!.id, course.courseId);
     await enroll(api.prisma, users['other']!.id, course.courseId);
     await enroll(api.prisma, users['teacher']!.id, course.courseId, 'INSTRUCTOR');
@@ -100,6 +104,73 @@ describe('API live progress and results', () => {
     expect(r.status).toBe(201);
     return r.body.id as string;
   };
+
+  /** Opens a live stream and keeps it open (nothing read); `close` aborts it. */
+  const openStream = async (client: Client, id: string) => {
+    const ac = new AbortController();
+    const res = await fetch(`${client.base}/api/submissions/${id}/events`, { headers: { cookie: client.cookie! }, signal: ac.signal });
+    return { res, close: () => ac.abort() };
+  };
+
+  it('caps live streams per user: one more is refused (429), other users are not affected, a closed one frees its place', async () => {
+    const watcher = await signedIn(api.base, users['watcher']!);
+    const id = await submit(watcher);
+    const open = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await openStream(watcher, id);
+      expect(s.res.status).toBe(200);
+      open.push(s);
+    }
+    const refused = await fetch(`${api.base}/api/submissions/${id}/events`, { headers: { cookie: watcher.cookie! } });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'too_many_streams',
+      message: expect.stringMatching(/you already follow 3 submissions live/),
+    });
+    // The course's teacher watching the same submission is another user.
+    const teachers = await openStream(teacher, id);
+    expect(teachers.res.status).toBe(200);
+    teachers.close();
+    open.pop()!.close();
+    await waitFor(
+      async () => {
+        const again = await openStream(watcher, id);
+        if (again.res.status === 200) return again;
+        await again.res.body?.cancel();
+        return undefined;
+      },
+      10_000,
+      'a place for a new stream',
+    ).then((s) => open.push(s));
+    for (const s of open) s.close();
+    await api.prisma.submission.update({ where: { id }, data: { status: 'CANCELLED' } });
+  });
+
+  it('ends a stream when its session signs out, here or in another API process (revoked), with a last `end` event', async () => {
+    const watcher = await signedIn(api.base, users['watcher']!);
+    const id = await submit(watcher);
+    const copy = new Client(api.base);
+    copy.cookie = watcher.cookie;
+    const t0 = Date.now();
+    const reading = readEvents(copy, `/api/submissions/${id}/events`, (ev) => ev.some((e) => e.event === 'end'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await watcher.post('/api/auth/sign-out')).status).toBe(204);
+    const events = await reading;
+    expect(events.at(-1)).toEqual({ id: undefined, event: 'end', data: { reason: 'signed out' } });
+    expect(Date.now() - t0).toBeLessThan(5_000);
+
+    // Revoked behind this process's back (another API process signed it out), or expired: the stream notices by itself.
+    const again = await signedIn(api.base, users['watcher']!);
+    const elsewhere = new Client(api.base);
+    elsewhere.cookie = again.cookie;
+    const reading2 = readEvents(elsewhere, `/api/submissions/${id}/events`, (ev) => ev.some((e) => e.event === 'end'));
+    await new Promise((r) => setTimeout(r, 300));
+    await api.prisma.session.updateMany({ where: { userId: users['watcher']!.id, revokedAt: null }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const t1 = Date.now();
+    expect((await reading2).at(-1)).toEqual({ id: undefined, event: 'end', data: { reason: 'the session ended (signed out or expired)' } });
+    expect(Date.now() - t1).toBeLessThan(8_000);
+    await api.prisma.submission.update({ where: { id }, data: { status: 'CANCELLED' } });
+  });
 
   it('polls status, queue position and epochs', async () => {
     const a = await submit(student);
@@ -192,10 +263,28 @@ describe('API live progress and results', () => {
       data: { submissionId: id, attempt: 2, epoch: 1, loss: 9, accuracy: 0.9, valLoss: null, valAccuracy: null, seconds: 1 },
     });
     await api.prisma.submission.update({ where: { id }, data: { status: 'PASSED', finishedAt: new Date(), result: { create: resultRow(0.61) } } });
-    await api.prisma.artifact.create({ data: { submissionId: id, kind: 'ACCURACY_PLOT', name: 'accuracy.png', contentType: 'image/png', bytes: PNG } });
+    // The plot in the artifact store (where graders put them); the data row from before the store, its bytes still in
+    // Postgres (until `db migrate` moves them): both are served.
+    const png = await storedArtifact(api, PNG);
+    await api.prisma.artifact.create({ data: { submissionId: id, kind: 'ACCURACY_PLOT', name: 'accuracy.png', contentType: 'image/png', ...png } });
+    const legacy = Buffer.from('{"acc":[0.3]}');
+    const sha = createHash('sha256').update(legacy).digest('hex');
     await api.prisma.artifact.create({
-      data: { submissionId: id, kind: 'DATA_JSON', name: 'accuracy.json', contentType: 'application/json', bytes: Buffer.from('{"acc":[0.3]}') },
+      data: {
+        submissionId: id,
+        kind: 'DATA_JSON',
+        name: 'accuracy.json',
+        contentType: 'application/json',
+        bytes: legacy,
+        size: legacy.length,
+        sha256: sha,
+        storageKey: `sha256/${sha.slice(0, 2)}/${sha}`,
+      },
     });
+    // Weights whose object the retention removed: a clear 404, not a 500.
+    const gone = await storedArtifact(api, Buffer.from('weights that expired'));
+    await api.artifacts.delete(gone.storageKey);
+    await api.prisma.artifact.create({ data: { submissionId: id, kind: 'WEIGHTS', name: 'weights.bin', contentType: 'application/octet-stream', ...gone } });
     const r = await student.get(`/api/submissions/${id}/result`);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
@@ -210,17 +299,21 @@ describe('API live progress and results', () => {
       history: [{ attempt: 1, epoch: 1, accuracy: 0.3, valAccuracy: 0.28 }],
     });
     expect(r.body.history).toHaveLength(1);
-    expect(r.body.artifacts.map((a: { name: string }) => a.name)).toEqual(['accuracy.json', 'accuracy.png']);
-    const png = await fetch(api.base + r.body.artifacts[1].url, { headers: { cookie: student.cookie! } });
-    expect(png.status).toBe(200);
-    expect(png.headers.get('content-type')).toBe('image/png');
-    expect(png.headers.get('cache-control')).toBe('private, max-age=86400');
-    expect(Buffer.from(await png.arrayBuffer()).equals(PNG)).toBe(true);
-    const again = await fetch(api.base + r.body.artifacts[1].url, { headers: { cookie: student.cookie!, 'if-none-match': png.headers.get('etag')! } });
+    expect(r.body.artifacts.map((a: { name: string }) => a.name)).toEqual(['accuracy.json', 'accuracy.png', 'weights.bin']);
+    const plot = await fetch(api.base + r.body.artifacts[1].url, { headers: { cookie: student.cookie! } });
+    expect(plot.status).toBe(200);
+    expect(plot.headers.get('content-type')).toBe('image/png');
+    expect(plot.headers.get('cache-control')).toBe('private, max-age=86400');
+    expect(plot.headers.get('etag')).toBe(`"${png.sha256}"`);
+    expect(Buffer.from(await plot.arrayBuffer()).equals(PNG)).toBe(true);
+    const again = await fetch(api.base + r.body.artifacts[1].url, { headers: { cookie: student.cookie!, 'if-none-match': plot.headers.get('etag')! } });
     expect(again.status).toBe(304);
     const json = await student.get(r.body.artifacts[0].url);
     expect(json.body).toEqual({ acc: [0.3] });
     expect((await student.get(`/api/submissions/${id}/artifacts/missing.png`)).status).toBe(404);
+    const expired = await student.get(r.body.artifacts[2].url);
+    expect(expired.status).toBe(404);
+    expect(expired.body.error.code).toBe('artifact_missing');
     expect((await other.get(`/api/submissions/${id}/result`)).status).toBe(404);
     expect((await other.get(r.body.artifacts[1].url)).status).toBe(404);
     expect((await teacher.get(`/api/submissions/${id}/result`)).body.testAccuracy).toBe(0.61);
@@ -232,7 +325,9 @@ describe('API live progress and results', () => {
     await enroll(api.prisma, users['teacher']!.id, c.courseId, 'INSTRUCTOR');
     const id = await submit(student, c.exercise, c.solution, c.courseSlug);
     await api.prisma.submission.update({ where: { id }, data: { status: 'FAILED', finishedAt: new Date(), result: { create: resultRow(0.2) } } });
-    await api.prisma.artifact.create({ data: { submissionId: id, kind: 'ACCURACY_PLOT', name: `acc-${tag()}.png`, contentType: 'image/png', bytes: PNG } });
+    await api.prisma.artifact.create({
+      data: { submissionId: id, kind: 'ACCURACY_PLOT', name: `acc-${tag()}.png`, contentType: 'image/png', ...(await storedArtifact(api, PNG)) },
+    });
     const r = await student.get(`/api/submissions/${id}/result`);
     expect(r.body).toMatchObject({ status: 'GRADED', passed: null, testAccuracy: null, resultHidden: true, artifacts: [] });
     expect((await student.get(`/api/submissions/${id}`)).body.status).toBe('GRADED');

@@ -244,6 +244,24 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('malformed_json');
   });
 
+  it('refuses a NUL character in the source with 400 naming where it is (Postgres cannot store one: it was a 500)', async () => {
+    for (const path of ['/api/submissions', '/api/submissions/check']) {
+      const r = await student.post(path, { course: course.courseSlug, exercise: course.exercise, source: `model = 1\nx = 'a\u0000b'\n` });
+      expect(r.status, path).toBe(400);
+      expect(r.body.error.details).toEqual([{ path: 'source', message: 'the source contains a NUL character (U+0000) at line 2, column 7; remove it' }]);
+    }
+  });
+
+  it('stores and answers at most 100 diagnostics and a count of the rest, however many the source yields', async () => {
+    const flood = `${'x\n'.repeat(18_000)}`;
+    const r = await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise, source: flood });
+    expect(r.status).toBe(201);
+    expect(r.body.diagnostics).toHaveLength(101);
+    expect(r.body.diagnostics[100]).toMatchObject({ code: 'more-diagnostics', message: expect.stringMatching(/^[\d,]+ more problems not shown/) });
+    const row = await api.prisma.submission.findUniqueOrThrow({ where: { id: r.body.id } });
+    expect(JSON.stringify(row.diagnostics).length).toBeLessThan(40_000);
+  });
+
   it("validates the body with field paths and hides exercises outside the caller's courses", async () => {
     const r = await student.post('/api/submissions', { course: course.courseSlug, exercise: course.exercise });
     expect(r.status).toBe(400);
@@ -262,6 +280,11 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     expect(page1.body).toMatchObject({ page: 1, pageSize: 2, total: mine });
     expect(page1.body.items).toHaveLength(2);
     expect(page1.body.items.every((s: { userId: string }) => s.userId === users['student']!.id)).toBe(true);
+    // Summaries: a history line carries neither the source nor the diagnostics, which can be large.
+    for (const item of page1.body.items) {
+      expect(item).not.toHaveProperty('diagnostics');
+      expect(item).not.toHaveProperty('source');
+    }
     const times = page1.body.items.map((s: { createdAt: string }) => s.createdAt);
     expect([...times].sort().reverse()).toEqual(times);
     const page2 = await student.get(`/api/submissions?course=${course.courseSlug}&exercise=${course.exercise}&pageSize=2&page=2`);

@@ -1,3 +1,4 @@
+import { FsArtifactStore } from '@epoch/artifacts';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,8 @@ export interface GraderEnv {
   courseId: string;
   /** Environment of a grader process for this test file. */
   env: Record<string, string>;
+  /** The graders' artifact store (the `fs` store under this file's data folder). */
+  artifacts: FsArtifactStore;
   cleanup: () => Promise<void>;
 }
 
@@ -113,6 +116,7 @@ export async function setUpGraderEnv(name: string, opts: { data?: boolean; datab
     userId: user.id,
     courseId: course.id,
     env,
+    artifacts: new FsArtifactStore(join(dataDir, 'artifacts')),
     cleanup: async () => {
       for (const q of Object.values(queues)) await q.obliterate({ force: true }).catch(() => undefined);
       await closeGradingQueues(queues);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GRADING_QUEUES, ZGradingProgress, type TGradingJobPayload } from '@epoch/contracts';
@@ -70,7 +71,17 @@ describe('grading pipeline (real grader process, Postgres, Redis, tiny data)', (
     ]);
     expect(metrics[0]!.valAccuracy).not.toBeNull();
 
-    const artifacts = await g.prisma.artifact.findMany({ where: { submissionId: id } });
+    // The bytes are in the artifact store, addressed by their hash; Postgres keeps what they are and where.
+    const rows = await g.prisma.artifact.findMany({ where: { submissionId: id } });
+    const artifacts = await Promise.all(
+      rows.map(async (a) => {
+        expect(a.bytes, a.name).toBeNull();
+        const bytes = await g.artifacts.get(a.storageKey);
+        expect(bytes.length, a.name).toBe(a.size);
+        expect(createHash('sha256').update(bytes).digest('hex'), a.name).toBe(a.sha256);
+        return { ...a, bytes };
+      }),
+    );
     const byName = new Map(artifacts.map((a) => [a.name, a]));
     for (const p of [...PLOTS, 'feature-maps-00-conv2d']) {
       const png = byName.get(`${p}.png`);

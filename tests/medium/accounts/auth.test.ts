@@ -10,7 +10,7 @@ import {
   signOutEverywhere,
   type TSignInPolicy,
 } from '@epoch/accounts';
-import { InvalidError, LockedError, UnauthenticatedError } from '@epoch/contracts';
+import { DomainError, InvalidError, UnauthenticatedError } from '@epoch/contracts';
 import { createClass, freshDatabase, type TClassFixture, type TMediumDb } from '../harness';
 
 /** Sign-in with its lockout, sessions, sign-out (here and everywhere) and the password change. */
@@ -19,6 +19,7 @@ describe('accounts: sign-in and sessions', () => {
   let cls: TClassFixture;
   const policy: TSignInPolicy = { maxFailures: 3, lockSeconds: 600, sessionTtlHours: 2 };
   const PASSWORD = 'the-right-password';
+  const REFUSAL = 'wrong email or password (after 3 wrong passwords in a row an account is locked for 10 min)';
 
   beforeAll(async () => {
     db = await freshDatabase();
@@ -74,7 +75,7 @@ describe('accounts: sign-in and sessions', () => {
     const wrong = await refusal(signInAs(u.email, 'not-the-password'));
     for (const e of [unknown, wrong]) {
       expect(e).toBeInstanceOf(UnauthenticatedError);
-      expect(e).toMatchObject({ code: 'invalid_credentials', message: 'wrong email or password' });
+      expect(e).toMatchObject({ code: 'invalid_credentials', message: REFUSAL });
     }
     expect((await db.prisma.user.findUniqueOrThrow({ where: { id: u.id } })).failedLogins).toBe(1);
     // A right password clears the count.
@@ -90,17 +91,65 @@ describe('accounts: sign-in and sessions', () => {
     expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + (policy.lockSeconds - 10) * 1000);
     const audit = await db.prisma.auditLog.findMany({ where: { action: 'user.locked', entityId: u.id } });
     expect(audit.map((a) => [a.actorId, a.data])).toEqual([[null, { failures: 3, ip: '203.0.113.7' }]]);
+    // Locked: even the right password gets the very refusal of a wrong one (no 423 that would reveal the account).
     const locked = await refusal(signInAs(u.email));
-    expect(locked).toBeInstanceOf(LockedError);
-    expect(locked).toMatchObject({
-      code: 'account_locked',
-      message: `too many failed sign-ins; the account is locked until ${row.lockedUntil!.toISOString()}`,
-    });
+    expect(locked).toBeInstanceOf(UnauthenticatedError);
+    expect(locked).toMatchObject({ code: 'invalid_credentials', message: REFUSAL });
+    // Failures while locked are not counted (the lock does not grow).
+    await refusal(signInAs(u.email, 'not-the-password'));
+    expect(await db.prisma.user.findUniqueOrThrow({ where: { id: u.id } })).toMatchObject({ failedLogins: 0, lockedUntil: row.lockedUntil });
     expect(await db.prisma.session.count({ where: { userId: u.id } })).toBe(0);
     // The lock ends: the right password signs in and clears it.
     await db.prisma.user.update({ where: { id: u.id }, data: { lockedUntil: new Date(Date.now() - 1000) } });
     await signInAs(u.email);
     expect(await db.prisma.user.findUniqueOrThrow({ where: { id: u.id } })).toMatchObject({ failedLogins: 0, lockedUntil: null });
+  });
+
+  it('counts parallel wrong guesses each (an atomic increment, not a read then a write)', async () => {
+    const u = await account('parallel');
+    const lenient: TSignInPolicy = { ...policy, maxFailures: 100 };
+    const guesses = Array.from({ length: 40 }, (_, i) => refusal(signIn(db.prisma, { email: u.email, password: `guess-${i}` }, lenient)));
+    for (const e of await Promise.all(guesses)) expect(e).toBeInstanceOf(UnauthenticatedError);
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { id: u.id } })).failedLogins).toBe(40);
+  });
+
+  it('locks once when parallel guesses cross the limit together: one lock, one audit entry, the rest refused', async () => {
+    const u = await account('stampede');
+    const guesses = Array.from({ length: 12 }, (_, i) => refusal(signInAs(u.email, `guess-${i}`)));
+    for (const e of await Promise.all(guesses)) expect(e).toMatchObject({ code: 'invalid_credentials', message: REFUSAL });
+    const row = await db.prisma.user.findUniqueOrThrow({ where: { id: u.id } });
+    expect(row.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    expect(await db.prisma.auditLog.count({ where: { action: 'user.locked', entityId: u.id } })).toBe(1);
+    expect(await refusal(signInAs(u.email))).toMatchObject({ code: 'invalid_credentials' });
+  });
+
+  it('takes the same time to refuse an unknown email, a wrong password and a locked account (one argon2 check each)', async () => {
+    const wrongUser = await account('timing-wrong');
+    const lockedUser = await account('timing-locked');
+    await db.prisma.user.update({ where: { id: lockedUser.id }, data: { lockedUntil: new Date(Date.now() + 3_600_000) } });
+    const lenient: TSignInPolicy = { ...policy, maxFailures: 1000 };
+    const cases = {
+      unknown: () => signIn(db.prisma, { email: 'nobody-at-all@epoch.test', password: 'whatever' }, lenient),
+      wrong: () => signIn(db.prisma, { email: wrongUser.email, password: 'not-the-password' }, lenient),
+      locked: () => signIn(db.prisma, { email: lockedUser.email, password: PASSWORD }, lenient),
+    };
+    const times: Record<keyof typeof cases, number[]> = { unknown: [], wrong: [], locked: [] };
+    for (const run of Object.values(cases)) await refusal(run()); // warm-up (the dummy hash is made once)
+    for (let i = 0; i < 7; i++) {
+      // Interleaved, so a busy moment of the machine hits every case alike.
+      for (const [name, run] of Object.entries(cases) as [keyof typeof cases, () => Promise<unknown>][]) {
+        const t0 = performance.now();
+        await refusal(run());
+        times[name].push(performance.now() - t0);
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const m = { unknown: median(times.unknown), wrong: median(times.wrong), locked: median(times.locked) };
+    // Without the dummy verification an unknown email answers in about a millisecond against tens for argon2.
+    expect(m.unknown / m.wrong, JSON.stringify(m)).toBeGreaterThan(0.5);
+    expect(m.locked / m.wrong, JSON.stringify(m)).toBeGreaterThan(0.5);
+    expect(m.unknown / m.wrong, JSON.stringify(m)).toBeLessThan(2);
+    expect(m.locked / m.wrong, JSON.stringify(m)).toBeLessThan(2);
   });
 
   it('resolves a live session to its user, and nothing for a revoked, expired, unknown or malformed token', async () => {
@@ -152,14 +201,14 @@ describe('accounts: sign-in and sessions', () => {
       const u = await account('careful');
       const here = await signInAs(u.email);
       const caller = (await resolveSession(db.prisma, here.token))!;
-      const wrong = await refusal(changePassword(db.prisma, caller, { currentPassword: 'not-the-password', newPassword: 'a-brand-new-password' }));
+      const wrong = await refusal(changePassword(db.prisma, caller, { currentPassword: 'not-the-password', newPassword: 'a-brand-new-password' }, policy));
       expect(wrong).toBeInstanceOf(InvalidError);
       expect(wrong).toMatchObject({
         code: 'wrong_password',
         message: 'the current password is wrong',
         details: [{ path: 'currentPassword', message: 'wrong password' }],
       });
-      const same = await refusal(changePassword(db.prisma, caller, { currentPassword: PASSWORD, newPassword: PASSWORD }));
+      const same = await refusal(changePassword(db.prisma, caller, { currentPassword: PASSWORD, newPassword: PASSWORD }, policy));
       expect(same).toMatchObject({
         code: 'invalid_request',
         message: 'the new password must differ from the current one',
@@ -174,12 +223,28 @@ describe('accounts: sign-in and sessions', () => {
       const here = await signInAs(u.email);
       const elsewhere = await signInAs(u.email);
       const caller = (await resolveSession(db.prisma, here.token))!;
-      await changePassword(db.prisma, caller, { currentPassword: PASSWORD, newPassword: 'a-brand-new-password' });
+      await changePassword(db.prisma, caller, { currentPassword: PASSWORD, newPassword: 'a-brand-new-password' }, policy);
       expect(await resolveSession(db.prisma, here.token)).not.toBeNull();
       expect(await resolveSession(db.prisma, elsewhere.token)).toBeNull();
       expect(await refusal(signInAs(u.email))).toBeInstanceOf(UnauthenticatedError);
       expect((await signInAs(u.email, 'a-brand-new-password')).me.id).toBe(u.id);
       expect(await db.prisma.auditLog.count({ where: { action: 'user.password-change', entityId: u.id, actorId: u.id } })).toBe(1);
+    });
+
+    it('throttles current-password guesses like sign-ins: they count, lock the account, and a locked account refuses even the right one', async () => {
+      const u = await account('guesser');
+      const here = await signInAs(u.email);
+      const caller = (await resolveSession(db.prisma, here.token))!;
+      const guess = (currentPassword: string) =>
+        changePassword(db.prisma, caller, { currentPassword, newPassword: 'a-brand-new-password' }, policy, { ip: '198.51.100.9' });
+      for (let i = 0; i < policy.maxFailures; i++) expect(await refusal(guess(`guess-${i}`))).toMatchObject({ code: 'wrong_password' });
+      const locked = await refusal(guess(PASSWORD));
+      expect(locked).toBeInstanceOf(DomainError);
+      expect(locked).toMatchObject({ kind: 'too_many', code: 'password_checks_locked' });
+      expect(await db.prisma.auditLog.findMany({ where: { action: 'user.locked', entityId: u.id }, select: { data: true } })).toEqual([
+        { data: { failures: 3, ip: '198.51.100.9' } },
+      ]);
+      expect(await db.prisma.auditLog.count({ where: { action: 'user.password-change', entityId: u.id } })).toBe(0);
     });
   });
 });

@@ -125,7 +125,7 @@ describe('accounts: managing users', () => {
     });
     const s = await signIn(db.prisma, { email: user.email, password: 'the-new-password-1' }, policy);
     const me = (await resolveSession(db.prisma, s.token))!;
-    expect(await refusal(changePassword(db.prisma, me, { currentPassword: 'the-new-password-1', newPassword: 'student-demo-pass' }))).toMatchObject({
+    expect(await refusal(changePassword(db.prisma, me, { currentPassword: 'the-new-password-1', newPassword: 'student-demo-pass' }, policy))).toMatchObject({
       code: 'weak_password',
       message: expect.stringMatching(/published demo password/),
     });

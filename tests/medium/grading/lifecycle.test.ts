@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FsArtifactStore } from '@epoch/artifacts';
 import { policyFromRow } from '@epoch/db';
 import { SUBMISSION_TRANSITIONS, type TSubmissionState } from '@epoch/contracts';
 import {
@@ -46,6 +50,8 @@ const graded = (testAccuracy: number): TGradedResult => ({
 });
 
 describe('the submission lifecycle against Postgres', () => {
+  const storeDir = mkdtempSync(join(tmpdir(), 'epoch-lifecycle-artifacts-'));
+  const store = new FsArtifactStore(storeDir);
   let db: TMediumDb;
   let cls: TClassFixture;
   let n = 0;
@@ -64,7 +70,7 @@ describe('the submission lifecycle against Postgres', () => {
     const id = await newSubmission('QUEUED', specHash);
     const c = await claim(db.prisma, id);
     if (!('attempt' in c)) throw new Error(c.skip);
-    await finishGraded(db.prisma, { id, attempt: c.attempt }, graded(testAccuracy), cls.policy, scheduleOf(cls.policy));
+    await finishGraded(db.prisma, { id, attempt: c.attempt }, graded(testAccuracy), cls.policy, scheduleOf(cls.policy), store);
     return id;
   };
 
@@ -74,6 +80,7 @@ describe('the submission lifecycle against Postgres', () => {
   });
   afterAll(async () => {
     await db.drop();
+    rmSync(storeDir, { recursive: true, force: true });
   });
 
   it('refuses every transition the table does not list, and allows every one it does', () => {
@@ -110,7 +117,10 @@ describe('the submission lifecycle against Postgres', () => {
     expect(await row(pass)).toMatchObject({ status: 'PASSED', errorMessage: null, infraError: false });
     expect(await row(fail)).toMatchObject({ status: 'FAILED', errorMessage: 'Test accuracy 42.0% is below the required 50.0%.' });
     expect(await db.prisma.result.findUniqueOrThrow({ where: { submissionId: pass } })).toMatchObject({ attempt: 1, testAccuracy: 0.5 });
-    expect(await db.prisma.artifact.count({ where: { submissionId: pass } })).toBe(1);
+    // The bytes are in the artifact store; the row says what they are and where (and holds no bytes).
+    const [plot] = await db.prisma.artifact.findMany({ where: { submissionId: pass } });
+    expect(plot).toMatchObject({ name: 'accuracy.png', size: 3, bytes: null, storageKey: `sha256/${plot!.sha256.slice(0, 2)}/${plot!.sha256}` });
+    expect([...(await store.get(plot!.storageKey))]).toEqual([1, 2, 3]);
   });
 
   it('stores the whole history with the result: epochs the attempt could not record (database down) are added, recorded ones kept', async () => {
@@ -119,7 +129,7 @@ describe('the submission lifecycle against Postgres', () => {
     const run = { id, attempt: c.attempt };
     const epoch = (n: number, loss: number) => ({ epoch: n, loss, accuracy: 0.5, valLoss: null, valAccuracy: null, seconds: 1 });
     await recordEpoch(db.prisma, run, epoch(1, 2));
-    await finishGraded(db.prisma, run, { ...graded(0.6), history: [epoch(1, 2), epoch(2, 1.5), epoch(3, 1)] }, cls.policy, scheduleOf(cls.policy));
+    await finishGraded(db.prisma, run, { ...graded(0.6), history: [epoch(1, 2), epoch(2, 1.5), epoch(3, 1)] }, cls.policy, scheduleOf(cls.policy), store);
     const rows = await db.prisma.epochMetric.findMany({ where: { submissionId: id }, orderBy: { epoch: 'asc' } });
     expect(rows.map((r) => [r.attempt, r.epoch, r.loss])).toEqual([
       [1, 1, 2],
@@ -133,7 +143,7 @@ describe('the submission lifecycle against Postgres', () => {
     await claim(db.prisma, id);
     await claim(db.prisma, id); // attempt 2 took over
     const stale = { id, attempt: 1 };
-    expect(await finishGraded(db.prisma, stale, graded(0.9), cls.policy, scheduleOf(cls.policy))).toBeNull();
+    expect(await finishGraded(db.prisma, stale, graded(0.9), cls.policy, scheduleOf(cls.policy), store)).toBeNull();
     expect(await failStudent(db.prisma, stale, 'FAILED', 'x')).toBe(false);
     expect(await failInfra(db.prisma, stale, 'x', { final: true })).toBe(false);
     expect(await handBack(db.prisma, stale)).toBe(false);
@@ -256,7 +266,10 @@ describe('the submission lifecycle against Postgres', () => {
     expect(s).toMatchObject({ status: 'FAILED', reusedFromId: source });
     expect(s.errorMessage).toBe('Test accuracy 55.0% is below the required 60.0% (result reused from an identical earlier submission).');
     expect(await db.prisma.epochMetric.count({ where: { submissionId: id, attempt: c.attempt } })).toBe(1);
-    expect(await db.prisma.artifact.count({ where: { submissionId: id } })).toBe(1);
+    // The copied row points at the same object: reuse stores nothing twice.
+    const [copied] = await db.prisma.artifact.findMany({ where: { submissionId: id } });
+    const [original] = await db.prisma.artifact.findMany({ where: { submissionId: source } });
+    expect(copied!.storageKey).toBe(original!.storageKey);
   });
 
   it('reads the policy it decides with from the database row (the same mapping everywhere)', async () => {

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { FsArtifactStore } from '@epoch/artifacts';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -56,6 +59,7 @@ describe('grading use cases against Postgres and Redis', () => {
       { ...r, queueWaitMs: 0, trainingMs: 1, evaluationMs: 1, artifacts: [] },
       cls.policy,
       scheduleOf(cls.policy),
+      deps.artifacts,
     );
   };
 
@@ -63,7 +67,16 @@ describe('grading use cases against Postgres and Redis', () => {
     db = await freshDatabase();
     redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
     const prefix = `${inject('redisPrefix')}-medium-${Date.now()}`;
-    deps = { prisma: db.prisma, queues: openGradingQueues(redis, prefix), redis, queuePrefix: prefix, gpuMinWorkMacs: 5e12, log: pino({ level: 'silent' }) };
+    deps = {
+      prisma: db.prisma,
+      queues: openGradingQueues(redis, prefix),
+      redis,
+      queuePrefix: prefix,
+      gpuMinWorkMacs: 5e12,
+      log: pino({ level: 'silent' }),
+      rejectedLimit: { max: 1000, windowSeconds: 60 },
+      artifacts: new FsArtifactStore(mkdtempSync(join(tmpdir(), 'epoch-medium-artifacts-'))),
+    };
   });
   afterAll(async () => {
     for (const q of Object.values(deps.queues)) await q.obliterate({ force: true }).catch(() => undefined);
@@ -115,6 +128,24 @@ describe('grading use cases against Postgres and Redis', () => {
       });
       const staff = await submit(deps, { userId: cls.instructor.id, role: 'INSTRUCTOR', exercise, source: solution, idempotencyKey: key() });
       expect(staff.submission.status).toBe('QUEUED');
+    });
+
+    it("refuses a user's submissions once too many were rejected in the window (counted in Redis), before checking anything", async () => {
+      const cls = await createClass(db.prisma);
+      const exercise = await exerciseRef(cls);
+      const limited: TGradingDeps = { ...deps, rejectedLimit: { max: 3, windowSeconds: 60 } };
+      const as = (userId: string, source: string) => submit(limited, { userId, role: 'STUDENT', exercise, source, idempotencyKey: key() });
+      for (let i = 0; i < 3; i++) expect((await as(student(cls), broken)).submission.status).toBe('REJECTED');
+      // Valid ones do not count, and are refused too once the limit is reached: the limit is on the user.
+      const refused = as(student(cls), solution);
+      await expect(refused).rejects.toMatchObject({ kind: 'too_many', code: 'too_many_rejected', details: [{ path: 'source' }] });
+      await expect(refused).rejects.toThrow(/3 of your submissions were rejected in the last 1 min; try again in \d+ s/);
+      expect(await db.prisma.submission.count({ where: { userId: student(cls) } })).toBe(3);
+      // Another student is not affected; the window ends and the student may submit again.
+      expect((await as(student(cls, 1), solution)).submission.status).toBe('QUEUED');
+      await redis.del(`${deps.queuePrefix}:epoch:rejected:${student(cls)}`);
+      expect((await as(student(cls), solution)).submission.status).toBe('QUEUED');
+      expect(await redis.ttl(`${deps.queuePrefix}:epoch:rejected:${student(cls, 1)}`)).toBe(-2);
     });
 
     it('refuses late work when the schedule says so, and marks accepted late work late', async () => {
@@ -220,6 +251,16 @@ describe('grading use cases against Postgres and Redis', () => {
       expect(r).toEqual({ mode: 'retrain', changed: [id], skipped: [] });
       expect(await db.prisma.result.count({ where: { submissionId: id } })).toBe(0);
       expect(await deps.queues.general.getJob(id)).toBeDefined();
+    });
+    it('writes one audit entry for concurrent retrain requests of the same submissions (the ones that changed nothing write none)', async () => {
+      const cls = await createClass(db.prisma);
+      const exercise = await exerciseRef(cls);
+      const id = (await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() })).submission.id;
+      await gradeTo(cls, id, 0.9);
+      const results = await Promise.all(Array.from({ length: 6 }, () => regrade(deps, exercise, cls.instructor.id, { mode: 'retrain', submissionIds: [id] })));
+      expect(results.filter((r) => r.changed.length === 1)).toHaveLength(1);
+      expect(results.filter((r) => r.changed.length === 0 && r.skipped.length === 1)).toHaveLength(5);
+      expect(await db.prisma.auditLog.count({ where: { action: 'submission.regrade.retrain', entityId: cls.exerciseId } })).toBe(1);
     });
   });
 

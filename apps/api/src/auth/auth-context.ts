@@ -5,7 +5,8 @@ import type { TSessionUser } from '@epoch/accounts';
 
 /** Who is calling: set on the request by the AuthGuard from the session cookie (the session's user and the session). */
 export type AuthContext = TSessionUser;
-export type AuthedRequest = Request & { auth?: AuthContext; id?: string };
+/** `sessionToken`: the cookie's token (set with `auth`), for code that must ask again whether the session still lives. */
+export type AuthedRequest = Request & { auth?: AuthContext; sessionToken?: string; id?: string };
 
 export const PUBLIC_ROUTE = 'epoch:public';
 export const ROLES = 'epoch:roles';

@@ -23,6 +23,7 @@ import { ZodPipe } from '../http/zod.pipe';
 import { Caller, Public, Roles, type AuthContext, type AuthedRequest } from './auth-context';
 import { LoginLimiter } from './login-limiter';
 import { SessionService } from './session.service';
+import { LiveStreams } from '../submissions/live-streams';
 
 /** Sign-in, sessions, password and joining a course: HTTP around @epoch/accounts' use cases (cookies, rate limit). */
 @Controller('api')
@@ -34,6 +35,7 @@ export class AuthController {
     @Inject(API_CONFIG) private readonly config: TApiConfig,
     @Inject(SessionService) private readonly sessions: SessionService,
     @Inject(LoginLimiter) private readonly limiter: LoginLimiter,
+    @Inject(LiveStreams) private readonly streams: LiveStreams,
   ) {
     this.policy = {
       maxFailures: config.EPOCH_LOGIN_MAX_FAILURES,
@@ -65,6 +67,7 @@ export class AuthController {
   async signOut(@Caller() caller: AuthContext, @Res({ passthrough: true }) res: Response): Promise<void> {
     this.sessions.forget({ sessionId: caller.sessionId });
     await this.accounts.signOut(caller.sessionId);
+    this.streams.endSessions({ userId: caller.userId, sessionId: caller.sessionId }, 'signed out');
     res.setHeader('Set-Cookie', this.sessions.clearCookie());
   }
 
@@ -74,6 +77,7 @@ export class AuthController {
   async signOutEverywhere(@Caller() caller: AuthContext, @Res({ passthrough: true }) res: Response): Promise<{ revoked: number }> {
     this.sessions.forget({ userId: caller.userId });
     const r = await this.accounts.signOutEverywhere(caller.userId);
+    this.streams.endSessions({ userId: caller.userId }, 'signed out everywhere');
     res.setHeader('Set-Cookie', this.sessions.clearCookie());
     return r;
   }
@@ -81,9 +85,14 @@ export class AuthController {
   /** Changes the caller's password; every other session is revoked (this one stays signed in). */
   @Post('auth/password')
   @HttpCode(204)
-  async changePassword(@Caller() caller: AuthContext, @Body(new ZodPipe(ZChangePasswordRequest)) body: TChangePasswordRequest): Promise<void> {
-    await this.accounts.changePassword(caller, body);
+  async changePassword(
+    @Caller() caller: AuthContext,
+    @Body(new ZodPipe(ZChangePasswordRequest)) body: TChangePasswordRequest,
+    @Req() req: AuthedRequest,
+  ): Promise<void> {
+    await this.accounts.changePassword(caller, body, this.policy, { ip: req.ip });
     this.sessions.forget({ userId: caller.userId, keepSessionId: caller.sessionId });
+    this.streams.endSessions({ userId: caller.userId, keepSessionId: caller.sessionId }, 'the password was changed');
   }
 
   @Get('me')

@@ -29,7 +29,10 @@ export class AuthGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const token = req.headers.cookie ? parseCookie(req.headers.cookie)[SESSION_COOKIE] : undefined;
-    if (token) req.auth = (await this.sessions.resolve(token)) ?? undefined;
+    if (token) {
+      req.auth = (await this.sessions.resolve(token)) ?? undefined;
+      if (req.auth) req.sessionToken = token;
+    }
     const targets = [ctx.getHandler(), ctx.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_ROUTE, targets) === true;
     if (isPublic) return true;

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { FsArtifactStore } from '@epoch/artifacts';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
@@ -10,6 +12,9 @@ import { claim, finishGraded, scheduleOf, type TGradedResult } from '@epoch/grad
 import { Latency } from './latency';
 
 /** What the simulated grader stores for every submission (no artifacts: the result page lists none). */
+/** The simulated results carry no artifacts: nothing is ever written to this store. */
+const NO_ARTIFACTS = new FsArtifactStore(join(tmpdir(), 'epoch-bench-no-artifacts'));
+
 const BENCH_RESULT: TGradedResult = {
   testAccuracy: 0.5,
   testLoss: 1.4,
@@ -189,7 +194,7 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
           const claimed = await claim(prisma, body.id);
           if ('attempt' in claimed) {
             const graded = { ...BENCH_RESULT, seed: policy.seed };
-            await finishGraded(prisma, { id: body.id, attempt: claimed.attempt }, graded, policy, scheduleOf(policy));
+            await finishGraded(prisma, { id: body.id, attempt: claimed.attempt }, graded, policy, scheduleOf(policy), NO_ARTIFACTS);
           }
           for (let p = 0; p < polls; p++) {
             await sleep(interval);

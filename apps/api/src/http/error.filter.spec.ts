@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConflictError, InvalidError, LockedError, NotFoundError, UnauthenticatedError } from '@epoch/contracts';
+import { ConflictError, DomainError, InvalidError, NotFoundError, UnauthenticatedError } from '@epoch/contracts';
+import { Prisma } from '@epoch/db';
 import { errorBody } from './error.filter';
 
 describe('errorBody: the refusals of use cases as HTTP answers', () => {
@@ -21,7 +22,10 @@ describe('errorBody: the refusals of use cases as HTTP answers', () => {
       unexpected: false,
     });
     expect(errorBody(new ConflictError('email_taken', 'taken'))).toMatchObject({ status: 409, body: { error: { code: 'email_taken' } } });
-    expect(errorBody(new LockedError('account_locked', 'locked'))).toMatchObject({ status: 423, body: { error: { code: 'account_locked' } } });
+    expect(errorBody(new DomainError('too_many', 'password_checks_locked', 'later'))).toMatchObject({
+      status: 429,
+      body: { error: { code: 'password_checks_locked' } },
+    });
   });
 
   it('keeps other errors internal', () => {
@@ -30,5 +34,27 @@ describe('errorBody: the refusals of use cases as HTTP answers', () => {
       body: { error: { code: 'internal', message: 'internal error; it has been logged' } },
       unexpected: true,
     });
+  });
+
+  it('answers 503 "temporarily unavailable" when Postgres or Redis does not answer, naming which', () => {
+    const pgDown = new Prisma.PrismaClientKnownRequestError("Can't reach database server at 127.0.0.1:5432", { code: 'P1001', clientVersion: '7' });
+    const redisDown = Object.assign(new Error('Reached the max retries per request limit (which is 1).'), { name: 'MaxRetriesPerRequestError' });
+    expect(errorBody(pgDown)).toMatchObject({
+      status: 503,
+      body: { error: { code: 'temporarily_unavailable', message: expect.stringMatching(/database \(Postgres\)/) } },
+      unexpected: false,
+    });
+    expect(errorBody(redisDown)).toMatchObject({ status: 503, body: { error: { message: expect.stringMatching(/\(Redis\) does not answer/) } } });
+    expect(errorBody(new Error('Connection terminated unexpectedly'))).toMatchObject({ status: 503 });
+    expect(errorBody(new Error('wrapped', { cause: new Error('Connection is closed.') }))).toMatchObject({ status: 503 });
+  });
+
+  it('answers 400 for a text Postgres refused for its NUL character (22021), not 500', () => {
+    const nul = new Prisma.PrismaClientKnownRequestError('Database error', {
+      code: 'P2039',
+      clientVersion: '7',
+      meta: { driverAdapterError: { cause: { originalCode: '22021', kind: 'postgres' } } },
+    });
+    expect(errorBody(nul)).toMatchObject({ status: 400, body: { error: { code: 'nul_character' } }, unexpected: false });
   });
 });

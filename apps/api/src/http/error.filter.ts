@@ -2,6 +2,7 @@ import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFil
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { DomainError, ZApiError, type TDomainErrorKind } from '@epoch/contracts';
+import { isNulByteRefusal, unavailableDependency } from './dependency-errors';
 
 const CODES: Record<number, string> = {
   400: 'invalid_request',
@@ -23,7 +24,6 @@ const DOMAIN_STATUS: Record<TDomainErrorKind, number> = {
   not_found: 404,
   conflict: 409,
   too_large: 413,
-  locked: 423,
   too_many: 429,
   unavailable: 503,
 };
@@ -60,6 +60,22 @@ export function errorBody(e: unknown): { status: number; body: unknown; unexpect
       unexpected: false,
     };
   }
+  const down = unavailableDependency(e);
+  if (down) {
+    const what = down === 'redis' ? 'its queue and rate-limit store (Redis)' : 'its database (Postgres)';
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      body: { error: { code: 'temporarily_unavailable', message: `Epoch is temporarily unavailable: ${what} does not answer. Try again in a minute.` } },
+      unexpected: false,
+    };
+  }
+  if (isNulByteRefusal(e)) {
+    return {
+      status: 400,
+      body: { error: { code: 'nul_character', message: 'the request contains a NUL character (U+0000), which cannot be stored; remove it' } },
+      unexpected: false,
+    };
+  }
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { error: { code: 'internal', message: 'internal error; it has been logged' } }, unexpected: true };
 }
 
@@ -71,6 +87,7 @@ export class ErrorFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<Request & { id?: string }>();
     const { status, body, unexpected } = errorBody(e);
     if (unexpected) this.log.error({ reqId: req.id, err: e }, 'unhandled error');
+    else if (status === 503) this.log.warn({ reqId: req.id, err: e }, 'a dependency is down');
     if (res.headersSent) {
       res.end();
       return;

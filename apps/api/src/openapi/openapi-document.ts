@@ -15,7 +15,6 @@ const ERRORS: Record<string, string> = {
   '404': 'Not found, or not yours',
   '409': 'Conflict',
   '413': 'Body or source too large',
-  '423': 'Account locked',
   '429': 'Rate limited or quota exhausted',
 };
 

@@ -31,6 +31,7 @@ import {
   ZSubmissionListQuery,
   ZSubmissionRequest,
   ZSubmissionView,
+  ZSubmissionSummary,
   ZUserView,
   ZCourseAdminDetail,
   ZCourseAdminList,
@@ -111,7 +112,8 @@ export const ROUTES: TRouteDoc[] = [
     method: 'post',
     path: '/api/auth/sign-in',
     tag: 'accounts',
-    summary: 'Sign in; sets the httpOnly session cookie. Rate-limited per address; accounts lock after repeated failures (423)',
+    summary:
+      'Sign in; sets the httpOnly session cookie. Rate-limited per address (429); accounts lock after repeated failures, answered like a wrong password (401)',
     access: 'public',
     body: ZSignInRequest,
     response: ZMe,
@@ -514,7 +516,7 @@ export const ROUTES: TRouteDoc[] = [
     summary: "The caller's own submissions, newest first",
     access: 'session',
     query: ZSubmissionListQuery,
-    response: ZPage(ZSubmissionView),
+    response: ZPage(ZSubmissionSummary),
   },
   {
     method: 'get',

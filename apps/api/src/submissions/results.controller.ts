@@ -1,11 +1,16 @@
 import { Controller, Get, Inject, Param, Req, Res, StreamableFile, type OnModuleDestroy } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { SessionService } from '../auth/session.service';
+import { LiveStreams } from './live-streams';
 import { isFinalStatus, type TProgressView, type TResultView } from '@epoch/contracts';
-import { findArtifact, findSubmission, findWithResult, latestEpochs, resultHidden, resultView, submissionProgress, type TGradingDeps } from '@epoch/grading';
+import { artifactContent, findSubmission, findWithResult, latestEpochs, resultHidden, resultView, submissionProgress, type TGradingDeps } from '@epoch/grading';
 import { API_CONFIG, GRADING_DEPS, type TApiConfig } from '../config';
 import { AccessService } from '../access/access.service';
-import { Caller, type AuthContext } from '../auth/auth-context';
-import { ApiError, notFound } from '../http/api-error';
+import { Caller, type AuthContext, type AuthedRequest } from '../auth/auth-context';
+import { ApiError } from '../http/api-error';
+
+/** How often a live stream asks whether its session still lives (sign-out elsewhere, expiry). */
+const SESSION_RECHECK_MS = 2000;
 
 /** Parses an SSE `Last-Event-ID` (`attempt.epoch`); anything else starts from the beginning. */
 export function parseEventId(id: string | undefined): { attempt: number; epoch: number } | undefined {
@@ -15,13 +20,12 @@ export function parseEventId(id: string | undefined): { attempt: number; epoch: 
 
 @Controller('api/submissions')
 export class ResultsController implements OnModuleDestroy {
-  /** How to end each open event stream: the API ends them when it shuts down, or it could not stop while one is open. */
-  private readonly streams = new Set<() => void>();
-
   constructor(
     @Inject(GRADING_DEPS) private readonly grading: TGradingDeps,
     @Inject(API_CONFIG) private readonly config: TApiConfig,
     @Inject(AccessService) private readonly access: AccessService,
+    @Inject(LiveStreams) private readonly streams: LiveStreams,
+    @Inject(SessionService) private readonly sessions: SessionService,
   ) {}
 
   private async visible(caller: AuthContext, id: string) {
@@ -38,11 +42,25 @@ export class ResultsController implements OnModuleDestroy {
 
   /**
    * Server-sent events: `status` (status, queue position, ETA) whenever it changes, `epoch` for every trained epoch
-   * (id `attempt.epoch`, so a reconnect with Last-Event-ID resumes after the last one received), `end` when final.
+   * (id `attempt.epoch`, so a reconnect with Last-Event-ID resumes after the last one received), `end` when final, or
+   * when the session ends (signed out, here or elsewhere, or expired: `{ reason }`). At most EPOCH_SSE_MAX_PER_USER
+   * streams per user (LiveStreams).
    */
   @Get(':id/events')
-  async events(@Caller() caller: AuthContext, @Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async events(@Caller() caller: AuthContext, @Param('id') id: string, @Req() req: AuthedRequest, @Res() res: Response): Promise<void> {
     const { submission, hidden } = await this.visible(caller, id);
+    let closed = false;
+    const send = (event: string, data: unknown, eventId?: string) => {
+      if (!closed && !res.writableEnded) res.write(`${eventId ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    // Without a reason (the API shutting down) the stream just ends and the browser reconnects, to this API once it
+    // is back; with one (the session ended) the last event says why, and the browser stops.
+    const end = (reason?: string) => {
+      if (reason) send('end', { reason });
+      closed = true;
+      if (!res.writableEnded) res.end();
+    };
+    const stream = this.streams.open(caller, end);
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -50,25 +68,14 @@ export class ResultsController implements OnModuleDestroy {
       'X-Accel-Buffering': 'no',
     });
     res.flushHeaders();
-    let closed = false;
     // The response's close (not the request's, which ends once its empty body is read) means the client went away.
     res.on('close', () => {
       closed = true;
     });
-    // On shutdown the stream ends at once (its poll may be waiting on a connection being closed); the browser
-    // reconnects, to this API once it is back.
-    const end = () => {
-      closed = true;
-      if (!res.writableEnded) res.end();
-    };
-    this.streams.add(end);
     let last = parseEventId(req.header('last-event-id') ?? (typeof req.query['lastEventId'] === 'string' ? req.query['lastEventId'] : undefined));
     let lastStatus = '';
     let lastBeat = Date.now();
-    const send = (event: string, data: unknown, eventId?: string) => {
-      if (res.writableEnded) return;
-      res.write(`${eventId ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    };
+    let lastSessionCheck = Date.now();
     res.write('retry: 2000\n\n');
     try {
       for (let s = submission; !closed;) {
@@ -89,23 +96,33 @@ export class ResultsController implements OnModuleDestroy {
           send('end', { status: p.status });
           break;
         }
-        if (Date.now() - lastBeat > 15_000 && !res.writableEnded) {
-          res.write(': keep-alive\n\n');
+        if (Date.now() - lastBeat > 15_000) {
+          if (!closed && !res.writableEnded) res.write(': keep-alive\n\n');
           lastBeat = Date.now();
         }
         await new Promise((r) => setTimeout(r, this.config.EPOCH_SSE_POLL_MS));
+        // A sign-out in another API process, or the session's expiry, ends the stream too (the session cache keeps
+        // this to one database query per SESSION_RECHECK_MS at most).
+        if (Date.now() - lastSessionCheck >= SESSION_RECHECK_MS) {
+          lastSessionCheck = Date.now();
+          if (!req.sessionToken || !(await this.sessions.resolve(req.sessionToken))) {
+            end('the session ended (signed out or expired)');
+            break;
+          }
+        }
         const next = await findSubmission(this.grading.prisma, id);
         if (!next) break;
         s = { ...submission, ...next };
       }
     } finally {
-      this.streams.delete(end);
-      if (!res.writableEnded) res.end();
+      stream.release();
+      if (!closed) end();
     }
   }
 
+  /** On shutdown every open stream ends at once (its poll may be waiting on a connection being closed). */
   onModuleDestroy(): void {
-    for (const end of this.streams) end();
+    this.streams.endAll();
   }
 
   /** The result: metrics, pass/fail, history, backend, durations and the artifacts' addresses. */
@@ -117,7 +134,10 @@ export class ResultsController implements OnModuleDestroy {
     return resultView(this.grading.prisma, submission, resultHidden(submission.exercise.policy, role === 'OWNER' ? 'OWNER' : 'STAFF'));
   }
 
-  /** A plot (PNG) or its data (JSON), with its content type; immutable once stored, so cacheable by the browser. */
+  /**
+   * A plot (PNG), its data (JSON) or the weights, with its content type, from the artifact store; immutable once stored
+   * (the ETag is the content's hash), so cacheable by the browser.
+   */
   @Get(':id/artifacts/:name')
   async artifact(
     @Caller() caller: AuthContext,
@@ -128,14 +148,13 @@ export class ResultsController implements OnModuleDestroy {
   ): Promise<StreamableFile | undefined> {
     const { hidden } = await this.visible(caller, id);
     if (hidden) throw new ApiError(403, 'result_hidden', 'plots are shown after the deadline');
-    const a = await findArtifact(this.grading.prisma, id, name);
-    if (!a) throw notFound(`no artifact "${name}" for submission ${id}`);
-    const etag = `"${a.id}"`;
-    res.set({ ETag: etag, 'Cache-Control': 'private, max-age=86400' });
-    if (req.header('if-none-match') === etag) {
+    const a = await artifactContent(this.grading, id, name);
+    res.set({ ETag: a.etag, 'Cache-Control': 'private, max-age=86400' });
+    if (req.header('if-none-match') === a.etag) {
       res.status(304);
       return undefined;
     }
-    return new StreamableFile(Buffer.from(a.bytes), { type: a.contentType, length: a.bytes.length });
+    const bytes = await a.bytes();
+    return new StreamableFile(bytes, { type: a.contentType, length: bytes.length });
   }
 }

@@ -1,5 +1,5 @@
 import type { Exercise, Submission } from '@epoch/db';
-import { ZDiagnostic, type TDiagnostic, type TSubmissionView } from '@epoch/contracts';
+import { ZDiagnostic, type TDiagnostic, type TSubmissionSummary, type TSubmissionView } from '@epoch/contracts';
 import { shownStatus } from '@epoch/grading';
 
 const diagnosticsOf = (v: unknown): TDiagnostic[] =>
@@ -11,7 +11,14 @@ const diagnosticsOf = (v: unknown): TDiagnostic[] =>
     : [];
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-export function submissionView(s: Submission & { exercise: Pick<Exercise, 'slug'> & { course: { slug: string } } }, hidden = false): TSubmissionView {
+type TExerciseOf = { exercise: Pick<Exercise, 'slug'> & { course: { slug: string } } };
+
+export function submissionView(s: Submission & TExerciseOf, hidden = false): TSubmissionView {
+  return { ...submissionSummary(s, hidden), diagnostics: diagnosticsOf(s.diagnostics) };
+}
+
+/** A history line: the view without diagnostics (lists never carry them). */
+export function submissionSummary(s: Omit<Submission, 'source' | 'diagnostics' | 'modelSpec'> & TExerciseOf, hidden = false): TSubmissionSummary {
   return {
     id: s.id,
     course: s.exercise.course.slug,
@@ -21,7 +28,6 @@ export function submissionView(s: Submission & { exercise: Pick<Exercise, 'slug'
     late: s.late,
     infraError: s.infraError,
     policyVersion: s.policyVersion,
-    diagnostics: diagnosticsOf(s.diagnostics),
     errorMessage: s.errorMessage,
     createdAt: s.createdAt.toISOString(),
     queuedAt: iso(s.queuedAt),

@@ -12,6 +12,7 @@ import {
   type TSubmissionDetail,
   type TSubmissionListQuery,
   type TSubmissionRequest,
+  type TSubmissionSummary,
   type TSubmissionView,
 } from '@epoch/contracts';
 import {
@@ -31,7 +32,7 @@ import { AccessService } from '../access/access.service';
 import { Caller, type AuthContext } from '../auth/auth-context';
 import { badRequest, forbidden } from '../http/api-error';
 import { ZodPipe } from '../http/zod.pipe';
-import { submissionView } from './submission-view';
+import { submissionSummary, submissionView } from './submission-view';
 
 /** Submissions: submit, check, list, read and cancel. The work is @epoch/grading's use cases. */
 @Controller('api/submissions')
@@ -87,9 +88,12 @@ export class SubmissionsController {
     return { check: checkResultOf(report), diagnostics: report.diagnostics };
   }
 
-  /** The caller's own submissions, newest first (optionally of one course, or one exercise of a course). */
+  /**
+   * The caller's own submissions, newest first (optionally of one course, or one exercise of a course): summaries,
+   * without diagnostics or source.
+   */
   @Get()
-  async list(@Caller() caller: AuthContext, @Query(new ZodPipe(ZSubmissionListQuery, 'query')) q: TSubmissionListQuery): Promise<TPage<TSubmissionView>> {
+  async list(@Caller() caller: AuthContext, @Query(new ZodPipe(ZSubmissionListQuery, 'query')) q: TSubmissionListQuery): Promise<TPage<TSubmissionSummary>> {
     if (q.exercise !== undefined && q.course === undefined) throw badRequest('invalid query', [{ path: 'course', message: 'an exercise needs its course' }]);
     const { rows, total } = await pageOfSubmissions(this.grading.prisma, caller.userId, {
       ...(q.course ? { courseSlug: q.course } : {}),
@@ -98,7 +102,7 @@ export class SubmissionsController {
       pageSize: q.pageSize,
     });
     const now = new Date();
-    return { items: rows.map((s) => submissionView(s, resultHidden(s.exercise.policy, 'OWNER', now))), page: q.page, pageSize: q.pageSize, total };
+    return { items: rows.map((s) => submissionSummary(s, resultHidden(s.exercise.policy, 'OWNER', now))), page: q.page, pageSize: q.pageSize, total };
   }
 
   /** One submission with its source: the owner's, or any in a course the caller teaches. */

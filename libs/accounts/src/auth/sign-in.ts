@@ -1,17 +1,22 @@
-import { hashPassword, verifyPassword } from '@epoch/db';
 import type { TMe } from '@epoch/contracts';
-import { LockedError, UnauthenticatedError } from '@epoch/contracts';
-import { writeAudit } from '@epoch/db';
-import { inTransaction, type TDb } from '@epoch/db';
+import { UnauthenticatedError } from '@epoch/contracts';
+import type { TDb } from '@epoch/db';
 import { insertSession } from '../repositories/session.repository';
-import { clearFailedSignIns, findUserByEmail, recordFailedSignIn } from '../repositories/user.repository';
+import { clearFailedSignIns, findUserByEmail } from '../repositories/user.repository';
 import { currentUser } from './current-user';
+import { checkPassword, isLocked, recordWrongPassword } from './password-checks';
 import { newSecret, sessionTokenHash, type TSignInPolicy } from './session-user';
 
-/** Verified against when the email is unknown, so both cases take the same time (no account enumeration). */
-let dummyHash: Promise<string> | undefined;
-
-const invalidCredentials = () => new UnauthenticatedError('invalid_credentials', 'wrong email or password');
+/**
+ * The one refusal of a sign-in, whatever the reason (unknown email, wrong password, locked account), so that neither
+ * its status nor its words reveal which accounts exist or are locked. It says that locks exist, for the user who
+ * typed the right password into a locked account.
+ */
+export const signInRefusal = (policy: Pick<TSignInPolicy, 'maxFailures' | 'lockSeconds'>) =>
+  new UnauthenticatedError(
+    'invalid_credentials',
+    `wrong email or password (after ${policy.maxFailures} wrong passwords in a row an account is locked for ${Math.ceil(policy.lockSeconds / 60)} min)`,
+  );
 
 export interface TSignInRequestMeta {
   email: string;
@@ -22,32 +27,19 @@ export interface TSignInRequestMeta {
 }
 
 /**
- * Checks the password and opens a session. A wrong password counts towards the lock (`maxFailures` in a row lock the
- * account for `lockSeconds`, audited as `user.locked`); a right one clears the count. The token is returned once:
- * only its hash is stored.
+ * Checks the password and opens a session. Every refusal is the same answer after the same work (one argon2
+ * verification, against a dummy hash for an unknown email): unknown, deactivated, wrong and locked cannot be told apart. A wrong
+ * password counts towards the lock (atomically: see recordWrongPassword); a right one clears the count. The token is
+ * returned once: only its hash is stored.
  */
 export async function signIn(db: TDb, input: TSignInRequestMeta, policy: TSignInPolicy): Promise<{ me: TMe; token: string; expiresAt: Date }> {
   const user = await findUserByEmail(db, input.email.toLowerCase());
+  const right = await checkPassword(user?.passwordHash ?? null, input.password);
   // A deactivated account answers like an unknown one (and takes as long).
-  if (!user || user.deactivatedAt) {
-    dummyHash ??= hashPassword('epoch-dummy-password-for-timing');
-    await verifyPassword(await dummyHash, input.password);
-    throw invalidCredentials();
-  }
-  if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-    throw new LockedError('account_locked', `too many failed sign-ins; the account is locked until ${user.lockedUntil.toISOString()}`);
-  }
-  if (!(await verifyPassword(user.passwordHash, input.password))) {
-    const failed = user.failedLogins + 1;
-    if (failed >= policy.maxFailures) {
-      await inTransaction(db, async (tx) => {
-        await recordFailedSignIn(tx, user.id, { lockUntil: new Date(Date.now() + policy.lockSeconds * 1000) });
-        await writeAudit(tx, { action: 'user.locked', entityType: 'User', entityId: user.id, data: { failures: failed, ip: input.ip ?? null } });
-      });
-    } else {
-      await recordFailedSignIn(db, user.id, { failedLogins: failed });
-    }
-    throw invalidCredentials();
+  if (!user || user.deactivatedAt || isLocked(user, new Date())) throw signInRefusal(policy);
+  if (!right) {
+    await recordWrongPassword(db, user.id, policy, { ip: input.ip });
+    throw signInRefusal(policy);
   }
   if (user.failedLogins > 0 || user.lockedUntil) await clearFailedSignIns(db, user.id);
   const token = newSecret();

@@ -41,12 +41,26 @@ export function insertUser(db: TDb, user: TNewUser): Promise<User> {
   return db.user.create({ data: user });
 }
 
-/** Counts a failed sign-in, or (`lockUntil`) locks the account and starts counting again. */
-export async function recordFailedSignIn(db: TDb, userId: string, update: { failedLogins: number } | { lockUntil: Date }): Promise<void> {
-  await db.user.update({
-    where: { id: userId },
-    data: 'lockUntil' in update ? { failedLogins: 0, lockedUntil: update.lockUntil } : { failedLogins: update.failedLogins },
+/**
+ * Counts one failed password check of an account that is not locked, atomically (`failedLogins + 1`, returned by the
+ * same statement), so parallel guesses each count. Null when the account is locked at `now` (nothing is counted).
+ */
+export async function countFailedSignIn(db: TDb, userId: string, now: Date): Promise<number | null> {
+  const rows = await db.user.updateManyAndReturn({
+    where: { id: userId, OR: [{ lockedUntil: null }, { lockedUntil: { lte: now } }] },
+    data: { failedLogins: { increment: 1 } },
+    select: { failedLogins: true },
   });
+  return rows[0]?.failedLogins ?? null;
+}
+
+/**
+ * Locks the account until `until` and starts counting again, if its count reached `maxFailures`. Exactly one of the
+ * parallel failures that reached it gets true (the others find the count reset), so the lock is audited once.
+ */
+export async function lockIfOverLimit(db: TDb, userId: string, maxFailures: number, until: Date): Promise<boolean> {
+  const r = await db.user.updateMany({ where: { id: userId, failedLogins: { gte: maxFailures } }, data: { failedLogins: 0, lockedUntil: until } });
+  return r.count === 1;
 }
 
 export async function clearFailedSignIns(db: TDb, userId: string): Promise<void> {

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { createAdmin } from '@epoch/accounts';
 import { DomainError } from '@epoch/contracts';
 import { createPrismaClient } from '@epoch/db';
-import { loadCliEnv } from '../config';
+import { artifactStoreOf, loadCliEnv } from '../config';
 import type { CommandIo } from '../io';
 import { dataDir } from '../paths';
 import { ensureServices, stopServices } from '../services';
@@ -61,7 +61,7 @@ export async function runAdminCreateCommand(opts: TAdminCreateCommand, io: Comma
   const services = await ensureServices(env, data, io.err);
   const prisma = createPrismaClient(services.databaseUrl);
   try {
-    await migrateDatabase(services.databaseUrl);
+    await migrateDatabase(services.databaseUrl, artifactStoreOf(env, data), io.err);
     const admin = await createAdmin(prisma, { email: opts.email, ...(opts.name ? { name: opts.name } : {}), ...(password !== undefined ? { password } : {}) });
     io.out(`created administrator ${admin.email} (${admin.name})`);
     if (admin.generatedPassword) io.out(`password (shown only now; change it after signing in): ${admin.generatedPassword}`);

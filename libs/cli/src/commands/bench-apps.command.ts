@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadCliEnv } from '../config';
+import { artifactStoreOf, loadCliEnv } from '../config';
 import type { CommandIo } from '../io';
 import { dataDir, repoRoot } from '../paths';
 import { runInherit } from '../run';
@@ -15,7 +15,7 @@ export async function runAppBench(which: 'api' | 'queue', args: string[], io: Co
   const services = await ensureServices(env, data, io.err);
   const root = repoRoot();
   try {
-    const applied = await migrateDatabase(services.databaseUrl);
+    const applied = await migrateDatabase(services.databaseUrl, artifactStoreOf(env, data), io.err);
     if (applied.length) io.err(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
     return await runInherit(process.execPath, ['--import', 'tsx', join(root, SCRIPTS[which]), ...args], {
       cwd: root,

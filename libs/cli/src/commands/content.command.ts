@@ -3,7 +3,7 @@ import { hostname, userInfo } from 'node:os';
 import { DomainError, type TContentSyncReport } from '@epoch/contracts';
 import { isGitUrl, summaryLine, syncContent, type TContentSource } from '@epoch/content';
 import { createPrismaClient } from '@epoch/db';
-import { loadCliEnv } from '../config';
+import { artifactStoreOf, loadCliEnv } from '../config';
 import type { CommandIo } from '../io';
 import { dataDir } from '../paths';
 import { ensureServices, stopServices } from '../services';
@@ -78,7 +78,7 @@ export async function runContentSyncCommand(opts: TContentSyncCommand, io: Comma
   const services = await ensureServices(env, data, io.err);
   const prisma = createPrismaClient(services.databaseUrl);
   try {
-    await migrateDatabase(services.databaseUrl);
+    await migrateDatabase(services.databaseUrl, artifactStoreOf(env, data), io.err);
     const reports = await syncContent(prisma, source, {
       actorId: null,
       via: `cli (${userInfo().username}@${hostname()})`,

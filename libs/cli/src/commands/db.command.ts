@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { applyMigrations, createMigration, createPrismaClient, resetDatabase } from '@epoch/db';
-import { loadCliEnv } from '../config';
+import type { TArtifactStore } from '@epoch/artifacts';
+import { moveArtifactBytesToStore } from '@epoch/grading';
+import { artifactStoreOf, loadCliEnv } from '../config';
 import type { CommandIo } from '../io';
 import { dataDir, repoRoot } from '../paths';
 import { seedDemo, type SeedReport } from '../seed';
@@ -11,8 +13,21 @@ function prismaPaths() {
   return { migrationsDir: join(root, 'prisma/migrations'), schemaPath: join(root, 'prisma/schema.prisma'), exercisesDir: join(root, 'exercises') };
 }
 
-export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
-  return applyMigrations({ databaseUrl, ...prismaPaths() });
+/**
+ * Applies pending migrations, then moves artifact bytes still in Postgres (rows from before the artifact store) into
+ * the store: part of migrating, since the rows' new columns were filled from those bytes. Idempotent; an interrupted
+ * move carries on next time.
+ */
+export async function migrateDatabase(databaseUrl: string, store: TArtifactStore, log: (s: string) => void): Promise<string[]> {
+  const applied = await applyMigrations({ databaseUrl, ...prismaPaths() });
+  const prisma = createPrismaClient(databaseUrl);
+  try {
+    const moved = await moveArtifactBytesToStore({ prisma, artifacts: store }, { onProgress: (n) => log(`  moved ${n} artifacts into ${store.description}…`) });
+    if (moved.moved > 0) log(`  moved ${moved.moved} artifacts (${(moved.bytes / 1e6).toFixed(1)} MB) out of Postgres into ${store.description}`);
+  } finally {
+    await prisma.$disconnect();
+  }
+  return applied;
 }
 
 export async function seedDatabase(databaseUrl: string): Promise<SeedReport> {
@@ -42,7 +57,7 @@ export async function runDbCommand(opts: { action: 'migrate' | 'seed' | 'reset';
           io.out(created ? `created ${created}` : 'the schema matches the migrations: nothing to create');
           return 0;
         }
-        const applied = await migrateDatabase(url);
+        const applied = await migrateDatabase(url, artifactStoreOf(env, data), io.err);
         io.out(applied.length ? `applied ${applied.length} migration(s): ${applied.join(', ')}` : 'database is up to date');
         return 0;
       }

@@ -7,6 +7,8 @@ export interface UpState {
   pid: number;
   children: Record<string, number>;
   startedAt: string;
+  /** Epoch's own servers this `up` started (it stops them when it stops; a later `up` takes them over if it did not). */
+  services?: { postgres: boolean; redis: boolean };
 }
 
 export function upStatePath(dataDir: string): string {

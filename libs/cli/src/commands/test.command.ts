@@ -20,7 +20,7 @@ export async function runTestCommand(opts: TestOptions, io: CommandIo): Promise<
   const env = loadCliEnv();
   const data = dataDir();
   // The browser tests drive Debian's Chromium (never a downloaded browser).
-  ensureDebianPackages(['chromium'], io.err);
+  await ensureDebianPackages(['chromium'], io.err);
   const services = await ensureServices(env, data, io.err);
   const root = repoRoot();
   const targets = opts.targets ?? ['typecheck', 'lint', 'test'];

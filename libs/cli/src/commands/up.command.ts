@@ -1,20 +1,25 @@
-import { type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { demoPasswordRefusal, productionCheck } from '@epoch/accounts';
 import { createPrismaClient } from '@epoch/db';
-import { loadCliEnv } from '../config';
+import { artifactStoreOf, loadCliEnv } from '../config';
 import type { CommandIo } from '../io';
 import { dataDir, repoRoot } from '../paths';
 import { runInherit } from '../run';
 import { ensureServices, stopServices } from '../services';
 import { migrateDatabase, seedDatabase } from './db.command';
 import { prepareDataForUp } from './data.command';
-import { isAlive, readUpState, startChild, stopChildren, waitForHttp, writeUpState } from './processes';
+import { isAlive, readUpState, startChild, stopChildren, waitForHttp, writeUpState, type UpState } from './processes';
+import { SupervisedChild } from './supervisor';
 
 /**
  * `./epoch up`: services, migrations, seed, data, build, then web + API + one grader in the foreground until
  * Ctrl-C, which stops the apps and the services this run started. Safe to run again after it stopped.
  * EPOCH_DEMO=0 is production mode: no demo seed, and it refuses to start while an account has a demo password.
+ *
+ * Each app is supervised (SupervisedChild): one that exits is restarted with backoff, and the log says why it ended;
+ * the others keep serving. A start that fails stops what it started (Postgres and Redis included); an earlier `up`
+ * that was killed before it could stop leaves its state file: this one stops that one's apps and takes over the
+ * servers it had started, so they stop with this one.
  */
 export async function runUpCommand(io: CommandIo): Promise<number> {
   const env = loadCliEnv();
@@ -27,18 +32,40 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
     );
     return 1;
   }
-  if (previous) await stopChildren(Object.values(previous.children), 2000); // leftovers of a killed `up`
+  const none = { postgres: false, redis: false };
+  // Leftovers of an `up` that was killed (or crashed) before it could stop: its apps go now; the servers it started
+  // are taken over (this run stops them when it stops or fails), not restarted under a concurrent user.
+  const inherited = previous?.services ?? none;
+  if (previous) {
+    await stopChildren(Object.values(previous.children), 2000);
+    const servers = [inherited.postgres && 'PostgreSQL', inherited.redis && 'Redis'].filter(Boolean);
+    io.err(
+      `epoch up: an earlier up (pid ${previous.pid}) did not stop cleanly: stopped its apps` +
+        (servers.length ? `; taking over the ${servers.join(' and ')} it started (stopped when this one stops)` : ''),
+    );
+  }
 
-  const services = await ensureServices(env, data, io.err);
-  const children = new Map<string, ChildProcess>();
+  let services: Awaited<ReturnType<typeof ensureServices>>;
+  try {
+    services = await ensureServices(env, data, io.err);
+  } catch (e) {
+    // ensureServices stopped what it started itself; the servers taken over stop too.
+    stopServices(data, inherited);
+    writeUpState(data, null);
+    throw e;
+  }
+  const owned = { postgres: services.started.postgres || inherited.postgres, redis: services.started.redis || inherited.redis };
+  const state: UpState = { pid: process.pid, startedAt: new Date().toISOString(), children: {}, services: owned };
+  writeUpState(data, state);
+  const supervised = new Map<string, SupervisedChild>();
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     io.err('epoch up: stopping…');
-    await stopChildren([...children.values()].map((c) => c.pid).filter((p): p is number => p !== undefined));
+    await Promise.all([...supervised.values()].map((s) => s.stop()));
     writeUpState(data, null);
-    stopServices(data, services.started);
+    stopServices(data, owned);
     io.err('epoch up: stopped.');
     process.exit(code);
   };
@@ -47,7 +74,7 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
 
   try {
     io.err('epoch up: applying migrations…');
-    const applied = await migrateDatabase(services.databaseUrl);
+    const applied = await migrateDatabase(services.databaseUrl, artifactStoreOf(env, data), io.err);
     io.err(applied.length ? `  applied: ${applied.join(', ')}` : '  database is up to date');
     let seeded: Awaited<ReturnType<typeof seedDatabase>> | null = null;
     let noAdmin = false;
@@ -83,6 +110,7 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
       REDIS_URL: services.redisUrl,
       EPOCH_API_PORT: String(env.EPOCH_API_PORT),
       EPOCH_API_URL: `http://127.0.0.1:${env.EPOCH_API_PORT}`,
+      EPOCH_WEB_PORT: String(env.EPOCH_WEB_PORT),
       EPOCH_CONTENT_DIR: join(root, 'exercises'),
       EPOCH_DATA_DIR: data,
       EPOCH_DEMO: env.EPOCH_DEMO ? '1' : '0',
@@ -91,30 +119,25 @@ export async function runUpCommand(io: CommandIo): Promise<number> {
       NEXT_TELEMETRY_DISABLED: '1',
     };
     const write = (s: string) => io.err(s);
-    const api = startChild('api', process.execPath, ['--enable-source-maps', 'apps/api/dist/main.js'], { cwd: root, env: appEnv }, write);
-    children.set('api', api);
-    await waitForHttp(`http://127.0.0.1:${env.EPOCH_API_PORT}/api/health`, api, 60_000);
-    const grader = startChild('grader', process.execPath, ['--enable-source-maps', 'apps/grader/dist/main.js'], { cwd: root, env: appEnv }, write);
-    children.set('grader', grader);
-    const web = startChild(
-      'web',
-      process.execPath,
-      [join(root, 'node_modules/next/dist/bin/next'), 'start', '-p', String(env.EPOCH_WEB_PORT)],
-      { cwd: join(root, 'apps/web'), env: appEnv },
-      write,
-    );
-    children.set('web', web);
-    await waitForHttp(`http://127.0.0.1:${env.EPOCH_WEB_PORT}/`, web, 60_000);
-    writeUpState(data, { pid: process.pid, startedAt: new Date().toISOString(), children: Object.fromEntries([...children].map(([k, c]) => [k, c.pid ?? 0])) });
-
-    for (const [name, child] of children) {
-      child.on('exit', (code) => {
-        if (!stopping) {
-          io.err(`epoch up: ${name} exited (code ${code ?? 'signal'}); stopping everything.`);
-          void shutdown(1);
-        }
+    const supervise = (name: string, script: string, cwd: string) => {
+      const s = new SupervisedChild({
+        name,
+        start: () => startChild(name, process.execPath, ['--enable-source-maps', script], { cwd, env: appEnv }, write),
+        log: write,
+        onStart: (child) => {
+          state.children[name] = child.pid ?? 0;
+          if (!stopping) writeUpState(data, state);
+        },
       });
-    }
+      supervised.set(name, s);
+      return s;
+    };
+    const api = supervise('api', 'apps/api/dist/main.js', root);
+    await waitForHttp(`http://127.0.0.1:${env.EPOCH_API_PORT}/api/health`, api.current, 60_000);
+    supervise('grader', 'apps/grader/dist/main.js', root);
+    const web = supervise('web', 'dist/server.js', join(root, 'apps/web'));
+    await waitForHttp(`http://127.0.0.1:${env.EPOCH_WEB_PORT}/`, web.current, 60_000);
+
     io.out(
       [
         '',

@@ -47,7 +47,7 @@ export function postgresPaths(dataDir: string) {
 
 /** Starts (initialising on first use) Epoch's own cluster under `.data/postgres` on `port`, if not running. */
 export async function ensurePostgres(dataDir: string, port: number, log: (s: string) => void): Promise<PostgresInfo> {
-  ensureDebianPackages(['postgresql'], log);
+  await ensureDebianPackages(['postgresql'], log);
   const bin = postgresBinDir();
   if (!bin) throw new ServiceError('PostgreSQL binaries not found under /usr/lib/postgresql/*/bin');
   const p = postgresPaths(dataDir);

@@ -21,4 +21,12 @@ describe('pingRedis', () => {
     }
     expect(results).toEqual([true, false]);
   });
+  it('is false, at once, when something else on the port hangs up without a word (up exited silently with 0 there)', async () => {
+    const srv = createServer((s) => s.destroy());
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const t0 = Date.now();
+    expect(await pingRedis((srv.address() as { port: number }).port, '127.0.0.1', 30_000)).toBe(false);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    await new Promise<void>((r) => srv.close(() => r()));
+  });
 });

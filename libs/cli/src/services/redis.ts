@@ -22,6 +22,8 @@ export function pingRedis(port: number, host = '127.0.0.1', timeoutMs = 1000): P
     socket.on('error', () => done(false));
     socket.on('connect', () => socket.write('PING\r\n'));
     socket.on('data', (d) => done(d.toString().startsWith('+PONG')));
+    // Something else on the port may hang up without a word: that is no Redis either (and leaves no event to wait for).
+    socket.on('close', () => done(false));
   });
 }
 
@@ -33,7 +35,7 @@ export function redisPaths(dataDir: string) {
 export async function ensureRedis(dataDir: string, port: number, log: (s: string) => void): Promise<RedisInfo> {
   const url = `redis://127.0.0.1:${port}`;
   if (await pingRedis(port)) return { url, port, started: false };
-  ensureDebianPackages(['redis-server'], log);
+  await ensureDebianPackages(['redis-server'], log);
   const p = redisPaths(dataDir);
   mkdirSync(p.dir, { recursive: true });
   mkdirSync(join(dataDir, 'run'), { recursive: true });

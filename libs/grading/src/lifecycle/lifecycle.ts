@@ -1,3 +1,4 @@
+import type { TArtifactStore } from '@epoch/artifacts';
 import type { EpochPrismaClient, Prisma, TDb } from '@epoch/db';
 import { RETRAINABLE_STATES, type TGradingPolicy, type TSubmissionState } from '@epoch/contracts';
 import { notYourFault } from '../not-your-fault';
@@ -117,9 +118,11 @@ export interface TGradedResult {
 }
 
 /**
- * The attempt ends with a result: in one transaction the verdict (decide) and its message, the result (the epochs the
- * attempt recorded are its history; those missing are added) and the artifacts. Null when the attempt no longer owns
- * the submission (nothing is written then).
+ * The attempt ends with a result: the artifacts' bytes go to the artifact store first (content-addressed, so bytes a
+ * discarded ending leaves there are only unreferenced objects, for the retention's clean-up), then in one transaction
+ * the verdict (decide) and its message, the result (the epochs the attempt recorded are its history; those missing are
+ * added) and the artifact rows (what each is and its key in the store). Null when the attempt no longer owns the
+ * submission (no row is written).
  */
 export async function finishGraded(
   prisma: EpochPrismaClient,
@@ -127,9 +130,15 @@ export async function finishGraded(
   graded: TGradedResult,
   policy: TGradingPolicy,
   schedule: TSchedule,
+  store: TArtifactStore,
 ): Promise<TDecision | null> {
   const decision = decide(graded, policy, schedule);
-  const { artifacts, history, ...result } = graded;
+  const { artifacts: files, history, ...result } = graded;
+  const artifacts: Omit<Prisma.ArtifactCreateManyInput, 'submissionId'>[] = [];
+  for (const { bytes, ...a } of files) {
+    const o = await store.put(bytes);
+    artifacts.push({ ...a, size: o.size, sha256: o.sha256, storageKey: o.key });
+  }
   return prisma.$transaction(
     async (tx) => {
       const changed = await move(tx, owned(run), ['RUNNING'], decision.status, { finishedAt: new Date(), infraError: false, errorMessage: decision.message });
@@ -139,7 +148,7 @@ export async function finishGraded(
       await tx.artifact.deleteMany({ where: { submissionId: run.id } });
       await tx.result.deleteMany({ where: { submissionId: run.id } });
       await tx.result.create({ data: { submissionId: run.id, attempt: run.attempt, ...result } });
-      await tx.artifact.createMany({ data: artifacts.map((a) => ({ submissionId: run.id, ...a, bytes: Buffer.from(a.bytes) })) });
+      await tx.artifact.createMany({ data: artifacts.map((a) => ({ submissionId: run.id, ...a })) });
       return decision;
     },
     { timeout: 60_000, maxWait: 10_000 },
@@ -154,7 +163,8 @@ export function backendFamily(name: string): string {
 /**
  * The attempt ends with the result of an earlier graded submission with the same specHash (canonical ModelSpec and
  * training-relevant policy) trained on the same backend family, when the policy allows reuse: result, epochs and
- * artifacts are copied, the verdict is decided against the current pass mark, and `reusedFromId` labels it. Null when
+ * artifact rows are copied (they point at the same objects in the artifact store), the verdict is decided against the
+ * current pass mark, and `reusedFromId` labels it. Null when
  * there is nothing to reuse or the attempt no longer owns the submission.
  */
 export async function reuse(
@@ -285,7 +295,7 @@ export async function redecide(tx: TDb, exerciseId: string, policy: TGradingPoli
 
 /**
  * Sends final submissions back to the queue to be trained again under the current policy version: their result and
- * artifacts are dropped. Returns the ids moved and those that cannot be retrained, with why. Inside the caller's
+ * artifact rows are dropped (the objects in the store go with the retention's clean-up once nothing refers to them). Returns the ids moved and those that cannot be retrained, with why. Inside the caller's
  * transaction; the caller enqueues the moved ones after it commits.
  */
 export async function retrain(
@@ -308,8 +318,8 @@ export async function retrain(
       skipped.push({ id, reason: `cannot retrain a ${s.status} submission` });
       continue;
     }
-    await tx.result.deleteMany({ where: { submissionId: id } });
-    await tx.artifact.deleteMany({ where: { submissionId: id } });
+    // The guarded move first: a concurrent retrain (or anything else) that moved it already makes this one a no-op,
+    // and only the request that moved it drops the result.
     const moved = await move(tx, { id }, [s.status], 'QUEUED', {
       queuedAt: new Date(),
       startedAt: null,
@@ -319,7 +329,13 @@ export async function retrain(
       policyVersion,
       reusedFromId: null,
     });
-    if (moved === 1) queued.push(id);
+    if (moved !== 1) {
+      skipped.push({ id, reason: 'it changed status meanwhile (another request is retraining it)' });
+      continue;
+    }
+    await tx.result.deleteMany({ where: { submissionId: id } });
+    await tx.artifact.deleteMany({ where: { submissionId: id } });
+    queued.push(id);
   }
   return { queued, skipped };
 }

@@ -56,7 +56,8 @@ export async function findSubmission(db: TDb, id: string): Promise<Submission | 
 
 /**
  * A user's submissions, newest first, one page (optionally of one course, or one exercise of a course), with the
- * exercise's visibility settings.
+ * exercise's visibility settings; without their source, diagnostics and model (a history line needs none of them, and
+ * they can be large).
  */
 export async function pageOfSubmissions(db: TDb, userId: string, opts: { courseSlug?: string; exerciseSlug?: string; page: number; pageSize: number }) {
   const exercise: Prisma.ExerciseWhereInput = {
@@ -67,6 +68,7 @@ export async function pageOfSubmissions(db: TDb, userId: string, opts: { courseS
   const [rows, total] = await Promise.all([
     db.submission.findMany({
       where,
+      omit: { source: true, diagnostics: true, modelSpec: true },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       skip: (opts.page - 1) * opts.pageSize,
       take: opts.pageSize,
@@ -100,9 +102,4 @@ export async function findWithResult(db: TDb, id: string, viewerId: string) {
       artifacts: ARTIFACT_LIST,
     },
   });
-}
-
-/** One stored artifact (plot, data or weights) of a submission. */
-export async function findArtifact(db: TDb, submissionId: string, name: string) {
-  return db.artifact.findUnique({ where: { submissionId_name: { submissionId, name } } });
 }

@@ -10,7 +10,7 @@ import { policyRowOf, type TExerciseRef } from './submit';
 /**
  * Staff regrade chosen submissions of an exercise: `redecide` gives each stored result its verdict and message again
  * under the current policy (no training); `retrain` drops the result and queues the submission again. One transaction
- * with an audit entry; retrained submissions are enqueued after it commits.
+ * with an audit entry when it changed anything; retrained submissions are enqueued after it commits.
  */
 export async function regrade(deps: TGradingDeps, exercise: TExerciseRef, actorId: string, request: TRegradeRequest): Promise<TRegradeResult> {
   const row = policyRowOf(exercise);
@@ -29,13 +29,15 @@ export async function regrade(deps: TGradingDeps, exercise: TExerciseRef, actorI
       changed = r.queued;
       skipped = r.skipped;
     }
-    await writeAudit(tx, {
-      actorId,
-      action: `submission.regrade.${request.mode}`,
-      entityType: 'Exercise',
-      entityId: exercise.id,
-      data: { changed, skipped, policyVersion: row.version },
-    });
+    // A request that changed nothing (a concurrent one got there first) leaves no entry: one change, one entry.
+    if (changed.length > 0)
+      await writeAudit(tx, {
+        actorId,
+        action: `submission.regrade.${request.mode}`,
+        entityType: 'Exercise',
+        entityId: exercise.id,
+        data: { changed, skipped, policyVersion: row.version },
+      });
     return { changed, skipped };
   });
   if (request.mode === 'retrain') for (const id of outcome.changed) await requeueSubmission(deps, id);

@@ -7,6 +7,7 @@ import { createSubmission } from '../lifecycle/lifecycle';
 import { isLate, refusesSubmission, scheduleOf } from '../lifecycle/schedule';
 import { enqueueSubmission } from './enqueue';
 import { quotaUsage } from './quota';
+import { assertRejectedBelowLimit, countRejected } from './rejected-limit';
 
 /** An exercise as the submission use cases need it: its id and slug, its course's slug, and its live policy row. */
 export interface TExerciseRef {
@@ -100,8 +101,9 @@ export interface TSubmitted {
 }
 
 /**
- * Takes a submission: refused when the schedule refuses late work; checked at once, a rejected one is stored with its
- * diagnostics (free, final); a valid one is counted against the quota (students), stored QUEUED with its ModelSpec
+ * Takes a submission: refused when the schedule refuses late work, or when too many of the user's recent ones were
+ * rejected (assertRejectedBelowLimit); checked at once, a rejected one is stored with its diagnostics (free of quota,
+ * final, counted towards that limit); a valid one is counted against the quota (students), stored QUEUED with its ModelSpec
  * and only then enqueued (jobId = submission id). A second request with the same idempotency key is caught by the
  * unique index (no extra lookup on the common path) and answered with the first submission.
  */
@@ -125,6 +127,7 @@ export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<T
       `the deadline (${policy.deadline?.toISOString()}) has passed and this exercise refuses late submissions`,
     );
   }
+  await assertRejectedBelowLimit(deps, userId);
   const report = checkSubmission(exercise, input.source);
   const base = {
     userId,
@@ -138,7 +141,9 @@ export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<T
   const withSlug = (s: Submission): TSubmissionWithSlug => ({ ...s, exercise: { slug: exercise.slug, course: { slug: exercise.course.slug } } });
   try {
     if (!report.ok || !report.spec || !report.hash) {
-      return { submission: withSlug(await createSubmission(prisma, base, 'REJECTED', now)), report, replayed: false };
+      const rejected = await createSubmission(prisma, base, 'REJECTED', now);
+      await countRejected(deps, userId);
+      return { submission: withSlug(rejected), report, replayed: false };
     }
     const macs = forwardMacs(report.spec);
     const workMacs =
