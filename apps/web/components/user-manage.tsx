@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import type { TPasswordResetLink, TUserDetail } from '@epoch/contracts';
 import { sendJson } from '../lib/browser-api';
 import { failure, Outcome, type TOutcome } from './form-outcome';
+import { LocalTime } from './local-time';
 
 /** An admin's controls for one account: name, e-mail and role; deactivate or reactivate; a password reset link. */
 export function UserManage({ user, csrfToken, self }: { user: TUserDetail; csrfToken: string; self: boolean }) {
@@ -80,7 +81,9 @@ export function UserManage({ user, csrfToken, self }: { user: TUserDetail; csrfT
         <h2 id="access-title">Access</h2>
         {user.deactivatedAt ? (
           <>
-            <p data-testid="user-state">Deactivated on {new Date(user.deactivatedAt).toUTCString()}: cannot sign in. Submissions are kept.</p>
+            <p data-testid="user-state">
+              Deactivated on <LocalTime iso={user.deactivatedAt} />: cannot sign in. Submissions are kept.
+            </p>
             <button
               type="button"
               onClick={() => {
@@ -127,7 +130,7 @@ export function UserManage({ user, csrfToken, self }: { user: TUserDetail; csrfT
           {reset && (
             <div role="status" className="ok-text" data-testid="reset-link">
               <p>
-                Valid once, until {new Date(reset.expiresAt).toUTCString()}
+                Valid once, until <LocalTime iso={reset.expiresAt} />
                 {reset.emailed ? `; also e-mailed to ${user.email}` : '; shown only now'}:
               </p>
               <p>

@@ -118,7 +118,8 @@ describe('grading pipeline (real grader process, Postgres, Redis, tiny data)', (
 
   it('reuses the result of an identical earlier submission when the policy allows it, labelled as reused', async () => {
     const ex = await createExercise(g, { minTestAccuracy: 0, reuseCachedResults: true });
-    // A model of its own: reuse looks across the whole database, where other files grade TINY_CNN too.
+    // A model no other test file trains: reuse finds any graded submission with the same spec hash, whichever course
+    // it belongs to, and the test files share one database.
     const src = source({ layers: ['tf.keras.layers.Conv2D(5, (3, 3), activation="relu")', 'tf.keras.layers.MaxPooling2D((2, 2))'], epochs: 1 });
     const first = await createSubmission(g, ex, src);
     await enqueue(g, first);

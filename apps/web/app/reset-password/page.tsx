@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ResetPasswordForm } from '../../components/password-forms';
 import { api, ApiError } from '../../lib/api-client';
+import { LocalTime } from '../../components/local-time';
 
 export const metadata: Metadata = { title: 'Set your password · Epoch' };
 export const dynamic = 'force-dynamic';
@@ -31,7 +32,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
       ) : (
         <>
           <p className="muted">
-            For <strong data-testid="reset-email">{info.email}</strong>; this link works once, until {new Date(info.expiresAt).toUTCString()}.
+            For <strong data-testid="reset-email">{info.email}</strong>; this link works once, until <LocalTime iso={info.expiresAt} />.
           </p>
           <ResetPasswordForm token={t} rules={site.passwordRules} />
         </>

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { api, ApiError } from '../../../lib/api-client';
 import { signInOn401 } from '../../../lib/require-user';
+import { LocalTime } from '../../../components/local-time';
 
 export const dynamic = 'force-dynamic';
 
@@ -94,7 +95,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <table className="class-table" data-testid="audit-table">
               <thead>
                 <tr>
-                  <th scope="col">When (UTC)</th>
+                  <th scope="col">When</th>
                   <th scope="col">Who</th>
                   <th scope="col">Action</th>
                   <th scope="col">Entity</th>
@@ -104,7 +105,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               <tbody>
                 {log.items.map((e) => (
                   <tr key={e.id}>
-                    <td>{e.at.replace('T', ' ').slice(0, 19)}</td>
+                    <td>
+                      <LocalTime iso={e.at} />
+                    </td>
                     <td>{e.actor ? `${e.actor.name} (${e.actor.email})` : 'system'}</td>
                     <td>
                       <code>{e.action}</code>

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { UserManage } from '../../../../components/user-manage';
 import { api, ApiError } from '../../../../lib/api-client';
 import { signInOn401 } from '../../../../lib/require-user';
+import { LocalTime } from '../../../../components/local-time';
 
 export const dynamic = 'force-dynamic';
 
@@ -23,7 +24,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
       </p>
       <h1>{user.name}</h1>
       <p className="muted">
-        {user.email} · {user.role.toLowerCase()} · created {new Date(user.createdAt).toUTCString()}
+        {user.email} · {user.role.toLowerCase()} · created <LocalTime iso={user.createdAt} />
       </p>
       <UserManage user={user} csrfToken={me.csrfToken} self={user.id === me.id} />
       <section className="card" aria-labelledby="courses-title">
@@ -34,7 +35,7 @@ export default async function UserPage({ params }: { params: Promise<{ id: strin
           <ul>
             {user.courses.map((c) => (
               <li key={c.slug}>
-                <Link href={`/courses/${c.slug}`}>{c.title}</Link> ({c.role.toLowerCase()}, since {new Date(c.joinedAt).toUTCString()})
+                <Link href={`/courses/${c.slug}`}>{c.title}</Link> ({c.role.toLowerCase()}, since <LocalTime iso={c.joinedAt} />)
               </li>
             ))}
           </ul>

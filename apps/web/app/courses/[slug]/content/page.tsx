@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { ContentSync } from '../../../../components/content-sync';
 import { api, ApiError } from '../../../../lib/api-client';
 import { signInOn401 } from '../../../../lib/require-user';
+import { LocalTime } from '../../../../components/local-time';
 
 export const dynamic = 'force-dynamic';
 
@@ -37,7 +38,7 @@ export default async function ContentPage({ params }: { params: Promise<{ slug: 
             <table className="class-table" data-testid="syncs-table">
               <thead>
                 <tr>
-                  <th scope="col">When (UTC)</th>
+                  <th scope="col">When</th>
                   <th scope="col">Who</th>
                   <th scope="col">Source</th>
                   <th scope="col">Revision</th>
@@ -47,7 +48,9 @@ export default async function ContentPage({ params }: { params: Promise<{ slug: 
               <tbody>
                 {status.syncs.map((s) => (
                   <tr key={s.id}>
-                    <td>{s.at.replace('T', ' ').slice(0, 16)}</td>
+                    <td>
+                      <LocalTime iso={s.at} />
+                    </td>
                     <td>{s.by ? s.by.name : 'command line'}</td>
                     <td>{s.source}</td>
                     <td>

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { EnrollmentControls, RemoveMemberButton } from '../../../../components/course-members';
 import { api, ApiError } from '../../../../lib/api-client';
 import { signInOn401 } from '../../../../lib/require-user';
+import { LocalTime } from '../../../../components/local-time';
 
 export const dynamic = 'force-dynamic';
 
@@ -34,7 +35,7 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
                 <th scope="col">Name</th>
                 <th scope="col">Email</th>
                 <th scope="col">Role</th>
-                <th scope="col">Joined (UTC)</th>
+                <th scope="col">Joined</th>
                 <th scope="col">How</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
@@ -47,7 +48,9 @@ export default async function MembersPage({ params }: { params: Promise<{ slug: 
                   <td>{m.name}</td>
                   <td>{m.email}</td>
                   <td>{m.courseRole.toLowerCase()}</td>
-                  <td>{m.enrolledAt.replace('T', ' ').slice(0, 16)}</td>
+                  <td>
+                    <LocalTime iso={m.enrolledAt} />
+                  </td>
                   <td>{VIA[m.joinedVia]}</td>
                   <td>
                     {(m.courseRole === 'STUDENT' || me.role === 'ADMIN') && m.userId !== me.id && (
