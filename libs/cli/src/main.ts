@@ -23,7 +23,7 @@ const USAGE = `Usage: ./epoch <command> [options]
                           drop old weights of submissions that do not count, delete unreferenced stored artifacts
   check FILE [--exercise SLUG] [--json]
                           check a submission's model without running it
-  grade FILE [--exercise SLUG] [--epochs N] [--limit-train N] [--limit-test N] [--out DIR]
+  grade FILE [--exercise SLUG] [--epochs N] [--seed N] [--limit-train N] [--limit-test N] [--out DIR]
                           grade a submission locally: check, train, evaluate, write plot data
   bench check|train|epoch|api|queue [--compare-torch]
                           benchmarks that print numbers (train: [--backend NAME] [--runs N])
@@ -68,6 +68,7 @@ const commands: Record<string, Handler> = {
       options: {
         exercise: { type: 'string' },
         epochs: { type: 'string' },
+        seed: { type: 'string' },
         'limit-train': { type: 'string' },
         'limit-test': { type: 'string' },
         out: { type: 'string' },
@@ -82,6 +83,7 @@ const commands: Record<string, Handler> = {
         file: positionals[0]!,
         exercise: values.exercise,
         epochs: intOption(values.epochs, 'epochs'),
+        seed: intOption(values.seed, 'seed'),
         limitTrain: intOption(values['limit-train'], 'limit-train'),
         limitTest: intOption(values['limit-test'], 'limit-test'),
         out: values.out,

@@ -73,6 +73,26 @@ describe('./epoch grade', () => {
     expect(out).toContain('NOT PASSED: 100.0% is required');
   }, 120_000);
 
+  it('--seed overrides the exercise seed, is recorded, and changes the trained weights', async () => {
+    const policy = ZGradingPolicy.parse({ minTestAccuracy: 0, seed: 42 });
+    const run = async (seed: number | undefined, sub: string) => {
+      const { io, err } = capture();
+      const code = await runGradeCommand(
+        { file: MODEL3, policy, seed, epochs: 1, limitTrain: 64, limitTest: 10, out: join(dir, sub), loadData, backend: { backend: 'wasm' } },
+        io,
+      );
+      expect(code).toBe(0);
+      const result = JSON.parse(await readFile(join(dir, sub, 'result.json'), 'utf8')) as { seed: number; testLoss: number };
+      return { result, err };
+    };
+    const a = await run(7, 's7');
+    expect(a.result.seed).toBe(7);
+    expect(a.err.some((l) => /seed 7, backend wasm/.test(l))).toBe(true);
+    const b = await run(undefined, 's42');
+    expect(b.result.seed).toBe(42);
+    expect(b.result.testLoss).not.toBe(a.result.testLoss);
+  }, 120_000);
+
   it('trains nothing when the submission fails the check, and says why', async () => {
     const file = join(dir, 'broken.py');
     await writeFile(file, 'model = Sequential([Dense(10, activation="softmax")])\nmodel.compile(optimizer="adam", loss="categorical_crossentropy")\n');

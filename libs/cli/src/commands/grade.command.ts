@@ -18,6 +18,8 @@ export interface TGradeCommandOptions {
   /** The policy itself (instead of looking `exercise` up in the content files). */
   policy?: TGradingPolicy;
   epochs?: number;
+  /** `--seed N`: train with this seed instead of the exercise's (a seed-spread measurement; see the README). */
+  seed?: number;
   limitTrain?: number;
   limitTest?: number;
   /** Where the plot data and the trained weights go (default .data/grade/<file name>). */
@@ -73,7 +75,7 @@ export async function runGradeCommand(opts: TGradeCommandOptions, io: CommandIo)
   const spec = report.spec;
   const epochs = opts.epochs ?? spec.epochs;
   const batchSize = policy?.batchSize ?? spec.batchSize;
-  const seed = policy?.seed ?? DEFAULT_SEED;
+  const seed = opts.seed ?? policy?.seed ?? DEFAULT_SEED;
   const limitTrain = opts.limitTrain ?? policy?.limitTrain ?? undefined;
   const limitTest = opts.limitTest ?? policy?.limitTest ?? undefined;
   const out = resolve(opts.out ?? join(dataDir(), 'grade', basename(opts.file, extname(opts.file))));
