@@ -26,6 +26,7 @@ import { ResultsController } from './submissions/results.controller';
 import { ClassResultsController } from './class-results/class-results.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { ReconcilerService } from './submissions/reconciler.service';
+import { OutboxService } from './notifications/outbox.service';
 import { LiveStreams } from './submissions/live-streams';
 import { MetricsController } from './http/metrics.controller';
 import { InternalMetricsServer } from './http/metrics-server';
@@ -114,6 +115,7 @@ export class AppModule {
         LoginLimiter,
         AccessService,
         ReconcilerService,
+        OutboxService,
         LiveStreams,
         LessonFiguresService,
         InternalMetricsServer,
