@@ -27,7 +27,22 @@ export {
   type TRun,
 } from './lifecycle/lifecycle';
 export { decide, type TDecision, type TDecisionBasis } from './lifecycle/decide';
-export { isLate, refusesSubmission, resultHidden, scheduleOf, shownStatus, type TSchedule } from './lifecycle/schedule';
+export {
+  closesAt,
+  creditAt,
+  dayStartIn,
+  isLate,
+  quotaOf,
+  refusesSubmission,
+  resultHidden,
+  scheduleOf,
+  shownStatus,
+  windowAt,
+  withException,
+  type TSchedule,
+  type TStudentException,
+  type TWindow,
+} from './lifecycle/schedule';
 export { assertTransitions, IllegalTransitionError } from './lifecycle/transitions';
 
 // Use cases.
@@ -52,6 +67,7 @@ export { redecideExercise, type TRedecideReport } from './use-cases/redecide-exe
 export { changePolicy, updatePolicy, type TRedecided } from './use-cases/update-policy';
 export { classResults, classRows, classSummary, csvRecords, CSV_COLUMNS, median } from './use-cases/class-results';
 export { quotaDayStart, quotaUsage } from './use-cases/quota';
+export { countedResult, type TAttemptFact } from './use-cases/counted-result';
 export { liveReport, restartNotice, submissionProgress, type TProgressDeps } from './use-cases/submission-progress';
 export { resultView } from './use-cases/result-view';
 export { artifactContent } from './use-cases/artifact-content';
