@@ -24,3 +24,4 @@ export * from './lesson-figures';
 export * from './trust-proxy';
 export * from './api-content';
 export * from './chart-style';
+export * from './api-schedule';

@@ -27,7 +27,22 @@ export {
   type TRun,
 } from './lifecycle/lifecycle';
 export { decide, type TDecision, type TDecisionBasis } from './lifecycle/decide';
-export { isLate, refusesSubmission, resultHidden, scheduleOf, shownStatus, type TSchedule } from './lifecycle/schedule';
+export {
+  closesAt,
+  creditAt,
+  dayStartIn,
+  isLate,
+  quotaOf,
+  refusesSubmission,
+  resultHidden,
+  scheduleOf,
+  shownStatus,
+  windowAt,
+  withException,
+  type TSchedule,
+  type TStudentException,
+  type TWindow,
+} from './lifecycle/schedule';
 export { assertTransitions, IllegalTransitionError } from './lifecycle/transitions';
 
 // Use cases.
@@ -52,12 +67,26 @@ export { redecideExercise, type TRedecideReport } from './use-cases/redecide-exe
 export { changePolicy, updatePolicy, type TRedecided } from './use-cases/update-policy';
 export { classResults, classRows, classSummary, csvRecords, CSV_COLUMNS, median } from './use-cases/class-results';
 export { quotaDayStart, quotaUsage } from './use-cases/quota';
+export { countedResult, type TAttemptFact } from './use-cases/counted-result';
+export {
+  deleteStudentException,
+  effectiveDeadline,
+  effectiveDeadlines,
+  listExceptions,
+  mySchedule,
+  scheduleView,
+  setCourseTimeZone,
+  setStudentException,
+  studentSchedule,
+  updateSchedule,
+  type TScheduledExercise,
+} from './use-cases/schedule';
 export { liveReport, restartNotice, submissionProgress, type TProgressDeps } from './use-cases/submission-progress';
 export { resultView } from './use-cases/result-view';
 export { artifactContent } from './use-cases/artifact-content';
 export { applyArtifactRetention, type TRetentionReport } from './use-cases/artifact-retention';
 export { moveArtifactBytesToStore } from './use-cases/move-artifact-bytes';
-export { policyChanges, policyHistory, samePolicy } from './policy/policy-history';
+export { policyChanges, policyHistory, samePolicy, scheduleChanged } from './policy/policy-history';
 
 // Repositories the API's read paths use directly.
 export { attemptEpochs, epochView, latestEpochs, recordEpoch, type TEpochRecord } from './repositories/epochs.repository';

@@ -1,10 +1,14 @@
 import type { TGradingPolicy, TVerdict } from '@epoch/contracts';
-import type { TSchedule } from './schedule';
+import { creditAt, isLate, type TSchedule } from './schedule';
 
 export interface TDecision {
   status: TVerdict;
   /** What the student reads: why it failed (null when it passed). */
   message: string | null;
+  /** The share of full marks the result counts for (0–1), from the schedule at submission time (see creditAt). */
+  credit: number;
+  /** Submitted after the (student's) deadline. */
+  late: boolean;
 }
 
 /** How the result came about, for the message: trained now, copied from an identical submission, or re-decided later. */
@@ -23,16 +27,20 @@ const BASIS_NOTE: Record<TDecisionBasis, string> = {
 
 /**
  * The verdict on a graded result, and the message that goes with it: the only place that compares a test accuracy with
- * the pass mark. `schedule` is the one in force when the work was submitted (late submissions are refused at
- * submission when the schedule says so; an accepted late submission is judged like any other).
+ * the pass mark. `schedule` is the one in force when the work was submitted, with the student's extension (late
+ * submissions are refused at submission when the schedule says so; an accepted late submission is judged like any
+ * other and counts for the late window's credit). `submittedAt` null (a local run): on time, full credit.
  */
 export function decide(
   result: { testAccuracy: number },
   policy: Pick<TGradingPolicy, 'minTestAccuracy'>,
-  _schedule: TSchedule,
+  schedule: TSchedule,
   basis: TDecisionBasis = 'graded',
+  submittedAt: Date | null = null,
 ): TDecision {
-  if (result.testAccuracy >= policy.minTestAccuracy) return { status: 'PASSED', message: null };
+  const late = submittedAt !== null && isLate(schedule, submittedAt);
+  const credit = submittedAt === null ? 1 : creditAt(schedule, submittedAt);
+  if (result.testAccuracy >= policy.minTestAccuracy) return { status: 'PASSED', message: null, credit, late };
   const [got, needed] = percents(result.testAccuracy, policy.minTestAccuracy);
-  return { status: 'FAILED', message: `Test accuracy ${got} is below the required ${needed}${BASIS_NOTE[basis]}.` };
+  return { status: 'FAILED', message: `Test accuracy ${got} is below the required ${needed}${BASIS_NOTE[basis]}.`, credit, late };
 }

@@ -4,7 +4,7 @@ import { RETRAINABLE_STATES, type TGradingPolicy, type TSubmissionState } from '
 import { notYourFault } from '../not-your-fault';
 import { noteResult } from '../notifications/result-notice';
 import { decide, type TDecision } from './decide';
-import type { TSchedule } from './schedule';
+import { withException, type TSchedule } from './schedule';
 import { assertTransitions } from './transitions';
 
 /**
@@ -35,6 +35,17 @@ async function move(
 }
 
 const owned = (run: TRun) => ({ id: run.id, attemptCount: run.attempt });
+
+/**
+ * The exercise's schedule as it applied to a submission's author (their extension), and when it was submitted: what
+ * decide() needs for the late mark and the credit.
+ */
+async function submittedUnder(db: TDb, id: string, schedule: TSchedule): Promise<{ schedule: TSchedule; at: Date | null }> {
+  const s = await db.submission.findUnique({ where: { id }, select: { createdAt: true, userId: true, exerciseId: true } });
+  if (!s) return { schedule, at: null };
+  const exception = await db.studentException.findUnique({ where: { exerciseId_userId: { exerciseId: s.exerciseId, userId: s.userId } } });
+  return { schedule: withException(schedule, exception), at: s.createdAt };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Arrival
@@ -133,7 +144,8 @@ export async function finishGraded(
   schedule: TSchedule,
   store: TArtifactStore,
 ): Promise<TDecision | null> {
-  const decision = decide(graded, policy, schedule);
+  const under = await submittedUnder(prisma, run.id, schedule);
+  const decision = decide(graded, policy, under.schedule, 'graded', under.at);
   const { artifacts: files, history, ...result } = graded;
   const artifacts: Omit<Prisma.ArtifactCreateManyInput, 'submissionId'>[] = [];
   for (const { bytes, ...a } of files) {
@@ -142,7 +154,13 @@ export async function finishGraded(
   }
   return prisma.$transaction(
     async (tx) => {
-      const changed = await move(tx, owned(run), ['RUNNING'], decision.status, { finishedAt: new Date(), infraError: false, errorMessage: decision.message });
+      const changed = await move(tx, owned(run), ['RUNNING'], decision.status, {
+        finishedAt: new Date(),
+        infraError: false,
+        errorMessage: decision.message,
+        credit: decision.credit,
+        late: decision.late,
+      });
       if (changed !== 1) return null;
       if (history?.length)
         await tx.epochMetric.createMany({ data: history.map((e) => ({ submissionId: run.id, attempt: run.attempt, ...e })), skipDuplicates: true });
@@ -187,7 +205,8 @@ export async function reuse(
   const source = candidates.find((c) => c.result && backendFamily(c.result.backend) === family);
   if (!source?.result) return null;
   const r = source.result;
-  const decision = decide(r, policy, schedule, 'reused');
+  const under = await submittedUnder(prisma, run.id, schedule);
+  const decision = decide(r, policy, under.schedule, 'reused', under.at);
   const done = await prisma.$transaction(
     async (tx) => {
       const changed = await move(tx, owned(run), ['RUNNING'], decision.status, {
@@ -195,6 +214,8 @@ export async function reuse(
         infraError: false,
         reusedFromId: source.id,
         errorMessage: decision.message,
+        credit: decision.credit,
+        late: decision.late,
       });
       if (changed !== 1) return false;
       const { id: _id, submissionId: _sid, createdAt: _c, attempt: sourceAttempt, ...copy } = r;
@@ -275,21 +296,34 @@ export async function abandon(db: TDb, id: string, from: 'QUEUED' | 'RUNNING', d
 export interface TRedecision {
   toPassed: string[];
   toFailed: string[];
+  /** Submissions whose verdict stayed but whose late mark or credit changed (a schedule or extension change). */
+  recredited: string[];
   /** Asked-for submissions that were left as they are, and why. */
   skipped: { id: string; reason: string }[];
 }
 
 /**
- * Re-decides stored results without retraining: every PASSED/FAILED submission of the exercise (or only `ids`) with a
- * result gets decide()'s verdict and message against `policy`. Inside the caller's transaction.
+ * Re-decides stored results without retraining: every PASSED/FAILED submission of the exercise (or only `ids`, or only
+ * those of `userId`) with a result gets decide()'s verdict, message, late mark and credit against `policy` and
+ * `schedule` as it applies to its author (their extension) at its submission time. Inside the caller's transaction.
  */
-export async function redecide(tx: TDb, exerciseId: string, policy: TGradingPolicy, schedule: TSchedule, ids?: readonly string[]): Promise<TRedecision> {
+export async function redecide(
+  tx: TDb,
+  exerciseId: string,
+  policy: TGradingPolicy,
+  schedule: TSchedule,
+  ids?: readonly string[],
+  opts: { userId?: string } = {},
+): Promise<TRedecision> {
   const rows = await tx.submission.findMany({
-    where: { exerciseId, ...(ids ? { id: { in: [...ids] } } : { status: { in: ['PASSED', 'FAILED'] } }) },
-    select: { id: true, status: true, errorMessage: true, result: { select: { testAccuracy: true } } },
+    where: { exerciseId, ...(opts.userId ? { userId: opts.userId } : {}), ...(ids ? { id: { in: [...ids] } } : { status: { in: ['PASSED', 'FAILED'] } }) },
+    select: { id: true, userId: true, createdAt: true, status: true, late: true, credit: true, errorMessage: true, result: { select: { testAccuracy: true } } },
   });
+  const exceptions = new Map(
+    (await tx.studentException.findMany({ where: { exerciseId, ...(opts.userId ? { userId: opts.userId } : {}) } })).map((e) => [e.userId, e]),
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const out: TRedecision = { toPassed: [], toFailed: [], skipped: [] };
+  const out: TRedecision = { toPassed: [], toFailed: [], recredited: [], skipped: [] };
   for (const id of ids ?? rows.map((r) => r.id)) {
     const s = byId.get(id);
     if (!s) {
@@ -300,12 +334,15 @@ export async function redecide(tx: TDb, exerciseId: string, policy: TGradingPoli
       out.skipped.push({ id, reason: `no stored result to re-decide (status ${s.status})` });
       continue;
     }
-    const d = decide(s.result, policy, schedule, 'redecided');
+    const d = decide(s.result, policy, withException(schedule, exceptions.get(s.userId)), 'redecided', s.createdAt);
     if (d.status === s.status) {
-      if (ids) out.skipped.push({ id, reason: `already ${d.status}` });
+      if (d.credit !== s.credit || d.late !== s.late) {
+        await tx.submission.updateMany({ where: { id, status: s.status }, data: { credit: d.credit, late: d.late } });
+        out.recredited.push(id);
+      } else if (ids) out.skipped.push({ id, reason: `already ${d.status}` });
       continue;
     }
-    if ((await move(tx, { id }, [s.status], d.status, { errorMessage: d.message })) === 1) {
+    if ((await move(tx, { id }, [s.status], d.status, { errorMessage: d.message, credit: d.credit, late: d.late })) === 1) {
       (d.status === 'PASSED' ? out.toPassed : out.toFailed).push(id);
       await noteResult(tx, id);
     }
