@@ -345,9 +345,23 @@ describe('the notification outbox (Postgres, Redis, a real SMTP server)', () => 
     expect(await writeDeadlineReminders(db.prisma)).toBe(0);
     const rows = await db.prisma.outboxMessage.findMany({ where: { kind: DEADLINE_REMINDER } });
     expect(rows.map((x) => x.key)).toEqual([`${DEADLINE_REMINDER}:${a!.id}:${r.exerciseId}:${deadline.toISOString()}`]);
+    // An extension is the student's deadline: one moved into the next 24 h is reminded of; one moved out of it is not.
+    const extended = new Date(Date.now() + 10 * 3600_000);
+    await db.prisma.studentException.create({ data: { exerciseId: far.exerciseId, userId: far.students[0]!.id, deadline: extended } });
+    await db.prisma.studentException.create({ data: { exerciseId: r.exerciseId, userId: a!.id, deadline: new Date(Date.now() + 96 * 3600_000) } });
+    expect(await writeDeadlineReminders(db.prisma)).toBe(1);
+    expect((await db.prisma.outboxMessage.findMany({ where: { kind: DEADLINE_REMINDER }, orderBy: { createdAt: 'asc' } })).map((x) => x.key)).toEqual([
+      `${DEADLINE_REMINDER}:${a!.id}:${r.exerciseId}:${deadline.toISOString()}`,
+      `${DEADLINE_REMINDER}:${far.students[0]!.id}:${far.exerciseId}:${extended.toISOString()}`,
+    ]);
+    // a's reminder of the old deadline is skipped at delivery: the extension moved it.
+    expect(await deliverOutboxMessage(db.prisma, rows[0]!.id, handlers, { final: false, leaseMs: 60_000 })).toBe('skipped');
+    expect((await db.prisma.outboxMessage.findUniqueOrThrow({ where: { id: rows[0]!.id } })).lastError).toBe('the deadline changed');
+    await db.prisma.studentException.deleteMany({ where: { userId: a!.id } });
+    await db.prisma.outboxMessage.update({ where: { id: rows[0]!.id }, data: { status: 'PENDING' } });
     expect(await deliverOutboxMessage(db.prisma, rows[0]!.id, handlers, { final: false, leaseMs: 60_000 })).toBe('sent');
     const mail = inbox.find((m) => !Array.isArray(m.to) && m.to?.value[0]?.address === a!.email)!;
-    expect(mail.subject).toContain('is due');
+    expect(mail.subject).toMatch(/is due .* \(UTC\)$/);
     expect(mail.text).toContain(`${publicUrl}/courses/${r.courseSlug}/exercises/${r.exerciseSlug}`);
     expect(inbox).toHaveLength(1);
     // Run again later the same day: still one reminder.

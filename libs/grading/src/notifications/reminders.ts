@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { EpochPrismaClient } from '@epoch/db';
 import { enqueueOutbox, outboxHandler, type TOutboxHandler } from '../outbox/outbox';
 import { outboxMessageId, type TMailSender } from './result-notice';
+import { effectiveDeadline, effectiveDeadlines } from '../use-cases/schedule';
 
 /** The outbox kind of a deadline reminder e-mail. */
 export const DEADLINE_REMINDER = 'deadline-reminder';
@@ -17,38 +18,41 @@ export const ZReminderPayload = z.object({
 export type TReminderPayload = z.infer<typeof ZReminderPayload>;
 
 /**
- * Writes deadline reminders into the outbox: for every exercise whose deadline is within the next 24 hours, one per
- * enrolled student who turned reminders on and has not passed it. The key (student, exercise, deadline) makes it once
- * per student per exercise per deadline however often this runs. The deadline is the exercise's policy deadline.
- * Returns how many reminders are new.
+ * Writes deadline reminders into the outbox: one per enrolled student whose effective deadline (the exercise's, or
+ * their extension's: effectiveDeadlines) is within the next 24 hours, who turned reminders on and has not passed the
+ * exercise. The key (student, exercise, deadline) makes it once per student per exercise per deadline however often
+ * this runs; an extension to a new deadline is reminded of again. Returns how many reminders are new.
  */
 export async function writeDeadlineReminders(prisma: EpochPrismaClient, now = new Date()): Promise<number> {
-  const policies = await prisma.gradingPolicy.findMany({
-    where: { deadline: { gt: now, lte: new Date(now.getTime() + REMINDER_LEAD_MS) }, exercise: { removedAt: null } },
-    select: { deadline: true, exercise: { select: { id: true, courseId: true } } },
+  const window = { gt: now, lte: new Date(now.getTime() + REMINDER_LEAD_MS) };
+  const exercises = await prisma.exercise.findMany({
+    where: { removedAt: null, OR: [{ policy: { deadline: window } }, { studentExceptions: { some: { deadline: window } } }] },
+    select: { id: true },
   });
   let written = 0;
-  for (const p of policies) {
-    const deadline = p.deadline!;
-    const students = await prisma.enrollment.findMany({
+  for (const { id: exerciseId } of exercises) {
+    const deadlines = await effectiveDeadlines(prisma, exerciseId);
+    const due = [...deadlines].filter(([, d]) => d !== null && d > window.gt && d <= window.lte) as [string, Date][];
+    if (due.length === 0) continue;
+    const wanting = await prisma.user.findMany({
       where: {
-        courseId: p.exercise.courseId,
-        role: 'STUDENT',
-        user: {
-          deactivatedAt: null,
-          notificationPreferences: { reminders: true },
-          submissions: { none: { exerciseId: p.exercise.id, status: 'PASSED' } },
-        },
+        id: { in: due.map(([u]) => u) },
+        deactivatedAt: null,
+        notificationPreferences: { reminders: true },
+        submissions: { none: { exerciseId, status: 'PASSED' } },
       },
-      select: { userId: true },
+      select: { id: true },
     });
+    const wants = new Set(wanting.map((u) => u.id));
     written += await enqueueOutbox(
       prisma,
-      ...students.map((s) => ({
-        kind: DEADLINE_REMINDER,
-        key: `${DEADLINE_REMINDER}:${s.userId}:${p.exercise.id}:${deadline.toISOString()}`,
-        payload: { userId: s.userId, exerciseId: p.exercise.id, deadline: deadline.toISOString() } satisfies TReminderPayload,
-      })),
+      ...due
+        .filter(([u]) => wants.has(u))
+        .map(([userId, deadline]) => ({
+          kind: DEADLINE_REMINDER,
+          key: `${DEADLINE_REMINDER}:${userId}:${exerciseId}:${deadline.toISOString()}`,
+          payload: { userId, exerciseId, deadline: deadline.toISOString() } satisfies TReminderPayload,
+        })),
     );
   }
   return written;
@@ -67,24 +71,25 @@ export function reminderEmailHandler(deps: { prisma: EpochPrismaClient; mailer: 
         deps.prisma.user.findUnique({ where: { id: p.userId }, select: { email: true, name: true, notificationPreferences: { select: { reminders: true } } } }),
         deps.prisma.exercise.findUnique({
           where: { id: p.exerciseId },
-          select: { slug: true, title: true, course: { select: { slug: true, title: true } }, policy: { select: { deadline: true } } },
+          select: { slug: true, title: true, course: { select: { slug: true, title: true, timeZone: true } } },
         }),
         deps.prisma.submission.count({ where: { userId: p.userId, exerciseId: p.exerciseId, status: 'PASSED' } }),
       ]);
       if (!user || !exercise) return { skipped: 'the student or the exercise no longer exists' };
       if (!user.notificationPreferences?.reminders) return { skipped: 'the student turned reminders off' };
       if (passed > 0) return { skipped: 'the student has passed meanwhile' };
-      const deadline = exercise.policy?.deadline;
+      const deadline = await effectiveDeadline(deps.prisma, p.exerciseId, p.userId);
       if (!deadline || deadline.toISOString() !== p.deadline) return { skipped: 'the deadline changed' };
       if (deadline.getTime() <= Date.now()) return { skipped: 'the deadline has passed' };
+      const due = `${new Intl.DateTimeFormat('en-GB', { timeZone: exercise.course.timeZone, dateStyle: 'medium', timeStyle: 'short' }).format(deadline)} (${exercise.course.timeZone})`;
       const url = `${deps.publicUrl.replace(/\/$/, '')}/courses/${exercise.course.slug}/exercises/${exercise.slug}`;
       await deps.mailer.send({
         to: user.email,
-        subject: `Epoch: "${exercise.title}" is due ${deadline.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+        subject: `Epoch: "${exercise.title}" is due ${due}`,
         text: [
           `Hello ${user.name},`,
           '',
-          `"${exercise.title}" (${exercise.course.title}) is due on ${deadline.toISOString().slice(0, 16).replace('T', ' ')} UTC, and you have not passed it yet.`,
+          `"${exercise.title}" (${exercise.course.title}) is due on ${due}, and you have not passed it yet.`,
           '',
           `Open the exercise: ${url}`,
           '',
