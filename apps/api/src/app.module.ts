@@ -27,6 +27,7 @@ import { ClassResultsController } from './class-results/class-results.controller
 import { OpenApiController } from './openapi/openapi.controller';
 import { ReconcilerService } from './submissions/reconciler.service';
 import { OutboxService } from './notifications/outbox.service';
+import { NotificationsController } from './notifications/notifications.controller';
 import { LiveStreams } from './submissions/live-streams';
 import { MetricsController } from './http/metrics.controller';
 import { InternalMetricsServer } from './http/metrics-server';
@@ -70,6 +71,7 @@ export class AppModule {
         SubmissionsController,
         ResultsController,
         ClassResultsController,
+        NotificationsController,
         OpenApiController,
         // With an internal metrics port the public one has no /metrics (InternalMetricsServer serves it there).
         ...(config.EPOCH_API_METRICS_PORT === undefined ? [MetricsController] : []),

@@ -24,6 +24,7 @@ import {
   ZUserDetail,
   ZAuditEntry,
   ZPasswordResetInfo,
+  ZNotificationPreferences,
   type TLessonFigureName,
   type TUserRole,
 } from '@epoch/contracts';
@@ -91,5 +92,6 @@ export const api = {
   content: (course: string) => get(`/api/courses/${enc(course)}/content`, ZContentStatus, true),
   user: (id: string) => get(`/api/admin/users/${enc(id)}`, ZUserDetail, true),
   audit: (query: string) => get(`/api/admin/audit?${query}`, ZPage(ZAuditEntry).extend({ actions: z.array(z.string()) }), true),
+  notificationPreferences: () => get('/api/me/notification-preferences', ZNotificationPreferences, true),
   passwordReset: (token: string) => get(`/api/auth/password-reset?token=${enc(token)}`, ZPasswordResetInfo),
 };

@@ -154,3 +154,10 @@ export {
   ZReminderPayload,
   type TReminderPayload,
 } from './notifications/reminders';
+export {
+  DEFAULT_PREFERENCES,
+  NOTICE_LOOKBACK_MS,
+  notificationPreferences,
+  resultNotices,
+  setNotificationPreferences,
+} from './notifications/preferences';
