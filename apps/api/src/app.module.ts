@@ -28,6 +28,7 @@ import { OpenApiController } from './openapi/openapi.controller';
 import { ReconcilerService } from './submissions/reconciler.service';
 import { OutboxService } from './notifications/outbox.service';
 import { NotificationsController } from './notifications/notifications.controller';
+import { AttemptsController } from './class-results/attempts.controller';
 import { LiveStreams } from './submissions/live-streams';
 import { MetricsController } from './http/metrics.controller';
 import { InternalMetricsServer } from './http/metrics-server';
@@ -72,6 +73,7 @@ export class AppModule {
         ResultsController,
         ClassResultsController,
         NotificationsController,
+        AttemptsController,
         OpenApiController,
         // With an internal metrics port the public one has no /metrics (InternalMetricsServer serves it there).
         ...(config.EPOCH_API_METRICS_PORT === undefined ? [MetricsController] : []),

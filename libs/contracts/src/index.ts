@@ -26,3 +26,4 @@ export * from './api-content';
 export * from './chart-style';
 export * from './api-schedule';
 export * from './api-notifications';
+export * from './api-attempts';

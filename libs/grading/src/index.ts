@@ -154,10 +154,5 @@ export {
   ZReminderPayload,
   type TReminderPayload,
 } from './notifications/reminders';
-export {
-  DEFAULT_PREFERENCES,
-  NOTICE_LOOKBACK_MS,
-  notificationPreferences,
-  resultNotices,
-  setNotificationPreferences,
-} from './notifications/preferences';
+export { DEFAULT_PREFERENCES, NOTICE_LOOKBACK_MS, notificationPreferences, resultNotices, setNotificationPreferences } from './notifications/preferences';
+export { studentAttempts } from './use-cases/student-attempts';

@@ -61,6 +61,7 @@ import {
   ZNotificationPreferences,
   ZNotificationPreferencesRequest,
   ZResultNotices,
+  ZStudentAttempts,
 } from '@epoch/contracts';
 
 /** Who may call a route: everyone, any signed-in user, or a narrower group (enforced by the guard and AccessService). */
@@ -596,6 +597,14 @@ export const ROUTES: TRouteDoc[] = [
     access: 'session',
     query: z.object({ since: z.iso.datetime({ offset: true }) }),
     response: ZResultNotices,
+  },
+  {
+    method: 'get',
+    path: '/api/courses/:course/exercises/:slug/attempts/:userId',
+    tag: 'results',
+    summary: 'Every attempt of one student at the exercise: status, accuracy, per-class accuracy, curves, source, which one counts',
+    access: 'owner or course staff',
+    response: ZStudentAttempts,
   },
 ];
 
