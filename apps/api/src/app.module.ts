@@ -29,6 +29,7 @@ import { ReconcilerService } from './submissions/reconciler.service';
 import { OutboxService } from './notifications/outbox.service';
 import { NotificationsController } from './notifications/notifications.controller';
 import { AttemptsController } from './class-results/attempts.controller';
+import { OverviewController } from './class-results/overview.controller';
 import { LiveStreams } from './submissions/live-streams';
 import { MetricsController } from './http/metrics.controller';
 import { InternalMetricsServer } from './http/metrics-server';
@@ -74,6 +75,7 @@ export class AppModule {
         ClassResultsController,
         NotificationsController,
         AttemptsController,
+        OverviewController,
         OpenApiController,
         // With an internal metrics port the public one has no /metrics (InternalMetricsServer serves it there).
         ...(config.EPOCH_API_METRICS_PORT === undefined ? [MetricsController] : []),

@@ -26,6 +26,7 @@ import {
   ZPasswordResetInfo,
   ZNotificationPreferences,
   ZStudentAttempts,
+  ZClassOverview,
   type TLessonFigureName,
   type TUserRole,
 } from '@epoch/contracts';
@@ -95,6 +96,7 @@ export const api = {
   audit: (query: string) => get(`/api/admin/audit?${query}`, ZPage(ZAuditEntry).extend({ actions: z.array(z.string()) }), true),
   attempts: (course: string, exercise: string, user: string) =>
     get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/attempts/${enc(user)}`, ZStudentAttempts, true),
+  overview: (course: string) => get(`/api/courses/${enc(course)}/overview`, ZClassOverview, true),
   notificationPreferences: () => get('/api/me/notification-preferences', ZNotificationPreferences, true),
   passwordReset: (token: string) => get(`/api/auth/password-reset?token=${enc(token)}`, ZPasswordResetInfo),
 };

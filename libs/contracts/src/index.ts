@@ -27,3 +27,4 @@ export * from './chart-style';
 export * from './api-schedule';
 export * from './api-notifications';
 export * from './api-attempts';
+export * from './api-overview';

@@ -156,3 +156,4 @@ export {
 } from './notifications/reminders';
 export { DEFAULT_PREFERENCES, NOTICE_LOOKBACK_MS, notificationPreferences, resultNotices, setNotificationPreferences } from './notifications/preferences';
 export { studentAttempts } from './use-cases/student-attempts';
+export { classOverview, groupFailures, reasonKey } from './use-cases/class-overview';

@@ -62,6 +62,7 @@ import {
   ZNotificationPreferencesRequest,
   ZResultNotices,
   ZStudentAttempts,
+  ZClassOverview,
 } from '@epoch/contracts';
 
 /** Who may call a route: everyone, any signed-in user, or a narrower group (enforced by the guard and AccessService). */
@@ -605,6 +606,14 @@ export const ROUTES: TRouteDoc[] = [
     summary: 'Every attempt of one student at the exercise: status, accuracy, per-class accuracy, curves, source, which one counts',
     access: 'owner or course staff',
     response: ZStudentAttempts,
+  },
+  {
+    method: 'get',
+    path: '/api/courses/:course/overview',
+    tag: 'results',
+    summary: 'Per exercise: submitted, passed, in progress, accuracy distribution, most frequent failure reasons; the queue now',
+    access: 'course staff',
+    response: ZClassOverview,
   },
 ];
 

@@ -44,10 +44,28 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
   }
   const history = await api.submissions(course, slug).catch(signInOn401(back));
   const allowed = quotaAllows(exercise.quota);
+  const staff = me !== null && (me.role === 'ADMIN' || me.courses.some((c) => c.slug === course && c.role === 'INSTRUCTOR'));
   return (
     <article className="wide">
       <p className="muted">
         <Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · exercise {exercise.position}
+        {staff ? (
+          <>
+            {' · '}
+            <Link href={`/courses/${course}/exercises/${slug}/results`} data-testid="class-results-link">
+              Class results
+            </Link>
+            {' · '}
+            <Link href={`/courses/${course}/overview`}>Class overview</Link>
+          </>
+        ) : (
+          me && (
+            <>
+              {' · '}
+              <Link href={`/courses/${course}/exercises/${slug}/attempts/${me.id}`}>All your attempts</Link>
+            </>
+          )
+        )}
       </p>
       <h1>{exercise.title}</h1>
       <div className="exercise-top">
