@@ -24,6 +24,7 @@ import { ExercisesController } from './exercises/exercises.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { ResultsController } from './submissions/results.controller';
 import { ClassResultsController } from './class-results/class-results.controller';
+import { ScheduleController } from './schedule/schedule.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { ReconcilerService } from './submissions/reconciler.service';
 import { LiveStreams } from './submissions/live-streams';
@@ -69,6 +70,7 @@ export class AppModule {
         SubmissionsController,
         ResultsController,
         ClassResultsController,
+        ScheduleController,
         OpenApiController,
         // With an internal metrics port the public one has no /metrics (InternalMetricsServer serves it there).
         ...(config.EPOCH_API_METRICS_PORT === undefined ? [MetricsController] : []),
