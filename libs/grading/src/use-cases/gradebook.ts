@@ -57,9 +57,10 @@ export async function gradebook(
     };
   });
   const dir = query.order === 'desc' ? -1 : 1;
+  // Sorted by the chosen column in the chosen direction; ties by email, always ascending.
   rows.sort((a, b) => {
-    const primary = query.sort === 'total' ? a.total - b.total : query.sort === 'name' ? a.name.localeCompare(b.name) : 0;
-    return dir * (primary || a.email.localeCompare(b.email));
+    const primary = query.sort === 'total' ? a.total - b.total : query.sort === 'name' ? a.name.localeCompare(b.name) : a.email.localeCompare(b.email);
+    return dir * primary || a.email.localeCompare(b.email);
   });
   return {
     courseSlug: course.slug,
