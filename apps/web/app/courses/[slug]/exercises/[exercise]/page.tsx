@@ -67,21 +67,24 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
         <section className="card policy" aria-labelledby="policy-title" data-testid="policy">
           <h2 id="policy-title">What you need</h2>
           <dl className="policy-list">
-            {policyRows(exercise.policy, exercise.quota).map(([k, v]) => (
-              <div key={k}>
-                <dt>{k}</dt>
-                <dd>
-                  {typeof v === 'string' ? (
-                    v
-                  ) : (
-                    <>
-                      <LocalTime iso={v.at} zone />
-                      {v.note}
-                    </>
-                  )}
-                </dd>
-              </div>
-            ))}
+            {policyRows(exercise.policy, exercise.quota)
+              // A student's own deadline (with an extension) and the late rule are shown below instead.
+              .filter(([k]) => !(mine && !staff && k === 'Deadline'))
+              .map(([k, v]) => (
+                <div key={k}>
+                  <dt>{k}</dt>
+                  <dd>
+                    {typeof v === 'string' ? (
+                      v
+                    ) : (
+                      <>
+                        <LocalTime iso={v.at} zone />
+                        {v.note}
+                      </>
+                    )}
+                  </dd>
+                </div>
+              ))}
           </dl>
           {mine && !staff && (
             <dl className="policy-list" data-testid="my-schedule">
