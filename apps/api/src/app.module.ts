@@ -24,6 +24,7 @@ import { ExercisesController } from './exercises/exercises.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { ResultsController } from './submissions/results.controller';
 import { ClassResultsController } from './class-results/class-results.controller';
+import { ScheduleController } from './schedule/schedule.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { ReconcilerService } from './submissions/reconciler.service';
 import { OutboxService } from './notifications/outbox.service';
@@ -73,6 +74,7 @@ export class AppModule {
         SubmissionsController,
         ResultsController,
         ClassResultsController,
+        ScheduleController,
         NotificationsController,
         AttemptsController,
         OverviewController,

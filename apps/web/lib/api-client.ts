@@ -2,6 +2,12 @@ import { headers } from 'next/headers';
 import { z } from 'zod';
 import {
   ZClassResults,
+  ZGradebook,
+  ZMyGradebook,
+  ZMySchedule,
+  ZScheduleView,
+  ZStudentExceptionList,
+  type TGradebookQuery,
   ZCourseAdminDetail,
   ZCourseAdminList,
   ZCourseList,
@@ -79,6 +85,16 @@ export const api = {
   submission: (id: string) => get(`/api/submissions/${enc(id)}`, ZSubmissionDetail, true),
   progress: (id: string) => get(`/api/submissions/${enc(id)}/progress`, ZProgressView, true),
   classResults: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/results`, ZClassResults, true),
+  schedule: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/schedule`, ZScheduleView, true),
+  mySchedule: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/schedule/me`, ZMySchedule, true),
+  exceptions: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/exceptions`, ZStudentExceptionList, true),
+  gradebook: (course: string, q: Pick<TGradebookQuery, 'q' | 'sort' | 'order'>) =>
+    get(
+      `/api/courses/${enc(course)}/gradebook?${new URLSearchParams({ sort: q.sort, order: q.order, ...(q.q ? { q: q.q } : {}) }).toString()}`,
+      ZGradebook,
+      true,
+    ),
+  myGradebook: (course: string) => get(`/api/courses/${enc(course)}/gradebook/me`, ZMyGradebook, true),
   policy: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/policy`, ZPolicyView, true),
   policyHistory: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/policy/history`, ZPolicyHistory, true),
   users: (role?: TUserRole) => get(`/api/admin/users?pageSize=100${role ? `&role=${role}` : ''}`, ZPage(ZUserView), true),

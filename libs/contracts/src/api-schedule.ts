@@ -142,3 +142,11 @@ export const ZGradebook = z.object({
   rows: z.array(ZGradebookRow),
 });
 export type TGradebook = z.infer<typeof ZGradebook>;
+
+/** GET /api/courses/:slug/gradebook/me: a student's own row. */
+export const ZMyGradebook = ZGradebook.omit({ rows: true }).extend({ row: ZGradebookRow });
+export type TMyGradebook = z.infer<typeof ZMyGradebook>;
+
+/** PUT .../exceptions/:userId answers the saved exception and how many of the student's results were re-decided. */
+export const ZStudentExceptionSaved = ZStudentExceptionView.extend({ recredited: z.number().int() });
+export type TStudentExceptionSaved = z.infer<typeof ZStudentExceptionSaved>;

@@ -68,6 +68,7 @@ export { changePolicy, updatePolicy, type TRedecided } from './use-cases/update-
 export { classResults, classRows, classSummary, csvRecords, CSV_COLUMNS, median } from './use-cases/class-results';
 export { quotaDayStart, quotaUsage } from './use-cases/quota';
 export { countedResult, type TAttemptFact } from './use-cases/counted-result';
+export { gradebook, gradebookCsv } from './use-cases/gradebook';
 export {
   deleteStudentException,
   effectiveDeadline,

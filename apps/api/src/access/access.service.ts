@@ -38,11 +38,11 @@ export class AccessService {
     return { exercise: { ...found, course }, role };
   }
 
-  /** The course `courseSlug` if the caller is a member (staff: `need = 'staff'`); 404 outside their courses. */
-  async course(caller: AuthContext, courseSlug: string, need: 'member' | 'staff' = 'member') {
-    const found = await this.prisma.course.findUnique({ where: { slug: courseSlug }, include: membership(caller) });
+  /** The course `slug` if the caller is a member (staff: `need = 'staff'`), with the caller's role in it. */
+  async course(caller: AuthContext, slug: string, need: 'member' | 'staff' = 'member') {
+    const found = await this.prisma.course.findUnique({ where: { slug }, include: membership(caller) });
     const role = found ? roleOf(caller, found.enrollments) : null;
-    if (!found || !role) throw notFound(`no course "${courseSlug}" among your courses`);
+    if (!found || !role) throw notFound(`no course "${slug}" among your courses`);
     if (need === 'staff' && role === 'STUDENT') throw forbidden("only the course's instructors and admins may do this");
     const { enrollments: _mine, ...course } = found;
     return { course, role };

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
 import { policyFromRow } from '@epoch/db';
 import { ZGradingPolicy, type TExerciseView, type TGradingPolicy, type TPolicyHistory, type TPolicyUpdateResult, type TPolicyView } from '@epoch/contracts';
-import { liveWorkers, policyHistory, policyRowOf, quotaUsage, recentThroughput, updatePolicy, type TGradingDeps } from '@epoch/grading';
+import { liveWorkers, policyHistory, policyRowOf, quotaUsage, recentThroughput, studentSchedule, updatePolicy, type TGradingDeps } from '@epoch/grading';
 import { GRADING_DEPS } from '../config';
 import { AccessService } from '../access/access.service';
 import { Caller, Roles, type AuthContext } from '../auth/auth-context';
@@ -33,7 +33,13 @@ export class ExercisesController {
       starterCode: exercise.starterCode,
       afterStep: exercise.afterStep,
       policy: studentPolicyView(policy),
-      quota: role === 'STUDENT' ? await quotaUsage(this.grading.prisma, caller.userId, exercise.id, policy) : null,
+      quota:
+        role === 'STUDENT'
+          ? await quotaUsage(this.grading.prisma, caller.userId, exercise.id, policy, new Date(), {
+              timeZone: exercise.course.timeZone,
+              exception: (await studentSchedule(this.grading.prisma, exercise, caller.userId)).exception,
+            })
+          : null,
       // The editor's cost preview: the graders alive and the throughput the queue's ETAs use.
       graders: {
         alive: (await liveWorkers(this.grading.redis, this.grading.queuePrefix)).total,

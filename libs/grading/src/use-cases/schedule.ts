@@ -3,7 +3,6 @@ import {
   SCHEDULE_FIELDS,
   ZGradingPolicy,
   type TCourseTimeZone,
-  type TGradingPolicy,
   type TMySchedule,
   type TScheduleRequest,
   type TScheduleView,
