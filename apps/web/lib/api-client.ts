@@ -30,6 +30,9 @@ import {
   ZUserDetail,
   ZAuditEntry,
   ZPasswordResetInfo,
+  ZNotificationPreferences,
+  ZStudentAttempts,
+  ZClassOverview,
   type TLessonFigureName,
   type TUserRole,
 } from '@epoch/contracts';
@@ -107,5 +110,9 @@ export const api = {
   content: (course: string) => get(`/api/courses/${enc(course)}/content`, ZContentStatus, true),
   user: (id: string) => get(`/api/admin/users/${enc(id)}`, ZUserDetail, true),
   audit: (query: string) => get(`/api/admin/audit?${query}`, ZPage(ZAuditEntry).extend({ actions: z.array(z.string()) }), true),
+  attempts: (course: string, exercise: string, user: string) =>
+    get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/attempts/${enc(user)}`, ZStudentAttempts, true),
+  overview: (course: string) => get(`/api/courses/${enc(course)}/overview`, ZClassOverview, true),
+  notificationPreferences: () => get('/api/me/notification-preferences', ZNotificationPreferences, true),
   passwordReset: (token: string) => get(`/api/auth/password-reset?token=${enc(token)}`, ZPasswordResetInfo),
 };

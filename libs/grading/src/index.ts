@@ -119,3 +119,42 @@ export {
 } from './workers';
 export { reconcileQueue, startReconciler, type TReconcileOptions, type TReconcileReport } from './reconcile';
 export { queuePosition, queueEstimate } from './queue-position';
+
+// The outbox (messages written in the transaction of the change that causes them, delivered by a BullMQ job) and the
+// student notifications that use it.
+export {
+  deliverOutboxMessage,
+  dueOutboxMessages,
+  enqueueOutbox,
+  OutboxBusyError,
+  outboxHandler,
+  type TDelivery,
+  type TDeliverOptions,
+  type TDeliverOutcome,
+  type TOutboxContext,
+  type TOutboxHandler,
+  type TOutboxHandlers,
+  type TOutboxMessageInput,
+} from './outbox/outbox';
+export { OUTBOX_QUEUE, startOutboxDispatcher, type TOutboxDispatcher, type TOutboxDispatcherOptions, type TPeriodicTask } from './outbox/dispatcher';
+export {
+  noteResult,
+  NOTIFIED_STATUSES,
+  outboxMessageId,
+  RESULT_EMAIL,
+  resultEmailHandler,
+  ZResultEmailPayload,
+  type TMailSender,
+  type TResultEmailPayload,
+} from './notifications/result-notice';
+export {
+  DEADLINE_REMINDER,
+  REMINDER_LEAD_MS,
+  reminderEmailHandler,
+  writeDeadlineReminders,
+  ZReminderPayload,
+  type TReminderPayload,
+} from './notifications/reminders';
+export { DEFAULT_PREFERENCES, NOTICE_LOOKBACK_MS, notificationPreferences, resultNotices, setNotificationPreferences } from './notifications/preferences';
+export { studentAttempts } from './use-cases/student-attempts';
+export { classOverview, groupFailures, reasonKey } from './use-cases/class-overview';

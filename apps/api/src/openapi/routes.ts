@@ -69,6 +69,11 @@ import {
   ZSiteInfo,
   ZUpdateUserRequest,
   ZUserDetail,
+  ZNotificationPreferences,
+  ZNotificationPreferencesRequest,
+  ZResultNotices,
+  ZStudentAttempts,
+  ZClassOverview,
 } from '@epoch/contracts';
 
 /** Who may call a route: everyone, any signed-in user, or a narrower group (enforced by the guard and AccessService). */
@@ -655,6 +660,48 @@ export const ROUTES: TRouteDoc[] = [
     summary: 'A plot (PNG) or its data (JSON); ETag and private caching',
     access: 'owner or course staff',
     response: 'binary',
+  },
+  {
+    method: 'get',
+    path: '/api/me/notification-preferences',
+    tag: 'notifications',
+    summary: "The caller's notification preferences (result e-mails, reminders, browser) and whether e-mail is available",
+    access: 'session',
+    response: ZNotificationPreferences,
+  },
+  {
+    method: 'put',
+    path: '/api/me/notification-preferences',
+    tag: 'notifications',
+    summary: "Sets the caller's notification preferences",
+    access: 'session',
+    body: ZNotificationPreferencesRequest,
+    response: ZNotificationPreferences,
+  },
+  {
+    method: 'get',
+    path: '/api/me/result-notices',
+    tag: 'notifications',
+    summary: "The caller's submissions that ended after `since` (what an open page announces); `now` is the next `since`",
+    access: 'session',
+    query: z.object({ since: z.iso.datetime({ offset: true }) }),
+    response: ZResultNotices,
+  },
+  {
+    method: 'get',
+    path: '/api/courses/:course/exercises/:slug/attempts/:userId',
+    tag: 'results',
+    summary: 'Every attempt of one student at the exercise: status, accuracy, per-class accuracy, curves, source, which one counts',
+    access: 'owner or course staff',
+    response: ZStudentAttempts,
+  },
+  {
+    method: 'get',
+    path: '/api/courses/:course/overview',
+    tag: 'results',
+    summary: 'Per exercise: submitted, passed, in progress, accuracy distribution, most frequent failure reasons; the queue now',
+    access: 'course staff',
+    response: ZClassOverview,
   },
 ];
 

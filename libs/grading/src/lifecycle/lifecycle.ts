@@ -1,7 +1,8 @@
 import type { TArtifactStore } from '@epoch/artifacts';
-import type { EpochPrismaClient, Prisma, TDb } from '@epoch/db';
+import { inTransaction, type EpochPrismaClient, type Prisma, type TDb } from '@epoch/db';
 import { RETRAINABLE_STATES, type TGradingPolicy, type TSubmissionState } from '@epoch/contracts';
 import { notYourFault } from '../not-your-fault';
+import { noteResult } from '../notifications/result-notice';
 import { decide, type TDecision } from './decide';
 import { withException, type TSchedule } from './schedule';
 import { assertTransitions } from './transitions';
@@ -167,6 +168,7 @@ export async function finishGraded(
       await tx.result.deleteMany({ where: { submissionId: run.id } });
       await tx.result.create({ data: { submissionId: run.id, attempt: run.attempt, ...result } });
       await tx.artifact.createMany({ data: artifacts.map((a) => ({ submissionId: run.id, ...a })) });
+      await noteResult(tx, run.id);
       return decision;
     },
     { timeout: 60_000, maxWait: 10_000 },
@@ -237,6 +239,7 @@ export async function reuse(
       });
       const artifacts = await tx.artifact.findMany({ where: { submissionId: source.id } });
       await tx.artifact.createMany({ data: artifacts.map(({ id: _a, createdAt: _ac, submissionId: _s, ...a }) => ({ ...a, submissionId: run.id })) });
+      await noteResult(tx, run.id);
       return true;
     },
     { timeout: 60_000, maxWait: 10_000 },
@@ -246,7 +249,19 @@ export async function reuse(
 
 /** The attempt ends with the student's own problem (diverging loss, too large, over the time limit, outside the rules). */
 export async function failStudent(db: TDb, run: TRun, status: 'FAILED' | 'REJECTED', message: string): Promise<boolean> {
-  return (await move(db, owned(run), ['RUNNING'], status, { errorMessage: message, finishedAt: new Date(), infraError: false })) === 1;
+  return ended(db, run.id, (tx) => move(tx, owned(run), ['RUNNING'], status, { errorMessage: message, finishedAt: new Date(), infraError: false }));
+}
+
+/**
+ * A final status write and the student's notice (the outbox row, see notifications/) in one transaction: the notice
+ * exists exactly when the status changed.
+ */
+async function ended(db: TDb, id: string, write: (tx: TDb) => Promise<number>): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    if ((await write(tx)) !== 1) return false;
+    await noteResult(tx, id);
+    return true;
+  });
 }
 
 /**
@@ -255,7 +270,9 @@ export async function failStudent(db: TDb, run: TRun, status: 'FAILED' | 'REJECT
  */
 export async function failInfra(db: TDb, run: TRun, detail: string, opts: { final: boolean }): Promise<boolean> {
   if (!opts.final) return (await move(db, owned(run), ['RUNNING'], 'QUEUED')) === 1;
-  return (await move(db, owned(run), ['RUNNING'], 'ERROR', { infraError: true, errorMessage: notYourFault(detail), finishedAt: new Date() })) === 1;
+  return ended(db, run.id, (tx) =>
+    move(tx, owned(run), ['RUNNING'], 'ERROR', { infraError: true, errorMessage: notYourFault(detail), finishedAt: new Date() }),
+  );
 }
 
 /** The grader is shutting down: its attempt goes back to the queue for another grader. */
@@ -270,7 +287,7 @@ export async function finishCancelled(db: TDb, id: string): Promise<void> {
 
 /** The reconciler found the submission's job failed for good without its end being recorded: ERROR, not the student's fault. */
 export async function abandon(db: TDb, id: string, from: 'QUEUED' | 'RUNNING', detail: string): Promise<boolean> {
-  return (await move(db, { id }, [from], 'ERROR', { infraError: true, finishedAt: new Date(), errorMessage: notYourFault(detail) })) === 1;
+  return ended(db, id, (tx) => move(tx, { id }, [from], 'ERROR', { infraError: true, finishedAt: new Date(), errorMessage: notYourFault(detail) }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -325,8 +342,10 @@ export async function redecide(
       } else if (ids) out.skipped.push({ id, reason: `already ${d.status}` });
       continue;
     }
-    if ((await move(tx, { id }, [s.status], d.status, { errorMessage: d.message, credit: d.credit, late: d.late })) === 1)
+    if ((await move(tx, { id }, [s.status], d.status, { errorMessage: d.message, credit: d.credit, late: d.late })) === 1) {
       (d.status === 'PASSED' ? out.toPassed : out.toFailed).push(id);
+      await noteResult(tx, id);
+    }
   }
   return out;
 }

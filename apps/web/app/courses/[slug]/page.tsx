@@ -27,8 +27,8 @@ export default async function CoursePage({ params }: { params: Promise<{ slug: s
       <p className="muted">{course.description}</p>
       {staff && (
         <p className="staff-links">
-          <Link href={`/courses/${slug}/members`}>Members and enrollment code</Link> · <Link href={`/courses/${slug}/content`}>Course content</Link> ·{' '}
-          <Link href={`/courses/${slug}/gradebook`}>Gradebook</Link>
+          <Link href={`/courses/${slug}/overview`}>Class overview</Link> · <Link href={`/courses/${slug}/members`}>Members and enrollment code</Link> ·{' '}
+          <Link href={`/courses/${slug}/content`}>Course content</Link> · <Link href={`/courses/${slug}/gradebook`}>Gradebook</Link>
         </p>
       )}
       {!member && (

@@ -50,12 +50,24 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
     <article className="wide">
       <p className="muted">
         <Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · exercise {exercise.position}
-        {staff && (
+        {staff ? (
           <>
-            {' '}
-            · <Link href={`/courses/${course}/exercises/${slug}/schedule`}>schedule and extensions</Link> ·{' '}
-            <Link href={`/courses/${course}/exercises/${slug}/results`}>class results</Link>
+            {' · '}
+            <Link href={`/courses/${course}/exercises/${slug}/schedule`}>schedule and extensions</Link>
+            {' · '}
+            <Link href={`/courses/${course}/exercises/${slug}/results`} data-testid="class-results-link">
+              class results
+            </Link>
+            {' · '}
+            <Link href={`/courses/${course}/overview`}>class overview</Link>
           </>
+        ) : (
+          me && (
+            <>
+              {' · '}
+              <Link href={`/courses/${course}/exercises/${slug}/attempts/${me.id}`}>all your attempts</Link>
+            </>
+          )
         )}
       </p>
       <h1>{exercise.title}</h1>
