@@ -32,6 +32,7 @@ export const POLICY_ROW_FIXTURE: GradingPolicy = {
   limitTest: null,
   reuseCachedResults: true,
   version: 4,
+  filePolicy: null,
   createdAt: new Date(),
   updatedAt: new Date(),
 } as GradingPolicy;
