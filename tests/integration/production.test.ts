@@ -156,7 +156,13 @@ describe('production mode, the first admin and content sync from the command lin
     try {
       const base = `http://127.0.0.1:${env.EPOCH_API_PORT}`;
       await waitFor(async () => (await fetch(`${base}/api/health`)).status === 200 || undefined, 60_000, `the API\n${api.output()}`);
-      expect(await (await fetch(`${base}/api/site`)).json()).toEqual({ demo: false, demoAccounts: [], passwordRules: expect.any(String) });
+      expect(await (await fetch(`${base}/api/site`)).json()).toEqual({
+        demo: false,
+        demoAccounts: [],
+        passwordRules: expect.any(String),
+        passwordLogin: true,
+        oidc: null,
+      });
       expect(await clean.prisma.user.count({ where: { email: { in: DEMO_ACCOUNTS.map((a) => a.email) } } })).toBe(0);
     } finally {
       await api.stop();

@@ -18,6 +18,8 @@ import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { SessionService } from './auth/session.service';
 import { LoginLimiter } from './auth/login-limiter';
+import { OidcController } from './auth/oidc.controller';
+import { OidcService } from './auth/oidc.service';
 import { AdminController } from './admin/admin.controller';
 import { AccessService } from './access/access.service';
 import { ExercisesController } from './exercises/exercises.controller';
@@ -67,6 +69,7 @@ export class AppModule {
         CoursesController,
         LessonFiguresController,
         AuthController,
+        OidcController,
         AdminController,
         CourseMembersController,
         CourseContentController,
@@ -121,6 +124,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         SessionService,
         LoginLimiter,
+        OidcService,
         AccessService,
         ReconcilerService,
         OutboxService,

@@ -39,3 +39,26 @@ describe('modes and mail', () => {
     expect(() => loadApiConfig({ ...ok, EPOCH_SMTP_URL: 'http://mail.example.org' })).toThrow(/EPOCH_SMTP_URL/);
   });
 });
+
+describe('OpenID Connect sign-in', () => {
+  const oidc = { EPOCH_OIDC_ISSUER: 'https://login.uni.example/', EPOCH_OIDC_CLIENT_ID: 'epoch', EPOCH_OIDC_CLIENT_SECRET: 's3cret' };
+  it('is off by default, with password sign-in on', () => {
+    const c = loadApiConfig(ok);
+    expect(c.EPOCH_OIDC_ISSUER).toBeUndefined();
+    expect(c.EPOCH_PASSWORD_LOGIN).toBe(true);
+  });
+  it('takes the provider, claims and allowed domains', () => {
+    const c = loadApiConfig({ ...ok, ...oidc, EPOCH_OIDC_ALLOWED_DOMAINS: ' Uni.example, cs.uni.example ,', EPOCH_PASSWORD_LOGIN: '0' });
+    expect(c.EPOCH_OIDC_ALLOWED_DOMAINS).toEqual(['uni.example', 'cs.uni.example']);
+    expect(c.EPOCH_OIDC_EMAIL_CLAIM).toBe('email');
+    expect(c.EPOCH_OIDC_NAME).toBe('single sign-on');
+    expect(c.EPOCH_PASSWORD_LOGIN).toBe(false);
+  });
+  it('names what is missing or contradictory', () => {
+    expect(() => loadApiConfig({ ...ok, EPOCH_OIDC_ISSUER: oidc.EPOCH_OIDC_ISSUER })).toThrow(/EPOCH_OIDC_CLIENT_ID: EPOCH_OIDC_ISSUER is set/);
+    expect(() => loadApiConfig({ ...ok, EPOCH_OIDC_CLIENT_ID: 'x' })).toThrow(/EPOCH_OIDC_ISSUER: an OIDC client is configured/);
+    expect(() => loadApiConfig({ ...ok, EPOCH_PASSWORD_LOGIN: '0' })).toThrow(/EPOCH_PASSWORD_LOGIN: password sign-in cannot be turned off/);
+    expect(() => loadApiConfig({ ...ok, ...oidc, EPOCH_OIDC_SCOPES: 'email profile' })).toThrow(/EPOCH_OIDC_SCOPES must include openid/);
+    expect(() => loadApiConfig({ ...ok, ...oidc, EPOCH_OIDC_ISSUER: 'ftp://x' })).toThrow(/EPOCH_OIDC_ISSUER/);
+  });
+});

@@ -104,6 +104,46 @@ export const ZApiConfig = z.object({
   EPOCH_GPU_MIN_WORK_MACS: z.coerce.number().min(0).default(DEFAULT_GPU_MIN_WORK_MACS),
   /** Where artifact bytes live (plots, weights): the same store as the graders'. */
   ...ARTIFACT_STORE_ENV,
+  /**
+   * OpenID Connect sign-in (a university's identity provider): the issuer (discovered from
+   * `<issuer>/.well-known/openid-configuration`), the client registered there, and its redirect URI
+   * `<EPOCH_PUBLIC_URL>/api/auth/oidc/callback`. Unset issuer: no OIDC sign-in. http:// issuers only on loopback (tests).
+   */
+  EPOCH_OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+  EPOCH_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  EPOCH_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The provider's name on the sign-in button ("Sign in with <name>"). */
+  EPOCH_OIDC_NAME: z.string().min(1).max(60).default('single sign-on'),
+  /** The scopes asked for (space-separated; `openid` is required). */
+  EPOCH_OIDC_SCOPES: z
+    .string()
+    .default('openid email profile')
+    .refine((v) => v.split(/\s+/).includes('openid'), 'EPOCH_OIDC_SCOPES must include openid'),
+  /** The ID token's claims that carry the e-mail address and the display name. */
+  EPOCH_OIDC_EMAIL_CLAIM: z.string().min(1).default('email'),
+  EPOCH_OIDC_NAME_CLAIM: z.string().min(1).default('name'),
+  /** Comma-separated e-mail domains allowed to sign in with OIDC (e.g. `uni.edu,cs.uni.edu`); empty: any. */
+  EPOCH_OIDC_ALLOWED_DOMAINS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((d) => d.trim().toLowerCase())
+        .filter((d) => d.length > 0),
+    ),
+  /** Password sign-in (1, the default); 0 turns it off (then OIDC must be configured: it is the only way in). */
+  EPOCH_PASSWORD_LOGIN: z
+    .enum(['0', '1', 'true', 'false'], { message: 'EPOCH_PASSWORD_LOGIN must be 1/true or 0/false' })
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
+  /** How often the LMS rosters of LTI-linked courses are synced (NRPS), in seconds; 0: only on demand. */
+  EPOCH_LTI_ROSTER_SYNC_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(6 * 3600),
   /** Largest accepted request body (JSON), in bytes. */
   EPOCH_BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -116,9 +156,23 @@ export type TApiConfig = z.infer<typeof ZApiConfig>;
 
 export class ApiConfigError extends Error {}
 
+/** Rules between variables (the schema above checks each one alone). */
+function crossChecks(c: TApiConfig): { path: string; message: string }[] {
+  const out: { path: string; message: string }[] = [];
+  if (c.EPOCH_OIDC_ISSUER && !c.EPOCH_OIDC_CLIENT_ID)
+    out.push({ path: 'EPOCH_OIDC_CLIENT_ID', message: 'EPOCH_OIDC_ISSUER is set: the client id registered there is needed' });
+  if (!c.EPOCH_OIDC_ISSUER && (c.EPOCH_OIDC_CLIENT_ID || c.EPOCH_OIDC_CLIENT_SECRET))
+    out.push({ path: 'EPOCH_OIDC_ISSUER', message: 'an OIDC client is configured without EPOCH_OIDC_ISSUER' });
+  if (!c.EPOCH_PASSWORD_LOGIN && !c.EPOCH_OIDC_ISSUER)
+    out.push({ path: 'EPOCH_PASSWORD_LOGIN', message: 'password sign-in cannot be turned off without OIDC sign-in (EPOCH_OIDC_ISSUER): nobody could sign in' });
+  return out;
+}
+
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): TApiConfig {
   const r = ZApiConfig.safeParse(env);
-  if (r.success) return r.data;
+  const cross = r.success ? crossChecks(r.data) : [];
+  if (r.success && cross.length === 0) return r.data;
+  if (r.success) throw new ApiConfigError(`api: invalid configuration:\n${cross.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
   throw new ApiConfigError(`api: invalid configuration:\n${r.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`);
 }
 

@@ -4,6 +4,7 @@ import { changePassword } from './auth/change-password';
 import { currentUser } from './auth/current-user';
 import { resolveSession } from './auth/resolve-session';
 import { signIn } from './auth/sign-in';
+import { signInWithIdentity } from './auth/external-sign-in';
 import { signOut } from './auth/sign-out';
 import { signOutEverywhere } from './auth/sign-out-everywhere';
 import { courseOutline } from './content/course-outline';
@@ -62,6 +63,7 @@ export function bindAccounts(db: TDb) {
     removeMember: on(db, removeMember),
     requireCourseStaff: on(db, requireCourseStaff),
     signIn: on(db, signIn),
+    signInWithIdentity: on(db, signInWithIdentity),
     signOut: on(db, signOut),
     signOutEverywhere: on(db, signOutEverywhere),
     changePassword: on(db, changePassword),

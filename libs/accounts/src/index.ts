@@ -25,6 +25,7 @@ export { courseMembers, leaveCourse, regenerateEnrollmentCode, removeMember, upd
 export { requireCourseStaff, type TCaller } from './courses/course-staff';
 
 export { signIn, type TSignInRequestMeta } from './auth/sign-in';
+export { NO_PASSWORD_HASH, openSession, signInWithIdentity, type TExternalIdentity, type TExternalSignInRules } from './auth/external-sign-in';
 export { signOut } from './auth/sign-out';
 export { signOutEverywhere } from './auth/sign-out-everywhere';
 export { changePassword } from './auth/change-password';

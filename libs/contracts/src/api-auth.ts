@@ -52,5 +52,9 @@ export const ZSiteInfo = z.object({
   demo: z.boolean(),
   demoAccounts: z.array(z.object({ role: ZUserRole, email: z.string(), name: z.string(), password: z.string() })),
   passwordRules: z.string(),
+  /** Whether e-mail and password sign-in is on (EPOCH_PASSWORD_LOGIN). */
+  passwordLogin: z.boolean(),
+  /** OpenID Connect sign-in, when configured: the button's provider name and where it starts. */
+  oidc: z.object({ name: z.string(), startUrl: z.string() }).nullable(),
 });
 export type TSiteInfo = z.infer<typeof ZSiteInfo>;

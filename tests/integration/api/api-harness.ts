@@ -33,7 +33,8 @@ export async function storedArtifact(api: ApiUnderTest, bytes: Uint8Array): Prom
   return { size: o.size, sha256: o.sha256, storageKey: o.key };
 }
 
-export async function startApi(env: Record<string, string> = {}): Promise<ApiUnderTest> {
+/** `env`: extra variables, or a function of the API's base URL (for settings that name the API's own address). */
+export async function startApi(env: Record<string, string> | ((base: string) => Record<string, string>) = {}): Promise<ApiUnderTest> {
   const prisma = createPrismaClient(inject('databaseUrl'));
   await seedDemo(prisma, { exercisesDir: join(root, 'exercises') });
   const port = await freePort();
@@ -51,7 +52,7 @@ export async function startApi(env: Record<string, string> = {}): Promise<ApiUnd
       EPOCH_RECONCILE_SECONDS: '0',
       // The run's database holds the demo accounts (seeded above): production mode would refuse to start on them.
       EPOCH_DEMO: '1',
-      ...env,
+      ...(typeof env === 'function' ? env(base) : env),
     });
     try {
       await waitFor(async () => (await fetch(`${base}/api/health`)).status === 200 || undefined, 60_000, `the API on ${base}`);

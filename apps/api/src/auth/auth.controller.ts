@@ -48,6 +48,8 @@ export class AuthController {
   @Post('auth/sign-in')
   @HttpCode(200)
   async signIn(@Body(new ZodPipe(ZSignInRequest)) body: TSignInRequest, @Req() req: AuthedRequest, @Res({ passthrough: true }) res: Response): Promise<TMe> {
+    if (!this.config.EPOCH_PASSWORD_LOGIN)
+      throw new ApiError(403, 'password_login_off', `password sign-in is turned off on this server: sign in with ${this.config.EPOCH_OIDC_NAME}`);
     try {
       await this.limiter.hit(req.ip ?? 'unknown');
     } catch (e) {
@@ -108,6 +110,8 @@ export class AuthController {
       demo: this.config.EPOCH_DEMO,
       demoAccounts: this.config.EPOCH_DEMO ? DEMO_ACCOUNTS.map((a) => ({ role: a.role, email: a.email, name: a.name, password: a.password })) : [],
       passwordRules: PASSWORD_RULES,
+      passwordLogin: this.config.EPOCH_PASSWORD_LOGIN,
+      oidc: this.config.EPOCH_OIDC_ISSUER ? { name: this.config.EPOCH_OIDC_NAME, startUrl: '/api/auth/oidc/start' } : null,
     };
   }
 

@@ -1,11 +1,10 @@
 import type { TMe } from '@epoch/contracts';
 import { UnauthenticatedError } from '@epoch/contracts';
 import type { TDb } from '@epoch/db';
-import { insertSession } from '../repositories/session.repository';
 import { clearFailedSignIns, findUserByEmail } from '../repositories/user.repository';
-import { currentUser } from './current-user';
+import { openSession } from './external-sign-in';
 import { checkPassword, isLocked, recordWrongPassword } from './password-checks';
-import { newSecret, sessionTokenHash, type TSignInPolicy } from './session-user';
+import type { TSignInPolicy } from './session-user';
 
 /**
  * The one refusal of a sign-in, whatever the reason (unknown email, wrong password, locked account), so that neither
@@ -30,7 +29,7 @@ export interface TSignInRequestMeta {
  * Checks the password and opens a session. Every refusal is the same answer after the same work (one argon2
  * verification, against a dummy hash for an unknown email): unknown, deactivated, wrong and locked cannot be told apart. A wrong
  * password counts towards the lock (atomically: see recordWrongPassword); a right one clears the count. The token is
- * returned once: only its hash is stored.
+ * returned once: only its hash is stored (openSession).
  */
 export async function signIn(db: TDb, input: TSignInRequestMeta, policy: TSignInPolicy): Promise<{ me: TMe; token: string; expiresAt: Date }> {
   const user = await findUserByEmail(db, input.email.toLowerCase());
@@ -42,16 +41,5 @@ export async function signIn(db: TDb, input: TSignInRequestMeta, policy: TSignIn
     throw signInRefusal(policy);
   }
   if (user.failedLogins > 0 || user.lockedUntil) await clearFailedSignIns(db, user.id);
-  const token = newSecret();
-  const csrfSecret = newSecret();
-  const expiresAt = new Date(Date.now() + policy.sessionTtlHours * 3600_000);
-  await insertSession(db, {
-    tokenHash: sessionTokenHash(token),
-    userId: user.id,
-    csrfSecret,
-    expiresAt,
-    userAgent: input.userAgent?.slice(0, 500) ?? null,
-    ip: input.ip ?? null,
-  });
-  return { me: await currentUser(db, { userId: user.id, email: user.email, name: user.name, role: user.role, csrfSecret }), token, expiresAt };
+  return openSession(db, user, policy, { ip: input.ip, userAgent: input.userAgent });
 }
