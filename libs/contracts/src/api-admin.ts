@@ -114,7 +114,7 @@ export const ZEnrollmentSettingsRequest = z
 export type TEnrollmentSettingsRequest = z.infer<typeof ZEnrollmentSettingsRequest>;
 
 /** A member of a course as its staff see it: who, their role there, how and when they joined. */
-export const ZCourseMember = ZEnrollmentView.extend({ joinedVia: z.enum(['STAFF', 'CODE', 'ROSTER', 'SEED']) });
+export const ZCourseMember = ZEnrollmentView.extend({ joinedVia: z.enum(['STAFF', 'CODE', 'ROSTER', 'SEED', 'LTI']) });
 export type TCourseMember = z.infer<typeof ZCourseMember>;
 
 /** GET /api/courses/:slug/members (course staff): enrollment settings and everyone in the course, newest first. */
