@@ -20,6 +20,9 @@ import { SessionService } from './auth/session.service';
 import { LoginLimiter } from './auth/login-limiter';
 import { OidcController } from './auth/oidc.controller';
 import { OidcService } from './auth/oidc.service';
+import { LtiController } from './lti/lti.controller';
+import { LtiAdminController } from './lti/lti-admin.controller';
+import { LtiService } from './lti/lti.service';
 import { AdminController } from './admin/admin.controller';
 import { AccessService } from './access/access.service';
 import { ExercisesController } from './exercises/exercises.controller';
@@ -70,6 +73,8 @@ export class AppModule {
         LessonFiguresController,
         AuthController,
         OidcController,
+        LtiController,
+        LtiAdminController,
         AdminController,
         CourseMembersController,
         CourseContentController,
@@ -125,6 +130,7 @@ export class AppModule {
         SessionService,
         LoginLimiter,
         OidcService,
+        LtiService,
         AccessService,
         ReconcilerService,
         OutboxService,

@@ -35,6 +35,8 @@ async function bootstrap(): Promise<void> {
       limit: CONTENT_LIMITS.maxArchiveBytes,
     }),
   );
+  // The LMS posts the LTI login and launch as HTML forms.
+  app.use(/^\/api\/lti\/(login|launch)$/, express.urlencoded({ extended: false, limit: '256kb' }));
   app.use(express.json({ limit: config.EPOCH_BODY_LIMIT_BYTES }));
   app.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);

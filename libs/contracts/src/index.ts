@@ -28,3 +28,4 @@ export * from './api-schedule';
 export * from './api-notifications';
 export * from './api-attempts';
 export * from './api-overview';
+export * from './api-lti';

@@ -51,6 +51,16 @@ export class SessionService {
     return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax; Expires=${expiresAt.toUTCString()}${this.config.EPOCH_COOKIE_SECURE ? '; Secure' : ''}`;
   }
 
+  /**
+   * The session cookie of an LTI launch: Epoch runs inside the LMS's iframe (another site), where a SameSite=Lax
+   * cookie is never sent, so it is `SameSite=None; Secure` (HTTPS deployments, EPOCH_COOKIE_SECURE). CSRF stays
+   * covered by the X-CSRF-Token header every state-changing request needs. Without HTTPS it is the ordinary cookie.
+   */
+  ltiCookie(token: string, expiresAt: Date): string {
+    if (!this.config.EPOCH_COOKIE_SECURE) return this.cookie(token, expiresAt);
+    return `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=None; Secure; Expires=${expiresAt.toUTCString()}`;
+  }
+
   clearCookie(): string {
     return `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0${this.config.EPOCH_COOKIE_SECURE ? '; Secure' : ''}`;
   }
