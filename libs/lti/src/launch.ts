@@ -30,12 +30,12 @@ const jwksCache = new Map<string, JWTVerifyGetKey>();
 
 /**
  * A platform's JWKS, fetched once and cached (jose's remote key set: a token signed with a kid it does not hold makes
- * it fetch the set again, at most every 30 s, so a platform's key rotation is picked up without a restart).
+ * it fetch the set again, at most every 5 s, so a platform's key rotation is picked up without a restart).
  */
 export function platformJwks(url: string): JWTVerifyGetKey {
   let set = jwksCache.get(url);
   if (!set) {
-    set = createRemoteJWKSet(new URL(url), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000, timeoutDuration: 5000 });
+    set = createRemoteJWKSet(new URL(url), { cacheMaxAge: 10 * 60_000, cooldownDuration: 5_000, timeoutDuration: 5000 });
     jwksCache.set(url, set);
   }
   return set;
