@@ -23,6 +23,7 @@ import { OidcService } from './auth/oidc.service';
 import { LtiController } from './lti/lti.controller';
 import { LtiAdminController } from './lti/lti-admin.controller';
 import { LtiService } from './lti/lti.service';
+import { LtiCourseController } from './lti/lti-course.controller';
 import { AdminController } from './admin/admin.controller';
 import { AccessService } from './access/access.service';
 import { ExercisesController } from './exercises/exercises.controller';
@@ -75,6 +76,7 @@ export class AppModule {
         OidcController,
         LtiController,
         LtiAdminController,
+        LtiCourseController,
         AdminController,
         CourseMembersController,
         CourseContentController,

@@ -158,3 +158,5 @@ export {
 export { DEFAULT_PREFERENCES, NOTICE_LOOKBACK_MS, notificationPreferences, resultNotices, setNotificationPreferences } from './notifications/preferences';
 export { studentAttempts } from './use-cases/student-attempts';
 export { classOverview, groupFailures, reasonKey } from './use-cases/class-overview';
+// LMS grade passback (LTI AGS): the outbox message written with a submission's ending, and the grade it posts.
+export { countedResultOf, LTI_GRADE, noteLtiGrade, ZLtiGradePayload, type TLtiGradePayload } from './notifications/lti-grade';

@@ -3,3 +3,14 @@ export { AGS_SCOPES, courseRoleOf, LTI, NRPS_SCOPE, ZLaunchMessage, type TDeepLi
 export { LtiLaunchError, platformJwks, verifyLaunch, type TLaunchExpectation } from './launch';
 export { deepLinkingResponse, type TDeepLinkItem } from './deep-linking';
 export { generateToolKey, publicJwks, signingKey, TOOL_KEY_ALG, type TToolKey } from './keys';
+export {
+  AGS_GRADE_SCOPES,
+  fetchMembers,
+  findOrCreateLineItem,
+  LtiServiceError,
+  postScore,
+  scoreMessage,
+  scoresUrl,
+  serviceToken,
+  type TMember,
+} from './services';

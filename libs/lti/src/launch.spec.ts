@@ -90,3 +90,27 @@ describe('verifyLaunch', () => {
     expect(JSON.stringify(jwks)).not.toContain(String(platform.privateJwk.d));
   });
 });
+
+describe('AGS score message', () => {
+  it("has the specification's example's fields, from a counted result's share of full marks", async () => {
+    const { readFileSync: read } = await import('node:fs');
+    const example = JSON.parse(read(new URL('../fixtures/ims-score.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    const { scoreMessage, scoresUrl } = await import('./services');
+    const m = scoreMessage({
+      userId: '5323497',
+      score: 0.83,
+      scoreMaximum: 100,
+      timestamp: new Date('2017-04-16T18:54:36.736Z'),
+      comment: 'This is exceptional work.',
+    });
+    expect(Object.keys(m).sort()).toEqual(Object.keys(example).sort());
+    expect({ ...m, timestamp: example['timestamp'] }).toEqual(example);
+    expect(scoreMessage({ userId: 'u', score: null, scoreMaximum: 100, timestamp: new Date() })).toMatchObject({
+      gradingProgress: 'Pending',
+      activityProgress: 'Submitted',
+    });
+    expect(scoresUrl('https://lms.example.edu/2344/lineitems/1234/lineitem?type_id=2')).toBe(
+      'https://lms.example.edu/2344/lineitems/1234/lineitem/scores?type_id=2',
+    );
+  });
+});

@@ -317,3 +317,205 @@ describe('LTI 1.3 tool', () => {
     expect(header.kid).toBe(r.body.current);
   });
 });
+
+/**
+ * Assignment and Grade Services: a result's re-decision writes the grade passback into the outbox in its transaction;
+ * the dispatcher posts the counted grade to the link's line item (retried with backoff when the platform refuses),
+ * and the instructor sees the last sync and the platform's message.
+ */
+describe('LTI grade passback (AGS)', () => {
+  let platform: TestPlatform;
+  let api: ApiUnderTest;
+  let users: Record<string, TestUser>;
+  let admin: Client;
+  let course: Awaited<ReturnType<typeof createCourse>>;
+  const t = tag();
+  const context = { id: `ags-${t}`, title: `AGS course ${t}` };
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    api = await startApi((base) => ({ EPOCH_PUBLIC_URL: base, EPOCH_OUTBOX_SWEEP_MS: '200', EPOCH_OUTBOX_BACKOFF_MS: '200' }));
+    platform.toolJwksUrl = `${api.base}/api/lti/jwks`;
+    users = await createUsers(api.prisma, [{ key: 'admin', role: 'ADMIN' }]);
+    course = await createCourse(api.prisma);
+    admin = await signedIn(api.base, users['admin']!);
+    await admin.post('/api/admin/lti/platforms', {
+      name: 'AGS LMS',
+      issuer: platform.issuer,
+      clientId: platform.clientId,
+      authUrl: platform.authUrl,
+      tokenUrl: platform.tokenUrl,
+      jwksUrl: platform.jwksUrl,
+      deploymentIds: [platform.deploymentId],
+    });
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await platform?.stop();
+  });
+
+  it('posts the counted grade when a re-decision changes it, after the platform first refuses it', async () => {
+    // The student launches from a link mapped by Deep Linking's custom parameter.
+    const b = new Browser();
+    const hint = platform.prepare({
+      sub: `lms-student-${t}`,
+      email: `ags-${t}@lms.test`,
+      roles: LEARNER,
+      context,
+      resourceLink: { id: `rl-${t}`, title: 'Graded' },
+      custom: { epoch_exercise: course.exerciseId },
+    });
+    const login = await b.fetch(`${api.base}/api/lti/login`, {
+      method: 'POST',
+      form: { iss: platform.issuer, login_hint: hint, target_link_uri: 'x', client_id: platform.clientId },
+    });
+    const { action, fields } = formPost(await (await b.fetch(login.headers.get('location')!)).text());
+    const launched = await b.fetch(action, { method: 'POST', form: fields });
+    expect(launched.headers.get('location')).toContain('/exercises/');
+    const student = await api.prisma.user.findUniqueOrThrow({ where: { email: `ags-${t}@lms.test` } });
+    await api.prisma.submission.create({
+      data: {
+        userId: student.id,
+        exerciseId: course.exerciseId,
+        source: 'x',
+        idempotencyKey: `k-${tag()}`,
+        policyVersion: 1,
+        status: 'FAILED',
+        result: {
+          create: {
+            testAccuracy: 0.45,
+            testLoss: 1,
+            perClassAccuracy: [],
+            confusionMatrix: [],
+            attempt: 1,
+            backend: 'cpu',
+            backendVersions: {},
+            seed: 42,
+            queueWaitMs: 0,
+            trainingMs: 0,
+            evaluationMs: 0,
+          },
+        },
+      },
+    });
+    platform.refuseScores = 1;
+    const policy = (await admin.get(`/api/courses/${course.courseSlug}/exercises/${course.exercise}/policy`)).body.policy;
+    const r = await admin.put(`/api/courses/${course.courseSlug}/exercises/${course.exercise}/policy`, { ...policy, minTestAccuracy: 0.4 });
+    expect(r.body.redecided).toMatchObject({ failedToPassed: 1 });
+    const lineItem = `${platform.issuer}/ags/${context.id}/lineitems/rl-${t}`;
+    const message = await api.prisma.outboxMessage.findFirstOrThrow({ where: { kind: 'lti-grade', payload: { path: ['userId'], equals: student.id } } });
+    expect(message.key).toMatch(/^lti-grade:/);
+    // The first post is refused (the platform's message is kept), the retry is accepted.
+    await expect.poll(async () => platform.scores.get(lineItem)?.length ?? 0, { timeout: 60_000, interval: 200 }).toBe(1);
+    const score = platform.scores.get(lineItem)![0]!;
+    expect(score).toMatchObject({
+      userId: `lms-student-${t}`,
+      scoreGiven: 100,
+      scoreMaximum: 100,
+      activityProgress: 'Completed',
+      gradingProgress: 'FullyGraded',
+    });
+    expect(Object.keys(score).sort()).toEqual(['activityProgress', 'comment', 'gradingProgress', 'scoreGiven', 'scoreMaximum', 'timestamp', 'userId']);
+    const sent = await api.prisma.outboxMessage.findUniqueOrThrow({ where: { id: message.id } });
+    expect(sent.status).toBe('SENT');
+    expect(sent.attempts).toBeGreaterThanOrEqual(2);
+    expect(platform.tokenRequests.filter((q) => q.ok).length).toBeGreaterThanOrEqual(1);
+
+    const status = await admin.get(`/api/courses/${course.courseSlug}/lti`);
+    expect(status.status).toBe(200);
+    expect(status.body.links).toEqual([
+      expect.objectContaining({
+        title: 'Graded',
+        platform: 'AGS LMS',
+        exerciseSlug: course.exercise,
+        lastSyncAt: expect.any(String),
+        pending: 0,
+        failures: [],
+      }),
+    ]);
+    // The platform's refusal stays visible to the instructor (with when), after the later success.
+    expect(status.body.links[0].lastError).toMatch(/^the platform refused the score: HTTP 422 .*the gradebook column is locked for grading/);
+    expect(Date.parse(status.body.links[0].lastErrorAt)).toBeLessThanOrEqual(Date.parse(status.body.links[0].lastSyncAt));
+  });
+});
+
+describe('LTI roster sync (NRPS)', () => {
+  let platform: TestPlatform;
+  let api: ApiUnderTest;
+  let users: Record<string, TestUser>;
+  let admin: Client;
+  let course: Awaited<ReturnType<typeof createCourse>>;
+  const t = tag();
+  const context = { id: `nrps-${t}`, title: `NRPS course ${t}` };
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    api = await startApi((base) => ({ EPOCH_PUBLIC_URL: base }));
+    platform.toolJwksUrl = `${api.base}/api/lti/jwks`;
+    users = await createUsers(api.prisma, [
+      { key: 'admin', role: 'ADMIN' },
+      { key: 'teacher', role: 'INSTRUCTOR' },
+    ]);
+    course = await createCourse(api.prisma);
+    await api.prisma.enrollment.create({ data: { userId: users['teacher']!.id, courseId: course.courseId, role: 'INSTRUCTOR' } });
+    admin = await signedIn(api.base, users['admin']!);
+    await admin.post('/api/admin/lti/platforms', {
+      name: 'NRPS LMS',
+      issuer: platform.issuer,
+      clientId: platform.clientId,
+      authUrl: platform.authUrl,
+      tokenUrl: platform.tokenUrl,
+      jwksUrl: platform.jwksUrl,
+      deploymentIds: [platform.deploymentId],
+    });
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await platform?.stop();
+  });
+
+  it('enrols who joined and removes who left, on demand, with a token got by a signed client assertion', async () => {
+    const b = new Browser();
+    const hint = platform.prepare({
+      sub: `t-${t}`,
+      email: users['teacher']!.email,
+      roles: INSTRUCTOR,
+      context,
+      resourceLink: { id: `rl-${t}`, title: 'L' },
+      custom: { epoch_exercise: course.exerciseId },
+    });
+    const login = await b.fetch(`${api.base}/api/lti/login`, {
+      method: 'POST',
+      form: { iss: platform.issuer, login_hint: hint, target_link_uri: 'x', client_id: platform.clientId },
+    });
+    const { action, fields } = formPost(await (await b.fetch(login.headers.get('location')!)).text());
+    expect((await b.fetch(action, { method: 'POST', form: fields })).headers.get('location')).toContain('/exercises/');
+    const teacher = await signedIn(api.base, users['teacher']!);
+    platform.members.set(context.id, [
+      { user_id: `t-${t}`, roles: INSTRUCTOR, name: 'T', email: users['teacher']!.email, status: 'Active' },
+      { user_id: `a-${t}`, roles: LEARNER, name: 'Ann', email: `ann-${t}@lms.test`, status: 'Active' },
+      { user_id: `b-${t}`, roles: LEARNER, name: 'Bob', email: `bob-${t}@lms.test`, status: 'Active' },
+    ]);
+    const first = await teacher.post(`/api/courses/${course.courseSlug}/lti/roster-sync`);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ joined: 2, left: 0, contexts: 1 });
+    const enrolled = async () =>
+      (await api.prisma.enrollment.findMany({ where: { courseId: course.courseId, joinedVia: 'LTI' }, include: { user: true } }))
+        .map((e) => e.user.email)
+        .sort();
+    expect(await enrolled()).toEqual([`ann-${t}@lms.test`, `bob-${t}@lms.test`]);
+    // Bob leaves the LMS course.
+    platform.members.set(context.id, [
+      { user_id: `t-${t}`, roles: INSTRUCTOR, name: 'T', email: users['teacher']!.email, status: 'Active' },
+      { user_id: `a-${t}`, roles: LEARNER, name: 'Ann', email: `ann-${t}@lms.test`, status: 'Active' },
+      { user_id: `b-${t}`, roles: LEARNER, name: 'Bob', email: `bob-${t}@lms.test`, status: 'Inactive' },
+    ]);
+    expect((await teacher.post(`/api/courses/${course.courseSlug}/lti/roster-sync`)).body).toEqual({ joined: 0, left: 1, contexts: 1 });
+    expect(await enrolled()).toEqual([`ann-${t}@lms.test`]);
+    // The teacher's own (Epoch-made) enrolment is never removed by the LMS.
+    expect(await api.prisma.enrollment.count({ where: { courseId: course.courseId, userId: users['teacher']!.id } })).toBe(1);
+    expect(platform.tokenRequests.at(-1)).toMatchObject({ scope: 'https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly', ok: true });
+    const status = await teacher.get(`/api/courses/${course.courseSlug}/lti`);
+    expect(status.body.contexts).toEqual([expect.objectContaining({ title: context.title, rosterService: true, lastRosterSyncAt: expect.any(String) })]);
+  });
+});

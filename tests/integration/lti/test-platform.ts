@@ -46,6 +46,10 @@ export interface TestPlatform {
   rotateKey: () => Promise<void>;
   members: Map<string, { user_id: string; roles: string[]; name: string; email: string; status: 'Active' | 'Inactive' }[]>;
   tokenRequests: { scope: string; ok: boolean; error?: string }[];
+  /** AGS: line items per context, the scores received per line item URL, and how many score posts to refuse next. */
+  lineItems: Map<string, { id: string; label: string; scoreMaximum: number; resourceId?: string; resourceLinkId?: string }[]>;
+  scores: Map<string, Record<string, unknown>[]>;
+  refuseScores: number;
   stop: () => Promise<void>;
   /** Where the tool's JWKS is (set once the tool is running). */
   toolJwksUrl: string;
@@ -55,6 +59,12 @@ async function readBody(req: IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
 }
 
 const html = (res: ServerResponse, status: number, body: string) => res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
@@ -81,6 +91,9 @@ export async function startTestPlatform(): Promise<TestPlatform> {
     deepLinkResponses: [],
     members: new Map(),
     tokenRequests: [],
+    lineItems: new Map(),
+    scores: new Map(),
+    refuseScores: 0,
     toolJwksUrl: '',
     prepare: (spec) => {
       const hint = randomUUID();
@@ -198,6 +211,41 @@ export async function startTestPlatform(): Promise<TestPlatform> {
         platform.tokenRequests.push({ scope, ok: false, error });
         return json(res, 400, { error: 'invalid_client', error_description: error });
       }
+    }
+    const bearer = (req.headers.authorization ?? '').startsWith('Bearer at-');
+    const items = /^\/ags\/([^/]+)\/lineitems$/.exec(url.pathname);
+    if (items) {
+      if (!bearer) return json(res, 401, { error: 'invalid_token' });
+      const context = decodeURIComponent(items[1]!);
+      const list = platform.lineItems.get(context) ?? [];
+      if (req.method === 'GET') {
+        const rl = url.searchParams.get('resource_link_id');
+        return json(
+          res,
+          200,
+          list.filter((l) => !rl || l.resourceLinkId === rl),
+          'application/vnd.ims.lis.v2.lineitemcontainer+json',
+        );
+      }
+      if (req.method === 'POST') {
+        const body = (await readJson(req)) as { label: string; scoreMaximum: number; resourceId?: string; resourceLinkId?: string };
+        const item = { ...body, id: `${issuer}/ags/${encodeURIComponent(context)}/lineitems/${encodeURIComponent(body.resourceLinkId ?? randomUUID())}` };
+        platform.lineItems.set(context, [...list, item]);
+        return json(res, 201, item, 'application/vnd.ims.lis.v2.lineitem+json');
+      }
+    }
+    const scores = /^\/ags\/([^/]+)\/lineitems\/([^/]+)\/scores$/.exec(url.pathname);
+    if (req.method === 'POST' && scores) {
+      if (!bearer) return json(res, 401, { error: 'invalid_token' });
+      if (req.headers['content-type'] !== 'application/vnd.ims.lis.v1.score+json') return json(res, 415, { error: 'unsupported media type' });
+      const score = (await readJson(req)) as Record<string, unknown>;
+      if (platform.refuseScores > 0) {
+        platform.refuseScores--;
+        return json(res, 422, { error: 'invalid_grade', error_description: 'the gradebook column is locked for grading' });
+      }
+      const lineItem = `${issuer}/ags/${scores[1]}/lineitems/${scores[2]}`;
+      platform.scores.set(lineItem, [...(platform.scores.get(lineItem) ?? []), score]);
+      return res.writeHead(204).end();
     }
     const nrps = /^\/nrps\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && nrps) {

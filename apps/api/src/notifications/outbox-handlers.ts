@@ -1,6 +1,7 @@
 import type { EpochPrismaClient } from '@epoch/db';
 import type { TMailer } from '@epoch/accounts';
-import { DEADLINE_REMINDER, reminderEmailHandler, RESULT_EMAIL, resultEmailHandler, type TOutboxHandlers } from '@epoch/grading';
+import { ltiGradeHandler } from '../lti/lti-grade.handler';
+import { DEADLINE_REMINDER, LTI_GRADE, reminderEmailHandler, RESULT_EMAIL, resultEmailHandler, type TOutboxHandlers } from '@epoch/grading';
 
 /**
  * The outbox's handler registry: every kind of message the dispatcher delivers, and who delivers it. A new kind (e.g. a
@@ -11,5 +12,6 @@ export function outboxHandlers(deps: { prisma: EpochPrismaClient; mailer: TMaile
   return {
     [RESULT_EMAIL]: resultEmailHandler(deps),
     [DEADLINE_REMINDER]: reminderEmailHandler(deps),
+    [LTI_GRADE]: ltiGradeHandler(deps),
   };
 }

@@ -837,6 +837,23 @@ export const ROUTES: TRouteDoc[] = [
     response: 'none',
     status: 204,
   },
+  {
+    method: 'get',
+    path: '/api/courses/:slug/lti',
+    tag: 'lti',
+    summary: "The course's LMS links with their grade passback (last sync, pending, the platform's last refusal, failures) and its LMS rosters",
+    access: 'course staff',
+    response: z.object({ links: z.array(z.object({ id: z.string(), title: z.string() }).loose()), contexts: z.array(z.object({ id: z.string() }).loose()) }),
+  },
+  {
+    method: 'post',
+    path: '/api/courses/:slug/lti/roster-sync',
+    tag: 'lti',
+    summary: 'Sync the enrolments with the LMS rosters now (NRPS): who joined, who left',
+    access: 'course staff',
+    response: z.object({ joined: z.number().int(), left: z.number().int(), contexts: z.number().int() }),
+    status: 200,
+  },
 ];
 
 export const ERROR_SCHEMA = ZApiError;

@@ -3,6 +3,7 @@ import { inTransaction, type EpochPrismaClient, type Prisma, type TDb } from '@e
 import { RETRAINABLE_STATES, type TGradingPolicy, type TSubmissionState } from '@epoch/contracts';
 import { notYourFault } from '../not-your-fault';
 import { noteResult } from '../notifications/result-notice';
+import { noteLtiGrade } from '../notifications/lti-grade';
 import { decide, type TDecision } from './decide';
 import { withException, type TSchedule } from './schedule';
 import { assertTransitions } from './transitions';
@@ -169,6 +170,7 @@ export async function finishGraded(
       await tx.result.create({ data: { submissionId: run.id, attempt: run.attempt, ...result } });
       await tx.artifact.createMany({ data: artifacts.map((a) => ({ submissionId: run.id, ...a })) });
       await noteResult(tx, run.id);
+      await noteLtiGrade(tx, run.id);
       return decision;
     },
     { timeout: 60_000, maxWait: 10_000 },
@@ -240,6 +242,7 @@ export async function reuse(
       const artifacts = await tx.artifact.findMany({ where: { submissionId: source.id } });
       await tx.artifact.createMany({ data: artifacts.map(({ id: _a, createdAt: _ac, submissionId: _s, ...a }) => ({ ...a, submissionId: run.id })) });
       await noteResult(tx, run.id);
+      await noteLtiGrade(tx, run.id);
       return true;
     },
     { timeout: 60_000, maxWait: 10_000 },
@@ -260,6 +263,7 @@ async function ended(db: TDb, id: string, write: (tx: TDb) => Promise<number>): 
   return inTransaction(db, async (tx) => {
     if ((await write(tx)) !== 1) return false;
     await noteResult(tx, id);
+    await noteLtiGrade(tx, id);
     return true;
   });
 }
@@ -339,12 +343,14 @@ export async function redecide(
       if (d.credit !== s.credit || d.late !== s.late) {
         await tx.submission.updateMany({ where: { id, status: s.status }, data: { credit: d.credit, late: d.late } });
         out.recredited.push(id);
+        await noteLtiGrade(tx, id);
       } else if (ids) out.skipped.push({ id, reason: `already ${d.status}` });
       continue;
     }
     if ((await move(tx, { id }, [s.status], d.status, { errorMessage: d.message, credit: d.credit, late: d.late })) === 1) {
       (d.status === 'PASSED' ? out.toPassed : out.toFailed).push(id);
       await noteResult(tx, id);
+      await noteLtiGrade(tx, id);
     }
   }
   return out;
