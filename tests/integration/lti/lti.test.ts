@@ -519,3 +519,39 @@ describe('LTI roster sync (NRPS)', () => {
     expect(status.body.contexts).toEqual([expect.objectContaining({ title: context.title, rosterService: true, lastRosterSyncAt: expect.any(String) })]);
   });
 });
+
+describe('LTI roster sync on a schedule', () => {
+  it('syncs the rosters of linked courses by itself', async () => {
+    const platform = await startTestPlatform();
+    const api = await startApi((base) => ({ EPOCH_PUBLIC_URL: base, EPOCH_LTI_ROSTER_SYNC_SECONDS: '1' }));
+    try {
+      platform.toolJwksUrl = `${api.base}/api/lti/jwks`;
+      const t = tag();
+      const course = await createCourse(api.prisma);
+      const p = await api.prisma.ltiPlatform.create({
+        data: {
+          name: 'S',
+          issuer: platform.issuer,
+          clientId: platform.clientId,
+          authUrl: platform.authUrl,
+          tokenUrl: platform.tokenUrl,
+          jwksUrl: platform.jwksUrl,
+          deploymentIds: [platform.deploymentId],
+        },
+      });
+      await api.prisma.ltiContext.create({
+        data: { platformId: p.id, contextId: `s-${t}`, title: 'S', courseId: course.courseId, membershipsUrl: `${platform.issuer}/nrps/s-${t}` },
+      });
+      platform.members.set(`s-${t}`, [{ user_id: `c-${t}`, roles: LEARNER, name: 'Cat', email: `cat-${t}@lms.test`, status: 'Active' }]);
+      await expect
+        .poll(async () => api.prisma.enrollment.count({ where: { courseId: course.courseId, user: { email: `cat-${t}@lms.test` } } }), {
+          timeout: 60_000,
+          interval: 500,
+        })
+        .toBe(1);
+    } finally {
+      await api.stop();
+      await platform.stop();
+    }
+  });
+});

@@ -57,3 +57,19 @@ function asLaunch(platform: LtiPlatform, m: TMember): Parameters<typeof accountO
     'https://purl.imsglobal.org/spec/lti/claim/roles': m.roles,
   } as unknown as Parameters<typeof accountOfLaunch>[2];
 }
+
+/** The scheduled sync: every course with an LMS roster service, one after the other (a failing LMS does not stop the others). */
+export async function syncAllRosters(prisma: EpochPrismaClient, log: { warn: (o: object, msg: string) => void }): Promise<void> {
+  const courses = await prisma.ltiContext.findMany({
+    where: { courseId: { not: null }, membershipsUrl: { not: null } },
+    distinct: ['courseId'],
+    select: { courseId: true },
+  });
+  for (const c of courses) {
+    try {
+      await syncRoster(prisma, c.courseId!, null);
+    } catch (e) {
+      log.warn({ courseId: c.courseId, err: e instanceof Error ? e.message : String(e) }, 'lti: roster sync failed');
+    }
+  }
+}

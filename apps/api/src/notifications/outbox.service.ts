@@ -5,6 +5,7 @@ import type { TMailer } from '@epoch/accounts';
 import { startOutboxDispatcher, writeDeadlineReminders, type TOutboxDispatcher } from '@epoch/grading';
 import { API_CONFIG, LOGGER, MAILER, PRISMA, type TApiConfig } from '../config';
 import { outboxHandlers } from './outbox-handlers';
+import { syncAllRosters } from '../lti/lti-roster';
 
 /**
  * Runs the outbox dispatcher in the API process (every API process may: BullMQ and the rows' claims share the work):
@@ -33,10 +34,14 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
       sweepEveryMs: c.EPOCH_OUTBOX_SWEEP_MS,
       attempts: c.EPOCH_OUTBOX_ATTEMPTS,
       backoffMs: c.EPOCH_OUTBOX_BACKOFF_MS,
-      periodic:
-        c.EPOCH_REMINDER_CHECK_SECONDS > 0
+      periodic: [
+        ...(c.EPOCH_REMINDER_CHECK_SECONDS > 0
           ? [{ name: 'deadline-reminders', everyMs: c.EPOCH_REMINDER_CHECK_SECONDS * 1000, run: () => writeDeadlineReminders(this.prisma) }]
-          : [],
+          : []),
+        ...(c.EPOCH_LTI_ROSTER_SYNC_SECONDS > 0
+          ? [{ name: 'lti-roster-sync', everyMs: c.EPOCH_LTI_ROSTER_SYNC_SECONDS * 1000, run: () => syncAllRosters(this.prisma, this.log) }]
+          : []),
+      ],
       log: this.log,
     });
     if (!this.mailer) this.log.info('outbox: no SMTP server configured (EPOCH_SMTP_URL): e-mail notifications are skipped');
