@@ -20,6 +20,7 @@ export async function SiteHeader() {
                 <Link href="/admin/courses">Courses</Link>
                 <Link href="/admin/users">Users</Link>
                 <Link href="/admin/audit">Audit log</Link>
+                <Link href="/admin/lti">LMS</Link>
               </>
             )}
             {me.role === 'STUDENT' && <Link href="/join">Join a course</Link>}

@@ -35,6 +35,9 @@ import {
   ZClassOverview,
   type TLessonFigureName,
   type TUserRole,
+  ZLtiPickView,
+  ZLtiPlatformView,
+  ZLtiToolConfig,
 } from '@epoch/contracts';
 import { loadWebConfig } from './config';
 
@@ -114,5 +117,8 @@ export const api = {
     get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/attempts/${enc(user)}`, ZStudentAttempts, true),
   overview: (course: string) => get(`/api/courses/${enc(course)}/overview`, ZClassOverview, true),
   notificationPreferences: () => get('/api/me/notification-preferences', ZNotificationPreferences, true),
+  ltiPick: (id: string) => get(`/api/lti/picks/${enc(id)}`, ZLtiPickView, true),
+  ltiPlatforms: () => get('/api/admin/lti/platforms', z.array(ZLtiPlatformView), true),
+  ltiTool: () => get('/api/admin/lti/tool', ZLtiToolConfig, true),
   passwordReset: (token: string) => get(`/api/auth/password-reset?token=${enc(token)}`, ZPasswordResetInfo),
 };

@@ -7,7 +7,7 @@ import { LocalTime } from '../../../../components/local-time';
 
 export const dynamic = 'force-dynamic';
 
-const VIA = { CODE: 'with the code', STAFF: 'added by staff', ROSTER: 'roster import', SEED: 'demo' } as const;
+const VIA = { CODE: 'with the code', STAFF: 'added by staff', ROSTER: 'roster import', SEED: 'demo', LTI: 'from the LMS' } as const;
 
 /** The course's staff: how students join, and who is in the course since when. */
 export default async function MembersPage({ params }: { params: Promise<{ slug: string }> }) {
