@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, SignJWT, type JWTPayload } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { courseRoleOf, LTI } from './claims';
+import { courseRoleOf, LTI, type TResourceLinkLaunch } from './claims';
 import { generateToolKey, publicJwks, signingKey, type TToolKey } from './keys';
 import { LtiLaunchError, verifyLaunch, type TLaunchExpectation } from './launch';
 
@@ -48,9 +48,9 @@ describe('verifyLaunch', () => {
     const m = await verifyLaunch(await token(), expectation);
     expect(m[LTI.messageType]).toBe('LtiResourceLinkRequest');
     expect(m.sub).toBe('a6d5c443-1f51-4783-ba1a-7686ffe3b54a');
-    expect(m[LTI.context]?.title).toBe('Economics as a Social Science');
+    expect((m[LTI.context] as { title?: string } | undefined)?.title).toBe('Economics as a Social Science');
     expect(m.email).toBe('jane@platform.example.edu');
-    if (m[LTI.messageType] === 'LtiResourceLinkRequest') expect(m[LTI.resourceLink].id).toBe('200d101f-2c14-434a-a0f3-57c2a42369fd');
+    expect((m as TResourceLinkLaunch)[LTI.resourceLink].id).toBe('200d101f-2c14-434a-a0f3-57c2a42369fd');
     expect(courseRoleOf(m[LTI.roles])).toBe('STUDENT');
   });
 

@@ -67,9 +67,12 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
 }
 
-const html = (res: ServerResponse, status: number, body: string) => res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
-const json = (res: ServerResponse, status: number, body: unknown, type = 'application/json') =>
+const html = (res: ServerResponse, status: number, body: string): void => {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+};
+const json = (res: ServerResponse, status: number, body: unknown, type = 'application/json'): void => {
   res.writeHead(status, { 'content-type': type }).end(JSON.stringify(body));
+};
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export async function startTestPlatform(): Promise<TestPlatform> {
@@ -245,7 +248,8 @@ export async function startTestPlatform(): Promise<TestPlatform> {
       }
       const lineItem = `${issuer}/ags/${scores[1]}/lineitems/${scores[2]}`;
       platform.scores.set(lineItem, [...(platform.scores.get(lineItem) ?? []), score]);
-      return res.writeHead(204).end();
+      res.writeHead(204).end();
+      return;
     }
     const nrps = /^\/nrps\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && nrps) {
