@@ -13,7 +13,7 @@ import { outboxHandlers } from './outbox-handlers';
  */
 @Injectable()
 export class OutboxService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private dispatcher: TOutboxDispatcher | undefined;
+  private dispatcher: Promise<TOutboxDispatcher | null> | undefined;
 
   constructor(
     @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
@@ -22,10 +22,12 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Starts the dispatcher without holding up the API's start (with Redis away, BullMQ waits for it). */
+  onApplicationBootstrap(): void {
     const c = this.config;
     if (!c.EPOCH_OUTBOX_DISPATCHER) return;
-    this.dispatcher = await startOutboxDispatcher({
+    if (!this.mailer) this.log.info('outbox: no SMTP server configured (EPOCH_SMTP_URL): e-mail notifications are skipped');
+    this.dispatcher = startOutboxDispatcher({
       prisma: this.prisma,
       connection: { url: c.REDIS_URL, maxRetriesPerRequest: null },
       prefix: c.EPOCH_QUEUE_PREFIX,
@@ -38,11 +40,13 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
           ? [{ name: 'deadline-reminders', everyMs: c.EPOCH_REMINDER_CHECK_SECONDS * 1000, run: () => writeDeadlineReminders(this.prisma) }]
           : [],
       log: this.log,
+    }).catch((err: unknown) => {
+      this.log.error({ err }, 'outbox: the dispatcher did not start; e-mail notifications wait until the API restarts');
+      return null;
     });
-    if (!this.mailer) this.log.info('outbox: no SMTP server configured (EPOCH_SMTP_URL): e-mail notifications are skipped');
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.dispatcher?.close();
+    await (await this.dispatcher)?.close();
   }
 }

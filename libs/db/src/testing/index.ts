@@ -31,6 +31,7 @@ export const POLICY_ROW_FIXTURE: GradingPolicy = {
   limitTrain: 500,
   limitTest: null,
   reuseCachedResults: true,
+  filePolicy: null,
   version: 4,
   createdAt: new Date(),
   updatedAt: new Date(),
