@@ -33,7 +33,6 @@ export const POLICY_ROW_FIXTURE: GradingPolicy = {
   reuseCachedResults: true,
   filePolicy: null,
   version: 4,
-  filePolicy: null,
   createdAt: new Date(),
   updatedAt: new Date(),
 } as GradingPolicy;
