@@ -31,8 +31,8 @@ export const POLICY_ROW_FIXTURE: GradingPolicy = {
   limitTrain: 500,
   limitTest: null,
   reuseCachedResults: true,
-  filePolicy: null,
   version: 4,
+  filePolicy: null,
   createdAt: new Date(),
   updatedAt: new Date(),
 } as GradingPolicy;
