@@ -1,5 +1,5 @@
 'use client';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { TNotificationPreferences } from '@epoch/contracts';
 import { sendJson } from '../lib/browser-api';
 import { failure, Outcome, type TOutcome } from './form-outcome';
@@ -12,8 +12,9 @@ const permissionNow = (): TPermission => (typeof Notification === 'undefined' ? 
 export function NotificationPreferencesForm({ initial, csrfToken }: { initial: TNotificationPreferences; csrfToken: string }) {
   const [prefs, setPrefs] = useState(initial);
   const [outcome, setOutcome] = useState<TOutcome>(null);
-  const [permission, setPermission] = useState<TPermission | null>(null);
-  const perm = permission ?? (typeof window === 'undefined' ? null : permissionNow());
+  // Read after mounting: the server cannot know it, and the first render must match the server's.
+  const [perm, setPermission] = useState<TPermission | null>(null);
+  useEffect(() => setPermission(permissionNow()), []);
   const save = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     try {

@@ -14,7 +14,7 @@ import { syncAllRosters } from '../lti/lti-roster';
  */
 @Injectable()
 export class OutboxService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private dispatcher: TOutboxDispatcher | undefined;
+  private dispatcher: Promise<TOutboxDispatcher | null> | undefined;
 
   constructor(
     @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
@@ -23,10 +23,12 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  /** Starts the dispatcher without holding up the API's start (with Redis away, BullMQ waits for it). */
+  onApplicationBootstrap(): void {
     const c = this.config;
     if (!c.EPOCH_OUTBOX_DISPATCHER) return;
-    this.dispatcher = await startOutboxDispatcher({
+    if (!this.mailer) this.log.info('outbox: no SMTP server configured (EPOCH_SMTP_URL): e-mail notifications are skipped');
+    this.dispatcher = startOutboxDispatcher({
       prisma: this.prisma,
       connection: { url: c.REDIS_URL, maxRetriesPerRequest: null },
       prefix: c.EPOCH_QUEUE_PREFIX,
@@ -43,11 +45,13 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
           : []),
       ],
       log: this.log,
+    }).catch((err: unknown) => {
+      this.log.error({ err }, 'outbox: the dispatcher did not start; e-mail notifications wait until the API restarts');
+      return null;
     });
-    if (!this.mailer) this.log.info('outbox: no SMTP server configured (EPOCH_SMTP_URL): e-mail notifications are skipped');
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.dispatcher?.close();
+    await (await this.dispatcher)?.close();
   }
 }

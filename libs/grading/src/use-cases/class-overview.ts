@@ -52,8 +52,10 @@ export async function classOverview(prisma: EpochPrismaClient, course: { id: str
   ]);
   const out: TClassOverview['exercises'] = [];
   for (const e of exercises) {
-    const [results, inProgress, failed] = await Promise.all([
+    const [results, submitters, inProgress, failed] = await Promise.all([
       classResults(prisma, e),
+      // Any submission counts as submitting (the class results' attempts leave rejected ones out).
+      prisma.submission.findMany({ where: { exerciseId: e.id }, distinct: ['userId'], select: { userId: true } }),
       prisma.submission.count({ where: { exerciseId: e.id, status: { in: ['QUEUED', 'RUNNING'] } } }),
       prisma.submission.findMany({
         where: { exerciseId: e.id, status: { in: ['FAILED', 'REJECTED', 'ERROR'] } },
@@ -67,7 +69,10 @@ export async function classOverview(prisma: EpochPrismaClient, course: { id: str
       title: e.title,
       minTestAccuracy: results.minTestAccuracy,
       students: results.summary.students,
-      submitted: results.rows.filter((r) => r.attempts > 0).length,
+      submitted: (() => {
+        const enrolled = new Set(results.rows.map((r) => r.userId));
+        return submitters.filter((x) => enrolled.has(x.userId)).length;
+      })(),
       passed: results.summary.passed,
       inProgress,
       distribution: results.summary.distribution,
