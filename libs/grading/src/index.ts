@@ -158,3 +158,4 @@ export {
 export { DEFAULT_PREFERENCES, NOTICE_LOOKBACK_MS, notificationPreferences, resultNotices, setNotificationPreferences } from './notifications/preferences';
 export { studentAttempts } from './use-cases/student-attempts';
 export { classOverview, groupFailures, reasonKey } from './use-cases/class-overview';
+export { countAheadOf, jobPriority, jobsAhead, nextRank, placeRun, placeRuns, ranksOf, reorderAfter, type TOrderDeps } from './queue-order';
