@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findGradingJob, placeRun, placeRuns } from '@epoch/grading';
+import { findGradingJob, placeRun, placeRuns, resultView } from '@epoch/grading';
 import type { RunningProcess } from '../helpers';
 import { createExercise, createSubmission, setUpGraderEnv, source, startGrader, waitForStatus, type GraderEnv } from './grader-harness';
 
@@ -70,5 +70,28 @@ describe('fair queue: round-robin across students, run classes (real grader, Pos
       [b2, 'B2'],
     ]);
     expect(order.map((id) => name.get(id))).toEqual(['A1', 'B1', 'A2', 'B2', 'A3', 'practice', 'calibration']);
+  }, 300_000);
+
+  it('trains a practice run on the practice subset for the practice epochs and shows it without verdict or test numbers', async () => {
+    // The student asked for 1 epoch; a practice run trains the policy's 2, on at most 100 images.
+    const ex = await createExercise(g, { minTestAccuracy: 0, practiceEpochs: 2, practiceTrainImages: 100 });
+    const student = await newStudent('practiser');
+    const id = await createSubmission(g, ex, source({ epochs: 1 }), { userId: student, kind: 'PRACTICE' });
+    await placeRun({ prisma: g.prisma, queues: g.queues, log }, id, 'general');
+    grader ??= await startGrader(g);
+    await waitForStatus(g, id, 180_000, undefined, grader);
+    const s = await g.prisma.submission.findUniqueOrThrow({
+      where: { id },
+      include: { result: true, artifacts: { select: { name: true, kind: true, contentType: true } }, exercise: { select: { policy: true } } },
+    });
+    expect(await g.prisma.epochMetric.count({ where: { submissionId: id } })).toBe(2);
+    const view = await resultView(g.prisma, s, false);
+    expect(view).toMatchObject({ kind: 'PRACTICE', status: 'GRADED', passed: null, testAccuracy: null, testLoss: null, confusionMatrix: null });
+    expect(view.history.map((e) => e.epoch)).toEqual([1, 2]);
+    expect(view.history.every((e) => e.valAccuracy !== null)).toBe(true);
+    // Curves only: nothing measured on the test set (confusion matrix, mistakes, predictions).
+    expect(view.artifacts.length).toBeGreaterThan(0);
+    expect(view.artifacts.every((a) => a.kind === 'ACCURACY_PLOT' || a.kind === 'LOSS_PLOT')).toBe(true);
+    expect(s.artifacts.some((a) => a.kind === 'CONFUSION_MATRIX')).toBe(true);
   }, 300_000);
 });

@@ -127,7 +127,9 @@ describe('regrading from stored results, queue position and the reconciler (no w
       const d = await g.prisma.submission.findUniqueOrThrow({ where: { id: dead } });
       expect([d.status, d.infraError]).toEqual(['ERROR', true]);
       expect(d.errorMessage).toMatch(/not your fault \(the grading job failed: job stalled more than allowable limit\)/);
-      expect(await (await queue.getJob(orphan))?.getState()).toBe('waiting');
+      // Re-added at its place in the queue order: it had started already, so first (rank 0, priority 1).
+      expect(await (await queue.getJob(orphan))?.getState()).toBe('prioritized');
+      expect((await queue.getJob(orphan))?.priority).toBe(1);
     } finally {
       await queue.obliterate({ force: true });
       await closeGradingQueues(queues);
