@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { TArtifactStore } from '@epoch/artifacts';
 import { policyFromRow, type EpochPrismaClient } from '@epoch/db';
 import { CIFAR10_SPLIT, TrainingEta, type TGradingPolicy, type TGradingProgress, type TModelSpec, type TVerdict } from '@epoch/contracts';
-import { claim, failInfra, failStudent, finishCancelled, finishGraded, handBack, recordEpoch, reuse, scheduleOf, type TRun } from '@epoch/grading';
+import { claim, failInfra, failStudent, finishCancelled, finishGraded, handBack, practiceRun, recordEpoch, reuse, scheduleOf, type TRun } from '@epoch/grading';
 import { GradingRejection, type TBackendInfo } from '@epoch/trainer';
 import type { TChildEnd } from './child/child-end';
 import type { TDataSource } from './child/protocol';
@@ -168,7 +168,10 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
     if (checked.corrupt) throw new PermanentInfraFailure(`the stored model is unreadable: ${checked.problems.join('; ')}`);
     throw new GradingRejection('REJECTED', `The model no longer fits this exercise's grading policy: ${checked.problems.join('; ')}.`);
   }
-  const spec = checked.spec;
+  // A practice run trains the practice subset for the practice epochs (practiceRun), under the same seed and limits.
+  const practice = submission.kind === 'PRACTICE' ? practiceRun(policy, checked.spec) : null;
+  if (practice) policy = practice.policy;
+  const spec = practice?.spec ?? checked.spec;
   const queueWaitMs = Math.max(0, (submission.startedAt ?? new Date(startedAt)).getTime() - (submission.queuedAt ?? new Date(job.enqueuedAt)).getTime());
 
   const reused = await db('reusing an earlier result', () =>

@@ -6,7 +6,7 @@ import { lintGutter, setDiagnostics, type Diagnostic } from '@codemirror/lint';
 import { EditorState, type Text } from '@codemirror/state';
 import { EditorView, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
 import { classHighlighter } from '@lezer/highlight';
-import type { TExerciseView, TModelRulesInput, TSubmissionCreated } from '@epoch/contracts';
+import type { TExerciseView, TModelRulesInput, TQueueOutlook, TSubmissionCreated } from '@epoch/contracts';
 import { checkSource, type TCheckReport } from '@epoch/model-spec';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -14,6 +14,7 @@ import { postJson } from '../lib/browser-api';
 import { costPreview } from '../lib/cost-preview';
 import { formatShape, offsetOf } from '../lib/exercise-rules';
 import { foldNotes } from '../lib/fold-notes';
+import { congestionText, practiceText, waitText } from '../lib/queue-text';
 
 const CHECK_DELAY_MS = 250;
 
@@ -55,6 +56,7 @@ export function ExerciseEditor({
   graders,
   csrfToken,
   canSubmit,
+  outlook = null,
 }: {
   course: string;
   exercise: string;
@@ -65,6 +67,8 @@ export function ExerciseEditor({
   graders: TExerciseView['graders'];
   csrfToken: string;
   canSubmit: boolean;
+  /** The wait before Submit and the would-be positions (null when the queue could not be asked). */
+  outlook?: TQueueOutlook | null;
 }) {
   const router = useRouter();
   const host = useRef<HTMLDivElement>(null);
@@ -156,14 +160,15 @@ export function ExerciseEditor({
     v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: starterCode } });
   };
 
-  const submit = async () => {
+  const submit = async (kind: 'GRADED' | 'PRACTICE') => {
     setSubmitting(true);
     setSubmitError(null);
     try {
       const created = await postJson<TSubmissionCreated>(
         '/api/submissions',
-        { course, exercise, source: source.current },
-        { csrfToken, headers: { 'idempotency-key': idemKey.current } },
+        { course, exercise, source: source.current, kind },
+        // A practice run of the same code is another request than its graded submission.
+        { csrfToken, headers: { 'idempotency-key': kind === 'PRACTICE' ? `practice-${idemKey.current}` : idemKey.current } },
       );
       router.push(`/submissions/${encodeURIComponent(created.id)}`);
     } catch (e) {
@@ -177,11 +182,18 @@ export function ExerciseEditor({
   const summary = report?.summary ?? lastSummary;
   const stale = !report?.summary && summary !== undefined;
   const disabled = !canSubmit || checking || !report?.ok || submitting;
+  const practiceOff = policy.practiceDailyLimit === 0;
+  const practiceDisabled = practiceOff || outlook?.practiceLeft === 0 || checking || !report?.ok || submitting;
   const notes = report ? foldNotes(report.diagnostics) : [];
   const cost = report ? costPreview(report.cost, report.training?.epochs, policy, graders) : [];
   return (
     <div className="editor-layout">
       <div className="editor-pane">
+        {outlook?.congested && (
+          <p role="status" className="notice congestion-banner" data-testid="congestion-banner">
+            {congestionText(outlook)}
+          </p>
+        )}
         <div ref={host} className="code-editor" data-testid="code-editor" />
         <div className="editor-bar">
           <p className={`check-status ${errors ? 'bad' : 'good'}`} role="status" aria-live="polite" data-testid="check-status">
@@ -195,12 +207,25 @@ export function ExerciseEditor({
             <button type="button" onClick={resetToStarter}>
               Reset to starter code
             </button>
+            {!practiceOff && (
+              <button
+                type="button"
+                disabled={practiceDisabled}
+                title={practiceText(policy, outlook)}
+                onClick={() => {
+                  submit('PRACTICE').catch(() => undefined);
+                }}
+                data-testid="practice"
+              >
+                Practice run
+              </button>
+            )}
             <button
               type="button"
               className="primary"
               disabled={disabled}
               onClick={() => {
-                submit().catch(() => undefined);
+                submit('GRADED').catch(() => undefined);
               }}
               data-testid="submit"
             >
@@ -208,6 +233,11 @@ export function ExerciseEditor({
             </button>
           </div>
         </div>
+        {outlook && (
+          <p className="queue-wait muted" data-testid="queue-wait">
+            {waitText(outlook)} {!practiceOff && practiceText(policy, outlook)}
+          </p>
+        )}
         {submitError && (
           <p role="alert" className="error-text">
             {submitError}

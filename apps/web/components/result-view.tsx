@@ -52,7 +52,12 @@ export function ResultView({ result, threshold }: { result: TResultView; thresho
   return (
     <section className="card" aria-labelledby="result-title" data-testid="result">
       <h2 id="result-title">Result</h2>
-      {result.resultHidden ? (
+      {result.kind === 'PRACTICE' ? (
+        <p className="verdict verdict-neutral" data-testid="practice-verdict">
+          <span className="practice-badge">Practice</span> A practice run: trained on a small subset for a few epochs, with validation metrics only. It is not
+          graded, has no verdict and does not count against your quota. Look at the shape of the curves below, then submit for grading.
+        </p>
+      ) : result.resultHidden ? (
         <p className="verdict verdict-neutral">
           Graded. The result is shown after the deadline
           {result.visibleFrom ? (

@@ -21,7 +21,7 @@ export function SubmissionHistory({ items, current }: { items: readonly TSubmiss
             </thead>
             <tbody>
               {items.map((s) => {
-                const label = statusLabel(s.status);
+                const label = statusLabel(s.status, s.kind);
                 return (
                   <tr key={s.id} aria-current={s.id === current ? 'true' : undefined}>
                     <td>
@@ -29,6 +29,12 @@ export function SubmissionHistory({ items, current }: { items: readonly TSubmiss
                         <LocalTime iso={s.createdAt} />
                       </Link>
                       {s.late ? ' (late)' : ''}
+                      {s.kind === 'PRACTICE' ? (
+                        <>
+                          {' '}
+                          <span className="practice-badge">Practice</span>
+                        </>
+                      ) : null}
                     </td>
                     <td>
                       <span className={`status status-${label.tone}`}>{label.text}</span>

@@ -13,6 +13,7 @@ import {
   ZCourseList,
   ZCourseOutline,
   ZExerciseView,
+  ZQueueOutlook,
   ZLessonFigureView,
   ZLessonStepView,
   ZMe,
@@ -84,6 +85,7 @@ export const api = {
       throw e;
     }),
   exercise: (course: string, slug: string) => get(`/api/courses/${enc(course)}/exercises/${enc(slug)}`, ZExerciseView, true),
+  queue: (course: string, slug: string) => get(`/api/courses/${enc(course)}/exercises/${enc(slug)}/queue`, ZQueueOutlook, true),
   submissions: (course: string, exercise: string) => get(`/api/submissions?course=${enc(course)}&exercise=${enc(exercise)}&pageSize=50`, ZSubmissionPage, true),
   submission: (id: string) => get(`/api/submissions/${enc(id)}`, ZSubmissionDetail, true),
   progress: (id: string) => get(`/api/submissions/${enc(id)}/progress`, ZProgressView, true),

@@ -23,6 +23,15 @@ export const POLICY_FIELDS = [
     kind: 'bool',
   },
   { name: 'deadline', label: 'Deadline (ISO 8601, e.g. 2026-12-01T23:59:00Z; blank: none)', kind: 'text?' },
+  { name: 'practiceTrainImages', label: 'Practice runs: training images (a seeded subset)', kind: 'int' },
+  { name: 'practiceEpochs', label: 'Practice runs: epochs', kind: 'int' },
+  { name: 'practiceDailyLimit', label: 'Practice runs per student per day (0: off; free of the quota)', kind: 'int' },
+  {
+    name: 'replaceQueued',
+    label: "A student's newer submission replaces their older one still waiting in the queue (cancelled, quota slot returned)",
+    kind: 'bool',
+  },
+  { name: 'congestionWaitSeconds', label: 'Congestion banner when the wait for a grader exceeds (seconds)', kind: 'int' },
 ] as const;
 export type TPolicyFieldName = (typeof POLICY_FIELDS)[number]['name'];
 

@@ -26,6 +26,11 @@ const LABELS: Record<string, string> = {
   limitTrain: 'Training images',
   limitTest: 'Test images',
   reuseCachedResults: 'Reuse identical results',
+  practiceTrainImages: 'Practice: training images',
+  practiceEpochs: 'Practice: epochs',
+  practiceDailyLimit: 'Practice runs per day',
+  replaceQueued: 'Newer submission replaces a queued one',
+  congestionWaitSeconds: 'Congestion banner above (seconds of wait)',
 };
 
 /** What null means for a field ("no limit" reads better than a dash). */

@@ -25,6 +25,11 @@ const p = {
   countedResult: 'BEST' as const,
   limitTrain: null,
   limitTest: null,
+  practiceTrainImages: 5000,
+  practiceEpochs: 3,
+  practiceDailyLimit: 5,
+  replaceQueued: false,
+  congestionWaitSeconds: 1800,
   version: 1,
 };
 
@@ -41,6 +46,14 @@ describe('policyRows', () => {
     expect(rows['Cancelling']).toBe('gives the submission back, even while it trains');
     const counted = Object.fromEntries(policyRows({ ...p, refundCancelledQuota: false }, { usedToday: 3, dailyLeft: 7, usedTotal: 3, totalLeft: null }));
     expect(counted['Cancelling']).toBe('while it trains still uses the submission');
+  });
+  it('describes practice runs and replacing a queued submission when the policy offers them', () => {
+    const rows = Object.fromEntries(policyRows({ ...p, replaceQueued: true }, { usedToday: 0, dailyLeft: 10, usedTotal: 0, totalLeft: null }));
+    expect(rows['Practice runs']).toBe('free, 5 a day: 5,000 training images, 3 epochs, validation metrics only');
+    expect(rows['Resubmitting']).toBe('a newer submission replaces your older one still waiting in the queue (its slot is returned)');
+    const off = policyRows({ ...p, practiceDailyLimit: 0 }, null).map(([k]) => k);
+    expect(off).not.toContain('Practice runs');
+    expect(off).not.toContain('Resubmitting');
   });
   it('leaves the quota out for staff', () => {
     expect(policyRows(p, null).map(([k]) => k)).not.toContain('Submissions');

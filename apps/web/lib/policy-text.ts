@@ -51,7 +51,13 @@ export function policyRows(p: TStudentPolicyView, quota: TQuotaView | null, now 
     rows.push(['Submissions', parts.length ? parts.join(', ') : 'unlimited']);
     if (parts.length)
       rows.push(['Cancelling', p.refundCancelledQuota ? 'gives the submission back, even while it trains' : 'while it trains still uses the submission']);
+    if (p.replaceQueued) rows.push(['Resubmitting', 'a newer submission replaces your older one still waiting in the queue (its slot is returned)']);
   }
+  if (p.practiceDailyLimit > 0)
+    rows.push([
+      'Practice runs',
+      `free, ${p.practiceDailyLimit} a day: ${p.practiceTrainImages.toLocaleString('en-US')} training images, ${p.practiceEpochs} epoch${p.practiceEpochs === 1 ? '' : 's'}, validation metrics only`,
+    ]);
   return rows;
 }
 

@@ -1,9 +1,11 @@
-import { isFinalStatus, type TSubmissionStatus } from '@epoch/contracts';
+import { isFinalStatus, type TRunKind, type TSubmissionStatus } from '@epoch/contracts';
 
 export type TTone = 'wait' | 'run' | 'pass' | 'fail' | 'neutral';
 
 /** A submission's status in words, with the colour family the page shows it in. */
-export function statusLabel(status: TSubmissionStatus): { text: string; tone: TTone } {
+export function statusLabel(status: TSubmissionStatus, kind: TRunKind = 'GRADED'): { text: string; tone: TTone } {
+  // A practice run has no verdict: the API shows it finished as GRADED.
+  if (kind === 'PRACTICE' && status === 'GRADED') return { text: 'Practice run finished', tone: 'neutral' };
   switch (status) {
     case 'RECEIVED':
       return { text: 'Received', tone: 'wait' };

@@ -26,7 +26,8 @@ const USAGE = `Usage: ./epoch <command> [options]
   grade FILE [--exercise SLUG] [--epochs N] [--seed N] [--limit-train N] [--limit-test N] [--out DIR]
                           grade a submission locally: check, train, evaluate, write plot data
   bench check|train|epoch|api|queue [--compare-torch]
-                          benchmarks that print numbers (train: [--backend NAME] [--runs N])
+                          benchmarks that print numbers (train: [--backend NAME] [--runs N];
+                          queue: [--count N] [--workers N] or --fairness: the fair queue's figure)
 
 Configuration comes from environment variables: see README.md.`;
 

@@ -63,3 +63,30 @@ export type TPolicyChangeView = z.infer<typeof ZPolicyChangeView>;
 /** GET /api/exercises/:slug/policy/history (staff): every version, newest first. */
 export const ZPolicyHistory = z.object({ exerciseSlug: z.string(), items: z.array(ZPolicyChangeView) });
 export type TPolicyHistory = z.infer<typeof ZPolicyHistory>;
+
+/** Where a new run of one class would stand if the caller submitted it now. */
+export const ZQueueSpot = z.object({
+  /** 1-based: the runs a grader would take before it, plus one. */
+  position: z.number().int().min(1),
+  /** Seconds until a grader would start it (null before any job of the exercise was timed). */
+  waitSeconds: z.number().int().min(0).nullable(),
+});
+export type TQueueSpot = z.infer<typeof ZQueueSpot>;
+
+/**
+ * GET /api/courses/:course/exercises/:slug/queue: before Submit, the current wait and the caller's would-be position
+ * for a graded submission and for a practice run (the queue order: graded before practice, round-robin across
+ * students), and whether the queue is congested (the graded wait exceeds the policy's congestionWaitSeconds).
+ */
+export const ZQueueOutlook = z.object({
+  graded: ZQueueSpot,
+  practice: ZQueueSpot,
+  /** Runs waiting in the queue now (all classes) and the graders alive. */
+  waiting: z.number().int().min(0),
+  graders: z.number().int().min(0),
+  congested: z.boolean(),
+  congestionWaitSeconds: z.number().int().min(0),
+  /** Practice runs the caller has left today (null for staff, who have no limit). */
+  practiceLeft: z.number().int().min(0).nullable(),
+});
+export type TQueueOutlook = z.infer<typeof ZQueueOutlook>;

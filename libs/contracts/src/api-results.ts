@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZCountedResult } from './api-schedule';
+import { ZRunKind } from './queues';
 import { ZSubmissionStatus } from './api-submissions';
 import { ZEtaRange, ZGradingProgress } from './grading-progress';
 
@@ -42,6 +43,8 @@ export const ZArtifactRef = z.object({ name: z.string(), kind: z.string(), conte
 /** GET /api/submissions/:id/result. */
 export const ZResultView = z.object({
   submissionId: z.string(),
+  /** A practice run's result has no verdict and no test numbers: its validation curves only (status GRADED). */
+  kind: ZRunKind,
   status: ZSubmissionStatus,
   /** Null while hidden (AFTER_DEADLINE policy, before the deadline, for the student). */
   passed: z.boolean().nullable(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ZCheckResult } from './check-result';
 import { ZDiagnostic } from './diagnostics';
+import { ZRunKind } from './queues';
 import { SUBMISSION_STATES } from './submission-status';
 
 /**
@@ -24,9 +25,13 @@ export const ZSubmissionRequest = z
       const at = nulCharacterAt(source);
       if (at) ctx.addIssue({ code: 'custom', message: `the source contains a NUL character (U+0000) at ${at}; remove it` });
     }),
+    /** A graded submission (counted against the quota), or a free practice run (a small subset, its own daily limit). */
+    kind: z.enum(['GRADED', 'PRACTICE']).default('GRADED'),
   })
   .strict();
 export type TSubmissionRequest = z.infer<typeof ZSubmissionRequest>;
+/** POST /api/submissions/check takes the same body; `kind` does not change what is checked. */
+export type TSubmissionRequestInput = z.input<typeof ZSubmissionRequest>;
 
 /** Header `Idempotency-Key`: a retried POST with the same key returns the first submission instead of a new one. */
 export const ZIdempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{8,200}$/, '8–200 letters, digits or . _ : -');
@@ -41,6 +46,8 @@ export const ZSubmissionView = z.object({
   course: z.string(),
   exercise: z.string(),
   userId: z.string(),
+  /** Graded (counted, decided), practice (free, validation metrics only) or calibration. */
+  kind: ZRunKind,
   status: ZSubmissionStatus,
   late: z.boolean(),
   infraError: z.boolean(),

@@ -30,6 +30,11 @@ describe('policy rows', () => {
       limitTrain: 500,
       limitTest: null,
       reuseCachedResults: true,
+      practiceTrainImages: 5000,
+      practiceEpochs: 3,
+      practiceDailyLimit: 5,
+      replaceQueued: false,
+      congestionWaitSeconds: 1800,
     });
   });
   it('writes the contract form back as columns (JSON null for no restriction, dates as Date)', () => {

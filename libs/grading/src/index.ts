@@ -16,6 +16,7 @@ export {
   finishGraded,
   handBack,
   redecide,
+  replaceQueued,
   retrain,
   reuse,
   stillOwns,
@@ -60,13 +61,14 @@ export {
   type TSubmitted,
 } from './use-cases/submit';
 export { enqueueSubmission, requeueSubmission } from './use-cases/enqueue';
+export { practiceRun, practiceTraining } from './use-cases/practice';
 export { cancelSubmission } from './use-cases/cancel-submission';
 export { listenForCancellations, publishCancellation, ZCancelSignal, type TCancelSignal } from './cancel-signal';
 export { regrade } from './use-cases/regrade';
 export { redecideExercise, type TRedecideReport } from './use-cases/redecide-exercise';
 export { changePolicy, updatePolicy, type TRedecided } from './use-cases/update-policy';
 export { classResults, classRows, classSummary, csvRecords, CSV_COLUMNS, median } from './use-cases/class-results';
-export { quotaDayStart, quotaUsage } from './use-cases/quota';
+export { practiceUsage, quotaDayStart, quotaUsage } from './use-cases/quota';
 export { countedResult, type TAttemptFact } from './use-cases/counted-result';
 export { gradebook, gradebookCsv } from './use-cases/gradebook';
 export {
@@ -118,7 +120,7 @@ export {
   type TWorkerHeartbeat,
 } from './workers';
 export { reconcileQueue, startReconciler, type TReconcileOptions, type TReconcileReport } from './reconcile';
-export { queuePosition, queueEstimate } from './queue-position';
+export { queueEstimate, queueOutlook, queuePosition } from './queue-position';
 
 // The outbox (messages written in the transaction of the change that causes them, delivered by a BullMQ job) and the
 // student notifications that use it.
@@ -160,3 +162,4 @@ export { studentAttempts } from './use-cases/student-attempts';
 export { classOverview, groupFailures, reasonKey } from './use-cases/class-overview';
 // LMS grade passback (LTI AGS): the outbox message written with a submission's ending, and the grade it posts.
 export { countedResultOf, LTI_GRADE, noteLtiGrade, ZLtiGradePayload, type TLtiGradePayload } from './notifications/lti-grade';
+export { countAheadOf, jobPriority, jobsAhead, nextRank, placeRun, placeRuns, ranksOf, reorderAfter, type TOrderDeps } from './queue-order';

@@ -56,7 +56,9 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     expect(row.queuedAt).not.toBeNull();
     const job = await queue.getJob(r.body.id);
     expect(job?.data).toEqual({ submissionId: r.body.id });
-    expect(await job?.getState()).toBe('waiting');
+    // Every job has its place in the queue order (queue-order.ts): a graded submission, the student's first.
+    expect(await job?.getState()).toBe('prioritized');
+    expect(job?.priority).toBe(1);
   });
 
   it('routes a heavy submission to the GPU queue while a grader serves it, and to the general queue otherwise', async () => {

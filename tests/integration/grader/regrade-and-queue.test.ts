@@ -78,8 +78,8 @@ describe('regrading from stored results, queue position and the reconciler (no w
       await enqueue(g, id);
       ids.push(id);
     }
-    expect(await Promise.all(ids.map((id) => queuePosition(g.queue, id)))).toEqual([1, 2, 3]);
-    expect(await queuePosition(g.queue, 'no-such-job')).toBeNull();
+    expect(await Promise.all(ids.map((id) => queuePosition(g.queue, redis, id)))).toEqual([1, 2, 3]);
+    expect(await queuePosition(g.queue, redis, 'no-such-job')).toBeNull();
     const est = await queueEstimate(g.queue, redis, g.prefix, ids[2]!, 30);
     expect(est.position).toBe(3);
     expect(est.etaSeconds).toBeGreaterThan(0);
@@ -99,7 +99,8 @@ describe('regrading from stored results, queue position and the reconciler (no w
     expect(job?.opts.attempts).toBe(3);
     const again = await reconcileQueue(g.prisma, g.queues, { graceMs: 30_000 });
     expect(again.enqueued).not.toContain(lost);
-    expect((await g.queue.getJobs(['wait'])).filter((j) => j.id === lost)).toHaveLength(1);
+    // Once, at its place in the queue order (a job with a priority waits in the prioritized set).
+    expect((await g.queue.getJobs(['wait', 'prioritized'])).filter((j) => j.id === lost)).toHaveLength(1);
   });
 
   it('ends a pending submission ERROR when BullMQ gave up on its job, and re-enqueues a RUNNING one whose job is gone', async () => {
@@ -127,7 +128,9 @@ describe('regrading from stored results, queue position and the reconciler (no w
       const d = await g.prisma.submission.findUniqueOrThrow({ where: { id: dead } });
       expect([d.status, d.infraError]).toEqual(['ERROR', true]);
       expect(d.errorMessage).toMatch(/not your fault \(the grading job failed: job stalled more than allowable limit\)/);
-      expect(await (await queue.getJob(orphan))?.getState()).toBe('waiting');
+      // Re-added at its place in the queue order: it had started already, so first (rank 0, priority 1).
+      expect(await (await queue.getJob(orphan))?.getState()).toBe('prioritized');
+      expect((await queue.getJob(orphan))?.priority).toBe(1);
     } finally {
       await queue.obliterate({ force: true });
       await closeGradingQueues(queues);

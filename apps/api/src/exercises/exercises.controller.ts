@@ -1,7 +1,25 @@
 import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
 import { policyFromRow } from '@epoch/db';
-import { ZGradingPolicy, type TExerciseView, type TGradingPolicy, type TPolicyHistory, type TPolicyUpdateResult, type TPolicyView } from '@epoch/contracts';
-import { liveWorkers, policyHistory, policyRowOf, quotaUsage, recentThroughput, studentSchedule, updatePolicy, type TGradingDeps } from '@epoch/grading';
+import {
+  ZGradingPolicy,
+  type TExerciseView,
+  type TGradingPolicy,
+  type TPolicyHistory,
+  type TPolicyUpdateResult,
+  type TPolicyView,
+  type TQueueOutlook,
+} from '@epoch/contracts';
+import {
+  liveWorkers,
+  policyHistory,
+  policyRowOf,
+  queueOutlook,
+  quotaUsage,
+  recentThroughput,
+  studentSchedule,
+  updatePolicy,
+  type TGradingDeps,
+} from '@epoch/grading';
 import { GRADING_DEPS } from '../config';
 import { AccessService } from '../access/access.service';
 import { Caller, Roles, type AuthContext } from '../auth/auth-context';
@@ -46,6 +64,16 @@ export class ExercisesController {
         macsPerSecond: await recentThroughput(this.grading.prisma),
       },
     };
+  }
+
+  /**
+   * Before Submit: the current wait and the caller's would-be position for a graded submission and a practice run, and
+   * whether the queue is congested (the policy's congestionWaitSeconds).
+   */
+  @Get(':slug/queue')
+  async queue(@Caller() caller: AuthContext, @Param('course') course: string, @Param('slug') slug: string): Promise<TQueueOutlook> {
+    const { exercise, role } = await this.access.exercise(caller, course, slug);
+    return queueOutlook(this.grading, caller.userId, { id: exercise.id, policy: policyRowOf(exercise) }, role);
   }
 
   /** The full live policy (the course's instructors and admins). */

@@ -49,7 +49,7 @@ describe('the OpenAPI document', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     const post = doc.paths['/api/submissions']?.['post'];
-    expect(Object.keys(post?.requestBody?.content['application/json']?.schema.properties ?? {}).sort()).toEqual(['course', 'exercise', 'source']);
+    expect(Object.keys(post?.requestBody?.content['application/json']?.schema.properties ?? {}).sort()).toEqual(['course', 'exercise', 'kind', 'source']);
     expect(post?.responses).toHaveProperty('201');
     expect(post?.responses).toHaveProperty('401');
     expect(post?.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }));

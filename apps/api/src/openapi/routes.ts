@@ -30,6 +30,7 @@ import {
   ZPage,
   ZPolicyUpdateResult,
   ZPolicyView,
+  ZQueueOutlook,
   ZProgressView,
   ZRegradeRequest,
   ZRegradeResult,
@@ -474,6 +475,14 @@ export const ROUTES: TRouteDoc[] = [
     summary: "An exercise with the policy's student-visible parts and the quota left",
     access: 'course member',
     response: ZExerciseView,
+  },
+  {
+    method: 'get',
+    path: '/api/courses/:course/exercises/:slug/queue',
+    tag: 'exercises',
+    summary: "Before Submit: the current wait and the caller's would-be position (graded and practice), and whether the queue is congested",
+    access: 'course member',
+    response: ZQueueOutlook,
   },
   {
     method: 'get',

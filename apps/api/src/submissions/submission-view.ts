@@ -24,7 +24,9 @@ export function submissionSummary(s: Omit<Submission, 'source' | 'diagnostics' |
     course: s.exercise.course.slug,
     exercise: s.exercise.slug,
     userId: s.userId,
-    status: shownStatus(s.status, hidden),
+    kind: s.kind,
+    // A practice run has no verdict: PASSED/FAILED show as GRADED (finished), as a hidden result does.
+    status: shownStatus(s.status, hidden || s.kind === 'PRACTICE'),
     late: s.late,
     infraError: s.infraError,
     policyVersion: s.policyVersion,

@@ -61,7 +61,7 @@ export class SubmissionsController {
     let created: TSubmissionCreated;
     let replayed: boolean;
     try {
-      const r = await submit(this.grading, { userId: caller.userId, role, exercise, source: body.source, idempotencyKey: key });
+      const r = await submit(this.grading, { userId: caller.userId, role, exercise, source: body.source, idempotencyKey: key, kind: body.kind });
       created = { ...submissionView(r.submission), check: r.report ? checkResultOf(r.report) : null };
       replayed = r.replayed;
     } catch (e) {

@@ -1,9 +1,9 @@
-import { runQueueBench } from './queue-bench';
+import { runFairnessBench, runQueueBench } from './queue-bench';
 
 /**
- * `npx tsx apps/grader/src/bench/queue-bench.main.ts [--count 300] [--workers 2] [--grader bundle|sources]` (what
- * `./epoch bench queue` runs, after building the grader's bundle): needs DATABASE_URL and REDIS_URL (default: Epoch's
- * own services) and CIFAR-10 prepared (`./epoch data prepare`).
+ * `npx tsx apps/grader/src/bench/queue-bench.main.ts [--count 300] [--workers 2] [--fairness] [--grader bundle|sources]`
+ * (what `./epoch bench queue` runs, after building the grader's bundle): needs DATABASE_URL and REDIS_URL (default:
+ * Epoch's own services) and CIFAR-10 prepared (`./epoch data prepare`).
  */
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -17,10 +17,28 @@ const graderIndex = process.argv.indexOf('--grader');
 const grader = graderIndex < 0 ? 'bundle' : process.argv[graderIndex + 1];
 if (grader !== 'bundle' && grader !== 'sources') throw new Error(`--grader is bundle or sources, got ${String(grader)}`);
 
+const databaseUrl = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:54329/epoch';
+const redisUrl = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:63799';
+
+if (process.argv.includes('--fairness')) {
+  const f = await runFairnessBench({ grader, databaseUrl, redisUrl, log: (l) => process.stderr.write(`${l}\n`) });
+  const line = (name: string, s: typeof f.withTen) =>
+    `${name}: median wait of the nine ${s.medianWaitOfNine.toFixed(1)} s (one job's turn ${s.secondsPerJob.toFixed(1)} s, of which training ${s.heldSecondsPerJob.toFixed(1)} s; ${s.completionSeconds.toFixed(1)} s in all)`;
+  process.stdout.write(
+    [
+      'fairness: 1 grader; one student submits 10, then nine students submit 1 each',
+      line('without the ten', f.withoutTen),
+      line('with the ten, round-robin (Epoch)', f.withTen),
+      `target (with the ten <= without + one job): ${f.met ? 'met' : 'MISSED'}`,
+    ].join('\n') + '\n',
+  );
+  process.exit(f.met ? 0 : 1);
+}
+
 const r = await runQueueBench({
   grader,
-  databaseUrl: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:54329/epoch',
-  redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:63799',
+  databaseUrl,
+  redisUrl,
   count: arg('count', 300),
   workers: arg('workers', 2),
   log: (l) => process.stderr.write(`${l}\n`),

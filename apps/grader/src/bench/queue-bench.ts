@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { GRADE_JOB_NAME, GRADING_JOB_OPTIONS, GRADING_QUEUES, ZGradingPolicy, type TGradingJobPayload, type TModelSpec } from '@epoch/contracts';
 import { createPrismaClient, policyColumns } from '@epoch/db';
-import { createSubmission } from '@epoch/grading';
+import { closeGradingQueues, createSubmission, openGradingQueues, placeRun } from '@epoch/grading';
 import { denseSpec } from '@epoch/trainer';
 
 export interface TQueueBenchOptions {
@@ -203,6 +203,145 @@ export async function runQueueBench(opts: TQueueBenchOptions): Promise<TQueueBen
     await prisma.submission.deleteMany({ where: { exerciseId: exercise.id } });
     await prisma.course.delete({ where: { id: course.id } });
     await prisma.user.delete({ where: { id: user.id } });
+    await prisma.$disconnect();
+  }
+}
+
+export interface TFairnessScenario {
+  /** Median wait (queued to started) of the nine one-submission students, in seconds. */
+  medianWaitOfNine: number;
+  /** Mean seconds one job held the grader (started to finished) in this scenario. */
+  heldSecondsPerJob: number;
+  /**
+   * One job's turn on the grader: from the first start to the last finish, over the jobs (training plus the time
+   * between two jobs, when the grader starts the next training child). "One job" of the target.
+   */
+  secondsPerJob: number;
+  completionSeconds: number;
+}
+
+export interface TFairnessResult {
+  /** The nine alone. */
+  withoutTen: TFairnessScenario;
+  /** One student's ten queued first, then the nine's: Epoch's queue order (round-robin across students). */
+  withTen: TFairnessScenario;
+  /** The target: withTen's median no worse than withoutTen's plus one job. */
+  met: boolean;
+}
+
+/**
+ * `./epoch bench queue --fairness`: the fairness figure of the queue order. One grader; one student submits ten, then
+ * nine students submit one each; the median wait of the nine is compared with theirs when the ten are not there
+ * (target: no worse than that plus one job). First come first served would make the nine wait behind all ten. (It is
+ * not measured here: the grader reorders a student's queued jobs after each run, so plain jobs do not stay in arrival
+ * order.) Every submission is
+ * a tiny model on tiny data (the policy's limits); runs on its own queue prefix, users, course and exercise, removed
+ * afterwards.
+ */
+export async function runFairnessBench(opts: Omit<TQueueBenchOptions, 'count' | 'workers'>): Promise<TFairnessResult> {
+  const log = opts.log ?? (() => undefined);
+  const tag = randomBytes(4).toString('hex');
+  const prefix = `epoch-bench-fair-${tag}`;
+  const prisma = createPrismaClient(opts.databaseUrl);
+  const queues = openGradingQueues({ url: opts.redisUrl }, prefix);
+  const users = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => prisma.user.create({ data: { email: `bench-${tag}-${i}@bench.epoch`, name: `Bench ${i}`, passwordHash: 'x' } })),
+  );
+  const [heavy, ...nine] = users as [(typeof users)[number], ...typeof users];
+  const course = await prisma.course.create({ data: { slug: `bench-${tag}`, title: 'Fairness bench', description: 'bench queue', enrollmentCode: `F${tag}` } });
+  const policy = ZGradingPolicy.parse({ minTestAccuracy: 0.1, limitTrain: 256, limitTest: 100, dailyQuota: null });
+  const exercise = await prisma.exercise.create({
+    data: {
+      courseId: course.id,
+      slug: `bench-${tag}`,
+      title: 'Fairness bench',
+      position: 1,
+      instructions: '',
+      starterCode: '',
+      solutionCode: '',
+      policy: { create: policyColumns(policy) },
+    },
+  });
+  const grader = startGrader(opts.grader ?? 'bundle', {
+    DATABASE_URL: opts.databaseUrl,
+    REDIS_URL: opts.redisUrl,
+    EPOCH_QUEUE_PREFIX: prefix,
+    EPOCH_WORKER_ID: `${prefix}-0`,
+    LOG_LEVEL: 'info',
+    EPOCH_WASM_THREADS: '1',
+    ...opts.env,
+  });
+  const spec = tinyBenchSpec();
+  let n = 0;
+  const order = { prisma, queues, log: { warn: (o: object, m?: string) => log(`warning: ${m ?? ''} ${JSON.stringify(o)}`) } };
+  const submitOne = async (userId: string): Promise<string> => {
+    const s = await createSubmission(
+      prisma,
+      {
+        userId,
+        exerciseId: exercise.id,
+        source: '# bench',
+        modelSpec: spec,
+        specHash: `fair-${tag}-${n}`,
+        idempotencyKey: `fair-${tag}-${n++}`,
+        policyVersion: 1,
+      },
+      'QUEUED',
+    );
+    await placeRun(order, s.id, 'general');
+    return s.id;
+  };
+  const scenario = async (name: string, withTen: boolean): Promise<TFairnessScenario> => {
+    const started = performance.now();
+    const all: string[] = [];
+    if (withTen) for (let i = 0; i < 10; i++) all.push(await submitOne(heavy.id));
+    const mine: string[] = [];
+    for (const u of nine) mine.push(await submitOne(u.id));
+    all.push(...mine);
+    const deadline = Date.now() + (opts.timeoutMs ?? 15 * 60_000);
+    for (;;) {
+      const done = await prisma.submission.count({ where: { id: { in: all }, status: { in: ['PASSED', 'FAILED', 'REJECTED', 'ERROR', 'CANCELLED'] } } });
+      if (done === all.length) break;
+      if (Date.now() > deadline) throw new Error(`bench queue --fairness: ${name}: only ${done}/${all.length} finished in time`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const rows = await prisma.submission.findMany({ where: { id: { in: all } }, select: { id: true, queuedAt: true, startedAt: true, finishedAt: true } });
+    const waits = rows.filter((r) => mine.includes(r.id)).map((r) => (r.startedAt!.getTime() - r.queuedAt!.getTime()) / 1000);
+    const held = rows.map((r) => (r.finishedAt!.getTime() - r.startedAt!.getTime()) / 1000);
+    const firstStart = Math.min(...rows.map((r) => r.startedAt!.getTime()));
+    const lastEnd = Math.max(...rows.map((r) => r.finishedAt!.getTime()));
+    const result = {
+      medianWaitOfNine: percentile(waits, 50),
+      heldSecondsPerJob: held.reduce((a, b) => a + b, 0) / held.length,
+      secondsPerJob: (lastEnd - firstStart) / 1000 / rows.length,
+      completionSeconds: (performance.now() - started) / 1000,
+    };
+    log(
+      `bench queue --fairness: ${name}: median wait of the nine ${result.medianWaitOfNine.toFixed(1)} s, one job's turn ${result.secondsPerJob.toFixed(1)} s (training ${result.heldSecondsPerJob.toFixed(1)} s)`,
+    );
+    return result;
+  };
+  try {
+    log('bench queue --fairness: starting 1 grader');
+    await grader.ready;
+    // A warm-up job, so the first scenario does not pay the grader's first start-up (data, kernels).
+    const warm = await submitOne(heavy.id);
+    while ((await prisma.submission.findUniqueOrThrow({ where: { id: warm } })).finishedAt === null) await new Promise((r) => setTimeout(r, 250));
+    const withoutTen = await scenario('the nine alone', false);
+    const withTen = await scenario('ten first, then the nine (round-robin)', true);
+    const oneJob = Math.max(withoutTen.secondsPerJob, withTen.secondsPerJob);
+    return { withoutTen, withTen, met: withTen.medianWaitOfNine <= withoutTen.medianWaitOfNine + oneJob };
+  } finally {
+    await new Promise<void>((resolve) => {
+      if (grader.child.exitCode !== null) return resolve();
+      grader.child.once('exit', () => resolve());
+      grader.child.kill('SIGTERM');
+    });
+    for (const q of Object.values(queues)) await q.obliterate({ force: true }).catch(() => undefined);
+    await closeGradingQueues(queues);
+    await prisma.submission.deleteMany({ where: { exerciseId: exercise.id } });
+    await prisma.course.delete({ where: { id: course.id } });
+    await prisma.user.deleteMany({ where: { id: { in: users.map((u) => u.id) } } });
     await prisma.$disconnect();
   }
 }

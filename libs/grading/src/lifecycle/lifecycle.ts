@@ -72,6 +72,20 @@ export async function cancel(db: TDb, id: string, opts: { countIfTraining: boole
   return null;
 }
 
+/**
+ * A newer submission replaces its owner's older ones still waiting in the queue (the policy's replaceQueued): each
+ * that is still QUEUED becomes CANCELLED with a message naming the newer one. Cancelled while waiting, it never counts
+ * against the quota (its slot is returned). Returns the ids it cancelled.
+ */
+export async function replaceQueued(db: TDb, ids: readonly string[], byId: string): Promise<string[]> {
+  const done: string[] = [];
+  for (const id of ids) {
+    const message = `Replaced by your newer submission ${byId} before it was graded; its quota slot was returned.`;
+    if ((await move(db, { id }, ['QUEUED'], 'CANCELLED', { finishedAt: new Date(), errorMessage: message })) === 1) done.push(id);
+  }
+  return done;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // A grader's attempt
 

@@ -89,7 +89,7 @@ export function csvRecords(rows: TClassResultRow[]): (string | number)[][] {
   ]);
 }
 
-/** An exercise's class results: one row per enrolled student (by email) and the summary. */
+/** An exercise's class results: one row per enrolled student (by email) and the summary, from graded runs only (practice and calibration runs count for nothing). */
 export async function classResults(prisma: EpochPrismaClient, exercise: TExerciseRef & { courseId: string }): Promise<TClassResults> {
   const [enrolled, subs] = await Promise.all([
     prisma.enrollment.findMany({
@@ -98,7 +98,7 @@ export async function classResults(prisma: EpochPrismaClient, exercise: TExercis
       orderBy: { user: { email: 'asc' } },
     }),
     prisma.submission.findMany({
-      where: { exerciseId: exercise.id },
+      where: { exerciseId: exercise.id, kind: 'GRADED' },
       select: { id: true, userId: true, status: true, late: true, credit: true, createdAt: true, result: { select: { testAccuracy: true } } },
     }),
   ]);

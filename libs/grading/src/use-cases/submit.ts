@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { isUniqueViolation, policyFromRow, type GradingPolicy, type Submission } from '@epoch/db';
-import { DEFAULT_MODEL_LIMITS, DomainError, gradingWork, modelRulesFromPolicy, type TCheckResult } from '@epoch/contracts';
+import { DEFAULT_MODEL_LIMITS, DomainError, gradingWork, modelRulesFromPolicy, type TCheckResult, type TRunKind } from '@epoch/contracts';
 import { checkSource, forwardMacs, type TCheckReport } from '@epoch/model-spec';
 import type { TGradingDeps } from '../deps';
-import { createSubmission } from '../lifecycle/lifecycle';
+import { createSubmission, replaceQueued } from '../lifecycle/lifecycle';
 import { isLate, quotaOf, scheduleOf, windowAt, withException } from '../lifecycle/schedule';
+import { removeGradingJob } from '../queues';
 import { enqueueSubmission } from './enqueue';
-import { quotaUsage } from './quota';
+import { practiceTraining } from './practice';
+import { practiceUsage, quotaUsage } from './quota';
 import { assertRejectedBelowLimit, countRejected } from './rejected-limit';
 
 /** An exercise as the submission use cases need it: its id and slug, its course's slug, and its live policy row. */
@@ -49,8 +51,11 @@ export function checkSubmission(exercise: TExerciseRef, source: string): TCheckR
   return checkSource(source, { rules: modelRulesFromPolicy(policyFromRow(policyRowOf(exercise))) });
 }
 
-/** The canonical ModelSpec hash plus every policy field that changes what training produces (for result reuse). */
-export function specHashOf(modelHash: string, policy: GradingPolicy): string {
+/**
+ * The canonical ModelSpec hash plus every policy field that changes what training produces (for result reuse); a
+ * practice run's training differs (its subset and epochs), so its hash does too and only practice runs share it.
+ */
+export function specHashOf(modelHash: string, policy: GradingPolicy, kind: TRunKind = 'GRADED'): string {
   const training = {
     seed: policy.seed,
     batchSize: policy.batchSize,
@@ -58,6 +63,7 @@ export function specHashOf(modelHash: string, policy: GradingPolicy): string {
     maxEpochs: policy.maxEpochs,
     limitTrain: policy.limitTrain,
     limitTest: policy.limitTest,
+    ...(kind === 'PRACTICE' ? { practice: { images: policy.practiceTrainImages, epochs: policy.practiceEpochs } } : {}),
   };
   return createHash('sha256')
     .update(`${modelHash}\n${JSON.stringify(training)}`)
@@ -92,6 +98,8 @@ export interface TSubmitInput {
   exercise: TExerciseRef;
   source: string;
   idempotencyKey: string;
+  /** A graded submission (default) or a free practice run. */
+  kind?: 'GRADED' | 'PRACTICE';
 }
 
 export interface TSubmitted {
@@ -99,19 +107,28 @@ export interface TSubmitted {
   /** The instant check's report (null when the answer is an earlier submission replayed). */
   report: TCheckReport | null;
   replayed: boolean;
+  /** Older queued submissions this one replaced (the policy's replaceQueued): cancelled, their quota slots returned. */
+  replaced?: string[];
 }
 
 /**
  * Takes a submission: refused when the schedule refuses late work, or when too many of the user's recent ones were
  * rejected (assertRejectedBelowLimit); checked at once, a rejected one is stored with its diagnostics (free of quota,
  * final, counted towards that limit); a valid one is counted against the quota (students), stored QUEUED with its ModelSpec
- * and only then enqueued (jobId = submission id). A second request with the same idempotency key is caught by the
+ * and only then enqueued (jobId = submission id). Under the policy's replaceQueued it replaces its owner's older queued
+ * submissions of the exercise (cancelled with a message, their quota slots returned). A practice run (kind PRACTICE)
+ * is free of the quota and limited per day on its own (practiceDailyLimit); it trains a small subset (practice.ts). A second request with the same idempotency key is caught by the
  * unique index (no extra lookup on the common path) and answered with the first submission.
  */
 export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<TSubmitted> {
   const { prisma } = deps;
   const { exercise, userId } = input;
+  const kind = input.kind ?? 'GRADED';
   const policy = policyRowOf(exercise);
+  if (kind === 'PRACTICE' && policy.practiceDailyLimit === 0)
+    throw new DomainError('forbidden', 'practice_off', `exercise "${exercise.slug}" offers no practice runs`, [
+      { path: 'kind', message: 'practice runs are off' },
+    ]);
   if (exercise.removedAt) {
     throw new DomainError(
       'conflict',
@@ -141,6 +158,7 @@ export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<T
     exerciseId: exercise.id,
     source: input.source,
     idempotencyKey: input.idempotencyKey,
+    kind,
     policyVersion: policy.version,
     late: isLate(schedule, now),
     diagnostics: report.diagnostics,
@@ -153,27 +171,67 @@ export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<T
       return { submission: withSlug(rejected), report, replayed: false };
     }
     const macs = forwardMacs(report.spec);
+    const practice = kind === 'PRACTICE' ? practiceTraining(policy) : null;
     const workMacs =
-      macs === null ? null : gradingWork({ forwardMacs: macs, epochs: report.spec.epochs, limitTrain: policy.limitTrain, limitTest: policy.limitTest });
-    const data = { ...base, modelSpec: report.spec, specHash: specHashOf(report.hash, policy), workMacs };
+      macs === null
+        ? null
+        : gradingWork({
+            forwardMacs: macs,
+            epochs: practice?.epochs ?? report.spec.epochs,
+            limitTrain: practice?.limitTrain ?? policy.limitTrain,
+            limitTest: policy.limitTest,
+          });
+    const data = { ...base, modelSpec: report.spec, specHash: specHashOf(report.hash, policy, kind), workMacs };
     const quota = quotaOf(policy, exception);
     const limited = input.role === 'STUDENT' && (quota.dailyQuota !== null || quota.totalQuota !== null);
-    const s = !limited
-      ? await createSubmission(prisma, data, 'QUEUED', now)
-      : await prisma.$transaction(async (tx) => {
-          // Serialises one student's submissions to one exercise, so two parallel requests cannot both take the last slot.
-          await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`${userId}:${exercise.id}`}, 0))`;
-          const q = await quotaUsage(tx, userId, exercise.id, policy, now, { timeZone: exercise.course.timeZone, exception });
-          if (q.dailyLeft === 0 || q.totalLeft === 0) {
-            const which = q.totalLeft === 0 ? `the total quota of ${quota.totalQuota}` : `today's quota of ${quota.dailyQuota}`;
-            throw new DomainError('too_many', 'quota_exhausted', `you have used ${which} submissions for this exercise`, [
-              { path: q.totalLeft === 0 ? 'totalQuota' : 'dailyQuota', message: 'no submissions left' },
-            ]);
-          }
-          return createSubmission(tx, data, 'QUEUED', now);
-        });
+    const replaced: string[] = [];
+    const s =
+      kind === 'PRACTICE'
+        ? await prisma.$transaction(async (tx) => {
+            // One student's practice runs of one exercise, one at a time: two parallel requests cannot both take the last one.
+            await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`practice:${userId}:${exercise.id}`}, 0))`;
+            const p = await practiceUsage(tx, userId, exercise.id, policy, now, { timeZone: exercise.course.timeZone });
+            if (p.left === 0) {
+              throw new DomainError('too_many', 'practice_limit', `you have used today's ${policy.practiceDailyLimit} practice runs for this exercise`, [
+                { path: 'practiceDailyLimit', message: 'no practice runs left today' },
+              ]);
+            }
+            return createSubmission(tx, data, 'QUEUED', now);
+          })
+        : !limited && !policy.replaceQueued
+          ? await createSubmission(prisma, data, 'QUEUED', now)
+          : await prisma.$transaction(async (tx) => {
+              // Serialises one student's submissions to one exercise, so two parallel requests cannot both take the last slot.
+              await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`${userId}:${exercise.id}`}, 0))`;
+              // Under replaceQueued the older queued submissions give their slots back as the new one takes one.
+              const older = policy.replaceQueued
+                ? (await tx.submission.findMany({ where: { userId, exerciseId: exercise.id, kind: 'GRADED', status: 'QUEUED' }, select: { id: true } })).map(
+                    (o) => o.id,
+                  )
+                : [];
+              if (limited) {
+                const q = await quotaUsage(tx, userId, exercise.id, policy, now, { timeZone: exercise.course.timeZone, exception });
+                const out = (left: number | null) => left !== null && left + older.length === 0;
+                if (out(q.dailyLeft) || out(q.totalLeft)) {
+                  const total = out(q.totalLeft);
+                  const which = total ? `the total quota of ${quota.totalQuota}` : `today's quota of ${quota.dailyQuota}`;
+                  throw new DomainError('too_many', 'quota_exhausted', `you have used ${which} submissions for this exercise`, [
+                    { path: total ? 'totalQuota' : 'dailyQuota', message: 'no submissions left' },
+                  ]);
+                }
+              }
+              const created = await createSubmission(tx, data, 'QUEUED', now);
+              replaced.push(...(await replaceQueued(tx, older, created.id)));
+              return created;
+            });
+    for (const id of replaced) {
+      await removeGradingJob(deps.queues, id).catch((e: unknown) =>
+        deps.log.warn({ err: e, submissionId: id }, 'could not remove a replaced job from the queue (its grader skips it: it is CANCELLED)'),
+      );
+    }
+    // Enqueueing recomputes the student's ranks too, so the replaced runs' places are given up here.
     await enqueueSubmission(deps, s.id, s.workMacs);
-    return { submission: withSlug(s), report, replayed: false };
+    return { submission: withSlug(s), report, replayed: false, replaced };
   } catch (e) {
     // The key was used before (a retry, a double click, or two requests racing): answer with the first submission.
     if (isUniqueViolation(e)) {

@@ -38,7 +38,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const final = isFinal(submission.status);
   const result = final ? await api.result(id).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : hide(e))) : null;
   const totalEpochs = exercise.policy.requiredEpochs ?? exercise.policy.maxEpochs;
-  const label = statusLabel(submission.status);
+  const label = statusLabel(submission.status, submission.kind);
   const problems = submission.diagnostics.filter((d) => d.severity !== 'info');
   // Course staff (this page answers "not found" to other students) may train a finished submission again.
   const canRetrain = me?.role !== 'STUDENT' && (RETRAINABLE_STATES as readonly string[]).includes(submission.status);
@@ -57,7 +57,19 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
         </p>
       )}
       {/* While unfinished, the live section shows the status as it changes; a badge here would go stale. */}
-      <h1>Submission {final && <span className={`status status-${label.tone}`}>{label.text}</span>}</h1>
+      <h1>
+        {submission.kind === 'PRACTICE' ? (
+          <>
+            <span className="practice-badge" data-testid="practice-badge">
+              Practice
+            </span>{' '}
+            Practice run
+          </>
+        ) : (
+          'Submission'
+        )}{' '}
+        {final && <span className={`status status-${label.tone}`}>{label.text}</span>}
+      </h1>
       {canRetrain && <RetrainButton course={submission.course} exercise={submission.exercise} submissionId={id} csrfToken={me?.csrfToken ?? ''} />}
       {submission.errorMessage && (
         <p role="alert" className="error-text">

@@ -45,6 +45,8 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
   }
   const [history, mine] = await Promise.all([api.submissions(course, slug).catch(signInOn401(back)), api.mySchedule(course, slug).catch(() => null)]);
   const staff = exercise.quota === null;
+  // The wait before Submit: a page without it still works (the queue's Redis may be down).
+  const outlook = await api.queue(course, slug).catch(() => null);
   const allowed = quotaAllows(exercise.quota);
   return (
     <article className="wide">
@@ -149,6 +151,7 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
         graders={exercise.graders}
         csrfToken={me?.csrfToken ?? ''}
         canSubmit={allowed}
+        outlook={outlook}
       />
       <SubmissionHistory items={history.items} />
     </article>
