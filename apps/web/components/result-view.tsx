@@ -1,4 +1,5 @@
 import type { TResultView } from '@epoch/contracts';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { percent } from '../lib/policy-text';
 import { resultPlots, SECTIONS, weightFiles, type TSectionId } from '../lib/result-plots';
@@ -31,8 +32,6 @@ function Section({ id, title, children }: { id: TSectionId | 'model'; title: str
  * feature maps), each plot openable full size, and the trained model to download.
  */
 export function ResultView({ result, threshold }: { result: TResultView; threshold: number }) {
-  const last = result.history[result.history.length - 1];
-  const gap = last && last.valAccuracy !== null ? last.accuracy - last.valAccuracy : null;
   const maxEpoch = Math.max(result.history.length, 2);
   const classes = perClass(result.perClassAccuracy);
   const plots = resultPlots(result.artifacts, result.history, classes);
@@ -71,10 +70,20 @@ export function ResultView({ result, threshold }: { result: TResultView; thresho
           {percent(threshold)}.
         </p>
       )}
-      {gap !== null && gap > 0.1 && (
-        <p className="hint" role="note">
-          Training accuracy is {percent(gap)} above validation accuracy: the model is overfitting. Dropout, pooling or fewer epochs may help.
-        </p>
+      {result.diagnoses.length > 0 && (
+        <ul className="diagnoses" aria-label="Hints on the training" data-testid="diagnoses">
+          {result.diagnoses.map((d) => (
+            <li key={d.kind} className="hint" data-kind={d.kind}>
+              <strong>{d.title}.</strong> {d.message}
+              {d.lessonStep && (
+                <>
+                  {' '}
+                  See the lesson: <Link href={d.lessonStep.href}>{d.lessonStep.title}</Link>.
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
       )}
       <p className="muted">
         Trained on {result.backend} in {seconds(result.durations.trainingMs)} (evaluation {seconds(result.durations.evaluationMs)}, waited{' '}

@@ -38,6 +38,22 @@ export type TProgressView = z.infer<typeof ZProgressView>;
 
 export const ZArtifactRef = z.object({ name: z.string(), kind: z.string(), contentType: z.string(), url: z.string() });
 
+/** What a diagnosis is about: each names the lesson topic that explains it (see diagnose() in @epoch/grading). */
+export const ZDiagnosisKind = z.enum(['overfitting', 'learning-rate-too-high', 'underfitting', 'dead-output']);
+export type TDiagnosisKind = z.infer<typeof ZDiagnosisKind>;
+
+/** A rule-based hint on a finished result, with the lesson step that explains it (null when the course has none). */
+export const ZDiagnosis = z.object({
+  kind: ZDiagnosisKind,
+  title: z.string(),
+  message: z.string(),
+  /** The epoch the hint points at (overfitting: where validation loss turns up; null when none applies). */
+  epoch: z.number().int().nullable(),
+  /** The lesson step that explains it: its title and address in the web app. */
+  lessonStep: z.object({ title: z.string(), href: z.string() }).nullable(),
+});
+export type TDiagnosis = z.infer<typeof ZDiagnosis>;
+
 /** GET /api/submissions/:id/result. */
 export const ZResultView = z.object({
   submissionId: z.string(),
@@ -57,6 +73,8 @@ export const ZResultView = z.object({
   durations: z.object({ queueWaitMs: z.number().int(), trainingMs: z.number().int(), evaluationMs: z.number().int() }),
   reusedFrom: z.string().nullable(),
   artifacts: z.array(ZArtifactRef),
+  /** Rule-based hints on the training (overfitting, learning rate, underfitting, a dead output). */
+  diagnoses: z.array(ZDiagnosis).default([]),
 });
 export type TResultView = z.infer<typeof ZResultView>;
 

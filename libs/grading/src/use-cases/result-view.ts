@@ -2,6 +2,7 @@ import { DomainError, type TResultView } from '@epoch/contracts';
 import type { Artifact, Result, Submission } from '@epoch/db';
 import type { TDb } from '../lifecycle/lifecycle';
 import { shownStatus } from '../lifecycle/schedule';
+import { diagnose, DIAGNOSIS_STEPS, lessonStepFor } from '../diagnoses/diagnose';
 import { attemptEpochs } from '../repositories/epochs.repository';
 
 type TSubmissionWithResult = Submission & {
@@ -20,6 +21,10 @@ export async function resultView(db: TDb, submission: TSubmissionWithResult, hid
   if (!r) throw new DomainError('not_found', 'no_result', `submission ${submission.id} has no result (status ${submission.status})`);
   const passed = submission.status === 'PASSED' ? true : submission.status === 'FAILED' ? false : null;
   const id = submission.id;
+  const history = await attemptEpochs(db, id, r.attempt);
+  // The confusion matrix (dead output) only when the viewer may see the test numbers.
+  const findings = diagnose(history, hidden ? null : r.confusionMatrix);
+  const steps = findings.length ? await explainingSteps(db, submission.exerciseId) : new Map<string, { title: string; href: string }>();
   return {
     submissionId: id,
     status: shownStatus(submission.status, hidden),
@@ -30,12 +35,31 @@ export async function resultView(db: TDb, submission: TSubmissionWithResult, hid
     confusionMatrix: hidden ? null : r.confusionMatrix,
     resultHidden: hidden,
     visibleFrom: hidden ? (submission.exercise.policy?.deadline?.toISOString() ?? null) : null,
-    history: await attemptEpochs(db, id, r.attempt),
+    history,
     backend: r.backend,
     backendVersions: r.backendVersions,
     seed: r.seed,
     durations: { queueWaitMs: r.queueWaitMs, trainingMs: r.trainingMs, evaluationMs: r.evaluationMs },
     reusedFrom: submission.reusedFromId,
     artifacts: (hidden ? [] : submission.artifacts).map((a) => ({ ...a, url: `/api/submissions/${id}/artifacts/${encodeURIComponent(a.name)}` })),
+    diagnoses: findings.map((f) => ({ ...f, lessonStep: lessonStepFor(f.kind, steps) })),
   };
+}
+
+/** The steps of the exercise's course that explain a diagnosis (slug -> title and address), current ones only. */
+async function explainingSteps(db: TDb, exerciseId: string): Promise<Map<string, { title: string; href: string }>> {
+  const slugs = [...new Set(Object.values(DIAGNOSIS_STEPS).flat())];
+  const rows = await db.lessonStep.findMany({
+    where: { slug: { in: slugs }, removedAt: null, lesson: { removedAt: null, course: { exercises: { some: { id: exerciseId } } } } },
+    select: { slug: true, title: true, lesson: { select: { slug: true, position: true, course: { select: { slug: true } } } } },
+    orderBy: [{ lesson: { position: 'asc' } }, { position: 'asc' }],
+  });
+  const steps = new Map<string, { title: string; href: string }>();
+  for (const s of rows)
+    if (!steps.has(s.slug))
+      steps.set(s.slug, {
+        title: s.title,
+        href: `/courses/${encodeURIComponent(s.lesson.course.slug)}/${encodeURIComponent(s.lesson.slug)}/${encodeURIComponent(s.slug)}`,
+      });
+  return steps;
 }
