@@ -54,6 +54,20 @@ export const ZDiagnosis = z.object({
 });
 export type TDiagnosis = z.infer<typeof ZDiagnosis>;
 
+/** One training run of a submission: the seed and the accuracy that counted (the private part's under a held-out split). */
+export const ZSeedRun = z.object({ seed: z.number().int(), testAccuracy: z.number() });
+export type TSeedRun = z.infer<typeof ZSeedRun>;
+
+/** The private part of a held-out test split: its numbers, and the split itself (seed, images in each part). */
+export const ZHeldOutPart = z.object({
+  testAccuracy: z.number(),
+  testLoss: z.number(),
+  perClassAccuracy: z.array(z.number().nullable()),
+  confusionMatrix: z.array(z.array(z.number())),
+  split: z.object({ seed: z.number().int(), share: z.number(), publicImages: z.number().int(), privateImages: z.number().int() }),
+});
+export type THeldOutPart = z.infer<typeof ZHeldOutPart>;
+
 /** GET /api/submissions/:id/result. */
 export const ZResultView = z.object({
   submissionId: z.string(),
@@ -73,6 +87,14 @@ export const ZResultView = z.object({
   durations: z.object({ queueWaitMs: z.number().int(), trainingMs: z.number().int(), evaluationMs: z.number().int() }),
   reusedFrom: z.string().nullable(),
   artifacts: z.array(ZArtifactRef),
+  /** Every seed the submission was trained with and the accuracy each reached (best-of-k: more than one). */
+  seedRuns: z.array(ZSeedRun).default([]),
+  /**
+   * The held-out split's private part (the verdict's numbers): null without a split, and for students while results
+   * are hidden (before the deadline); `heldOutHidden` then says it exists. testAccuracy etc. are the public part's.
+   */
+  heldOut: ZHeldOutPart.nullable().default(null),
+  heldOutHidden: z.boolean().default(false),
   /** Rule-based hints on the training (overfitting, learning rate, underfitting, a dead output). */
   diagnoses: z.array(ZDiagnosis).default([]),
 });
