@@ -26,8 +26,10 @@ export {
   type TRedecision,
   type TRun,
 } from './lifecycle/lifecycle';
-export { decide, type TDecision, type TDecisionBasis } from './lifecycle/decide';
-export { isLate, refusesSubmission, resultHidden, scheduleOf, shownStatus, type TSchedule } from './lifecycle/schedule';
+export { countedAccuracy, decide, seedRunsOf, wantsAnotherSeed, type TDecidable, type TDecision, type TDecisionBasis } from './lifecycle/decide';
+export { nthSeed, studentSeed, submissionSeed } from './policy/seeds';
+export { diagnose, DIAGNOSIS_RULES, DIAGNOSIS_STEPS, type TFinding, type THistoryEpoch } from './diagnoses/diagnose';
+export { isLate, publicPartHidden, refusesSubmission, resultHidden, scheduleOf, shownStatus, type TSchedule } from './lifecycle/schedule';
 export { assertTransitions, IllegalTransitionError } from './lifecycle/transitions';
 
 // Use cases.

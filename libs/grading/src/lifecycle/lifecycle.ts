@@ -1,8 +1,8 @@
 import type { TArtifactStore } from '@epoch/artifacts';
-import type { EpochPrismaClient, Prisma, TDb } from '@epoch/db';
-import { RETRAINABLE_STATES, type TGradingPolicy, type TSubmissionState } from '@epoch/contracts';
+import { Prisma, type EpochPrismaClient, type TDb } from '@epoch/db';
+import { RETRAINABLE_STATES, type TGradingPolicy, type THeldOutPart, type TSeedRun, type TSubmissionState } from '@epoch/contracts';
 import { notYourFault } from '../not-your-fault';
-import { decide, type TDecision } from './decide';
+import { countedAccuracy, decide, type TDecision } from './decide';
 import type { TSchedule } from './schedule';
 import { assertTransitions } from './transitions';
 
@@ -115,6 +115,10 @@ export interface TGradedResult {
    * was unavailable then) is written here, with the result, so the stored history is always complete.
    */
   history?: { epoch: number; loss: number; accuracy: number; valLoss: number | null; valAccuracy: number | null; seconds: number }[];
+  /** Every seed trained and the accuracy that counted for each (decide() judges over all of them). */
+  seedRuns?: TSeedRun[];
+  /** The held-out split's private part (decide() judges on it); the fields above are then the public part's. */
+  heldOut?: THeldOutPart | null;
 }
 
 /**
@@ -133,7 +137,8 @@ export async function finishGraded(
   store: TArtifactStore,
 ): Promise<TDecision | null> {
   const decision = decide(graded, policy, schedule);
-  const { artifacts: files, history, ...result } = graded;
+  const { artifacts: files, history, seedRuns, heldOut, ...rest } = graded;
+  const result = { ...rest, seedRuns: seedRuns ?? [{ seed: graded.seed, testAccuracy: countedAccuracy(graded) }], heldOut: heldOut ?? Prisma.DbNull };
   const artifacts: Omit<Prisma.ArtifactCreateManyInput, 'submissionId'>[] = [];
   for (const { bytes, ...a } of files) {
     const o = await store.put(bytes);
@@ -205,6 +210,8 @@ export async function reuse(
           trainingMs: 0,
           evaluationMs: 0,
           perClassAccuracy: copy.perClassAccuracy ?? [],
+          seedRuns: copy.seedRuns ?? [],
+          heldOut: copy.heldOut ?? Prisma.DbNull,
           confusionMatrix: copy.confusionMatrix ?? [],
           backendVersions: copy.backendVersions ?? {},
         },
@@ -269,7 +276,7 @@ export interface TRedecision {
 export async function redecide(tx: TDb, exerciseId: string, policy: TGradingPolicy, schedule: TSchedule, ids?: readonly string[]): Promise<TRedecision> {
   const rows = await tx.submission.findMany({
     where: { exerciseId, ...(ids ? { id: { in: [...ids] } } : { status: { in: ['PASSED', 'FAILED'] } }) },
-    select: { id: true, status: true, errorMessage: true, result: { select: { testAccuracy: true } } },
+    select: { id: true, status: true, errorMessage: true, result: { select: { testAccuracy: true, seedRuns: true, heldOut: true } } },
   });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const out: TRedecision = { toPassed: [], toFailed: [], skipped: [] };

@@ -1,38 +1,42 @@
-import { DomainError, type TResultView } from '@epoch/contracts';
+import { DomainError, ZHeldOutPart, type TResultView } from '@epoch/contracts';
 import type { Artifact, Result, Submission } from '@epoch/db';
 import type { TDb } from '../lifecycle/lifecycle';
-import { shownStatus } from '../lifecycle/schedule';
+import { seedRunsOf } from '../lifecycle/decide';
+import { publicPartHidden, shownStatus } from '../lifecycle/schedule';
 import { diagnose, DIAGNOSIS_STEPS, lessonStepFor } from '../diagnoses/diagnose';
 import { attemptEpochs } from '../repositories/epochs.repository';
 
 type TSubmissionWithResult = Submission & {
   result: Result | null;
   artifacts: Pick<Artifact, 'name' | 'kind' | 'contentType'>[];
-  exercise: { policy: { deadline: Date | null } | null };
+  exercise: { policy: { deadline: Date | null; resultVisibility: 'IMMEDIATE' | 'AFTER_DEADLINE' } | null };
 };
 
 /**
  * A submission's result as its viewer may see it: metrics, verdict, history (the producing attempt's epochs), backend,
- * durations and the artifacts' addresses. While it is hidden from the viewer (results after the deadline), the
- * numbers, verdict and plots are left out.
+ * durations, the seeds trained, the held-out part and the artifacts' addresses. While it is hidden from the viewer
+ * (resultHidden: results after the deadline, or a held-out split before it), the verdict, the seed runs and the
+ * held-out part are left out, and under AFTER_DEADLINE the public numbers and plots too.
  */
 export async function resultView(db: TDb, submission: TSubmissionWithResult, hidden: boolean): Promise<TResultView> {
   const r = submission.result;
   if (!r) throw new DomainError('not_found', 'no_result', `submission ${submission.id} has no result (status ${submission.status})`);
   const passed = submission.status === 'PASSED' ? true : submission.status === 'FAILED' ? false : null;
   const id = submission.id;
+  const publicHidden = publicPartHidden(hidden, submission.exercise.policy);
+  const heldOut = ZHeldOutPart.safeParse(r.heldOut);
   const history = await attemptEpochs(db, id, r.attempt);
   // The confusion matrix (dead output) only when the viewer may see the test numbers.
-  const findings = diagnose(history, hidden ? null : r.confusionMatrix);
+  const findings = diagnose(history, publicHidden ? null : r.confusionMatrix);
   const steps = findings.length ? await explainingSteps(db, submission.exerciseId) : new Map<string, { title: string; href: string }>();
   return {
     submissionId: id,
     status: shownStatus(submission.status, hidden),
     passed: hidden ? null : passed,
-    testAccuracy: hidden ? null : r.testAccuracy,
-    testLoss: hidden ? null : r.testLoss,
-    perClassAccuracy: hidden ? null : r.perClassAccuracy,
-    confusionMatrix: hidden ? null : r.confusionMatrix,
+    testAccuracy: publicHidden ? null : r.testAccuracy,
+    testLoss: publicHidden ? null : r.testLoss,
+    perClassAccuracy: publicHidden ? null : r.perClassAccuracy,
+    confusionMatrix: publicHidden ? null : r.confusionMatrix,
     resultHidden: hidden,
     visibleFrom: hidden ? (submission.exercise.policy?.deadline?.toISOString() ?? null) : null,
     history,
@@ -41,7 +45,10 @@ export async function resultView(db: TDb, submission: TSubmissionWithResult, hid
     seed: r.seed,
     durations: { queueWaitMs: r.queueWaitMs, trainingMs: r.trainingMs, evaluationMs: r.evaluationMs },
     reusedFrom: submission.reusedFromId,
-    artifacts: (hidden ? [] : submission.artifacts).map((a) => ({ ...a, url: `/api/submissions/${id}/artifacts/${encodeURIComponent(a.name)}` })),
+    artifacts: (publicHidden ? [] : submission.artifacts).map((a) => ({ ...a, url: `/api/submissions/${id}/artifacts/${encodeURIComponent(a.name)}` })),
+    seedRuns: hidden ? [] : seedRunsOf(r),
+    heldOut: hidden || !heldOut.success ? null : heldOut.data,
+    heldOutHidden: hidden && heldOut.success,
     diagnoses: findings.map((f) => ({ ...f, lessonStep: lessonStepFor(f.kind, steps) })),
   };
 }

@@ -5,6 +5,7 @@ import { checkSource, forwardMacs, type TCheckReport } from '@epoch/model-spec';
 import type { TGradingDeps } from '../deps';
 import { createSubmission } from '../lifecycle/lifecycle';
 import { isLate, refusesSubmission, scheduleOf } from '../lifecycle/schedule';
+import { submissionSeed } from '../policy/seeds';
 import { enqueueSubmission } from './enqueue';
 import { quotaUsage } from './quota';
 import { assertRejectedBelowLimit, countRejected } from './rejected-limit';
@@ -48,10 +49,17 @@ export function checkSubmission(exercise: TExerciseRef, source: string): TCheckR
   return checkSource(source, { rules: modelRulesFromPolicy(policyFromRow(policyRowOf(exercise))) });
 }
 
-/** The canonical ModelSpec hash plus every policy field that changes what training produces (for result reuse). */
-export function specHashOf(modelHash: string, policy: GradingPolicy): string {
+/**
+ * The canonical ModelSpec hash plus every policy field that changes what training produces, and the submission's own
+ * seed (for result reuse: a per-student seed never reuses another student's result).
+ */
+export function specHashOf(modelHash: string, policy: GradingPolicy, seed: number = policy.seed): string {
   const training = {
-    seed: policy.seed,
+    seed,
+    seedPolicy: policy.seedPolicy,
+    bestOfSeeds: policy.seedPolicy === 'BEST_OF_K' ? policy.bestOfSeeds : null,
+    bestOfMargin: policy.seedPolicy === 'BEST_OF_K' ? policy.bestOfMargin : null,
+    heldOutShare: policy.heldOutShare,
     batchSize: policy.batchSize,
     requiredEpochs: policy.requiredEpochs,
     maxEpochs: policy.maxEpochs,
@@ -148,7 +156,8 @@ export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<T
     const macs = forwardMacs(report.spec);
     const workMacs =
       macs === null ? null : gradingWork({ forwardMacs: macs, epochs: report.spec.epochs, limitTrain: policy.limitTrain, limitTest: policy.limitTest });
-    const data = { ...base, modelSpec: report.spec, specHash: specHashOf(report.hash, policy), workMacs };
+    const seed = submissionSeed(policy, exercise.id, userId);
+    const data = { ...base, modelSpec: report.spec, specHash: specHashOf(report.hash, policy, seed), workMacs, seed };
     const limited = input.role === 'STUDENT' && (policy.dailyQuota !== null || policy.totalQuota !== null);
     const s = !limited
       ? await createSubmission(prisma, data, 'QUEUED', now)
