@@ -45,6 +45,11 @@ export function countedAccuracy(run: TDecidable): number {
   return held.success ? held.data.testAccuracy : run.testAccuracy;
 }
 
+/** The one comparison of an accuracy with the pass mark (decide() and best-of-k's margin both go through it). */
+function reachesPassMark(accuracy: number, policy: Pick<TGradingPolicy, 'minTestAccuracy'>): boolean {
+  return accuracy >= policy.minTestAccuracy;
+}
+
 /**
  * The verdict on a graded result, and the message that goes with it: the only place that compares a test accuracy with
  * the pass mark. Over every recorded seed run (best-of-k: it passes when any run passes), each judged on the held-out
@@ -54,7 +59,7 @@ export function countedAccuracy(run: TDecidable): number {
 export function decide(result: TDecidable, policy: Pick<TGradingPolicy, 'minTestAccuracy'>, _schedule: TSchedule, basis: TDecisionBasis = 'graded'): TDecision {
   const runs = seedRunsOf(result);
   const best = runs.length ? Math.max(...runs.map((r) => r.testAccuracy)) : countedAccuracy(result);
-  if (best >= policy.minTestAccuracy) return { status: 'PASSED', message: null };
+  if (reachesPassMark(best, policy)) return { status: 'PASSED', message: null };
   const [got, needed] = percents(best, policy.minTestAccuracy);
   const what = ZHeldOutPart.safeParse(result.heldOut).success ? 'Test accuracy on the held-out images' : 'Test accuracy';
   const seeds = runs.length > 1 ? ` (the best of ${runs.length} seeds: ${runs.map((r) => r.seed).join(', ')})` : '';
@@ -71,5 +76,5 @@ export function wantsAnotherSeed(
 ): boolean {
   if (policy.seedPolicy !== 'BEST_OF_K' || runs.length === 0 || runs.length >= policy.bestOfSeeds) return false;
   const best = Math.max(...runs.map((r) => r.testAccuracy));
-  return best < policy.minTestAccuracy && best >= policy.minTestAccuracy - policy.bestOfMargin;
+  return !reachesPassMark(best, policy) && reachesPassMark(best + policy.bestOfMargin + 1e-12, policy);
 }
