@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { EpochPrismaClient } from '@epoch/db';
 import type { TGradingJobPayload } from '@epoch/contracts';
 import { GRADING_QUEUES } from '@epoch/contracts';
-import { closeGradingQueues, listenForCancellations, openGradingQueues, type TGradingQueues, type TQueueKind } from '@epoch/grading';
+import { closeGradingQueues, listenForCancellations, openGradingQueues, reorderAfter, type TGradingQueues, type TQueueKind } from '@epoch/grading';
 import { createArtifactStore } from '@epoch/artifacts';
 import { defaultDataDir, prepareCifar10 } from '@epoch/datasets';
 import type { TBackendInfo } from '@epoch/trainer';
@@ -161,6 +161,8 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
             ),
           );
         } finally {
+          // The run ended (or went back to the queue): its student's other queued runs move up (queue-order.ts).
+          if (job.id) await reorderAfter({ prisma, queues, log }, job.id);
           if (job.id && locks.get(job.id) === lock) locks.delete(job.id);
           if (job.id && cancels.get(job.id) === cancelled) cancels.delete(job.id);
         }

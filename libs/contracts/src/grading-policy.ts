@@ -87,6 +87,23 @@ export const ZGradingPolicyFields = z.object({
    * Null: the whole test set decides and is shown.
    */
   heldOutShare: z.number().min(0.1).max(0.9).nullable().default(null),
+  /**
+   * Practice runs: free, not counted against the quota, graded after every graded run. They train on a seeded subset
+   * of this many training images (at most the exercise's own limitTrain) for this many epochs, and show validation
+   * metrics only. A student may start practiceDailyLimit of them a day (0: practice is off).
+   */
+  practiceTrainImages: z.number().int().min(100).max(1_000_000).default(5000),
+  practiceEpochs: z.number().int().min(1).max(100).default(3),
+  practiceDailyLimit: z.number().int().min(0).max(1000).default(5),
+  /** A student's newer queued graded submission replaces their older queued one (cancelled with a message, its quota slot returned). */
+  replaceQueued: z.boolean().default(false),
+  /** The exercise page shows a congestion banner when the estimated wait for a new submission exceeds this many seconds. */
+  congestionWaitSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .default(1800),
 });
 
 /** The policy as admins edit it and the grader enforces it: the fields above, nothing else, and consistent. */

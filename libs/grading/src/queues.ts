@@ -19,9 +19,12 @@ export async function closeGradingQueues(q: TGradingQueues): Promise<void> {
   await Promise.all(QUEUE_KINDS.map((k) => q[k].close()));
 }
 
-/** Adds a submission's job (jobId = submission id, so adding it twice makes one job). */
-export async function enqueueGrading(q: TGradingQueues, submissionId: string, kind: TQueueKind): Promise<void> {
-  await q[kind].add(GRADE_JOB_NAME, { submissionId }, { ...GRADING_JOB_OPTIONS, jobId: submissionId });
+/**
+ * Adds a submission's job (jobId = submission id, so adding it twice makes one job) at a priority that queue-order.ts
+ * chose (placeRuns is the one caller that decides it).
+ */
+export async function enqueueGrading(q: TGradingQueues, submissionId: string, kind: TQueueKind, priority: number): Promise<void> {
+  await q[kind].add(GRADE_JOB_NAME, { submissionId }, { ...GRADING_JOB_OPTIONS, jobId: submissionId, priority });
 }
 
 /** A submission's job in whichever queue holds it. */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { EpochPrismaClient } from '@epoch/db';
 import { abandon } from './lifecycle/lifecycle';
+import { placeRun } from './queue-order';
 import { enqueueGrading, findGradingJob, type TGradingQueues } from './queues';
 import { chooseQueue, DEFAULT_GPU_MIN_WORK_MACS } from './routing';
 import { liveWorkers } from './workers';
@@ -49,20 +50,23 @@ export async function reconcileQueue(prisma: EpochPrismaClient, queues: TGrading
     take: opts.batch ?? 1000,
   });
   const report: TReconcileReport = { checked: rows.length, enqueued: [], errored: [], movedToGeneral: [] };
+  const order = { prisma, queues, log: opts.log ?? { warn: () => undefined } };
   const gpuWorkers = opts.heartbeats ? (await liveWorkers(opts.heartbeats.redis, opts.heartbeats.prefix)).gpu : 0;
   for (const { id, status, workMacs } of rows) {
     const found = await findGradingJob(queues, id);
     const state = found ? await found.job.getState() : 'unknown';
     if (state === 'unknown') {
-      await enqueueGrading(queues, id, chooseQueue({ workMacs, gpuWorkers, gpuMinWorkMacs: opts.gpuMinWorkMacs ?? DEFAULT_GPU_MIN_WORK_MACS }));
+      await placeRun(order, id, chooseQueue({ workMacs, gpuWorkers, gpuMinWorkMacs: opts.gpuMinWorkMacs ?? DEFAULT_GPU_MIN_WORK_MACS }));
       report.enqueued.push(id);
     } else if (state === 'failed') {
       const from = status === 'RUNNING' ? 'RUNNING' : 'QUEUED';
       if (await abandon(prisma, id, from, `the grading job failed: ${found?.job.failedReason ?? 'unknown reason'}`)) report.errored.push(id);
     } else if (found?.kind === 'gpu' && opts.heartbeats && gpuWorkers === 0 && (state === 'waiting' || state === 'prioritized' || state === 'delayed')) {
       // Removing a waiting job succeeds only while no grader has taken it; if one just did, it stays where it is.
+      const priority = found.job.priority;
       if ((await queues.gpu.remove(id)) === 1) {
-        await enqueueGrading(queues, id, 'general');
+        // The same place in the order, in the other queue.
+        await enqueueGrading(queues, id, 'general', priority);
         report.movedToGeneral.push(id);
       }
     }

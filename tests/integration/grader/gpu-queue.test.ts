@@ -27,12 +27,14 @@ describe('GPU queue routing (real grader process, Postgres, Redis, tiny data)', 
     const ex = await createExercise(g, { minTestAccuracy: 0 });
     const id = await createSubmission(g, ex, source({ epochs: 1 }));
     await backdate(id);
-    await enqueueGrading(g.queues, id, 'gpu');
+    await enqueueGrading(g.queues, id, 'gpu', 1);
     const r = await reconcileQueue(g.prisma, g.queues, { graceMs: 30_000, heartbeats: { redis, prefix: g.prefix } });
     expect(r.movedToGeneral).toEqual([id]);
     const found = await findGradingJob(g.queues, id);
     expect(found?.kind).toBe('general');
-    expect(await found?.job.getState()).toBe('waiting');
+    // Same place in the order (its priority), in the other queue.
+    expect(await found?.job.getState()).toBe('prioritized');
+    expect(found?.job.priority).toBe(1);
     await g.queues.general.remove(id);
     await g.prisma.submission.update({ where: { id }, data: { status: 'CANCELLED' } });
   });
@@ -70,8 +72,8 @@ describe('GPU queue routing (real grader process, Postgres, Redis, tiny data)', 
       const onGeneral = await createSubmission(g, ex, source({ layers: TINY_CNN, epochs: 1 }));
       // Both jobs wait before the grader starts, so its two workers fetch one each at once (pausing the other queue
       // comes too late for that): they must still be graded one after the other.
-      await enqueueGrading(g.queues, onGpu, 'gpu');
-      await enqueueGrading(g.queues, onGeneral, 'general');
+      await enqueueGrading(g.queues, onGpu, 'gpu', 1);
+      await enqueueGrading(g.queues, onGeneral, 'general', 1);
       grader = await startGrader(g, { EPOCH_GRADER_QUEUES: 'gpu,general', EPOCH_GRADER_RECONCILE_MS: '0' });
       const beat = JSON.parse((await redis.get(`${g.prefix}:epoch:worker:${g.env['EPOCH_WORKER_ID']}`)) ?? '{}') as { queues?: string[] };
       expect(beat.queues).toEqual(['gpu', 'general']);

@@ -7,7 +7,15 @@ import type { Queue } from 'bullmq';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { inject } from 'vitest';
-import { GRADE_JOB_NAME, GRADING_JOB_OPTIONS, modelRulesFromPolicy, ZGradingPolicy, type TGradingJobPayload, type TGradingPolicyInput } from '@epoch/contracts';
+import {
+  GRADE_JOB_NAME,
+  GRADING_JOB_OPTIONS,
+  modelRulesFromPolicy,
+  ZGradingPolicy,
+  type TGradingJobPayload,
+  type TGradingPolicyInput,
+  type TRunKind,
+} from '@epoch/contracts';
 import { CIFAR10_CLASS_NAMES, prepareCifar10 } from '@epoch/datasets';
 import { createPrismaClient, policyColumns, type EpochPrismaClient } from '@epoch/db';
 import { closeGradingQueues, openGradingQueues, type TGradingQueues } from '@epoch/grading';
@@ -171,12 +179,18 @@ export const TINY_CNN = ['tf.keras.layers.Conv2D(4, (3, 3), activation="relu")',
 export const SLOW_DENSE = ['tf.keras.layers.Flatten()', 'tf.keras.layers.Dense(512, activation="relu")'];
 
 /** Writes a QUEUED submission the way the API does (checked source, stored ModelSpec); enqueue it separately. */
-export async function createSubmission(g: GraderEnv, exercise: { id: string; policy: ReturnType<typeof ZGradingPolicy.parse> }, src: string): Promise<string> {
+export async function createSubmission(
+  g: GraderEnv,
+  exercise: { id: string; policy: ReturnType<typeof ZGradingPolicy.parse> },
+  src: string,
+  opts: { userId?: string; kind?: TRunKind } = {},
+): Promise<string> {
   const report = checkSource(src, { rules: modelRulesFromPolicy(exercise.policy) });
   if (!report.ok || !report.spec) throw new Error(`test source does not check: ${JSON.stringify(report.errors)}`);
   const s = await g.prisma.submission.create({
     data: {
-      userId: g.userId,
+      userId: opts.userId ?? g.userId,
+      kind: opts.kind ?? 'GRADED',
       exerciseId: exercise.id,
       source: src,
       modelSpec: report.spec,

@@ -78,8 +78,8 @@ describe('regrading from stored results, queue position and the reconciler (no w
       await enqueue(g, id);
       ids.push(id);
     }
-    expect(await Promise.all(ids.map((id) => queuePosition(g.queue, id)))).toEqual([1, 2, 3]);
-    expect(await queuePosition(g.queue, 'no-such-job')).toBeNull();
+    expect(await Promise.all(ids.map((id) => queuePosition(g.queue, redis, id)))).toEqual([1, 2, 3]);
+    expect(await queuePosition(g.queue, redis, 'no-such-job')).toBeNull();
     const est = await queueEstimate(g.queue, redis, g.prefix, ids[2]!, 30);
     expect(est.position).toBe(3);
     expect(est.etaSeconds).toBeGreaterThan(0);

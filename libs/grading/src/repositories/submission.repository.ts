@@ -12,12 +12,17 @@ function queuedAhead(s: Pick<Submission, 'id' | 'queuedAt' | 'createdAt'>): Pris
   return { status: 'QUEUED', OR: [{ queuedAt: { lt: since } }, { queuedAt: since, id: { lt: s.id } }] };
 }
 
-/** How many queued submissions are ahead of `s`, and their estimated work (jobs without an estimate are counted apart). */
+/**
+ * How many queued submissions are ahead of `s`, and their estimated work (jobs without an estimate are counted apart):
+ * those the queue holds ahead of it (`ids`, from queue-order.ts's jobsAhead), or, while its job is not in the queue
+ * yet, those queued before it.
+ */
 export async function workAhead(
   db: TDb,
   s: Pick<Submission, 'id' | 'queuedAt' | 'createdAt'>,
+  ids: readonly string[] | null = null,
 ): Promise<{ count: number; sum: number; estimated: number; mean: number | null }> {
-  const where = queuedAhead(s);
+  const where: Prisma.SubmissionWhereInput = ids === null ? queuedAhead(s) : { status: 'QUEUED', id: { in: [...ids] } };
   const [count, work] = await Promise.all([
     db.submission.count({ where }),
     db.submission.aggregate({ _sum: { workMacs: true }, _avg: { workMacs: true }, _count: { workMacs: true }, where }),

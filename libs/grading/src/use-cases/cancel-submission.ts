@@ -2,6 +2,7 @@ import { DomainError } from '@epoch/contracts';
 import type { TGradingDeps } from '../deps';
 import { publishCancellation } from '../cancel-signal';
 import { cancel } from '../lifecycle/lifecycle';
+import { reorderAfter } from '../queue-order';
 import { removeGradingJob } from '../queues';
 
 /**
@@ -24,6 +25,8 @@ export async function cancelSubmission(
     await removeGradingJob(deps.queues, submission.id).catch((e: unknown) =>
       deps.log.warn({ err: e, submissionId: submission.id }, 'could not remove the cancelled job from the queue'),
     );
+    // The student's later runs move up (a cancelled training run moves them up when its grader lets go of it).
+    await reorderAfter(deps, submission.id);
   } else {
     await publishCancellation(deps.redis, deps.queuePrefix, { submissionId: submission.id, at: Date.now() }).catch((e: unknown) =>
       deps.log.warn({ err: e, submissionId: submission.id }, 'could not tell the grader at once; it stops at its next look at the status'),

@@ -1,17 +1,19 @@
 import type { TGradingDeps } from '../deps';
-import { enqueueGrading, removeGradingJob } from '../queues';
+import { placeRun } from '../queue-order';
+import { removeGradingJob } from '../queues';
 import { chooseQueue } from '../routing';
 import { liveWorkers } from '../workers';
 
 /**
  * Enqueues a stored QUEUED submission (after its row is committed), on the GPU queue when a grader serves it and the
- * job is heavy enough (chooseQueue), else the general queue. A failure leaves the submission QUEUED for the
- * reconciler rather than failing the caller.
+ * job is heavy enough (chooseQueue), else the general queue, at its place in the queue order (queue-order.ts: its
+ * class, and round-robin across students). A failure leaves the submission QUEUED for the reconciler rather than
+ * failing the caller.
  */
 export async function enqueueSubmission(deps: TGradingDeps, submissionId: string, workMacs: number | null): Promise<void> {
   try {
     const gpuWorkers = workMacs !== null && workMacs >= deps.gpuMinWorkMacs ? (await liveWorkers(deps.redis, deps.queuePrefix)).gpu : 0;
-    await enqueueGrading(deps.queues, submissionId, chooseQueue({ workMacs, gpuWorkers, gpuMinWorkMacs: deps.gpuMinWorkMacs }));
+    await placeRun(deps, submissionId, chooseQueue({ workMacs, gpuWorkers, gpuMinWorkMacs: deps.gpuMinWorkMacs }));
   } catch (e) {
     deps.log.warn({ err: e, submissionId }, 'enqueue failed; the submission stays QUEUED for the reconciler');
   }

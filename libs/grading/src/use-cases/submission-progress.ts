@@ -10,6 +10,7 @@ import {
 } from '@epoch/contracts';
 import type { TGradingDeps } from '../deps';
 import { shownStatus } from '../lifecycle/schedule';
+import { jobsAhead } from '../queue-order';
 import { findGradingJob } from '../queues';
 import { attemptEpochs, latestEpochs } from '../repositories/epochs.repository';
 import { meanJobSeconds, recentThroughput, runningWork, workAhead } from '../repositories/submission.repository';
@@ -69,7 +70,9 @@ export async function submissionProgress(
   const epochs = !withEpochs ? [] : unfinished ? await attemptEpochs(prisma, s.id, s.attemptCount) : await latestEpochs(prisma, s.id);
   let etaRange: TEtaRange | null = null;
   if (s.status === 'QUEUED') {
-    const [ahead, workers] = await Promise.all([workAhead(prisma, s), liveWorkers(deps.redis, deps.queuePrefix)]);
+    const found = await findGradingJob(deps.queues, s.id).catch(() => null);
+    const ids = found ? await jobsAhead(deps.queues[found.kind], deps.redis, s.id).catch(() => null) : null;
+    const [ahead, workers] = await Promise.all([workAhead(prisma, s, ids), liveWorkers(deps.redis, deps.queuePrefix)]);
     queuePosition = ahead.count + 1;
     const throughput = s.workMacs ? await recentThroughput(prisma) : null;
     if (s.workMacs && throughput) {
