@@ -279,7 +279,8 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
   const seedRuns: TSeedRun[] = [{ seed, testAccuracy: countedAccuracy({ testAccuracy: model.evaluation.testAccuracy, heldOut }) }];
   // Best-of-k: a result just below the pass mark is trained again with the next seeds (each with the policy's time
   // limit, its epochs not recorded: the history shown is the first seed's). A run that ends otherwise stops the series.
-  while (wantsAnotherSeed(seedRuns, policy)) {
+  // A calibration run is one seed of its calibration: never more.
+  while (submission.kind !== 'CALIBRATION' && wantsAnotherSeed(seedRuns, policy)) {
     const next = nthSeed(seed, seedRuns.length);
     log.info({ submissionId: run.id, attempt: run.attempt, seed: next, runs: seedRuns }, 'best-of-k: training with another seed');
     report({ phase: 'loading', epoch: 0, batch: 0, batches: 0, loss: null, accuracy: null, etaSeconds: null, etaRange: null });
