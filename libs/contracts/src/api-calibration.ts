@@ -24,3 +24,7 @@ export const ZCalibrationView = z.object({
   summary: z.string(),
 });
 export type TCalibrationView = z.infer<typeof ZCalibrationView>;
+
+/** The answer of both calibration routes: the latest calibration, or null when the exercise was never calibrated. */
+export const ZCalibrationState = z.object({ calibration: ZCalibrationView.nullable() });
+export type TCalibrationState = z.infer<typeof ZCalibrationState>;
