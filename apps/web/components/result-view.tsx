@@ -53,7 +53,10 @@ export function ResultView({ result, threshold }: { result: TResultView; thresho
       <h2 id="result-title">Result</h2>
       {result.resultHidden ? (
         <p className="verdict verdict-neutral">
-          Graded. The result is shown after the deadline
+          Graded.{' '}
+          {result.heldOutHidden
+            ? `The verdict is decided on held-out test images and shown after the deadline${result.testAccuracy !== null ? `; on the public test images the model reached ${percent(result.testAccuracy)}` : ''}`
+            : 'The result is shown after the deadline'}
           {result.visibleFrom ? (
             <>
               {' '}
@@ -66,8 +69,27 @@ export function ResultView({ result, threshold }: { result: TResultView; thresho
         </p>
       ) : (
         <p className={`verdict verdict-${result.passed ? 'pass' : 'fail'}`} data-testid="verdict">
-          {result.passed ? 'Passed' : 'Not passed'}: test accuracy {result.testAccuracy !== null ? percent(result.testAccuracy) : '—'}, the pass mark is{' '}
-          {percent(threshold)}.
+          {result.passed ? 'Passed' : 'Not passed'}: test accuracy{' '}
+          {result.heldOut
+            ? `${percent(result.heldOut.testAccuracy)} on the held-out images`
+            : result.testAccuracy !== null
+              ? percent(result.testAccuracy)
+              : '—'}
+          {result.seedRuns.length > 1 ? ` (best of ${result.seedRuns.length} seeds)` : ''}, the pass mark is {percent(threshold)}.
+        </p>
+      )}
+      {result.heldOut && (
+        <p className="muted" data-testid="held-out">
+          Held-out split: the verdict is decided on {result.heldOut.split.privateImages} held-out test images ({percent(result.heldOut.testAccuracy)}); the
+          numbers and plots below are those of the other {result.heldOut.split.publicImages} (
+          {result.testAccuracy !== null ? percent(result.testAccuracy) : '—'}).
+        </p>
+      )}
+      {result.seedRuns.length > 1 && (
+        <p className="muted" data-testid="seed-runs">
+          The result was just below the pass mark, so it was trained again with more seeds:{' '}
+          {result.seedRuns.map((r) => `seed ${r.seed}: ${percent(r.testAccuracy)}`).join(', ')}. It passes if any seed does; the plots are the first
+          seed&apos;s.
         </p>
       )}
       {result.diagnoses.length > 0 && (

@@ -26,6 +26,10 @@ const LABELS: Record<string, string> = {
   limitTrain: 'Training images',
   limitTest: 'Test images',
   reuseCachedResults: 'Reuse identical results',
+  seedPolicy: 'Seeds',
+  bestOfSeeds: 'Best of k: seeds',
+  bestOfMargin: 'Best of k: margin',
+  heldOutShare: 'Held-out test split',
 };
 
 /** What null means for a field ("no limit" reads better than a dash). */
@@ -38,6 +42,7 @@ const NONE: Record<string, string> = {
   deadline: 'none',
   limitTrain: 'all',
   limitTest: 'all',
+  heldOutShare: 'none',
 };
 
 export function fieldLabel(field: string): string {

@@ -22,6 +22,15 @@ const p = {
   resultVisibility: 'IMMEDIATE' as const,
   limitTrain: null,
   limitTest: null,
+  seedPolicy: 'FIXED' as const,
+  bestOfSeeds: 3,
+  bestOfMargin: 0.02,
+  heldOutShare: null,
+  practiceTrainImages: 5000,
+  practiceEpochs: 3,
+  practiceDailyLimit: 5,
+  replaceQueued: false,
+  congestionWaitSeconds: 1800,
   version: 1,
 };
 
