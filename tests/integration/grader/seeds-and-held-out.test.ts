@@ -2,7 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyFromRow } from '@epoch/db';
 import { checkSource } from '@epoch/model-spec';
 import { modelRulesFromPolicy, ZHeldOutPart, ZSeedRun } from '@epoch/contracts';
-import { findWithResult, redecide, resultHidden, resultView, scheduleOf, specHashOf, submissionSeed } from '@epoch/grading';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import {
+  calibrationView,
+  findWithResult,
+  redecide,
+  resultHidden,
+  resultView,
+  scheduleOf,
+  specHashOf,
+  startCalibration,
+  submissionSeed,
+  type TGradingDeps,
+} from '@epoch/grading';
 import type { RunningProcess } from '../helpers';
 import { createExercise, createSubmission, enqueue, setUpGraderEnv, source, startGrader, TINY_CNN, waitForStatus, type GraderEnv } from './grader-harness';
 
@@ -124,5 +138,51 @@ describe('seed policy and held-out split (real grader, Postgres, Redis, tiny dat
     await g.prisma.gradingPolicy.update({ where: { exerciseId: ex.id }, data: { deadline: new Date(Date.now() - 1000) } });
     const later = (await findWithResult(g.prisma, id, g.userId))!;
     expect(await resultView(g.prisma, later, resultHidden(later.exercise.policy, 'OWNER'))).toMatchObject({ status: s.status, heldOut: held });
+  });
+
+  it('calibration: the reference solution trained with N seeds as CALIBRATION runs; the distribution, failing seeds and a suggested mark', async () => {
+    const ex = await createExercise(g, { minTestAccuracy: 0.5, seed: 21, batchSize: 32 });
+    await g.prisma.exercise.update({ where: { id: ex.id }, data: { solutionCode: src } });
+    const admin = await g.prisma.user.create({ data: { email: `calib-${Date.now()}@test.epoch`, name: 'Admin', role: 'ADMIN', passwordHash: 'x' } });
+    const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+    const deps: TGradingDeps = {
+      prisma: g.prisma,
+      queues: g.queues,
+      redis,
+      queuePrefix: g.prefix,
+      gpuMinWorkMacs: 1e18,
+      log: pino({ level: 'silent' }),
+      rejectedLimit: { max: 1000, windowSeconds: 60 },
+      artifacts: g.artifacts,
+    };
+    try {
+      const exercise = await g.prisma.exercise.findUniqueOrThrow({ where: { id: ex.id }, include: { policy: true, course: { select: { slug: true } } } });
+      const started = await startCalibration(deps, { exercise, seeds: 3, userId: admin.id });
+      expect(started.runs).toHaveLength(3);
+      const rows = await g.prisma.submission.findMany({ where: { calibrationId: started.calibrationId }, orderBy: { seed: 'asc' } });
+      expect(rows.map((r) => [r.kind, r.seed, r.userId])).toEqual([21, 22, 23].map((seed) => ['CALIBRATION', seed, admin.id]));
+      const queued = await calibrationView(g.prisma, ex.id);
+      expect(queued).toMatchObject({ seeds: 3, done: 0, distribution: null });
+      for (const id of started.runs) await waitForStatus(g, id, 300_000, undefined, grader);
+
+      const view = (await calibrationView(g.prisma, ex.id))!;
+      const results = await g.prisma.result.findMany({ where: { submissionId: { in: started.runs } } });
+      const values = results.map((r) => r.testAccuracy).sort((a, b) => a - b);
+      expect(view.runs.map((r) => r.seed)).toEqual([21, 22, 23]);
+      expect(view.distribution).toMatchObject({ min: values[0], median: values[1], max: values[2], values });
+      expect(view.distribution!.p5).toBeCloseTo(values[0]! + (values[1]! - values[0]!) * 0.1, 10);
+      expect(view.failing).toBe(values.filter((v) => v < 0.5).length);
+      expect(view.suggestedPassMark).toBe(Math.max(0, Math.floor((values[0]! - 0.01) * 1000) / 1000));
+      expect(view.summary).toContain(`With a pass mark of 50.0%, the reference solution fails for ${view.failing} of 3 seeds`);
+      // A changed pass mark is read at once: the distribution is stored with the runs, the count follows the mark.
+      await g.prisma.gradingPolicy.update({ where: { exerciseId: ex.id }, data: { minTestAccuracy: 1 } });
+      expect((await calibrationView(g.prisma, ex.id))!.failing).toBe(values.filter((v) => v < 1).length);
+      // A solution that does not check is refused with its line.
+      await g.prisma.exercise.update({ where: { id: ex.id }, data: { solutionCode: 'model = 3' } });
+      const broken = await g.prisma.exercise.findUniqueOrThrow({ where: { id: ex.id }, include: { policy: true, course: { select: { slug: true } } } });
+      await expect(startCalibration(deps, { exercise: broken, seeds: 2, userId: admin.id })).rejects.toThrow(/reference solution .* does not pass/);
+    } finally {
+      redis.disconnect();
+    }
   });
 });
