@@ -61,3 +61,15 @@ describe('quotaAllows', () => {
     expect(quotaAllows(null)).toBe(true);
   });
 });
+
+describe('policyRows: seeds and the held-out split', () => {
+  it('tells the student about their own seed, best of k and a held-out split', () => {
+    const rows = (q: Partial<typeof p>) => Object.fromEntries(policyRows({ ...p, ...q }, null, new Date('2025-12-01')));
+    expect(rows({})['Seed']).toBeUndefined();
+    expect(rows({ seedPolicy: 'PER_STUDENT' as never })['Seed']).toBe('your own training seed (the same on every submission)');
+    expect(rows({ seedPolicy: 'BEST_OF_K' as never })['Seeds']).toContain('up to 3 in all');
+    expect(rows({ heldOutShare: 0.5 as never })['Held-out test images']).toBe(
+      '50% of the test images decide pass or fail; their numbers and the verdict are shown after the deadline',
+    );
+  });
+});

@@ -118,7 +118,7 @@ export async function calibrationView(prisma: EpochPrismaClient, exerciseId: str
   const distribution = values.length
     ? { min: values[0] as number, p5: percentile(values, 5), median: median(values) as number, max: values[values.length - 1] as number, values }
     : null;
-  const suggested = distribution ? Math.max(0, Math.floor((distribution.min - CALIBRATION_MARGIN) * 1000) / 1000) : null;
+  const suggested = distribution ? Math.max(0, Math.floor((distribution.min - CALIBRATION_MARGIN) * 1000 + 1e-6) / 1000) : null;
   const summary = distribution
     ? `With a pass mark of ${pct(policy.minTestAccuracy)}, the reference solution fails for ${failing} of ${values.length} seeds` +
       `${values.length < c.seeds ? ` (${c.seeds - values.length} still to train)` : ''}; lowest ${pct(distribution.min)}, median ${pct(distribution.median)}, ` +
