@@ -16,7 +16,7 @@ import { buildWeb, launchChromium, screenshot, startWeb, watchProblems } from '.
  * accuracies and the recorded history of model2's reference run: the graders themselves are covered by
  * integration/grader/seeds-and-held-out.test.ts.
  */
-describe('calibration and diagnoses in the browser (built app, real API and Postgres)', () => {
+describe('calibration and diagnoses in the browser (built app, real API and Postgres)', { timeout: 300_000 }, () => {
   const admin = DEMO_ACCOUNTS.find((a) => a.role === 'ADMIN')!;
   const student = DEMO_ACCOUNTS.find((a) => a.role === 'STUDENT')!;
   let api: ApiUnderTest;

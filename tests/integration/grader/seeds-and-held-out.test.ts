@@ -24,7 +24,7 @@ import { createExercise, createSubmission, enqueue, setUpGraderEnv, source, star
  * Issue 19, items 1 and 2, with a real grader process on tiny data: the seed policies (per student, best of k) and the
  * held-out test split (the verdict on the private part, which students do not see before the deadline).
  */
-describe('seed policy and held-out split (real grader, Postgres, Redis, tiny data)', () => {
+describe('seed policy and held-out split (real grader, Postgres, Redis, tiny data)', { timeout: 900_000 }, () => {
   let g: GraderEnv;
   let grader: RunningProcess;
   const src = source({ layers: TINY_CNN, epochs: 2 });
