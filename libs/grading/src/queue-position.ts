@@ -25,4 +25,3 @@ export async function queueEstimate(
   if (position === null) return { position, etaSeconds: null };
   return { position, etaSeconds: estimateQueueEtaSeconds({ position, workers: (await liveWorkers(redis, prefix)).total, secondsPerJob }) };
 }
-

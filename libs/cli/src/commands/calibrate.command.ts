@@ -67,7 +67,9 @@ export async function runCalibrateCommand(opts: TCalibrateCommand, io: CommandIo
           seen.add(r.id);
           const v = await calibrationView(prisma, exercise.id);
           const run = v?.runs.find((x) => x.seed === r.seed);
-          io.out(`  seed ${r.seed}: ${r.status}${run?.testAccuracy != null ? `, ${(100 * run.testAccuracy).toFixed(2)}%` : ''}`);
+          io.out(
+            `  seed ${r.seed}: ${r.status}${run?.testAccuracy !== null && run?.testAccuracy !== undefined ? `, ${(100 * run.testAccuracy).toFixed(2)}%` : ''}`,
+          );
         }
         if (runs.every((x) => FINAL.has(x.status))) break;
         await new Promise((res) => setTimeout(res, opts.pollMs ?? 5000));
