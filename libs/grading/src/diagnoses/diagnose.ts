@@ -71,7 +71,7 @@ function overfitting(h: readonly THistoryEpoch[]): TFinding | null {
     epoch: turn,
     message:
       `From epoch ${turn} on, the validation loss rises (from ${lowest.toFixed(3)} to ${(last.valLoss as number).toFixed(3)}) while the training loss ` +
-      `keeps falling, and training accuracy ends ${pct(gap)} above validation accuracy: the model learns the training images by heart. ` +
+      `keeps falling, and training accuracy ends ${(100 * gap).toFixed(1)} percentage points above validation accuracy: the model learns the training images by heart. ` +
       `Dropout, pooling, data augmentation or fewer epochs help.`,
   };
 }
