@@ -19,6 +19,7 @@ interface Manifest {
 interface Container {
   name: string;
   image: string;
+  args?: string[];
   env?: { name: string; value?: string; valueFrom?: Record<string, { name?: string; key?: string }> }[];
   envFrom?: { configMapRef?: { name: string }; secretRef?: { name: string } }[];
   resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> };
@@ -69,6 +70,11 @@ const secretNamed = (name: string) => {
   if (!m) throw new Error(`no Secret ${name} in ${DIR}/${SECRET_EXAMPLE}`);
   return m;
 };
+interface CronJob extends Manifest {
+  spec: { schedule: string; concurrencyPolicy?: string; jobTemplate: { spec: Workload['spec'] } };
+}
+/** A CronJob's pods, seen as a workload's. */
+const asWorkload = (c: CronJob): Workload => ({ ...c, spec: c.spec.jobTemplate.spec }) as Workload;
 const byKind = <T extends Manifest = Manifest>(kind: string) => manifests.filter((m) => m.kind === kind) as T[];
 const named = <T extends Manifest = Manifest>(kind: string, name: string) => {
   const m = manifests.find((x) => x.kind === kind && x.metadata.name === name);
@@ -99,7 +105,7 @@ describe(`${DIR}/kustomization.yaml`, () => {
     const images = (readYamlDocuments(`${DIR}/kustomization.yaml`)[0] as { images: { name: string; newTag: string }[] }).images;
     const used = new Set(
       byKind<Workload>('Deployment')
-        .concat(byKind<Workload>('Job'))
+        .concat(byKind<Workload>('Job'), byKind<CronJob>('CronJob').map(asWorkload))
         .flatMap((w) => [...w.spec.template.spec.containers, ...(w.spec.template.spec.initContainers ?? [])])
         .map((c) => c.image.split(':')[0]!),
     );
@@ -131,6 +137,7 @@ describe(`${DIR}: every manifest against its Kubernetes schema`, () => {
 
 describe(`${DIR}: how the pieces fit`, () => {
   const deployments = byKind<Workload>('Deployment');
+  const cronJobs = byKind<CronJob>('CronJob');
 
   it('has api, web, CPU and GPU grader Deployments, a migrate Job, an Ingress and PDBs', () => {
     expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['epoch-api', 'epoch-grader-cpu', 'epoch-grader-gpu', 'epoch-web']);
@@ -169,7 +176,7 @@ describe(`${DIR}: how the pieces fit`, () => {
   it('runs every pod as non-root with resource requests, and references only existing ConfigMaps, Secrets and keys', () => {
     const configMaps = new Map(byKind('ConfigMap').map((c) => [c.metadata.name, Object.keys(c.data ?? {})]));
     const secrets = new Map(outOfBandSecrets.map((s) => [s.metadata.name, Object.keys({ ...s.data, ...s.stringData })]));
-    for (const w of [...deployments, ...byKind<Workload>('Job')]) {
+    for (const w of [...deployments, ...byKind<Workload>('Job'), ...cronJobs.map(asWorkload)]) {
       const pod = w.spec.template.spec;
       expect(pod.securityContext?.runAsNonRoot, w.metadata.name).toBe(true);
       for (const c of [...pod.containers, ...(pod.initContainers ?? [])]) {
@@ -307,6 +314,16 @@ describe(`${DIR}: how the pieces fit`, () => {
     expect(rulesOf('web').map((r) => r.from)).toEqual([[ingressController]]);
     const api = named<Workload>('Deployment', 'epoch-api').spec.template.spec.containers[0]!;
     expect(api.env).toContainEqual({ name: 'EPOCH_API_METRICS_PORT', value: '9464' });
+  });
+
+  it('runs the artifact retention daily with the tools image, one run at a time', () => {
+    const cron = named<CronJob>('CronJob', 'epoch-artifact-retention');
+    expect(cron.spec.schedule.split(' ')).toHaveLength(5);
+    expect(cron.spec.concurrencyPolicy).toBe('Forbid');
+    const [container] = asWorkload(cron).spec.template.spec.containers;
+    expect(container?.image.split(':')[0]).toBe('epoch-tools');
+    expect(container?.args).toEqual(['artifacts', 'retention']);
+    expect(container?.envFrom?.map((e) => e.configMapRef?.name ?? e.secretRef?.name)).toEqual(['epoch-config', 'epoch-secrets']);
   });
 
   it('keeps plots and weights in an S3 bucket, since pods share no filesystem', () => {

@@ -24,8 +24,13 @@ import { ExercisesController } from './exercises/exercises.controller';
 import { SubmissionsController } from './submissions/submissions.controller';
 import { ResultsController } from './submissions/results.controller';
 import { ClassResultsController } from './class-results/class-results.controller';
+import { ScheduleController } from './schedule/schedule.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { ReconcilerService } from './submissions/reconciler.service';
+import { OutboxService } from './notifications/outbox.service';
+import { NotificationsController } from './notifications/notifications.controller';
+import { AttemptsController } from './class-results/attempts.controller';
+import { OverviewController } from './class-results/overview.controller';
 import { LiveStreams } from './submissions/live-streams';
 import { MetricsController } from './http/metrics.controller';
 import { InternalMetricsServer } from './http/metrics-server';
@@ -69,6 +74,10 @@ export class AppModule {
         SubmissionsController,
         ResultsController,
         ClassResultsController,
+        ScheduleController,
+        NotificationsController,
+        AttemptsController,
+        OverviewController,
         OpenApiController,
         // With an internal metrics port the public one has no /metrics (InternalMetricsServer serves it there).
         ...(config.EPOCH_API_METRICS_PORT === undefined ? [MetricsController] : []),
@@ -114,6 +123,7 @@ export class AppModule {
         LoginLimiter,
         AccessService,
         ReconcilerService,
+        OutboxService,
         LiveStreams,
         LessonFiguresService,
         InternalMetricsServer,

@@ -80,6 +80,18 @@ export const ZApiConfig = z.object({
   /** Rejected submissions one user may make per window (rejected ones use no quota); more are refused (429). */
   EPOCH_REJECTED_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
   EPOCH_REJECTED_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** Run the outbox dispatcher (result e-mails, deadline reminders) in this API process. */
+  EPOCH_OUTBOX_DISPATCHER: z
+    .enum(['0', '1', 'true', 'false'], { message: 'EPOCH_OUTBOX_DISPATCHER must be 1/true or 0/false' })
+    .default('1')
+    .transform((v) => v === '1' || v === 'true'),
+  /** How often the outbox is looked through for messages to deliver, in ms (a message waits at most about this long). */
+  EPOCH_OUTBOX_SWEEP_MS: z.coerce.number().int().min(50).max(600_000).default(5000),
+  /** Delivery tries per outbox message (then FAILED, with the reason), and the first retry's delay in ms (doubling). */
+  EPOCH_OUTBOX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  EPOCH_OUTBOX_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(5000),
+  /** How often deadline reminders (24 h before a deadline) are looked for, in seconds (0: never). */
+  EPOCH_REMINDER_CHECK_SECONDS: z.coerce.number().int().min(0).max(86_400).default(900),
   /** How often QUEUED submissions without a queue job are re-enqueued, in seconds (0: never). */
   EPOCH_RECONCILE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /**

@@ -7,6 +7,7 @@ import { postJson } from '../lib/browser-api';
 import { classView, passedCell, retrainMessage, type TFilter, type TSortKey } from '../lib/class-table';
 import { percent } from '../lib/policy-text';
 import { LocalTime } from './local-time';
+import { LiveStatusCell } from './live-status-cell';
 
 const COLUMNS: [TSortKey, string][] = [
   ['name', 'Student'],
@@ -140,6 +141,7 @@ export function ClassTable({ rows, course, exercise, csrfToken }: { rows: readon
                   </button>
                 </th>
               ))}
+              <th scope="col">Status</th>
               <th scope="col">Result</th>
             </tr>
           </thead>
@@ -183,7 +185,18 @@ export function ClassTable({ rows, course, exercise, csrfToken }: { rows: readon
                   {r.lastSubmissionAt ? <LocalTime iso={r.lastSubmissionAt} /> : '—'}
                   {r.late ? ' (late)' : ''}
                 </td>
-                <td>{r.latestSubmissionId ? <Link href={`/submissions/${r.latestSubmissionId}`}>latest</Link> : '—'}</td>
+                <td>
+                  <LiveStatusCell key={`${r.latestSubmissionId}:${r.latestStatus}`} submissionId={r.latestSubmissionId} status={r.latestStatus} />
+                </td>
+                <td>
+                  {r.latestSubmissionId ? <Link href={`/submissions/${r.latestSubmissionId}`}>latest</Link> : '—'}
+                  {r.attempts > 0 && (
+                    <>
+                      {' · '}
+                      <Link href={`/courses/${course}/exercises/${exercise}/attempts/${r.userId}`}>all attempts</Link>
+                    </>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>

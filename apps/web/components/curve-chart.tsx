@@ -95,14 +95,14 @@ export function CurveChart({
         {series.map((s) => {
           const style = CURVE_STYLE[s.role];
           return style.marker === 'dots' ? (
-            <g key={s.role} fill={style.color} data-series={s.role}>
+            <g key={s.id ?? s.role} fill={s.color ?? style.color} data-series={s.id ?? s.role}>
               {s.points.map(([x, y]) => (
                 <circle key={x} r={x === shown && picked !== null ? 4 : 2.6} cx={px(x)} cy={py(y)} />
               ))}
             </g>
           ) : (
-            <g key={s.role} data-series={s.role}>
-              <polyline points={polylinePoints(s.points, maxEpoch, yMin, yMax, W, H)} fill="none" stroke={style.color} strokeWidth={2} />
+            <g key={s.id ?? s.role} data-series={s.id ?? s.role}>
+              <polyline points={polylinePoints(s.points, maxEpoch, yMin, yMax, W, H)} fill="none" stroke={s.color ?? style.color} strokeWidth={2} />
               {/* A line of one point draws nothing: mark it until the second epoch arrives. */}
               {s.points.length === 1 && (
                 <line
@@ -110,12 +110,12 @@ export function CurveChart({
                   y1={py(s.points[0]![1])}
                   x2={px(s.points[0]![0]) + 8}
                   y2={py(s.points[0]![1])}
-                  stroke={style.color}
+                  stroke={s.color ?? style.color}
                   strokeWidth={2}
                 />
               )}
               {shown !== null && picked !== null && valueAt(s, shown) !== undefined && (
-                <circle r={3.5} cx={px(shown)} cy={py(valueAt(s, shown)!)} fill={style.color} />
+                <circle r={3.5} cx={px(shown)} cy={py(valueAt(s, shown)!)} fill={s.color ?? style.color} />
               )}
             </g>
           );
@@ -124,8 +124,9 @@ export function CurveChart({
       </svg>
       <p className="legend">
         {series.map((s) => (
-          <span key={s.role}>
-            <span className={`swatch swatch-${CURVE_STYLE[s.role].marker}`} style={{ ['--swatch' as string]: CURVE_STYLE[s.role].color }} /> {s.label}
+          <span key={s.id ?? s.role}>
+            <span className={`swatch swatch-${CURVE_STYLE[s.role].marker}`} style={{ ['--swatch' as string]: s.color ?? CURVE_STYLE[s.role].color }} />{' '}
+            {s.label}
           </span>
         ))}
       </p>

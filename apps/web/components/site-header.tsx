@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { api } from '../lib/api-client';
 import { SignOutButton } from './sign-out-button';
+import { ResultNotifier } from './result-notifier';
 
 const ROLE_LABEL = { STUDENT: 'Student', INSTRUCTOR: 'Instructor', ADMIN: 'Admin' } as const;
 
@@ -26,7 +27,9 @@ export async function SiteHeader() {
               {me.name}
             </Link>
             <span className={`role-badge role-${me.role.toLowerCase()}`}>{ROLE_LABEL[me.role]}</span>
+            <Link href="/account/notifications">Notifications</Link>
             <SignOutButton csrfToken={me.csrfToken} />
+            <ResultNotifier />
           </>
         ) : (
           <Link href="/sign-in">Sign in</Link>

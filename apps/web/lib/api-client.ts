@@ -2,6 +2,12 @@ import { headers } from 'next/headers';
 import { z } from 'zod';
 import {
   ZClassResults,
+  ZGradebook,
+  ZMyGradebook,
+  ZMySchedule,
+  ZScheduleView,
+  ZStudentExceptionList,
+  type TGradebookQuery,
   ZCourseAdminDetail,
   ZCourseAdminList,
   ZCourseList,
@@ -25,6 +31,9 @@ import {
   ZUserDetail,
   ZAuditEntry,
   ZPasswordResetInfo,
+  ZNotificationPreferences,
+  ZStudentAttempts,
+  ZClassOverview,
   type TLessonFigureName,
   type TUserRole,
 } from '@epoch/contracts';
@@ -77,6 +86,16 @@ export const api = {
   submission: (id: string) => get(`/api/submissions/${enc(id)}`, ZSubmissionDetail, true),
   progress: (id: string) => get(`/api/submissions/${enc(id)}/progress`, ZProgressView, true),
   classResults: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/results`, ZClassResults, true),
+  schedule: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/schedule`, ZScheduleView, true),
+  mySchedule: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/schedule/me`, ZMySchedule, true),
+  exceptions: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/exceptions`, ZStudentExceptionList, true),
+  gradebook: (course: string, q: Pick<TGradebookQuery, 'q' | 'sort' | 'order'>) =>
+    get(
+      `/api/courses/${enc(course)}/gradebook?${new URLSearchParams({ sort: q.sort, order: q.order, ...(q.q ? { q: q.q } : {}) }).toString()}`,
+      ZGradebook,
+      true,
+    ),
+  myGradebook: (course: string) => get(`/api/courses/${enc(course)}/gradebook/me`, ZMyGradebook, true),
   policy: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/policy`, ZPolicyView, true),
   policyHistory: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/policy/history`, ZPolicyHistory, true),
   calibration: (course: string, exercise: string) => get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/calibration`, ZCalibrationState, true),
@@ -93,5 +112,9 @@ export const api = {
   content: (course: string) => get(`/api/courses/${enc(course)}/content`, ZContentStatus, true),
   user: (id: string) => get(`/api/admin/users/${enc(id)}`, ZUserDetail, true),
   audit: (query: string) => get(`/api/admin/audit?${query}`, ZPage(ZAuditEntry).extend({ actions: z.array(z.string()) }), true),
+  attempts: (course: string, exercise: string, user: string) =>
+    get(`/api/courses/${enc(course)}/exercises/${enc(exercise)}/attempts/${enc(user)}`, ZStudentAttempts, true),
+  overview: (course: string) => get(`/api/courses/${enc(course)}/overview`, ZClassOverview, true),
+  notificationPreferences: () => get('/api/me/notification-preferences', ZNotificationPreferences, true),
   passwordReset: (token: string) => get(`/api/auth/password-reset?token=${enc(token)}`, ZPasswordResetInfo),
 };

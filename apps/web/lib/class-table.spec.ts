@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TClassResultRow } from '@epoch/contracts';
-import { classView, passedCell, retrainMessage } from './class-table';
+import { classView, liveStatusCell, passedCell, retrainMessage } from './class-table';
 
 const row = (name: string, best: number | null, passed: boolean, attempts: number, late = false): TClassResultRow => ({
   userId: name,
@@ -14,6 +14,7 @@ const row = (name: string, best: number | null, passed: boolean, attempts: numbe
   late,
   latestSubmissionId: attempts ? `s-${name}` : null,
   latestStatus: attempts ? (passed ? 'PASSED' : 'FAILED') : null,
+  counted: null,
 });
 const rows = [row('Cleo', 0.72, true, 2), row('Abe', null, false, 0), row('Bo', 0.55, false, 1, true)];
 const names = (r: TClassResultRow[]) => r.map((x) => x.name);
@@ -61,5 +62,30 @@ describe('passedCell', () => {
     expect(passedCell({ passed: false, bestTestAccuracy: null, latestStatus: 'REJECTED' }).text).toBe('no');
     expect(passedCell({ passed: false, bestTestAccuracy: null, latestStatus: 'ERROR' })).toEqual({ text: '—', tone: 'neutral' });
     expect(passedCell({ passed: false, bestTestAccuracy: null, latestStatus: null })).toEqual({ text: '—', tone: 'neutral' });
+  });
+});
+
+describe('the Status column', () => {
+  const live = (epoch: number, phase: 'loading' | 'training' | 'evaluating' = 'training') => ({
+    phase,
+    attempt: 1,
+    epoch,
+    epochs: 30,
+    batch: 3,
+    batches: 700,
+    loss: 1,
+    accuracy: 0.4,
+    imagesPerSecond: 100,
+    etaSeconds: 60,
+  });
+  it('follows the latest submission: queued with its place, training n of N, then the final status', () => {
+    expect(liveStatusCell(null)).toEqual({ text: '—', tone: 'neutral' });
+    expect(liveStatusCell({ status: 'QUEUED', queuePosition: 3, live: null, epochs: [] })).toEqual({ text: 'queued (#3)', tone: 'wait' });
+    expect(liveStatusCell({ status: 'RUNNING', queuePosition: null, live: live(0, 'loading'), epochs: [] }).text).toBe('starting');
+    expect(liveStatusCell({ status: 'RUNNING', queuePosition: null, live: live(0), epochs: [] })).toEqual({ text: 'training 1 of 30', tone: 'run' });
+    expect(liveStatusCell({ status: 'RUNNING', queuePosition: null, live: live(12), epochs: [] }).text).toBe('training 13 of 30');
+    expect(liveStatusCell({ status: 'RUNNING', queuePosition: null, live: live(30, 'evaluating'), epochs: [] }).text).toBe('evaluating');
+    expect(liveStatusCell({ status: 'PASSED', queuePosition: null, live: null, epochs: [] })).toEqual({ text: 'passed', tone: 'pass' });
+    expect(liveStatusCell({ status: 'ERROR', queuePosition: null, live: null, epochs: [] })).toEqual({ text: 'error', tone: 'fail' });
   });
 });

@@ -1,4 +1,4 @@
-import type { TClassResultRow } from '@epoch/contracts';
+import type { TClassResultRow, TProgressView } from '@epoch/contracts';
 import { isFinal, statusLabel, type TTone } from './status-text';
 
 export type TSortKey = 'name' | 'attempts' | 'bestTestAccuracy' | 'latestTestAccuracy' | 'passed' | 'lastSubmissionAt';
@@ -67,4 +67,22 @@ export function passedCell(r: Pick<TClassResultRow, 'passed' | 'bestTestAccuracy
   if (r.latestStatus && !isFinal(r.latestStatus)) return statusLabel(r.latestStatus);
   if (r.bestTestAccuracy !== null || r.latestStatus === 'FAILED' || r.latestStatus === 'REJECTED') return { text: 'no', tone: 'fail' };
   return { text: '—', tone: 'neutral' };
+}
+
+/**
+ * The Status column: the latest submission as it stands now: queued (with its place in the queue), training n of N
+ * (the grader's live epoch), evaluating, then the final status. Null status: no submission.
+ */
+export function liveStatusCell(p: Pick<TProgressView, 'status' | 'queuePosition' | 'live' | 'epochs'> | null): { text: string; tone: TTone } {
+  if (!p) return { text: '—', tone: 'neutral' };
+  if (p.status === 'QUEUED') return { text: p.queuePosition ? `queued (#${p.queuePosition})` : 'queued', tone: 'wait' };
+  if (p.status === 'RUNNING') {
+    const l = p.live;
+    if (!l) return { text: p.epochs.length ? `training (${p.epochs.length} epochs done)` : 'training', tone: 'run' };
+    if (l.phase === 'loading') return { text: 'starting', tone: 'run' };
+    if (l.phase === 'training') return { text: `training ${Math.min(l.epoch + 1, l.epochs)} of ${l.epochs}`, tone: 'run' };
+    return { text: l.phase === 'evaluating' ? 'evaluating' : 'storing the result', tone: 'run' };
+  }
+  const s = statusLabel(p.status);
+  return { text: s.text.toLowerCase(), tone: s.tone };
 }

@@ -1,6 +1,10 @@
 import { CURVE_STYLE, type TCurveRole, type TEpochView } from '@epoch/contracts';
 
 export interface TSeries {
+  /** Tells series of the same role apart (overlaid attempts); the role when absent. */
+  id?: string;
+  /** Overrides the role's colour (overlaid attempts). */
+  color?: string;
   role: TCurveRole;
   label: string;
   points: [number, number][];

@@ -170,6 +170,24 @@ describe('loadCourseContent on bad content', () => {
     expect(content.lessons[0].steps[0]).toMatchObject({ title: 'Intro', body: 'Hello.\n' });
   });
 
+  it('reads the schedule of an exercise: opening, deadline, late windows and the counted attempt', async () => {
+    await edit('first/exercise.yaml', (t) =>
+      t.replace(
+        'minTestAccuracy: 0.5',
+        'minTestAccuracy: 0.5\n  opensAt: "2026-11-01T08:00:00+01:00"\n  deadline: "2026-12-24T23:59:00+01:00"\n  lateCredit:\n    - { hours: 24, credit: 0.8 }\n  countedResult: LAST',
+      ),
+    );
+    const content = await loadCourseContent(course);
+    expect(content.exercises[0]!.policy).toMatchObject({
+      opensAt: '2026-11-01T08:00:00+01:00',
+      deadline: '2026-12-24T23:59:00+01:00',
+      lateCredit: [{ hours: 24, credit: 0.8 }],
+      countedResult: 'LAST',
+    });
+    await edit('first/exercise.yaml', (t) => t.replace('credit: 0.8', 'credit: 80'));
+    expect((await loadError()).message).toMatch(/^exercises\/demo\/first\/exercise\.yaml: line \d+: policy\.lateCredit\.0\.credit: Too big/);
+  });
+
   it('names the file and the field path of a schema error', async () => {
     await edit('first/exercise.yaml', (t) => t.replace('minTestAccuracy: 0.5', 'minTestAccuracy: 1.5'));
     const error = await loadError();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZCountedResult } from './api-schedule';
 import { ZSubmissionStatus } from './api-submissions';
 import { ZEtaRange, ZGradingProgress } from './grading-progress';
 
@@ -115,6 +116,8 @@ export const ZClassResultRow = z.object({
   latestSubmissionId: z.string().nullable(),
   /** The latest submission's status (null without one): a row has no verdict while it is still queued or training. */
   latestStatus: ZSubmissionStatus.nullable(),
+  /** The attempt that counts (best or last, per the exercise's setting) and what it counts for; null without a result. */
+  counted: ZCountedResult.nullable(),
 });
 export type TClassResultRow = z.infer<typeof ZClassResultRow>;
 

@@ -66,6 +66,31 @@ export const ZGradingPolicyFields = z.object({
   deadline: z.iso.datetime({ offset: true }).nullable().default(null),
   latePolicy: z.enum(['ACCEPT', 'REFUSE']).default('ACCEPT'),
   resultVisibility: z.enum(['IMMEDIATE', 'AFTER_DEADLINE']).default('IMMEDIATE'),
+  /** Submissions are accepted from this instant on (null: at once). Part of the schedule (course staff edit it). */
+  opensAt: z.iso.datetime({ offset: true }).nullable().default(null),
+  /**
+   * The late window: after the deadline, a result counts for `credit` (0–1) of full marks until `hours` after it; after
+   * the last window the exercise is closed. Null: late work (when accepted) counts in full.
+   */
+  lateCredit: z
+    .array(
+      z
+        .object({
+          hours: z
+            .number()
+            .positive()
+            .max(24 * 366),
+          credit: z.number().min(0).max(1),
+        })
+        .strict(),
+    )
+    .min(1)
+    .max(20)
+    .refine((ws) => ws.every((w, i) => i === 0 || w.hours > (ws[i - 1]?.hours ?? 0)), { message: 'the windows must end in increasing order of hours' })
+    .nullable()
+    .default(null),
+  /** Which graded attempt counts in the gradebook: the best one or the last one. */
+  countedResult: z.enum(['BEST', 'LAST']).default('BEST'),
   /** Data limits for quick demo courses (null: the full split). */
   limitTrain: z.number().int().min(1).nullable().default(null),
   limitTest: z.number().int().min(1).nullable().default(null),
@@ -113,3 +138,15 @@ export const ZGradingPolicy = ZGradingPolicyFields.strict().refine((p) => p.requ
 });
 export type TGradingPolicy = z.infer<typeof ZGradingPolicy>;
 export type TGradingPolicyInput = z.input<typeof ZGradingPolicy>;
+
+/** The schedule's fields of the policy: course staff (instructors, admins) edit these; the rest stays admin-only. */
+export const SCHEDULE_FIELDS = ['opensAt', 'deadline', 'latePolicy', 'lateCredit', 'resultVisibility', 'countedResult'] as const;
+export const ZScheduleFields = ZGradingPolicyFields.pick({
+  opensAt: true,
+  deadline: true,
+  latePolicy: true,
+  lateCredit: true,
+  resultVisibility: true,
+  countedResult: true,
+});
+export type TScheduleFields = z.infer<typeof ZScheduleFields>;

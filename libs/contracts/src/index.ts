@@ -25,3 +25,7 @@ export * from './lesson-figures';
 export * from './trust-proxy';
 export * from './api-content';
 export * from './chart-style';
+export * from './api-schedule';
+export * from './api-notifications';
+export * from './api-attempts';
+export * from './api-overview';

@@ -43,6 +43,7 @@ export type {
   PasswordReset,
   Result,
   Session,
+  StudentException,
   Submission,
   User,
 } from './generated/client';

@@ -24,6 +24,9 @@ describe('policy rows', () => {
       deadline: '2030-01-01T12:00:00.000Z',
       latePolicy: 'REFUSE',
       resultVisibility: 'AFTER_DEADLINE',
+      opensAt: '2029-12-01T08:00:00.000Z',
+      lateCredit: [{ hours: 24, credit: 0.8 }],
+      countedResult: 'LAST',
       limitTrain: 500,
       limitTest: null,
       reuseCachedResults: true,
@@ -35,6 +38,8 @@ describe('policy rows', () => {
     expect(cols.allowedLayers).toEqual(['Dense', 'Flatten']);
     expect(cols.allowedOptimizers).toBe(Prisma.DbNull);
     expect(cols.deadline).toEqual(new Date('2030-01-01T12:00:00Z'));
+    expect(cols.opensAt).toEqual(new Date('2029-12-01T08:00:00Z'));
+    expect(policyColumns({ ...p, lateCredit: null }).lateCredit).toBe(Prisma.DbNull);
     expect(cols).toMatchObject({ maxTrainingMacs: 2e13, maxActivationMiB: 256, maxParamMiB: 64 });
     expect(policyFromRow({ ...row, ...cols, allowedOptimizers: null } as GradingPolicy)).toEqual({ ...p, allowedOptimizers: null });
   });

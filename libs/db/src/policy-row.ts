@@ -16,6 +16,8 @@ export function policyColumns(p: TGradingPolicy) {
     allowedLayers: p.allowedLayers ?? Prisma.DbNull,
     allowedOptimizers: p.allowedOptimizers ?? Prisma.DbNull,
     deadline: p.deadline === null ? null : new Date(p.deadline),
+    opensAt: p.opensAt === null ? null : new Date(p.opensAt),
+    lateCredit: p.lateCredit ?? Prisma.DbNull,
   };
 }
 
@@ -27,5 +29,7 @@ export function policyFromRow(row: GradingPolicy): TGradingPolicy {
     allowedLayers: stringList(row.allowedLayers),
     allowedOptimizers: stringList(row.allowedOptimizers),
     deadline: row.deadline?.toISOString() ?? null,
+    opensAt: row.opensAt?.toISOString() ?? null,
+    lateCredit: row.lateCredit ?? null,
   });
 }

@@ -29,7 +29,23 @@ export {
 export { countedAccuracy, decide, seedRunsOf, wantsAnotherSeed, type TDecidable, type TDecision, type TDecisionBasis } from './lifecycle/decide';
 export { nthSeed, studentSeed, submissionSeed } from './policy/seeds';
 export { diagnose, DIAGNOSIS_RULES, DIAGNOSIS_STEPS, type TFinding, type THistoryEpoch } from './diagnoses/diagnose';
-export { isLate, publicPartHidden, refusesSubmission, resultHidden, scheduleOf, shownStatus, type TSchedule } from './lifecycle/schedule';
+export {
+  closesAt,
+  creditAt,
+  dayStartIn,
+  isLate,
+  publicPartHidden,
+  quotaOf,
+  refusesSubmission,
+  resultHidden,
+  scheduleOf,
+  shownStatus,
+  windowAt,
+  withException,
+  type TSchedule,
+  type TStudentException,
+  type TWindow,
+} from './lifecycle/schedule';
 export { assertTransitions, IllegalTransitionError } from './lifecycle/transitions';
 
 // Use cases.
@@ -55,12 +71,27 @@ export { redecideExercise, type TRedecideReport } from './use-cases/redecide-exe
 export { changePolicy, updatePolicy, type TRedecided } from './use-cases/update-policy';
 export { classResults, classRows, classSummary, csvRecords, CSV_COLUMNS, median } from './use-cases/class-results';
 export { quotaDayStart, quotaUsage } from './use-cases/quota';
+export { countedResult, type TAttemptFact } from './use-cases/counted-result';
+export { gradebook, gradebookCsv } from './use-cases/gradebook';
+export {
+  deleteStudentException,
+  effectiveDeadline,
+  effectiveDeadlines,
+  listExceptions,
+  mySchedule,
+  scheduleView,
+  setCourseTimeZone,
+  setStudentException,
+  studentSchedule,
+  updateSchedule,
+  type TScheduledExercise,
+} from './use-cases/schedule';
 export { liveReport, restartNotice, submissionProgress, type TProgressDeps } from './use-cases/submission-progress';
 export { resultView } from './use-cases/result-view';
 export { artifactContent } from './use-cases/artifact-content';
 export { applyArtifactRetention, type TRetentionReport } from './use-cases/artifact-retention';
 export { moveArtifactBytesToStore } from './use-cases/move-artifact-bytes';
-export { policyChanges, policyHistory, samePolicy } from './policy/policy-history';
+export { policyChanges, policyHistory, samePolicy, scheduleChanged } from './policy/policy-history';
 
 // Repositories the API's read paths use directly.
 export { attemptEpochs, epochView, latestEpochs, recordEpoch, type TEpochRecord } from './repositories/epochs.repository';
@@ -93,3 +124,42 @@ export {
 export { reconcileQueue, startReconciler, type TReconcileOptions, type TReconcileReport } from './reconcile';
 export { queuePosition, queueEstimate } from './queue-position';
 export { countAheadOf, jobPriority, jobsAhead, nextRank, placeRun, placeRuns, ranksOf, reorderAfter, type TOrderDeps } from './queue-order';
+
+// The outbox (messages written in the transaction of the change that causes them, delivered by a BullMQ job) and the
+// student notifications that use it.
+export {
+  deliverOutboxMessage,
+  dueOutboxMessages,
+  enqueueOutbox,
+  OutboxBusyError,
+  outboxHandler,
+  type TDelivery,
+  type TDeliverOptions,
+  type TDeliverOutcome,
+  type TOutboxContext,
+  type TOutboxHandler,
+  type TOutboxHandlers,
+  type TOutboxMessageInput,
+} from './outbox/outbox';
+export { OUTBOX_QUEUE, startOutboxDispatcher, type TOutboxDispatcher, type TOutboxDispatcherOptions, type TPeriodicTask } from './outbox/dispatcher';
+export {
+  noteResult,
+  NOTIFIED_STATUSES,
+  outboxMessageId,
+  RESULT_EMAIL,
+  resultEmailHandler,
+  ZResultEmailPayload,
+  type TMailSender,
+  type TResultEmailPayload,
+} from './notifications/result-notice';
+export {
+  DEADLINE_REMINDER,
+  REMINDER_LEAD_MS,
+  reminderEmailHandler,
+  writeDeadlineReminders,
+  ZReminderPayload,
+  type TReminderPayload,
+} from './notifications/reminders';
+export { DEFAULT_PREFERENCES, NOTICE_LOOKBACK_MS, notificationPreferences, resultNotices, setNotificationPreferences } from './notifications/preferences';
+export { studentAttempts } from './use-cases/student-attempts';
+export { classOverview, groupFailures, reasonKey } from './use-cases/class-overview';

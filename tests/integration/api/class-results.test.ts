@@ -54,6 +54,8 @@ describe('API class results for instructors', () => {
           policyVersion: 1,
           status,
           late,
+          // Decided results carry their credit (the migration gave every earlier one full credit).
+          credit: status === 'REJECTED' ? null : 1,
           createdAt: new Date(Date.now() - minutesAgo * 60_000),
           modelSpec: status === 'REJECTED' ? undefined : { stored: true },
           ...(acc === null ? {} : { result: result(acc) }),

@@ -31,6 +31,7 @@ const expectedTables = [
   'password_resets',
   'results',
   'sessions',
+  'student_exceptions',
   'submissions',
   'users',
 ];

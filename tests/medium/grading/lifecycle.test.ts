@@ -210,7 +210,7 @@ describe('the submission lifecycle against Postgres', () => {
     const hi = await gradedSubmission(0.55);
     const strict = { ...cls.policy, minTestAccuracy: 0.6 };
     const up = await redecide(db.prisma, cls.exerciseId, strict, scheduleOf(strict), [lo, hi]);
-    expect(up).toEqual({ toPassed: [], toFailed: [hi], skipped: [{ id: lo, reason: 'already FAILED' }] });
+    expect(up).toEqual({ toPassed: [], toFailed: [hi], recredited: [], skipped: [{ id: lo, reason: 'already FAILED' }] });
     expect(await row(hi)).toMatchObject({
       status: 'FAILED',
       errorMessage: 'Test accuracy 55.0% is below the required 60.0% (re-decided after a threshold change).',

@@ -38,6 +38,16 @@ export class AccessService {
     return { exercise: { ...found, course }, role };
   }
 
+  /** The course `slug` if the caller is a member (staff: `need = 'staff'`), with the caller's role in it. */
+  async course(caller: AuthContext, slug: string, need: 'member' | 'staff' = 'member') {
+    const found = await this.prisma.course.findUnique({ where: { slug }, include: membership(caller) });
+    const role = found ? roleOf(caller, found.enrollments) : null;
+    if (!found || !role) throw notFound(`no course "${slug}" among your courses`);
+    if (need === 'staff' && role === 'STUDENT') throw forbidden("only the course's instructors and admins may do this");
+    const { enrollments: _mine, ...course } = found;
+    return { course, role };
+  }
+
   /**
    * What a submission query must include for `decide` (its exercise's id, slug, course and policy, and the caller's
    * enrollment in that course): callers that need more of the submission add to it and still make one query.

@@ -19,6 +19,7 @@ import {
   policyRowOf,
   quotaUsage,
   recentThroughput,
+  studentSchedule,
   updatePolicy,
   type TGradingDeps,
 } from '@epoch/grading';
@@ -53,7 +54,13 @@ export class ExercisesController {
       starterCode: exercise.starterCode,
       afterStep: exercise.afterStep,
       policy: studentPolicyView(policy),
-      quota: role === 'STUDENT' ? await quotaUsage(this.grading.prisma, caller.userId, exercise.id, policy) : null,
+      quota:
+        role === 'STUDENT'
+          ? await quotaUsage(this.grading.prisma, caller.userId, exercise.id, policy, new Date(), {
+              timeZone: exercise.course.timeZone,
+              exception: (await studentSchedule(this.grading.prisma, exercise, caller.userId)).exception,
+            })
+          : null,
       // The editor's cost preview: the graders alive and the throughput the queue's ETAs use.
       graders: {
         alive: (await liveWorkers(this.grading.redis, this.grading.queuePrefix)).total,

@@ -1,8 +1,9 @@
 import { runQueueBench } from './queue-bench';
 
 /**
- * `npx tsx apps/grader/src/bench/queue-bench.main.ts [--count 300] [--workers 2]` (what `./epoch bench queue` runs):
- * needs DATABASE_URL and REDIS_URL (default: Epoch's own services) and CIFAR-10 prepared (`./epoch data prepare`).
+ * `npx tsx apps/grader/src/bench/queue-bench.main.ts [--count 300] [--workers 2] [--grader bundle|sources]` (what
+ * `./epoch bench queue` runs, after building the grader's bundle): needs DATABASE_URL and REDIS_URL (default: Epoch's
+ * own services) and CIFAR-10 prepared (`./epoch data prepare`).
  */
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -12,7 +13,12 @@ function arg(name: string, fallback: number): number {
   return v;
 }
 
+const graderIndex = process.argv.indexOf('--grader');
+const grader = graderIndex < 0 ? 'bundle' : process.argv[graderIndex + 1];
+if (grader !== 'bundle' && grader !== 'sources') throw new Error(`--grader is bundle or sources, got ${String(grader)}`);
+
 const r = await runQueueBench({
+  grader,
   databaseUrl: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:54329/epoch',
   redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:63799',
   count: arg('count', 300),

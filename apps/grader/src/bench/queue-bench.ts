@@ -17,6 +17,11 @@ export interface TQueueBenchOptions {
   workers?: number;
   /** Extra environment of the graders (EPOCH_BACKEND, EPOCH_CIFAR10, EPOCH_DATA_DIR...). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Which grader runs: `bundle` (default), the built `dist/main.js` that `./epoch up` and the images run (build it
+   * first: `./epoch bench queue` does), or `sources`, through tsx (slower to start each training child).
+   */
+  grader?: 'bundle' | 'sources';
   /** Give up waiting for the results after this long (default 15 minutes). */
   timeoutMs?: number;
   log?: (line: string) => void;
@@ -52,10 +57,14 @@ export function tinyBenchSpec(): TModelSpec {
   return { ...spec, layers: spec.layers.filter((l) => l.name !== 'dense'), epochs: 1 };
 }
 
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'main.ts');
+const HERE = dirname(fileURLToPath(import.meta.url));
+const GRADER_ARGS = {
+  sources: ['--import', 'tsx', join(HERE, '..', 'main.ts')],
+  bundle: ['--enable-source-maps', join(HERE, '..', '..', 'dist', 'main.js')],
+} as const;
 
-function startGrader(env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<void>; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function startGrader(from: 'bundle' | 'sources', env: NodeJS.ProcessEnv): { child: ChildProcess; ready: Promise<void>; output: () => string } {
+  const child = spawn(process.execPath, GRADER_ARGS[from], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -101,7 +110,7 @@ export async function runQueueBench(opts: TQueueBenchOptions): Promise<TQueueBen
   try {
     for (let i = 0; i < (opts.workers ?? 2); i++) {
       graders.push(
-        startGrader({
+        startGrader(opts.grader ?? 'bundle', {
           DATABASE_URL: opts.databaseUrl,
           REDIS_URL: opts.redisUrl,
           EPOCH_QUEUE_PREFIX: prefix,

@@ -32,6 +32,9 @@ export default async function AccountPage() {
           </p>
         )}
       </section>
+      <p>
+        <Link href="/account/notifications">Notification preferences</Link>: result e-mails, deadline reminders, browser notifications.
+      </p>
       <ChangePasswordForm csrfToken={me.csrfToken} rules={site.passwordRules} />
       <SignOutEverywhereButton csrfToken={me.csrfToken} />
     </div>

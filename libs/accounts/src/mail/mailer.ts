@@ -5,6 +5,8 @@ export interface TMail {
   to: string;
   subject: string;
   text: string;
+  /** A stable Message-ID (`<id@host>`), so a mail sent twice is recognisable as one (the outbox's deliveries). */
+  messageId?: string;
 }
 
 /** Sends e-mail (an SMTP server through nodemailer); absent when no SMTP server is configured. */
@@ -21,7 +23,7 @@ export function createMailer(smtpUrl: string, from: string): TMailer {
   const transport = nodemailer.createTransport(smtpUrl);
   return {
     send: async (mail) => {
-      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
+      await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, ...(mail.messageId ? { messageId: mail.messageId } : {}) });
     },
     close: () => transport.close(),
   };

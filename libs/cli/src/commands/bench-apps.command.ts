@@ -15,6 +15,11 @@ export async function runAppBench(which: 'api' | 'queue', args: string[], io: Co
   const services = await ensureServices(env, data, io.err);
   const root = repoRoot();
   try {
+    if (which === 'queue' && !args.includes('sources')) {
+      // The graders run as `up` runs them: from the built bundle (nx skips the build when nothing changed).
+      const built = await runInherit('npx', ['nx', 'run', '@epoch/grader:build', '--outputStyle=stream'], { cwd: root, env: process.env });
+      if (built !== 0) throw new Error(`the grader's build failed (exit ${built})`);
+    }
     const applied = await migrateDatabase(services.databaseUrl, artifactStoreOf(env, data), io.err);
     if (applied.length) io.err(`applied ${applied.length} migration(s): ${applied.join(', ')}`);
     return await runInherit(process.execPath, ['--import', 'tsx', join(root, SCRIPTS[which]), ...args], {

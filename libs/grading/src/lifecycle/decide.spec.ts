@@ -7,11 +7,16 @@ const policy = { minTestAccuracy: 0.7 };
 
 describe('decide', () => {
   it('passes at the pass mark and above, with no message', () => {
-    expect(decide({ testAccuracy: 0.7 }, policy, schedule)).toEqual({ status: 'PASSED', message: null });
-    expect(decide({ testAccuracy: 0.704 }, policy, schedule)).toEqual({ status: 'PASSED', message: null });
+    expect(decide({ testAccuracy: 0.7 }, policy, schedule)).toEqual({ status: 'PASSED', message: null, credit: 1, late: false });
+    expect(decide({ testAccuracy: 0.704 }, policy, schedule)).toEqual({ status: 'PASSED', message: null, credit: 1, late: false });
   });
   it('fails below it, saying by how much, and how the result came about', () => {
-    expect(decide({ testAccuracy: 0.65 }, policy, schedule)).toEqual({ status: 'FAILED', message: 'Test accuracy 65.0% is below the required 70.0%.' });
+    expect(decide({ testAccuracy: 0.65 }, policy, schedule)).toEqual({
+      status: 'FAILED',
+      message: 'Test accuracy 65.0% is below the required 70.0%.',
+      credit: 1,
+      late: false,
+    });
     // One decimal would read "70.0% is below the required 70.0%": as many decimals as it takes to show the gap.
     expect(decide({ testAccuracy: 0.6999 }, policy, schedule).message).toBe('Test accuracy 69.99% is below the required 70.00%.');
     expect(decide({ testAccuracy: 0.42 }, policy, schedule, 'reused').message).toBe(
@@ -43,6 +48,8 @@ describe('decide', () => {
     expect(decide({ testAccuracy: 0.75, heldOut }, policy, schedule)).toEqual({
       status: 'FAILED',
       message: 'Test accuracy on the held-out images 66.0% is below the required 70.0%.',
+      credit: 1,
+      late: false,
     });
     expect(decide({ testAccuracy: 0.6, heldOut: { ...heldOut, testAccuracy: 0.71 } }, policy, schedule).status).toBe('PASSED');
     // Malformed stored JSON is ignored, never thrown on.
@@ -58,5 +65,32 @@ describe('decide', () => {
     expect(wantsAnotherSeed([run(0.69), run(0.69, 43)], bestOf)).toBe(true);
     expect(wantsAnotherSeed([run(0.69), run(0.69, 43), run(0.69, 44)], bestOf)).toBe(false);
     expect(wantsAnotherSeed([run(0.69)], { ...bestOf, seedPolicy: 'FIXED' })).toBe(false);
+  });
+  it('gives the credit of the schedule at submission time, without changing the verdict', () => {
+    const late = scheduleOf({
+      deadline: '2030-01-10T00:00:00Z',
+      latePolicy: 'ACCEPT',
+      lateCredit: [{ hours: 24, credit: 0.8 }],
+      resultVisibility: 'IMMEDIATE',
+    });
+    expect(decide({ testAccuracy: 0.8 }, policy, late, 'graded', new Date('2030-01-09T00:00:00Z'))).toEqual({
+      status: 'PASSED',
+      message: null,
+      credit: 1,
+      late: false,
+    });
+    expect(decide({ testAccuracy: 0.8 }, policy, late, 'graded', new Date('2030-01-10T06:00:00Z'))).toEqual({
+      status: 'PASSED',
+      message: null,
+      credit: 0.8,
+      late: true,
+    });
+    expect(decide({ testAccuracy: 0.5 }, policy, late, 'graded', new Date('2030-01-10T06:00:00Z'))).toMatchObject({
+      status: 'FAILED',
+      credit: 0.8,
+      late: true,
+    });
+    // A local run has no submission time: on time, full credit.
+    expect(decide({ testAccuracy: 0.8 }, policy, late)).toMatchObject({ credit: 1, late: false });
   });
 });

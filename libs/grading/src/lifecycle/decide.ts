@@ -1,11 +1,15 @@
 import { ZHeldOutPart, ZSeedRun, type TGradingPolicy, type TSeedRun, type TVerdict } from '@epoch/contracts';
 import { z } from 'zod';
-import type { TSchedule } from './schedule';
+import { creditAt, isLate, type TSchedule } from './schedule';
 
 export interface TDecision {
   status: TVerdict;
   /** What the student reads: why it failed (null when it passed). */
   message: string | null;
+  /** The share of full marks the result counts for (0–1), from the schedule at submission time (see creditAt). */
+  credit: number;
+  /** Submitted after the (student's) deadline. */
+  late: boolean;
 }
 
 /** How the result came about, for the message: trained now, copied from an identical submission, or re-decided later. */
@@ -53,17 +57,27 @@ function reachesPassMark(accuracy: number, policy: Pick<TGradingPolicy, 'minTest
 /**
  * The verdict on a graded result, and the message that goes with it: the only place that compares a test accuracy with
  * the pass mark. Over every recorded seed run (best-of-k: it passes when any run passes), each judged on the held-out
- * split's private part when the result has one. `schedule` is the one in force when the work was submitted (late
- * submissions are refused at submission when the schedule says so; an accepted late submission is judged like any other).
+ * split's private part when the result has one. `schedule` is the one in force when the work was submitted, with the
+ * student's extension (late submissions are refused at submission when the schedule says so; an accepted late
+ * submission is judged like any other and counts for the late window's credit). `submittedAt` null (a local run): on
+ * time, full credit.
  */
-export function decide(result: TDecidable, policy: Pick<TGradingPolicy, 'minTestAccuracy'>, _schedule: TSchedule, basis: TDecisionBasis = 'graded'): TDecision {
+export function decide(
+  result: TDecidable,
+  policy: Pick<TGradingPolicy, 'minTestAccuracy'>,
+  schedule: TSchedule,
+  basis: TDecisionBasis = 'graded',
+  submittedAt: Date | null = null,
+): TDecision {
+  const late = submittedAt !== null && isLate(schedule, submittedAt);
+  const credit = submittedAt === null ? 1 : creditAt(schedule, submittedAt);
   const runs = seedRunsOf(result);
   const best = runs.length ? Math.max(...runs.map((r) => r.testAccuracy)) : countedAccuracy(result);
-  if (reachesPassMark(best, policy)) return { status: 'PASSED', message: null };
+  if (reachesPassMark(best, policy)) return { status: 'PASSED', message: null, credit, late };
   const [got, needed] = percents(best, policy.minTestAccuracy);
   const what = ZHeldOutPart.safeParse(result.heldOut).success ? 'Test accuracy on the held-out images' : 'Test accuracy';
   const seeds = runs.length > 1 ? ` (the best of ${runs.length} seeds: ${runs.map((r) => r.seed).join(', ')})` : '';
-  return { status: 'FAILED', message: `${what} ${got}${seeds} is below the required ${needed}${BASIS_NOTE[basis]}.` };
+  return { status: 'FAILED', message: `${what} ${got}${seeds} is below the required ${needed}${BASIS_NOTE[basis]}.`, credit, late };
 }
 
 /**

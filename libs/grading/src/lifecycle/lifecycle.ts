@@ -1,9 +1,10 @@
 import type { TArtifactStore } from '@epoch/artifacts';
-import { Prisma, type EpochPrismaClient, type TDb } from '@epoch/db';
+import { inTransaction, Prisma, type EpochPrismaClient, type TDb } from '@epoch/db';
 import { RETRAINABLE_STATES, type TGradingPolicy, type THeldOutPart, type TSeedRun, type TSubmissionState } from '@epoch/contracts';
 import { notYourFault } from '../not-your-fault';
+import { noteResult } from '../notifications/result-notice';
 import { countedAccuracy, decide, type TDecision } from './decide';
-import type { TSchedule } from './schedule';
+import { withException, type TSchedule } from './schedule';
 import { assertTransitions } from './transitions';
 
 /**
@@ -34,6 +35,17 @@ async function move(
 }
 
 const owned = (run: TRun) => ({ id: run.id, attemptCount: run.attempt });
+
+/**
+ * The exercise's schedule as it applied to a submission's author (their extension), and when it was submitted: what
+ * decide() needs for the late mark and the credit.
+ */
+async function submittedUnder(db: TDb, id: string, schedule: TSchedule): Promise<{ schedule: TSchedule; at: Date | null }> {
+  const s = await db.submission.findUnique({ where: { id }, select: { createdAt: true, userId: true, exerciseId: true } });
+  if (!s) return { schedule, at: null };
+  const exception = await db.studentException.findUnique({ where: { exerciseId_userId: { exerciseId: s.exerciseId, userId: s.userId } } });
+  return { schedule: withException(schedule, exception), at: s.createdAt };
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Arrival
@@ -136,7 +148,8 @@ export async function finishGraded(
   schedule: TSchedule,
   store: TArtifactStore,
 ): Promise<TDecision | null> {
-  const decision = decide(graded, policy, schedule);
+  const under = await submittedUnder(prisma, run.id, schedule);
+  const decision = decide(graded, policy, under.schedule, 'graded', under.at);
   const { artifacts: files, history, seedRuns, heldOut, ...rest } = graded;
   const result = { ...rest, seedRuns: seedRuns ?? [{ seed: graded.seed, testAccuracy: countedAccuracy(graded) }], heldOut: heldOut ?? Prisma.DbNull };
   const artifacts: Omit<Prisma.ArtifactCreateManyInput, 'submissionId'>[] = [];
@@ -146,7 +159,13 @@ export async function finishGraded(
   }
   return prisma.$transaction(
     async (tx) => {
-      const changed = await move(tx, owned(run), ['RUNNING'], decision.status, { finishedAt: new Date(), infraError: false, errorMessage: decision.message });
+      const changed = await move(tx, owned(run), ['RUNNING'], decision.status, {
+        finishedAt: new Date(),
+        infraError: false,
+        errorMessage: decision.message,
+        credit: decision.credit,
+        late: decision.late,
+      });
       if (changed !== 1) return null;
       if (history?.length)
         await tx.epochMetric.createMany({ data: history.map((e) => ({ submissionId: run.id, attempt: run.attempt, ...e })), skipDuplicates: true });
@@ -154,6 +173,7 @@ export async function finishGraded(
       await tx.result.deleteMany({ where: { submissionId: run.id } });
       await tx.result.create({ data: { submissionId: run.id, attempt: run.attempt, ...result } });
       await tx.artifact.createMany({ data: artifacts.map((a) => ({ submissionId: run.id, ...a })) });
+      await noteResult(tx, run.id);
       return decision;
     },
     { timeout: 60_000, maxWait: 10_000 },
@@ -190,7 +210,8 @@ export async function reuse(
   const source = candidates.find((c) => c.result && backendFamily(c.result.backend) === family);
   if (!source?.result) return null;
   const r = source.result;
-  const decision = decide(r, policy, schedule, 'reused');
+  const under = await submittedUnder(prisma, run.id, schedule);
+  const decision = decide(r, policy, under.schedule, 'reused', under.at);
   const done = await prisma.$transaction(
     async (tx) => {
       const changed = await move(tx, owned(run), ['RUNNING'], decision.status, {
@@ -198,6 +219,8 @@ export async function reuse(
         infraError: false,
         reusedFromId: source.id,
         errorMessage: decision.message,
+        credit: decision.credit,
+        late: decision.late,
       });
       if (changed !== 1) return false;
       const { id: _id, submissionId: _sid, createdAt: _c, attempt: sourceAttempt, ...copy } = r;
@@ -223,6 +246,7 @@ export async function reuse(
       });
       const artifacts = await tx.artifact.findMany({ where: { submissionId: source.id } });
       await tx.artifact.createMany({ data: artifacts.map(({ id: _a, createdAt: _ac, submissionId: _s, ...a }) => ({ ...a, submissionId: run.id })) });
+      await noteResult(tx, run.id);
       return true;
     },
     { timeout: 60_000, maxWait: 10_000 },
@@ -232,7 +256,19 @@ export async function reuse(
 
 /** The attempt ends with the student's own problem (diverging loss, too large, over the time limit, outside the rules). */
 export async function failStudent(db: TDb, run: TRun, status: 'FAILED' | 'REJECTED', message: string): Promise<boolean> {
-  return (await move(db, owned(run), ['RUNNING'], status, { errorMessage: message, finishedAt: new Date(), infraError: false })) === 1;
+  return ended(db, run.id, (tx) => move(tx, owned(run), ['RUNNING'], status, { errorMessage: message, finishedAt: new Date(), infraError: false }));
+}
+
+/**
+ * A final status write and the student's notice (the outbox row, see notifications/) in one transaction: the notice
+ * exists exactly when the status changed.
+ */
+async function ended(db: TDb, id: string, write: (tx: TDb) => Promise<number>): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    if ((await write(tx)) !== 1) return false;
+    await noteResult(tx, id);
+    return true;
+  });
 }
 
 /**
@@ -241,7 +277,9 @@ export async function failStudent(db: TDb, run: TRun, status: 'FAILED' | 'REJECT
  */
 export async function failInfra(db: TDb, run: TRun, detail: string, opts: { final: boolean }): Promise<boolean> {
   if (!opts.final) return (await move(db, owned(run), ['RUNNING'], 'QUEUED')) === 1;
-  return (await move(db, owned(run), ['RUNNING'], 'ERROR', { infraError: true, errorMessage: notYourFault(detail), finishedAt: new Date() })) === 1;
+  return ended(db, run.id, (tx) =>
+    move(tx, owned(run), ['RUNNING'], 'ERROR', { infraError: true, errorMessage: notYourFault(detail), finishedAt: new Date() }),
+  );
 }
 
 /** The grader is shutting down: its attempt goes back to the queue for another grader. */
@@ -256,7 +294,7 @@ export async function finishCancelled(db: TDb, id: string): Promise<void> {
 
 /** The reconciler found the submission's job failed for good without its end being recorded: ERROR, not the student's fault. */
 export async function abandon(db: TDb, id: string, from: 'QUEUED' | 'RUNNING', detail: string): Promise<boolean> {
-  return (await move(db, { id }, [from], 'ERROR', { infraError: true, finishedAt: new Date(), errorMessage: notYourFault(detail) })) === 1;
+  return ended(db, id, (tx) => move(tx, { id }, [from], 'ERROR', { infraError: true, finishedAt: new Date(), errorMessage: notYourFault(detail) }));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -265,21 +303,43 @@ export async function abandon(db: TDb, id: string, from: 'QUEUED' | 'RUNNING', d
 export interface TRedecision {
   toPassed: string[];
   toFailed: string[];
+  /** Submissions whose verdict stayed but whose late mark or credit changed (a schedule or extension change). */
+  recredited: string[];
   /** Asked-for submissions that were left as they are, and why. */
   skipped: { id: string; reason: string }[];
 }
 
 /**
- * Re-decides stored results without retraining: every PASSED/FAILED submission of the exercise (or only `ids`) with a
- * result gets decide()'s verdict and message against `policy`. Inside the caller's transaction.
+ * Re-decides stored results without retraining: every PASSED/FAILED submission of the exercise (or only `ids`, or only
+ * those of `userId`) with a result gets decide()'s verdict, message, late mark and credit against `policy` and
+ * `schedule` as it applies to its author (their extension) at its submission time. Inside the caller's transaction.
  */
-export async function redecide(tx: TDb, exerciseId: string, policy: TGradingPolicy, schedule: TSchedule, ids?: readonly string[]): Promise<TRedecision> {
+export async function redecide(
+  tx: TDb,
+  exerciseId: string,
+  policy: TGradingPolicy,
+  schedule: TSchedule,
+  ids?: readonly string[],
+  opts: { userId?: string } = {},
+): Promise<TRedecision> {
   const rows = await tx.submission.findMany({
-    where: { exerciseId, ...(ids ? { id: { in: [...ids] } } : { status: { in: ['PASSED', 'FAILED'] } }) },
-    select: { id: true, status: true, errorMessage: true, result: { select: { testAccuracy: true, seedRuns: true, heldOut: true } } },
+    where: { exerciseId, ...(opts.userId ? { userId: opts.userId } : {}), ...(ids ? { id: { in: [...ids] } } : { status: { in: ['PASSED', 'FAILED'] } }) },
+    select: {
+      id: true,
+      userId: true,
+      createdAt: true,
+      status: true,
+      late: true,
+      credit: true,
+      errorMessage: true,
+      result: { select: { testAccuracy: true, seedRuns: true, heldOut: true } },
+    },
   });
+  const exceptions = new Map(
+    (await tx.studentException.findMany({ where: { exerciseId, ...(opts.userId ? { userId: opts.userId } : {}) } })).map((e) => [e.userId, e]),
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const out: TRedecision = { toPassed: [], toFailed: [], skipped: [] };
+  const out: TRedecision = { toPassed: [], toFailed: [], recredited: [], skipped: [] };
   for (const id of ids ?? rows.map((r) => r.id)) {
     const s = byId.get(id);
     if (!s) {
@@ -290,12 +350,18 @@ export async function redecide(tx: TDb, exerciseId: string, policy: TGradingPoli
       out.skipped.push({ id, reason: `no stored result to re-decide (status ${s.status})` });
       continue;
     }
-    const d = decide(s.result, policy, schedule, 'redecided');
+    const d = decide(s.result, policy, withException(schedule, exceptions.get(s.userId)), 'redecided', s.createdAt);
     if (d.status === s.status) {
-      if (ids) out.skipped.push({ id, reason: `already ${d.status}` });
+      if (d.credit !== s.credit || d.late !== s.late) {
+        await tx.submission.updateMany({ where: { id, status: s.status }, data: { credit: d.credit, late: d.late } });
+        out.recredited.push(id);
+      } else if (ids) out.skipped.push({ id, reason: `already ${d.status}` });
       continue;
     }
-    if ((await move(tx, { id }, [s.status], d.status, { errorMessage: d.message })) === 1) (d.status === 'PASSED' ? out.toPassed : out.toFailed).push(id);
+    if ((await move(tx, { id }, [s.status], d.status, { errorMessage: d.message, credit: d.credit, late: d.late })) === 1) {
+      (d.status === 'PASSED' ? out.toPassed : out.toFailed).push(id);
+      await noteResult(tx, id);
+    }
   }
   return out;
 }

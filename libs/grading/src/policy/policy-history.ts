@@ -1,12 +1,29 @@
 import { POLICY_FIELDS } from '@epoch/db';
-import type { TGradingPolicy, TPolicyChangeView, TPolicyHistory } from '@epoch/contracts';
+import { SCHEDULE_FIELDS, type TGradingPolicy, type TPolicyChangeView, type TPolicyHistory } from '@epoch/contracts';
 import type { TDb } from '../lifecycle/lifecycle';
 
 /** Field-by-field comparison in contract form (dates normalised to ISO). */
 export function samePolicy(a: TGradingPolicy, b: TGradingPolicy): boolean {
   const norm = (p: TGradingPolicy) =>
-    JSON.stringify({ ...p, deadline: p.deadline === null ? null : new Date(p.deadline).toISOString() }, Object.keys(p).sort());
+    JSON.stringify(
+      {
+        ...p,
+        deadline: p.deadline === null ? null : new Date(p.deadline).toISOString(),
+        opensAt: p.opensAt === null ? null : new Date(p.opensAt).toISOString(),
+      },
+      Object.keys(p).sort(),
+    );
   return norm(a) === norm(b);
+}
+
+function sameField(field: (typeof SCHEDULE_FIELDS)[number], a: TGradingPolicy, b: TGradingPolicy): boolean {
+  const norm = (v: unknown) => ((field === 'deadline' || field === 'opensAt') && typeof v === 'string' ? new Date(v).getTime() : v);
+  return JSON.stringify(norm(a[field])) === JSON.stringify(norm(b[field]));
+}
+
+/** Whether two policies differ in a schedule field (a change then re-decides the stored results' late marks and credit). */
+export function scheduleChanged(a: TGradingPolicy, b: TGradingPolicy): boolean {
+  return SCHEDULE_FIELDS.some((f) => !sameField(f, a, b));
 }
 
 type TPolicyValue = TPolicyChangeView['changes'][number]['old'];
@@ -20,7 +37,7 @@ function historyValue(v: unknown): TPolicyValue {
 }
 
 const sameValue = (field: string, a: TPolicyValue, b: TPolicyValue) => {
-  if (field === 'deadline' && typeof a === 'string' && typeof b === 'string') return new Date(a).getTime() === new Date(b).getTime();
+  if ((field === 'deadline' || field === 'opensAt') && typeof a === 'string' && typeof b === 'string') return new Date(a).getTime() === new Date(b).getTime();
   return JSON.stringify(a) === JSON.stringify(b);
 };
 

@@ -28,6 +28,7 @@ describe('class results', () => {
       late: true,
       latestSubmissionId: '3',
       latestStatus: 'FAILED',
+      counted: { submissionId: '1', status: 'PASSED', testAccuracy: 0.7, submittedAt: at(1).toISOString(), late: false, credit: 1, score: 1 },
     });
     // Queued: no verdict yet, and the row says so through its latest status.
     expect(rows[1]).toMatchObject({ attempts: 1, bestTestAccuracy: null, passed: false, latestSubmissionId: '4', latestStatus: 'QUEUED' });

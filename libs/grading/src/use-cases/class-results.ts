@@ -1,24 +1,32 @@
 import type { EpochPrismaClient } from '@epoch/db';
 import { ZSubmissionStatus, type TClassResultRow, type TClassResults } from '@epoch/contracts';
+import { countedResult, type TAttemptFact } from './counted-result';
 import type { TExerciseRef } from './submit';
 
-export interface TSubmissionFact {
+export interface TSubmissionFact extends Omit<TAttemptFact, 'credit'> {
   userId: string;
-  status: string;
-  late: boolean;
-  createdAt: Date;
-  id: string;
-  testAccuracy: number | null;
+  credit?: number | null;
 }
 
-/** One row per student from their submissions (any order): attempts exclude rejected and cancelled ones. */
-export function classRows(students: { id: string; email: string; name: string }[], facts: TSubmissionFact[]): TClassResultRow[] {
+/**
+ * One row per student from their submissions (any order): attempts exclude rejected and cancelled ones; the counted
+ * result (and whether the student passed) comes from countedResult under the exercise's rule.
+ */
+export function classRows(
+  students: { id: string; email: string; name: string }[],
+  facts: TSubmissionFact[],
+  rule: 'BEST' | 'LAST' = 'BEST',
+): TClassResultRow[] {
   const byUser = new Map<string, TSubmissionFact[]>();
   for (const f of facts) byUser.set(f.userId, [...(byUser.get(f.userId) ?? []), f]);
   return students.map((u) => {
     const mine = (byUser.get(u.id) ?? []).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
     const graded = mine.filter((f) => f.testAccuracy !== null);
     const latest = mine.at(-1);
+    const counted = countedResult(
+      mine.map((f) => ({ ...f, credit: f.credit ?? null })),
+      rule,
+    );
     return {
       userId: u.id,
       email: u.email,
@@ -26,11 +34,12 @@ export function classRows(students: { id: string; email: string; name: string }[
       attempts: mine.filter((f) => f.status !== 'REJECTED' && f.status !== 'CANCELLED').length,
       bestTestAccuracy: graded.length ? Math.max(...graded.map((f) => f.testAccuracy as number)) : null,
       latestTestAccuracy: graded.at(-1)?.testAccuracy ?? null,
-      passed: mine.some((f) => f.status === 'PASSED'),
+      passed: counted?.status === 'PASSED',
       lastSubmissionAt: latest?.createdAt.toISOString() ?? null,
       late: latest?.late ?? false,
       latestSubmissionId: latest?.id ?? null,
       latestStatus: (latest && ZSubmissionStatus.safeParse(latest.status).data) ?? null,
+      counted,
     };
   });
 }
@@ -90,12 +99,13 @@ export async function classResults(prisma: EpochPrismaClient, exercise: TExercis
     }),
     prisma.submission.findMany({
       where: { exerciseId: exercise.id },
-      select: { id: true, userId: true, status: true, late: true, createdAt: true, result: { select: { testAccuracy: true } } },
+      select: { id: true, userId: true, status: true, late: true, credit: true, createdAt: true, result: { select: { testAccuracy: true } } },
     }),
   ]);
   const rows = classRows(
     enrolled.map((e) => e.user),
     subs.map((s) => ({ ...s, testAccuracy: s.result?.testAccuracy ?? null })),
+    exercise.policy?.countedResult ?? 'BEST',
   );
   return { exercise: exercise.slug, minTestAccuracy: exercise.policy?.minTestAccuracy ?? 0, summary: classSummary(rows), rows };
 }

@@ -4,7 +4,7 @@ import { DEFAULT_MODEL_LIMITS, DomainError, gradingWork, modelRulesFromPolicy, t
 import { checkSource, forwardMacs, type TCheckReport } from '@epoch/model-spec';
 import type { TGradingDeps } from '../deps';
 import { createSubmission } from '../lifecycle/lifecycle';
-import { isLate, refusesSubmission, scheduleOf } from '../lifecycle/schedule';
+import { isLate, quotaOf, scheduleOf, windowAt, withException } from '../lifecycle/schedule';
 import { submissionSeed } from '../policy/seeds';
 import { enqueueSubmission } from './enqueue';
 import { quotaUsage } from './quota';
@@ -14,7 +14,8 @@ import { assertRejectedBelowLimit, countRejected } from './rejected-limit';
 export interface TExerciseRef {
   id: string;
   slug: string;
-  course: { slug: string };
+  /** The course's time zone (the quota day's; UTC when not given). */
+  course: { slug: string; timeZone?: string };
   policy: GradingPolicy | null;
   /** Set when a content sync removed the exercise from its course: it takes no new submissions. */
   removedAt?: Date | null;
@@ -127,12 +128,18 @@ export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<T
     );
   }
   const now = new Date();
-  const schedule = scheduleOf(policy);
-  if (refusesSubmission(schedule, now)) {
+  const exception = await prisma.studentException.findUnique({ where: { exerciseId_userId: { exerciseId: exercise.id, userId } } });
+  const schedule = withException(scheduleOf(policy), exception);
+  const window = windowAt(schedule, now);
+  if (window === 'NOT_OPEN') {
+    throw new DomainError('forbidden', 'not_open', `this exercise opens for submissions at ${schedule.opensAt?.toISOString()}`);
+  }
+  if (window === 'CLOSED') {
+    const yours = schedule.extended ? 'your extended deadline' : 'the deadline';
     throw new DomainError(
       'forbidden',
       'deadline_passed',
-      `the deadline (${policy.deadline?.toISOString()}) has passed and this exercise refuses late submissions`,
+      `${yours} (${schedule.deadline?.toISOString()}) has passed and this exercise accepts no more late submissions`,
     );
   }
   await assertRejectedBelowLimit(deps, userId);
@@ -158,15 +165,16 @@ export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<T
       macs === null ? null : gradingWork({ forwardMacs: macs, epochs: report.spec.epochs, limitTrain: policy.limitTrain, limitTest: policy.limitTest });
     const seed = submissionSeed(policy, exercise.id, userId);
     const data = { ...base, modelSpec: report.spec, specHash: specHashOf(report.hash, policy, seed), workMacs, seed };
-    const limited = input.role === 'STUDENT' && (policy.dailyQuota !== null || policy.totalQuota !== null);
+    const quota = quotaOf(policy, exception);
+    const limited = input.role === 'STUDENT' && (quota.dailyQuota !== null || quota.totalQuota !== null);
     const s = !limited
       ? await createSubmission(prisma, data, 'QUEUED', now)
       : await prisma.$transaction(async (tx) => {
           // Serialises one student's submissions to one exercise, so two parallel requests cannot both take the last slot.
           await tx.$executeRaw`select pg_advisory_xact_lock(hashtextextended(${`${userId}:${exercise.id}`}, 0))`;
-          const q = await quotaUsage(tx, userId, exercise.id, policy, now);
+          const q = await quotaUsage(tx, userId, exercise.id, policy, now, { timeZone: exercise.course.timeZone, exception });
           if (q.dailyLeft === 0 || q.totalLeft === 0) {
-            const which = q.totalLeft === 0 ? `the total quota of ${policy.totalQuota}` : `today's quota of ${policy.dailyQuota}`;
+            const which = q.totalLeft === 0 ? `the total quota of ${quota.totalQuota}` : `today's quota of ${quota.dailyQuota}`;
             throw new DomainError('too_many', 'quota_exhausted', `you have used ${which} submissions for this exercise`, [
               { path: q.totalLeft === 0 ? 'totalQuota' : 'dailyQuota', message: 'no submissions left' },
             ]);

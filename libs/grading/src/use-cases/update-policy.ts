@@ -2,7 +2,7 @@ import { DomainError, type TGradingPolicy, type TPolicyUpdateResult } from '@epo
 import { policyColumns, policyFromRow, writeAudit, type EpochPrismaClient, type EpochTransactionClient, type GradingPolicy } from '@epoch/db';
 import { redecide } from '../lifecycle/lifecycle';
 import { scheduleOf } from '../lifecycle/schedule';
-import { samePolicy } from '../policy/policy-history';
+import { samePolicy, scheduleChanged } from '../policy/policy-history';
 import { policyRowOf, type TExerciseRef } from './submit';
 
 export type TRedecided = TPolicyUpdateResult['redecided'];
@@ -19,7 +19,7 @@ export async function changePolicy(
   actorId: string | null,
   next: TGradingPolicy,
   opts: { source: 'WEB' | 'FILES'; filePolicy?: TGradingPolicy },
-): Promise<{ row: GradingPolicy; redecided: TRedecided }> {
+): Promise<{ row: GradingPolicy; redecided: TRedecided; recredited: number }> {
   const current = policyRowOf(exercise);
   const oldPolicy = policyFromRow(current);
   const version = current.version + 1;
@@ -31,16 +31,26 @@ export async function changePolicy(
     data: { exerciseId: exercise.id, version, changedById: actorId, source: opts.source, oldValues: oldPolicy, newValues: next },
   });
   let redecided: TRedecided = { passedToFailed: 0, failedToPassed: 0 };
-  if (oldPolicy.minTestAccuracy !== next.minTestAccuracy) {
-    const { toFailed, toPassed } = await redecide(tx, exercise.id, next, scheduleOf(next));
+  let recredited = 0;
+  // A changed pass mark re-decides verdicts; a changed schedule re-decides late marks and credit (verdicts stay).
+  if (oldPolicy.minTestAccuracy !== next.minTestAccuracy || scheduleChanged(oldPolicy, next)) {
+    const r = await redecide(tx, exercise.id, next, scheduleOf(next));
+    const { toFailed, toPassed } = r;
     redecided = { passedToFailed: toFailed.length, failedToPassed: toPassed.length };
-    if (toFailed.length + toPassed.length > 0) {
+    recredited = r.recredited.length;
+    if (toFailed.length + toPassed.length + r.recredited.length > 0) {
       await writeAudit(tx, {
         actorId,
         action: 'submission.redecide',
         entityType: 'Exercise',
         entityId: exercise.id,
-        data: { policyVersion: version, minTestAccuracy: { old: oldPolicy.minTestAccuracy, new: next.minTestAccuracy }, toFailed, toPassed },
+        data: {
+          policyVersion: version,
+          minTestAccuracy: { old: oldPolicy.minTestAccuracy, new: next.minTestAccuracy },
+          toFailed,
+          toPassed,
+          recredited: r.recredited,
+        },
       });
     }
   }
@@ -51,7 +61,7 @@ export async function changePolicy(
     entityId: exercise.id,
     data: { version, source: opts.source, old: oldPolicy, new: next, redecided },
   });
-  return { row: await tx.gradingPolicy.findUniqueOrThrow({ where: { id: current.id } }), redecided };
+  return { row: await tx.gradingPolicy.findUniqueOrThrow({ where: { id: current.id } }), redecided, recredited };
 }
 
 /**

@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { LeaveCourseButton } from '../../../components/course-members';
 import { JoinForm } from '../../../components/join-form';
 import { api, ApiError } from '../../../lib/api-client';
+import { cellText, totalText } from '../../../lib/gradebook';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,13 +19,16 @@ export default async function CoursePage({ params }: { params: Promise<{ slug: s
   const membership = me?.courses.find((c) => c.slug === slug) ?? null;
   const staff = me !== null && (me.role === 'ADMIN' || membership?.role === 'INSTRUCTOR');
   const member = staff || membership !== null;
+  // A student's own gradebook row (null for staff and readers who are not students).
+  const mine = membership?.role === 'STUDENT' ? await api.myGradebook(slug).catch(() => null) : null;
   return (
     <>
       <h1>{course.title}</h1>
       <p className="muted">{course.description}</p>
       {staff && (
         <p className="staff-links">
-          <Link href={`/courses/${slug}/members`}>Members and enrollment code</Link> · <Link href={`/courses/${slug}/content`}>Course content</Link>
+          <Link href={`/courses/${slug}/overview`}>Class overview</Link> · <Link href={`/courses/${slug}/members`}>Members and enrollment code</Link> ·{' '}
+          <Link href={`/courses/${slug}/content`}>Course content</Link> · <Link href={`/courses/${slug}/gradebook`}>Gradebook</Link>
         </p>
       )}
       {!member && (
@@ -55,7 +59,8 @@ export default async function CoursePage({ params }: { params: Promise<{ slug: s
               {staff && (
                 <>
                   {' '}
-                  · <Link href={`/courses/${course.slug}/exercises/${e.slug}/results`}>class results</Link>
+                  · <Link href={`/courses/${course.slug}/exercises/${e.slug}/results`}>class results</Link> ·{' '}
+                  <Link href={`/courses/${course.slug}/exercises/${e.slug}/schedule`}>schedule</Link>
                 </>
               )}
               {me?.role === 'ADMIN' && (
@@ -68,6 +73,37 @@ export default async function CoursePage({ params }: { params: Promise<{ slug: s
           ))}
         </ol>
       </section>
+      {mine && (
+        <section className="card" aria-labelledby="my-grades-title" data-testid="my-grades">
+          <h2 id="my-grades-title">Your grades</h2>
+          <table className="table">
+            <thead>
+              <tr>
+                <th>Exercise</th>
+                <th>Counted result</th>
+              </tr>
+            </thead>
+            <tbody>
+              {mine.exercises.map((e, i) => {
+                const cell = mine.row.cells[i];
+                const t = cell ? cellText(cell) : { main: '—', marks: [] };
+                return (
+                  <tr key={e.slug}>
+                    <td>{e.title}</td>
+                    <td>
+                      {t.main}
+                      {t.marks.length > 0 && <span className="muted"> ({t.marks.join(', ')})</span>}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <p>
+            Total: <strong data-testid="my-total">{totalText(mine.row.total, mine.exercises.length)}</strong> ({mine.row.passed} passed)
+          </p>
+        </section>
+      )}
       {membership?.role === 'STUDENT' && me && (
         <p className="muted">
           You are a student of this course. <LeaveCourseButton course={slug} csrfToken={me.csrfToken} />

@@ -46,7 +46,10 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
     <article className="wide">
       <p className="muted">
         <Link href={`/courses/${submission.course}/exercises/${exercise.slug}`}>{exercise.title}</Link> · submitted <LocalTime iso={submission.createdAt} />
-        {submission.late ? ' (late)' : ''}
+        {submission.late ? ' (late)' : ''} ·{' '}
+        <Link href={`/courses/${submission.course}/exercises/${submission.exercise}/attempts/${submission.userId}`} data-testid="all-attempts">
+          {isOwner ? 'all your attempts' : 'all their attempts'}
+        </Link>
       </p>
       {!isOwner && (
         <p className="owner-line" data-testid="submission-owner">

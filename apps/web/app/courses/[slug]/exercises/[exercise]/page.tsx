@@ -9,6 +9,7 @@ import { api, ApiError } from '../../../../../lib/api-client';
 import { modelRulesFromPolicy } from '@epoch/contracts';
 import { policyRows, quotaAllows } from '../../../../../lib/policy-text';
 import { signInOn401 } from '../../../../../lib/require-user';
+import { formatInZone, lateCreditText } from '../../../../../lib/schedule-form';
 
 export const dynamic = 'force-dynamic';
 
@@ -42,12 +43,32 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
       </article>
     );
   }
-  const history = await api.submissions(course, slug).catch(signInOn401(back));
+  const [history, mine] = await Promise.all([api.submissions(course, slug).catch(signInOn401(back)), api.mySchedule(course, slug).catch(() => null)]);
+  const staff = exercise.quota === null;
   const allowed = quotaAllows(exercise.quota);
   return (
     <article className="wide">
       <p className="muted">
         <Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · exercise {exercise.position}
+        {staff ? (
+          <>
+            {' · '}
+            <Link href={`/courses/${course}/exercises/${slug}/schedule`}>schedule and extensions</Link>
+            {' · '}
+            <Link href={`/courses/${course}/exercises/${slug}/results`} data-testid="class-results-link">
+              class results
+            </Link>
+            {' · '}
+            <Link href={`/courses/${course}/overview`}>class overview</Link>
+          </>
+        ) : (
+          me && (
+            <>
+              {' · '}
+              <Link href={`/courses/${course}/exercises/${slug}/attempts/${me.id}`}>all your attempts</Link>
+            </>
+          )
+        )}
       </p>
       <h1>{exercise.title}</h1>
       <div className="exercise-top">
@@ -58,22 +79,60 @@ export default async function ExercisePage({ params }: { params: Promise<{ slug:
         <section className="card policy" aria-labelledby="policy-title" data-testid="policy">
           <h2 id="policy-title">What you need</h2>
           <dl className="policy-list">
-            {policyRows(exercise.policy, exercise.quota).map(([k, v]) => (
-              <div key={k}>
-                <dt>{k}</dt>
+            {policyRows(exercise.policy, exercise.quota)
+              // A student's own deadline (with an extension) and the late rule are shown below instead.
+              .filter(([k]) => !(mine && !staff && k === 'Deadline'))
+              .map(([k, v]) => (
+                <div key={k}>
+                  <dt>{k}</dt>
+                  <dd>
+                    {typeof v === 'string' ? (
+                      v
+                    ) : (
+                      <>
+                        <LocalTime iso={v.at} zone />
+                        {v.note}
+                      </>
+                    )}
+                  </dd>
+                </div>
+              ))}
+          </dl>
+          {mine && !staff && (
+            <dl className="policy-list" data-testid="my-schedule">
+              {mine.opensAt && mine.window === 'NOT_OPEN' && (
+                <div>
+                  <dt>Opens</dt>
+                  <dd>{formatInZone(mine.opensAt, mine.timeZone)}</dd>
+                </div>
+              )}
+              <div>
+                <dt>Your deadline</dt>
                 <dd>
-                  {typeof v === 'string' ? (
-                    v
-                  ) : (
-                    <>
-                      <LocalTime iso={v.at} zone />
-                      {v.note}
-                    </>
-                  )}
+                  {mine.deadline ? formatInZone(mine.deadline, mine.timeZone) : 'none'}
+                  {mine.extended && mine.exerciseDeadline && ` (extended for you; the class's is ${formatInZone(mine.exerciseDeadline, mine.timeZone)})`}
                 </dd>
               </div>
-            ))}
-          </dl>
+              {mine.deadline && (
+                <div>
+                  <dt>Late work</dt>
+                  <dd>{lateCreditText(mine.latePolicy, mine.lateCredit)}</dd>
+                </div>
+              )}
+              {mine.window === 'LATE' && (
+                <div>
+                  <dt>Submitted now</dt>
+                  <dd>counts for {Math.round(mine.creditNow * 1000) / 10}% of full marks</dd>
+                </div>
+              )}
+              {mine.extraSubmissions > 0 && (
+                <div>
+                  <dt>Extra submissions</dt>
+                  <dd>{mine.extraSubmissions}</dd>
+                </div>
+              )}
+            </dl>
+          )}
           {!allowed && (
             <p role="alert" className="error-text">
               You have no submissions left for now.

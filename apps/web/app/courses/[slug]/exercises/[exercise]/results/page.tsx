@@ -22,7 +22,9 @@ export default async function ClassResultsPage({ params }: { params: Promise<{ s
   return (
     <article className="wide">
       <p className="muted">
-        <Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · <Link href={`/courses/${course}/exercises/${slug}`}>{exercise.title}</Link>
+        <Link href={`/courses/${exercise.courseSlug}`}>Course</Link> · <Link href={`/courses/${course}/exercises/${slug}`}>{exercise.title}</Link> ·{' '}
+        <Link href={`/courses/${course}/exercises/${slug}/schedule`}>schedule and extensions</Link> ·{' '}
+        <Link href={`/courses/${course}/gradebook`}>gradebook</Link>
       </p>
       <h1>Class results</h1>
       <div className="stats" data-testid="class-summary">
