@@ -30,6 +30,15 @@ describe('policy rows', () => {
       limitTrain: 500,
       limitTest: null,
       reuseCachedResults: true,
+      seedPolicy: 'PER_STUDENT',
+      bestOfSeeds: 3,
+      bestOfMargin: 0.02,
+      heldOutShare: 0.5,
+      practiceTrainImages: 5000,
+      practiceEpochs: 3,
+      practiceDailyLimit: 5,
+      replaceQueued: false,
+      congestionWaitSeconds: 1800,
     });
   });
   it('writes the contract form back as columns (JSON null for no restriction, dates as Date)', () => {
