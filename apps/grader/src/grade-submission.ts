@@ -1,11 +1,35 @@
 import type { Logger } from 'pino';
 import type { TArtifactStore } from '@epoch/artifacts';
 import { policyFromRow, type EpochPrismaClient } from '@epoch/db';
-import { CIFAR10_SPLIT, TrainingEta, type TGradingPolicy, type TGradingProgress, type TModelSpec, type TVerdict } from '@epoch/contracts';
-import { claim, failInfra, failStudent, finishCancelled, finishGraded, handBack, practiceRun, recordEpoch, reuse, scheduleOf, type TRun } from '@epoch/grading';
+import {
+  CIFAR10_SPLIT,
+  TrainingEta,
+  type TGradingPolicy,
+  type TGradingProgress,
+  type THeldOutPart,
+  type TModelSpec,
+  type TSeedRun,
+  type TVerdict,
+} from '@epoch/contracts';
+import {
+  claim,
+  countedAccuracy,
+  failInfra,
+  failStudent,
+  finishCancelled,
+  finishGraded,
+  handBack,
+  nthSeed,
+  practiceRun,
+  recordEpoch,
+  reuse,
+  scheduleOf,
+  wantsAnotherSeed,
+  type TRun,
+} from '@epoch/grading';
 import { GradingRejection, type TBackendInfo } from '@epoch/trainer';
 import type { TChildEnd } from './child/child-end';
-import type { TDataSource } from './child/protocol';
+import type { TChildGraded, TDataSource } from './child/protocol';
 import type { TChildRun } from './child/training-child';
 import { RetryAborted, whileDatabaseDown, type TRetryPolicy } from './db-retry';
 import { epochRecorder } from './epoch-recorder';
@@ -214,40 +238,69 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
   };
   report({});
   const data = await deps.prepareData();
+  const seed = submission.seed ?? policy.seed;
+  /** A run that did not end graded: the model's problem and the engine's are thrown; a stop ends the job (null: graded). */
+  const settle = async (end: TChildEnd, stopped: TCancelStop): Promise<TGradeOutcome | null> => {
+    switch (end.kind) {
+      case 'graded':
+        return null;
+      case 'student':
+        throw new GradingRejection(end.status, end.message);
+      case 'infrastructure':
+        throw new Error(end.message);
+      case 'stopped':
+        switch (end.reason) {
+          case 'shutdown':
+            throw new HandBack();
+          case 'lock-lost':
+            throw new LockLost();
+          case 'cancelled':
+            // How promptly: the batches the child finished after the cancellation was written, and the milliseconds
+            // from then until the child was gone (the browser tests check "within one batch" against this line).
+            log.info(
+              {
+                submissionId: run.id,
+                attempt: run.attempt,
+                epoch: progress.epoch,
+                batch: progress.batch,
+                batchesAfterCancel: stopped.batchesAfter,
+                stoppedAfterMs: stopped.at === null ? null : Math.max(0, Date.now() - stopped.at),
+              },
+              'training stopped: the submission was cancelled',
+            );
+            await db('recording the cancellation', () => finishCancelled(prisma, run.id));
+            return { kind: 'cancelled', attempt: run.attempt, reason: `cancelled at epoch ${progress.epoch + 1}, batch ${progress.batch}` };
+        }
+    }
+  };
   const stopped: TCancelStop = { at: null, batchesAfter: 0 };
-  const end = await train(deps, job, run, { spec, policy, data, progress, report, startedAt, stopped });
-  switch (end.kind) {
-    case 'graded':
-      break;
-    case 'student':
-      throw new GradingRejection(end.status, end.message);
-    case 'infrastructure':
-      throw new Error(end.message);
-    case 'stopped':
-      switch (end.reason) {
-        case 'shutdown':
-          throw new HandBack();
-        case 'lock-lost':
-          throw new LockLost();
-        case 'cancelled':
-          // How promptly: the batches the child finished after the cancellation was written, and the milliseconds
-          // from then until the child was gone (the browser tests check "within one batch" against this line).
-          log.info(
-            {
-              submissionId: run.id,
-              attempt: run.attempt,
-              epoch: progress.epoch,
-              batch: progress.batch,
-              batchesAfterCancel: stopped.batchesAfter,
-              stoppedAfterMs: stopped.at === null ? null : Math.max(0, Date.now() - stopped.at),
-            },
-            'training stopped: the submission was cancelled',
-          );
-          await db('recording the cancellation', () => finishCancelled(prisma, run.id));
-          return { kind: 'cancelled', attempt: run.attempt, reason: `cancelled at epoch ${progress.epoch + 1}, batch ${progress.batch}` };
-      }
-  }
+  const end = await train(deps, job, run, { spec, policy, seed, data, progress, report, startedAt, stopped, recordEpochs: true });
+  const cancelledRun = await settle(end, stopped);
+  if (cancelledRun) return cancelledRun;
+  if (end.kind !== 'graded') throw new Error(`unexpected end of training: ${end.kind}`);
   const model = end.result;
+  const heldOut = heldOutPart(model.evaluation, policy);
+  const seedRuns: TSeedRun[] = [{ seed, testAccuracy: countedAccuracy({ testAccuracy: model.evaluation.testAccuracy, heldOut }) }];
+  // Best-of-k: a result just below the pass mark is trained again with the next seeds (each with the policy's time
+  // limit, its epochs not recorded: the history shown is the first seed's). A run that ends otherwise stops the series.
+  // A calibration run is one seed of its calibration: never more.
+  while (submission.kind !== 'CALIBRATION' && wantsAnotherSeed(seedRuns, policy)) {
+    const next = nthSeed(seed, seedRuns.length);
+    log.info({ submissionId: run.id, attempt: run.attempt, seed: next, runs: seedRuns }, 'best-of-k: training with another seed');
+    report({ phase: 'loading', epoch: 0, batch: 0, batches: 0, loss: null, accuracy: null, etaSeconds: null, etaRange: null });
+    const more: TCancelStop = { at: null, batchesAfter: 0 };
+    const again = await train(deps, job, run, { spec, policy, seed: next, data, progress, report, startedAt: Date.now(), stopped: more, recordEpochs: false });
+    if (again.kind === 'stopped') {
+      const c = await settle(again, more);
+      if (c) return c;
+    }
+    if (again.kind !== 'graded') {
+      log.warn({ submissionId: run.id, seed: next, end: again.kind }, 'best-of-k: the extra seed did not finish; the seeds trained so far decide');
+      break;
+    }
+    const h = heldOutPart(again.result.evaluation, policy);
+    seedRuns.push({ seed: next, testAccuracy: countedAccuracy({ testAccuracy: again.result.evaluation.testAccuracy, heldOut: h }) });
+  }
 
   report({ phase: 'storing' });
   const decision = await db('storing the result', () =>
@@ -261,7 +314,9 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
         confusionMatrix: model.evaluation.confusionMatrix,
         backend: deps.backend.name,
         backendVersions: { ...deps.backend.versions, threads: String(deps.backend.threads) },
-        seed: policy.seed,
+        seed,
+        seedRuns,
+        heldOut,
         queueWaitMs,
         trainingMs: model.trainingMs,
         evaluationMs: model.evaluationMs,
@@ -291,9 +346,25 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
   return { ...outcome, status: decision.status, written: true };
 }
 
+/** The held-out split's private part of a child's evaluation, with the split as recorded on the result (null without one). */
+function heldOutPart(ev: TChildGraded['evaluation'], policy: TGradingPolicy): THeldOutPart | null {
+  if (!ev.heldOut || policy.heldOutShare === null) return null;
+  const { count, testLoss, ...part } = ev.heldOut;
+  return {
+    ...part,
+    testLoss: Number.isFinite(testLoss) ? testLoss : 0,
+    perClassAccuracy: part.perClassAccuracy,
+    split: { seed: policy.seed, share: policy.heldOutShare, publicImages: ev.count, privateImages: count },
+  };
+}
+
 interface TTrainRun {
   spec: TModelSpec;
   policy: TGradingPolicy;
+  /** This run's seed (the submission's, or best-of-k's next one). */
+  seed: number;
+  /** Record each epoch as the attempt's history (the first seed's run only). */
+  recordEpochs: boolean;
   data: TDataSource;
   progress: TGradingProgress;
   report: (patch: Partial<TGradingProgress>) => void;
@@ -379,8 +450,9 @@ async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun)
         settings: {
           epochs: r.spec.epochs,
           batchSize,
-          seed: policy.seed,
+          seed: r.seed,
           maxParams: policy.maxParams,
+          ...(policy.heldOutShare !== null ? { heldOut: { share: policy.heldOutShare, seed: policy.seed } } : {}),
           ...(limitTrain ? { limitTrain } : {}),
           ...(policy.limitTest ? { limitTest: policy.limitTest } : {}),
         },
@@ -398,7 +470,8 @@ async function train(deps: TGraderDeps, job: TGradeJob, run: TRun, r: TTrainRun)
           case 'epoch': {
             const s = m.stats;
             if (s.seconds > 0 && r.progress.batches > 0) deps.onThroughput?.(Math.min(r.progress.batches * batchSize, limitTrain ?? Infinity) / s.seconds);
-            epochs.add({ epoch: s.epoch, loss: s.loss, accuracy: s.accuracy, valLoss: s.valLoss, valAccuracy: s.valAccuracy, seconds: s.seconds });
+            if (r.recordEpochs)
+              epochs.add({ epoch: s.epoch, loss: s.loss, accuracy: s.accuracy, valLoss: s.valLoss, valAccuracy: s.valAccuracy, seconds: s.seconds });
             eta.epochEnd(performance.now() / 1000, s.epoch);
             report({
               phase: 'training',

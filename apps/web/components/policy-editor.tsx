@@ -60,7 +60,18 @@ export function PolicyEditor({ course, slug, view, csrfToken }: { course: string
       noValidate
     >
       {POLICY_FIELDS.map((f) =>
-        f.kind === 'bool' ? (
+        f.kind === 'choice' ? (
+          <div key={f.name} className="field">
+            <label htmlFor={`p-${f.name}`}>{f.label}</label>
+            <select id={`p-${f.name}`} name={f.name} defaultValue={initial[f.name]}>
+              {f.options.map(([value, text]) => (
+                <option key={value} value={value}>
+                  {text}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : f.kind === 'bool' ? (
           <div key={f.name} className="field field-check">
             <input id={`p-${f.name}`} type="checkbox" name={f.name} defaultChecked={initial[f.name] === 'on'} />
             <label htmlFor={`p-${f.name}`}>{f.label}</label>

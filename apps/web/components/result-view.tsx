@@ -1,4 +1,5 @@
 import type { TResultView } from '@epoch/contracts';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { percent } from '../lib/policy-text';
 import { resultPlots, SECTIONS, weightFiles, type TSectionId } from '../lib/result-plots';
@@ -31,8 +32,6 @@ function Section({ id, title, children }: { id: TSectionId | 'model'; title: str
  * feature maps), each plot openable full size, and the trained model to download.
  */
 export function ResultView({ result, threshold }: { result: TResultView; threshold: number }) {
-  const last = result.history[result.history.length - 1];
-  const gap = last && last.valAccuracy !== null ? last.accuracy - last.valAccuracy : null;
   const maxEpoch = Math.max(result.history.length, 2);
   const classes = perClass(result.perClassAccuracy);
   const plots = resultPlots(result.artifacts, result.history, classes);
@@ -59,7 +58,10 @@ export function ResultView({ result, threshold }: { result: TResultView; thresho
         </p>
       ) : result.resultHidden ? (
         <p className="verdict verdict-neutral">
-          Graded. The result is shown after the deadline
+          Graded.{' '}
+          {result.heldOutHidden
+            ? `The verdict is decided on held-out test images and shown after the deadline${result.testAccuracy !== null ? `; on the public test images the model reached ${percent(result.testAccuracy)}` : ''}`
+            : 'The result is shown after the deadline'}
           {result.visibleFrom ? (
             <>
               {' '}
@@ -72,14 +74,43 @@ export function ResultView({ result, threshold }: { result: TResultView; thresho
         </p>
       ) : (
         <p className={`verdict verdict-${result.passed ? 'pass' : 'fail'}`} data-testid="verdict">
-          {result.passed ? 'Passed' : 'Not passed'}: test accuracy {result.testAccuracy !== null ? percent(result.testAccuracy) : '—'}, the pass mark is{' '}
-          {percent(threshold)}.
+          {result.passed ? 'Passed' : 'Not passed'}: test accuracy{' '}
+          {result.heldOut
+            ? `${percent(result.heldOut.testAccuracy)} on the held-out images`
+            : result.testAccuracy !== null
+              ? percent(result.testAccuracy)
+              : '—'}
+          {result.seedRuns.length > 1 ? ` (best of ${result.seedRuns.length} seeds)` : ''}, the pass mark is {percent(threshold)}.
         </p>
       )}
-      {gap !== null && gap > 0.1 && (
-        <p className="hint" role="note">
-          Training accuracy is {percent(gap)} above validation accuracy: the model is overfitting. Dropout, pooling or fewer epochs may help.
+      {result.heldOut && (
+        <p className="muted" data-testid="held-out">
+          Held-out split: the verdict is decided on {result.heldOut.split.privateImages} held-out test images ({percent(result.heldOut.testAccuracy)}); the
+          numbers and plots below are those of the other {result.heldOut.split.publicImages} (
+          {result.testAccuracy !== null ? percent(result.testAccuracy) : '—'}).
         </p>
+      )}
+      {result.seedRuns.length > 1 && (
+        <p className="muted" data-testid="seed-runs">
+          The result was just below the pass mark, so it was trained again with more seeds:{' '}
+          {result.seedRuns.map((r) => `seed ${r.seed}: ${percent(r.testAccuracy)}`).join(', ')}. It passes if any seed does; the plots are the first
+          seed&apos;s.
+        </p>
+      )}
+      {result.diagnoses.length > 0 && (
+        <ul className="diagnoses" aria-label="Hints on the training" data-testid="diagnoses">
+          {result.diagnoses.map((d) => (
+            <li key={d.kind} className="hint" data-kind={d.kind}>
+              <strong>{d.title}.</strong> {d.message}
+              {d.lessonStep && (
+                <>
+                  {' '}
+                  See the lesson: <Link href={d.lessonStep.href}>{d.lessonStep.title}</Link>.
+                </>
+              )}
+            </li>
+          ))}
+        </ul>
       )}
       <p className="muted">
         Trained on {result.backend} in {seconds(result.durations.trainingMs)} (evaluation {seconds(result.durations.evaluationMs)}, waited{' '}

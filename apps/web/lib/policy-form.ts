@@ -32,6 +32,24 @@ export const POLICY_FIELDS = [
     kind: 'bool',
   },
   { name: 'congestionWaitSeconds', label: 'Congestion banner when the wait for a grader exceeds (seconds)', kind: 'int' },
+  { name: 'seed', label: 'Training seed', kind: 'int' },
+  {
+    name: 'seedPolicy',
+    label: 'Seeds: one fixed seed, a seed per student, or the best of k seeds for results just below the pass mark',
+    kind: 'choice',
+    options: [
+      ['FIXED', 'One fixed seed'],
+      ['PER_STUDENT', 'A seed per student'],
+      ['BEST_OF_K', 'Best of k seeds for borderline results'],
+    ],
+  },
+  { name: 'bestOfSeeds', label: 'Best of k: at most this many seeds per submission (2–10)', kind: 'int' },
+  { name: 'bestOfMargin', label: 'Best of k: retrain results at most this far below the pass mark (% points)', kind: 'percent' },
+  {
+    name: 'heldOutShare',
+    label: 'Held-out test split: % of the test images that decide the verdict, shown to students after the deadline (blank: none)',
+    kind: 'percent?',
+  },
 ] as const;
 export type TPolicyFieldName = (typeof POLICY_FIELDS)[number]['name'];
 
@@ -44,7 +62,7 @@ export function policyToForm(p: TGradingPolicy): Record<TPolicyFieldName, string
         ? ''
         : v === true
           ? 'on'
-          : f.kind === 'percent'
+          : f.kind === 'percent' || f.kind === 'percent?'
             ? String(Math.round(Number(v) * 100_000) / 1000)
             : f.kind === 'number' && Number(v) >= 1e6
               ? Number(v).toExponential().replace('e+', 'e')
@@ -71,7 +89,7 @@ export function policyFromForm(
       next[f.name] = null;
       continue;
     }
-    if (f.kind === 'text?') {
+    if (f.kind === 'text?' || f.kind === 'choice') {
       next[f.name] = raw;
       continue;
     }
@@ -80,7 +98,7 @@ export function policyFromForm(
       errors[f.name] = 'enter a number';
       continue;
     }
-    if (f.kind === 'percent') next[f.name] = n / 100;
+    if (f.kind === 'percent' || f.kind === 'percent?') next[f.name] = n / 100;
     else if (f.kind === 'number') next[f.name] = n;
     else if (!Number.isInteger(n)) errors[f.name] = 'enter a whole number';
     else next[f.name] = n;

@@ -31,6 +31,10 @@ const LABELS: Record<string, string> = {
   practiceDailyLimit: 'Practice runs per day',
   replaceQueued: 'Newer submission replaces a queued one',
   congestionWaitSeconds: 'Congestion banner above (seconds of wait)',
+  seedPolicy: 'Seeds',
+  bestOfSeeds: 'Best of k: seeds',
+  bestOfMargin: 'Best of k: margin',
+  heldOutShare: 'Held-out test split',
 };
 
 /** What null means for a field ("no limit" reads better than a dash). */
@@ -43,6 +47,7 @@ const NONE: Record<string, string> = {
   deadline: 'none',
   limitTrain: 'all',
   limitTest: 'all',
+  heldOutShare: 'none',
 };
 
 export function fieldLabel(field: string): string {

@@ -25,6 +25,10 @@ const p = {
   countedResult: 'BEST' as const,
   limitTrain: null,
   limitTest: null,
+  seedPolicy: 'FIXED' as const,
+  bestOfSeeds: 3,
+  bestOfMargin: 0.02,
+  heldOutShare: null,
   practiceTrainImages: 5000,
   practiceEpochs: 3,
   practiceDailyLimit: 5,
@@ -66,5 +70,17 @@ describe('quotaAllows', () => {
     expect(quotaAllows({ usedToday: 1, dailyLeft: 9, usedTotal: 1, totalLeft: 0 })).toBe(false);
     expect(quotaAllows({ usedToday: 1, dailyLeft: 9, usedTotal: 1, totalLeft: null })).toBe(true);
     expect(quotaAllows(null)).toBe(true);
+  });
+});
+
+describe('policyRows: seeds and the held-out split', () => {
+  it('tells the student about their own seed, best of k and a held-out split', () => {
+    const rows = (q: Partial<typeof p>) => Object.fromEntries(policyRows({ ...p, ...q }, null, new Date('2025-12-01')));
+    expect(rows({})['Seed']).toBeUndefined();
+    expect(rows({ seedPolicy: 'PER_STUDENT' as never })['Seed']).toBe('your own training seed (the same on every submission)');
+    expect(rows({ seedPolicy: 'BEST_OF_K' as never })['Seeds']).toContain('up to 3 in all');
+    expect(rows({ heldOutShare: 0.5 as never })['Held-out test images']).toBe(
+      '50% of the test images decide pass or fail; their numbers and the verdict are shown after the deadline',
+    );
   });
 });

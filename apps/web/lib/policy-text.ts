@@ -44,6 +44,17 @@ export function policyRows(p: TStudentPolicyView, quota: TQuotaView | null, now 
     rows.push(['Deadline', 'none']);
   }
   if (p.resultVisibility === 'AFTER_DEADLINE') rows.push(['Results', 'shown after the deadline']);
+  if (p.seedPolicy === 'PER_STUDENT') rows.push(['Seed', 'your own training seed (the same on every submission)']);
+  if (p.seedPolicy === 'BEST_OF_K')
+    rows.push([
+      'Seeds',
+      `a result less than ${percent(p.bestOfMargin)} below the pass mark is trained again with other seeds (up to ${p.bestOfSeeds} in all) and passes if any does`,
+    ]);
+  if (p.heldOutShare !== null)
+    rows.push([
+      'Held-out test images',
+      `${percent(p.heldOutShare, 0)} of the test images decide pass or fail; their numbers${p.deadline ? ' and the verdict are shown after the deadline' : ' are shown with the verdict'}`,
+    ]);
   if (quota) {
     const parts: string[] = [];
     if (quota.dailyLeft !== null) parts.push(`${quota.dailyLeft} left today`);

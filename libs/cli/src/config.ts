@@ -12,6 +12,8 @@ export const ZCliEnv = z.object({
   EPOCH_PG_PORT: port.default(54329),
   EPOCH_REDIS_PORT: port.default(63799),
   EPOCH_WEB_PORT: port.default(3000),
+  /** The grading queues' Redis key prefix (the API's and graders' EPOCH_QUEUE_PREFIX): `./epoch calibrate` queues there. */
+  EPOCH_QUEUE_PREFIX: z.string().min(1).default('bull'),
   EPOCH_API_PORT: port.default(3001),
   /** Where artifact bytes live (db migrate moves old ones there; artifacts retention cleans it). */
   ...ARTIFACT_STORE_ENV,

@@ -40,6 +40,36 @@ export type TProgressView = z.infer<typeof ZProgressView>;
 
 export const ZArtifactRef = z.object({ name: z.string(), kind: z.string(), contentType: z.string(), url: z.string() });
 
+/** What a diagnosis is about: each names the lesson topic that explains it (see diagnose() in @epoch/grading). */
+export const ZDiagnosisKind = z.enum(['overfitting', 'learning-rate-too-high', 'underfitting', 'dead-output']);
+export type TDiagnosisKind = z.infer<typeof ZDiagnosisKind>;
+
+/** A rule-based hint on a finished result, with the lesson step that explains it (null when the course has none). */
+export const ZDiagnosis = z.object({
+  kind: ZDiagnosisKind,
+  title: z.string(),
+  message: z.string(),
+  /** The epoch the hint points at (overfitting: where validation loss turns up; null when none applies). */
+  epoch: z.number().int().nullable(),
+  /** The lesson step that explains it: its title and address in the web app. */
+  lessonStep: z.object({ title: z.string(), href: z.string() }).nullable(),
+});
+export type TDiagnosis = z.infer<typeof ZDiagnosis>;
+
+/** One training run of a submission: the seed and the accuracy that counted (the private part's under a held-out split). */
+export const ZSeedRun = z.object({ seed: z.number().int(), testAccuracy: z.number() });
+export type TSeedRun = z.infer<typeof ZSeedRun>;
+
+/** The private part of a held-out test split: its numbers, and the split itself (seed, images in each part). */
+export const ZHeldOutPart = z.object({
+  testAccuracy: z.number(),
+  testLoss: z.number(),
+  perClassAccuracy: z.array(z.number().nullable()),
+  confusionMatrix: z.array(z.array(z.number())),
+  split: z.object({ seed: z.number().int(), share: z.number(), publicImages: z.number().int(), privateImages: z.number().int() }),
+});
+export type THeldOutPart = z.infer<typeof ZHeldOutPart>;
+
 /** GET /api/submissions/:id/result. */
 export const ZResultView = z.object({
   submissionId: z.string(),
@@ -61,6 +91,16 @@ export const ZResultView = z.object({
   durations: z.object({ queueWaitMs: z.number().int(), trainingMs: z.number().int(), evaluationMs: z.number().int() }),
   reusedFrom: z.string().nullable(),
   artifacts: z.array(ZArtifactRef),
+  /** Every seed the submission was trained with and the accuracy each reached (best-of-k: more than one). */
+  seedRuns: z.array(ZSeedRun).default([]),
+  /**
+   * The held-out split's private part (the verdict's numbers): null without a split, and for students while results
+   * are hidden (before the deadline); `heldOutHidden` then says it exists. testAccuracy etc. are the public part's.
+   */
+  heldOut: ZHeldOutPart.nullable().default(null),
+  heldOutHidden: z.boolean().default(false),
+  /** Rule-based hints on the training (overfitting, learning rate, underfitting, a dead output). */
+  diagnoses: z.array(ZDiagnosis).default([]),
 });
 export type TResultView = z.infer<typeof ZResultView>;
 

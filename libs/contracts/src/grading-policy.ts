@@ -97,6 +97,22 @@ export const ZGradingPolicyFields = z.object({
   /** Reuse an identical earlier submission's result instead of retraining. */
   reuseCachedResults: z.boolean().default(false),
   /**
+   * Which seeds train a submission. FIXED: the policy's `seed` for everyone. PER_STUDENT: a seed derived from the
+   * exercise, the student and `seed` (studentSeed in @epoch/grading: a stable hash). BEST_OF_K: `seed` first; a result
+   * within `bestOfMargin` below the pass mark is trained again with the next seeds, up to `bestOfSeeds` runs in all,
+   * and passes if any run passes (the extra runs are shown with the result).
+   */
+  seedPolicy: z.enum(['FIXED', 'PER_STUDENT', 'BEST_OF_K']).default('FIXED'),
+  bestOfSeeds: z.number().int().min(2).max(10).default(3),
+  bestOfMargin: z.number().min(0).max(0.2).default(0.02),
+  /**
+   * A held-out test split: this share of the test images (seeded by `seed`, stratified by class, the same for every
+   * submission of the exercise) is private: the verdict is decided on it, and students see its numbers only once the
+   * results are visible (after the deadline under AFTER_DEADLINE). The rest is the public part shown with every result.
+   * Null: the whole test set decides and is shown.
+   */
+  heldOutShare: z.number().min(0.1).max(0.9).nullable().default(null),
+  /**
    * Practice runs: free, not counted against the quota, graded after every graded run. They train on a seeded subset
    * of this many training images (at most the exercise's own limitTrain) for this many epochs, and show validation
    * metrics only. A student may start practiceDailyLimit of them a day (0: practice is off).

@@ -18,6 +18,7 @@ export * from './policy-rules';
 export * from './submission-status';
 export * from './api-submissions';
 export * from './api-results';
+export * from './api-calibration';
 export * from './grading-progress';
 export * from './training-eta';
 export * from './lesson-figures';

@@ -2,6 +2,7 @@ export { CIFAR10_CLASS_NAMES, IMAGE_BYTES, IMAGE_CHANNELS, IMAGE_HEIGHT, IMAGE_W
 export { CIFAR10_ENV_VAR, CIFAR10_EXPECTED_LAYOUTS, DatasetError } from './dataset-error';
 export { countPerClass, makeImageSet, subsetImageSet, type ImageSet } from './image-set';
 export { seededPermutation } from './seeded-permutation';
+export { heldOutMask } from './held-out-split';
 export { isValidationIndex, lessonSplitIndices } from './lesson-split';
 export { defaultCifar10CacheDir, defaultDataDir } from './cache-dir';
 export { CIFAR10_BINARY_MD5, CIFAR10_BINARY_URL, type DownloadOptions } from './download';

@@ -27,12 +27,15 @@ export {
   type TRedecision,
   type TRun,
 } from './lifecycle/lifecycle';
-export { decide, type TDecision, type TDecisionBasis } from './lifecycle/decide';
+export { countedAccuracy, decide, seedRunsOf, wantsAnotherSeed, type TDecidable, type TDecision, type TDecisionBasis } from './lifecycle/decide';
+export { nthSeed, studentSeed, submissionSeed } from './policy/seeds';
+export { diagnose, DIAGNOSIS_RULES, DIAGNOSIS_STEPS, type TFinding, type THistoryEpoch } from './diagnoses/diagnose';
 export {
   closesAt,
   creditAt,
   dayStartIn,
   isLate,
+  publicPartHidden,
   quotaOf,
   refusesSubmission,
   resultHidden,
@@ -65,6 +68,7 @@ export { practiceRun, practiceTraining } from './use-cases/practice';
 export { cancelSubmission } from './use-cases/cancel-submission';
 export { listenForCancellations, publishCancellation, ZCancelSignal, type TCancelSignal } from './cancel-signal';
 export { regrade } from './use-cases/regrade';
+export { calibrationView, CALIBRATION_MARGIN, percentile, startCalibration } from './use-cases/calibrate';
 export { redecideExercise, type TRedecideReport } from './use-cases/redecide-exercise';
 export { changePolicy, updatePolicy, type TRedecided } from './use-cases/update-policy';
 export { classResults, classRows, classSummary, csvRecords, CSV_COLUMNS, median } from './use-cases/class-results';

@@ -183,7 +183,8 @@ export async function createSubmission(
   g: GraderEnv,
   exercise: { id: string; policy: ReturnType<typeof ZGradingPolicy.parse> },
   src: string,
-  opts: { userId?: string; kind?: TRunKind } = {},
+  /** Another submitter, the run's class, the seed chosen at submission and the reuse key (default: the model hash). */
+  opts: { userId?: string; kind?: TRunKind; seed?: number; specHash?: string } = {},
 ): Promise<string> {
   const report = checkSource(src, { rules: modelRulesFromPolicy(exercise.policy) });
   if (!report.ok || !report.spec) throw new Error(`test source does not check: ${JSON.stringify(report.errors)}`);
@@ -191,10 +192,11 @@ export async function createSubmission(
     data: {
       userId: opts.userId ?? g.userId,
       kind: opts.kind ?? 'GRADED',
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       exerciseId: exercise.id,
       source: src,
       modelSpec: report.spec,
-      specHash: report.hash ?? null,
+      specHash: opts.specHash ?? report.hash ?? null,
       status: 'QUEUED',
       idempotencyKey: randomBytes(8).toString('hex'),
       policyVersion: 1,

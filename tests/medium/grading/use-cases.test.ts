@@ -22,6 +22,8 @@ import {
   quotaUsage,
   recordEpoch,
   regrade,
+  resultView,
+  findWithResult,
   scheduleOf,
   submissionProgress,
   submit,
@@ -366,6 +368,61 @@ describe('grading use cases against Postgres and Redis', () => {
       const queued = await progress();
       expect(queued).toMatchObject({ status: 'QUEUED', attempt: 2, live: null });
       expect(queued.restarted).toMatch(/^Attempt 2 was interrupted .* waits in the queue to be trained again from the beginning\.$/);
+    });
+  });
+
+  describe('resultView diagnoses', () => {
+    const runs = join(repoRoot(), 'exercises/cifar10-intro/reference-runs');
+    const recorded = (m: string) => ({
+      history: (
+        JSON.parse(readFileSync(join(runs, m, 'history.json'), 'utf8')) as {
+          epoch: number;
+          loss: number;
+          accuracy: number;
+          valLoss: number;
+          valAccuracy: number;
+          seconds: number;
+        }[]
+      ).map(({ epoch, loss, accuracy, valLoss, valAccuracy, seconds }) => ({ epoch, loss, accuracy, valLoss, valAccuracy, seconds })),
+      confusionMatrix: (JSON.parse(readFileSync(join(runs, m, 'evaluation.json'), 'utf8')) as { confusionMatrix: number[][] }).confusionMatrix,
+    });
+    const gradeWith = async (cls: TClassFixture, id: string, run: ReturnType<typeof recorded>) => {
+      const c = await claim(db.prisma, id);
+      if (!('attempt' in c)) throw new Error(c.skip);
+      const r = {
+        testAccuracy: 0.546,
+        testLoss: 1.9,
+        perClassAccuracy: [],
+        confusionMatrix: run.confusionMatrix,
+        backend: 'wasm',
+        backendVersions: {},
+        seed: 1,
+      };
+      await finishGraded(
+        db.prisma,
+        { id, attempt: c.attempt },
+        { ...r, queueWaitMs: 0, trainingMs: 1, evaluationMs: 1, artifacts: [], history: run.history },
+        cls.policy,
+        scheduleOf(cls.policy),
+        deps.artifacts,
+      );
+    };
+
+    it("names model2's overfitting with the epoch and links the course's overfitting step; the lesson solution gets no hint", async () => {
+      const cls = await createClass(db.prisma);
+      const lesson = await db.prisma.lesson.create({ data: { courseId: cls.courseId, slug: 'basics', title: 'Basics', position: 1 } });
+      await db.prisma.lessonStep.create({ data: { lessonId: lesson.id, slug: 'overfitting', title: 'Overfitting', position: 1, body: '# Overfitting' } });
+      const exercise = await exerciseRef(cls);
+      const a = await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() });
+      await gradeWith(cls, a.submission.id, recorded('model2'));
+      const found = await findWithResult(db.prisma, a.submission.id, student(cls));
+      const view = await resultView(db.prisma, found!, false);
+      expect(view.diagnoses).toEqual([
+        expect.objectContaining({ kind: 'overfitting', epoch: 5, lessonStep: { title: 'Overfitting', href: `/courses/${cls.courseSlug}/basics/overfitting` } }),
+      ]);
+      const b = await submit(deps, { userId: student(cls, 1), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() });
+      await gradeWith(cls, b.submission.id, recorded('model3'));
+      expect((await resultView(db.prisma, (await findWithResult(db.prisma, b.submission.id, student(cls, 1)))!, false)).diagnoses).toEqual([]);
     });
   });
 });

@@ -1,7 +1,10 @@
-import { Body, Controller, Get, Inject, Param, Put } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, Post, Put } from '@nestjs/common';
 import { policyFromRow } from '@epoch/db';
 import {
+  ZCalibrationRequest,
   ZGradingPolicy,
+  type TCalibrationRequest,
+  type TCalibrationState,
   type TExerciseView,
   type TGradingPolicy,
   type TPolicyHistory,
@@ -10,10 +13,12 @@ import {
   type TQueueOutlook,
 } from '@epoch/contracts';
 import {
+  calibrationView,
   liveWorkers,
   policyHistory,
   policyRowOf,
   queueOutlook,
+  startCalibration,
   quotaUsage,
   recentThroughput,
   studentSchedule,
@@ -105,5 +110,26 @@ export class ExercisesController {
   ): Promise<TPolicyUpdateResult> {
     const { exercise } = await this.access.exercise(caller, course, slug, 'staff');
     return updatePolicy(this.grading.prisma, exercise, caller.userId, next);
+  }
+
+  /** The latest calibration of the pass mark (staff): per-seed accuracies of the reference solution and their spread; null if none. */
+  @Get(':slug/calibration')
+  async calibration(@Caller() caller: AuthContext, @Param('course') course: string, @Param('slug') slug: string): Promise<TCalibrationState> {
+    const { exercise } = await this.access.exercise(caller, course, slug, 'staff');
+    return { calibration: await calibrationView(this.grading.prisma, exercise.id) };
+  }
+
+  /** Starts a calibration (admins): the reference solution trained with N seeds, queued below every other run. */
+  @Roles('ADMIN')
+  @Post(':slug/calibration')
+  async calibrate(
+    @Caller() caller: AuthContext,
+    @Param('course') course: string,
+    @Param('slug') slug: string,
+    @Body(new ZodPipe(ZCalibrationRequest)) body: TCalibrationRequest,
+  ): Promise<TCalibrationState> {
+    const { exercise } = await this.access.exercise(caller, course, slug, 'staff');
+    await startCalibration(this.grading, { exercise, seeds: body.seeds, userId: caller.userId });
+    return { calibration: await calibrationView(this.grading.prisma, exercise.id) };
   }
 }

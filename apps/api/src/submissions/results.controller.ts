@@ -3,7 +3,17 @@ import type { Request, Response } from 'express';
 import { SessionService } from '../auth/session.service';
 import { LiveStreams } from './live-streams';
 import { isFinalStatus, type TProgressView, type TResultView } from '@epoch/contracts';
-import { artifactContent, findSubmission, findWithResult, latestEpochs, resultHidden, resultView, submissionProgress, type TGradingDeps } from '@epoch/grading';
+import {
+  artifactContent,
+  findSubmission,
+  findWithResult,
+  latestEpochs,
+  publicPartHidden,
+  resultHidden,
+  resultView,
+  submissionProgress,
+  type TGradingDeps,
+} from '@epoch/grading';
 import { API_CONFIG, GRADING_DEPS, type TApiConfig } from '../config';
 import { AccessService } from '../access/access.service';
 import { Caller, type AuthContext, type AuthedRequest } from '../auth/auth-context';
@@ -146,8 +156,8 @@ export class ResultsController implements OnModuleDestroy {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile | undefined> {
-    const { hidden } = await this.visible(caller, id);
-    if (hidden) throw new ApiError(403, 'result_hidden', 'plots are shown after the deadline');
+    const { submission, hidden } = await this.visible(caller, id);
+    if (publicPartHidden(hidden, submission.exercise.policy)) throw new ApiError(403, 'result_hidden', 'plots are shown after the deadline');
     const a = await artifactContent(this.grading, id, name);
     res.set({ ETag: a.etag, 'Cache-Control': 'private, max-age=86400' });
     if (req.header('if-none-match') === a.etag) {

@@ -30,7 +30,8 @@ export function submissionSummary(s: Omit<Submission, 'source' | 'diagnostics' |
     late: s.late,
     infraError: s.infraError,
     policyVersion: s.policyVersion,
-    errorMessage: s.errorMessage,
+    // A verdict's message names the accuracy it was decided on: hidden with the verdict.
+    errorMessage: hidden && (s.status === 'PASSED' || s.status === 'FAILED') ? null : s.errorMessage,
     createdAt: s.createdAt.toISOString(),
     queuedAt: iso(s.queuedAt),
     startedAt: iso(s.startedAt),

@@ -19,7 +19,7 @@ const facts = (f: Partial<TChildEndFacts> = {}): TChildEndFacts => ({
 const RESULT: TChildGraded = {
   paramCount: 10,
   history: [],
-  evaluation: { testAccuracy: 0.5, testLoss: 1, perClassAccuracy: [0.5], confusionMatrix: [[1]] },
+  evaluation: { count: 2, testAccuracy: 0.5, testLoss: 1, perClassAccuracy: [0.5], confusionMatrix: [[1]] },
   artifacts: [],
   trainingMs: 1,
   evaluationMs: 1,

@@ -16,7 +16,7 @@ describe('the messages between the grader and a training child', () => {
       result: {
         paramCount: 1,
         history: [],
-        evaluation: { testAccuracy: 0.5, testLoss: 1, perClassAccuracy: [null, 0.5], confusionMatrix: [[1]] },
+        evaluation: { count: 2, testAccuracy: 0.5, testLoss: 1, perClassAccuracy: [null, 0.5], confusionMatrix: [[1]] },
         artifacts: [{ kind: 'WEIGHTS', name: 'weights.bin', contentType: 'application/octet-stream', bytes }],
         trainingMs: 1,
         evaluationMs: 1,

@@ -36,6 +36,11 @@ export const ZChildGrade = z
         maxParams: z.number().int().min(1),
         limitTrain: z.number().int().min(1).optional(),
         limitTest: z.number().int().min(1).optional(),
+        /** A held-out test split (the policy's share, seeded by the policy's seed). */
+        heldOut: z
+          .object({ share: z.number().gt(0).lt(1), seed: z.number().int() })
+          .strict()
+          .optional(),
       })
       .strict(),
     data: ZDataSource,
@@ -86,16 +91,20 @@ const ZArtifact = z.object({
   bytes: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'bytes must be a Uint8Array'),
 });
 
+const ZEvaluationPart = z.object({
+  count: z.number().int(),
+  testAccuracy: z.number(),
+  testLoss: num,
+  perClassAccuracy: z.array(z.number().nullable()),
+  confusionMatrix: z.array(z.array(z.number())),
+});
+
 /** What the grader stores of a graded model (the pipeline's TGradedModel without what only `./epoch grade` shows). */
 export const ZChildGraded = z.object({
   paramCount: z.number().int(),
   history: z.array(ZEpochStats),
-  evaluation: z.object({
-    testAccuracy: z.number(),
-    testLoss: num,
-    perClassAccuracy: z.array(z.number().nullable()),
-    confusionMatrix: z.array(z.array(z.number())),
-  }),
+  /** The whole test set's numbers, or the public part's under a held-out split (`heldOut`: the private part's). */
+  evaluation: ZEvaluationPart.extend({ heldOut: ZEvaluationPart.optional() }),
   artifacts: z.array(ZArtifact),
   trainingMs: z.number(),
   evaluationMs: z.number(),

@@ -92,13 +92,13 @@ async function grade(m: TChildGrade): Promise<never> {
   };
   try {
     const g = await gradeModel(m.spec, m.settings, set, hooks);
-    const { testAccuracy, testLoss, perClassAccuracy, confusionMatrix } = g.evaluation;
+    const { count, testAccuracy, testLoss, perClassAccuracy, confusionMatrix, heldOut } = g.evaluation;
     return await finish({
       type: 'graded',
       result: {
         paramCount: g.paramCount,
         history: g.history,
-        evaluation: { testAccuracy, testLoss, perClassAccuracy, confusionMatrix },
+        evaluation: { count, testAccuracy, testLoss, perClassAccuracy, confusionMatrix, ...(heldOut ? { heldOut } : {}) },
         artifacts: g.artifacts,
         trainingMs: g.trainingMs,
         evaluationMs: g.evaluationMs,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide } from './decide';
+import { decide, wantsAnotherSeed } from './decide';
 import { scheduleOf } from './schedule';
 
 const schedule = scheduleOf({ deadline: null, latePolicy: 'ACCEPT', resultVisibility: 'IMMEDIATE' });
@@ -25,6 +25,46 @@ describe('decide', () => {
     expect(decide({ testAccuracy: 0.42 }, policy, schedule, 'redecided').message).toBe(
       'Test accuracy 42.0% is below the required 70.0% (re-decided after a threshold change).',
     );
+  });
+
+  it('decides over every recorded seed run: one passing run passes, and the message names the seeds', () => {
+    const runs = [
+      { seed: 42, testAccuracy: 0.69 },
+      { seed: 43, testAccuracy: 0.705 },
+    ];
+    expect(decide({ testAccuracy: 0.69, seedRuns: runs }, policy, schedule).status).toBe('PASSED');
+    expect(decide({ testAccuracy: 0.69, seedRuns: [runs[0], { seed: 43, testAccuracy: 0.68 }] }, policy, schedule).message).toBe(
+      'Test accuracy 69.0% (the best of 2 seeds: 42, 43) is below the required 70.0%.',
+    );
+  });
+  it('decides on the held-out part when there is one, whatever the public part shows', () => {
+    const heldOut = {
+      testAccuracy: 0.66,
+      testLoss: 1,
+      perClassAccuracy: [],
+      confusionMatrix: [],
+      split: { seed: 42, share: 0.5, publicImages: 5000, privateImages: 5000 },
+    };
+    expect(decide({ testAccuracy: 0.75, heldOut }, policy, schedule)).toEqual({
+      status: 'FAILED',
+      message: 'Test accuracy on the held-out images 66.0% is below the required 70.0%.',
+      credit: 1,
+      late: false,
+    });
+    expect(decide({ testAccuracy: 0.6, heldOut: { ...heldOut, testAccuracy: 0.71 } }, policy, schedule).status).toBe('PASSED');
+    // Malformed stored JSON is ignored, never thrown on.
+    expect(decide({ testAccuracy: 0.75, heldOut: { nonsense: true }, seedRuns: 'x' }, policy, schedule).status).toBe('PASSED');
+  });
+  it('best-of-k asks for another seed only for a result within the margin below the pass mark, up to k runs', () => {
+    const bestOf = { minTestAccuracy: 0.7, seedPolicy: 'BEST_OF_K' as const, bestOfSeeds: 3, bestOfMargin: 0.02 };
+    const run = (testAccuracy: number, seed = 42) => ({ seed, testAccuracy });
+    expect(wantsAnotherSeed([run(0.69)], bestOf)).toBe(true);
+    expect(wantsAnotherSeed([run(0.68)], bestOf)).toBe(true);
+    expect(wantsAnotherSeed([run(0.67)], bestOf)).toBe(false);
+    expect(wantsAnotherSeed([run(0.7)], bestOf)).toBe(false);
+    expect(wantsAnotherSeed([run(0.69), run(0.69, 43)], bestOf)).toBe(true);
+    expect(wantsAnotherSeed([run(0.69), run(0.69, 43), run(0.69, 44)], bestOf)).toBe(false);
+    expect(wantsAnotherSeed([run(0.69)], { ...bestOf, seedPolicy: 'FIXED' })).toBe(false);
   });
   it('gives the credit of the schedule at submission time, without changing the verdict', () => {
     const late = scheduleOf({

@@ -1,4 +1,5 @@
-import type { TGradingPolicy, TVerdict } from '@epoch/contracts';
+import { ZHeldOutPart, ZSeedRun, type TGradingPolicy, type TSeedRun, type TVerdict } from '@epoch/contracts';
+import { z } from 'zod';
 import { creditAt, isLate, type TSchedule } from './schedule';
 
 export interface TDecision {
@@ -25,14 +26,44 @@ const BASIS_NOTE: Record<TDecisionBasis, string> = {
   redecided: ' (re-decided after a threshold change)',
 };
 
+/** What decide() reads of a result: the whole (or public) test accuracy, and when recorded its seed runs and held-out part. */
+export interface TDecidable {
+  testAccuracy: number;
+  /** Every seed trained with the accuracy that counted for it (stored as JSON: read defensively). */
+  seedRuns?: unknown;
+  /** The held-out split's private part (stored as JSON): its accuracy decides when present. */
+  heldOut?: unknown;
+}
+
+const ZSeedRuns = z.array(ZSeedRun);
+
+/** The seed runs a result records (older results have none: their one run is testAccuracy). */
+export function seedRunsOf(result: TDecidable): TSeedRun[] {
+  const parsed = ZSeedRuns.safeParse(result.seedRuns);
+  return parsed.success ? parsed.data : [];
+}
+
+/** The accuracy of one run that the verdict uses: the private part's under a held-out split, else the whole test set's. */
+export function countedAccuracy(run: TDecidable): number {
+  const held = ZHeldOutPart.safeParse(run.heldOut);
+  return held.success ? held.data.testAccuracy : run.testAccuracy;
+}
+
+/** The one comparison of an accuracy with the pass mark (decide() and best-of-k's margin both go through it). */
+function reachesPassMark(accuracy: number, policy: Pick<TGradingPolicy, 'minTestAccuracy'>): boolean {
+  return accuracy >= policy.minTestAccuracy;
+}
+
 /**
  * The verdict on a graded result, and the message that goes with it: the only place that compares a test accuracy with
- * the pass mark. `schedule` is the one in force when the work was submitted, with the student's extension (late
- * submissions are refused at submission when the schedule says so; an accepted late submission is judged like any
- * other and counts for the late window's credit). `submittedAt` null (a local run): on time, full credit.
+ * the pass mark. Over every recorded seed run (best-of-k: it passes when any run passes), each judged on the held-out
+ * split's private part when the result has one. `schedule` is the one in force when the work was submitted, with the
+ * student's extension (late submissions are refused at submission when the schedule says so; an accepted late
+ * submission is judged like any other and counts for the late window's credit). `submittedAt` null (a local run): on
+ * time, full credit.
  */
 export function decide(
-  result: { testAccuracy: number },
+  result: TDecidable,
   policy: Pick<TGradingPolicy, 'minTestAccuracy'>,
   schedule: TSchedule,
   basis: TDecisionBasis = 'graded',
@@ -40,7 +71,24 @@ export function decide(
 ): TDecision {
   const late = submittedAt !== null && isLate(schedule, submittedAt);
   const credit = submittedAt === null ? 1 : creditAt(schedule, submittedAt);
-  if (result.testAccuracy >= policy.minTestAccuracy) return { status: 'PASSED', message: null, credit, late };
-  const [got, needed] = percents(result.testAccuracy, policy.minTestAccuracy);
-  return { status: 'FAILED', message: `Test accuracy ${got} is below the required ${needed}${BASIS_NOTE[basis]}.`, credit, late };
+  const runs = seedRunsOf(result);
+  const best = runs.length ? Math.max(...runs.map((r) => r.testAccuracy)) : countedAccuracy(result);
+  if (reachesPassMark(best, policy)) return { status: 'PASSED', message: null, credit, late };
+  const [got, needed] = percents(best, policy.minTestAccuracy);
+  const what = ZHeldOutPart.safeParse(result.heldOut).success ? 'Test accuracy on the held-out images' : 'Test accuracy';
+  const seeds = runs.length > 1 ? ` (the best of ${runs.length} seeds: ${runs.map((r) => r.seed).join(', ')})` : '';
+  return { status: 'FAILED', message: `${what} ${got}${seeds} is below the required ${needed}${BASIS_NOTE[basis]}.`, credit, late };
+}
+
+/**
+ * Best-of-k: whether a result that does not pass is close enough to the pass mark (within `bestOfMargin` below it) to
+ * be trained with another seed, while fewer than `bestOfSeeds` runs were made. The same comparison as decide().
+ */
+export function wantsAnotherSeed(
+  runs: readonly TSeedRun[],
+  policy: Pick<TGradingPolicy, 'minTestAccuracy' | 'seedPolicy' | 'bestOfSeeds' | 'bestOfMargin'>,
+): boolean {
+  if (policy.seedPolicy !== 'BEST_OF_K' || runs.length === 0 || runs.length >= policy.bestOfSeeds) return false;
+  const best = Math.max(...runs.map((r) => r.testAccuracy));
+  return !reachesPassMark(best, policy) && reachesPassMark(best + policy.bestOfMargin + 1e-12, policy);
 }

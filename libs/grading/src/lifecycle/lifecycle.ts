@@ -1,10 +1,10 @@
 import type { TArtifactStore } from '@epoch/artifacts';
-import { inTransaction, type EpochPrismaClient, type Prisma, type TDb } from '@epoch/db';
-import { RETRAINABLE_STATES, type TGradingPolicy, type TSubmissionState } from '@epoch/contracts';
+import { inTransaction, Prisma, type EpochPrismaClient, type TDb } from '@epoch/db';
+import { RETRAINABLE_STATES, type TGradingPolicy, type THeldOutPart, type TSeedRun, type TSubmissionState } from '@epoch/contracts';
 import { notYourFault } from '../not-your-fault';
 import { noteResult } from '../notifications/result-notice';
 import { noteLtiGrade } from '../notifications/lti-grade';
-import { decide, type TDecision } from './decide';
+import { countedAccuracy, decide, type TDecision } from './decide';
 import { withException, type TSchedule } from './schedule';
 import { assertTransitions } from './transitions';
 
@@ -142,6 +142,10 @@ export interface TGradedResult {
    * was unavailable then) is written here, with the result, so the stored history is always complete.
    */
   history?: { epoch: number; loss: number; accuracy: number; valLoss: number | null; valAccuracy: number | null; seconds: number }[];
+  /** Every seed trained and the accuracy that counted for each (decide() judges over all of them). */
+  seedRuns?: TSeedRun[];
+  /** The held-out split's private part (decide() judges on it); the fields above are then the public part's. */
+  heldOut?: THeldOutPart | null;
 }
 
 /**
@@ -161,7 +165,8 @@ export async function finishGraded(
 ): Promise<TDecision | null> {
   const under = await submittedUnder(prisma, run.id, schedule);
   const decision = decide(graded, policy, under.schedule, 'graded', under.at);
-  const { artifacts: files, history, ...result } = graded;
+  const { artifacts: files, history, seedRuns, heldOut, ...rest } = graded;
+  const result = { ...rest, seedRuns: seedRuns ?? [{ seed: graded.seed, testAccuracy: countedAccuracy(graded) }], heldOut: heldOut ?? Prisma.DbNull };
   const artifacts: Omit<Prisma.ArtifactCreateManyInput, 'submissionId'>[] = [];
   for (const { bytes, ...a } of files) {
     const o = await store.put(bytes);
@@ -244,6 +249,8 @@ export async function reuse(
           trainingMs: 0,
           evaluationMs: 0,
           perClassAccuracy: copy.perClassAccuracy ?? [],
+          seedRuns: copy.seedRuns ?? [],
+          heldOut: copy.heldOut ?? Prisma.DbNull,
           confusionMatrix: copy.confusionMatrix ?? [],
           backendVersions: copy.backendVersions ?? {},
         },
@@ -335,7 +342,16 @@ export async function redecide(
 ): Promise<TRedecision> {
   const rows = await tx.submission.findMany({
     where: { exerciseId, ...(opts.userId ? { userId: opts.userId } : {}), ...(ids ? { id: { in: [...ids] } } : { status: { in: ['PASSED', 'FAILED'] } }) },
-    select: { id: true, userId: true, createdAt: true, status: true, late: true, credit: true, errorMessage: true, result: { select: { testAccuracy: true } } },
+    select: {
+      id: true,
+      userId: true,
+      createdAt: true,
+      status: true,
+      late: true,
+      credit: true,
+      errorMessage: true,
+      result: { select: { testAccuracy: true, seedRuns: true, heldOut: true } },
+    },
   });
   const exceptions = new Map(
     (await tx.studentException.findMany({ where: { exerciseId, ...(opts.userId ? { userId: opts.userId } : {}) } })).map((e) => [e.userId, e]),

@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { closesAt, creditAt, dayStartIn, isLate, quotaOf, refusesSubmission, resultHidden, scheduleOf, shownStatus, windowAt, withException } from './schedule';
+import {
+  closesAt,
+  creditAt,
+  dayStartIn,
+  isLate,
+  publicPartHidden,
+  quotaOf,
+  refusesSubmission,
+  resultHidden,
+  scheduleOf,
+  shownStatus,
+  windowAt,
+  withException,
+} from './schedule';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const before = new Date('2030-01-02T00:00:00Z');
@@ -15,6 +28,15 @@ describe('resultHidden', () => {
     expect(resultHidden({ resultVisibility: 'IMMEDIATE', deadline: before }, 'OWNER', now)).toBe(false);
     expect(resultHidden({ resultVisibility: 'AFTER_DEADLINE', deadline: null }, 'OWNER', now)).toBe(false);
     expect(resultHidden(null, 'OWNER', now)).toBe(false);
+  });
+  it('under a held-out split, hides the verdict from the owner until the deadline even under IMMEDIATE, keeping the public part', () => {
+    const held = { resultVisibility: 'IMMEDIATE' as const, deadline: before, heldOutShare: 0.5 };
+    expect(resultHidden(held, 'OWNER', now)).toBe(true);
+    expect(publicPartHidden(true, held)).toBe(false);
+    expect(resultHidden(held, 'STAFF', now)).toBe(false);
+    expect(resultHidden({ ...held, deadline: after }, 'OWNER', now)).toBe(false);
+    expect(publicPartHidden(true, { resultVisibility: 'AFTER_DEADLINE' })).toBe(true);
+    expect(publicPartHidden(false, { resultVisibility: 'AFTER_DEADLINE' })).toBe(false);
   });
 });
 

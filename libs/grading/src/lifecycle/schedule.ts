@@ -114,12 +114,24 @@ export function refusesSubmission(schedule: TSchedule, at: Date): boolean {
 }
 
 /**
- * Under AFTER_DEADLINE a student sees neither test accuracy nor pass/fail of their own submissions before the deadline;
- * course staff always do. Without a deadline there is nothing to wait for.
+ * Whether a student's verdict is hidden from them: under AFTER_DEADLINE a student sees neither test accuracy nor
+ * pass/fail of their own submissions before the deadline, and under a held-out test split (heldOutShare) neither the
+ * verdict nor the private part's numbers it is decided on (the public part stays visible: publicPartHidden). Course
+ * staff always see everything. Without a deadline there is nothing to wait for.
  */
-export function resultHidden(schedule: Pick<TSchedule, 'deadline' | 'resultVisibility'> | null, viewer: 'OWNER' | 'STAFF', now = new Date()): boolean {
-  if (viewer === 'STAFF' || !schedule || schedule.resultVisibility !== 'AFTER_DEADLINE' || !schedule.deadline) return false;
+export function resultHidden(
+  schedule: (Pick<TSchedule, 'deadline' | 'resultVisibility'> & { heldOutShare?: number | null }) | null,
+  viewer: 'OWNER' | 'STAFF',
+  now = new Date(),
+): boolean {
+  if (viewer === 'STAFF' || !schedule || !schedule.deadline) return false;
+  if (schedule.resultVisibility !== 'AFTER_DEADLINE' && (schedule.heldOutShare ?? null) === null) return false;
   return now.getTime() < schedule.deadline.getTime();
+}
+
+/** While the verdict is hidden: whether the public numbers (accuracy, per class, plots) are hidden too (AFTER_DEADLINE). */
+export function publicPartHidden(verdictHidden: boolean, schedule: Pick<TSchedule, 'resultVisibility'> | null): boolean {
+  return verdictHidden && schedule?.resultVisibility === 'AFTER_DEADLINE';
 }
 
 /** The status a viewer is shown: PASSED/FAILED become GRADED while the result is hidden from them. */

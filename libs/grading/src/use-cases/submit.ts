@@ -6,6 +6,7 @@ import type { TGradingDeps } from '../deps';
 import { createSubmission, replaceQueued } from '../lifecycle/lifecycle';
 import { isLate, quotaOf, scheduleOf, windowAt, withException } from '../lifecycle/schedule';
 import { removeGradingJob } from '../queues';
+import { submissionSeed } from '../policy/seeds';
 import { enqueueSubmission } from './enqueue';
 import { practiceTraining } from './practice';
 import { practiceUsage, quotaUsage } from './quota';
@@ -52,12 +53,17 @@ export function checkSubmission(exercise: TExerciseRef, source: string): TCheckR
 }
 
 /**
- * The canonical ModelSpec hash plus every policy field that changes what training produces (for result reuse); a
- * practice run's training differs (its subset and epochs), so its hash does too and only practice runs share it.
+ * The canonical ModelSpec hash plus every policy field that changes what training produces, and the submission's own
+ * seed (for result reuse: a per-student seed never reuses another student's result); a practice run's training differs
+ * (its subset and epochs), so its hash does too and only practice runs share it.
  */
-export function specHashOf(modelHash: string, policy: GradingPolicy, kind: TRunKind = 'GRADED'): string {
+export function specHashOf(modelHash: string, policy: GradingPolicy, seed: number = policy.seed, kind: TRunKind = 'GRADED'): string {
   const training = {
-    seed: policy.seed,
+    seed,
+    seedPolicy: policy.seedPolicy,
+    bestOfSeeds: policy.seedPolicy === 'BEST_OF_K' ? policy.bestOfSeeds : null,
+    bestOfMargin: policy.seedPolicy === 'BEST_OF_K' ? policy.bestOfMargin : null,
+    heldOutShare: policy.heldOutShare,
     batchSize: policy.batchSize,
     requiredEpochs: policy.requiredEpochs,
     maxEpochs: policy.maxEpochs,
@@ -181,7 +187,8 @@ export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<T
             limitTrain: practice?.limitTrain ?? policy.limitTrain,
             limitTest: policy.limitTest,
           });
-    const data = { ...base, modelSpec: report.spec, specHash: specHashOf(report.hash, policy, kind), workMacs };
+    const seed = submissionSeed(policy, exercise.id, userId);
+    const data = { ...base, modelSpec: report.spec, specHash: specHashOf(report.hash, policy, seed, kind), workMacs, seed };
     const quota = quotaOf(policy, exception);
     const limited = input.role === 'STUDENT' && (quota.dailyQuota !== null || quota.totalQuota !== null);
     const replaced: string[] = [];

@@ -48,6 +48,20 @@ describe('evaluate, featureMaps, saveModel/loadModel', () => {
     expect(ev.testAccuracy).toBeGreaterThan(0.3); // chance is 0.1
   });
 
+  it('with a held-out mask, evaluates the public and the private images apart in one pass, predictions of public ones only', async () => {
+    const whole = await evaluate(built, test, { batchSize: 16 });
+    const mask = Uint8Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? 1 : 0));
+    const ev = await evaluate(built, test, { batchSize: 16, privateMask: mask, predictionIndices: [0, 1, 3] });
+    expect(ev.count).toBe(25);
+    expect(ev.heldOut?.count).toBe(25);
+    expect(ev.predictions.map((p) => p.index)).toEqual([1, 3]);
+    const sum = (m: number[][]) => m.map((row) => [...row]);
+    const added = sum(ev.confusionMatrix).map((row, r) => row.map((x, c) => x + (ev.heldOut?.confusionMatrix[r]?.[c] ?? 0)));
+    expect(added).toEqual(whole.confusionMatrix);
+    expect((ev.testAccuracy + (ev.heldOut?.testAccuracy ?? 0)) / 2).toBeCloseTo(whole.testAccuracy, 10);
+    await expect(evaluate(built, test, { privateMask: new Uint8Array(10) })).rejects.toThrow(/covers 10 of the 50/);
+  });
+
   it('limits the test set and rejects prediction indices outside it', async () => {
     expect((await evaluate(built, test, { limit: 20 })).count).toBe(20);
     await expect(evaluate(built, test, { limit: 20, predictionIndices: [25] })).rejects.toThrow(/prediction index 25 is outside the 20 test images/);

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TModelSpec } from '@epoch/contracts';
+import { heldOutMask } from '@epoch/datasets';
 import { buildModel, disposeModel, type TBuiltModel } from '../model/build-model';
 import { NonFiniteLossError, TrainerSpecError } from '../model/errors';
 import { evaluate, type TEvaluation } from '../evaluate/evaluate';
@@ -29,6 +30,11 @@ export interface TGradeSettings {
   /** Data limits for quick runs (undefined: the whole split). `limitTest` also bounds the per-epoch validation. */
   limitTrain?: number;
   limitTest?: number;
+  /**
+   * A held-out test split (the policy's heldOutShare, seeded by the policy's seed): `evaluation` is then the public
+   * part's and `evaluation.heldOut` the private part's, computed in the same pass.
+   */
+  heldOut?: { share: number; seed: number };
 }
 
 export type TGradePhase = 'building' | 'training' | 'evaluating' | 'plotting';
@@ -147,7 +153,9 @@ async function trainAndEvaluate(built: TBuiltModel, settings: TGradeSettings, da
   let evaluation: TEvaluation;
   const maps: TFeatureMaps[] = [];
   try {
-    evaluation = await evaluate(built, data.test, { limit: limitTest, batchSize: 256, predictionIndices: Array.from({ length: testCount }, (_, i) => i) });
+    const privateMask = settings.heldOut ? heldOutMask(data.test.labels, testCount, settings.heldOut.share, settings.heldOut.seed) : undefined;
+    const shown = Array.from({ length: testCount }, (_, i) => i).filter((i) => !privateMask || privateMask[i] === 0);
+    evaluation = await evaluate(built, data.test, { limit: limitTest, batchSize: 256, predictionIndices: shown, ...(privateMask ? { privateMask } : {}) });
     const per = data.test.height * data.test.width * data.test.channels;
     for (const [i, layer] of built.spec.layers.entries()) {
       if (layer.type === 'Conv2D') maps.push(await featureMaps(built, data.test.images.subarray(0, per), i));

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { CalibrationPanel } from '../../../../../../components/calibration-panel';
 import { PolicyEditor } from '../../../../../../components/policy-editor';
 import { PolicyHistory } from '../../../../../../components/policy-history';
 import { api, ApiError } from '../../../../../../lib/api-client';
@@ -19,10 +20,11 @@ export default async function PolicyPage({ params }: { params: Promise<{ slug: s
     if (e instanceof ApiError && (e.status === 404 || e.status === 403)) notFound();
     return signInOn401(back)(e);
   };
-  const [view, exercise, history] = await Promise.all([
+  const [view, exercise, history, calibration] = await Promise.all([
     api.policy(course, slug).catch(hide),
     api.exercise(course, slug).catch(hide),
     api.policyHistory(course, slug).catch(hide),
+    api.calibration(course, slug).catch(hide),
   ]);
   return (
     <article>
@@ -34,6 +36,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ slug: s
       <p className="muted">
         Version {view.version}, last changed <LocalTime iso={view.updatedAt} />. A new pass mark re-decides stored results at once, without retraining.
       </p>
+      <CalibrationPanel course={course} slug={slug} calibration={calibration.calibration} csrfToken={me.csrfToken} />
       <PolicyEditor course={course} slug={slug} view={view} csrfToken={me.csrfToken} />
       <PolicyHistory history={history} />
     </article>

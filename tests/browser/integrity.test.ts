@@ -1,0 +1,162 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { FsArtifactStore } from '@epoch/artifacts';
+import { DEMO_ACCOUNTS, policyFromRow } from '@epoch/db';
+import { claim, createSubmission, finishGraded, scheduleOf } from '@epoch/grading';
+import { root } from '../integration/helpers';
+import { startApi, type ApiUnderTest } from '../integration/api/api-harness';
+import { buildWeb, launchChromium, screenshot, startWeb, watchProblems } from './web-app';
+
+/**
+ * Issue 19 in the browser: the admin policy page with a calibration of the pass mark, and a result page with a
+ * diagnosis linked to its lesson step. The runs are written through the lifecycle (as a grader ends them) with chosen
+ * accuracies and the recorded history of model2's reference run: the graders themselves are covered by
+ * integration/grader/seeds-and-held-out.test.ts.
+ */
+describe('calibration and diagnoses in the browser (built app, real API and Postgres)', { timeout: 300_000 }, () => {
+  const admin = DEMO_ACCOUNTS.find((a) => a.role === 'ADMIN')!;
+  const student = DEMO_ACCOUNTS.find((a) => a.role === 'STUDENT')!;
+  let api: ApiUnderTest;
+  let web: Awaited<ReturnType<typeof startWeb>>;
+  let browser: Browser;
+  const store = new FsArtifactStore(mkdtempSync(join(tmpdir(), 'epoch-integrity-artifacts-')));
+  const problems: string[] = [];
+
+  async function signedIn(who: { email: string; password: string }): Promise<Page> {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await ctx.newPage();
+    const seen = watchProblems(page);
+    page.on('close', () => problems.push(...seen));
+    await page.goto(`${web.base}/sign-in`);
+    await page.getByLabel('Email').fill(who.email);
+    await page.getByLabel('Password').fill(who.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('current-user').waitFor();
+    return page;
+  }
+
+  /** A run ended as a grader ends it: claimed, then graded with this accuracy (and history). */
+  async function graded(
+    exercise: { id: string },
+    data: Parameters<typeof createSubmission>[1],
+    testAccuracy: number,
+    history?: { epoch: number; loss: number; accuracy: number; valLoss: number; valAccuracy: number; seconds: number }[],
+  ) {
+    const row = await api.prisma.exercise.findUniqueOrThrow({ where: { id: exercise.id }, include: { policy: true } });
+    const policy = policyFromRow(row.policy!);
+    const s = await createSubmission(api.prisma, data, 'QUEUED');
+    const c = await claim(api.prisma, s.id);
+    if (!('attempt' in c)) throw new Error(c.skip);
+    const confusion = Array.from({ length: 10 }, (_, i) => Array.from({ length: 10 }, (_, j) => (i === j ? 60 : 4)));
+    await finishGraded(
+      api.prisma,
+      { id: s.id, attempt: c.attempt },
+      {
+        testAccuracy,
+        testLoss: 1,
+        perClassAccuracy: new Array(10).fill(0.6),
+        confusionMatrix: confusion,
+        backend: 'wasm',
+        backendVersions: {},
+        seed: data.seed ?? policy.seed,
+        queueWaitMs: 0,
+        trainingMs: 1000,
+        evaluationMs: 100,
+        artifacts: [],
+        ...(history ? { history } : {}),
+      },
+      policy,
+      scheduleOf(policy),
+      store,
+    );
+    return s.id;
+  }
+
+  beforeAll(async () => {
+    buildWeb(inject('redisPrefix'));
+    api = await startApi();
+    web = await startWeb(api.base);
+    browser = await launchChromium();
+  }, 600_000);
+  afterAll(async () => {
+    await browser?.close();
+    await web?.process.stop();
+    await api?.stop();
+    expect(problems).toEqual([]);
+  });
+
+  it('the policy page shows the calibration next to the pass mark, with the failing seeds and a suggested mark', async () => {
+    const exercise = await api.prisma.exercise.findFirstOrThrow({
+      where: { slug: 'cifar10-model3', course: { slug: 'cifar10-intro' } },
+      include: { policy: true },
+    });
+    const adminRow = await api.prisma.user.findUniqueOrThrow({ where: { email: admin.email } });
+    const calibration = await api.prisma.calibration.create({
+      data: { exerciseId: exercise.id, seeds: 10, firstSeed: 42, policyVersion: exercise.policy!.version, requestedById: adminRow.id },
+    });
+    // Chosen accuracies around the 70% mark (for the page; real spreads come from `./epoch calibrate`).
+    const accuracies = [0.705, 0.712, 0.697, 0.689, 0.721, 0.708, 0.701, 0.715, 0.693, 0.699];
+    for (const [i, acc] of accuracies.entries()) {
+      await graded(
+        exercise,
+        {
+          userId: adminRow.id,
+          exerciseId: exercise.id,
+          kind: 'CALIBRATION',
+          calibrationId: calibration.id,
+          source: exercise.solutionCode,
+          seed: 42 + i,
+          idempotencyKey: `calibration-${calibration.id}-${i}`,
+          policyVersion: exercise.policy!.version,
+        },
+        acc,
+      );
+    }
+    const page = await signedIn(admin);
+    await page.goto(`${web.base}/courses/cifar10-intro/exercises/cifar10-model3/policy`);
+    const summary = page.getByTestId('calibration-summary');
+    await expect(summary.textContent()).resolves.toBe(
+      'With a pass mark of 70.0%, the reference solution fails for 4 of 10 seeds; lowest 68.9%, median 70.3%, highest 72.1%. Suggested pass mark: 67.9% (the lowest seed minus 1.0%).',
+    );
+    await expect(page.getByTestId('calibration').getByRole('button', { name: 'Calibrate' }).isVisible()).resolves.toBe(true);
+    await screenshot(page, 'policy-calibration');
+    await page.context().close();
+  });
+
+  it('a result page names model2-style overfitting with its epoch and links the lesson step that explains it', async () => {
+    const exercise = await api.prisma.exercise.findFirstOrThrow({
+      where: { slug: 'cifar10-cnn', course: { slug: 'cifar10-intro' } },
+      include: { policy: true },
+    });
+    const me = await api.prisma.user.findUniqueOrThrow({ where: { email: student.email } });
+    const history = (
+      JSON.parse(readFileSync(join(root, 'exercises/cifar10-intro/reference-runs/model2/history.json'), 'utf8')) as {
+        epoch: number;
+        loss: number;
+        accuracy: number;
+        valLoss: number;
+        valAccuracy: number;
+        seconds: number;
+      }[]
+    ).map(({ epoch, loss, accuracy, valLoss, valAccuracy, seconds }) => ({ epoch, loss, accuracy, valLoss, valAccuracy, seconds }));
+    const id = await graded(
+      exercise,
+      { userId: me.id, exerciseId: exercise.id, source: exercise.solutionCode, idempotencyKey: `diag-${Date.now()}`, policyVersion: exercise.policy!.version },
+      0.546,
+      history,
+    );
+    const page = await signedIn(student);
+    await page.goto(`${web.base}/submissions/${id}`);
+    const hint = page.getByTestId('diagnoses').locator('[data-kind="overfitting"]');
+    await expect(hint.textContent()).resolves.toMatch(/^Overfitting\. From epoch 5 on, the validation loss rises/);
+    const link = hint.getByRole('link', { name: 'Overfitting' });
+    await expect(link.getAttribute('href')).resolves.toBe('/courses/cifar10-intro/image-classification/overfitting');
+    await screenshot(page, 'result-diagnosis');
+    await link.click();
+    await page.getByRole('heading', { level: 1, name: 'Overfitting' }).waitFor();
+    await page.context().close();
+  });
+});

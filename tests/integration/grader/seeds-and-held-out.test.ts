@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { policyFromRow } from '@epoch/db';
+import { checkSource } from '@epoch/model-spec';
+import { modelRulesFromPolicy, ZHeldOutPart, ZSeedRun } from '@epoch/contracts';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import {
+  calibrationView,
+  findWithResult,
+  redecide,
+  resultHidden,
+  resultView,
+  scheduleOf,
+  specHashOf,
+  startCalibration,
+  submissionSeed,
+  type TGradingDeps,
+} from '@epoch/grading';
+import type { RunningProcess } from '../helpers';
+import { createExercise, createSubmission, enqueue, setUpGraderEnv, source, startGrader, TINY_CNN, waitForStatus, type GraderEnv } from './grader-harness';
+
+/**
+ * Issue 19, items 1 and 2, with a real grader process on tiny data: the seed policies (per student, best of k) and the
+ * held-out test split (the verdict on the private part, which students do not see before the deadline).
+ */
+describe('seed policy and held-out split (real grader, Postgres, Redis, tiny data)', { timeout: 900_000 }, () => {
+  let g: GraderEnv;
+  let grader: RunningProcess;
+  const src = source({ layers: TINY_CNN, epochs: 2 });
+
+  beforeAll(async () => {
+    g = await setUpGraderEnv('seeds');
+    grader = await startGrader(g);
+  }, 180_000);
+  afterAll(async () => {
+    expect(await grader?.stop()).toBe(0);
+    await g?.cleanup();
+  });
+
+  const graded = async (id: string) => {
+    const s = await waitForStatus(g, id, 180_000, undefined, grader);
+    const r = await g.prisma.result.findUniqueOrThrow({ where: { submissionId: id } });
+    return { s, r, runs: ZSeedRun.array().parse(r.seedRuns) };
+  };
+  const user = async (name: string) =>
+    (await g.prisma.user.create({ data: { email: `${name}-${Date.now()}-${Math.random()}@test.epoch`, name, passwordHash: 'x' } })).id;
+  /** A submission as submit() makes it: the seed of the seed policy and the reuse key that includes it. */
+  const submitAs = async (ex: Awaited<ReturnType<typeof createExercise>>, userId: string) => {
+    const row = await g.prisma.gradingPolicy.findUniqueOrThrow({ where: { exerciseId: ex.id } });
+    const seed = submissionSeed(ex.policy, ex.id, userId);
+    const hash = checkSource(src, { rules: modelRulesFromPolicy(ex.policy) }).hash!;
+    const id = await createSubmission(g, ex, src, { userId, seed, specHash: specHashOf(hash, row, seed) });
+    await enqueue(g, id);
+    return { id, seed };
+  };
+
+  it("per student: each student trains with their own seed, recorded on the result, and never reuses another student's result", async () => {
+    const ex = await createExercise(g, { minTestAccuracy: 0, seed: 5, batchSize: 32, seedPolicy: 'PER_STUDENT', reuseCachedResults: true });
+    const [alice, bob] = [await user('alice'), await user('bob')];
+    const a = await submitAs(ex, alice);
+    const ra = await graded(a.id);
+    const b = await submitAs(ex, bob);
+    const rb = await graded(b.id);
+    expect(a.seed).not.toBe(b.seed);
+    expect([ra.r.seed, rb.r.seed]).toEqual([a.seed, b.seed]);
+    expect(ra.runs).toEqual([{ seed: a.seed, testAccuracy: ra.r.testAccuracy }]);
+    expect(rb.runs).toEqual([{ seed: b.seed, testAccuracy: rb.r.testAccuracy }]);
+    expect(rb.s.reusedFromId).toBeNull();
+    // The same student again, the same code: their own earlier result is reused (same seed, same key).
+    const again = await submitAs(ex, alice);
+    const rAgain = await graded(again.id);
+    expect(rAgain.s.reusedFromId).toBe(a.id);
+    expect(rAgain.r.seed).toBe(a.seed);
+  });
+
+  it('best of k: a result just below the pass mark is trained again with the next seeds, each recorded; the verdict is over all of them', async () => {
+    // What the first seed reaches, measured with a fixed seed (training is seeded: the same run gives the same number).
+    const probe = await createExercise(g, { minTestAccuracy: 0, seed: 11, batchSize: 32 });
+    const p = await createSubmission(g, probe, src);
+    await enqueue(g, p);
+    const first = (await graded(p)).r.testAccuracy;
+    expect(first).toBeLessThan(0.99);
+
+    const mark = Math.min(1, first + 0.005);
+    const ex = await createExercise(g, { minTestAccuracy: mark, seed: 11, batchSize: 32, seedPolicy: 'BEST_OF_K', bestOfSeeds: 3, bestOfMargin: 0.2 });
+    const id = await createSubmission(g, ex, src, { seed: 11 });
+    await enqueue(g, id);
+    const { s, r, runs } = await graded(id);
+    expect(runs[0]).toEqual({ seed: 11, testAccuracy: first });
+    expect(runs.length).toBeGreaterThanOrEqual(2);
+    expect(runs.map((x) => x.seed)).toEqual([11, 12, 13].slice(0, runs.length));
+    const anyPasses = runs.some((x) => x.testAccuracy >= mark);
+    expect(s.status).toBe(anyPasses ? 'PASSED' : 'FAILED');
+    // It stops at the first passing seed, or after k runs.
+    expect(runs.length).toBe(anyPasses ? runs.findIndex((x) => x.testAccuracy >= mark) + 1 : 3);
+    if (!anyPasses) expect(s.errorMessage).toContain('the best of 3 seeds: 11, 12, 13');
+    // The history shown is the first seed's only.
+    expect(await g.prisma.epochMetric.count({ where: { submissionId: id } })).toBe(2);
+    expect(r.seed).toBe(11);
+    // A far-off result is not retrained.
+    const far = await createExercise(g, { minTestAccuracy: 1, seed: 11, batchSize: 32, seedPolicy: 'BEST_OF_K', bestOfSeeds: 3, bestOfMargin: 0 });
+    const farId = await createSubmission(g, far, src, { seed: 11 });
+    await enqueue(g, farId);
+    expect((await graded(farId)).runs).toHaveLength(1);
+  });
+
+  it('held-out split: decided on the private part, which the student sees only after the deadline; staff always see both', async () => {
+    const deadline = new Date(Date.now() + 24 * 3600_000).toISOString();
+    const ex = await createExercise(g, { minTestAccuracy: 0, seed: 3, batchSize: 32, heldOutShare: 0.5, deadline });
+    const id = await createSubmission(g, ex, src, { seed: 3 });
+    await enqueue(g, id);
+    const { r, runs } = await graded(id);
+    const held = ZHeldOutPart.parse(r.heldOut);
+    expect(held.split).toEqual({ seed: 3, share: 0.5, publicImages: 50, privateImages: 50 });
+    // Both parts in one pass: 5 images of each class in each part (stratified), public numbers on the result itself.
+    expect(held.confusionMatrix.map((row) => row.reduce((a, b) => a + b, 0))).toEqual(new Array(10).fill(5));
+    expect((r.confusionMatrix as number[][]).map((row) => row.reduce((a, b) => a + b, 0))).toEqual(new Array(10).fill(5));
+    expect(runs).toEqual([{ seed: 3, testAccuracy: held.testAccuracy }]);
+
+    // The verdict follows the private part: a pass mark between the two parts' accuracies decides by the private one.
+    expect(held.testAccuracy).not.toBe(r.testAccuracy);
+    const mark = (held.testAccuracy + r.testAccuracy) / 2;
+    await g.prisma.gradingPolicy.update({ where: { exerciseId: ex.id }, data: { minTestAccuracy: mark } });
+    const policy = policyFromRow(await g.prisma.gradingPolicy.findUniqueOrThrow({ where: { exerciseId: ex.id } }));
+    await g.prisma.$transaction((tx) => redecide(tx, ex.id, policy, scheduleOf(policy)));
+    const s = await g.prisma.submission.findUniqueOrThrow({ where: { id } });
+    expect(s.status).toBe(held.testAccuracy >= mark ? 'PASSED' : 'FAILED');
+
+    // What the owner and the staff see before the deadline (the API's result endpoint serves resultView).
+    const row = (await findWithResult(g.prisma, id, g.userId))!;
+    const owner = await resultView(g.prisma, row, resultHidden(row.exercise.policy, 'OWNER'));
+    expect(owner).toMatchObject({ status: 'GRADED', passed: null, heldOut: null, heldOutHidden: true, seedRuns: [], testAccuracy: r.testAccuracy });
+    const staff = await resultView(g.prisma, row, resultHidden(row.exercise.policy, 'STAFF'));
+    expect(staff).toMatchObject({ status: s.status, heldOut: held, heldOutHidden: false, testAccuracy: r.testAccuracy });
+
+    // After the deadline the owner sees the private part and the verdict too.
+    await g.prisma.gradingPolicy.update({ where: { exerciseId: ex.id }, data: { deadline: new Date(Date.now() - 1000) } });
+    const later = (await findWithResult(g.prisma, id, g.userId))!;
+    expect(await resultView(g.prisma, later, resultHidden(later.exercise.policy, 'OWNER'))).toMatchObject({ status: s.status, heldOut: held });
+  });
+
+  it('calibration: the reference solution trained with N seeds as CALIBRATION runs; the distribution, failing seeds and a suggested mark', async () => {
+    const ex = await createExercise(g, { minTestAccuracy: 0.5, seed: 21, batchSize: 32 });
+    await g.prisma.exercise.update({ where: { id: ex.id }, data: { solutionCode: src } });
+    const admin = await g.prisma.user.create({ data: { email: `calib-${Date.now()}@test.epoch`, name: 'Admin', role: 'ADMIN', passwordHash: 'x' } });
+    const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+    const deps: TGradingDeps = {
+      prisma: g.prisma,
+      queues: g.queues,
+      redis,
+      queuePrefix: g.prefix,
+      gpuMinWorkMacs: 1e18,
+      log: pino({ level: 'silent' }),
+      rejectedLimit: { max: 1000, windowSeconds: 60 },
+      artifacts: g.artifacts,
+    };
+    try {
+      const exercise = await g.prisma.exercise.findUniqueOrThrow({ where: { id: ex.id }, include: { policy: true, course: { select: { slug: true } } } });
+      const started = await startCalibration(deps, { exercise, seeds: 3, userId: admin.id });
+      expect(started.runs).toHaveLength(3);
+      const rows = await g.prisma.submission.findMany({ where: { calibrationId: started.calibrationId }, orderBy: { seed: 'asc' } });
+      expect(rows.map((r) => [r.kind, r.seed, r.userId])).toEqual([21, 22, 23].map((seed) => ['CALIBRATION', seed, admin.id]));
+      const queued = await calibrationView(g.prisma, ex.id);
+      expect(queued).toMatchObject({ seeds: 3, done: 0, distribution: null });
+      for (const id of started.runs) await waitForStatus(g, id, 300_000, undefined, grader);
+
+      const view = (await calibrationView(g.prisma, ex.id))!;
+      const results = await g.prisma.result.findMany({ where: { submissionId: { in: started.runs } } });
+      const values = results.map((r) => r.testAccuracy).sort((a, b) => a - b);
+      expect(view.runs.map((r) => r.seed)).toEqual([21, 22, 23]);
+      expect(view.distribution).toMatchObject({ min: values[0], median: values[1], max: values[2], values });
+      expect(view.distribution!.p5).toBeCloseTo(values[0]! + (values[1]! - values[0]!) * 0.1, 10);
+      expect(view.failing).toBe(values.filter((v) => v < 0.5).length);
+      expect(view.suggestedPassMark).toBe(Math.max(0, Math.floor((values[0]! - 0.01) * 1000 + 1e-6) / 1000));
+      expect(view.summary).toContain(`With a pass mark of 50.0%, the reference solution fails for ${view.failing} of 3 seeds`);
+      // A changed pass mark is read at once: the distribution is stored with the runs, the count follows the mark.
+      await g.prisma.gradingPolicy.update({ where: { exerciseId: ex.id }, data: { minTestAccuracy: 1 } });
+      expect((await calibrationView(g.prisma, ex.id))!.failing).toBe(values.filter((v) => v < 1).length);
+      // A solution that does not check is refused with its line.
+      await g.prisma.exercise.update({ where: { id: ex.id }, data: { solutionCode: 'model = 3' } });
+      const broken = await g.prisma.exercise.findUniqueOrThrow({ where: { id: ex.id }, include: { policy: true, course: { select: { slug: true } } } });
+      await expect(startCalibration(deps, { exercise: broken, seeds: 2, userId: admin.id })).rejects.toThrow(/reference solution .* does not pass/);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
