@@ -14,6 +14,7 @@ import {
   effectiveDeadline,
   effectiveDeadlines,
   finishGraded,
+  countedResultOf,
   gradebook,
   gradebookCsv,
   mySchedule,
@@ -270,6 +271,9 @@ describe('schedule, extensions, quota overrides and the gradebook against Postgr
       note: null,
     });
     await submitGraded(cls, 1, 0.6); // on time under the extension: 1
+    // A practice run (and a calibration run) counts for nothing: not an attempt, not a grade.
+    const practice = await submitGraded(cls, 2, 0.95);
+    await db.prisma.submission.update({ where: { id: practice.id }, data: { kind: 'PRACTICE' } });
     const course = await db.prisma.course.findUniqueOrThrow({ where: { id: cls.courseId } });
     const book = await gradebook(db.prisma, course, { sort: 'total', order: 'desc' });
     expect(book.exercises.map((e) => e.slug)).toEqual([cls.exerciseSlug]);
@@ -281,6 +285,7 @@ describe('schedule, extensions, quota overrides and the gradebook against Postgr
     expect(book.rows[0]!.cells[0]).toMatchObject({ extended: true, attempts: 1, counted: { status: 'PASSED', late: false, credit: 1, score: 1 } });
     expect(book.rows[1]!.cells[0]).toMatchObject({ extended: false, attempts: 2, counted: { status: 'PASSED', testAccuracy: 0.9, late: true, credit: 0.8 } });
     expect(book.rows[2]!.cells[0]).toMatchObject({ counted: null, attempts: 0 });
+    expect(await countedResultOf(db.prisma, (await exerciseRef(cls)).id, student(cls, 2))).toBeNull();
     const filtered = await gradebook(db.prisma, course, { q: 'STUDENT3', sort: 'email', order: 'asc' });
     expect(filtered.rows.map((r) => r.email)).toEqual([cls.students[2]!.email]);
     const own = await gradebook(db.prisma, course, { sort: 'email', order: 'asc' }, student(cls, 0));

@@ -44,7 +44,7 @@ export async function noteLtiGrade(tx: TDb, submissionId: string): Promise<void>
 export async function countedResultOf(db: TDb, exerciseId: string, userId: string): Promise<TCountedResult | null> {
   const policy = await db.gradingPolicy.findUnique({ where: { exerciseId }, select: { countedResult: true } });
   const subs = await db.submission.findMany({
-    where: { exerciseId, userId, status: { in: ['PASSED', 'FAILED'] } },
+    where: { exerciseId, userId, kind: 'GRADED', status: { in: ['PASSED', 'FAILED'] } },
     select: { id: true, status: true, createdAt: true, late: true, credit: true, result: { select: { testAccuracy: true } } },
   });
   return countedResult(

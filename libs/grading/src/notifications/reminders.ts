@@ -39,7 +39,7 @@ export async function writeDeadlineReminders(prisma: EpochPrismaClient, now = ne
         id: { in: due.map(([u]) => u) },
         deactivatedAt: null,
         notificationPreferences: { reminders: true },
-        submissions: { none: { exerciseId, status: 'PASSED' } },
+        submissions: { none: { exerciseId, kind: 'GRADED', status: 'PASSED' } },
       },
       select: { id: true },
     });

@@ -55,10 +55,10 @@ export async function classOverview(prisma: EpochPrismaClient, course: { id: str
     const [results, submitters, inProgress, failed] = await Promise.all([
       classResults(prisma, e),
       // Any submission counts as submitting (the class results' attempts leave rejected ones out).
-      prisma.submission.findMany({ where: { exerciseId: e.id }, distinct: ['userId'], select: { userId: true } }),
+      prisma.submission.findMany({ where: { exerciseId: e.id, kind: 'GRADED' }, distinct: ['userId'], select: { userId: true } }),
       prisma.submission.count({ where: { exerciseId: e.id, status: { in: ['QUEUED', 'RUNNING'] } } }),
       prisma.submission.findMany({
-        where: { exerciseId: e.id, status: { in: ['FAILED', 'REJECTED', 'ERROR'] } },
+        where: { exerciseId: e.id, kind: 'GRADED', status: { in: ['FAILED', 'REJECTED', 'ERROR'] } },
         orderBy: { createdAt: 'desc' },
         take: 2000,
         select: { status: true, errorMessage: true, diagnostics: true },

@@ -26,7 +26,7 @@ export async function gradebook(
   const userIds = students.map((u) => u.id);
   const [subs, exceptions] = await Promise.all([
     db.submission.findMany({
-      where: { exerciseId: { in: exerciseIds }, userId: { in: userIds }, status: { in: ['PASSED', 'FAILED'] } },
+      where: { exerciseId: { in: exerciseIds }, userId: { in: userIds }, kind: 'GRADED', status: { in: ['PASSED', 'FAILED'] } },
       select: { id: true, userId: true, exerciseId: true, status: true, late: true, credit: true, createdAt: true, result: { select: { testAccuracy: true } } },
     }),
     db.studentException.findMany({

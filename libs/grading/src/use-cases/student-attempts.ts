@@ -25,7 +25,7 @@ export async function studentAttempts(
   });
   if (!student) throw new DomainError('not_found', 'not_found', `no student "${userId}" in this course`);
   const rows = await db.submission.findMany({
-    where: { exerciseId: exercise.id, userId },
+    where: { exerciseId: exercise.id, userId, kind: 'GRADED' },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     select: {
       id: true,
