@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createCourse, createUsers, enroll, startApi, tag, type ApiUnderTest, type TestUser } from '../integration/api/api-harness';
-import { buildWeb, launchChromium, screenshot, startWeb, watchProblems } from './web-app';
+import { buildWeb, launchChromium, screenshot, signInPage, startWeb } from './web-app';
 
 const HOUR = 3_600_000;
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -18,16 +18,7 @@ describe('schedule, extensions and the gradebook in a real browser (built app, r
   const problems: string[] = [];
 
   async function signedInPage(who: TestUser): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await ctx.newPage();
-    const seen = watchProblems(page);
-    page.on('close', () => problems.push(...seen.filter((p) => !/status of 4\d\d/.test(p))));
-    await page.goto(`${web.base}/sign-in`);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('current-user').waitFor();
-    return page;
+    return signInPage(browser, web.base, who, problems, /status of 4\d\d/);
   }
 
   beforeAll(async () => {

@@ -8,7 +8,7 @@ import { DEMO_ACCOUNTS, policyFromRow } from '@epoch/db';
 import { claim, createSubmission, finishGraded, scheduleOf } from '@epoch/grading';
 import { root } from '../integration/helpers';
 import { startApi, type ApiUnderTest } from '../integration/api/api-harness';
-import { buildWeb, launchChromium, screenshot, startWeb, watchProblems } from './web-app';
+import { buildWeb, launchChromium, screenshot, signInPage, startWeb } from './web-app';
 
 /**
  * Issue 19 in the browser: the admin policy page with a calibration of the pass mark, and a result page with a
@@ -26,16 +26,7 @@ describe('calibration and diagnoses in the browser (built app, real API and Post
   const problems: string[] = [];
 
   async function signedIn(who: { email: string; password: string }): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await ctx.newPage();
-    const seen = watchProblems(page);
-    page.on('close', () => problems.push(...seen));
-    await page.goto(`${web.base}/sign-in`);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('current-user').waitFor();
-    return page;
+    return signInPage(browser, web.base, who, problems);
   }
 
   /** A run ended as a grader ends it: claimed, then graded with this accuracy (and history). */

@@ -8,7 +8,7 @@ import { prepareCifar10 } from '@epoch/datasets';
 import { root, startTs, waitFor, type RunningProcess } from '../integration/helpers';
 import { tinyCifarFolder } from '../integration/grader/grader-harness';
 import { startApi, type ApiUnderTest } from '../integration/api/api-harness';
-import { buildWeb, launchChromium, screenshot, startWeb, watchProblems } from './web-app';
+import { buildWeb, launchChromium, screenshot, signInPage, startWeb } from './web-app';
 
 const COURSE = 'cifar10-intro';
 const EXERCISE = 'cifar10-model3';
@@ -46,16 +46,7 @@ describe('a run cancelled while it trains, and a queued submission with its ETA 
   }
 
   async function signedIn(who: { email: string; password: string }): Promise<Page> {
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await ctx.newPage();
-    const seen = watchProblems(page);
-    page.on('close', () => problems.push(...seen));
-    await page.goto(`${web.base}/sign-in`);
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByTestId('current-user').waitFor();
-    return page;
+    return signInPage(browser, web.base, who, problems);
   }
 
   /** Submits `source` in the exercise's editor, as a student does, and returns the new submission's id. */

@@ -92,3 +92,20 @@ export function loadTime(page: Page): Promise<number> {
   // A string, so this Node-typed project needs no DOM types for code that runs in the browser.
   return page.evaluate<number>(`(() => { const n = performance.getEntriesByType('navigation')[0]; return n ? n.loadEventEnd - n.startTime : NaN; })()`);
 }
+
+/**
+ * A new browser context signed in through the sign-in page as `who`; the page's problems (console errors, failed
+ * requests; `ignore` drops the expected ones) are added to `problems` when the page closes.
+ */
+export async function signInPage(browser: Browser, base: string, who: { email: string; password: string }, problems: string[], ignore?: RegExp): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const seen = watchProblems(page);
+  page.on('close', () => problems.push(...(ignore ? seen.filter((p) => !ignore.test(p)) : seen)));
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('current-user').waitFor();
+  return page;
+}
