@@ -24,8 +24,13 @@ export function buildWeb(runId?: string): void {
 }
 
 /** The built app's server (apps/web/dist/server.js) on a free port, talking to the API at apiBase. */
-export async function startWeb(apiBase: string, env: Record<string, string> = {}): Promise<{ base: string; process: RunningProcess }> {
-  const port = await freePort();
+export async function startWeb(
+  apiBase: string,
+  env: Record<string, string> = {},
+  /** A port chosen beforehand (e.g. for the API's EPOCH_PUBLIC_URL); a free one otherwise. */
+  port?: number,
+): Promise<{ base: string; process: RunningProcess }> {
+  port ??= await freePort();
   const child = spawn(process.execPath, [join(webDir, 'dist/server.js')], {
     cwd: webDir,
     env: { ...process.env, EPOCH_API_URL: apiBase, EPOCH_WEB_PORT: String(port), EPOCH_WEB_HOST: '127.0.0.1', NEXT_TELEMETRY_DISABLED: '1', ...env },

@@ -1,5 +1,5 @@
 'use client';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TLtiPickResult, TLtiPickView } from '@epoch/contracts';
 import { sendJson } from '../lib/browser-api';
 import { failure, Outcome, type TOutcome } from './form-outcome';
@@ -20,16 +20,18 @@ export function LtiPicker({ id, view, csrfToken }: { id: string; view: TLtiPickV
     try {
       const r = await sendJson<TLtiPickResult>('POST', `/api/lti/picks/${encodeURIComponent(id)}`, { exerciseId }, { csrfToken });
       if (r.kind === 'redirect') window.location.assign(r.url);
-      else {
-        setPost(r);
-        // The form is rendered with the response's fields, then sent to the LMS (as Deep Linking asks: a form post).
-        setTimeout(() => form.current?.submit(), 0);
-      }
+      // The form is rendered with the response's fields, then sent to the LMS (the effect below).
+      else setPost(r);
     } catch (err) {
       setOutcome(failure(err));
       setBusy(false);
     }
   };
+  // Deep Linking asks for a form post to the LMS: sent once the form with the response's fields is rendered (a timer
+  // set with the state could fire before React commits the form, and then nothing was sent).
+  useEffect(() => {
+    if (post) form.current?.submit();
+  }, [post]);
   if (view.exercises.length === 0)
     return <p className="card">You teach no Epoch course with exercises yet: ask an administrator to make you an instructor of the course first.</p>;
   return (

@@ -11,6 +11,7 @@ describe('pageSecurityHeaders', () => {
     expect(csp['style-src']).toBe("'self' 'nonce-bm9uY2U='");
     expect(csp['object-src']).toBe("'none'");
     expect(csp['frame-ancestors']).toBe("'none'");
+    expect(csp['form-action']).toBe("'self'");
     expect(csp['default-src']).toBe("'self'");
     expect(h).toMatchObject({ 'x-content-type-options': 'nosniff', 'referrer-policy': 'strict-origin-when-cross-origin', 'x-frame-options': 'DENY' });
   });
@@ -19,6 +20,11 @@ describe('pageSecurityHeaders', () => {
     const h = pageSecurityHeaders('n', ['https://lms.example.edu', 'https://canvas.example.com']);
     expect(directives(h['content-security-policy']!)['frame-ancestors']).toBe('https://lms.example.edu https://canvas.example.com');
     expect(h['x-frame-options']).toBeUndefined();
+  });
+
+  it("lets forms post to the LTI platforms (the picker's Deep Linking response goes to the LMS), and to no other site", () => {
+    const h = pageSecurityHeaders('n', ['https://lms.example.edu', 'https://canvas.example.com']);
+    expect(directives(h['content-security-policy']!)['form-action']).toBe("'self' https://lms.example.edu https://canvas.example.com");
   });
 
   it("adds 'unsafe-eval' only for the development build", () => {

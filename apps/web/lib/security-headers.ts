@@ -1,7 +1,8 @@
 /**
  * The web pages' security headers. A Content-Security-Policy with a fresh nonce per page (Next.js reads it from the
  * request's policy and puts it on its own scripts and styles; 'strict-dynamic' lets those load the rest), framing
- * only by the configured origins (LTI platforms show Epoch in an iframe; default: no one), no MIME sniffing, and no
+ * only by the configured origins (LTI platforms show Epoch in an iframe; default: no one), forms posted only to the
+ * site itself and those origins (the LTI picker posts its Deep Linking response to the LMS), no MIME sniffing, and no
  * full URL in the Referer sent to other sites. `dev` adds the 'unsafe-eval' React's development build needs.
  */
 export function pageSecurityHeaders(nonce: string, frameAncestors: readonly string[], dev = false): Record<string, string> {
@@ -16,7 +17,7 @@ export function pageSecurityHeaders(nonce: string, frameAncestors: readonly stri
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    "form-action 'self'",
+    `form-action 'self'${frameAncestors.map((o) => ` ${o}`).join('')}`,
     `frame-ancestors ${frameAncestors.length > 0 ? frameAncestors.join(' ') : "'none'"}`,
   ].join('; ');
   return {
