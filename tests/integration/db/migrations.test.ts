@@ -17,6 +17,7 @@ import { adminQuery, migrationsDir, schemaPath, scratchPrisma, shadowDatabases, 
 const expectedTables = [
   'artifacts',
   'audit_logs',
+  'calibrations',
   'content_syncs',
   'course_assets',
   'courses',
