@@ -18,6 +18,7 @@ COPY libs/contracts/package.json libs/contracts/
 COPY libs/datasets/package.json libs/datasets/
 COPY libs/db/package.json libs/db/
 COPY libs/grading/package.json libs/grading/
+COPY libs/lti/package.json libs/lti/
 COPY libs/model-spec/package.json libs/model-spec/
 COPY libs/plots/package.json libs/plots/
 COPY libs/trainer/package.json libs/trainer/
