@@ -81,18 +81,18 @@ describe('API walking skeleton (real process, Postgres, Redis)', () => {
       DATABASE_URL: inject('databaseUrl'),
       REDIS_URL: deadRedis,
       EPOCH_API_PORT: String(port),
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: 'warn',
       // The test database holds the demo accounts: production mode would refuse to start on them.
       EPOCH_DEMO: '1',
     });
     try {
       const res = await waitFor(
         async () => {
-          const r = await fetch(`http://127.0.0.1:${port}/api/health`);
+          const r = await fetch(`http://127.0.0.1:${port}/api/health`, { signal: AbortSignal.timeout(5000) });
           return r.status === 503 ? r : undefined;
         },
-        60_000,
-        'a 503 from the API without Redis',
+        40_000,
+        `a 503 from the API without Redis\n${broken.output()}`,
       );
       const body = (await res.json()) as { status: string; checks: Record<string, { ok: boolean }> };
       expect(body.status).toBe('degraded');

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
-import { repoRoot } from '@epoch/cli';
+import { repoRoot, which } from '@epoch/cli';
 
 export const root = repoRoot();
 
@@ -13,6 +13,37 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
 }
+
+/**
+ * A Redis of the caller's own (a real redis-server, nothing saved to disk), so stopping it disturbs no other test.
+ * Resolves once it answers on `port`.
+ */
+export async function startRedis(port: number, dir: string): Promise<ChildProcess> {
+  const bin = which('redis-server');
+  if (!bin) throw new Error('redis-server is not installed');
+  const p = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  await waitFor(
+    () =>
+      new Promise<true | undefined>((resolve) => {
+        const s = createConnection({ port, host: '127.0.0.1' }, () => {
+          s.end();
+          resolve(true);
+        });
+        s.on('error', () => resolve(undefined));
+      }),
+    10_000,
+    `redis-server on port ${port}`,
+  );
+  return p;
+}
+
+/** Kills a Redis from startRedis at once (as a crash would), and waits for it to be gone. */
+export const stopRedis = (p: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    p.once('exit', () => resolve());
+    p.kill('SIGKILL');
+  });
 
 export interface RunningProcess {
   child: ChildProcess;

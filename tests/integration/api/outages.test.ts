@@ -1,24 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { which } from '@epoch/cli';
-import { freePort, waitFor } from '../helpers';
+import { freePort, startRedis, stopRedis, waitFor } from '../helpers';
 import { Client, createCourse, createUsers, enroll, signedIn, startApi, type ApiUnderTest, type TestUser } from './api-harness';
-
-/** A Redis of this file's own (a real redis-server), so stopping it disturbs no other test. */
-function startRedis(port: number, dir: string): ChildProcess {
-  const bin = which('redis-server');
-  if (!bin) throw new Error('redis-server is not installed');
-  return spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-}
-const stopRedis = (p: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (p.exitCode !== null || p.signalCode !== null) return resolve();
-    p.once('exit', () => resolve());
-    p.kill('SIGKILL');
-  });
 
 describe('API with Redis down: 503 "temporarily unavailable", not 500, and back when Redis is', () => {
   let api: ApiUnderTest;
@@ -32,7 +18,7 @@ describe('API with Redis down: 503 "temporarily unavailable", not 500, and back 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'epoch-outage-'));
     port = await freePort();
-    redis = startRedis(port, dir);
+    redis = await startRedis(port, dir);
     api = await startApi({ REDIS_URL: `redis://127.0.0.1:${port}` });
     users = await createUsers(api.prisma, [{ key: 'student', role: 'STUDENT' }]);
     const course = await createCourse(api.prisma);
@@ -67,7 +53,7 @@ describe('API with Redis down: 503 "temporarily unavailable", not 500, and back 
   });
 
   it('answers normally again once Redis is back', async () => {
-    redis = startRedis(port, dir);
+    redis = await startRedis(port, dir);
     await waitFor(
       async () => ((await new Client(api.base).signIn(users['student']!.email, users['student']!.password)).status === 200 ? true : undefined),
       20_000,

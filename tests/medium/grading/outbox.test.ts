@@ -28,6 +28,7 @@ import {
   type TOutboxHandlers,
 } from '@epoch/grading';
 import { z } from 'zod';
+import { freePort, startRedis, stopRedis } from '../../integration/helpers';
 import { createClass, freshDatabase, type TClassFixture, type TMediumDb } from '../harness';
 
 /**
@@ -169,9 +170,9 @@ describe('the notification outbox (Postgres, Redis, a real SMTP server)', () => 
     await finishGraded(db.prisma, s, graded(0.61), cls.policy, scheduleOf(cls.policy), store);
     expect(inbox).toHaveLength(0);
     const prefix = `${inject('redisPrefix')}-outbox-${Date.now()}`;
-    const dispatcher = await startOutboxDispatcher({
+    const dispatcher = startOutboxDispatcher({
       prisma: db.prisma,
-      connection: { url: inject('redisUrl') },
+      redisUrl: inject('redisUrl'),
       prefix,
       handlers,
       sweepEveryMs: 200,
@@ -188,7 +189,7 @@ describe('the notification outbox (Postgres, Redis, a real SMTP server)', () => 
       expect(mail.messageId).toBe(`<${RESULT_EMAIL}.${s.id}.1.PASSED@epoch.school.test>`);
       // More sweeps (and a second dispatcher) find nothing to send.
       await dispatcher.sweep();
-      const second = await startOutboxDispatcher({ prisma: db.prisma, connection: { url: inject('redisUrl') }, prefix, handlers, sweepEveryMs: 200 });
+      const second = startOutboxDispatcher({ prisma: db.prisma, redisUrl: inject('redisUrl'), prefix, handlers, sweepEveryMs: 200 });
       await new Promise((r) => setTimeout(r, 1500));
       await second.close();
       expect(mailsTo(0)).toHaveLength(1);
@@ -241,9 +242,9 @@ describe('the notification outbox (Postgres, Redis, a real SMTP server)', () => 
 
   it('retries with backoff while the SMTP server refuses, records each failure, and ends FAILED with the reason when the tries run out', async () => {
     const prefix = `${inject('redisPrefix')}-outbox-retry-${Date.now()}`;
-    const dispatcher = await startOutboxDispatcher({
+    const dispatcher = startOutboxDispatcher({
       prisma: db.prisma,
-      connection: { url: inject('redisUrl') },
+      redisUrl: inject('redisUrl'),
       prefix,
       handlers,
       sweepEveryMs: 200,
@@ -270,6 +271,69 @@ describe('the notification outbox (Postgres, Redis, a real SMTP server)', () => 
       refuseNext = 0;
       await dispatcher.close();
     }
+  });
+
+  it('never waits on Redis: starts while Redis is down, delivers once it is up, resumes after Redis comes back empty, and closes promptly while it is down', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'epoch-outbox-redis-'));
+    const port = await freePort();
+    const t0 = performance.now();
+    const dispatcher = startOutboxDispatcher({
+      prisma: db.prisma,
+      redisUrl: `redis://127.0.0.1:${port}`,
+      prefix: `${inject('redisPrefix')}-outbox-outage`,
+      handlers,
+      sweepEveryMs: 200,
+      backoffMs: 100,
+      closeTimeoutMs: 1_000,
+    });
+    expect(performance.now() - t0).toBeLessThan(1_000);
+    let redis = null as Awaited<ReturnType<typeof startRedis>> | null;
+    try {
+      const s = await submission(0);
+      await finishGraded(db.prisma, s, graded(0.62), cls.policy, scheduleOf(cls.policy), store);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(mailsTo(0)).toHaveLength(0);
+      expect((await outboxOf(s.id))[0]?.status).toBe('PENDING');
+
+      redis = await startRedis(port, dir);
+      expect(await dispatcher.ready).toBe(true);
+      await waitFor('the e-mail once Redis is up', () => mailsTo(0).length === 1);
+
+      // Redis dies and comes back with nothing (no persistence): the schedules are written again, the row is found again.
+      await stopRedis(redis);
+      const t = await submission(0);
+      await finishGraded(db.prisma, t, graded(0.63), cls.policy, scheduleOf(cls.policy), store);
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(mailsTo(0)).toHaveLength(1);
+      redis = await startRedis(port, dir);
+      await waitFor('the second e-mail after Redis came back empty', () => mailsTo(0).length === 2);
+      expect((await outboxOf(t.id))[0]).toMatchObject({ status: 'SENT', attempts: 1 });
+
+      // Closing while Redis is gone returns within the close timeout instead of hanging a shutdown.
+      await stopRedis(redis);
+      redis = null;
+      const c0 = performance.now();
+      await dispatcher.close();
+      expect(performance.now() - c0).toBeLessThan(3_000);
+    } finally {
+      await dispatcher.close();
+      if (redis) await stopRedis(redis);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a dispatcher closed before Redis ever answered reports that it never scheduled anything', async () => {
+    const dispatcher = startOutboxDispatcher({
+      prisma: db.prisma,
+      redisUrl: `redis://127.0.0.1:${await freePort()}`,
+      prefix: 'never',
+      handlers,
+      closeTimeoutMs: 500,
+    });
+    const c0 = performance.now();
+    await dispatcher.close();
+    expect(performance.now() - c0).toBeLessThan(2_000);
+    expect(await dispatcher.ready).toBe(false);
   });
 
   it('respects preferences and configuration at delivery: opted out meanwhile or no SMTP server is skipped with why; an unknown kind or a bad payload fails at once', async () => {

@@ -14,7 +14,7 @@ import { syncAllRosters } from '../lti/lti-roster';
  */
 @Injectable()
 export class OutboxService implements OnApplicationBootstrap, OnApplicationShutdown {
-  private dispatcher: Promise<TOutboxDispatcher | null> | undefined;
+  private dispatcher: TOutboxDispatcher | undefined;
 
   constructor(
     @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
@@ -23,14 +23,14 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  /** Starts the dispatcher without holding up the API's start (with Redis away, BullMQ waits for it). */
+  /** Starts the dispatcher; it does not hold up the API's start (with Redis away, it waits for Redis by itself). */
   onApplicationBootstrap(): void {
     const c = this.config;
     if (!c.EPOCH_OUTBOX_DISPATCHER) return;
     if (!this.mailer) this.log.info('outbox: no SMTP server configured (EPOCH_SMTP_URL): e-mail notifications are skipped');
     this.dispatcher = startOutboxDispatcher({
       prisma: this.prisma,
-      connection: { url: c.REDIS_URL, maxRetriesPerRequest: null },
+      redisUrl: c.REDIS_URL,
       prefix: c.EPOCH_QUEUE_PREFIX,
       handlers: outboxHandlers({ prisma: this.prisma, mailer: this.mailer, publicUrl: c.EPOCH_PUBLIC_URL }),
       sweepEveryMs: c.EPOCH_OUTBOX_SWEEP_MS,
@@ -45,13 +45,10 @@ export class OutboxService implements OnApplicationBootstrap, OnApplicationShutd
           : []),
       ],
       log: this.log,
-    }).catch((err: unknown) => {
-      this.log.error({ err }, 'outbox: the dispatcher did not start; e-mail notifications wait until the API restarts');
-      return null;
     });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await (await this.dispatcher)?.close();
+    await this.dispatcher?.close();
   }
 }
