@@ -163,9 +163,16 @@ describe('grading pipeline (real grader process, Postgres, Redis, tiny data)', (
       expect(s.errorMessage).toMatch(/loss became (NaN|Infinity|-Infinity) at epoch 1/);
       expect(s.attemptCount).toBe(1);
       expect(s.infraError).toBe(false);
-      const job = await queue.getJob(id);
-      expect(await job?.getState()).toBe('failed');
-      expect(job?.attemptsMade).toBe(1);
+      // The row is written before BullMQ moves the job to failed: wait for the queue to catch up.
+      const job = await waitFor(
+        async () => {
+          const j = await queue.getJob(id);
+          return (await j?.getState()) === 'failed' ? j : undefined;
+        },
+        10_000,
+        "the job in BullMQ's failed set",
+      );
+      expect(job.attemptsMade).toBe(1);
       expect(await g.prisma.result.count({ where: { submissionId: id } })).toBe(0);
     } finally {
       expect(await cpu.stop()).toBe(0);
