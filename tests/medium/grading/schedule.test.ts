@@ -20,6 +20,7 @@ import {
   mySchedule,
   openGradingQueues,
   quotaUsage,
+  redecide,
   scheduleOf,
   setCourseTimeZone,
   setStudentException,
@@ -58,8 +59,8 @@ describe('schedule, extensions, quota overrides and the gradebook against Postgr
     resultVisibility: e.policy!.resultVisibility,
   });
   /** Submits as a student and grades the submission to `acc` through the lifecycle, the way a grader would. */
-  const submitGraded = async (cls: TClassFixture, i: number, acc: number) => {
-    const s = await submit(deps, { userId: student(cls, i), role: 'STUDENT', exercise: await exerciseRef(cls), source: solution, idempotencyKey: key() });
+  const submitGraded = async (cls: TClassFixture, i: number, acc: number, kind: 'GRADED' | 'PRACTICE' = 'GRADED') => {
+    const s = await submit(deps, { userId: student(cls, i), role: 'STUDENT', exercise: await exerciseRef(cls), source: solution, idempotencyKey: key(), kind });
     const c = await claim(db.prisma, s.submission.id);
     if (!('attempt' in c)) throw new Error(c.skip);
     const policy = await policyNow(cls);
@@ -254,6 +255,46 @@ describe('schedule, extensions, quota overrides and the gradebook against Postgr
     expect(await db.prisma.auditLog.findFirst({ where: { entityId: cls.courseId, action: 'course.time-zone' } })).toMatchObject({
       data: { old: 'UTC', new: 'America/New_York' },
     });
+  });
+
+  it('a practice run is never re-decided and announces nothing: no result e-mail, no grade for the LMS', async () => {
+    const cls = await createClass(db.prisma, { students: 1, policy: { minTestAccuracy: 0.5 } });
+    const me = student(cls, 0);
+    await db.prisma.notificationPreferences.create({ data: { userId: me, emailOnResult: true } });
+    // The student came from an LMS, through a resource link of this exercise.
+    const platform = await db.prisma.ltiPlatform.create({
+      data: {
+        name: 'LMS',
+        issuer: 'https://lms.test',
+        clientId: 'c',
+        authUrl: 'https://lms.test/auth',
+        tokenUrl: 'https://lms.test/token',
+        jwksUrl: 'https://lms.test/jwks',
+      },
+    });
+    const context = await db.prisma.ltiContext.create({ data: { platformId: platform.id, contextId: 'ctx', title: 'CIFAR', courseId: cls.courseId } });
+    await db.prisma.ltiResourceLink.create({
+      data: { platformId: platform.id, ltiContextId: context.id, resourceLinkId: 'rl', title: 'model3', exerciseId: (await exerciseRef(cls)).id },
+    });
+    await db.prisma.ltiUser.create({ data: { platformId: platform.id, sub: 'lms-user-1', userId: me } });
+    const outboxOf = (id: string) => db.prisma.outboxMessage.findMany({ where: { key: { contains: id } }, select: { kind: true } });
+
+    const practice = await submitGraded(cls, 0, 0.9, 'PRACTICE');
+    expect(practice.kind).toBe('PRACTICE');
+    expect(await outboxOf(practice.id)).toEqual([]);
+    // A graded run of the same student announces both (the control).
+    const graded = await submitGraded(cls, 0, 0.4);
+    expect((await outboxOf(graded.id)).map((m) => m.kind).sort()).toEqual(['lti-grade', 'result-email']);
+
+    // Raising the pass mark re-decides the graded run, never the practice run, asked for by id or not.
+    const exerciseId = (await exerciseRef(cls)).id;
+    const policy = { ...(await policyNow(cls)), minTestAccuracy: 0.95 };
+    const all = await db.prisma.$transaction((tx) => redecide(tx, exerciseId, policy, scheduleOf(policy)));
+    expect(all.toFailed).toEqual([]);
+    const byId = await db.prisma.$transaction((tx) => redecide(tx, exerciseId, policy, scheduleOf(policy), [practice.id]));
+    expect(byId.skipped).toEqual([{ id: practice.id, reason: 'a practice run is not graded' }]);
+    expect((await row(practice.id)).status).toBe('PASSED');
+    expect(await outboxOf(practice.id)).toEqual([]);
   });
 
   it('the gradebook: counted result per cell (best or last), late and extension marks, credit, totals, filter, sort, CSV; class results agree', async () => {

@@ -341,9 +341,14 @@ export async function redecide(
   opts: { userId?: string } = {},
 ): Promise<TRedecision> {
   const rows = await tx.submission.findMany({
-    where: { exerciseId, ...(opts.userId ? { userId: opts.userId } : {}), ...(ids ? { id: { in: [...ids] } } : { status: { in: ['PASSED', 'FAILED'] } }) },
+    where: {
+      exerciseId,
+      ...(opts.userId ? { userId: opts.userId } : {}),
+      ...(ids ? { id: { in: [...ids] } } : { status: { in: ['PASSED', 'FAILED'] }, kind: 'GRADED' }),
+    },
     select: {
       id: true,
+      kind: true,
       userId: true,
       createdAt: true,
       status: true,
@@ -362,6 +367,10 @@ export async function redecide(
     const s = byId.get(id);
     if (!s) {
       out.skipped.push({ id, reason: 'not a submission of this exercise' });
+      continue;
+    }
+    if (s.kind !== 'GRADED') {
+      out.skipped.push({ id, reason: `a ${s.kind.toLowerCase()} run is not graded` });
       continue;
     }
     if (!s.result || (s.status !== 'PASSED' && s.status !== 'FAILED')) {

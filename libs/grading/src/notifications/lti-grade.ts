@@ -25,9 +25,10 @@ export type TLtiGradePayload = z.infer<typeof ZLtiGradePayload>;
 export async function noteLtiGrade(tx: TDb, submissionId: string): Promise<void> {
   const s = await tx.submission.findUnique({
     where: { id: submissionId },
-    select: { userId: true, exerciseId: true, status: true, credit: true, attemptCount: true },
+    select: { userId: true, exerciseId: true, kind: true, status: true, credit: true, attemptCount: true },
   });
-  if (!s) return;
+  // Only graded runs change a counted grade (countedResultOf ignores the others).
+  if (!s || s.kind !== 'GRADED') return;
   const links = await tx.ltiResourceLink.findMany({
     where: { exerciseId: s.exerciseId, platform: { users: { some: { userId: s.userId } } } },
     select: { id: true },

@@ -28,9 +28,10 @@ export type TResultEmailPayload = z.infer<typeof ZResultEmailPayload>;
 export async function noteResult(tx: TDb, submissionId: string): Promise<void> {
   const s = await tx.submission.findUnique({
     where: { id: submissionId },
-    select: { status: true, attemptCount: true, user: { select: { notificationPreferences: { select: { emailOnResult: true } } } } },
+    select: { status: true, kind: true, attemptCount: true, user: { select: { notificationPreferences: { select: { emailOnResult: true } } } } },
   });
-  if (!s || !s.user.notificationPreferences?.emailOnResult) return;
+  // Practice and calibration runs grade nothing: only graded runs are announced.
+  if (!s || s.kind !== 'GRADED' || !s.user.notificationPreferences?.emailOnResult) return;
   const status = ZResultEmailPayload.shape.status.safeParse(s.status);
   if (!status.success) return;
   const payload: TResultEmailPayload = { submissionId, attempt: s.attemptCount, status: status.data };
