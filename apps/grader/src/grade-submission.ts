@@ -280,7 +280,9 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
   if (end.kind !== 'graded') throw new Error(`unexpected end of training: ${end.kind}`);
   const model = end.result;
   const heldOut = heldOutPart(model.evaluation, policy);
-  const seedRuns: TSeedRun[] = [{ seed, testAccuracy: countedAccuracy({ testAccuracy: model.evaluation.testAccuracy, heldOut }) }];
+  const seedRuns: TSeedRun[] = [
+    { seed, testAccuracy: countedAccuracy({ testAccuracy: model.evaluation.testAccuracy, heldOut }), trainingSeconds: Math.round(model.trainingMs / 1000) },
+  ];
   // Best-of-k: a result just below the pass mark is trained again with the next seeds (each with the policy's time
   // limit, its epochs not recorded: the history shown is the first seed's). A run that ends otherwise stops the series.
   // A calibration run is one seed of its calibration: never more.
@@ -299,7 +301,11 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
       break;
     }
     const h = heldOutPart(again.result.evaluation, policy);
-    seedRuns.push({ seed: next, testAccuracy: countedAccuracy({ testAccuracy: again.result.evaluation.testAccuracy, heldOut: h }) });
+    seedRuns.push({
+      seed: next,
+      testAccuracy: countedAccuracy({ testAccuracy: again.result.evaluation.testAccuracy, heldOut: h }),
+      trainingSeconds: Math.round(again.result.trainingMs / 1000),
+    });
   }
 
   report({ phase: 'storing' });

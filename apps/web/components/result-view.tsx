@@ -1,6 +1,7 @@
 import type { TResultView } from '@epoch/contracts';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { durationText, seedRunsText } from '../lib/eta-text';
 import { percent } from '../lib/policy-text';
 import { resultPlots, SECTIONS, weightFiles, type TSectionId } from '../lib/result-plots';
 import { TrainingCharts } from './curve-chart';
@@ -36,6 +37,7 @@ export function ResultView({ result, threshold }: { result: TResultView; thresho
   const classes = perClass(result.perClassAccuracy);
   const plots = resultPlots(result.artifacts, result.history, classes);
   const weights = weightFiles(result.artifacts);
+  const seedRuns = seedRunsText(result.seedRuns, percent);
   const thumbs = (section: TSectionId) => {
     const mine = plots.filter((p) => p.section === section);
     return mine.length ? (
@@ -92,8 +94,8 @@ export function ResultView({ result, threshold }: { result: TResultView; thresho
       )}
       {result.seedRuns.length > 1 && (
         <p className="muted" data-testid="seed-runs">
-          The result was just below the pass mark, so it was trained again with more seeds:{' '}
-          {result.seedRuns.map((r) => `seed ${r.seed}: ${percent(r.testAccuracy)}`).join(', ')}. It passes if any seed does; the plots are the first
+          The result was just below the pass mark, so it was trained again with more seeds: {seedRuns.list}. It passes if any seed does
+          {seedRuns.extraSeconds !== null ? `; the extra seeds took ${durationText(seedRuns.extraSeconds)} of grader time` : ''}; the plots are the first
           seed&apos;s.
         </p>
       )}

@@ -20,3 +20,22 @@ export function etaText(seconds: number, range: TEtaRange | null | undefined): s
   const h = (v: number) => Math.round(v / 360) / 10;
   return `${h(range.low)}–${h(range.high)} h`;
 }
+
+/**
+ * Best-of-k's seeds as the result page lists them: "seed 42: 69.5% (14 min), seed 43: 70.2% (13 min)", and what the
+ * extra seeds cost in grader time (null when their times were not recorded).
+ */
+export function seedRunsText(
+  runs: readonly { seed: number; testAccuracy: number; trainingSeconds?: number | undefined }[],
+  percent: (v: number) => string,
+): {
+  list: string;
+  extraSeconds: number | null;
+} {
+  const list = runs
+    .map((r) => `seed ${r.seed}: ${percent(r.testAccuracy)}${r.trainingSeconds !== undefined ? ` (${durationText(r.trainingSeconds)})` : ''}`)
+    .join(', ');
+  const extra = runs.slice(1);
+  const extraSeconds = extra.length > 0 && extra.every((r) => r.trainingSeconds !== undefined) ? extra.reduce((t, r) => t + (r.trainingSeconds ?? 0), 0) : null;
+  return { list, extraSeconds };
+}

@@ -57,7 +57,8 @@ export const ZDiagnosis = z.object({
 export type TDiagnosis = z.infer<typeof ZDiagnosis>;
 
 /** One training run of a submission: the seed and the accuracy that counted (the private part's under a held-out split). */
-export const ZSeedRun = z.object({ seed: z.number().int(), testAccuracy: z.number() });
+/** One seed's run of a result: its seed, the accuracy that counts, and what it cost (training seconds; absent on results recorded before it was). */
+export const ZSeedRun = z.object({ seed: z.number().int(), testAccuracy: z.number(), trainingSeconds: z.number().nonnegative().optional() });
 export type TSeedRun = z.infer<typeof ZSeedRun>;
 
 /** The private part of a held-out test split: its numbers, and the split itself (seed, images in each part). */

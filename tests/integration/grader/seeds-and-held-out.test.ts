@@ -64,8 +64,8 @@ describe('seed policy and held-out split (real grader, Postgres, Redis, tiny dat
     const rb = await graded(b.id);
     expect(a.seed).not.toBe(b.seed);
     expect([ra.r.seed, rb.r.seed]).toEqual([a.seed, b.seed]);
-    expect(ra.runs).toEqual([{ seed: a.seed, testAccuracy: ra.r.testAccuracy }]);
-    expect(rb.runs).toEqual([{ seed: b.seed, testAccuracy: rb.r.testAccuracy }]);
+    expect(ra.runs).toEqual([{ seed: a.seed, testAccuracy: ra.r.testAccuracy, trainingSeconds: expect.any(Number) }]);
+    expect(rb.runs).toEqual([{ seed: b.seed, testAccuracy: rb.r.testAccuracy, trainingSeconds: expect.any(Number) }]);
     expect(rb.s.reusedFromId).toBeNull();
     // The same student again, the same code: their own earlier result is reused (same seed, same key).
     const again = await submitAs(ex, alice);
@@ -87,7 +87,9 @@ describe('seed policy and held-out split (real grader, Postgres, Redis, tiny dat
     const id = await createSubmission(g, ex, src, { seed: 11 });
     await enqueue(g, id);
     const { s, r, runs } = await graded(id);
-    expect(runs[0]).toEqual({ seed: 11, testAccuracy: first });
+    expect(runs[0]).toEqual({ seed: 11, testAccuracy: first, trainingSeconds: expect.any(Number) });
+    // Each seed's cost is recorded (the result page adds up the extra seeds').
+    for (const x of runs) expect(x.trainingSeconds).toBeGreaterThanOrEqual(0);
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(runs.map((x) => x.seed)).toEqual([11, 12, 13].slice(0, runs.length));
     const anyPasses = runs.some((x) => x.testAccuracy >= mark);
@@ -116,7 +118,7 @@ describe('seed policy and held-out split (real grader, Postgres, Redis, tiny dat
     // Both parts in one pass: 5 images of each class in each part (stratified), public numbers on the result itself.
     expect(held.confusionMatrix.map((row) => row.reduce((a, b) => a + b, 0))).toEqual(new Array(10).fill(5));
     expect((r.confusionMatrix as number[][]).map((row) => row.reduce((a, b) => a + b, 0))).toEqual(new Array(10).fill(5));
-    expect(runs).toEqual([{ seed: 3, testAccuracy: held.testAccuracy }]);
+    expect(runs).toEqual([{ seed: 3, testAccuracy: held.testAccuracy, trainingSeconds: expect.any(Number) }]);
 
     // The verdict follows the private part: a pass mark between the two parts' accuracies decides by the private one.
     expect(held.testAccuracy).not.toBe(r.testAccuracy);
