@@ -12,9 +12,9 @@ let frameAncestors: ReturnType<typeof frameAncestorsSource> | undefined;
  */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
   const nonce = newNonce();
-  // The LMS platforms registered for LTI may frame Epoch (with the configured origins).
+  // Who may frame Epoch is the API's to say (the registered LMS platforms and EPOCH_FRAME_ANCESTORS).
   frameAncestors ??= frameAncestorsSource(loadWebConfig().EPOCH_API_URL);
-  const ancestors = await frameAncestors(loadWebConfig().EPOCH_WEB_FRAME_ANCESTORS);
+  const ancestors = await frameAncestors();
   const headers = pageSecurityHeaders(nonce, ancestors, process.env.NODE_ENV === 'development');
   const forwarded = new Headers(request.headers);
   forwarded.set('x-nonce', nonce);

@@ -18,8 +18,9 @@ const INSTRUCTOR = ['http://purl.imsglobal.org/vocab/lis/v2/membership#Instructo
  * LTI 1.3 in a real browser (Chromium) against the test platform (tests/integration/lti/test-platform.ts), with the
  * built web app, the API and a real grader on tiny data: a student's launch lands on the exercise, the submission is
  * graded and the platform receives the score (AGS); an instructor's Deep Linking launch shows Epoch's picker, whose
- * signed response the platform verifies, and the link it makes opens that exercise. The launches are top-level (as a
- * platform does with document_target "window", and as Epoch's new-window fallback does).
+ * signed response the platform verifies, and the link it makes opens that exercise. Most launches are top-level (as a
+ * platform does with document_target "window"); one starts in an iframe of an LMS page on another site, where the
+ * browser keeps cookies out and Epoch's new-window fallback takes over.
  */
 describe('LTI launch, submission and grade passback, and Deep Linking (real browser, API, grader, test platform)', () => {
   let platform: TestPlatform;
@@ -41,7 +42,7 @@ describe('LTI launch, submission and grade passback, and Deep Linking (real brow
     const page = await ctx.newPage();
     const seen = watchProblems(page);
     // The test platform's own pages have no icon: the browser's favicon request there is not Epoch's problem.
-    page.on('close', () => problems.push(...seen.filter((p) => !p.includes(`${platform.issuer}/favicon.ico`))));
+    page.on('close', () => problems.push(...seen.filter((p) => !p.includes(`${platform.issuer}/favicon.ico`) && !p.includes(`${lmsPage()}/favicon.ico`))));
     return page;
   }
 
@@ -50,6 +51,9 @@ describe('LTI launch, submission and grade passback, and Deep Linking (real brow
    * auth endpoint, whose page posts the signed id_token back to Epoch by itself.
    */
   async function launch(page: Page, spec: LaunchSpec): Promise<void> {
+    await page.goto(loginUrl(spec));
+  }
+  function loginUrl(spec: LaunchSpec): string {
     const hint = platform.prepare(spec);
     const q = new URLSearchParams({
       iss: platform.issuer,
@@ -58,8 +62,13 @@ describe('LTI launch, submission and grade passback, and Deep Linking (real brow
       client_id: platform.clientId,
       lti_deployment_id: platform.deploymentId,
     });
-    await page.goto(`${web.base}/api/lti/login?${q}`);
+    return `${web.base}/api/lti/login?${q}`;
   }
+  /**
+   * The LMS's course page on another site than Epoch's: `localhost` (the platform's server) vs `127.0.0.1` (Epoch), so
+   * the frame is cross-site and only SameSite=None cookies reach Epoch inside it.
+   */
+  const lmsPage = () => `http://localhost:${new URL(platform.issuer).port}`;
 
   beforeAll(async () => {
     buildWeb(inject('redisPrefix'));
@@ -70,6 +79,8 @@ describe('LTI launch, submission and grade passback, and Deep Linking (real brow
     const publicUrl = `http://127.0.0.1:${webPort}`;
     api = await startApi({
       EPOCH_PUBLIC_URL: publicUrl,
+      // The LMS's course page that frames Epoch is served from localhost (see lmsPage), not from its issuer's origin.
+      EPOCH_FRAME_ANCESTORS: lmsPage(),
       EPOCH_OUTBOX_SWEEP_MS: '500',
       EPOCH_OIDC_ISSUER: idp.issuer,
       EPOCH_OIDC_CLIENT_ID: idp.clientId,
@@ -212,6 +223,35 @@ describe('LTI launch, submission and grade passback, and Deep Linking (real brow
     });
     await page.close();
   }, 420_000);
+
+  it("launches from inside the LMS page's iframe, across sites: where the browser keeps Epoch's cookies out of the frame, a new window opens the exercise, signed in", async () => {
+    const page = await newPage();
+    const login = loginUrl({
+      sub: `framed-${t}`,
+      email: `framed-${t}@lms.test`,
+      name: 'Fra Med',
+      roles: LEARNER,
+      context,
+      resourceLink: { id: `rl-framed-${t}`, title: 'Week 1 (in the frame)' },
+      custom: { epoch_exercise: course.exerciseId },
+    });
+    await page.goto(`${lmsPage()}/course-page?tool=${encodeURIComponent(login)}`);
+    const frame = page.frameLocator('#tool');
+    // Epoch's launch page shows inside the LMS's page (its CSP frame-ancestors names the LMS page's origin, which
+    // EPOCH_FRAME_ANCESTORS added to the registered platform's). This Chromium keeps cross-site cookies out of frames
+    // (as Safari and Firefox's strict mode do), so the login's state cookie never came back: the frame says so and
+    // offers a window of Epoch's own instead of failing.
+    await expect(frame.getByTestId('lti-message').textContent()).resolves.toContain("Your browser blocks Epoch's cookies inside the LMS page");
+    await screenshot(page, 'lti-in-lms-iframe');
+    const [popup] = await Promise.all([page.context().waitForEvent('page'), frame.getByRole('link', { name: 'Open in a new window' }).click()]);
+    // The new window repeats the login at the top level, where the cookies are first-party, and opens the exercise.
+    await popup.waitForURL(`${web.base}/courses/${course.courseSlug}/exercises/${course.exercise}`, { timeout: 60_000 });
+    await popup.locator('.cm-content').waitFor();
+    await expect(popup.getByTestId('current-user').textContent()).resolves.toContain('Fra Med');
+    await screenshot(popup, 'lti-new-window-from-iframe');
+    await popup.close();
+    await page.close();
+  }, 120_000);
 
   it('shows the admin LMS page with what to enter in the LMS and the registered platform', async () => {
     const page = await newPage();

@@ -62,3 +62,14 @@ describe('OpenID Connect sign-in', () => {
     expect(() => loadApiConfig({ ...ok, ...oidc, EPOCH_OIDC_ISSUER: 'ftp://x' })).toThrow(/EPOCH_OIDC_ISSUER/);
   });
 });
+
+describe('framing origins', () => {
+  it('lets no extra origin frame Epoch by default, reads a list, and names a bad entry', () => {
+    expect(loadApiConfig(ok).EPOCH_FRAME_ANCESTORS).toEqual([]);
+    expect(loadApiConfig({ ...ok, EPOCH_FRAME_ANCESTORS: 'https://lms.example.edu, https://canvas.example.com:8443' }).EPOCH_FRAME_ANCESTORS).toEqual([
+      'https://lms.example.edu',
+      'https://canvas.example.com:8443',
+    ]);
+    expect(() => loadApiConfig({ ...ok, EPOCH_FRAME_ANCESTORS: "https://ok.example 'unsafe-inline'" })).toThrow(/EPOCH_FRAME_ANCESTORS/);
+  });
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ARTIFACT_STORE_ENV } from '@epoch/artifacts';
 import { DEFAULT_GPU_MIN_WORK_MACS } from '@epoch/grading';
-import { ZTrustProxy } from '@epoch/contracts';
+import { ZFramingOrigins, ZTrustProxy } from '@epoch/contracts';
 
 const flag = (name: string) =>
   z
@@ -144,6 +144,12 @@ export const ZApiConfig = z.object({
     .min(0)
     .max(7 * 86_400)
     .default(6 * 3600),
+  /**
+   * Origins allowed to show Epoch in a frame besides the registered LTI platforms' own (their issuer and authorization
+   * URL origins): an LMS whose course pages live on another domain than its issuer (a Canvas instance's own domain).
+   * Comma- or space-separated. The web app's pages and the API's LTI pages both follow the list the API gives.
+   */
+  EPOCH_FRAME_ANCESTORS: ZFramingOrigins,
   /** Largest accepted request body (JSON), in bytes. */
   EPOCH_BODY_LIMIT_BYTES: z.coerce
     .number()

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import { ZTrustProxy } from '@epoch/contracts';
 
-/** A framing origin as CSP's frame-ancestors takes it: scheme and host (and port), nothing else. */
-const ZFramingOrigin = z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'an origin like https://lms.example.edu');
-
 /** The web server's environment (server-side only), validated once. */
 export const ZWebConfig = z.object({
   EPOCH_API_URL: z.url().default('http://127.0.0.1:3001'),
@@ -15,15 +12,6 @@ export const ZWebConfig = z.object({
    * `false` when browsers reach it directly (their address is the socket's), `1` behind one ingress or proxy.
    */
   EPOCH_WEB_TRUST_PROXY: ZTrustProxy.prefault('false'),
-  /**
-   * Origins allowed to show Epoch's pages in a frame (CSP frame-ancestors): the LTI platforms' origins, comma- or
-   * space-separated; empty: no one (`'none'`).
-   */
-  EPOCH_WEB_FRAME_ANCESTORS: z
-    .string()
-    .default('')
-    .transform((v) => v.split(/[\s,]+/).filter((o) => o !== ''))
-    .pipe(z.array(ZFramingOrigin)),
 });
 export type TWebConfig = z.infer<typeof ZWebConfig>;
 

@@ -4,9 +4,9 @@ export const FRAME_ANCESTORS_TTL_MS = 60_000;
 const ORIGIN = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
 /**
- * The origins allowed to frame Epoch (CSP frame-ancestors): EPOCH_WEB_FRAME_ANCESTORS plus the LMS platforms registered
- * for LTI (the API's /api/lti/frame-ancestors), fetched at most every FRAME_ANCESTORS_TTL_MS. When the API does not
- * answer, the last known list (or only the configured origins) is used: pages never wait on it for long.
+ * The origins allowed to frame Epoch (CSP frame-ancestors), as the API says (/api/lti/frame-ancestors: the LMS
+ * platforms registered for LTI and the API's EPOCH_FRAME_ANCESTORS), fetched at most every FRAME_ANCESTORS_TTL_MS. When
+ * the API does not answer, the last known list (or none) is used: pages never wait on it for long.
  */
 export function frameAncestorsSource(apiUrl: string, fetchImpl: typeof fetch = fetch, now: () => number = Date.now) {
   let cached: { origins: string[]; until: number } | null = null;
@@ -23,12 +23,9 @@ export function frameAncestorsSource(apiUrl: string, fetchImpl: typeof fetch = f
     }
     return cached.origins;
   };
-  return async (configured: readonly string[]): Promise<string[]> => {
-    let registered = cached?.origins ?? [];
-    if (!cached || cached.until <= now()) {
-      inFlight ??= load().finally(() => (inFlight = null));
-      registered = await inFlight;
-    }
-    return [...new Set([...configured, ...registered])];
+  return async (): Promise<string[]> => {
+    if (cached && cached.until > now()) return cached.origins;
+    inFlight ??= load().finally(() => (inFlight = null));
+    return inFlight;
   };
 }

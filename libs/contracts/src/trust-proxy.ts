@@ -24,3 +24,13 @@ export const ZTrustProxy = z
     return parts;
   });
 export type TTrustProxy = z.output<typeof ZTrustProxy>;
+
+/** A framing origin as CSP's frame-ancestors takes it: scheme and host (and port), nothing else. */
+export const ZFramingOrigin = z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'an origin like https://lms.example.edu');
+
+/** Origins, comma- or space-separated (an environment variable), as a checked list; empty: none. */
+export const ZFramingOrigins = z
+  .string()
+  .default('')
+  .transform((v) => v.split(/[\s,]+/).filter((o) => o !== ''))
+  .pipe(z.array(ZFramingOrigin));

@@ -22,7 +22,8 @@ describe('LTI 1.3 tool', () => {
 
   beforeAll(async () => {
     platform = await startTestPlatform();
-    api = await startApi((base) => ({ EPOCH_PUBLIC_URL: base }));
+    // A Canvas-like LMS whose course pages live on another domain than its issuer frames Epoch from there.
+    api = await startApi((base) => ({ EPOCH_PUBLIC_URL: base, EPOCH_FRAME_ANCESTORS: 'https://canvas.school.test' }));
     platform.toolJwksUrl = `${api.base}/api/lti/jwks`;
     users = await createUsers(api.prisma, [
       { key: 'admin', role: 'ADMIN' },
@@ -115,7 +116,10 @@ describe('LTI 1.3 tool', () => {
     const jwks = await (await fetch(`${api.base}/api/lti/jwks`)).json();
     expect(jwks.keys.length).toBeGreaterThanOrEqual(2);
     for (const k of jwks.keys) expect(Object.keys(k).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
-    expect((await (await fetch(`${api.base}/api/lti/frame-ancestors`)).json()).origins).toContain(platform.issuer);
+    // Who may frame Epoch: the registered platform's origin and the configured one, in one list (the web app's too).
+    expect((await (await fetch(`${api.base}/api/lti/frame-ancestors`)).json()).origins).toEqual(
+      expect.arrayContaining([platform.issuer, 'https://canvas.school.test']),
+    );
   });
 
   it('answers the login initiation with the OIDC authentication request the spec asks for, and a SameSite=None state cookie', async () => {
@@ -142,7 +146,9 @@ describe('LTI 1.3 tool', () => {
     const unknown = await b.fetch(`${api.base}/api/lti/login?iss=https://nobody.example&login_hint=h&target_link_uri=x`);
     expect(unknown.status).toBe(400);
     expect(refusal(await unknown.text())).toMatch(/no LMS platform is registered with issuer https:\/\/nobody.example/);
-    expect(unknown.headers.get('content-security-policy')).toContain(`frame-ancestors ${platform.issuer}`);
+    // The API's own LTI pages may be framed by the same origins as the web app's.
+    const framing = /frame-ancestors ([^;]*)/.exec(unknown.headers.get('content-security-policy') ?? '')?.[1]?.split(' ');
+    expect(framing).toEqual(expect.arrayContaining([platform.issuer, 'https://canvas.school.test']));
   });
 
   it("lets an instructor's first launch pick the link's exercise, then opens it", async () => {

@@ -163,6 +163,17 @@ export async function startTestPlatform(): Promise<TestPlatform> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', issuer);
     if (req.method === 'GET' && url.pathname === '/jwks') return json(res, 200, { keys: [key.publicJwk] });
+    if (req.method === 'GET' && url.pathname === '/course-page') {
+      // An LMS course page that shows the tool in an iframe (document_target "iframe"), starting at its login URL.
+      const tool = url.searchParams.get('tool') ?? '';
+      if (!/^https?:\/\//.test(tool)) return html(res, 400, '<p>tool must be an http(s) URL</p>');
+      return html(
+        res,
+        200,
+        `<!doctype html><title>LMS course</title><link rel="icon" href="data:,"><h1>Week 1</h1>` +
+          `<iframe id="tool" title="Epoch" src="${esc(tool)}" width="1200" height="760" allow="clipboard-write"></iframe>`,
+      );
+    }
     if (req.method === 'GET' && url.pathname === '/auth') {
       // The OIDC authentication request of LTI (Security Framework §5.1.1.2): every parameter as the spec says.
       const q = Object.fromEntries(url.searchParams);

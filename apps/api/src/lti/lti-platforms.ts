@@ -53,10 +53,13 @@ export async function deletePlatform(db: TDb, actorId: string, id: string): Prom
   });
 }
 
-/** The origins of the registered platforms (issuer and authorization URL), which may show Epoch in a frame. */
-export async function frameAncestorsOf(db: TDb): Promise<string[]> {
+/**
+ * The origins that may show Epoch in a frame (the one list: the web app's pages and the API's LTI pages use it): the
+ * registered platforms' (issuer and authorization URL) and the configured ones (EPOCH_FRAME_ANCESTORS).
+ */
+export async function frameAncestorsOf(db: TDb, configured: readonly string[]): Promise<string[]> {
   const platforms = await db.ltiPlatform.findMany({ select: { issuer: true, authUrl: true } });
-  const origins = new Set<string>();
+  const origins = new Set<string>(configured);
   for (const p of platforms)
     for (const u of [p.issuer, p.authUrl]) {
       try {

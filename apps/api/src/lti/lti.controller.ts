@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { parseCookie } from 'cookie';
 import { LtiLaunchError } from '@epoch/lti';
 import { ZLtiPickRequest, type TLtiPickRequest, type TLtiPickResult, type TLtiPickView } from '@epoch/contracts';
-import { PRISMA } from '../config';
+import { API_CONFIG, PRISMA, type TApiConfig } from '../config';
 import type { EpochPrismaClient } from '@epoch/db';
 import { ZodPipe } from '../http/zod.pipe';
 import { ApiError } from '../http/api-error';
@@ -24,10 +24,15 @@ export class LtiController {
     @Inject(PRISMA) private readonly prisma: EpochPrismaClient,
     @Inject(LtiService) private readonly lti: LtiService,
     @Inject(SessionService) private readonly sessions: SessionService,
+    @Inject(API_CONFIG) private readonly config: TApiConfig,
   ) {}
 
+  private framingOrigins(): Promise<string[]> {
+    return frameAncestorsOf(this.prisma, this.config.EPOCH_FRAME_ANCESTORS);
+  }
+
   private async refuse(res: Response, e: unknown): Promise<void> {
-    const ancestors = await frameAncestorsOf(this.prisma);
+    const ancestors = await this.framingOrigins();
     if (e instanceof LtiCookieBlocked) {
       return sendLtiPage(
         res,
@@ -81,7 +86,7 @@ export class LtiController {
       const clear = `${STATE_COOKIE}=; Path=/api/lti; HttpOnly; SameSite=None; Secure; Max-Age=0`;
       if (r.kind === 'not-ready') {
         res.setHeader('Set-Cookie', clear);
-        return sendLtiPage(res, 200, await frameAncestorsOf(this.prisma), 'Not set up yet', r.message);
+        return sendLtiPage(res, 200, await this.framingOrigins(), 'Not set up yet', r.message);
       }
       res.setHeader('Set-Cookie', [clear, this.sessions.ltiCookie(r.session.token, r.session.expiresAt)]);
       res.redirect(302, r.redirect);
@@ -98,11 +103,11 @@ export class LtiController {
     return toolJwks(this.prisma);
   }
 
-  /** The registered platforms' origins, for the web app's CSP frame-ancestors. */
+  /** The origins that may frame Epoch (registered platforms and EPOCH_FRAME_ANCESTORS), for the web app's CSP. */
   @Public()
   @Get('frame-ancestors')
   async frameAncestors(): Promise<{ origins: string[] }> {
-    return { origins: await frameAncestorsOf(this.prisma) };
+    return { origins: await this.framingOrigins() };
   }
 
   @Get('picks/:id')
