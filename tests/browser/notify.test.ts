@@ -204,7 +204,8 @@ describe('attempts, class overview and result notifications in a real browser', 
     const { ctx, page } = await newPage({ notifications: true });
     await signIn(page, users['Noah']!);
     await page.goto(`${web.base}/account/notifications`);
-    await expect(page.getByTestId('browser-permission').textContent()).resolves.toBe('This browser shows Epoch’s notifications.');
+    // The permission is read in the browser once the page is live (the server cannot know it): wait for that text.
+    await page.getByTestId('browser-permission').filter({ hasText: 'This browser shows Epoch’s notifications.' }).waitFor();
     await page.getByLabel(/E-mail me when a result is ready/).check();
     await page.getByRole('button', { name: 'Save preferences' }).click();
     await page.getByTestId('preferences-outcome').filter({ hasText: 'Saved.' }).waitFor();
