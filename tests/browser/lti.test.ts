@@ -7,7 +7,7 @@ import { prepareCifar10 } from '@epoch/datasets';
 import { freePort, startTs, waitFor, type RunningProcess } from '../integration/helpers';
 import { tinyCifarFolder } from '../integration/grader/grader-harness';
 import { createCourse, createUsers, enroll, signedIn, startApi, tag, type ApiUnderTest, type TestUser } from '../integration/api/api-harness';
-import { startTestPlatform, type LaunchSpec, type TestPlatform } from '../integration/lti/test-platform';
+import { registrationOf, startTestPlatform, type LaunchSpec, type TestPlatform } from '../integration/lti/test-platform';
 import { startIdp, type TestIdp } from '../integration/sso/oidc-idp';
 import { buildWeb, launchChromium, screenshot, startWeb, watchProblems } from './web-app';
 
@@ -97,15 +97,7 @@ describe('LTI launch, submission and grade passback, and Deep Linking (real brow
     course = await createCourse(api.prisma, { minTestAccuracy: 0, requiredEpochs: null, maxEpochs: 10, limitTest: 50 });
     await enroll(api.prisma, users['teacher']!.id, course.courseId, 'INSTRUCTOR');
     const admin = await signedIn(api.base, users['admin']!);
-    const registered = await admin.post('/api/admin/lti/platforms', {
-      name: 'Test LMS',
-      issuer: platform.issuer,
-      clientId: platform.clientId,
-      authUrl: platform.authUrl,
-      tokenUrl: platform.tokenUrl,
-      jwksUrl: platform.jwksUrl,
-      deploymentIds: [platform.deploymentId],
-    });
+    const registered = await admin.post('/api/admin/lti/platforms', registrationOf(platform, 'Test LMS'));
     expect(registered.status).toBe(201);
 
     graderDir = mkdtempSync(join(tmpdir(), 'epoch-lti-grader-'));

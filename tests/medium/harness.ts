@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { inject } from 'vitest';
+import { FsArtifactStore } from '@epoch/artifacts';
+import { closeGradingQueues, openGradingQueues, type TGradingDeps } from '@epoch/grading';
 import { createPrismaClient, policyColumns, type EpochPrismaClient } from '@epoch/db';
 import { ZGradingPolicy, type TGradingPolicy, type TGradingPolicyInput } from '@epoch/contracts';
 
@@ -39,6 +46,33 @@ export async function freshDatabase(): Promise<TMediumDb> {
     drop: async () => {
       await prisma.$disconnect();
       await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
+/**
+ * The grading use cases' dependencies for a medium test file: its database, the run's Redis with queues under a prefix
+ * of the file's own, a throwaway artifact store. `close` empties and closes the queues and the Redis connection.
+ */
+export function mediumGradingDeps(db: TMediumDb, name: string): { deps: TGradingDeps; close: () => Promise<void> } {
+  const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
+  const prefix = `${inject('redisPrefix')}-medium-${name}-${Date.now()}`;
+  const deps: TGradingDeps = {
+    prisma: db.prisma,
+    queues: openGradingQueues(redis, prefix),
+    redis,
+    queuePrefix: prefix,
+    gpuMinWorkMacs: 5e12,
+    log: pino({ level: 'silent' }),
+    rejectedLimit: { max: 1000, windowSeconds: 60 },
+    artifacts: new FsArtifactStore(mkdtempSync(join(tmpdir(), `epoch-medium-${name}-`))),
+  };
+  return {
+    deps,
+    close: async () => {
+      for (const q of Object.values(deps.queues)) await q.obliterate({ force: true }).catch(() => undefined);
+      await closeGradingQueues(deps.queues);
+      redis.disconnect();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, createCourse, createUsers, signedIn, startApi, tag, type ApiUnderTest, type TestUser } from '../api/api-harness';
 import { Browser } from '../sso/oidc-idp';
-import { formPost, startTestPlatform, type LaunchSpec, type TestPlatform } from './test-platform';
+import { formPost, registrationOf, startTestPlatform, type LaunchSpec, type TestPlatform } from './test-platform';
 
 const LEARNER = ['http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'];
 const INSTRUCTOR = ['http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor'];
@@ -87,15 +87,7 @@ describe('LTI 1.3 tool', () => {
     });
     expect(bad.status).toBe(400);
     expect([...new Set(bad.body.error.details.map((d: { path: string }) => d.path))].sort()).toEqual(['authUrl', 'deploymentIds', 'tokenUrl']);
-    const r = await admin.post('/api/admin/lti/platforms', {
-      name: 'Test LMS',
-      issuer: platform.issuer,
-      clientId: platform.clientId,
-      authUrl: platform.authUrl,
-      tokenUrl: platform.tokenUrl,
-      jwksUrl: platform.jwksUrl,
-      deploymentIds: [platform.deploymentId],
-    });
+    const r = await admin.post('/api/admin/lti/platforms', registrationOf(platform, 'Test LMS'));
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ issuer: platform.issuer, deploymentIds: [platform.deploymentId] });
     const again = await admin.post('/api/admin/lti/platforms', { ...r.body, id: undefined, createdAt: undefined });
@@ -345,15 +337,7 @@ describe('LTI grade passback (AGS)', () => {
     users = await createUsers(api.prisma, [{ key: 'admin', role: 'ADMIN' }]);
     course = await createCourse(api.prisma);
     admin = await signedIn(api.base, users['admin']!);
-    await admin.post('/api/admin/lti/platforms', {
-      name: 'AGS LMS',
-      issuer: platform.issuer,
-      clientId: platform.clientId,
-      authUrl: platform.authUrl,
-      tokenUrl: platform.tokenUrl,
-      jwksUrl: platform.jwksUrl,
-      deploymentIds: [platform.deploymentId],
-    });
+    await admin.post('/api/admin/lti/platforms', registrationOf(platform, 'AGS LMS'));
   });
   afterAll(async () => {
     await api?.stop();
@@ -465,15 +449,7 @@ describe('LTI roster sync (NRPS)', () => {
     course = await createCourse(api.prisma);
     await api.prisma.enrollment.create({ data: { userId: users['teacher']!.id, courseId: course.courseId, role: 'INSTRUCTOR' } });
     admin = await signedIn(api.base, users['admin']!);
-    await admin.post('/api/admin/lti/platforms', {
-      name: 'NRPS LMS',
-      issuer: platform.issuer,
-      clientId: platform.clientId,
-      authUrl: platform.authUrl,
-      tokenUrl: platform.tokenUrl,
-      jwksUrl: platform.jwksUrl,
-      deploymentIds: [platform.deploymentId],
-    });
+    await admin.post('/api/admin/lti/platforms', registrationOf(platform, 'NRPS LMS'));
   });
   afterAll(async () => {
     await api?.stop();

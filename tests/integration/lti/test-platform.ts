@@ -75,6 +75,19 @@ const json = (res: ServerResponse, status: number, body: unknown, type = 'applic
 };
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/** What an admin enters on Epoch's LMS page to register this platform (POST /api/admin/lti/platforms). */
+export function registrationOf(platform: TestPlatform, name: string) {
+  return {
+    name,
+    issuer: platform.issuer,
+    clientId: platform.clientId,
+    authUrl: platform.authUrl,
+    tokenUrl: platform.tokenUrl,
+    jwksUrl: platform.jwksUrl,
+    deploymentIds: [platform.deploymentId],
+  };
+}
+
 export async function startTestPlatform(): Promise<TestPlatform> {
   const port = await freePort();
   const issuer = `http://127.0.0.1:${port}`;

@@ -1,15 +1,10 @@
-import { readFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { FsArtifactStore } from '@epoch/artifacts';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TGradingPolicyInput } from '@epoch/contracts';
 import {
   claim,
   classResults,
-  closeGradingQueues,
   deleteStudentException,
   effectiveDeadline,
   effectiveDeadlines,
@@ -18,7 +13,6 @@ import {
   gradebook,
   gradebookCsv,
   mySchedule,
-  openGradingQueues,
   quotaUsage,
   redecide,
   scheduleOf,
@@ -30,7 +24,7 @@ import {
   type TScheduledExercise,
 } from '@epoch/grading';
 import { repoRoot } from '@epoch/cli';
-import { createClass, freshDatabase, type TClassFixture, type TMediumDb } from '../harness';
+import { createClass, freshDatabase, mediumGradingDeps, type TClassFixture, type TMediumDb } from '../harness';
 
 const solution = readFileSync(join(repoRoot(), 'exercises/cifar10-intro/cifar10-dense/solution.py'), 'utf8');
 const HOUR = 3_600_000;
@@ -39,7 +33,7 @@ const inHours = (h: number) => new Date(Date.now() + h * HOUR).toISOString();
 describe('schedule, extensions, quota overrides and the gradebook against Postgres and Redis', () => {
   let db: TMediumDb;
   let deps: TGradingDeps;
-  let redis: Redis;
+  let closeDeps: (() => Promise<void>) | undefined;
   let n = 0;
   const key = () => `key-${++n}-${Date.now()}`;
   const exerciseRef = async (cls: TClassFixture): Promise<TScheduledExercise> => {
@@ -79,23 +73,10 @@ describe('schedule, extensions, quota overrides and the gradebook against Postgr
 
   beforeAll(async () => {
     db = await freshDatabase();
-    redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
-    const prefix = `${inject('redisPrefix')}-medium-schedule-${Date.now()}`;
-    deps = {
-      prisma: db.prisma,
-      queues: openGradingQueues(redis, prefix),
-      redis,
-      queuePrefix: prefix,
-      gpuMinWorkMacs: 5e12,
-      log: pino({ level: 'silent' }),
-      rejectedLimit: { max: 1000, windowSeconds: 60 },
-      artifacts: new FsArtifactStore(mkdtempSync(join(tmpdir(), 'epoch-medium-schedule-'))),
-    };
+    ({ deps, close: closeDeps } = mediumGradingDeps(db, 'schedule'));
   });
   afterAll(async () => {
-    for (const q of Object.values(deps.queues)) await q.obliterate({ force: true }).catch(() => undefined);
-    await closeGradingQueues(deps.queues);
-    redis.disconnect();
+    await closeDeps?.();
     await db.drop();
   });
 

@@ -1,11 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { FsArtifactStore } from '@epoch/artifacts';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, ZGradingPolicy } from '@epoch/contracts';
 import { policyColumns } from '@epoch/db';
 import {
@@ -13,12 +8,10 @@ import {
   claim,
   classResults,
   clearHeartbeat,
-  closeGradingQueues,
   failInfra,
   findGradingJob,
   listenForCancellations,
   finishGraded,
-  openGradingQueues,
   quotaUsage,
   recordEpoch,
   regrade,
@@ -34,7 +27,7 @@ import {
   type TGradingDeps,
 } from '@epoch/grading';
 import { repoRoot } from '@epoch/cli';
-import { createClass, freshDatabase, type TClassFixture, type TMediumDb } from '../harness';
+import { createClass, freshDatabase, mediumGradingDeps, type TClassFixture, type TMediumDb } from '../harness';
 
 const solution = readFileSync(join(repoRoot(), 'exercises/cifar10-intro/cifar10-dense/solution.py'), 'utf8');
 const broken = solution.replace("activation='softmax'", "activation='sideways'");
@@ -42,7 +35,7 @@ const broken = solution.replace("activation='softmax'", "activation='sideways'")
 describe('grading use cases against Postgres and Redis', () => {
   let db: TMediumDb;
   let deps: TGradingDeps;
-  let redis: Redis;
+  let closeDeps: (() => Promise<void>) | undefined;
   let n = 0;
   const key = () => `key-${++n}-${Date.now()}`;
   const exerciseRef = async (cls: TClassFixture): Promise<TExerciseRef & { courseId: string }> => {
@@ -67,23 +60,10 @@ describe('grading use cases against Postgres and Redis', () => {
 
   beforeAll(async () => {
     db = await freshDatabase();
-    redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
-    const prefix = `${inject('redisPrefix')}-medium-${Date.now()}`;
-    deps = {
-      prisma: db.prisma,
-      queues: openGradingQueues(redis, prefix),
-      redis,
-      queuePrefix: prefix,
-      gpuMinWorkMacs: 5e12,
-      log: pino({ level: 'silent' }),
-      rejectedLimit: { max: 1000, windowSeconds: 60 },
-      artifacts: new FsArtifactStore(mkdtempSync(join(tmpdir(), 'epoch-medium-artifacts-'))),
-    };
+    ({ deps, close: closeDeps } = mediumGradingDeps(db, 'use-cases'));
   });
   afterAll(async () => {
-    for (const q of Object.values(deps.queues)) await q.obliterate({ force: true }).catch(() => undefined);
-    await closeGradingQueues(deps.queues);
-    redis.disconnect();
+    await closeDeps?.();
     await db.drop();
   });
 
@@ -145,9 +125,9 @@ describe('grading use cases against Postgres and Redis', () => {
       expect(await db.prisma.submission.count({ where: { userId: student(cls) } })).toBe(3);
       // Another student is not affected; the window ends and the student may submit again.
       expect((await as(student(cls, 1), solution)).submission.status).toBe('QUEUED');
-      await redis.del(`${deps.queuePrefix}:epoch:rejected:${student(cls)}`);
+      await deps.redis.del(`${deps.queuePrefix}:epoch:rejected:${student(cls)}`);
       expect((await as(student(cls), solution)).submission.status).toBe('QUEUED');
-      expect(await redis.ttl(`${deps.queuePrefix}:epoch:rejected:${student(cls, 1)}`)).toBe(-2);
+      expect(await deps.redis.ttl(`${deps.queuePrefix}:epoch:rejected:${student(cls, 1)}`)).toBe(-2);
     });
 
     it('refuses late work when the schedule says so, and marks accepted late work late', async () => {
@@ -185,7 +165,7 @@ describe('grading use cases against Postgres and Redis', () => {
         const s = (await submit(deps, { userId: student(cls), role: 'STUDENT', exercise, source: solution, idempotencyKey: key() })).submission;
         await claim(db.prisma, s.id);
         const heard: TCancelSignal[] = [];
-        const stop = await listenForCancellations(redis, deps.queuePrefix, (c) => heard.push(c));
+        const stop = await listenForCancellations(deps.redis, deps.queuePrefix, (c) => heard.push(c));
         try {
           const before = Date.now();
           expect(await cancelSubmission(deps, { ...s, status: 'RUNNING' })).toEqual({ from: 'RUNNING', quotaRefunded: refund });
@@ -332,7 +312,7 @@ describe('grading use cases against Postgres and Redis', () => {
         });
       };
       const epoch = (n: number) => ({ epoch: n, loss: 2 - n / 10, accuracy: 0.1 * n, valLoss: null, valAccuracy: null, seconds: 1 });
-      await writeHeartbeat(redis, deps.queuePrefix, { worker: 'grader-a', backend: 'wasm', threads: 2, queues: ['general'], since: Date.now() });
+      await writeHeartbeat(deps.redis, deps.queuePrefix, { worker: 'grader-a', backend: 'wasm', threads: 2, queues: ['general'], since: Date.now() });
 
       const first = (await claim(db.prisma, id)) as { attempt: number };
       for (const n of [1, 2]) await recordEpoch(db.prisma, { id, attempt: first.attempt }, epoch(n));
@@ -344,7 +324,7 @@ describe('grading use cases against Postgres and Redis', () => {
       ]);
 
       // The grader of attempt 1 dies: once its heartbeat is gone, the page says so instead of a silent, stale "epoch 2".
-      await clearHeartbeat(redis, deps.queuePrefix, 'grader-a');
+      await clearHeartbeat(deps.redis, deps.queuePrefix, 'grader-a');
       const dead = await progress();
       expect(dead).toMatchObject({ status: 'RUNNING', attempt: 1, etaSeconds: null });
       expect(dead.restarted).toMatch(
@@ -355,7 +335,7 @@ describe('grading use cases against Postgres and Redis', () => {
       const second = await claim(db.prisma, id);
       expect(second).toEqual({ attempt: 2, restarted: true });
       expect(await progress()).toMatchObject({ status: 'RUNNING', attempt: 2, epochs: [], live: null });
-      await writeHeartbeat(redis, deps.queuePrefix, { worker: 'grader-c', backend: 'wasm', threads: 2, queues: ['general'], since: Date.now() });
+      await writeHeartbeat(deps.redis, deps.queuePrefix, { worker: 'grader-c', backend: 'wasm', threads: 2, queues: ['general'], since: Date.now() });
       await report(2, 'grader-c', true);
       const restarted = await progress();
       expect(restarted).toMatchObject({ attempt: 2, epochs: [], live: { attempt: 2 } });
