@@ -236,7 +236,15 @@ describe('grading pipeline (real grader process, Postgres, Redis, tiny data)', (
       10_000,
       'the grader to stop training',
     );
-    const s = await g.prisma.submission.findUniqueOrThrow({ where: { id } });
+    // The grader logs the stop, then records it (finishedAt): wait for the record instead of racing it.
+    const s = await waitFor(
+      async () => {
+        const row = await g.prisma.submission.findUniqueOrThrow({ where: { id } });
+        return row.finishedAt !== null ? row : undefined;
+      },
+      10_000,
+      'the cancellation recorded',
+    );
     expect(s.status).toBe('CANCELLED');
     expect(s.finishedAt).not.toBeNull();
     expect(await g.prisma.result.count({ where: { submissionId: id } })).toBe(0);
