@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { FsArtifactStore } from '@epoch/artifacts';
 import { DEMO_ACCOUNTS, policyFromRow } from '@epoch/db';
-import { claim, createSubmission, finishGraded, scheduleOf } from '@epoch/grading';
+import { claim, createSubmission, finishExtraSeed, finishGraded, scheduleOf, type TGradedResult } from '@epoch/grading';
 import { root } from '../integration/helpers';
 import { startApi, type ApiUnderTest } from '../integration/api/api-harness';
 import { buildWeb, launchChromium, screenshot, signInPage, startWeb } from './web-app';
@@ -35,6 +35,7 @@ describe('calibration and diagnoses in the browser (built app, real API and Post
     data: Parameters<typeof createSubmission>[1],
     testAccuracy: number,
     history?: { epoch: number; loss: number; accuracy: number; valLoss: number; valAccuracy: number; seconds: number }[],
+    more: Partial<TGradedResult> = {},
   ) {
     const row = await api.prisma.exercise.findUniqueOrThrow({ where: { id: exercise.id }, include: { policy: true } });
     const policy = policyFromRow(row.policy!);
@@ -58,6 +59,7 @@ describe('calibration and diagnoses in the browser (built app, real API and Post
         evaluationMs: 100,
         artifacts: [],
         ...(history ? { history } : {}),
+        ...more,
       },
       policy,
       scheduleOf(policy),
@@ -148,6 +150,45 @@ describe('calibration and diagnoses in the browser (built app, real API and Post
     await screenshot(page, 'result-diagnosis');
     await link.click();
     await page.getByRole('heading', { level: 1, name: 'Overfitting' }).waitFor();
+    await page.context().close();
+  });
+
+  it('a result just below the pass mark says another seed is training, and shows the verdict over all seeds when it is done', async () => {
+    const exercise = await api.prisma.exercise.findFirstOrThrow({
+      where: { slug: 'cifar10-model3', course: { slug: 'cifar10-intro' } },
+      include: { policy: true },
+    });
+    const policy = policyFromRow(exercise.policy!);
+    const me = await api.prisma.user.findUniqueOrThrow({ where: { email: student.email } });
+    const id = await graded(
+      exercise,
+      {
+        userId: me.id,
+        exerciseId: exercise.id,
+        source: exercise.solutionCode,
+        idempotencyKey: `seeds-${Date.now()}`,
+        policyVersion: exercise.policy!.version,
+        seed: 42,
+      },
+      0.695,
+      undefined,
+      { seed: 42, seedRuns: [{ seed: 42, testAccuracy: 0.695, trainingSeconds: 1245 }], pendingSeed: 43 },
+    );
+    const page = await signedIn(student);
+    await page.goto(`${web.base}/submissions/${id}`);
+    await expect(page.getByTestId('verdict').textContent()).resolves.toBe('Not passed yet: test accuracy 69.5%, just below the pass mark of 70.0%.');
+    await expect(page.getByTestId('pending-seed').textContent()).resolves.toContain('trains your model again with another seed (seed 43)');
+    // Not a final "Failed" yet: the badge says why, and the failure message waits for the verdict.
+    await expect(page.locator('h1 .status').textContent()).resolves.toBe('Not passed yet: another seed is training');
+    await expect(page.locator('.error-text').count()).resolves.toBe(0);
+    await screenshot(page, 'result-pending-seed');
+    // The extra seed passes (as the grader records it): the open page updates itself.
+    await finishExtraSeed(api.prisma, { id, attempt: 1, seed: 43 }, { seed: 43, testAccuracy: 0.712, trainingSeconds: 1250 }, policy, scheduleOf(policy));
+    await page.getByText('Passed: test accuracy 71.2% (the best of 2 seeds), the pass mark is 70.0%.').waitFor({ timeout: 60_000 });
+    await expect(page.getByTestId('seed-runs').textContent()).resolves.toContain('seed 42: 69.5% (21 min), seed 43: 71.2% (21 min)');
+    await expect(page.getByTestId('pending-seed').count()).resolves.toBe(0);
+    await expect(page.locator('h1 .status').textContent()).resolves.toBe('Passed');
+    await screenshot(page, 'result-best-of-k-passed');
     await page.context().close();
   });
 });

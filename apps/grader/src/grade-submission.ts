@@ -8,15 +8,18 @@ import {
   type TGradingProgress,
   type THeldOutPart,
   type TModelSpec,
+  type TExtraSeedJob,
   type TSeedRun,
   type TVerdict,
 } from '@epoch/contracts';
 import {
   claim,
   countedAccuracy,
+  endSeedSeries,
   failInfra,
   failStudent,
   finishCancelled,
+  finishExtraSeed,
   finishGraded,
   handBack,
   nthSeed,
@@ -69,6 +72,8 @@ export interface TGradeJob {
   lockLost: AbortSignal;
   /** Aborted (reason: when, ms since the epoch) when the API says the submission was cancelled: training stops at once. */
   cancelled?: AbortSignal;
+  /** Queues best-of-k's next seed of this submission (on the queue this job came from). */
+  queueExtraSeed?: (extra: TExtraSeedJob) => Promise<void>;
 }
 
 /**
@@ -283,30 +288,10 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
   const seedRuns: TSeedRun[] = [
     { seed, testAccuracy: countedAccuracy({ testAccuracy: model.evaluation.testAccuracy, heldOut }), trainingSeconds: Math.round(model.trainingMs / 1000) },
   ];
-  // Best-of-k: a result just below the pass mark is trained again with the next seeds (each with the policy's time
-  // limit, its epochs not recorded: the history shown is the first seed's). A run that ends otherwise stops the series.
-  // A calibration run is one seed of its calibration: never more.
-  while (submission.kind !== 'CALIBRATION' && wantsAnotherSeed(seedRuns, policy)) {
-    const next = nthSeed(seed, seedRuns.length);
-    log.info({ submissionId: run.id, attempt: run.attempt, seed: next, runs: seedRuns }, 'best-of-k: training with another seed');
-    report({ phase: 'loading', epoch: 0, batch: 0, batches: 0, loss: null, accuracy: null, etaSeconds: null, etaRange: null });
-    const more: TCancelStop = { at: null, batchesAfter: 0 };
-    const again = await train(deps, job, run, { spec, policy, seed: next, data, progress, report, startedAt: Date.now(), stopped: more, recordEpochs: false });
-    if (again.kind === 'stopped') {
-      const c = await settle(again, more);
-      if (c) return c;
-    }
-    if (again.kind !== 'graded') {
-      log.warn({ submissionId: run.id, seed: next, end: again.kind }, 'best-of-k: the extra seed did not finish; the seeds trained so far decide');
-      break;
-    }
-    const h = heldOutPart(again.result.evaluation, policy);
-    seedRuns.push({
-      seed: next,
-      testAccuracy: countedAccuracy({ testAccuracy: again.result.evaluation.testAccuracy, heldOut: h }),
-      trainingSeconds: Math.round(again.result.trainingMs / 1000),
-    });
-  }
+  // Best-of-k: a result just below the pass mark is stored decided on this seed, with the next seed pending; that seed
+  // trains as its own low-priority job (gradeExtraSeed), queued once the result is stored. A calibration run is one
+  // seed of its calibration, and a practice run is never graded: never more.
+  const pendingSeed = submission.kind === 'GRADED' && wantsAnotherSeed(seedRuns, policy) ? nthSeed(seed, seedRuns.length) : null;
 
   report({ phase: 'storing' });
   const decision = await db('storing the result', () =>
@@ -322,6 +307,7 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
         backendVersions: { ...deps.backend.versions, threads: String(deps.backend.threads) },
         seed,
         seedRuns,
+        pendingSeed,
         heldOut,
         queueWaitMs,
         trainingMs: model.trainingMs,
@@ -346,10 +332,145 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
     return { ...outcome, status: 'FAILED', written: false };
   }
   log.info(
-    { submissionId: run.id, attempt: run.attempt, status: decision.status, testAccuracy: model.evaluation.testAccuracy, trainingMs: model.trainingMs },
+    {
+      submissionId: run.id,
+      attempt: run.attempt,
+      status: decision.status,
+      testAccuracy: model.evaluation.testAccuracy,
+      trainingMs: model.trainingMs,
+      pendingSeed,
+    },
     'graded',
   );
+  if (pendingSeed !== null) await queueSeed(deps, job, run.id, { attempt: run.attempt, seed: pendingSeed });
   return { ...outcome, status: decision.status, written: true };
+}
+
+/** Queues best-of-k's next seed; a failure is left to the reconciler, which queues every pending seed without a job. */
+async function queueSeed(deps: TGraderDeps, job: TGradeJob, submissionId: string, extra: TExtraSeedJob): Promise<void> {
+  if (!job.queueExtraSeed) return;
+  try {
+    await job.queueExtraSeed(extra);
+    deps.log.info({ submissionId, ...extra }, 'best-of-k: the next seed is queued (low priority)');
+  } catch (e) {
+    deps.log.warn({ err: e, submissionId, ...extra }, 'best-of-k: could not queue the next seed; the reconciler queues it');
+  }
+}
+
+/**
+ * Best-of-k's extra seed of a graded attempt (use-cases/extra-seeds.ts in @epoch/grading): trains the stored model
+ * with that seed in a fresh child, under the policy's limits, and adds the run to the result (finishExtraSeed decides
+ * again and names the next seed, queued here). A seed that cannot train (over the time or memory limit, a model the
+ * policy no longer accepts, the policy no longer asking for seeds, the queue's retries exhausted) ends the series with
+ * the seeds trained so far. Nothing is written when the result no longer waits for this seed (retrained meanwhile).
+ */
+export async function gradeExtraSeed(deps: TGraderDeps, job: TGradeJob, extra: TExtraSeedJob): Promise<TGradeOutcome> {
+  const { prisma, log } = deps;
+  const jobLog = log.child({ submissionId: job.submissionId, seed: extra.seed });
+  const db: TDbCall = (what, f) => whileDatabaseDown(what, f, { signal: job.lockLost, log: jobLog, ...(deps.retry ? { retry: deps.retry } : {}) });
+  const run: TRun = { id: job.submissionId, attempt: extra.attempt };
+  const skipped = (reason: string): TGradeOutcome => ({ kind: 'skipped', attempt: extra.attempt, reason });
+  const endSeries = async (reason: string): Promise<TGradeOutcome> => {
+    const ended = await db('ending the seed series', () => endSeedSeries(prisma, run.id, extra));
+    if (ended) jobLog.info({ status: ended.decision.status }, `best-of-k: the series ends (${reason}); the seeds trained decide`);
+    return skipped(reason);
+  };
+  try {
+    const s = await db('loading the submission', () =>
+      prisma.submission.findUnique({
+        where: { id: run.id },
+        include: { exercise: { include: { policy: true } }, result: { select: { attempt: true, pendingSeed: true } } },
+      }),
+    );
+    if (!s?.result || s.result.pendingSeed !== extra.seed || s.result.attempt !== extra.attempt) return skipped('the result no longer waits for this seed');
+    let policy: TGradingPolicy;
+    try {
+      if (!s.exercise.policy) return await endSeries('the exercise has no grading policy');
+      policy = policyFromRow(s.exercise.policy);
+    } catch (e) {
+      return await endSeries(`the grading policy is invalid: ${detail(e)}`);
+    }
+    if (policy.seedPolicy !== 'BEST_OF_K') return await endSeries('the policy no longer trains more seeds');
+    const checked = checkStoredSpec(s.modelSpec, policy);
+    if (!checked.ok) return await endSeries(`the model no longer fits the policy: ${checked.problems.join('; ')}`);
+    const progress: TGradingProgress = {
+      phase: 'loading',
+      attempt: Math.max(1, extra.attempt),
+      epoch: 0,
+      epochs: checked.spec.epochs,
+      batch: 0,
+      batches: 0,
+      loss: null,
+      accuracy: null,
+      imagesPerSecond: null,
+      etaSeconds: null,
+      restarted: false,
+      worker: deps.workerId,
+    };
+    const send = progressReporter(job.updateProgress, jobLog);
+    const report = (patch: Partial<TGradingProgress>) => {
+      Object.assign(progress, patch);
+      send({ ...progress });
+    };
+    report({});
+    jobLog.info({ attempt: extra.attempt }, 'best-of-k: training with another seed');
+    const data = await deps.prepareData();
+    const stopped: TCancelStop = { at: null, batchesAfter: 0 };
+    const end = await train(deps, job, run, {
+      spec: checked.spec,
+      policy,
+      seed: extra.seed,
+      data,
+      progress,
+      report,
+      startedAt: Date.now(),
+      stopped,
+      recordEpochs: false,
+    });
+    switch (end.kind) {
+      case 'graded': {
+        const ev = end.result.evaluation;
+        const trained: TSeedRun = {
+          seed: extra.seed,
+          testAccuracy: countedAccuracy({ testAccuracy: ev.testAccuracy, heldOut: heldOutPart(ev, policy) }),
+          trainingSeconds: Math.round(end.result.trainingMs / 1000),
+        };
+        const schedule = scheduleOf(policy);
+        const r = await db('recording the extra seed', () => finishExtraSeed(prisma, { ...run, seed: extra.seed }, trained, policy, schedule));
+        if (!r) return skipped('the result no longer waits for this seed');
+        jobLog.info({ status: r.decision.status, testAccuracy: trained.testAccuracy, nextSeed: r.nextSeed }, 'best-of-k: seed recorded');
+        if (r.nextSeed !== null) await queueSeed(deps, job, run.id, { attempt: extra.attempt, seed: r.nextSeed });
+        return {
+          kind: 'graded',
+          status: r.decision.status,
+          attempt: extra.attempt,
+          testAccuracy: ev.testAccuracy,
+          trainImagesPerSecond: end.result.trainImagesPerSecond,
+          reusedFrom: null,
+          written: true,
+        };
+      }
+      case 'student':
+        return await endSeries(`seed ${extra.seed} could not train: ${end.message}`);
+      case 'infrastructure':
+        throw new Error(end.message);
+      case 'stopped':
+        if (end.reason === 'shutdown') return { kind: 'handed-back', attempt: extra.attempt, written: false };
+        if (end.reason === 'lock-lost') throw new LockLost();
+        return skipped('the submission changed meanwhile');
+    }
+  } catch (e) {
+    if (e instanceof RetryAborted || e instanceof LockLost) {
+      jobLog.warn("the job's lock was lost: another grader takes the extra seed over");
+      return { kind: 'lock-lost', attempt: extra.attempt };
+    }
+    if (e instanceof HandBack) return { kind: 'handed-back', attempt: extra.attempt, written: false };
+    const permanent = e instanceof PermanentInfraFailure;
+    const final = permanent || job.lastAttempt;
+    if (final)
+      await endSeries(`the extra seed failed on Epoch's side: ${detail(e)}`).catch((w: unknown) => jobLog.error({ err: w }, 'could not end the seed series'));
+    return { kind: 'infrastructure', attempt: extra.attempt, final, permanent, error: e, written: final };
+  }
 }
 
 /** The held-out split's private part of a child's evaluation, with the split as recorded on the result (null without one). */

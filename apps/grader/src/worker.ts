@@ -4,7 +4,15 @@ import type { Logger } from 'pino';
 import type { EpochPrismaClient } from '@epoch/db';
 import type { TGradingJobPayload } from '@epoch/contracts';
 import { GRADING_QUEUES } from '@epoch/contracts';
-import { closeGradingQueues, listenForCancellations, openGradingQueues, reorderAfter, type TGradingQueues, type TQueueKind } from '@epoch/grading';
+import {
+  closeGradingQueues,
+  listenForCancellations,
+  openGradingQueues,
+  queueExtraSeed,
+  reorderAfter,
+  type TGradingQueues,
+  type TQueueKind,
+} from '@epoch/grading';
 import { createArtifactStore } from '@epoch/artifacts';
 import { defaultDataDir, prepareCifar10 } from '@epoch/datasets';
 import type { TBackendInfo } from '@epoch/trainer';
@@ -153,6 +161,7 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
                 shutdown: shutdown.signal,
                 lockLost: lock.signal,
                 cancelled: cancelled.signal,
+                queueExtraSeed: (submissionId, extra) => queueExtraSeed(queues, submissionId, extra, kind),
                 onFinished: (outcome, seconds) => metrics?.jobDuration.observe({ outcome, backend: backend.name }, seconds),
                 onFailure: (kind) => metrics?.failures.inc({ kind }),
               },
@@ -162,7 +171,7 @@ export function createGradingWorker(deps: TWorkerDeps & { served: TQueueKind[] }
           );
         } finally {
           // The run ended (or went back to the queue): its student's other queued runs move up (queue-order.ts).
-          if (job.id) await reorderAfter({ prisma, queues, log }, job.id);
+          if (job.id && !job.data.extraSeed) await reorderAfter({ prisma, queues, log }, job.id);
           if (job.id && locks.get(job.id) === lock) locks.delete(job.id);
           if (job.id && cancels.get(job.id) === cancelled) cancels.delete(job.id);
         }

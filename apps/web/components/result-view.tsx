@@ -1,7 +1,8 @@
 import type { TResultView } from '@epoch/contracts';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { durationText, seedRunsText } from '../lib/eta-text';
+import { durationText, seedRunsText, verdictAccuracyText } from '../lib/eta-text';
+import { RefreshEvery } from './refresh-every';
 import { percent } from '../lib/policy-text';
 import { resultPlots, SECTIONS, weightFiles, type TSectionId } from '../lib/result-plots';
 import { TrainingCharts } from './curve-chart';
@@ -74,15 +75,20 @@ export function ResultView({ result, threshold }: { result: TResultView; thresho
           )}
           .
         </p>
+      ) : result.pendingSeed !== null && !result.passed ? (
+        <>
+          <p className="verdict verdict-neutral" data-testid="verdict">
+            Not passed yet: test accuracy {verdictAccuracyText(result, percent, true)}, just below the pass mark of {percent(threshold)}.
+          </p>
+          <p className="muted" data-testid="pending-seed">
+            So close to the pass mark that Epoch trains your model again with another seed (seed {result.pendingSeed}), after every waiting graded and practice
+            run. It passes if any seed does; this page updates when it is done, and you are told if you asked to be.
+          </p>
+          <RefreshEvery seconds={20} />
+        </>
       ) : (
         <p className={`verdict verdict-${result.passed ? 'pass' : 'fail'}`} data-testid="verdict">
-          {result.passed ? 'Passed' : 'Not passed'}: test accuracy{' '}
-          {result.heldOut
-            ? `${percent(result.heldOut.testAccuracy)} on the held-out images`
-            : result.testAccuracy !== null
-              ? percent(result.testAccuracy)
-              : '—'}
-          {result.seedRuns.length > 1 ? ` (best of ${result.seedRuns.length} seeds)` : ''}, the pass mark is {percent(threshold)}.
+          {result.passed ? 'Passed' : 'Not passed'}: test accuracy {verdictAccuracyText(result, percent)}, the pass mark is {percent(threshold)}.
         </p>
       )}
       {result.heldOut && (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { etaText, seedRunsText } from './eta-text';
+import { etaText, seedRunsText, verdictAccuracyText } from './eta-text';
 
 describe('etaText', () => {
   it('says one figure when the estimate is sure, a range rounded outwards when not', () => {
@@ -36,5 +36,17 @@ describe('seedRunsText', () => {
         pct,
       ),
     ).toEqual({ list: 'seed 1: 50.0%, seed 2: 60.0%', extraSeconds: null });
+  });
+});
+
+describe('verdictAccuracyText', () => {
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  it("quotes the accuracy the verdict judged: the held-out part's, and over several seeds the best one's", () => {
+    expect(verdictAccuracyText({ testAccuracy: 0.695, heldOut: null, seedRuns: [{ testAccuracy: 0.695 }] }, pct)).toBe('69.5%');
+    expect(verdictAccuracyText({ testAccuracy: 0.7, heldOut: { testAccuracy: 0.69 }, seedRuns: [] }, pct)).toBe('69.0% on the held-out images');
+    const two = { testAccuracy: 0.695, heldOut: null, seedRuns: [{ testAccuracy: 0.695 }, { testAccuracy: 0.712 }] };
+    expect(verdictAccuracyText(two, pct)).toBe('71.2% (the best of 2 seeds)');
+    expect(verdictAccuracyText(two, pct, true)).toBe('71.2% (the best of 2 seeds so far)');
+    expect(verdictAccuracyText({ testAccuracy: null, heldOut: null, seedRuns: [] }, pct)).toBe('—');
   });
 });

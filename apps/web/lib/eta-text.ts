@@ -39,3 +39,21 @@ export function seedRunsText(
   const extraSeconds = extra.length > 0 && extra.every((r) => r.trainingSeconds !== undefined) ? extra.reduce((t, r) => t + (r.trainingSeconds ?? 0), 0) : null;
   return { list, extraSeconds };
 }
+
+/**
+ * The accuracy a verdict line quotes: the held-out part's when the result has one, else the whole test set's; over
+ * several seeds (best-of-k) the best seed's, which is the one decide() judged, with how many seeds ran.
+ */
+export function verdictAccuracyText(
+  result: { testAccuracy: number | null; heldOut: { testAccuracy: number } | null; seedRuns: readonly { testAccuracy: number }[] },
+  percent: (v: number) => string,
+  soFar = false,
+): string {
+  const where = result.heldOut ? ' on the held-out images' : '';
+  if (result.seedRuns.length > 1) {
+    const best = Math.max(...result.seedRuns.map((r) => r.testAccuracy));
+    return `${percent(best)}${where} (the best of ${result.seedRuns.length} seeds${soFar ? ' so far' : ''})`;
+  }
+  const one = result.heldOut ? result.heldOut.testAccuracy : result.testAccuracy;
+  return one === null ? '—' : `${percent(one)}${where}`;
+}

@@ -2,10 +2,14 @@ import { isFinalStatus, type TRunKind, type TSubmissionStatus } from '@epoch/con
 
 export type TTone = 'wait' | 'run' | 'pass' | 'fail' | 'neutral';
 
-/** A submission's status in words, with the colour family the page shows it in. */
-export function statusLabel(status: TSubmissionStatus, kind: TRunKind = 'GRADED'): { text: string; tone: TTone } {
+/**
+ * A submission's status in words, with the colour family the page shows it in. `pendingSeed`: best-of-k trains the
+ * result again with another seed, so a FAILED verdict may still turn into a pass.
+ */
+export function statusLabel(status: TSubmissionStatus, kind: TRunKind = 'GRADED', pendingSeed = false): { text: string; tone: TTone } {
   // A practice run has no verdict: the API shows it finished as GRADED.
   if (kind === 'PRACTICE' && status === 'GRADED') return { text: 'Practice run finished', tone: 'neutral' };
+  if (pendingSeed && status === 'FAILED') return { text: 'Not passed yet: another seed is training', tone: 'wait' };
   switch (status) {
     case 'RECEIVED':
       return { text: 'Received', tone: 'wait' };

@@ -95,6 +95,11 @@ export const ZResultView = z.object({
   /** Every seed the submission was trained with and the accuracy each reached (best-of-k: more than one). */
   seedRuns: z.array(ZSeedRun).default([]),
   /**
+   * Best-of-k: the seed the result is being trained with again (a low-priority job), null when none is pending: the
+   * verdict may still change to passed. Null for students while results are hidden.
+   */
+  pendingSeed: z.number().int().nullable().default(null),
+  /**
    * The held-out split's private part (the verdict's numbers): null without a split, and for students while results
    * are hidden (before the deadline); `heldOutHidden` then says it exists. testAccuracy etc. are the public part's.
    */

@@ -14,6 +14,7 @@ export {
   failStudent,
   finishCancelled,
   finishGraded,
+  finishExtraSeed,
   handBack,
   redecide,
   replaceQueued,
@@ -27,7 +28,16 @@ export {
   type TRedecision,
   type TRun,
 } from './lifecycle/lifecycle';
-export { countedAccuracy, decide, seedRunsOf, wantsAnotherSeed, type TDecidable, type TDecision, type TDecisionBasis } from './lifecycle/decide';
+export {
+  countedAccuracy,
+  decide,
+  judgedAccuracy,
+  seedRunsOf,
+  wantsAnotherSeed,
+  type TDecidable,
+  type TDecision,
+  type TDecisionBasis,
+} from './lifecycle/decide';
 export { nthSeed, studentSeed, submissionSeed } from './policy/seeds';
 export { diagnose, DIAGNOSIS_RULES, DIAGNOSIS_STEPS, type TFinding, type THistoryEpoch } from './diagnoses/diagnose';
 export {
@@ -124,6 +134,7 @@ export {
   type TWorkerHeartbeat,
 } from './workers';
 export { reconcileQueue, startReconciler, type TReconcileOptions, type TReconcileReport } from './reconcile';
+export { endSeedSeries, queueExtraSeed } from './use-cases/extra-seeds';
 export { queueEstimate, queueOutlook, queuePosition } from './queue-position';
 
 // The outbox (messages written in the transaction of the change that causes them, delivered by a BullMQ job) and the
@@ -166,4 +177,15 @@ export { studentAttempts } from './use-cases/student-attempts';
 export { classOverview, groupFailures, reasonKey } from './use-cases/class-overview';
 // LMS grade passback (LTI AGS): the outbox message written with a submission's ending, and the grade it posts.
 export { countedResultOf, LTI_GRADE, noteLtiGrade, ZLtiGradePayload, type TLtiGradePayload } from './notifications/lti-grade';
-export { countAheadOf, jobPriority, jobsAhead, nextRank, placeRun, placeRuns, ranksOf, reorderAfter, type TOrderDeps } from './queue-order';
+export {
+  countAheadOf,
+  EXTRA_SEED_PRIORITY,
+  jobPriority,
+  jobsAhead,
+  nextRank,
+  placeRun,
+  placeRuns,
+  ranksOf,
+  reorderAfter,
+  type TOrderDeps,
+} from './queue-order';

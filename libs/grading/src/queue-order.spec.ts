@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ZGradingPolicy } from '@epoch/contracts';
-import { jobPriority, ranksOf } from './queue-order';
+import { EXTRA_SEED_PRIORITY, jobPriority, ranksOf } from './queue-order';
 import { practiceRun, practiceTraining } from './use-cases/practice';
 
 describe('queue order', () => {
-  it('puts every graded run before every practice run before every calibration run, whatever the rank', () => {
+  it('puts every graded run before every practice run before extra seeds before every calibration run, whatever the rank', () => {
     expect(jobPriority('GRADED', 0)).toBe(1);
     expect(jobPriority('GRADED', 10_000_000)).toBeLessThan(jobPriority('PRACTICE', 0));
-    expect(jobPriority('PRACTICE', 10_000_000)).toBeLessThan(jobPriority('CALIBRATION', 0));
+    expect(jobPriority('PRACTICE', 10_000_000)).toBeLessThan(EXTRA_SEED_PRIORITY);
+    expect(EXTRA_SEED_PRIORITY).toBeLessThan(jobPriority('CALIBRATION', 0));
     // BullMQ's largest priority is 2^21.
     expect(jobPriority('CALIBRATION', 10_000_000)).toBeLessThanOrEqual(2 ** 21);
     expect(jobPriority('GRADED', -3)).toBe(1);

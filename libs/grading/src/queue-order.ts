@@ -8,7 +8,8 @@ import { enqueueGrading, findGradingJob, type GradingQueue, type TGradingQueues,
  * What runs next: the one owner of the grading queues' order. Graders take jobs by BullMQ priority (the lowest number
  * first, first come first served within one number), and every job gets one:
  *
- * - by class: every graded run before every practice run before every calibration run (RUN_KINDS);
+ * - by class: every graded run before every practice run before best-of-k's extra seeds (EXTRA_SEED_PRIORITY) before
+ *   every calibration run (RUN_KINDS);
  * - within a class, round-robin across students: a run's rank is how many runs of the same class its student has
  *   training now or queued before it. A student's second queued submission (rank 1) therefore waits behind everyone's
  *   first (rank 0), and a student with one training waits behind those with none.
@@ -21,7 +22,14 @@ import { enqueueGrading, findGradingJob, type GradingQueue, type TGradingQueues,
 
 /** Priorities BullMQ accepts: 1 to 2^21. Each class gets a band of CLASS_SPAN ranks. */
 const CLASS_SPAN = 500_000;
-const CLASS_BASE: Record<TRunKind, number> = { GRADED: 1, PRACTICE: 1 + CLASS_SPAN, CALIBRATION: 1 + 2 * CLASS_SPAN };
+const CLASS_BASE: Record<TRunKind, number> = { GRADED: 1, PRACTICE: 1 + CLASS_SPAN, CALIBRATION: 1 + 3 * CLASS_SPAN };
+
+/**
+ * The priority of best-of-k's extra seeds (a graded result just below the pass mark, trained again with the next seed):
+ * below every graded and practice run, which are the students' first answers, and above calibration. First come first
+ * served among themselves: a result has at most one extra seed queued at a time (bestOfSeeds caps the series).
+ */
+export const EXTRA_SEED_PRIORITY = 1 + 2 * CLASS_SPAN;
 
 /** The BullMQ priority of a run of class `kind` at `rank` (see above). */
 export function jobPriority(kind: TRunKind, rank: number): number {

@@ -1,5 +1,14 @@
 import { Queue, type ConnectionOptions, type Job, type JobType } from 'bullmq';
-import { GRADE_JOB_NAME, GRADING_JOB_OPTIONS, GRADING_QUEUES, QUEUE_KINDS, type TGradingJobPayload, type TQueueKind } from '@epoch/contracts';
+import {
+  extraSeedJobId,
+  GRADE_JOB_NAME,
+  GRADING_JOB_OPTIONS,
+  GRADING_QUEUES,
+  QUEUE_KINDS,
+  type TExtraSeedJob,
+  type TGradingJobPayload,
+  type TQueueKind,
+} from '@epoch/contracts';
 
 export type { TQueueKind };
 export { QUEUE_KINDS };
@@ -25,6 +34,14 @@ export async function closeGradingQueues(q: TGradingQueues): Promise<void> {
  */
 export async function enqueueGrading(q: TGradingQueues, submissionId: string, kind: TQueueKind, priority: number): Promise<void> {
   await q[kind].add(GRADE_JOB_NAME, { submissionId }, { ...GRADING_JOB_OPTIONS, jobId: submissionId, priority });
+}
+
+/**
+ * Adds best-of-k's extra seed of a graded attempt (jobId = extraSeedJobId, so adding it twice makes one job) at
+ * EXTRA_SEED_PRIORITY (queue-order.ts).
+ */
+export async function enqueueExtraSeedJob(q: TGradingQueues, submissionId: string, extra: TExtraSeedJob, kind: TQueueKind, priority: number): Promise<void> {
+  await q[kind].add(GRADE_JOB_NAME, { submissionId, extraSeed: extra }, { ...GRADING_JOB_OPTIONS, jobId: extraSeedJobId(submissionId, extra), priority });
 }
 
 /** A submission's job in whichever queue holds it. */

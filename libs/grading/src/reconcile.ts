@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { EpochPrismaClient } from '@epoch/db';
+import { extraSeedJobId } from '@epoch/contracts';
 import { abandon } from './lifecycle/lifecycle';
+import { endSeedSeries, queueExtraSeed } from './use-cases/extra-seeds';
 import { placeRun } from './queue-order';
 import { enqueueGrading, findGradingJob, type TGradingQueues } from './queues';
 import { chooseQueue, DEFAULT_GPU_MIN_WORK_MACS } from './routing';
@@ -26,6 +28,10 @@ export interface TReconcileReport {
   errored: string[];
   /** Jobs that waited in the GPU queue while no grader served it: moved to the general queue. */
   movedToGeneral: string[];
+  /** Best-of-k: pending seeds that had no job, queued again (their job ids). */
+  seedsEnqueued: string[];
+  /** Best-of-k: pending seeds whose job had failed for good: the series ended with the seeds trained (their job ids). */
+  seedsEnded: string[];
 }
 
 /**
@@ -49,7 +55,7 @@ export async function reconcileQueue(prisma: EpochPrismaClient, queues: TGrading
     orderBy: [{ queuedAt: 'asc' }, { id: 'asc' }],
     take: opts.batch ?? 1000,
   });
-  const report: TReconcileReport = { checked: rows.length, enqueued: [], errored: [], movedToGeneral: [] };
+  const report: TReconcileReport = { checked: rows.length, enqueued: [], errored: [], movedToGeneral: [], seedsEnqueued: [], seedsEnded: [] };
   const order = { prisma, queues, log: opts.log ?? { warn: () => undefined } };
   const gpuWorkers = opts.heartbeats ? (await liveWorkers(opts.heartbeats.redis, opts.heartbeats.prefix)).gpu : 0;
   for (const { id, status, workMacs } of rows) {
@@ -71,8 +77,42 @@ export async function reconcileQueue(prisma: EpochPrismaClient, queues: TGrading
       }
     }
   }
-  if (report.enqueued.length || report.errored.length || report.movedToGeneral.length) opts.log?.warn(report, 'reconciler repaired the grading queues');
+  await reconcileSeeds(prisma, queues, opts, gpuWorkers, report);
+  if (report.enqueued.length || report.errored.length || report.movedToGeneral.length || report.seedsEnqueued.length || report.seedsEnded.length)
+    opts.log?.warn(report, 'reconciler repaired the grading queues');
   return report;
+}
+
+/**
+ * Best-of-k: every result's pending seed must have a live job (use-cases/extra-seeds.ts). A missing one is queued again
+ * (its job id makes a duplicate impossible); one that failed for good ends the series with the seeds trained so far.
+ */
+async function reconcileSeeds(
+  prisma: EpochPrismaClient,
+  queues: TGradingQueues,
+  opts: TReconcileOptions,
+  gpuWorkers: number,
+  report: TReconcileReport,
+): Promise<void> {
+  const pending = await prisma.result.findMany({
+    where: { pendingSeed: { not: null }, submission: { kind: 'GRADED', status: { in: ['PASSED', 'FAILED'] } } },
+    select: { submissionId: true, attempt: true, pendingSeed: true, submission: { select: { workMacs: true } } },
+    orderBy: { createdAt: 'asc' },
+    take: opts.batch ?? 1000,
+  });
+  for (const r of pending) {
+    const extra = { attempt: r.attempt, seed: r.pendingSeed as number };
+    const jobId = extraSeedJobId(r.submissionId, extra);
+    const found = await findGradingJob(queues, jobId);
+    const state = found ? await found.job.getState() : 'unknown';
+    if (state === 'unknown') {
+      const queue = chooseQueue({ workMacs: r.submission.workMacs, gpuWorkers, gpuMinWorkMacs: opts.gpuMinWorkMacs ?? DEFAULT_GPU_MIN_WORK_MACS });
+      await queueExtraSeed(queues, r.submissionId, extra, queue);
+      report.seedsEnqueued.push(jobId);
+    } else if (state === 'failed') {
+      if (await endSeedSeries(prisma, r.submissionId, extra)) report.seedsEnded.push(jobId);
+    }
+  }
 }
 
 /** Runs reconcileQueue every `intervalMs` (first pass at once); returns a stop function. Passes never overlap. */

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policyFromRow } from '@epoch/db';
 import { checkSource } from '@epoch/model-spec';
-import { modelRulesFromPolicy, ZHeldOutPart, ZSeedRun } from '@epoch/contracts';
+import { extraSeedJobId, modelRulesFromPolicy, ZHeldOutPart, ZSeedRun } from '@epoch/contracts';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import {
   calibrationView,
+  EXTRA_SEED_PRIORITY,
   findWithResult,
+  placeRun,
   redecide,
   resultHidden,
   resultView,
@@ -17,8 +19,19 @@ import {
   submissionSeed,
   type TGradingDeps,
 } from '@epoch/grading';
-import type { RunningProcess } from '../helpers';
-import { createExercise, createSubmission, enqueue, setUpGraderEnv, source, startGrader, TINY_CNN, waitForStatus, type GraderEnv } from './grader-harness';
+import { waitFor, type RunningProcess } from '../helpers';
+import {
+  createExercise,
+  createSubmission,
+  enqueue,
+  setUpGraderEnv,
+  SLOW_DENSE,
+  source,
+  startGrader,
+  TINY_CNN,
+  waitForStatus,
+  type GraderEnv,
+} from './grader-harness';
 
 /**
  * Issue 19, items 1 and 2, with a real grader process on tiny data: the seed policies (per student, best of k) and the
@@ -74,7 +87,7 @@ describe('seed policy and held-out split (real grader, Postgres, Redis, tiny dat
     expect(rAgain.r.seed).toBe(a.seed);
   });
 
-  it('best of k: a result just below the pass mark is trained again with the next seeds, each recorded; the verdict is over all of them', async () => {
+  it('best of k: decided on the first seed, then each next seed is its own job after waiting graded and practice runs; the verdict is over all of them', async () => {
     // What the first seed reaches, measured with a fixed seed (training is seeded: the same run gives the same number).
     const probe = await createExercise(g, { minTestAccuracy: 0, seed: 11, batchSize: 32 });
     const p = await createSubmission(g, probe, src);
@@ -84,11 +97,44 @@ describe('seed policy and held-out split (real grader, Postgres, Redis, tiny dat
 
     const mark = Math.min(1, first + 0.005);
     const ex = await createExercise(g, { minTestAccuracy: mark, seed: 11, batchSize: 32, seedPolicy: 'BEST_OF_K', bestOfSeeds: 3, bestOfMargin: 0.2 });
+    const order = { prisma: g.prisma, queues: g.queues, log: pino({ level: 'silent' }) };
     const id = await createSubmission(g, ex, src, { seed: 11 });
-    await enqueue(g, id);
-    const { s, r, runs } = await graded(id);
+    await placeRun(order, id, 'general');
+    // Another student's graded run (long enough to watch the pending seed) and practice run wait behind it.
+    const other = await user('other');
+    const slow = await createExercise(g, { minTestAccuracy: 0, seed: 4, batchSize: 32 });
+    const gradedRun = await createSubmission(g, slow, source({ layers: SLOW_DENSE, epochs: 3 }), { userId: other });
+    const practiceRun = await createSubmission(g, slow, src, { userId: other, kind: 'PRACTICE' });
+    for (const x of [gradedRun, practiceRun]) await placeRun(order, x, 'general');
+
+    // The first seed's result is stored decided, the next seed pending as a low-priority job.
+    const pending = await waitFor(
+      async () => {
+        const r = await g.prisma.result.findUnique({ where: { submissionId: id } });
+        return r?.pendingSeed === 12 ? r : undefined;
+      },
+      180_000,
+      `the first seed's result\n${grader.output().slice(-3000)}`,
+    );
+    expect(ZSeedRun.array().parse(pending.seedRuns)).toEqual([{ seed: 11, testAccuracy: first, trainingSeconds: expect.any(Number) }]);
+    expect((await g.prisma.submission.findUniqueOrThrow({ where: { id } })).status).toBe('FAILED');
+    const job = await g.queues.general.getJob(extraSeedJobId(id, { attempt: 1, seed: 12 }));
+    expect(job?.priority).toBe(EXTRA_SEED_PRIORITY);
+    const owner = (await findWithResult(g.prisma, id, g.userId))!;
+    expect(await resultView(g.prisma, owner, false)).toMatchObject({ status: 'FAILED', pendingSeed: 12 });
+
+    // The series ends: every seed recorded, the verdict over all of them.
+    const done = await waitFor(
+      async () => {
+        const r = await g.prisma.result.findUnique({ where: { submissionId: id } });
+        return r && r.pendingSeed === null ? r : undefined;
+      },
+      300_000,
+      `the seed series to end\n${grader.output().slice(-3000)}`,
+    );
+    const runs = ZSeedRun.array().parse(done.seedRuns);
+    const s = await g.prisma.submission.findUniqueOrThrow({ where: { id } });
     expect(runs[0]).toEqual({ seed: 11, testAccuracy: first, trainingSeconds: expect.any(Number) });
-    // Each seed's cost is recorded (the result page adds up the extra seeds').
     for (const x of runs) expect(x.trainingSeconds).toBeGreaterThanOrEqual(0);
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(runs.map((x) => x.seed)).toEqual([11, 12, 13].slice(0, runs.length));
@@ -99,12 +145,24 @@ describe('seed policy and held-out split (real grader, Postgres, Redis, tiny dat
     if (!anyPasses) expect(s.errorMessage).toContain('the best of 3 seeds: 11, 12, 13');
     // The history shown is the first seed's only.
     expect(await g.prisma.epochMetric.count({ where: { submissionId: id } })).toBe(2);
-    expect(r.seed).toBe(11);
+    expect(done.seed).toBe(11);
+    // The grader took the waiting graded and practice runs before the extra seeds (one job at a time).
+    const log = grader.output();
+    const firstExtra = log.indexOf('best-of-k: training with another seed');
+    expect(firstExtra).toBeGreaterThan(0);
+    for (const x of [gradedRun, practiceRun]) {
+      const at = log.search(new RegExp(`"submissionId":"${x}"[^\n]*"msg":"graded"`));
+      expect(at).toBeGreaterThan(0);
+      expect(at).toBeLessThan(firstExtra);
+    }
+
     // A far-off result is not retrained.
     const far = await createExercise(g, { minTestAccuracy: 1, seed: 11, batchSize: 32, seedPolicy: 'BEST_OF_K', bestOfSeeds: 3, bestOfMargin: 0 });
     const farId = await createSubmission(g, far, src, { seed: 11 });
     await enqueue(g, farId);
-    expect((await graded(farId)).runs).toHaveLength(1);
+    const farDone = await graded(farId);
+    expect(farDone.runs).toHaveLength(1);
+    expect(farDone.r.pendingSeed).toBeNull();
   });
 
   it('held-out split: decided on the private part, which the student sees only after the deadline; staff always see both', async () => {

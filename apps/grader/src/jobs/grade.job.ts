@@ -1,6 +1,6 @@
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
-import { GRADE_JOB_NAME, ZGradingJobPayload, type TGradingJobPayload, type TGradingProgress } from '@epoch/contracts';
-import { gradeSubmission, type TGradeOutcome, type TGraderDeps } from '../grade-submission';
+import { GRADE_JOB_NAME, ZGradingJobPayload, type TExtraSeedJob, type TGradingJobPayload, type TGradingProgress } from '@epoch/contracts';
+import { gradeExtraSeed, gradeSubmission, type TGradeOutcome, type TGraderDeps } from '../grade-submission';
 
 export { GRADE_JOB_NAME };
 
@@ -14,6 +14,8 @@ export interface TGradeJobHooks {
   lockLost: AbortSignal;
   /** Aborted when the API says this submission was cancelled (the reason: when, ms since the epoch). */
   cancelled?: AbortSignal;
+  /** Queues best-of-k's next seed of a submission, on the queue this job came from. */
+  queueExtraSeed?: (submissionId: string, extra: TExtraSeedJob) => Promise<void>;
   onFinished?: (outcome: TJobOutcome, seconds: number) => void;
   onFailure?: (kind: 'student' | 'infrastructure') => void;
 }
@@ -52,17 +54,21 @@ function label(o: TGradeOutcome): TJobOutcome {
  */
 export async function handleGradeJob(deps: TGraderDeps, hooks: TGradeJobHooks, job: Job, token: string | undefined): Promise<TGradeOutcome> {
   const started = performance.now();
-  const { submissionId } = parseGradeJob(job.data);
+  const { submissionId, extraSeed } = parseGradeJob(job.data);
   const { log } = deps;
-  const outcome = await gradeSubmission(deps, {
+  const queueExtraSeed = hooks.queueExtraSeed;
+  const run = {
     submissionId,
     enqueuedAt: job.timestamp,
     lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
     shutdown: hooks.shutdown,
     lockLost: hooks.lockLost,
     ...(hooks.cancelled ? { cancelled: hooks.cancelled } : {}),
+    ...(queueExtraSeed ? { queueExtraSeed: (extra: TExtraSeedJob) => queueExtraSeed(submissionId, extra) } : {}),
     updateProgress: (p: TGradingProgress) => job.updateProgress(p),
-  });
+  };
+  // Best-of-k's extra seed of a graded result, or a submission's own run.
+  const outcome = extraSeed ? await gradeExtraSeed(deps, run, extraSeed) : await gradeSubmission(deps, run);
   hooks.onFinished?.(label(outcome), (performance.now() - started) / 1000);
   switch (outcome.kind) {
     case 'graded':

@@ -49,6 +49,17 @@ export function countedAccuracy(run: TDecidable): number {
   return held.success ? held.data.testAccuracy : run.testAccuracy;
 }
 
+/**
+ * The accuracy a result's verdict is about: the best of its seed runs (best-of-k), each counted on the held-out split's
+ * private part when it has one; a result without recorded seed runs counts its one run. decide() judges this number,
+ * and every view that quotes a result's accuracy next to its verdict (notices, e-mails, attempts, class results,
+ * gradebook, the LMS score) quotes it, where the viewer may see the verdict.
+ */
+export function judgedAccuracy(result: TDecidable): number {
+  const runs = seedRunsOf(result);
+  return runs.length ? Math.max(...runs.map((r) => r.testAccuracy)) : countedAccuracy(result);
+}
+
 /** The one comparison of an accuracy with the pass mark (decide() and best-of-k's margin both go through it). */
 function reachesPassMark(accuracy: number, policy: Pick<TGradingPolicy, 'minTestAccuracy'>): boolean {
   return accuracy >= policy.minTestAccuracy;
@@ -72,7 +83,7 @@ export function decide(
   const late = submittedAt !== null && isLate(schedule, submittedAt);
   const credit = submittedAt === null ? 1 : creditAt(schedule, submittedAt);
   const runs = seedRunsOf(result);
-  const best = runs.length ? Math.max(...runs.map((r) => r.testAccuracy)) : countedAccuracy(result);
+  const best = judgedAccuracy(result);
   if (reachesPassMark(best, policy)) return { status: 'PASSED', message: null, credit, late };
   const [got, needed] = percents(best, policy.minTestAccuracy);
   const what = ZHeldOutPart.safeParse(result.heldOut).success ? 'Test accuracy on the held-out images' : 'Test accuracy';

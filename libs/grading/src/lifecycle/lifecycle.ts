@@ -4,7 +4,8 @@ import { RETRAINABLE_STATES, type TGradingPolicy, type THeldOutPart, type TSeedR
 import { notYourFault } from '../not-your-fault';
 import { noteResult } from '../notifications/result-notice';
 import { noteLtiGrade } from '../notifications/lti-grade';
-import { countedAccuracy, decide, type TDecision } from './decide';
+import { countedAccuracy, decide, seedRunsOf, wantsAnotherSeed, type TDecision } from './decide';
+import { nthSeed } from '../policy/seeds';
 import { withException, type TSchedule } from './schedule';
 import { assertTransitions } from './transitions';
 
@@ -146,6 +147,11 @@ export interface TGradedResult {
   seedRuns?: TSeedRun[];
   /** The held-out split's private part (decide() judges on it); the fields above are then the public part's. */
   heldOut?: THeldOutPart | null;
+  /**
+   * Best-of-k: the next seed, when the result is close enough below the pass mark to be trained again (wantsAnotherSeed).
+   * The caller queues that seed's job once this is stored; the result is announced when the series ends (finishExtraSeed).
+   */
+  pendingSeed?: number | null;
 }
 
 /**
@@ -165,8 +171,13 @@ export async function finishGraded(
 ): Promise<TDecision | null> {
   const under = await submittedUnder(prisma, run.id, schedule);
   const decision = decide(graded, policy, under.schedule, 'graded', under.at);
-  const { artifacts: files, history, seedRuns, heldOut, ...rest } = graded;
-  const result = { ...rest, seedRuns: seedRuns ?? [{ seed: graded.seed, testAccuracy: countedAccuracy(graded) }], heldOut: heldOut ?? Prisma.DbNull };
+  const { artifacts: files, history, seedRuns, heldOut, pendingSeed: _pending, ...rest } = graded;
+  const result = {
+    ...rest,
+    seedRuns: seedRuns ?? [{ seed: graded.seed, testAccuracy: countedAccuracy(graded) }],
+    heldOut: heldOut ?? Prisma.DbNull,
+    pendingSeed: graded.pendingSeed ?? null,
+  };
   const artifacts: Omit<Prisma.ArtifactCreateManyInput, 'submissionId'>[] = [];
   for (const { bytes, ...a } of files) {
     const o = await store.put(bytes);
@@ -218,7 +229,8 @@ export async function reuse(
   if (!policy.reuseCachedResults || !run.specHash) return null;
   const family = backendFamily(backend);
   const candidates = await prisma.submission.findMany({
-    where: { specHash: run.specHash, id: { not: run.id }, status: { in: ['PASSED', 'FAILED'] }, result: { isNot: null }, reusedFromId: null },
+    // A result still waiting for best-of-k's next seed is not final yet: not reused.
+    where: { specHash: run.specHash, id: { not: run.id }, status: { in: ['PASSED', 'FAILED'] }, result: { is: { pendingSeed: null } }, reusedFromId: null },
     include: { result: true },
     orderBy: { finishedAt: 'desc' },
     take: 20,
@@ -250,6 +262,7 @@ export async function reuse(
           evaluationMs: 0,
           perClassAccuracy: copy.perClassAccuracy ?? [],
           seedRuns: copy.seedRuns ?? [],
+          pendingSeed: null,
           heldOut: copy.heldOut ?? Prisma.DbNull,
           confusionMatrix: copy.confusionMatrix ?? [],
           backendVersions: copy.backendVersions ?? {},
@@ -269,6 +282,65 @@ export async function reuse(
     { timeout: 60_000, maxWait: 10_000 },
   );
   return done ? { decision, reusedFromId: source.id, testAccuracy: r.testAccuracy } : null;
+}
+
+/** Best-of-k's extra seed of a graded attempt: which attempt, and the seed its job trained. */
+export interface TExtraSeedRun {
+  id: string;
+  attempt: number;
+  seed: number;
+}
+
+/**
+ * Best-of-k: an extra seed's job ended. With `trained` (the seed's accuracy that counts, and its training time) the
+ * run is added to the result's seed runs and the verdict is decided again over all of them (decide(): it passes when
+ * any seed passes), with the message, late mark and credit of the submission's schedule; the next seed is set pending
+ * while wantsAnotherSeed says so (the caller queues its job). Without (the seed could not train: over a limit, the
+ * policy no longer asks for more seeds, retries exhausted), the series ends with the seeds trained so far. When the
+ * series ends the result is announced (noteResult) and the LMS told (noteLtiGrade). Null, writing nothing, when the
+ * result no longer waits for this seed (retrained, re-graded or already recorded by another grader).
+ */
+export async function finishExtraSeed(
+  prisma: EpochPrismaClient,
+  extra: TExtraSeedRun,
+  trained: TSeedRun | null,
+  policy: TGradingPolicy,
+  schedule: TSchedule,
+): Promise<{ decision: TDecision; nextSeed: number | null } | null> {
+  const under = await submittedUnder(prisma, extra.id, schedule);
+  return prisma.$transaction(
+    async (tx) => {
+      const s = await tx.submission.findUnique({
+        where: { id: extra.id },
+        select: {
+          status: true,
+          kind: true,
+          attemptCount: true,
+          result: { select: { id: true, attempt: true, seed: true, pendingSeed: true, testAccuracy: true, seedRuns: true, heldOut: true } },
+        },
+      });
+      const r = s?.result;
+      if (!s || !r || s.kind !== 'GRADED' || (s.status !== 'PASSED' && s.status !== 'FAILED')) return null;
+      if (s.attemptCount !== extra.attempt || r.attempt !== extra.attempt || r.pendingSeed !== extra.seed) return null;
+      const before = seedRunsOf(r);
+      const runs = trained ? [...before, trained] : before;
+      const nextSeed = trained && wantsAnotherSeed(runs, policy) ? nthSeed(r.seed, runs.length) : null;
+      // The guard again in the write: only the first ending of this seed changes the row.
+      const changed = await tx.result.updateMany({ where: { id: r.id, pendingSeed: extra.seed }, data: { seedRuns: runs, pendingSeed: nextSeed } });
+      if (changed.count !== 1) return null;
+      const decision = decide({ ...r, seedRuns: runs }, policy, under.schedule, 'graded', under.at);
+      // The series' end is when the verdict became final: the browser's result notices look for it (resultNotices).
+      const fields = { errorMessage: decision.message, credit: decision.credit, late: decision.late, ...(nextSeed === null ? { finishedAt: new Date() } : {}) };
+      if (decision.status === s.status) await tx.submission.updateMany({ where: { id: extra.id, status: s.status }, data: fields });
+      else await move(tx, { id: extra.id }, [s.status], decision.status, fields);
+      if (nextSeed === null) {
+        await noteResult(tx, extra.id);
+        await noteLtiGrade(tx, extra.id);
+      }
+      return { decision, nextSeed };
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
 }
 
 /** The attempt ends with the student's own problem (diverging loss, too large, over the time limit, outside the rules). */

@@ -1,3 +1,4 @@
+import { judgedAccuracy } from '../lifecycle/decide';
 import { z } from 'zod';
 import type { TCountedResult } from '@epoch/contracts';
 import type { TDb } from '@epoch/db';
@@ -46,10 +47,17 @@ export async function countedResultOf(db: TDb, exerciseId: string, userId: strin
   const policy = await db.gradingPolicy.findUnique({ where: { exerciseId }, select: { countedResult: true } });
   const subs = await db.submission.findMany({
     where: { exerciseId, userId, kind: 'GRADED', status: { in: ['PASSED', 'FAILED'] } },
-    select: { id: true, status: true, createdAt: true, late: true, credit: true, result: { select: { testAccuracy: true } } },
+    select: { id: true, status: true, createdAt: true, late: true, credit: true, result: { select: { testAccuracy: true, seedRuns: true, heldOut: true } } },
   });
   return countedResult(
-    subs.map((s) => ({ id: s.id, status: s.status, createdAt: s.createdAt, late: s.late, credit: s.credit, testAccuracy: s.result?.testAccuracy ?? null })),
+    subs.map((s) => ({
+      id: s.id,
+      status: s.status,
+      createdAt: s.createdAt,
+      late: s.late,
+      credit: s.credit,
+      testAccuracy: s.result ? judgedAccuracy(s.result) : null,
+    })),
     policy?.countedResult ?? 'BEST',
   );
 }

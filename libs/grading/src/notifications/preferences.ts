@@ -1,3 +1,4 @@
+import { judgedAccuracy } from '../lifecycle/decide';
 import type { TNotificationPreferencesRequest, TResultNotices } from '@epoch/contracts';
 import type { TDb } from '@epoch/db';
 import { resultHidden, scheduleOf, shownStatus } from '../lifecycle/schedule';
@@ -28,14 +29,20 @@ export async function resultNotices(db: TDb, userId: string, since: Date, now = 
   const [prefs, rows] = await Promise.all([
     notificationPreferences(db, userId),
     db.submission.findMany({
-      where: { userId, status: { in: [...NOTIFIED_STATUSES] }, finishedAt: { gt: from, lte: now } },
+      // A result waiting for best-of-k's next seed is told when its series ends (which sets finishedAt then).
+      where: {
+        userId,
+        status: { in: [...NOTIFIED_STATUSES] },
+        finishedAt: { gt: from, lte: now },
+        OR: [{ result: null }, { result: { is: { pendingSeed: null } } }],
+      },
       orderBy: { finishedAt: 'desc' },
       take: 20,
       select: {
         id: true,
         status: true,
         finishedAt: true,
-        result: { select: { testAccuracy: true } },
+        result: { select: { testAccuracy: true, seedRuns: true, heldOut: true } },
         exercise: {
           select: {
             slug: true,
@@ -58,7 +65,7 @@ export async function resultNotices(db: TDb, userId: string, since: Date, now = 
         exerciseSlug: s.exercise.slug,
         exerciseTitle: s.exercise.title,
         status: shownStatus(s.status, hidden),
-        testAccuracy: hidden ? null : (s.result?.testAccuracy ?? null),
+        testAccuracy: hidden || !s.result ? null : judgedAccuracy(s.result),
         finishedAt: s.finishedAt!.toISOString(),
       };
     }),

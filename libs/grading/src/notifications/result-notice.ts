@@ -1,3 +1,4 @@
+import { judgedAccuracy } from '../lifecycle/decide';
 import { z } from 'zod';
 import type { EpochPrismaClient, TDb } from '@epoch/db';
 import { enqueueOutbox, outboxHandler, type TOutboxHandler } from '../outbox/outbox';
@@ -28,10 +29,17 @@ export type TResultEmailPayload = z.infer<typeof ZResultEmailPayload>;
 export async function noteResult(tx: TDb, submissionId: string): Promise<void> {
   const s = await tx.submission.findUnique({
     where: { id: submissionId },
-    select: { status: true, kind: true, attemptCount: true, user: { select: { notificationPreferences: { select: { emailOnResult: true } } } } },
+    select: {
+      status: true,
+      kind: true,
+      attemptCount: true,
+      result: { select: { pendingSeed: true } },
+      user: { select: { notificationPreferences: { select: { emailOnResult: true } } } },
+    },
   });
-  // Practice and calibration runs grade nothing: only graded runs are announced.
-  if (!s || s.kind !== 'GRADED' || !s.user.notificationPreferences?.emailOnResult) return;
+  // Practice and calibration runs grade nothing: only graded runs are announced; a result waiting for best-of-k's next
+  // seed may still pass, so it is announced when its series ends (finishExtraSeed).
+  if (!s || s.kind !== 'GRADED' || !s.user.notificationPreferences?.emailOnResult || (s.result?.pendingSeed ?? null) !== null) return;
   const status = ZResultEmailPayload.shape.status.safeParse(s.status);
   if (!status.success) return;
   const payload: TResultEmailPayload = { submissionId, attempt: s.attemptCount, status: status.data };
@@ -75,7 +83,7 @@ export function resultEmailHandler(deps: { prisma: EpochPrismaClient; mailer: TM
           exercise: {
             select: { title: true, course: { select: { title: true } }, policy: { select: { deadline: true, latePolicy: true, resultVisibility: true } } },
           },
-          result: { select: { testAccuracy: true } },
+          result: { select: { testAccuracy: true, seedRuns: true, heldOut: true } },
         },
       });
       if (!s) return { skipped: 'the submission no longer exists' };
@@ -89,7 +97,7 @@ export function resultEmailHandler(deps: { prisma: EpochPrismaClient; mailer: TM
         `Hello ${s.user.name},`,
         '',
         `your submission for "${s.exercise.title}" (${s.exercise.course.title}) ${verdict}.`,
-        ...(graded && !hidden && s.result ? [`Test accuracy: ${(s.result.testAccuracy * 100).toFixed(1)}%`] : []),
+        ...(graded && !hidden && s.result ? [`Test accuracy: ${(judgedAccuracy(s.result) * 100).toFixed(1)}%`] : []),
         ...(!graded && s.errorMessage ? ['', s.errorMessage] : []),
         '',
         `See it at ${url}`,

@@ -1,3 +1,4 @@
+import { judgedAccuracy } from '../lifecycle/decide';
 import type { EpochPrismaClient } from '@epoch/db';
 import { ZSubmissionStatus, type TClassResultRow, type TClassResults } from '@epoch/contracts';
 import { countedResult, type TAttemptFact } from './counted-result';
@@ -99,12 +100,20 @@ export async function classResults(prisma: EpochPrismaClient, exercise: TExercis
     }),
     prisma.submission.findMany({
       where: { exerciseId: exercise.id, kind: 'GRADED' },
-      select: { id: true, userId: true, status: true, late: true, credit: true, createdAt: true, result: { select: { testAccuracy: true } } },
+      select: {
+        id: true,
+        userId: true,
+        status: true,
+        late: true,
+        credit: true,
+        createdAt: true,
+        result: { select: { testAccuracy: true, seedRuns: true, heldOut: true } },
+      },
     }),
   ]);
   const rows = classRows(
     enrolled.map((e) => e.user),
-    subs.map((s) => ({ ...s, testAccuracy: s.result?.testAccuracy ?? null })),
+    subs.map((s) => ({ ...s, testAccuracy: s.result ? judgedAccuracy(s.result) : null })),
     exercise.policy?.countedResult ?? 'BEST',
   );
   return { exercise: exercise.slug, minTestAccuracy: exercise.policy?.minTestAccuracy ?? 0, summary: classSummary(rows), rows };

@@ -1,3 +1,4 @@
+import { judgedAccuracy } from '../lifecycle/decide';
 import type { TGradebook, TGradebookQuery, TGradebookRow } from '@epoch/contracts';
 import type { TDb } from '@epoch/db';
 import { countedResult } from './counted-result';
@@ -27,7 +28,16 @@ export async function gradebook(
   const [subs, exceptions] = await Promise.all([
     db.submission.findMany({
       where: { exerciseId: { in: exerciseIds }, userId: { in: userIds }, kind: 'GRADED', status: { in: ['PASSED', 'FAILED'] } },
-      select: { id: true, userId: true, exerciseId: true, status: true, late: true, credit: true, createdAt: true, result: { select: { testAccuracy: true } } },
+      select: {
+        id: true,
+        userId: true,
+        exerciseId: true,
+        status: true,
+        late: true,
+        credit: true,
+        createdAt: true,
+        result: { select: { testAccuracy: true, seedRuns: true, heldOut: true } },
+      },
     }),
     db.studentException.findMany({
       where: { exerciseId: { in: exerciseIds }, userId: { in: userIds }, deadline: { not: null } },
@@ -42,7 +52,7 @@ export async function gradebook(
     const cells = exercises.map((ex) => {
       const mine = byCell.get(key(u.id, ex.id)) ?? [];
       const counted = countedResult(
-        mine.map((s) => ({ ...s, testAccuracy: s.result?.testAccuracy ?? null })),
+        mine.map((s) => ({ ...s, testAccuracy: s.result ? judgedAccuracy(s.result) : null })),
         ex.policy?.countedResult ?? 'BEST',
       );
       return { exerciseSlug: ex.slug, counted, attempts: mine.length, extended: extended.has(key(u.id, ex.id)) };

@@ -57,6 +57,7 @@ export async function resultView(db: TDb, submission: TSubmissionWithResult, hid
       url: `/api/submissions/${id}/artifacts/${encodeURIComponent(a.name)}`,
     })),
     seedRuns: hidden || practice ? [] : seedRunsOf(r),
+    pendingSeed: hidden || practice ? null : r.pendingSeed,
     heldOut: hidden || practice || !heldOut.success ? null : heldOut.data,
     heldOutHidden: hidden && heldOut.success,
     diagnoses: findings.map((f) => ({ ...f, lessonStep: lessonStepFor(f.kind, steps) })),

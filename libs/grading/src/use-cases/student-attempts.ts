@@ -1,3 +1,4 @@
+import { judgedAccuracy } from '../lifecycle/decide';
 import { DomainError, type TStudentAttempts } from '@epoch/contracts';
 import type { TDb } from '@epoch/db';
 import { resultHidden, scheduleOf, shownStatus } from '../lifecycle/schedule';
@@ -34,7 +35,7 @@ export async function studentAttempts(
       late: true,
       credit: true,
       source: true,
-      result: { select: { testAccuracy: true, perClassAccuracy: true, attempt: true } },
+      result: { select: { testAccuracy: true, seedRuns: true, heldOut: true, perClassAccuracy: true, attempt: true } },
       metrics: { select: { attempt: true, epoch: true, loss: true, accuracy: true, valLoss: true, valAccuracy: true }, orderBy: { epoch: 'asc' } },
     },
   });
@@ -54,7 +55,7 @@ export async function studentAttempts(
             id: r.id,
             status: r.status,
             createdAt: r.createdAt,
-            testAccuracy: r.result?.testAccuracy ?? null,
+            testAccuracy: r.result ? judgedAccuracy(r.result) : null,
             late: r.late,
             credit: r.credit,
           })),
@@ -66,7 +67,7 @@ export async function studentAttempts(
       createdAt: r.createdAt.toISOString(),
       status: shownStatus(r.status, hidden),
       late: r.late,
-      testAccuracy: hidden ? null : (r.result?.testAccuracy ?? null),
+      testAccuracy: hidden || !r.result ? null : judgedAccuracy(r.result),
       perClassAccuracy: hidden ? null : numbers(r.result?.perClassAccuracy),
       history: r.result
         ? r.metrics

@@ -38,7 +38,9 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
   const final = isFinal(submission.status);
   const result = final ? await api.result(id).catch((e: unknown) => (e instanceof ApiError && e.status === 404 ? null : hide(e))) : null;
   const totalEpochs = exercise.policy.requiredEpochs ?? exercise.policy.maxEpochs;
-  const label = statusLabel(submission.status, submission.kind);
+  // Best-of-k: while another seed trains, the verdict is not final (the result view says why).
+  const pendingSeed = result !== null && result.pendingSeed !== null;
+  const label = statusLabel(submission.status, submission.kind, pendingSeed);
   const problems = submission.diagnostics.filter((d) => d.severity !== 'info');
   // Course staff (this page answers "not found" to other students) may train a finished submission again.
   const canRetrain = me?.role !== 'STUDENT' && (RETRAINABLE_STATES as readonly string[]).includes(submission.status);
@@ -71,7 +73,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ id:
         {final && <span className={`status status-${label.tone}`}>{label.text}</span>}
       </h1>
       {canRetrain && <RetrainButton course={submission.course} exercise={submission.exercise} submissionId={id} csrfToken={me?.csrfToken ?? ''} />}
-      {submission.errorMessage && (
+      {submission.errorMessage && !pendingSeed && (
         <p role="alert" className="error-text">
           {submission.errorMessage}
         </p>
