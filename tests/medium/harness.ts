@@ -77,6 +77,16 @@ export function mediumGradingDeps(db: TMediumDb, name: string): { deps: TGrading
   };
 }
 
+/** The smallest valid stored ModelSpec, for submissions a medium test writes through the lifecycle (never trained). */
+export const TINY_SPEC = {
+  inputShape: [32, 32, 3],
+  layers: [],
+  epochs: 1,
+  batchSize: 64,
+  optimizer: { name: 'adam', learningRate: 0.001 },
+  loss: 'categorical_crossentropy',
+};
+
 export interface TClassFixture {
   courseId: string;
   courseSlug: string;

@@ -176,6 +176,33 @@ function progressReporter(send: (p: TGradingProgress) => Promise<void>, log: Log
   };
 }
 
+/** A job's progress, starting at 'loading', and the function that changes it and reports it to the job. */
+function progressTracker(
+  deps: TGraderDeps,
+  job: TGradeJob,
+  start: { attempt: number; epochs: number; restarted: boolean },
+  log: Logger,
+): { progress: TGradingProgress; report: (patch: Partial<TGradingProgress>) => void } {
+  const progress: TGradingProgress = {
+    phase: 'loading',
+    ...start,
+    epoch: 0,
+    batch: 0,
+    batches: 0,
+    loss: null,
+    accuracy: null,
+    imagesPerSecond: null,
+    etaSeconds: null,
+    worker: deps.workerId,
+  };
+  const send = progressReporter(job.updateProgress, log);
+  const report = (patch: Partial<TGradingProgress>) => {
+    Object.assign(progress, patch);
+    send({ ...progress });
+  };
+  return { progress, report };
+}
+
 /** Loads what the run needs, re-checks the stored model, reuses an identical result or trains, and stores the verdict. */
 async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: boolean, db: TDbCall): Promise<TGradeOutcome> {
   const { prisma, log } = deps;
@@ -222,25 +249,7 @@ async function grade(deps: TGraderDeps, job: TGradeJob, run: TRun, restarted: bo
     };
   }
 
-  const progress: TGradingProgress = {
-    phase: 'loading',
-    attempt: run.attempt,
-    epoch: 0,
-    epochs: spec.epochs,
-    batch: 0,
-    batches: 0,
-    loss: null,
-    accuracy: null,
-    imagesPerSecond: null,
-    etaSeconds: null,
-    restarted,
-    worker: deps.workerId,
-  };
-  const send = progressReporter(job.updateProgress, log.child({ submissionId: run.id }));
-  const report = (patch: Partial<TGradingProgress>) => {
-    Object.assign(progress, patch);
-    send({ ...progress });
-  };
+  const { progress, report } = progressTracker(deps, job, { attempt: run.attempt, epochs: spec.epochs, restarted }, log.child({ submissionId: run.id }));
   report({});
   const data = await deps.prepareData();
   const seed = submission.seed ?? policy.seed;
@@ -393,25 +402,7 @@ export async function gradeExtraSeed(deps: TGraderDeps, job: TGradeJob, extra: T
     if (policy.seedPolicy !== 'BEST_OF_K') return await endSeries('the policy no longer trains more seeds');
     const checked = checkStoredSpec(s.modelSpec, policy);
     if (!checked.ok) return await endSeries(`the model no longer fits the policy: ${checked.problems.join('; ')}`);
-    const progress: TGradingProgress = {
-      phase: 'loading',
-      attempt: Math.max(1, extra.attempt),
-      epoch: 0,
-      epochs: checked.spec.epochs,
-      batch: 0,
-      batches: 0,
-      loss: null,
-      accuracy: null,
-      imagesPerSecond: null,
-      etaSeconds: null,
-      restarted: false,
-      worker: deps.workerId,
-    };
-    const send = progressReporter(job.updateProgress, jobLog);
-    const report = (patch: Partial<TGradingProgress>) => {
-      Object.assign(progress, patch);
-      send({ ...progress });
-    };
+    const { progress, report } = progressTracker(deps, job, { attempt: Math.max(1, extra.attempt), epochs: checked.spec.epochs, restarted: false }, jobLog);
     report({});
     jobLog.info({ attempt: extra.attempt }, 'best-of-k: training with another seed');
     const data = await deps.prepareData();

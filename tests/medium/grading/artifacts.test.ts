@@ -8,16 +8,8 @@ import { FsArtifactStore, describeBytes } from '@epoch/artifacts';
 import { applyMigrations, createPrismaClient } from '@epoch/db';
 import { applyArtifactRetention, claim, createSubmission, finishGraded, moveArtifactBytesToStore, scheduleOf, type TGradedResult } from '@epoch/grading';
 import { repoRoot } from '@epoch/cli';
-import { createClass, freshDatabase, type TClassFixture, type TMediumDb } from '../harness';
+import { createClass, freshDatabase, type TClassFixture, type TMediumDb, TINY_SPEC } from '../harness';
 
-const SPEC = {
-  inputShape: [32, 32, 3],
-  layers: [],
-  epochs: 1,
-  batchSize: 64,
-  optimizer: { name: 'adam', learningRate: 0.001 },
-  loss: 'categorical_crossentropy',
-};
 const DAY = 86_400_000;
 
 /** A graded result whose weights differ per submission (so each has its own object) and whose plot is shared. */
@@ -49,7 +41,7 @@ describe('artifacts out of Postgres: the store, the retention and the move of ol
   const gradedSubmission = async (student: number, acc: number, daysAgo: number): Promise<string> => {
     const s = await createSubmission(
       db.prisma,
-      { userId: cls.students[student]!.id, exerciseId: cls.exerciseId, source: '#', idempotencyKey: `a-${++n}`, policyVersion: 1, modelSpec: SPEC },
+      { userId: cls.students[student]!.id, exerciseId: cls.exerciseId, source: '#', idempotencyKey: `a-${++n}`, policyVersion: 1, modelSpec: TINY_SPEC },
       'QUEUED',
     );
     const c = await claim(db.prisma, s.id);

@@ -17,16 +17,7 @@ import {
   wantsAnotherSeed,
   type TGradedResult,
 } from '@epoch/grading';
-import { createClass, freshDatabase, mediumGradingDeps, type TClassFixture, type TMediumDb } from '../harness';
-
-const SPEC = {
-  inputShape: [32, 32, 3],
-  layers: [],
-  epochs: 1,
-  batchSize: 64,
-  optimizer: { name: 'adam', learningRate: 0.001 },
-  loss: 'categorical_crossentropy',
-};
+import { createClass, freshDatabase, mediumGradingDeps, type TClassFixture, type TMediumDb, TINY_SPEC } from '../harness';
 
 /**
  * Best-of-k's extra seeds (issue 19): a result just below the pass mark is stored decided on its first seed with the
@@ -54,7 +45,7 @@ describe('best of k: extra seeds as their own jobs (Postgres, Redis)', () => {
           source: '#',
           idempotencyKey: `k-${++n}`,
           policyVersion: 1,
-          modelSpec: SPEC,
+          modelSpec: TINY_SPEC,
           specHash: opts.specHash ?? null,
           seed: 42,
         },

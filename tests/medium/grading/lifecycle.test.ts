@@ -24,16 +24,7 @@ import {
   assertTransitions,
   type TGradedResult,
 } from '@epoch/grading';
-import { createClass, freshDatabase, type TClassFixture, type TMediumDb } from '../harness';
-
-const SPEC = {
-  inputShape: [32, 32, 3],
-  layers: [],
-  epochs: 1,
-  batchSize: 64,
-  optimizer: { name: 'adam', learningRate: 0.001 },
-  loss: 'categorical_crossentropy',
-};
+import { createClass, freshDatabase, type TClassFixture, type TMediumDb, TINY_SPEC } from '../harness';
 
 const graded = (testAccuracy: number): TGradedResult => ({
   testAccuracy,
@@ -61,7 +52,7 @@ describe('the submission lifecycle against Postgres', () => {
     (
       await createSubmission(
         db.prisma,
-        { userId: cls.students[0]!.id, exerciseId: cls.exerciseId, source: '#', idempotencyKey: `k-${++n}`, policyVersion: 1, modelSpec: SPEC, specHash },
+        { userId: cls.students[0]!.id, exerciseId: cls.exerciseId, source: '#', idempotencyKey: `k-${++n}`, policyVersion: 1, modelSpec: TINY_SPEC, specHash },
         status,
       )
     ).id;
