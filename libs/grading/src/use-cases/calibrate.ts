@@ -1,4 +1,4 @@
-import { DomainError, gradingWork, type TCalibrationView, type TGradingPolicy } from '@epoch/contracts';
+import { DomainError, gradingWork, ZCalibrationVariant, type TCalibrationVariant, type TCalibrationView, type TGradingPolicy } from '@epoch/contracts';
 import { policyFromRow, type EpochPrismaClient } from '@epoch/db';
 import { forwardMacs } from '@epoch/model-spec';
 import type { TGradingDeps } from '../deps';
@@ -12,6 +12,12 @@ import { checkSubmission, specHashOf, type TExerciseRef } from './submit';
 
 /** How far below the lowest seed's accuracy the suggested pass mark lies. */
 export const CALIBRATION_MARGIN = 0.01;
+
+/** The wrong variants an exercise lists (its calibrationVariants column, read defensively: none when unreadable). */
+export function calibrationVariantsOf(stored: unknown): TCalibrationVariant[] {
+  const parsed = ZCalibrationVariant.array().safeParse(stored);
+  return parsed.success ? parsed.data : [];
+}
 
 /**
  * Calibrates an exercise's pass mark: its reference solution (solutionCode) is checked like a submission and trained
