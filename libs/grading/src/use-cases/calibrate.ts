@@ -261,7 +261,7 @@ export function calibrationSuggestion(
     summary:
       `No pass mark separates the wrong variants from the reference solution: ${wrong} reaches the reference solution's lowest seed (${pct(lo)}). ` +
       `At ${pct(base)} (the reference solution's suggestion) the wrong variants pass: ${passingAtBase.join(', ')}. ` +
-      `A pass mark cannot tell them apart; check what distinguishes them instead (the policy's required epochs, allowed layers), or accept it.`,
+      'A pass mark alone cannot tell them apart.',
   };
 }
 
