@@ -11,10 +11,10 @@ import { startApi, type ApiUnderTest } from '../integration/api/api-harness';
 import { buildWeb, launchChromium, screenshot, signInPage, startWeb } from './web-app';
 
 /**
- * Issue 19 in the browser: the admin policy page with a calibration of the pass mark, and a result page with a
- * diagnosis linked to its lesson step. The runs are written through the lifecycle (as a grader ends them) with chosen
- * accuracies and the recorded history of model2's reference run: the graders themselves are covered by
- * integration/grader/seeds-and-held-out.test.ts.
+ * Issue 19 in the browser: the admin policy page with a calibration of the pass mark (the reference solution and the
+ * exercise's wrong variants), and a result page with a diagnosis linked to its lesson step. The runs are written
+ * through the lifecycle (as a grader ends them) with chosen accuracies and the recorded history of model2's reference
+ * run: the graders themselves are covered by integration/grader/seeds-and-held-out.test.ts.
  */
 describe('calibration and diagnoses in the browser (built app, real API and Postgres)', { timeout: 300_000 }, () => {
   const admin = DEMO_ACCOUNTS.find((a) => a.role === 'ADMIN')!;
@@ -81,41 +81,82 @@ describe('calibration and diagnoses in the browser (built app, real API and Post
     expect(problems).toEqual([]);
   });
 
-  it('the policy page shows the calibration next to the pass mark, with the failing seeds and a suggested mark', async () => {
+  it('the policy page shows the calibration next to the pass mark, with the failing seeds, the wrong variants and a suggested mark', async () => {
     const exercise = await api.prisma.exercise.findFirstOrThrow({
       where: { slug: 'cifar10-model3', course: { slug: 'cifar10-intro' } },
       include: { policy: true },
     });
     const adminRow = await api.prisma.user.findUniqueOrThrow({ where: { email: admin.email } });
-    const calibration = await api.prisma.calibration.create({
-      data: { exerciseId: exercise.id, seeds: 10, firstSeed: 42, policyVersion: exercise.policy!.version, requestedById: adminRow.id },
-    });
-    // Chosen accuracies around the 70% mark (for the page; real spreads come from `./epoch calibrate`).
-    const accuracies = [0.705, 0.712, 0.697, 0.689, 0.721, 0.708, 0.701, 0.715, 0.693, 0.699];
-    for (const [i, acc] of accuracies.entries()) {
-      await graded(
-        exercise,
-        {
-          userId: adminRow.id,
+    /** A calibration whose seeds (from 42 on) ended with these accuracies. */
+    const calibrated = async (variant: string | null, source: string, accuracies: number[]) => {
+      const calibration = await api.prisma.calibration.create({
+        data: {
           exerciseId: exercise.id,
-          kind: 'CALIBRATION',
-          calibrationId: calibration.id,
-          source: exercise.solutionCode,
-          seed: 42 + i,
-          idempotencyKey: `calibration-${calibration.id}-${i}`,
+          variant,
+          seeds: accuracies.length,
+          firstSeed: 42,
           policyVersion: exercise.policy!.version,
+          requestedById: adminRow.id,
         },
-        acc,
-      );
-    }
+      });
+      for (const [i, acc] of accuracies.entries()) {
+        await graded(
+          exercise,
+          {
+            userId: adminRow.id,
+            exerciseId: exercise.id,
+            kind: 'CALIBRATION',
+            calibrationId: calibration.id,
+            source,
+            seed: 42 + i,
+            idempotencyKey: `calibration-${calibration.id}-${i}`,
+            policyVersion: exercise.policy!.version,
+          },
+          acc,
+        );
+      }
+    };
+    // The demo course lists two wrong variants of model3 (exercise.yaml's calibrationVariants), stored by the seed's sync.
+    const variants = exercise.calibrationVariants as { name: string; code: string }[];
+    expect(variants.map((v) => v.name)).toEqual(['no-dropout', 'model2-30-epochs']);
+    // Chosen accuracies around the 70% mark (for the page; real spreads come from `./epoch calibrate`).
+    await calibrated(null, exercise.solutionCode, [0.705, 0.712, 0.697, 0.689, 0.721, 0.708, 0.701, 0.715, 0.693, 0.699]);
+    await calibrated('no-dropout', variants[0]!.code, [0.672, 0.701, 0.688, 0.695, 0.664]);
+    await calibrated('model2-30-epochs', variants[1]!.code, [0.571, 0.584, 0.566]);
+
     const page = await signedIn(admin);
     await page.goto(`${web.base}/courses/cifar10-intro/exercises/cifar10-model3/policy`);
-    const summary = page.getByTestId('calibration-summary');
-    await expect(summary.textContent()).resolves.toBe(
+    const panel = page.getByTestId('calibration');
+    await expect(panel.getByTestId('calibration-summary').textContent()).resolves.toBe(
       'With a pass mark of 70.0%, the reference solution fails for 4 of 10 seeds; lowest 68.9%, median 70.3%, highest 72.1%. Suggested pass mark: 67.9% (the lowest seed minus 1.0%).',
     );
-    await expect(page.getByTestId('calibration').getByRole('button', { name: 'Calibrate' }).isVisible()).resolves.toBe(true);
+    // Each wrong variant beside the reference solution: its spread and how many of its seeds pass the mark.
+    const row = (name: string) => panel.getByRole('row').filter({ has: page.getByRole('rowheader', { name }) });
+    await expect(row('reference solution').textContent()).resolves.toMatch(/10 of 10.*68\.9%.*70\.3%.*72\.1%.*4 of 10 fail$/);
+    await expect(row('no-dropout').textContent()).resolves.toMatch(/^no-dropoutwrong variant: model3 without its Dropout.*5 of 5.*66\.4%.*70\.1%1 of 5 pass$/);
+    await expect(row('model2-30-epochs').textContent()).resolves.toMatch(/3 of 3.*56\.6%.*58\.4%0 of 3 pass$/);
+    await expect(panel.getByTestId('calibration-variants').getByRole('listitem').allTextContents()).resolves.toEqual([
+      "With a pass mark of 70.0%, the wrong variant 'no-dropout' passes for 1 of 5 seeds; lowest 66.4%, median 68.8%, highest 70.1%.",
+      "With a pass mark of 70.0%, the wrong variant 'model2-30-epochs' passes for 0 of 3 seeds; lowest 56.6%, median 57.1%, highest 58.4%.",
+    ]);
+    // No-dropout's best seed (70.1%) reaches the reference solution's lowest (68.9%): no mark tells them apart.
+    await expect(panel.getByTestId('calibration-suggestion').textContent()).resolves.toMatch(
+      /^No pass mark separates the wrong variants from the reference solution: the wrong variants' highest seed \(70\.1%, 'no-dropout' with seed 43\) reaches the reference solution's lowest seed \(68\.9%\)\. At 67\.9% \(the reference solution's suggestion\) the wrong variants pass: 'no-dropout' for 3 of 5 seeds\./,
+    );
+    await expect(panel.getByRole('button', { name: 'Calibrate' }).isVisible()).resolves.toBe(true);
     await screenshot(page, 'policy-calibration');
+
+    // Starting a calibration of a listed variant from the page: its row shows the queued seeds.
+    await panel.getByLabel('Train', { exact: true }).selectOption({ label: "wrong variant 'model2-30-epochs'" });
+    await panel.getByLabel('Seeds', { exact: true }).fill('2');
+    await panel.getByRole('button', { name: 'Calibrate' }).click();
+    await row('model2-30-epochs').getByText('2 seeds queued, none trained yet').waitFor();
+    const latest = await api.prisma.calibration.findFirstOrThrow({ where: { exerciseId: exercise.id }, orderBy: { createdAt: 'desc' } });
+    expect(latest).toMatchObject({ variant: 'model2-30-epochs', seeds: 2, requestedById: adminRow.id });
+    expect((await api.prisma.submission.findMany({ where: { calibrationId: latest.id } })).map((r) => r.source)).toEqual([
+      variants[1]!.code,
+      variants[1]!.code,
+    ]);
     await page.context().close();
   });
 

@@ -39,6 +39,11 @@ describe('demo seed (real Postgres)', () => {
     const model3 = course.exercises[2]!;
     expect(model3.policy).toMatchObject({ minTestAccuracy: 0.7, requiredEpochs: 30, version: 1 });
     expect(model3.solutionCode).toMatch(/epochs\s*=\s*30/);
+    // Its wrong variants for calibration, stored with their code (students never see them).
+    expect((model3.calibrationVariants as { name: string; code: string }[]).map((v) => [v.name, /epochs\s*=\s*30/.test(v.code)])).toEqual([
+      ['no-dropout', true],
+      ['model2-30-epochs', true],
+    ]);
     const steps = course.lessons.flatMap((l) => l.steps);
     expect(steps.length).toBe(report.steps);
     expect(steps.map((s) => s.position)).toEqual(steps.map((_, i) => i + 1));

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { modelRulesFromPolicy, type TExerciseFile, type TModelRulesInput } from '@epoch/contracts';
+import { modelRulesFromPolicy, type TCourseContent, type TModelRulesInput } from '@epoch/contracts';
 import { listCourseDirs, loadCourseContent } from '@epoch/content';
 import { repoRoot } from './paths';
 
 export class UnknownExerciseError extends Error {}
 
 /** An exercise from the content files (not the database: the CLI works without one). */
-export async function findExercise(slug: string, exercisesDir = join(repoRoot(), 'exercises')): Promise<TExerciseFile> {
+export async function findExercise(slug: string, exercisesDir = join(repoRoot(), 'exercises')): Promise<TCourseContent['exercises'][number]> {
   const known: string[] = [];
   for (const dir of await listCourseDirs(exercisesDir)) {
     const content = await loadCourseContent(dir);

@@ -16,6 +16,7 @@ describe('epoch CLI', () => {
     const a = capture();
     expect(await main(['help'], a.io)).toBe(0);
     expect(a.out.join('')).toMatch(/Usage: \.\/epoch <command>/);
+    expect(a.out.join('')).toContain('calibrate SLUG --seeds N [--variant NAME] [--course SLUG] [--wait]');
     const b = capture();
     expect(await main([], b.io)).toBe(2);
   });
@@ -49,6 +50,9 @@ describe('epoch CLI', () => {
     const i = capture();
     expect(await main(['bench', 'check', '--backend', 'wasm'], i.io)).toBe(2);
     expect(i.err.join('')).toMatch(/--backend and --runs only go with `bench train`/);
+    const v = capture();
+    expect(await main(['calibrate', 'cifar10-model3', '--seeds', '3', '--variant', ' '], v.io)).toBe(2);
+    expect(v.err.join('')).toMatch(/--variant needs a NAME/);
     expect(await main(['bench', 'nothing'], g.io)).toBe(2);
     expect(g.err.join('')).toMatch(/bench needs one of: check, train, epoch, api, queue/);
   });

@@ -25,9 +25,10 @@ const USAGE = `Usage: ./epoch <command> [options]
                           check a submission's model without running it
   grade FILE [--exercise SLUG] [--epochs N] [--seed N] [--limit-train N] [--limit-test N] [--out DIR]
                           grade a submission locally: check, train, evaluate, write plot data
-  calibrate SLUG --seeds N [--course SLUG] [--wait]
-                          train the exercise's reference solution with N seeds on the graders (lowest priority) and
-                          print its accuracy distribution next to the pass mark, with a suggested mark
+  calibrate SLUG --seeds N [--variant NAME] [--course SLUG] [--wait]
+                          train the exercise's reference solution (or its wrong variant NAME: calibrationVariants in
+                          exercise.yaml) with N seeds on the graders (lowest priority) and print the accuracy
+                          distributions next to the pass mark, with a suggested mark
   bench check|train|epoch|api|queue [--compare-torch]
                           benchmarks that print numbers (train: [--backend NAME] [--runs N];
                           queue: [--count N] [--workers N] or --fairness: the fair queue's figure)
@@ -211,16 +212,27 @@ const commands: Record<string, Handler> = {
   calibrate: async (args, io) => {
     const { values, positionals } = parseArgs({
       args,
-      options: { seeds: { type: 'string' }, course: { type: 'string' }, wait: { type: 'boolean', default: false } },
+      options: { seeds: { type: 'string' }, course: { type: 'string' }, variant: { type: 'string' }, wait: { type: 'boolean', default: false } },
       allowPositionals: true,
       strict: true,
     });
     if (positionals.length !== 1) throw new UsageError('calibrate needs exactly one exercise SLUG');
+    if (values.variant !== undefined && values.variant.trim() === '')
+      throw new UsageError("--variant needs a NAME (one of the exercise's calibrationVariants)");
     const seeds = intOption(values.seeds, 'seeds');
     if (seeds === undefined) throw new UsageError('calibrate needs --seeds N');
     if (seeds > 50) throw new UsageError(`--seeds is at most 50, got ${seeds}`);
     const { runCalibrateCommand } = await import('./commands/calibrate.command');
-    return runCalibrateCommand({ exercise: positionals[0]!, ...(values.course ? { course: values.course } : {}), seeds, wait: values.wait }, io);
+    return runCalibrateCommand(
+      {
+        exercise: positionals[0]!,
+        ...(values.course ? { course: values.course } : {}),
+        ...(values.variant !== undefined ? { variant: values.variant } : {}),
+        seeds,
+        wait: values.wait,
+      },
+      io,
+    );
   },
   data: async (args, io) => {
     const { positionals } = parseArgs({ args, options: {}, allowPositionals: true, strict: true });

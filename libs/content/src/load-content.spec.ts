@@ -90,6 +90,18 @@ describe('the demo course in exercises/', () => {
     expect(exercises[1].solutionCode).toMatch(/model2\.fit\([^)]*epochs=10/);
     for (const e of exercises) expect(e.instructions).toContain('validation_data');
   });
+
+  it("lists model3's wrong variants for calibration, with their code, and none for the other exercises", async () => {
+    const { exercises } = await loadCourseContent(path.join(repoExercises, 'cifar10-intro'));
+    expect(exercises.map((e) => e.calibrationVariants.map((v) => v.name))).toEqual([[], [], ['no-dropout', 'model2-30-epochs']]);
+    const [noDropout, model2] = exercises[2].calibrationVariants;
+    expect(noDropout).toMatchObject({ file: 'variants/no-dropout.py', description: expect.stringContaining('without its Dropout(0.5)') });
+    expect(exercises[2].solutionCode).toContain('Dropout(0.5)');
+    expect(noDropout.code).not.toMatch(/^\s*Dropout\(/m);
+    expect(noDropout.code).toMatch(/model3\.fit\([^)]*epochs=30/);
+    expect(model2.code).toMatch(/model2\.fit\([^)]*epochs=30/);
+    expect(model2.code).not.toMatch(/^\s*MaxPooling2D\(/m);
+  });
 });
 
 /** The fixture's second step: a data figure and the link to the exercise that follows it. */
@@ -329,6 +341,74 @@ describe('loadCourseContent on bad content', () => {
     expect((await loadError()).message).toBe(
       'exercises/demo/first/exercise.yaml: solution: "../other/solution.py" must be a file name in the exercise folder, without a path',
     );
+  });
+
+  describe('calibration variants', () => {
+    const MODEL = [
+      'from tensorflow.keras import Sequential',
+      'from tensorflow.keras.layers import Input, Flatten, Dense, Dropout',
+      '',
+      "model = Sequential([Input((32, 32, 3)), Flatten(), Dropout(0.5), Dense(10, activation='softmax')])",
+      "model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])",
+      'model.fit(train_data, epochs=1)',
+      '',
+    ].join('\n');
+    const WRONG = MODEL.replace('Flatten(), Dropout(0.5), ', 'Flatten(), ');
+    const variants = (...entries: string[]) => edit('first/exercise.yaml', (t) => `${t}calibrationVariants:\n${entries.join('\n')}\n`);
+    beforeEach(async () => {
+      await write('first/solution.py', MODEL);
+      await write('first/variants/no-dropout.py', WRONG);
+    });
+
+    it('loads each listed variant with its code, in order; an exercise without them has none', async () => {
+      expect((await loadCourseContent(course)).exercises[0].calibrationVariants).toEqual([]);
+      await write('first/wide.py', WRONG.replace('Dense(10', 'Dense(32), Dense(10'));
+      await variants(
+        '  - name: no-dropout',
+        '    file: variants/no-dropout.py',
+        '    description: Without the dropout layer.',
+        '  - { name: wide, file: wide.py }',
+      );
+      expect((await loadCourseContent(course)).exercises[0].calibrationVariants).toEqual([
+        { name: 'no-dropout', file: 'variants/no-dropout.py', description: 'Without the dropout layer.', code: WRONG },
+        { name: 'wide', file: 'wide.py', description: null, code: expect.stringContaining('Dense(32)') },
+      ]);
+    });
+
+    it("refuses a variant that does not pass the exercise's checks, naming its file and line", async () => {
+      await write('first/variants/no-dropout.py', WRONG.replace('epochs=1', 'epochs=3'));
+      await edit('first/exercise.yaml', (t) => t.replace('  minTestAccuracy: 0.5', '  minTestAccuracy: 0.5\n  requiredEpochs: 1'));
+      await variants('  - name: no-dropout', '    file: variants/no-dropout.py');
+      const error = await loadError();
+      expect(error.shownFile).toBe('exercises/demo/first/variants/no-dropout.py');
+      expect(error.message).toMatch(
+        /^exercises\/demo\/first\/variants\/no-dropout\.py: line 6: .*epochs.* \(calibration variant "no-dropout" must pass the exercise's checks: it is trained like the reference solution\)$/,
+      );
+      await write('first/variants/no-dropout.py', 'model = Sequential([\n');
+      expect((await loadError()).message).toMatch(/^exercises\/demo\/first\/variants\/no-dropout\.py: line 1: Syntax error/);
+    });
+
+    it('names the line and field of a missing file, a duplicate name, a copy of the solution and a bad entry', async () => {
+      await variants('  - name: no-dropout', '    file: variants/missing.py');
+      expect((await loadError()).message).toBe(
+        'exercises/demo/first/exercise.yaml: line 9: calibrationVariants.0.file: exercises/demo/first/variants/missing.py does not exist',
+      );
+      await edit('first/exercise.yaml', (t) => t.replace('variants/missing.py', 'variants/no-dropout.py\n  - { name: no-dropout, file: solution.py }'));
+      expect((await loadError()).message).toBe(
+        'exercises/demo/first/exercise.yaml: line 10: calibrationVariants.1.name: duplicate variant name "no-dropout" (also calibrationVariants.0)',
+      );
+      await edit('first/exercise.yaml', (t) => t.replace('{ name: no-dropout, file: solution.py }', '{ name: same, file: solution.py }'));
+      expect((await loadError()).message).toBe(
+        'exercises/demo/first/exercise.yaml: line 10: calibrationVariants.1.file: variant "same" (solution.py) trains the same model as the reference solution; a calibration variant should differ from it',
+      );
+      await edit('first/exercise.yaml', (t) => t.replace('{ name: same, file: solution.py }', '{ name: No_Dropout, file: ../../etc/x.py, colour: red }'));
+      const lines = (await loadError()).message.split('\n');
+      expect(lines).toEqual([
+        'exercises/demo/first/exercise.yaml: line 10: calibrationVariants.1.name: lower-case words joined by hyphens',
+        'exercises/demo/first/exercise.yaml: line 10: calibrationVariants.1.file: a .py file inside the exercise folder, e.g. variants/no-dropout.py',
+        expect.stringMatching(/^exercises\/demo\/first\/exercise\.yaml: line 10: calibrationVariants\.1: Unrecognized key: "colour"/),
+      ]);
+    });
   });
 
   it('reports duplicate keys in YAML', async () => {

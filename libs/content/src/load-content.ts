@@ -8,10 +8,12 @@ import {
   RESERVED_LESSON_SLUGS,
   ZCourseFile,
   ZExerciseFile,
+  type TCalibrationVariant,
   type TCourseContent,
   type TCourseFile,
   type TExerciseFile,
 } from '@epoch/contracts';
+import { checkAgainstPolicy } from '@epoch/grading';
 import { CONTENT_LIMITS } from './limits';
 
 /**
@@ -274,22 +276,75 @@ async function loadExercise(ctx: TContext, courseFile: string, slug: string, ind
   if (!(await isFile(file))) {
     fail(ctx, courseFile, `exercises.${index}: exercise "${slug}" is listed but ${ctx.shown(file)} does not exist`);
   }
-  const exercise: TExerciseFile = validate(ZExerciseFile, await readYaml(ctx, file), ctx, file);
+  const yaml = await readYaml(ctx, file);
+  const exercise: TExerciseFile = validate(ZExerciseFile, yaml, ctx, file);
   if (exercise.slug !== slug) fail(ctx, file, `slug: "${exercise.slug}" must match its folder name "${slug}"`);
   if (exercise.afterStep !== undefined && !stepFiles.has(exercise.afterStep)) {
     fail(ctx, file, `afterStep: "${exercise.afterStep}" is not a step of this course`);
   }
-  const code = async (field: 'starter' | 'solution') => {
-    if (path.basename(exercise[field]) !== exercise[field]) {
-      fail(ctx, file, `${field}: "${exercise[field]}" must be a file name in the exercise folder, without a path`);
-    }
-    const codeFile = path.join(dir, exercise[field]);
+  const readCode = async (codeFile: string, field: string) => {
     if (!(await isFile(codeFile))) fail(ctx, file, `${field}: ${ctx.shown(codeFile)} does not exist`);
     const text = await readText(ctx, codeFile);
     if (text.trim() === '') fail(ctx, codeFile, 'the file is empty');
     return text;
   };
-  return { ...exercise, starterCode: await code('starter'), solutionCode: await code('solution') };
+  const code = async (field: 'starter' | 'solution') => {
+    if (path.basename(exercise[field]) !== exercise[field]) {
+      fail(ctx, file, `${field}: "${exercise[field]}" must be a file name in the exercise folder, without a path`);
+    }
+    return readCode(path.join(dir, exercise[field]), field);
+  };
+  const starterCode = await code('starter');
+  const solutionCode = await code('solution');
+  return { ...exercise, starterCode, solutionCode, calibrationVariants: await loadVariants(ctx, file, yaml, exercise, solutionCode, readCode) };
+}
+
+/**
+ * An exercise's calibration variants with their code. Each is trained like the reference solution, so it must pass the
+ * exercise's checks under the files' policy (a refusal names the variant's file and line), differ from the reference
+ * solution's model, and have a name of its own.
+ */
+async function loadVariants(
+  ctx: TContext,
+  file: string,
+  yaml: TYaml,
+  exercise: TExerciseFile,
+  solutionCode: string,
+  readCode: (codeFile: string, field: string) => Promise<string>,
+): Promise<TCalibrationVariant[]> {
+  const dir = path.dirname(file);
+  const at = (i: number, key: string) => {
+    const line = yaml.lineOf(['calibrationVariants', i, key]);
+    return `${line !== null ? `line ${line}: ` : ''}calibrationVariants.${i}.${key}`;
+  };
+  const solutionHash = exercise.calibrationVariants.length ? checkAgainstPolicy(exercise.policy, solutionCode).hash : undefined;
+  const seen = new Map<string, number>();
+  const variants: TCalibrationVariant[] = [];
+  for (const [i, v] of exercise.calibrationVariants.entries()) {
+    const before = seen.get(v.name);
+    if (before !== undefined) fail(ctx, file, `${at(i, 'name')}: duplicate variant name "${v.name}" (also calibrationVariants.${before})`);
+    seen.set(v.name, i);
+    const codeFile = path.join(dir, ...v.file.split('/'));
+    const code = await readCode(codeFile, at(i, 'file'));
+    const report = checkAgainstPolicy(exercise.policy, code);
+    const first = report.errors[0];
+    if (!report.ok || !report.hash) {
+      fail(
+        ctx,
+        codeFile,
+        `${first ? `line ${first.line}: ${first.message}` : 'no model to train'} (calibration variant "${v.name}" must pass the exercise's checks: it is trained like the reference solution)`,
+      );
+    }
+    if (solutionHash !== undefined && report.hash === solutionHash) {
+      fail(
+        ctx,
+        file,
+        `${at(i, 'file')}: variant "${v.name}" (${v.file}) trains the same model as the reference solution; a calibration variant should differ from it`,
+      );
+    }
+    variants.push({ name: v.name, file: v.file, description: v.description ?? null, code });
+  }
+  return variants;
 }
 
 /** A parsed YAML file: its data, and where each field's value starts (for messages that name the line). */

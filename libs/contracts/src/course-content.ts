@@ -43,6 +43,40 @@ export const ZCourseFile = z
   .strict();
 export type TCourseFile = z.infer<typeof ZCourseFile>;
 
+/** A code file's path inside the exercise folder: `/`-separated names, no `..`, no leading `/`, ending in `.py`. */
+const exerciseCodePath = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9_][A-Za-z0-9_.-]*\/){0,3}[A-Za-z0-9_][A-Za-z0-9_.-]*\.py$/, 'a .py file inside the exercise folder, e.g. variants/no-dropout.py');
+
+/**
+ * A "wrong" variant of the reference solution that the instructor wants the pass mark to fail (a model the lesson
+ * warns about, say model3 without dropout): calibration trains it like the solution, to show whether the mark tells
+ * the two apart. Its code must pass the exercise's checks (it is trained, not refused).
+ */
+export const ZCalibrationVariantFile = z
+  .object({
+    /** How the policy page, the command line (`--variant NAME`) and the API name it; unique within the exercise. */
+    name: slug.max(40),
+    /** The Python file beside exercise.yaml (or in a folder under it). */
+    file: exerciseCodePath,
+    /** One sentence on what is wrong with it, shown beside its numbers. */
+    description: z.string().min(1).max(300).optional(),
+  })
+  .strict();
+export type TCalibrationVariantFile = z.infer<typeof ZCalibrationVariantFile>;
+
+/** The most calibration variants an exercise may list. */
+export const MAX_CALIBRATION_VARIANTS = 10;
+
+/** A calibration variant as stored on the exercise (Exercise.calibrationVariants): the file's entry with its code. */
+export const ZCalibrationVariant = z.object({
+  name: z.string(),
+  file: z.string(),
+  description: z.string().nullable(),
+  code: z.string(),
+});
+export type TCalibrationVariant = z.infer<typeof ZCalibrationVariant>;
+
 export const ZExerciseFile = z
   .object({
     slug,
@@ -58,6 +92,8 @@ export const ZExerciseFile = z
       .regex(/^[a-z0-9-]+\.md$/)
       .optional(),
     policy: ZGradingPolicy,
+    /** Wrong variants of the solution that calibration trains too (see ZCalibrationVariantFile). */
+    calibrationVariants: z.array(ZCalibrationVariantFile).max(MAX_CALIBRATION_VARIANTS).default([]),
   })
   .strict();
 export type TExerciseFile = z.infer<typeof ZExerciseFile>;
@@ -66,5 +102,10 @@ export type TExerciseFile = z.infer<typeof ZExerciseFile>;
 export interface TCourseContent {
   course: TCourseFile;
   lessons: { slug: string; title: string; position: number; steps: { slug: string; title: string; position: number; body: string }[] }[];
-  exercises: (TExerciseFile & { position: number; starterCode: string; solutionCode: string })[];
+  exercises: (Omit<TExerciseFile, 'calibrationVariants'> & {
+    position: number;
+    starterCode: string;
+    solutionCode: string;
+    calibrationVariants: TCalibrationVariant[];
+  })[];
 }

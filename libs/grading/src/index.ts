@@ -62,6 +62,7 @@ export { assertTransitions, IllegalTransitionError } from './lifecycle/transitio
 // Use cases.
 export {
   assertSourceSize,
+  checkAgainstPolicy,
   checkResultOf,
   checkSubmission,
   policyRowOf,
@@ -78,7 +79,16 @@ export { practiceRun, practiceTraining } from './use-cases/practice';
 export { cancelSubmission } from './use-cases/cancel-submission';
 export { listenForCancellations, publishCancellation, ZCancelSignal, type TCancelSignal } from './cancel-signal';
 export { regrade } from './use-cases/regrade';
-export { calibrationView, CALIBRATION_MARGIN, percentile, startCalibration } from './use-cases/calibrate';
+export {
+  calibrationOf,
+  calibrationSuggestion,
+  calibrationVariantsOf,
+  calibrationView,
+  CALIBRATION_MARGIN,
+  percentile,
+  startCalibration,
+  type TCalibrationRuns,
+} from './use-cases/calibrate';
 export { redecideExercise, type TRedecideReport } from './use-cases/redecide-exercise';
 export { changePolicy, updatePolicy, type TRedecided } from './use-cases/update-policy';
 export { classResults, classRows, classSummary, csvRecords, CSV_COLUMNS, median } from './use-cases/class-results';

@@ -222,10 +222,10 @@ describe('seed policy and held-out split (real grader, Postgres, Redis, tiny dat
       const rows = await g.prisma.submission.findMany({ where: { calibrationId: started.calibrationId }, orderBy: { seed: 'asc' } });
       expect(rows.map((r) => [r.kind, r.seed, r.userId])).toEqual([21, 22, 23].map((seed) => ['CALIBRATION', seed, admin.id]));
       const queued = await calibrationView(g.prisma, ex.id);
-      expect(queued).toMatchObject({ seeds: 3, done: 0, distribution: null });
+      expect(queued).toMatchObject({ calibration: { variant: null, seeds: 3, done: 0, distribution: null }, variants: [], suggestion: null });
       for (const id of started.runs) await waitForStatus(g, id, 300_000, undefined, grader);
 
-      const view = (await calibrationView(g.prisma, ex.id))!;
+      const view = (await calibrationView(g.prisma, ex.id)).calibration!;
       const results = await g.prisma.result.findMany({ where: { submissionId: { in: started.runs } } });
       const values = results.map((r) => r.testAccuracy).sort((a, b) => a - b);
       expect(view.runs.map((r) => r.seed)).toEqual([21, 22, 23]);
@@ -236,11 +236,85 @@ describe('seed policy and held-out split (real grader, Postgres, Redis, tiny dat
       expect(view.summary).toContain(`With a pass mark of 50.0%, the reference solution fails for ${view.failing} of 3 seeds`);
       // A changed pass mark is read at once: the distribution is stored with the runs, the count follows the mark.
       await g.prisma.gradingPolicy.update({ where: { exerciseId: ex.id }, data: { minTestAccuracy: 1 } });
-      expect((await calibrationView(g.prisma, ex.id))!.failing).toBe(values.filter((v) => v < 1).length);
+      expect((await calibrationView(g.prisma, ex.id)).calibration!.failing).toBe(values.filter((v) => v < 1).length);
       // A solution that does not check is refused with its line.
       await g.prisma.exercise.update({ where: { id: ex.id }, data: { solutionCode: 'model = 3' } });
       const broken = await g.prisma.exercise.findUniqueOrThrow({ where: { id: ex.id }, include: { policy: true, course: { select: { slug: true } } } });
       await expect(startCalibration(deps, { exercise: broken, seeds: 2, userId: admin.id })).rejects.toThrow(/reference solution .* does not pass/);
+    } finally {
+      redis.disconnect();
+    }
+  });
+  it("calibration of a wrong variant: the exercise's listed variant trained as CALIBRATION runs, shown beside the reference with its passing seeds and the suggestion", async () => {
+    const ex = await createExercise(g, { minTestAccuracy: 0.5, seed: 31, batchSize: 32 });
+    // The wrong variant: the same network without its convolution block, one epoch.
+    const wrong = source({ epochs: 1 });
+    const variant = { name: 'dense-only', file: 'variants/dense-only.py', description: 'No convolution, one epoch.', code: wrong };
+    await g.prisma.exercise.update({ where: { id: ex.id }, data: { solutionCode: src, calibrationVariants: [variant] } });
+    const admin = await g.prisma.user.create({ data: { email: `calib-v-${Date.now()}@test.epoch`, name: 'Admin', role: 'ADMIN', passwordHash: 'x' } });
+    const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+    const deps: TGradingDeps = {
+      prisma: g.prisma,
+      queues: g.queues,
+      redis,
+      queuePrefix: g.prefix,
+      gpuMinWorkMacs: 1e18,
+      log: pino({ level: 'silent' }),
+      rejectedLimit: { max: 1000, windowSeconds: 60 },
+      artifacts: g.artifacts,
+    };
+    const load = () => g.prisma.exercise.findUniqueOrThrow({ where: { id: ex.id }, include: { policy: true, course: { select: { slug: true } } } });
+    try {
+      const exercise = await load();
+      // Listed but never calibrated: the view lists it with no calibration.
+      expect(await calibrationView(g.prisma, ex.id)).toEqual({
+        calibration: null,
+        variants: [{ name: 'dense-only', description: 'No convolution, one epoch.', file: 'variants/dense-only.py', calibration: null }],
+        suggestion: null,
+      });
+      await expect(startCalibration(deps, { exercise, seeds: 2, userId: admin.id, variant: 'nope' })).rejects.toMatchObject({
+        kind: 'invalid',
+        code: 'unknown_variant',
+        message: `exercise "${exercise.slug}" has no calibration variant "nope"; its variants: dense-only`,
+      });
+
+      const reference = await startCalibration(deps, { exercise, seeds: 2, userId: admin.id });
+      const started = await startCalibration(deps, { exercise, seeds: 2, userId: admin.id, variant: 'dense-only' });
+      expect(await g.prisma.calibration.findUniqueOrThrow({ where: { id: started.calibrationId } })).toMatchObject({ variant: 'dense-only', seeds: 2 });
+      const rows = await g.prisma.submission.findMany({ where: { calibrationId: started.calibrationId }, orderBy: { seed: 'asc' } });
+      expect(rows.map((r) => [r.kind, r.seed, r.source])).toEqual([31, 32].map((seed) => ['CALIBRATION', seed, wrong]));
+      for (const id of [...reference.runs, ...started.runs]) await waitForStatus(g, id, 300_000, undefined, grader);
+
+      const state = await calibrationView(g.prisma, ex.id);
+      const accuracies = async (runs: string[]) =>
+        (await g.prisma.result.findMany({ where: { submissionId: { in: runs } } })).map((r) => r.testAccuracy).sort((a, b) => a - b);
+      const [refValues, wrongValues] = [await accuracies(reference.runs), await accuracies(started.runs)];
+      expect(state.calibration).toMatchObject({ id: reference.calibrationId, variant: null, distribution: { values: refValues } });
+      const v = state.variants[0]!.calibration!;
+      const passing = wrongValues.filter((x) => x >= 0.5).length;
+      expect(v).toMatchObject({ id: started.calibrationId, variant: 'dense-only', done: 2, passing, failing: 2 - passing, suggestedPassMark: null });
+      expect(v.runs.map((r) => r.seed)).toEqual([31, 32]);
+      expect(v.distribution!.values).toEqual(wrongValues);
+      expect(v.summary).toContain(`With a pass mark of 50.0%, the wrong variant 'dense-only' passes for ${passing} of 2 seeds`);
+
+      // The suggestion weighs both: the wrong variant's highest seed against the reference solution's lowest.
+      const [lo, hi] = [refValues[0]!, wrongValues[1]!];
+      const s = state.suggestion!;
+      expect(s.closest).toMatchObject({ variant: 'dense-only', testAccuracy: hi });
+      expect(s.separates).toBe(hi < lo);
+      if (s.separates) {
+        for (const x of refValues) expect(x).toBeGreaterThanOrEqual(s.passMark);
+        for (const x of wrongValues) expect(x).toBeLessThan(s.passMark);
+      } else {
+        expect(s.passMark).toBe(state.calibration!.suggestedPassMark);
+        expect(s.summary).toMatch(/^No pass mark separates the wrong variants from the reference solution/);
+      }
+
+      // A variant whose stored code no longer checks is refused with its file and line.
+      await g.prisma.exercise.update({ where: { id: ex.id }, data: { calibrationVariants: [{ ...variant, code: 'model = 3' }] } });
+      await expect(startCalibration(deps, { exercise: await load(), seeds: 1, userId: admin.id, variant: 'dense-only' })).rejects.toThrow(
+        /^the wrong variant "dense-only" of ".*" \(variants\/dense-only\.py\) does not pass the exercise's checks \(line 1: /,
+      );
     } finally {
       redis.disconnect();
     }

@@ -179,6 +179,57 @@ describe('content sync (the one loader) against Postgres', () => {
     expect(both.map((e) => e.course.slug).sort()).toEqual(['autumn', 'spring']);
   });
 
+  it("stores an exercise's calibration variants with their code, reports a changed one, and refuses one that fails the checks", async () => {
+    await sync();
+    const model3 = () => db.prisma.exercise.findFirstOrThrow({ where: { slug: 'model3', course: { slug: 'spring' } } });
+    expect((await model3()).calibrationVariants).toEqual([]);
+    const MODEL = [
+      'from tensorflow.keras import Sequential',
+      'from tensorflow.keras.layers import Input, Flatten, Dense, Dropout',
+      "model = Sequential([Input((32, 32, 3)), Flatten(), Dropout(0.5), Dense(10, activation='softmax')])",
+      "model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])",
+      'model.fit(train_data, epochs=1)',
+      '',
+    ].join('\n');
+    const WRONG = MODEL.replace('Dropout(0.5), ', '');
+    await write('model3/solution.py', MODEL);
+    await write('model3/variants/no-dropout.py', WRONG);
+    await write(
+      'model3/exercise.yaml',
+      [
+        'slug: model3',
+        'title: Exercise model3',
+        'instructions: Do it.',
+        'policy:',
+        '  minTestAccuracy: 0.5',
+        'calibrationVariants:',
+        '  - name: no-dropout',
+        '    file: variants/no-dropout.py',
+        '    description: Without dropout.',
+        '',
+      ].join('\n'),
+    );
+    const added = await sync();
+    expect(added.exercises.changed.map((e) => [e.slug, e.fields])).toEqual([['model3', ['solutionCode', 'calibrationVariants']]]);
+    expect((await model3()).calibrationVariants).toEqual([
+      { name: 'no-dropout', file: 'variants/no-dropout.py', description: 'Without dropout.', code: WRONG },
+    ]);
+    // Stored as jsonb (its own key order), the same variants compare equal: nothing to do.
+    expect(await sync()).toMatchObject({ unchanged: true });
+
+    await write('model3/variants/no-dropout.py', WRONG.replace('epochs=1', 'epochs=2'));
+    const changed = await sync();
+    expect(changed.exercises.changed.map((e) => [e.slug, e.fields])).toEqual([['model3', ['calibrationVariants']]]);
+    expect(((await model3()).calibrationVariants as { code: string }[])[0]!.code).toContain('epochs=2');
+
+    await write('model3/variants/no-dropout.py', 'model = Sequential([\n');
+    const before = await snapshot();
+    const e = await refusal(sync());
+    expect(e).toMatchObject({ kind: 'invalid', code: 'invalid_content' });
+    expect(e!.message).toMatch(/^spring\/model3\/variants\/no-dropout\.py: line 1: .*\(calibration variant "no-dropout" must pass the exercise's checks/);
+    expect(await snapshot()).toEqual(before);
+  });
+
   it("applies the files' policy change when nobody edited it, re-deciding stored results, and keeps an admin's edit unless told", async () => {
     await sync();
     const model3 = await db.prisma.exercise.findFirstOrThrow({ where: { slug: 'model3', course: { slug: 'spring' } }, include: { policy: true } });

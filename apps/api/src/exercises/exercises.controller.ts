@@ -112,14 +112,17 @@ export class ExercisesController {
     return updatePolicy(this.grading.prisma, exercise, caller.userId, next);
   }
 
-  /** The latest calibration of the pass mark (staff): per-seed accuracies of the reference solution and their spread; null if none. */
+  /**
+   * The calibration of the pass mark (staff): the reference solution's latest calibration (per-seed accuracies and their
+   * spread; null if none), each wrong variant the exercise lists with its latest one, and the suggestion that weighs them.
+   */
   @Get(':slug/calibration')
   async calibration(@Caller() caller: AuthContext, @Param('course') course: string, @Param('slug') slug: string): Promise<TCalibrationState> {
     const { exercise } = await this.access.exercise(caller, course, slug, 'staff');
-    return { calibration: await calibrationView(this.grading.prisma, exercise.id) };
+    return calibrationView(this.grading.prisma, exercise.id);
   }
 
-  /** Starts a calibration (admins): the reference solution trained with N seeds, queued below every other run. */
+  /** Starts a calibration (admins): the reference solution, or the wrong variant named, trained with N seeds, queued below every other run. */
   @Roles('ADMIN')
   @Post(':slug/calibration')
   async calibrate(
@@ -129,7 +132,7 @@ export class ExercisesController {
     @Body(new ZodPipe(ZCalibrationRequest)) body: TCalibrationRequest,
   ): Promise<TCalibrationState> {
     const { exercise } = await this.access.exercise(caller, course, slug, 'staff');
-    await startCalibration(this.grading, { exercise, seeds: body.seeds, userId: caller.userId });
-    return { calibration: await calibrationView(this.grading.prisma, exercise.id) };
+    await startCalibration(this.grading, { exercise, seeds: body.seeds, userId: caller.userId, variant: body.variant ?? null });
+    return calibrationView(this.grading.prisma, exercise.id);
   }
 }

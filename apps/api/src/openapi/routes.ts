@@ -515,7 +515,8 @@ export const ROUTES: TRouteDoc[] = [
     method: 'get',
     path: '/api/courses/:course/exercises/:slug/calibration',
     tag: 'exercises',
-    summary: "The latest calibration of the pass mark: the reference solution's accuracy per seed, its spread, a suggested mark",
+    summary:
+      "The calibration of the pass mark: the reference solution's and each listed wrong variant's latest accuracy per seed and spread, seeds failing/passing the mark, a suggested mark that weighs them",
     access: 'course staff',
     response: ZCalibrationState,
   },
@@ -523,7 +524,7 @@ export const ROUTES: TRouteDoc[] = [
     method: 'post',
     path: '/api/courses/:course/exercises/:slug/calibration',
     tag: 'exercises',
-    summary: 'Calibrate the pass mark: train the reference solution with N seeds on the graders, at the lowest priority',
+    summary: 'Calibrate the pass mark: train the reference solution (or the wrong variant `variant`) with N seeds on the graders, at the lowest priority',
     access: 'admin',
     body: ZCalibrationRequest,
     response: ZCalibrationState,

@@ -12,6 +12,8 @@ export interface TCalibrateCommand {
   exercise: string;
   course?: string;
   seeds: number;
+  /** A wrong variant's name (the exercise's calibrationVariants); absent: the reference solution. */
+  variant?: string;
   /** Wait until every seed is trained (by the running graders), printing each as it ends. */
   wait: boolean;
   pollMs?: number;
@@ -20,9 +22,11 @@ export interface TCalibrateCommand {
 const FINAL = new Set(['PASSED', 'FAILED', 'REJECTED', 'ERROR', 'CANCELLED']);
 
 /**
- * `./epoch calibrate SLUG --seeds N [--course SLUG] [--wait]`: trains the exercise's reference solution with N seeds on
- * the graders (CALIBRATION runs, the lowest priority) and prints the distribution of its test accuracy next to the
- * pass mark. The graders (`./epoch up`, or deployed ones on the same Postgres and Redis) do the training.
+ * `./epoch calibrate SLUG --seeds N [--variant NAME] [--course SLUG] [--wait]`: trains the exercise's reference solution
+ * (or its wrong variant NAME) with N seeds on the graders (CALIBRATION runs, the lowest priority) and prints the
+ * distributions of test accuracy next to the pass mark: the reference solution's, each calibrated variant's, and the
+ * suggestion that weighs them. The graders (`./epoch up`, or deployed ones on the same Postgres and Redis) do the
+ * training.
  */
 export async function runCalibrateCommand(opts: TCalibrateCommand, io: CommandIo): Promise<number> {
   const env = loadCliEnv();
@@ -55,9 +59,11 @@ export async function runCalibrateCommand(opts: TCalibrateCommand, io: CommandIo
       return 1;
     }
     const exercise = found[0]!;
-    const started = await startCalibration(deps, { exercise, seeds: opts.seeds, userId: null });
+    const variant = opts.variant ?? null;
+    const started = await startCalibration(deps, { exercise, seeds: opts.seeds, userId: null, variant });
     io.out(
-      `calibration ${started.calibrationId}: ${opts.seeds} seed(s) of ${exercise.course.slug}/${exercise.slug}'s reference solution queued (lowest priority)`,
+      `calibration ${started.calibrationId}: ${opts.seeds} seed(s) of ${exercise.course.slug}/${exercise.slug}'s ` +
+        `${variant === null ? 'reference solution' : `wrong variant '${variant}'`} queued (lowest priority)`,
     );
     if (opts.wait) {
       const seen = new Set<string>();
@@ -65,7 +71,8 @@ export async function runCalibrateCommand(opts: TCalibrateCommand, io: CommandIo
         const runs = await prisma.submission.findMany({ where: { calibrationId: started.calibrationId }, select: { id: true, seed: true, status: true } });
         for (const r of runs.filter((x) => FINAL.has(x.status) && !seen.has(x.id))) {
           seen.add(r.id);
-          const v = await calibrationView(prisma, exercise.id);
+          const state = await calibrationView(prisma, exercise.id);
+          const v = variant === null ? state.calibration : state.variants.find((x) => x.name === variant)?.calibration;
           const run = v?.runs.find((x) => x.seed === r.seed);
           io.out(
             `  seed ${r.seed}: ${r.status}${run?.testAccuracy !== null && run?.testAccuracy !== undefined ? `, ${(100 * run.testAccuracy).toFixed(2)}%` : ''}`,
@@ -75,8 +82,10 @@ export async function runCalibrateCommand(opts: TCalibrateCommand, io: CommandIo
         await new Promise((res) => setTimeout(res, opts.pollMs ?? 5000));
       }
     }
-    const view = await calibrationView(prisma, exercise.id);
-    if (view) io.out(view.summary);
+    const state = await calibrationView(prisma, exercise.id);
+    if (state.calibration) io.out(state.calibration.summary);
+    for (const v of state.variants) if (v.calibration) io.out(v.calibration.summary);
+    if (state.suggestion) io.out(state.suggestion.summary);
     return 0;
   } catch (e) {
     if (e instanceof DomainError) {

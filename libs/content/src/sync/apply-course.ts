@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConflictError, type TContentSyncReport, type TGradingPolicy, type TPolicySyncItem } from '@epoch/contracts';
 import { policyColumns, policyFromRow, writeAudit, type EpochTransactionClient, type Prisma } from '@epoch/db';
-import { changePolicy, policyChanges, samePolicy } from '@epoch/grading';
+import { calibrationVariantsOf, changePolicy, policyChanges, samePolicy } from '@epoch/grading';
 import type { TLoadedCourse } from '../load-content';
 import { stepSlug } from '../load-content';
 import * as repo from '../repositories/course-content.repository';
@@ -143,6 +143,7 @@ export async function applyCourse(
       starterCode: ex.starterCode,
       solutionCode: ex.solutionCode,
       afterStep: ex.afterStep ? stepSlug(ex.afterStep) : null,
+      calibrationVariants: ex.calibrationVariants.map((v) => ({ name: v.name, file: v.file, description: v.description, code: v.code })),
     };
     const old = exercisesBySlug.get(ex.slug);
     exercisesBySlug.delete(ex.slug);
@@ -167,7 +168,9 @@ export async function applyCourse(
       });
       continue;
     }
-    const fields = changed(old, texts, ['title', 'position', 'instructions', 'starterCode', 'solutionCode', 'afterStep']);
+    // The stored variants in the same key order as the files' (jsonb keeps its own), so that equal lists compare equal.
+    const stored = { ...old, calibrationVariants: calibrationVariantsOf(old.calibrationVariants) };
+    const fields = changed(stored, texts, ['title', 'position', 'instructions', 'starterCode', 'solutionCode', 'afterStep', 'calibrationVariants']);
     if (fields.length || old.removedAt) {
       await repo.updateExercise(tx, old.id, { ...texts, removedAt: null });
       if (old.removedAt) report.exercises.added.push({ slug: ex.slug, title: ex.title });

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { isUniqueViolation, policyFromRow, type GradingPolicy, type Submission } from '@epoch/db';
-import { DEFAULT_MODEL_LIMITS, DomainError, gradingWork, modelRulesFromPolicy, type TCheckResult, type TRunKind } from '@epoch/contracts';
+import {
+  DEFAULT_MODEL_LIMITS,
+  DomainError,
+  gradingWork,
+  modelRulesFromPolicy,
+  type TCheckResult,
+  type TPolicyRuleFields,
+  type TRunKind,
+} from '@epoch/contracts';
 import { checkSource, forwardMacs, type TCheckReport } from '@epoch/model-spec';
 import type { TGradingDeps } from '../deps';
 import { createSubmission, replaceQueued } from '../lifecycle/lifecycle';
@@ -49,7 +57,12 @@ export function policyRowOf(exercise: Pick<TExerciseRef, 'slug' | 'policy'>): Gr
 
 /** Checks a source against the exercise's rules (nothing is stored and no quota is used). */
 export function checkSubmission(exercise: TExerciseRef, source: string): TCheckReport {
-  return checkSource(source, { rules: modelRulesFromPolicy(policyFromRow(policyRowOf(exercise))) });
+  return checkAgainstPolicy(policyFromRow(policyRowOf(exercise)), source);
+}
+
+/** Checks a source against the rules a policy implies: the exercise's checks (the content loader checks its code with it). */
+export function checkAgainstPolicy(policy: TPolicyRuleFields, source: string): TCheckReport {
+  return checkSource(source, { rules: modelRulesFromPolicy(policy) });
 }
 
 /**

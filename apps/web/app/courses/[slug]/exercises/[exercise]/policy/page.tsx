@@ -36,7 +36,7 @@ export default async function PolicyPage({ params }: { params: Promise<{ slug: s
       <p className="muted">
         Version {view.version}, last changed <LocalTime iso={view.updatedAt} />. A new pass mark re-decides stored results at once, without retraining.
       </p>
-      <CalibrationPanel course={course} slug={slug} calibration={calibration.calibration} csrfToken={me.csrfToken} />
+      <CalibrationPanel course={course} slug={slug} state={calibration} csrfToken={me.csrfToken} />
       <PolicyEditor course={course} slug={slug} view={view} csrfToken={me.csrfToken} />
       <PolicyHistory history={history} />
     </article>
