@@ -151,6 +151,10 @@ describe('calibration and diagnoses in the browser (built app, real API and Post
     await panel.getByLabel('Seeds', { exact: true }).fill('2');
     await panel.getByRole('button', { name: 'Calibrate' }).click();
     await row('model2-30-epochs').getByText('2 seeds queued, none trained yet').waitFor();
+    // Until they are trained the panel says so and updates itself (none trained before: nothing was waiting).
+    await expect(panel.getByTestId('calibration-training').textContent()).resolves.toBe(
+      "2 seeds are still queued or training (below every student's run); this panel updates every 30 s.",
+    );
     const latest = await api.prisma.calibration.findFirstOrThrow({ where: { exerciseId: exercise.id }, orderBy: { createdAt: 'desc' } });
     expect(latest).toMatchObject({ variant: 'model2-30-epochs', seeds: 2, requestedById: adminRow.id });
     expect((await api.prisma.submission.findMany({ where: { calibrationId: latest.id } })).map((r) => r.source)).toEqual([

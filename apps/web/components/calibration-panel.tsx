@@ -3,7 +3,8 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { TCalibrationState, TCalibrationView } from '@epoch/contracts';
 import { postJson } from '../lib/browser-api';
-import { percent } from '../lib/policy-text';
+import { calibrationSeedsLeft, percent } from '../lib/policy-text';
+import { RefreshEvery } from './refresh-every';
 
 /** The select's value for the reference solution (variant names are lower-case words joined by hyphens). */
 const REFERENCE = '';
@@ -73,6 +74,7 @@ export function CalibrationPanel({ course, slug, state, csrfToken }: { course: s
   };
   const anyTrained = [calibration, ...state.variants.map((v) => v.calibration)].some((c) => c?.distribution);
   const passMark = calibration?.passMark ?? state.variants.find((v) => v.calibration)?.calibration?.passMark ?? null;
+  const left = calibrationSeedsLeft(state);
   const rows = [
     { key: 'reference', label: 'reference solution', calibration },
     ...state.variants.map((v) => ({ key: v.name, label: `wrong variant '${v.name}'`, calibration: v.calibration })),
@@ -87,6 +89,12 @@ export function CalibrationPanel({ course, slug, state, csrfToken }: { course: s
           ' The wrong variants the exercise lists (calibrationVariants in its exercise.yaml) are trained the same way: the mark should fail them.'}
       </p>
       {calibration ? <p data-testid="calibration-summary">{calibration.summary}</p> : <p>This exercise has not been calibrated yet.</p>}
+      {left > 0 && (
+        <p className="muted" data-testid="calibration-training">
+          {left} {left === 1 ? 'seed is' : 'seeds are'} still queued or training (below every student&apos;s run); this panel updates every 30 s.
+          <RefreshEvery seconds={30} />
+        </p>
+      )}
       {(anyTrained || state.variants.length > 0) && (
         <div className="table-scroll">
           <table className="per-class calibration-table">

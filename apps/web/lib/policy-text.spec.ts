@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { policyRows, quotaAllows } from './policy-text';
+import { calibrationSeedsLeft, policyRows, quotaAllows } from './policy-text';
 
 const p = {
   minTestAccuracy: 0.65,
@@ -82,5 +82,37 @@ describe('policyRows: seeds and the held-out split', () => {
     expect(rows({ heldOutShare: 0.5 as never })['Held-out test images']).toBe(
       '50% of the test images decide pass or fail; their numbers and the verdict are shown after the deadline',
     );
+  });
+});
+
+describe('calibrationSeedsLeft', () => {
+  const view = (statuses: string[]) => ({
+    id: 'c',
+    createdAt: '2026-12-06T00:00:00.000Z',
+    variant: null,
+    seeds: statuses.length,
+    policyVersion: 1,
+    runs: statuses.map((status, i) => ({ seed: 42 + i, status, testAccuracy: status === 'PASSED' ? 0.71 : null })),
+    done: statuses.filter((s) => s === 'PASSED').length,
+    distribution: null,
+    passMark: 0.7,
+    failing: 0,
+    passing: 0,
+    suggestedPassMark: null,
+    summary: '',
+  });
+  it('counts the seeds of the reference solution and of every wrong variant still queued or training', () => {
+    expect(calibrationSeedsLeft({ calibration: null, variants: [], suggestion: null })).toBe(0);
+    const state = {
+      calibration: view(['PASSED', 'RUNNING', 'QUEUED']),
+      variants: [
+        { name: 'no-dropout', description: null, file: 'variants/no-dropout.py', calibration: view(['QUEUED', 'ERROR']) },
+        { name: 'model2-30-epochs', description: null, file: 'variants/model2.py', calibration: null },
+      ],
+      suggestion: null,
+    };
+    expect(calibrationSeedsLeft(state)).toBe(3);
+    // Finished runs (trained, or ended otherwise) leave nothing to wait for.
+    expect(calibrationSeedsLeft({ ...state, calibration: view(['PASSED', 'ERROR']), variants: [] })).toBe(0);
   });
 });
