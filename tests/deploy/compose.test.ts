@@ -138,6 +138,10 @@ describe(COMPOSE, () => {
     for (const name of ['grader', 'grader-gpu']) expect(services[name]!.environment?.['EPOCH_GRADER_METRICS_PORT'], name).toBe('9464');
   });
 
+  it("pins the CPU graders' wasm thread count (results repeat bit for bit only with the same count)", () => {
+    expect(String(services['grader']!.environment?.['EPOCH_WASM_THREADS'])).toBe('2');
+  });
+
   it('sets the trusted proxies: the API trusts the web proxy inside the network, the web trusts no one unless told', () => {
     expect(services['api']!.environment?.['EPOCH_TRUST_PROXY']).toBe('uniquelocal');
     expect(services['web']!.environment?.['EPOCH_WEB_TRUST_PROXY']).toBe('false');

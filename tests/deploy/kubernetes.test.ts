@@ -218,6 +218,8 @@ describe(`${DIR}: how the pieces fit`, () => {
     const cpu = named<Workload>('Deployment', 'epoch-grader-cpu').spec.template.spec;
     expect(cpu.nodeSelector).toEqual({ 'epoch.dev/pool': 'cpu' });
     expect(cpu.containers[0]!.resources?.limits?.['nvidia.com/gpu']).toBeUndefined();
+    // Results repeat bit for bit only with the same thread count: pinned, to the grader's CPU limit.
+    expect(cpu.containers[0]!.env).toContainEqual({ name: 'EPOCH_WASM_THREADS', value: String(cpu.containers[0]!.resources?.limits?.['cpu']) });
     const gpu = named<Workload>('Deployment', 'epoch-grader-gpu').spec.template.spec;
     expect(gpu.nodeSelector?.['epoch.dev/pool']).toBe('gpu');
     expect(gpu.containers[0]!.resources?.limits?.['nvidia.com/gpu']).toBe(1);
