@@ -89,6 +89,8 @@ describe('a run cancelled while it trains, and a queued submission with its ETA 
       LOG_LEVEL: 'info',
       EPOCH_CIFAR10: join(graderDir, 'images'),
       EPOCH_DATA_DIR: graderDir,
+      // The API's store: the result pages' plots are read from where the grader wrote them.
+      EPOCH_ARTIFACT_DIR: api.artifactDir,
       EPOCH_GRADER_PROGRESS_BATCHES: '1',
       // The poll is the fallback: this test shows the push stops the run long before it would look.
       EPOCH_GRADER_CANCEL_POLL_MS: '60000',
@@ -183,6 +185,10 @@ describe('a run cancelled while it trains, and a queued submission with its ETA 
 
     // The queued submission goes next.
     await other.getByTestId('status').filter({ hasText: 'Training' }).waitFor({ timeout: 30_000 });
+    // Its page turns into the result, with the plots the grader stored (a failed image load is a problem below).
+    await other.getByTestId('result').waitFor({ timeout: 120_000 });
+    await other.locator('img[src*="/artifacts/"]').first().waitFor();
+    await other.waitForLoadState('networkidle');
     await page.close();
     await other.close();
   }, 400_000);
