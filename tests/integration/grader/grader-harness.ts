@@ -7,6 +7,8 @@ import type { Queue } from 'bullmq';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { inject } from 'vitest';
+import type { Redis } from 'ioredis';
+import { pino } from 'pino';
 import {
   GRADE_JOB_NAME,
   GRADING_JOB_OPTIONS,
@@ -18,7 +20,7 @@ import {
 } from '@epoch/contracts';
 import { CIFAR10_CLASS_NAMES, prepareCifar10 } from '@epoch/datasets';
 import { createPrismaClient, policyColumns, type EpochPrismaClient } from '@epoch/db';
-import { closeGradingQueues, openGradingQueues, type TGradingQueues } from '@epoch/grading';
+import { closeGradingQueues, openGradingQueues, type TGradingDeps, type TGradingQueues } from '@epoch/grading';
 import { checkSource } from '@epoch/model-spec';
 import { startTs, waitFor, type RunningProcess } from '../helpers';
 
@@ -208,6 +210,20 @@ export async function createSubmission(
 
 export async function enqueue(g: GraderEnv, submissionId: string, backoffMs = 200): Promise<void> {
   await g.queue.add(GRADE_JOB_NAME, { submissionId }, { ...GRADING_JOB_OPTIONS, backoff: { type: 'fixed', delay: backoffMs }, jobId: submissionId });
+}
+
+/** The grading use cases' dependencies on this file's Postgres, queues and artifact store (every job on the general queue). */
+export function gradingDeps(g: GraderEnv, redis: Redis): TGradingDeps {
+  return {
+    prisma: g.prisma,
+    queues: g.queues,
+    redis,
+    queuePrefix: g.prefix,
+    gpuMinWorkMacs: 1e18,
+    log: pino({ level: 'silent' }),
+    rejectedLimit: { max: 1000, windowSeconds: 60 },
+    artifacts: g.artifacts,
+  };
 }
 
 /** Starts a real grader process and waits until it takes jobs. */

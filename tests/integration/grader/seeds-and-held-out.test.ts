@@ -17,13 +17,13 @@ import {
   specHashOf,
   startCalibration,
   submissionSeed,
-  type TGradingDeps,
 } from '@epoch/grading';
 import { waitFor, type RunningProcess } from '../helpers';
 import {
   createExercise,
   createSubmission,
   enqueue,
+  gradingDeps,
   setUpGraderEnv,
   SLOW_DENSE,
   source,
@@ -205,16 +205,7 @@ describe('seed policy and held-out split (real grader, Postgres, Redis, tiny dat
     await g.prisma.exercise.update({ where: { id: ex.id }, data: { solutionCode: src } });
     const admin = await g.prisma.user.create({ data: { email: `calib-${Date.now()}@test.epoch`, name: 'Admin', role: 'ADMIN', passwordHash: 'x' } });
     const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
-    const deps: TGradingDeps = {
-      prisma: g.prisma,
-      queues: g.queues,
-      redis,
-      queuePrefix: g.prefix,
-      gpuMinWorkMacs: 1e18,
-      log: pino({ level: 'silent' }),
-      rejectedLimit: { max: 1000, windowSeconds: 60 },
-      artifacts: g.artifacts,
-    };
+    const deps = gradingDeps(g, redis);
     try {
       const exercise = await g.prisma.exercise.findUniqueOrThrow({ where: { id: ex.id }, include: { policy: true, course: { select: { slug: true } } } });
       const started = await startCalibration(deps, { exercise, seeds: 3, userId: admin.id });
@@ -253,16 +244,7 @@ describe('seed policy and held-out split (real grader, Postgres, Redis, tiny dat
     await g.prisma.exercise.update({ where: { id: ex.id }, data: { solutionCode: src, calibrationVariants: [variant] } });
     const admin = await g.prisma.user.create({ data: { email: `calib-v-${Date.now()}@test.epoch`, name: 'Admin', role: 'ADMIN', passwordHash: 'x' } });
     const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
-    const deps: TGradingDeps = {
-      prisma: g.prisma,
-      queues: g.queues,
-      redis,
-      queuePrefix: g.prefix,
-      gpuMinWorkMacs: 1e18,
-      log: pino({ level: 'silent' }),
-      rejectedLimit: { max: 1000, windowSeconds: 60 },
-      artifacts: g.artifacts,
-    };
+    const deps = gradingDeps(g, redis);
     const load = () => g.prisma.exercise.findUniqueOrThrow({ where: { id: ex.id }, include: { policy: true, course: { select: { slug: true } } } });
     try {
       const exercise = await load();
