@@ -42,11 +42,11 @@ describe('seedRunsText', () => {
 describe('verdictAccuracyText', () => {
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
   it("quotes the accuracy the verdict judged: the held-out part's, and over several seeds the best one's", () => {
-    expect(verdictAccuracyText({ testAccuracy: 0.695, heldOut: null, seedRuns: [{ testAccuracy: 0.695 }] }, pct)).toBe('69.5%');
-    expect(verdictAccuracyText({ testAccuracy: 0.7, heldOut: { testAccuracy: 0.69 }, seedRuns: [] }, pct)).toBe('69.0% on the held-out images');
-    const two = { testAccuracy: 0.695, heldOut: null, seedRuns: [{ testAccuracy: 0.695 }, { testAccuracy: 0.712 }] };
+    expect(verdictAccuracyText({ verdictAccuracy: 0.695, heldOut: null, seedRuns: [{ testAccuracy: 0.695 }] }, pct)).toBe('69.5%');
+    expect(verdictAccuracyText({ verdictAccuracy: 0.69, heldOut: { testAccuracy: 0.69 }, seedRuns: [] }, pct)).toBe('69.0% on the held-out images');
+    const two = { verdictAccuracy: 0.712, heldOut: null, seedRuns: [{ testAccuracy: 0.695 }, { testAccuracy: 0.712 }] };
     expect(verdictAccuracyText(two, pct)).toBe('71.2% (the best of 2 seeds)');
     expect(verdictAccuracyText(two, pct, true)).toBe('71.2% (the best of 2 seeds so far)');
-    expect(verdictAccuracyText({ testAccuracy: null, heldOut: null, seedRuns: [] }, pct)).toBe('—');
+    expect(verdictAccuracyText({ verdictAccuracy: null, heldOut: null, seedRuns: [] }, pct)).toBe('—');
   });
 });

@@ -41,19 +41,16 @@ export function seedRunsText(
 }
 
 /**
- * The accuracy a verdict line quotes: the held-out part's when the result has one, else the whole test set's; over
- * several seeds (best-of-k) the best seed's, which is the one decide() judged, with how many seeds ran.
+ * The accuracy a verdict line quotes: the one the verdict judged (the API's verdictAccuracy), where it was measured (the
+ * held-out images under a split) and, over several seeds (best-of-k), how many seeds ran.
  */
 export function verdictAccuracyText(
-  result: { testAccuracy: number | null; heldOut: { testAccuracy: number } | null; seedRuns: readonly { testAccuracy: number }[] },
+  result: { verdictAccuracy: number | null; heldOut: unknown; seedRuns: readonly unknown[] },
   percent: (v: number) => string,
   soFar = false,
 ): string {
+  if (result.verdictAccuracy === null) return '—';
   const where = result.heldOut ? ' on the held-out images' : '';
-  if (result.seedRuns.length > 1) {
-    const best = Math.max(...result.seedRuns.map((r) => r.testAccuracy));
-    return `${percent(best)}${where} (the best of ${result.seedRuns.length} seeds${soFar ? ' so far' : ''})`;
-  }
-  const one = result.heldOut ? result.heldOut.testAccuracy : result.testAccuracy;
-  return one === null ? '—' : `${percent(one)}${where}`;
+  const seeds = result.seedRuns.length > 1 ? ` (the best of ${result.seedRuns.length} seeds${soFar ? ' so far' : ''})` : '';
+  return `${percent(result.verdictAccuracy)}${where}${seeds}`;
 }

@@ -100,6 +100,11 @@ export const ZResultView = z.object({
    */
   pendingSeed: z.number().int().nullable().default(null),
   /**
+   * The accuracy the verdict is about (judgedAccuracy in @epoch/grading): the best seed's, each on the held-out split's
+   * private part when there is one. Null for practice runs and for students while results are hidden.
+   */
+  verdictAccuracy: z.number().nullable().default(null),
+  /**
    * The held-out split's private part (the verdict's numbers): null without a split, and for students while results
    * are hidden (before the deadline); `heldOutHidden` then says it exists. testAccuracy etc. are the public part's.
    */

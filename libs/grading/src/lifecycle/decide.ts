@@ -15,10 +15,22 @@ export interface TDecision {
 /** How the result came about, for the message: trained now, copied from an identical submission, or re-decided later. */
 export type TDecisionBasis = 'graded' | 'reused' | 'redecided';
 
-/** Both figures as percentages with one decimal, or as many as it takes (up to 4) to show that they differ. */
+/**
+ * A formatter of percentages with one decimal, or as many as it takes (up to `maxDigits`) to show these different
+ * values apart: a verdict's accuracy and pass mark, a calibration's suggested mark and the seeds around it.
+ */
+export function percentsApart(values: readonly number[], maxDigits: number): (x: number) => string {
+  const distinct = new Set(values).size;
+  for (let d = 1; d < maxDigits; d++) {
+    if (new Set(values.map((v) => (100 * v).toFixed(d))).size === distinct) return (x) => `${(100 * x).toFixed(d)}%`;
+  }
+  return (x) => `${(100 * x).toFixed(maxDigits)}%`;
+}
+
+/** A failing accuracy and the pass mark, told apart (see percentsApart). */
 function percents(a: number, b: number): [string, string] {
-  for (let d = 1; d < 4; d++) if ((100 * a).toFixed(d) !== (100 * b).toFixed(d)) return [`${(100 * a).toFixed(d)}%`, `${(100 * b).toFixed(d)}%`];
-  return [`${(100 * a).toFixed(4)}%`, `${(100 * b).toFixed(4)}%`];
+  const p = percentsApart([a, b], 4);
+  return [p(a), p(b)];
 }
 const BASIS_NOTE: Record<TDecisionBasis, string> = {
   graded: '',

@@ -11,7 +11,7 @@ import {
 import { policyFromRow, type EpochPrismaClient } from '@epoch/db';
 import { forwardMacs } from '@epoch/model-spec';
 import type { TGradingDeps } from '../deps';
-import { countedAccuracy, decide, seedRunsOf } from '../lifecycle/decide';
+import { countedAccuracy, decide, percentsApart, seedRunsOf } from '../lifecycle/decide';
 import { createSubmission } from '../lifecycle/lifecycle';
 import { scheduleOf } from '../lifecycle/schedule';
 import { nthSeed } from '../policy/seeds';
@@ -132,14 +132,6 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-/** A formatter of percentages with as many decimals (1 to 3) as it takes to show these values apart. */
-function pctApart(...values: number[]): (x: number) => string {
-  for (let d = 1; d < 3; d++) {
-    const shown = new Set(values.map((v) => (100 * v).toFixed(d)));
-    if (shown.size === new Set(values).size) return (x) => `${(100 * x).toFixed(d)}%`;
-  }
-  return (x) => `${(100 * x).toFixed(3)}%`;
-}
 
 /** A calibration with its runs as calibrationOf reads it (each run's accuracy the one that counts, null until trained). */
 export interface TCalibrationRuns {
@@ -239,7 +231,7 @@ export function calibrationSuggestion(
       [Math.floor(mid * 1000) / 1000, Math.ceil(mid * 1000) / 1000, Math.floor(mid * 10000) / 10000, Math.ceil(mid * 10000) / 10000].find(
         (m) => passesAt(lo, policy, m) && !passesAt(hi, policy, m),
       ) ?? mid;
-    const p = pctApart(hi, mark, lo);
+    const p = percentsApart([hi, mark, lo], 3);
     return {
       passMark: mark,
       separates: true,

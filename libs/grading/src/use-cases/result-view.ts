@@ -1,7 +1,7 @@
 import { DomainError, ZHeldOutPart, type TResultView } from '@epoch/contracts';
 import type { Artifact, Result, Submission } from '@epoch/db';
 import type { TDb } from '../lifecycle/lifecycle';
-import { seedRunsOf } from '../lifecycle/decide';
+import { judgedAccuracy, seedRunsOf } from '../lifecycle/decide';
 import { publicPartHidden, shownStatus } from '../lifecycle/schedule';
 import { diagnose, DIAGNOSIS_STEPS, lessonStepFor } from '../diagnoses/diagnose';
 import { attemptEpochs } from '../repositories/epochs.repository';
@@ -58,6 +58,7 @@ export async function resultView(db: TDb, submission: TSubmissionWithResult, hid
     })),
     seedRuns: hidden || practice ? [] : seedRunsOf(r),
     pendingSeed: hidden || practice ? null : r.pendingSeed,
+    verdictAccuracy: hidden || practice ? null : judgedAccuracy(r),
     heldOut: hidden || practice || !heldOut.success ? null : heldOut.data,
     heldOutHidden: hidden && heldOut.success,
     diagnoses: findings.map((f) => ({ ...f, lessonStep: lessonStepFor(f.kind, steps) })),
