@@ -180,6 +180,7 @@ describe('the notification outbox (Postgres, Redis, a real SMTP server)', () => 
     });
     try {
       await waitFor('the result e-mail', () => mailsTo(0).length === 1);
+      await waitFor('the row marked sent', async () => (await outboxOf(s.id))[0]?.status === 'SENT');
       const [row] = await outboxOf(s.id);
       expect(row).toMatchObject({ status: 'SENT', attempts: 1, lastError: null });
       const mail = mailsTo(0)[0]!;
@@ -307,6 +308,8 @@ describe('the notification outbox (Postgres, Redis, a real SMTP server)', () => 
       expect(mailsTo(0)).toHaveLength(1);
       redis = await startRedis(port, dir);
       await waitFor('the second e-mail after Redis came back empty', () => mailsTo(0).length === 2);
+      // The SMTP server has the message before the dispatcher marks the row: wait for the mark, then check it was one try.
+      await waitFor('the second row marked sent', async () => (await outboxOf(t.id))[0]?.status === 'SENT');
       expect((await outboxOf(t.id))[0]).toMatchObject({ status: 'SENT', attempts: 1 });
 
       // Closing while Redis is gone returns within the close timeout instead of hanging a shutdown.
