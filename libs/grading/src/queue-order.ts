@@ -91,10 +91,16 @@ export async function placeRuns(deps: TOrderDeps, userId: string, kind: TRunKind
   );
 }
 
+/** A stored run: its id, or its id with its owner and class when the caller has them (one query fewer). */
+export type TRunRef = string | { id: string; userId: string; kind: TRunKind };
+
 /** Adds a stored QUEUED (or orphaned RUNNING) run's job to a queue at its place in the order. */
-export async function placeRun(deps: TOrderDeps, submissionId: string, queue: TQueueKind): Promise<void> {
-  const s = await deps.prisma.submission.findUniqueOrThrow({ where: { id: submissionId }, select: { userId: true, kind: true } });
-  await placeRuns(deps, s.userId, s.kind, { id: submissionId, queue });
+export async function placeRun(deps: TOrderDeps, run: TRunRef, queue: TQueueKind): Promise<void> {
+  const s =
+    typeof run === 'string'
+      ? { id: run, ...(await deps.prisma.submission.findUniqueOrThrow({ where: { id: run }, select: { userId: true, kind: true } })) }
+      : run;
+  await placeRuns(deps, s.userId, s.kind, { id: s.id, queue });
 }
 
 /** After a run ended, was cancelled or replaced: its student's other runs of its class move up. Never throws. */

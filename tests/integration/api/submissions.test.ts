@@ -219,6 +219,14 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
     const accept = await createCourse(api.prisma, { deadline: past, latePolicy: 'ACCEPT' });
     const future = await createCourse(api.prisma, { deadline: new Date(Date.now() + 86_400_000), latePolicy: 'REFUSE' });
     for (const c of [refuse, accept, future]) await enroll(api.prisma, users['other']!.id, c.courseId);
+    // A student with an extension of the refusing exercise submits in time; the extension is theirs alone.
+    await enroll(api.prisma, users['student']!.id, refuse.courseId);
+    await api.prisma.studentException.create({
+      data: { exerciseId: refuse.exerciseId, userId: users['student']!.id, deadline: new Date(Date.now() + 3_600_000) },
+    });
+    const extended = await student.post('/api/submissions', { course: refuse.courseSlug, exercise: refuse.exercise, source: refuse.solution });
+    expect(extended.status).toBe(201);
+    expect(extended.body.late).toBe(false);
     const r = await other.post('/api/submissions', { course: refuse.courseSlug, exercise: refuse.exercise, source: refuse.solution });
     expect(r.status).toBe(403);
     expect(r.body.error.code).toBe('deadline_passed');
@@ -276,7 +284,7 @@ describe('API submissions (real process, Postgres, Redis queue)', () => {
   });
 
   it("lists only the caller's own history, newest first, paginated", async () => {
-    const mine = await api.prisma.submission.count({ where: { userId: users['student']!.id } });
+    const mine = await api.prisma.submission.count({ where: { userId: users['student']!.id, exerciseId: course.exerciseId } });
     const page1 = await student.get(`/api/submissions?course=${course.courseSlug}&exercise=${course.exercise}&pageSize=2`);
     expect(page1.status).toBe(200);
     expect(page1.body).toMatchObject({ page: 1, pageSize: 2, total: mine });

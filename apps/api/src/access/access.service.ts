@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EpochPrismaClient, Prisma } from '@epoch/db';
+import type { EpochPrismaClient, Prisma, StudentException } from '@epoch/db';
 import { PRISMA } from '../config';
 import type { AuthContext } from '../auth/auth-context';
 import { forbidden, notFound } from '../http/api-error';
@@ -24,18 +24,24 @@ export class AccessService {
 
   /**
    * The exercise `slug` of course `courseSlug` with its course and policy, if the caller is a member of the course
-   * (staff: `need = 'staff'`). Exercise slugs are unique per course, so both are needed.
+   * (staff: `need = 'staff'`). Exercise slugs are unique per course, so both are needed. With `withException`, also
+   * the caller's own schedule exception of it (null when none), in the same query (a submission needs it).
    */
-  async exercise(caller: AuthContext, courseSlug: string, slug: string, need: 'member' | 'staff' = 'member') {
+  async exercise(caller: AuthContext, courseSlug: string, slug: string, need: 'member' | 'staff' = 'member', opts: { withException?: boolean } = {}) {
     const found = await this.prisma.exercise.findFirst({
       where: { slug, course: { slug: courseSlug } },
-      include: { course: { include: membership(caller) }, policy: true },
+      include: {
+        course: { include: membership(caller) },
+        policy: true,
+        ...(opts.withException ? { studentExceptions: { where: { userId: caller.userId }, take: 1 } } : {}),
+      },
     });
     const role = found ? roleOf(caller, found.course.enrollments) : null;
     if (!found || !role) throw notFound(`no exercise "${slug}" in course "${courseSlug}" among your courses`);
     if (need === 'staff' && role === 'STUDENT') throw forbidden("only the course's instructors and admins may do this");
     const { enrollments: _mine, ...course } = found.course;
-    return { exercise: { ...found, course }, role };
+    const { studentExceptions, ...exercise } = found as typeof found & { studentExceptions?: StudentException[] };
+    return { exercise: { ...exercise, course }, role, exception: studentExceptions ? (studentExceptions[0] ?? null) : undefined };
   }
 
   /** The course `slug` if the caller is a member (staff: `need = 'staff'`), with the caller's role in it. */

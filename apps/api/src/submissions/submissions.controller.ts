@@ -57,11 +57,11 @@ export class SubmissionsController {
       if (!k.success) throw badRequest('invalid Idempotency-Key header', [{ path: 'Idempotency-Key', message: k.error.issues[0]?.message ?? 'invalid' }]);
       key = k.data;
     }
-    const { exercise, role } = await this.access.exercise(caller, body.course, body.exercise);
+    const { exercise, role, exception } = await this.access.exercise(caller, body.course, body.exercise, 'member', { withException: true });
     let created: TSubmissionCreated;
     let replayed: boolean;
     try {
-      const r = await submit(this.grading, { userId: caller.userId, role, exercise, source: body.source, idempotencyKey: key, kind: body.kind });
+      const r = await submit(this.grading, { userId: caller.userId, role, exercise, exception, source: body.source, idempotencyKey: key, kind: body.kind });
       created = { ...submissionView(r.submission), check: r.report ? checkResultOf(r.report) : null };
       replayed = r.replayed;
     } catch (e) {

@@ -118,7 +118,7 @@ export async function startCalibration(
     }
     return { calibration, runs };
   });
-  for (const r of runs) await enqueueSubmission(deps, r.id, r.workMacs);
+  for (const r of runs) await enqueueSubmission(deps, r, r.workMacs);
   return { calibrationId: calibration.id, runs: runs.map((r) => r.id) };
 }
 

@@ -1,5 +1,5 @@
 import type { TGradingDeps } from '../deps';
-import { placeRun } from '../queue-order';
+import { placeRun, type TRunRef } from '../queue-order';
 import { removeGradingJob } from '../queues';
 import { chooseQueue } from '../routing';
 import { liveWorkers } from '../workers';
@@ -8,12 +8,13 @@ import { liveWorkers } from '../workers';
  * Enqueues a stored QUEUED submission (after its row is committed), on the GPU queue when a grader serves it and the
  * job is heavy enough (chooseQueue), else the general queue, at its place in the queue order (queue-order.ts: its
  * class, and round-robin across students). A failure leaves the submission QUEUED for the reconciler rather than
- * failing the caller.
+ * failing the caller. `run`: its id, or the run itself when the caller holds it (saves reading it again).
  */
-export async function enqueueSubmission(deps: TGradingDeps, submissionId: string, workMacs: number | null): Promise<void> {
+export async function enqueueSubmission(deps: TGradingDeps, run: TRunRef, workMacs: number | null): Promise<void> {
+  const submissionId = typeof run === 'string' ? run : run.id;
   try {
     const gpuWorkers = workMacs !== null && workMacs >= deps.gpuMinWorkMacs ? (await liveWorkers(deps.redis, deps.queuePrefix)).gpu : 0;
-    await placeRun(deps, submissionId, chooseQueue({ workMacs, gpuWorkers, gpuMinWorkMacs: deps.gpuMinWorkMacs }));
+    await placeRun(deps, run, chooseQueue({ workMacs, gpuWorkers, gpuMinWorkMacs: deps.gpuMinWorkMacs }));
   } catch (e) {
     deps.log.warn({ err: e, submissionId }, 'enqueue failed; the submission stays QUEUED for the reconciler');
   }

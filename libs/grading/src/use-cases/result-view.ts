@@ -1,15 +1,17 @@
 import { DomainError, ZHeldOutPart, type TResultView } from '@epoch/contracts';
-import type { Artifact, Result, Submission } from '@epoch/db';
+import type { Artifact, EpochMetric, Result, Submission } from '@epoch/db';
 import type { TDb } from '../lifecycle/lifecycle';
 import { judgedAccuracy, seedRunsOf } from '../lifecycle/decide';
 import { publicPartHidden, shownStatus } from '../lifecycle/schedule';
 import { diagnose, DIAGNOSIS_STEPS, lessonStepFor } from '../diagnoses/diagnose';
-import { attemptEpochs } from '../repositories/epochs.repository';
+import { attemptEpochs, epochView } from '../repositories/epochs.repository';
 
 type TSubmissionWithResult = Submission & {
   result: Result | null;
   artifacts: Pick<Artifact, 'name' | 'kind' | 'contentType'>[];
   exercise: { policy: { deadline: Date | null; resultVisibility: 'IMMEDIATE' | 'AFTER_DEADLINE' } | null };
+  /** Its epochs of every attempt when loaded with it (findWithResult); else the result's attempt is read here. */
+  metrics?: EpochMetric[];
 };
 
 /** What a practice run shows: its training and validation curves, nothing measured on the test set. */
@@ -31,7 +33,7 @@ export async function resultView(db: TDb, submission: TSubmissionWithResult, hid
   const publicHidden = publicPartHidden(hidden, submission.exercise.policy);
   const noTest = publicHidden || practice;
   const heldOut = ZHeldOutPart.safeParse(r.heldOut);
-  const history = await attemptEpochs(db, id, r.attempt);
+  const history = submission.metrics ? submission.metrics.filter((m) => m.attempt === r.attempt).map(epochView) : await attemptEpochs(db, id, r.attempt);
   // The confusion matrix (dead output) only when the viewer may see the test numbers.
   const findings = diagnose(history, noTest ? null : r.confusionMatrix);
   const steps = findings.length ? await explainingSteps(db, submission.exerciseId) : new Map<string, { title: string; href: string }>();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isUniqueViolation, policyFromRow, type GradingPolicy, type Submission } from '@epoch/db';
+import { isUniqueViolation, policyFromRow, type GradingPolicy, type StudentException, type Submission } from '@epoch/db';
 import {
   DEFAULT_MODEL_LIMITS,
   DomainError,
@@ -119,6 +119,8 @@ export interface TSubmitInput {
   idempotencyKey: string;
   /** A graded submission (default) or a free practice run. */
   kind?: 'GRADED' | 'PRACTICE';
+  /** The user's schedule exception of the exercise when the caller loaded it already (null: none); undefined: looked up here. */
+  exception?: StudentException | null;
 }
 
 export interface TSubmitted {
@@ -156,7 +158,10 @@ export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<T
     );
   }
   const now = new Date();
-  const exception = await prisma.studentException.findUnique({ where: { exerciseId_userId: { exerciseId: exercise.id, userId } } });
+  const exception =
+    input.exception !== undefined
+      ? input.exception
+      : await prisma.studentException.findUnique({ where: { exerciseId_userId: { exerciseId: exercise.id, userId } } });
   const schedule = withException(scheduleOf(policy), exception);
   const window = windowAt(schedule, now);
   if (window === 'NOT_OPEN') {
@@ -250,7 +255,7 @@ export async function submit(deps: TGradingDeps, input: TSubmitInput): Promise<T
       );
     }
     // Enqueueing recomputes the student's ranks too, so the replaced runs' places are given up here.
-    await enqueueSubmission(deps, s.id, s.workMacs);
+    await enqueueSubmission(deps, s, s.workMacs);
     return { submission: withSlug(s), report, replayed: false, replaced };
   } catch (e) {
     // The key was used before (a retry, a double click, or two requests racing): answer with the first submission.
