@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { FsArtifactStore } from '@epoch/artifacts';
 import { randomBytes } from 'node:crypto';
+import { Agent, request as httpRequest, type OutgoingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,10 +12,10 @@ import { GRADING_QUEUES, ZGradingPolicy } from '@epoch/contracts';
 import { claim, finishGraded, scheduleOf, type TGradedResult } from '@epoch/grading';
 import { Latency } from './latency';
 
-/** What the simulated grader stores for every submission (no artifacts: the result page lists none). */
 /** The simulated results carry no artifacts: nothing is ever written to this store. */
 const NO_ARTIFACTS = new FsArtifactStore(join(tmpdir(), 'epoch-bench-no-artifacts'));
 
+/** What the simulated graders store for every submission (no artifacts: the result page lists none). */
 const BENCH_RESULT: TGradedResult = {
   testAccuracy: 0.5,
   testLoss: 1.4,
@@ -39,6 +40,14 @@ export interface TApiLoadOptions {
   /** A student's pause between polls (and before the next submission), like a browser polling. */
   pollIntervalMs?: number;
   log?: (line: string) => void;
+  /** Simulated graders (default 2): each claims and finishes one submission at a time, in the order they were posted. */
+  graders?: number;
+  /**
+   * Unmeasured rounds first (default 300): a submission posted, graded and read, then removed. V8 optimises a function
+   * only after many calls, and Prisma's query compiler (WebAssembly) tiers up the same way: an API that has served a
+   * few hundred requests is what a class meets, except in the first seconds after a restart.
+   */
+  warmup?: number;
   /** Write a V8 CPU profile of the API process here (to see where its time goes). */
   cpuProfileDir?: string;
 }
@@ -54,6 +63,33 @@ export interface TApiLoadReport {
   seconds: number;
 }
 
+/**
+ * One request over a kept-alive connection, its body read whole. node:http rather than fetch: the load generator
+ * shares the machine's cores with the API and Postgres, and fetch costs it several times more CPU per request.
+ */
+function request(
+  agent: Agent,
+  port: number,
+  method: string,
+  path: string,
+  headers: OutgoingHttpHeaders,
+  body?: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port, method, path, agent, headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function freePort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
@@ -64,8 +100,10 @@ async function freePort(): Promise<number> {
 
 /**
  * `./epoch bench api`: the real API process on loopback against real Postgres and Redis. N students sign in, then all
- * at once post valid submissions and poll their results (the grader is simulated by writing each result straight to
- * the database, untimed). Reports p50/p99 latency, errors, and submissions lost between the API, Postgres and the queue.
+ * at once post valid submissions and, once each result is stored, read it several times (a student reloading the
+ * result page). The graders are simulated, untimed: G of them (default 2) each claim a posted submission and store the
+ * result a real grader would, one at a time in the order they were posted, as real graders take jobs; only the training
+ * is left out. Reports p50/p99 latency, errors, and submissions lost between the API, Postgres and the queue.
  * Everything it creates (users, course, jobs) is removed afterwards.
  */
 export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadReport> {
@@ -74,6 +112,8 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
   const perStudent = o.submissionsPerStudent ?? 4;
   const polls = o.pollsPerSubmission ?? 5;
   const interval = o.pollIntervalMs ?? 500;
+  const graders = o.graders ?? 2;
+  const warmup = o.warmup ?? 300;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const t = randomBytes(4).toString('hex');
   const prefix = `epoch-bench-${t}`;
@@ -81,6 +121,7 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
   const queue = new Queue(GRADING_QUEUES.general, { connection: { url: o.redisUrl }, prefix });
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const agent = new Agent({ keepAlive: true });
   const api = spawn(
     process.execPath,
     [...(o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : []), '--import', 'tsx', join(o.repoRoot, 'apps/api/src/main.ts')],
@@ -146,7 +187,21 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
       if (!r.ok) throw new Error(`sign-in failed: ${r.status} ${await r.text()}`);
       sessions.push({ cookie: (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrf: ((await r.json()) as { csrfToken: string }).csrfToken });
     }
-    log(`bench api: ${students} concurrent students, each posting ${perStudent} valid submissions and polling each result ${polls} times every ${interval} ms`);
+    /** A signed-in student's request (a POST carries the CSRF token and an idempotency key). */
+    const send = (method: 'GET' | 'POST', path: string, s: { cookie: string; csrf: string }, body?: string, key?: string) =>
+      request(
+        agent,
+        port,
+        method,
+        path,
+        method === 'POST'
+          ? { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf, 'idempotency-key': key ?? '' }
+          : { cookie: s.cookie },
+        body,
+      );
+    log(
+      `bench api: ${students} concurrent students, each posting ${perStudent} valid submissions and reading each result ${polls} times every ${interval} ms; ${graders} simulated graders, after ${warmup} unmeasured rounds`,
+    );
 
     const post = new Latency();
     // The students' first submissions arrive as one burst (50 within one poll interval): reported apart from the rest.
@@ -161,16 +216,31 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
       if (errorSamples.length < 5) errorSamples.push(what);
     };
     const source = solutionCode;
-    // Warm-up (JIT, query plans, connection pools): a few of every measured request, not measured and then removed.
-    for (const [j, s] of sessions.slice(0, 5).entries()) {
-      const w = await fetch(`${base}/api/submissions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf, 'idempotency-key': `bench-${t}-warmup-${j}` },
-        body: JSON.stringify({ course: course.slug, exercise: exercise.slug, source }),
-      });
-      const { id } = (await w.json()) as { id?: string };
-      if (w.status !== 201 || !id) throw new Error(`the warm-up submission failed: HTTP ${w.status} (see the API's log)\n${apiErr.slice(-2000)}`);
-      await fetch(`${base}/api/submissions/${id}/result`, { headers: { cookie: s.cookie } }).then((r) => r.arrayBuffer());
+    // The simulated graders: a free one takes the oldest posted submission (its claim and result write are untimed).
+    let idleGraders = graders;
+    const waitingForGrader: (() => void)[] = [];
+    const grade = async (id: string) => {
+      if (idleGraders > 0) idleGraders--;
+      else await new Promise<void>((r) => waitingForGrader.push(r));
+      try {
+        const claimed = await claim(prisma, id);
+        if ('attempt' in claimed) {
+          await finishGraded(prisma, { id, attempt: claimed.attempt }, { ...BENCH_RESULT, seed: policy.seed }, policy, scheduleOf(policy), NO_ARTIFACTS);
+        }
+      } finally {
+        const next = waitingForGrader.shift();
+        if (next) next();
+        else idleGraders++;
+      }
+    };
+    // Warm-up (JIT, query plans, connection pools, the simulated graders too): whole rounds, not measured, then removed.
+    for (let j = 0; j < warmup; j++) {
+      const s = sessions[j % sessions.length]!;
+      const w = await send('POST', '/api/submissions', s, JSON.stringify({ course: course.slug, exercise: exercise.slug, source }), `bench-${t}-warmup-${j}`);
+      const id = w.status === 201 ? (JSON.parse(w.body) as { id?: string }).id : undefined;
+      if (!id) throw new Error(`the warm-up submission failed: HTTP ${w.status} (see the API's log)\n${apiErr.slice(-2000)}`);
+      await grade(id);
+      await send('GET', `/api/submissions/${id}/result`, s);
       await queue.remove(id);
       await prisma.submission.delete({ where: { id } });
     }
@@ -181,30 +251,21 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
         await sleep(Math.random() * interval);
         for (let k = 0; k < perStudent; k++) {
           const t0 = performance.now();
-          const r = await fetch(`${base}/api/submissions`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', cookie: s.cookie, 'x-csrf-token': s.csrf, 'idempotency-key': `bench-${t}-${i}-${k}` },
-            body: JSON.stringify({ course: course.slug, exercise: exercise.slug, source }),
-          });
-          const body = (await r.json()) as { id?: string; status?: string };
+          const r = await send('POST', '/api/submissions', s, JSON.stringify({ course: course.slug, exercise: exercise.slug, source }), `bench-${t}-${i}-${k}`);
           post.add(performance.now() - t0);
           (k === 0 ? firstPost : laterPost).add(performance.now() - t0);
+          const body = (r.status === 201 ? JSON.parse(r.body) : {}) as { id?: string; status?: string };
           if (r.status !== 201 || body.status !== 'QUEUED' || !body.id) {
-            fail(`POST ${r.status} ${JSON.stringify(body).slice(0, 200)}`);
+            fail(`POST ${r.status} ${r.body.slice(0, 200)}`);
             continue;
           }
           submittedIds.push(body.id);
-          // The simulated grader (untimed): it claims the submission and stores the result a real grader would.
-          const claimed = await claim(prisma, body.id);
-          if ('attempt' in claimed) {
-            const graded = { ...BENCH_RESULT, seed: policy.seed };
-            await finishGraded(prisma, { id: body.id, attempt: claimed.attempt }, graded, policy, scheduleOf(policy), NO_ARTIFACTS);
-          }
+          // The student waits for the result (a grader's turn), then reads it, like reloading the result page.
+          await grade(body.id);
           for (let p = 0; p < polls; p++) {
             await sleep(interval);
             const g0 = performance.now();
-            const g = await fetch(`${base}/api/submissions/${body.id}/result`, { headers: { cookie: s.cookie } });
-            await g.arrayBuffer();
+            const g = await send('GET', `/api/submissions/${body.id}/result`, s);
             get.add(performance.now() - g0);
             if (g.status !== 200) fail(`GET result ${g.status}`);
           }
@@ -241,6 +302,7 @@ export async function runApiLoadBench(o: TApiLoadOptions): Promise<TApiLoadRepor
     for (const e of errorSamples) log(`  error: ${e}`);
     return report;
   } finally {
+    agent.destroy();
     api.kill('SIGTERM');
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runApiLoadBench } from './api-load.bench';
 
-/** Runs the API load test: `DATABASE_URL=… REDIS_URL=… npx tsx apps/api/src/bench/main.ts [--students 50] [--submissions 4] [--polls 5] [--interval 500] [--json]`. */
+/** Runs the API load test: `DATABASE_URL=… REDIS_URL=… npx tsx apps/api/src/bench/main.ts [--students 50] [--submissions 4] [--polls 5] [--interval 500] [--graders 2] [--warmup 300] [--json]`. */
 function repoRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (dirname(dir) !== dir && !existsSync(join(dir, 'nx.json'))) dir = dirname(dir);
@@ -17,6 +17,8 @@ const { values } = parseArgs({
     submissions: { type: 'string' },
     polls: { type: 'string' },
     interval: { type: 'string' },
+    graders: { type: 'string' },
+    warmup: { type: 'string' },
     'cpu-prof-dir': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
@@ -44,6 +46,8 @@ runApiLoadBench({
   submissionsPerStudent: int(values.submissions, 'submissions'),
   pollsPerSubmission: int(values.polls, 'polls'),
   pollIntervalMs: int(values.interval, 'interval'),
+  graders: int(values.graders, 'graders'),
+  warmup: values.warmup === '0' ? 0 : int(values.warmup, 'warmup'),
   cpuProfileDir: values['cpu-prof-dir'],
   log: values.json ? () => undefined : undefined,
 }).then(
