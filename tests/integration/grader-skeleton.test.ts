@@ -27,7 +27,12 @@ describe('grader walking skeleton (real process and Redis)', () => {
     expect(JSON.parse(raw)).toMatchObject({ worker: workerId, backend: 'cpu', queues: ['general'] });
     expect(await redis.ttl(key)).toBeGreaterThan(0);
     expect(grader.output()).toMatch(/training backend selected/);
-    expect(grader.output()).toMatch(/connected to the grading queue/);
+    // The heartbeat starts a moment before the grader logs that it joined the queues: wait for that line.
+    await waitFor(
+      async () => (/connected to the grading queue/.test(grader.output()) ? true : undefined),
+      30_000,
+      `the grader's "connected" line\n${grader.output()}`,
+    );
 
     expect(await grader.stop()).toBe(0);
     expect(await redis.exists(key)).toBe(0);
