@@ -1,4 +1,4 @@
-import type { TQuotaView, TStudentPolicyView, TCalibrationState } from '@epoch/contracts';
+import { isFinalStatus, type TQuotaView, type TStudentPolicyView, type TCalibrationState } from '@epoch/contracts';
 import { si } from '@epoch/model-spec';
 
 export const percent = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
@@ -6,7 +6,7 @@ export const percent = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%
 /** How many seeds of the shown calibrations (reference solution and wrong variants) are still queued or training. */
 export function calibrationSeedsLeft(state: TCalibrationState): number {
   const shown = [state.calibration, ...state.variants.map((v) => v.calibration)];
-  return shown.reduce((n, c) => n + (c?.runs.filter((r) => r.status === 'QUEUED' || r.status === 'RUNNING').length ?? 0), 0);
+  return shown.reduce((n, c) => n + (c?.runs.filter((r) => !isFinalStatus(r.status)).length ?? 0), 0);
 }
 
 function duration(seconds: number): string {

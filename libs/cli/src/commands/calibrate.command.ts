@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { DomainError } from '@epoch/contracts';
+import { DomainError, isFinalStatus } from '@epoch/contracts';
 import { createPrismaClient } from '@epoch/db';
 import { calibrationView, closeGradingQueues, DEFAULT_GPU_MIN_WORK_MACS, openGradingQueues, startCalibration, type TGradingDeps } from '@epoch/grading';
 import { artifactStoreOf, loadCliEnv } from '../config';
@@ -18,8 +18,6 @@ export interface TCalibrateCommand {
   wait: boolean;
   pollMs?: number;
 }
-
-const FINAL = new Set(['PASSED', 'FAILED', 'REJECTED', 'ERROR', 'CANCELLED']);
 
 /**
  * `./epoch calibrate SLUG --seeds N [--variant NAME] [--course SLUG] [--wait]`: trains the exercise's reference solution
@@ -69,7 +67,7 @@ export async function runCalibrateCommand(opts: TCalibrateCommand, io: CommandIo
       const seen = new Set<string>();
       for (;;) {
         const runs = await prisma.submission.findMany({ where: { calibrationId: started.calibrationId }, select: { id: true, seed: true, status: true } });
-        for (const r of runs.filter((x) => FINAL.has(x.status) && !seen.has(x.id))) {
+        for (const r of runs.filter((x) => isFinalStatus(x.status) && !seen.has(x.id))) {
           seen.add(r.id);
           const state = await calibrationView(prisma, exercise.id);
           const v = variant === null ? state.calibration : state.variants.find((x) => x.name === variant)?.calibration;
@@ -78,7 +76,7 @@ export async function runCalibrateCommand(opts: TCalibrateCommand, io: CommandIo
             `  seed ${r.seed}: ${r.status}${run?.testAccuracy !== null && run?.testAccuracy !== undefined ? `, ${(100 * run.testAccuracy).toFixed(2)}%` : ''}`,
           );
         }
-        if (runs.every((x) => FINAL.has(x.status))) break;
+        if (runs.every((x) => isFinalStatus(x.status))) break;
         await new Promise((res) => setTimeout(res, opts.pollMs ?? 5000));
       }
     }
